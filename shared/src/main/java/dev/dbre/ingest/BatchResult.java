@@ -1,0 +1,37 @@
+package dev.dbre.ingest;
+
+import java.util.List;
+
+/**
+ * The outcome of one batch: one {@link RecordResult} per source record, in input order, and the
+ * totals written to {@code ingest_batches}.
+ *
+ * @param batchId the ingest_batches row, or -1 when the batch failed before one was committed
+ * @param firstRejectLine for the first rejected line in the batch (HTTP 400 names it): its
+ *     1-based line number, else 0
+ * @param firstRejectReason reason of that line, else null
+ */
+public record BatchResult(
+        long batchId,
+        List<RecordResult> records,
+        long stored,
+        long rejected,
+        int duplicates,
+        long parseNanos,
+        long storeNanos,
+        int firstRejectLine,
+        RejectReason firstRejectReason) {
+    public BatchResult {
+        records = List.copyOf(records);
+    }
+
+    /** The records the trigger must deliver again. */
+    public List<RecordResult> failed() {
+        return records.stream().filter(r -> r.outcome().mustRetry()).toList();
+    }
+
+    /** True when lines were received but every one was rejected. */
+    public boolean nothingParsed() {
+        return stored == 0 && rejected > 0 && failed().isEmpty();
+    }
+}

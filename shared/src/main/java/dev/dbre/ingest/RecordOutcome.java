@@ -1,0 +1,18 @@
+package dev.dbre.ingest;
+
+/** What became of one source record. */
+public enum RecordOutcome {
+    /** Every line stored. */
+    STORED,
+    /** Stored; some lines were rejected and kept in ingest_rejects. */
+    STORED_WITH_REJECTS,
+    /** Already stored by an earlier delivery; nothing written again. */
+    DUPLICATE,
+    /** Not stored because of a transient fault; the trigger must deliver it again. */
+    FAILED;
+
+    /** True when the trigger must retry this record. */
+    public boolean mustRetry() {
+        return this == FAILED;
+    }
+}

@@ -1,0 +1,41 @@
+package dev.dbre.ingest;
+
+/**
+ * Why a line was rejected. This is the one documented list of reason codes: they are stored in
+ * {@code ingest_rejects.reason}, printed by {@code dbre parse} and counted in metrics, so a code
+ * is never renamed once released.
+ */
+public enum RejectReason {
+    /** The metric, check or event name is empty. */
+    EMPTY_NAME,
+    /** The name is longer than the configured limit. */
+    NAME_TOO_LONG,
+    /** The line has no {@code :value} part, or a value that is not a finite number. */
+    BAD_VALUE,
+    /** No {@code |type} field, or a type other than c, g, ms, h, d, s. */
+    UNKNOWN_TYPE,
+    /** {@code |@rate} is not a number in (0, 1]. */
+    BAD_SAMPLE_RATE,
+    /** {@code |T}, {@code d:} or JSON {@code ts} is not a valid Unix time or ISO-8601 instant. */
+    BAD_TIMESTAMP,
+    /** A tag is empty or the tag list is malformed. */
+    BAD_TAG,
+    /** More tags than the configured limit. */
+    TOO_MANY_TAGS,
+    /** A field that this protocol does not know, or a field given twice. */
+    BAD_FIELD,
+    /** A service check status other than 0, 1, 2, 3. */
+    BAD_STATUS,
+    /** A malformed service check ({@code _sc|name|status...}). */
+    BAD_SERVICE_CHECK,
+    /** A malformed event ({@code _e{title_len,text_len}:title|text...}). */
+    BAD_EVENT,
+    /** The line is longer than the configured limit. */
+    LINE_TOO_LONG,
+    /** The line is not valid UTF-8. */
+    BAD_UTF8,
+    /** The JSON is not well formed, or a value has the wrong JSON type. */
+    BAD_JSON,
+    /** The record could not be decoded at all (bad base64, corrupt gzip, KPL checksum). */
+    BAD_RECORD;
+}
