@@ -1,0 +1,17 @@
+package dev.dbre.obs;
+
+/** Every metric name the functions emit, in one place. Namespace: {@value #NAMESPACE}. */
+public final class MetricNames {
+    public static final String NAMESPACE = "dbre";
+
+    // ingest batch
+    public static final String INGEST_RECORDS = "IngestRecords";
+    public static final String INGEST_POINTS_STORED = "IngestPointsStored";
+    public static final String INGEST_LINES_REJECTED = "IngestLinesRejected";
+    public static final String INGEST_RECORDS_DUPLICATE = "IngestRecordsDuplicate";
+    public static final String INGEST_RECORDS_FAILED = "IngestRecordsFailed";
+    public static final String INGEST_PARSE_TIME = "IngestParseTime";
+    public static final String INGEST_STORE_TIME = "IngestStoreTime";
+
+    private MetricNames() {}
+}
