@@ -8,6 +8,8 @@ import dev.dbre.db.DbSettings;
 import dev.dbre.db.PasswordConnectionFactory;
 import java.time.Clock;
 import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -21,6 +23,8 @@ import software.amazon.awssdk.regions.Region;
  * @param tokens the IAM token cache, or null when DBRE_DB_AUTH=none
  */
 public record AwsDatabase(ConnectionFactory connections, RdsIamTokenCache tokens) {
+    private static final Logger LOG = LoggerFactory.getLogger(AwsDatabase.class);
+
     /** The region Lambda runs in; it signs the IAM token. */
     public static final String AWS_REGION = "AWS_REGION";
 
@@ -42,6 +46,17 @@ public record AwsDatabase(ConnectionFactory connections, RdsIamTokenCache tokens
                             + " use iam (the default) or none");
         }
         DbSettings settings = DbSettings.fromEnv(env);
+        if (settings.sslMode().startsWith("verify") && settings.sslRootCert() == null) {
+            // No CA bundle ships with the function: PgJDBC then reads ~/.postgresql/root.crt, which a
+            // Lambda does not have, and every connection would fail certificate verification.
+            LOG.warn(
+                    "{} is not set: with {}={} PgJDBC looks for ~/.postgresql/root.crt; point {} at the RDS CA"
+                            + " bundle (global-bundle.pem) shipped in the function or a layer",
+                    DbSettings.SSLROOTCERT,
+                    DbSettings.SSLMODE,
+                    settings.sslMode(),
+                    DbSettings.SSLROOTCERT);
+        }
         if (settings.auth() == DbAuth.NONE) {
             return new AwsDatabase(new PasswordConnectionFactory(settings, null), null);
         }
