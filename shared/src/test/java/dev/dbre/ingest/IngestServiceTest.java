@@ -168,6 +168,32 @@ class IngestServiceTest {
     }
 
     @Test
+    void jsonRecord_isParsedAndStored_withItsTimestampAndTags() throws Exception {
+        String json = "[{\"name\":\"cpu\",\"value\":0.5,\"type\":\"g\",\"tags\":{\"env\":\"prod\"},"
+                + "\"ts\":1700000000},{\"name\":\"\",\"value\":1,\"type\":\"c\"}]";
+        SourceRecord r =
+                new SourceRecord("", "m-1", ARRIVAL, json.getBytes(StandardCharsets.UTF_8), PayloadFormat.AUTO);
+
+        BatchResult result = service.ingest(batch(r));
+
+        assertThat(result.records().get(0).outcome()).isEqualTo(RecordOutcome.STORED_WITH_REJECTS);
+        assertThat(result.stored()).isEqualTo(1);
+        assertThat(result.rejected()).isEqualTo(1);
+        try (Connection c = db.open();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select name, type, value, ts, tags from metric_points")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString("name")).isEqualTo("cpu");
+            assertThat(rs.getString("type")).isEqualTo("g");
+            assertThat(rs.getDouble("value")).isEqualTo(0.5);
+            assertThat(instant(rs, "ts")).isEqualTo(Instant.ofEpochSecond(1_700_000_000L));
+            assertThat((String[]) rs.getArray("tags").getArray()).containsExactly("env:prod");
+        }
+        assertThat(db.queryLong("select count(*) from ingest_rejects where line = 2"))
+                .isEqualTo(1);
+    }
+
+    @Test
     void retriedBatch_storesNoDuplicates() throws Exception {
         IngestBatch first =
                 batch(record("s", "1", "a:1|c\nb:2|g"), record("s", "2", "c:3|c"), record("s", "3", "d:4|c\nbad"));
