@@ -42,6 +42,16 @@ class AwsDatabaseTest {
     }
 
     @Test
+    void badPoolSize_isRefusedNamingTheVariable() {
+        assertThatThrownBy(() -> AwsDatabase.fromEnv(
+                        env("AWS_REGION", "us-east-2", "DBRE_DB_POOL_SIZE", "0"),
+                        Clock.systemUTC(),
+                        RdsIamTokenCacheTest.CREDENTIALS))
+                .isInstanceOfSatisfying(
+                        ConfigException.class, e -> assertThat(e.variable()).isEqualTo("DBRE_DB_POOL_SIZE"));
+    }
+
+    @Test
     void secret_isRefusedNamingDbreDbAuth() {
         assertThatThrownBy(() -> AwsDatabase.fromEnv(
                         env("DBRE_DB_AUTH", "SECRET"), Clock.systemUTC(), RdsIamTokenCacheTest.CREDENTIALS))
@@ -65,9 +75,11 @@ class AwsDatabaseTest {
                 Clock.systemUTC(),
                 RdsIamTokenCacheTest.CREDENTIALS);
 
-        assertThat(db.tokens()).isNull();
-        try (Connection c = db.connections().open()) {
-            assertThat(c.isValid(5)).isTrue();
+        try (db) {
+            assertThat(db.tokens()).isNull();
+            try (Connection c = db.connections().open()) {
+                assertThat(c.isValid(5)).isTrue();
+            }
         }
     }
 }
