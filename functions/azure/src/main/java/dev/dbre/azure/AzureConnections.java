@@ -17,8 +17,8 @@ final class AzureConnections {
     static ConnectionFactory of(DbSettings settings, Clock clock) {
         return switch (settings.auth()) {
             case NONE -> new PasswordConnectionFactory(settings, null);
-                // DefaultAzureCredential: the function app's managed identity in Azure, the
-                // developer's az login locally. Built lazily, on the first token request.
+            // DefaultAzureCredential: the function app's managed identity in Azure, the
+            // developer's az login locally. Built lazily, on the first token request.
             case IAM ->
                 new PasswordConnectionFactory(
                         settings, new EntraTokenSupplier(new DefaultAzureCredentialBuilder().build(), clock));

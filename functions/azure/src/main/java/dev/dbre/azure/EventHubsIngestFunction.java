@@ -78,9 +78,10 @@ public class EventHubsIngestFunction {
                     failed.size());
             if (!failed.isEmpty()) {
                 RecordResult first = failed.get(0);
-                throw new IngestNotStoredException(failed.size() + " of " + batch.records().size()
-                        + " events not stored (first: partition " + first.shard() + " sequence "
-                        + first.sequence() + ": " + first.failure() + "); the host retries the batch");
+                throw new IngestNotStoredException(
+                        failed.size() + " of " + batch.records().size()
+                                + " events not stored (first: partition " + first.shard() + " sequence "
+                                + first.sequence() + ": " + first.failure() + "); the host retries the batch");
             }
         }
     }
