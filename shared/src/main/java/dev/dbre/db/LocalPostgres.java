@@ -34,6 +34,8 @@ public final class LocalPostgres implements AutoCloseable {
      */
     public static LocalPostgres start(Path baseDir, int port, Map<String, String> serverConfig) {
         try {
+            // PostgreSQL resolves a relative socket directory against its data directory.
+            baseDir = baseDir.toAbsolutePath().normalize();
             Path data = baseDir.resolve("data");
             Path socket = baseDir.resolve("socket");
             Path work = baseDir.resolve("bin");
