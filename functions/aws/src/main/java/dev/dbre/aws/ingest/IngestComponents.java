@@ -7,6 +7,7 @@ import dev.dbre.ingest.IngestService;
 import dev.dbre.ingest.parse.ParseLimits;
 import dev.dbre.obs.MetricsPublisher;
 import java.time.Clock;
+import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 
@@ -16,6 +17,9 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
  * a connection.
  */
 record IngestComponents(IngestService ingest, MetricsPublisher metrics, Clock clock, AwsDatabase database) {
+    /** Every ingest metric carries this one dimension. */
+    static final Map<String, String> METRIC_DIMENSIONS = Map.of("function", "ingest");
+
     /**
      * @throws dev.dbre.config.ConfigException naming the variable that is missing or wrong
      */

@@ -11,7 +11,10 @@ import dev.dbre.ingest.BatchResult;
 import dev.dbre.ingest.IngestBatch;
 import dev.dbre.ingest.IngestService;
 import dev.dbre.ingest.RecordResult;
+import dev.dbre.obs.IngestMetrics;
 import dev.dbre.obs.LogContext;
+import dev.dbre.obs.Metric;
+import dev.dbre.obs.MetricNames;
 import dev.dbre.obs.MetricsPublisher;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -64,36 +67,32 @@ public final class KinesisIngestHandler implements RequestHandler<KinesisEvent, 
         try (LogContext ignored = LogContext.open(context == null ? null : context.getAwsRequestId(), "ingest")) {
             List<KinesisEventRecord> records =
                     event == null || event.getRecords() == null ? List.of() : event.getRecords();
-            IngestMetrics totals = new IngestMetrics();
             List<BatchItemFailure> failures = new ArrayList<>();
             // An ESM batch comes from one shard of one stream; grouping only guards against a mix.
             for (Map.Entry<String, List<KinesisEventRecord>> group :
                     bySource(records).entrySet()) {
-                failures.addAll(ingestGroup(group.getKey(), group.getValue(), totals));
+                failures.addAll(ingestGroup(group.getKey(), group.getValue()));
             }
-            metrics.publish(IngestMetrics.DIMENSIONS, totals.toMetrics());
-            LOG.info(
-                    "kinesis batch: records={} points_stored={} lines_rejected={} duplicates={} failed={}",
-                    records.size(),
-                    totals.stored(),
-                    totals.rejected(),
-                    totals.duplicates(),
-                    failures.size());
+            LOG.info("kinesis batch: records={} failed={}", records.size(), failures.size());
             return new StreamsEventResponse(failures);
         }
     }
 
-    private List<BatchItemFailure> ingestGroup(String source, List<KinesisEventRecord> records, IngestMetrics totals) {
+    private List<BatchItemFailure> ingestGroup(String source, List<KinesisEventRecord> records) {
         BatchResult result;
         try {
             result = ingest.ingest(new IngestBatch(source, KinesisRecords.toSourceRecords(records, clock.instant())));
         } catch (RuntimeException e) {
             // The core reports faults per record and should not throw; if it does, retry them all.
             LOG.error("ingest failed for {} records of {}: {}", records.size(), source, e.toString(), e);
-            totals.addUnprocessed(records.size());
+            metrics.publish(
+                    IngestComponents.METRIC_DIMENSIONS,
+                    List.of(
+                            Metric.count(MetricNames.INGEST_RECORDS, records.size()),
+                            Metric.count(MetricNames.INGEST_RECORDS_FAILED, records.size())));
             return KinesisRecords.allFailed(records);
         }
-        totals.add(result);
+        metrics.publish(IngestComponents.METRIC_DIMENSIONS, IngestMetrics.of(result));
         if (!result.failed().isEmpty()) {
             RecordResult first = result.failed().get(0);
             LOG.warn(

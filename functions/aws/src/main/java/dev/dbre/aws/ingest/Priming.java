@@ -1,27 +1,44 @@
 package dev.dbre.aws.ingest;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import dev.dbre.ingest.BatchResult;
+import dev.dbre.ingest.IngestBatch;
 import dev.dbre.ingest.ParsedLine;
 import dev.dbre.ingest.PayloadFormat;
+import dev.dbre.ingest.RecordOutcome;
+import dev.dbre.ingest.RecordResult;
+import dev.dbre.ingest.SourceRecord;
+import dev.dbre.ingest.http.HttpIngest;
+import dev.dbre.ingest.http.HttpIngestLimits;
+import dev.dbre.ingest.http.HttpIngestResponse;
 import dev.dbre.ingest.parse.ParseLimits;
 import dev.dbre.ingest.parse.PayloadParser;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 
 /**
  * SnapStart priming: runs the invocation's CPU path on sample data, with no database, so that the
  * snapshot holds those classes loaded and compiled (AWS's "invoke priming", without touching
- * anything remote). Samples cover every DogStatsD line kind, JSON, gzip+base64 decoding and the
- * response codec.
+ * anything remote). Samples cover every DogStatsD line kind and a bad line, JSON, the API Gateway
+ * base64 + gzip decoding and the JSON response codec.
  */
 final class Priming {
-    /** What priming ran through, so tests can check it really did. */
-    record Report(int dogStatsdLines, int jsonLines, int httpDecodedBytes, String responseJson) {}
+    /**
+     * What priming ran through, so tests can check it really did.
+     *
+     * @param dogStatsdLines lines of the DogStatsD sample the parser accepted
+     * @param jsonLines points of the JSON sample the parser accepted
+     * @param httpStatus status of the sample HTTP request (parsed, never stored)
+     * @param httpStored what that response's JSON body says was stored, read back with Jackson
+     */
+    record Report(int dogStatsdLines, int jsonLines, int httpStatus, long httpStored) {}
 
     static final String DOGSTATSD_SAMPLE = """
             page.views:1|c|#env:prod,service:web
@@ -40,40 +57,55 @@ final class Priming {
 
     private Priming() {}
 
-    /** Runs the samples through the parser, the HTTP decoder and the JSON codec. Never touches a database. */
+    /** Runs the samples through the parsers, the HTTP path and the JSON codec. Never touches a database. */
     static Report prime() {
         PayloadParser parser = new PayloadParser(ParseLimits.DEFAULTS);
-        int[] counts = new int[2];
-        byte[] text = DOGSTATSD_SAMPLE.getBytes(StandardCharsets.UTF_8);
-        parser.parse(text, 0, text.length, PayloadFormat.DOGSTATSD, line -> counts[0] += kindCount(line));
-        byte[] json = JSON_SAMPLE.getBytes(StandardCharsets.UTF_8);
-        parser.parse(json, 0, json.length, PayloadFormat.JSON, line -> counts[1] += kindCount(line));
+        int dogStatsd = accepted(parser, DOGSTATSD_SAMPLE.getBytes(StandardCharsets.UTF_8), PayloadFormat.DOGSTATSD);
+        int json = accepted(parser, JSON_SAMPLE.getBytes(StandardCharsets.UTF_8), PayloadFormat.JSON);
 
-        int decoded;
+        APIGatewayV2HTTPEvent event = new APIGatewayV2HTTPEvent();
+        event.setRouteKey("POST /ingest");
+        event.setHeaders(Map.of("content-encoding", "gzip", "content-type", "text/plain"));
+        event.setBody(Base64.getEncoder().encodeToString(gzip(DOGSTATSD_SAMPLE.getBytes(StandardCharsets.UTF_8))));
+        event.setIsBase64Encoded(true);
+        // The HTTP endpoint over a parse-only stand-in for the store: no connection is opened.
+        HttpIngest http =
+                new HttpIngest(batch -> parseOnly(parser, batch), HttpIngestLimits.DEFAULTS, Clock.systemUTC());
+        HttpIngestResponse response;
         try {
-            APIGatewayV2HTTPEvent event = new APIGatewayV2HTTPEvent();
-            event.setHeaders(Map.of("content-encoding", "gzip", "content-type", "text/plain"));
-            event.setBody(Base64.getEncoder().encodeToString(gzip(text)));
-            event.setIsBase64Encoded(true);
-            decoded = new HttpRequestDecoder(HttpLimits.DEFAULTS).decode(event).payload().length;
-        } catch (HttpRequestDecoder.Refused e) {
+            response = http.handle(ApiGatewayRequests.toRequest(event, HttpIngestLimits.DEFAULTS, "priming"));
+        } catch (ApiGatewayRequests.Refused e) {
             throw new IllegalStateException("priming sample refused: " + e.getMessage(), e);
         }
-
-        String response;
+        ApiGatewayRequests.toResponse(response);
+        long stored;
         try {
-            response = HttpResponses.JSON.writeValueAsString(new HttpResponses.Accepted(1, counts[0], 1, false));
-            HttpResponses.JSON.readValue(response, HttpResponses.Accepted.class);
-            HttpResponses.JSON.writeValueAsString(new HttpResponses.Problem("no line could be parsed", 1, "BAD_VALUE"));
+            stored = Json.MAPPER.readTree(response.body()).path("stored").asLong(-1);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new Report(counts[0], counts[1], decoded, response);
+        return new Report(dogStatsd, json, response.status(), stored);
     }
 
-    /** 1 for a line the parser accepted, 0 for a reject (priming runs both paths). */
-    private static int kindCount(ParsedLine line) {
-        return line.kind == ParsedLine.Kind.REJECT ? 0 : 1;
+    private static int accepted(PayloadParser parser, byte[] payload, PayloadFormat format) {
+        int[] n = new int[1];
+        parser.parse(payload, 0, payload.length, format, line -> n[0] += line.kind == ParsedLine.Kind.REJECT ? 0 : 1);
+        return n[0];
+    }
+
+    /** Parses each record and reports it stored, as the store would, without a database. */
+    private static BatchResult parseOnly(PayloadParser parser, IngestBatch batch) {
+        SourceRecord r = batch.records().get(0);
+        int[] counts = new int[2];
+        parser.parse(
+                r.payload(),
+                0,
+                r.payload().length,
+                r.format(),
+                line -> counts[line.kind == ParsedLine.Kind.REJECT ? 1 : 0]++);
+        RecordResult result = new RecordResult(
+                r.shard(), r.sequence(), 0, RecordOutcome.STORED_WITH_REJECTS, counts[0], counts[1], null);
+        return new BatchResult(0, List.of(result), counts[0], counts[1], 0, 0, 0, 0, null);
     }
 
     private static byte[] gzip(byte[] data) {

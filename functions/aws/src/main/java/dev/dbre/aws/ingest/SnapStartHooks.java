@@ -52,10 +52,10 @@ public final class SnapStartHooks implements Resource {
     public void beforeCheckpoint(Context<? extends Resource> context) {
         lastPriming = Priming.prime();
         LOG.info(
-                "primed for snapshot: {} DogStatsD lines, {} JSON points, HTTP decode {}",
+                "primed for snapshot: {} DogStatsD lines, {} JSON points, HTTP status {}",
                 lastPriming.dogStatsdLines(),
                 lastPriming.jsonLines(),
-                lastPriming.httpDecodedBytes());
+                lastPriming.httpStatus());
         beforeCheckpoint.forEach(Runnable::run);
     }
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dbre.db.JdbcConnectionFactory;
 import dev.dbre.ingest.IngestService;
+import dev.dbre.ingest.http.HttpIngestLimits;
 import dev.dbre.ingest.parse.ParseLimits;
 import dev.dbre.obs.MetricNames;
 import dev.dbre.testing.PostgresExtension;
@@ -28,13 +29,13 @@ class HttpIngestHandlerTest {
 
     private final RecordingMetrics metrics = new RecordingMetrics();
 
-    private HttpIngestHandler handler(TestDatabase db, HttpLimits limits) {
+    private HttpIngestHandler handler(TestDatabase db, HttpIngestLimits limits) {
         return new HttpIngestHandler(
                 new IngestService(db.connections(), ParseLimits.DEFAULTS, CLOCK), metrics, CLOCK, limits);
     }
 
     private HttpIngestHandler handler(TestDatabase db) {
-        return handler(db, HttpLimits.DEFAULTS);
+        return handler(db, HttpIngestLimits.DEFAULTS);
     }
 
     private static JsonNode body(APIGatewayV2HTTPResponse r) throws Exception {
@@ -61,9 +62,9 @@ class HttpIngestHandlerTest {
         assertThat(b.get("stored").asLong()).isEqualTo(rows.count("metric_points"));
         assertThat(rows.list("select source, shard, sequence, line, reason from ingest_rejects_by_source"))
                 .containsExactly("http:POST /ingest||2f6c1e9a-text-0001|3|BAD_VALUE");
-        // No timestamp on the lines: the request's arrival time (requestContext.timeEpoch).
+        // No timestamp on the lines: the time the function received the request.
         assertThat(rows.list("select distinct extract(epoch from ts)::bigint from metric_points"))
-                .containsExactly("1700000100");
+                .containsExactly(Long.toString(CLOCK.instant().getEpochSecond()));
         assertThat(metrics.dimensions).containsExactly(Map.of("function", "ingest"));
         assertThat(metrics.last(MetricNames.INGEST_LINES_REJECTED)).isEqualTo(1);
     }
@@ -154,8 +155,8 @@ class HttpIngestHandlerTest {
                 .handleRequest(LambdaEvents.http("apigw-http-v2-json.json"), LambdaEvents.context("req-down"));
 
         assertThat(r.getStatusCode()).isEqualTo(503);
-        assertThat(r.getHeaders()).containsEntry("Retry-After", "2");
-        assertThat(body(r).get("error").asText()).contains("retry with the same Idempotency-Key");
+        assertThat(r.getHeaders()).containsEntry("Retry-After", "5");
+        assertThat(body(r).get("detail").asText()).contains("send the same request again");
         assertThat(metrics.last(MetricNames.INGEST_RECORDS_FAILED)).isEqualTo(1);
     }
 
@@ -163,11 +164,11 @@ class HttpIngestHandlerTest {
     void bodyOverTheLimit_413_nothingStored() throws Exception {
         TestDatabase db = PostgresExtension.newDatabase();
 
-        APIGatewayV2HTTPResponse r = handler(db, new HttpLimits(32, 1 << 20))
+        APIGatewayV2HTTPResponse r = handler(db, new HttpIngestLimits(32, 1 << 20))
                 .handleRequest(LambdaEvents.http("apigw-http-v2-text.json"), LambdaEvents.context("req-big"));
 
         assertThat(r.getStatusCode()).isEqualTo(413);
-        assertThat(body(r).get("error").asText()).contains("limit of 32 bytes");
+        assertThat(body(r).get("detail").asText()).contains("limited to 32 bytes");
         assertThat(new Rows(db).count("ingest_records")).isZero();
     }
 
@@ -175,11 +176,12 @@ class HttpIngestHandlerTest {
     void gzipBodyInflatingOverTheLimit_413() throws Exception {
         TestDatabase db = PostgresExtension.newDatabase();
 
-        APIGatewayV2HTTPResponse r = handler(db, new HttpLimits(1 << 20, 40))
+        APIGatewayV2HTTPResponse r = handler(db, new HttpIngestLimits(1 << 20, 40))
                 .handleRequest(LambdaEvents.http("apigw-http-v2-gzip.json"), LambdaEvents.context("req-bomb"));
 
         assertThat(r.getStatusCode()).isEqualTo(413);
-        assertThat(body(r).get("error").asText()).contains("decompressed body").contains("40 bytes");
+        assertThat(body(r).get("error").asText()).isEqualTo("decoded body too large");
+        assertThat(body(r).get("detail").asText()).contains("40 bytes");
     }
 
     @Test
@@ -191,7 +193,8 @@ class HttpIngestHandlerTest {
         APIGatewayV2HTTPResponse r = handler(db).handleRequest(event, LambdaEvents.context("req-b64"));
 
         assertThat(r.getStatusCode()).isEqualTo(400);
-        assertThat(body(r).get("error").asText()).contains("not valid base64");
+        assertThat(body(r).get("error").asText()).isEqualTo("bad base64 body");
+        assertThat(body(r).get("detail").asText()).contains("not base64");
     }
 
     @Test
@@ -203,7 +206,7 @@ class HttpIngestHandlerTest {
         APIGatewayV2HTTPResponse r = handler(db).handleRequest(event, LambdaEvents.context("req-gz"));
 
         assertThat(r.getStatusCode()).isEqualTo(400);
-        assertThat(body(r).get("error").asText()).contains("not valid gzip");
+        assertThat(body(r).get("error").asText()).isEqualTo("bad gzip body");
     }
 
     @Test
@@ -224,10 +227,35 @@ class HttpIngestHandlerTest {
     }
 
     @Test
+    void base64BodyFarOverTheLimit_413BeforeDecoding() throws Exception {
+        TestDatabase db = PostgresExtension.newDatabase();
+        APIGatewayV2HTTPEvent event = LambdaEvents.http("apigw-http-v2-gzip.json");
+        event.setBody(java.util.Base64.getEncoder().encodeToString(new byte[1000]));
+
+        APIGatewayV2HTTPResponse r = handler(db, new HttpIngestLimits(500, 1 << 20))
+                .handleRequest(event, LambdaEvents.context("req-b64-big"));
+
+        assertThat(r.getStatusCode()).isEqualTo(413);
+        assertThat(body(r).get("detail").asText()).contains("limited to 500 bytes");
+    }
+
+    @Test
+    void notPost_405() throws Exception {
+        TestDatabase db = PostgresExtension.newDatabase();
+        APIGatewayV2HTTPEvent event = LambdaEvents.http("apigw-http-v2-text.json");
+        event.getRequestContext().getHttp().setMethod("GET");
+
+        APIGatewayV2HTTPResponse r = handler(db).handleRequest(event, LambdaEvents.context("req-get"));
+
+        assertThat(r.getStatusCode()).isEqualTo(405);
+        assertThat(r.getHeaders()).containsEntry("Allow", "POST");
+    }
+
+    @Test
     void emptyBody_400() throws Exception {
         TestDatabase db = PostgresExtension.newDatabase();
         APIGatewayV2HTTPEvent event = LambdaEvents.http("apigw-http-v2-text.json");
-        event.setBody("  \n");
+        event.setBody("");
 
         APIGatewayV2HTTPResponse r = handler(db).handleRequest(event, LambdaEvents.context("req-empty"));
 
