@@ -35,11 +35,16 @@ create table ingest_records (
     bytes        integer     not null default 0,
     lines        integer     not null default 0,
     points       integer     not null default 0,
+    checks       integer     not null default 0,
+    events       integer     not null default 0,
     rejects      integer     not null default 0,
     constraint ingest_records_key unique (source, shard, sequence, sub_sequence)
-);
+) with (fillfactor = 80);
+-- fillfactor 80: the counters are updated once, in the same transaction, right after the key rows
+-- are inserted; free room on the page lets that update stay HOT (no new index entries).
 
 -- One row per value: a packed DogStatsD line (a:1:2:3|d) gives rows idx 0, 1, 2.
+-- ts: the line's own timestamp, else the record's arrival time. A set's member is in member.
 create table metric_points (
     record_id  bigint           not null,
     line       integer          not null,
@@ -85,7 +90,8 @@ create table ingest_events (
 );
 
 -- Every line that could not be parsed, kept with its raw bytes and the reason code
--- (dev.dbre.ingest.RejectReason). Never dropped.
+-- (dev.dbre.ingest.RejectReason). Never dropped. A record that could not be decoded at all is one
+-- BAD_RECORD row on line 1 holding the record's raw bytes.
 create table ingest_rejects (
     record_id bigint      not null,
     line      integer     not null,

@@ -1,0 +1,394 @@
+package dev.dbre.ingest.store;
+
+import dev.dbre.ingest.MetricType;
+import dev.dbre.ingest.ParsedLine;
+import dev.dbre.ingest.RejectReason;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import org.postgresql.PGConnection;
+
+/**
+ * Writes parsed lines into {@code metric_points}, {@code service_checks}, {@code ingest_events}
+ * and {@code ingest_rejects} through binary COPY, in the caller's transaction.
+ *
+ * <p>Usage per transaction: {@link #begin}, then per new record {@link #startRecord} followed by
+ * {@link #accept} for each of its lines (or {@link #rejectRecord} for an undecodable one), then
+ * {@link #finish}. Text is copied as UTF-8 slices straight from {@link ParsedLine#buf}: no String
+ * per field, and the buffers are reused across rows, records and batches.
+ *
+ * <p>Defensive checks, so that one odd line can never make every retry of a batch fail (a poison
+ * record would stall a Kinesis shard): a NUL byte in a text field (PostgreSQL text cannot hold
+ * one) and a timestamp outside PostgreSQL's range turn the line into a reject instead.
+ *
+ * <p>Not thread-safe: one sink per thread or per call.
+ */
+public final class BinaryCopySink {
+    /** Flush threshold of the streaming table: large enough to amortize a CopyData message. */
+    public static final int DEFAULT_CHUNK_BYTES = 512 * 1024;
+
+    /** A record that could not be decoded is kept as one reject on this line number. */
+    public static final int WHOLE_RECORD_LINE = 1;
+
+    // Seconds around the Unix epoch that PostgreSQL's timestamptz can hold (4713 BC to 294276 AD),
+    // slightly narrowed so that seconds * 1e6 never overflows.
+    private static final long MIN_SECONDS = -210_000_000_000L;
+    private static final long MAX_SECONDS = 9_000_000_000_000L;
+
+    private static final String NUL_DETAIL = "a text field holds a NUL byte, which PostgreSQL text cannot store";
+    private static final String TS_RANGE_DETAIL = "timestamp outside PostgreSQL's range";
+
+    private static final byte[][] TYPE_CODES = new byte[MetricType.values().length][];
+    private static final byte[][] REASON_CODES = new byte[RejectReason.values().length][];
+
+    static {
+        for (MetricType t : MetricType.values()) {
+            TYPE_CODES[t.ordinal()] = t.code().getBytes(StandardCharsets.US_ASCII);
+        }
+        for (RejectReason r : RejectReason.values()) {
+            REASON_CODES[r.ordinal()] = r.name().getBytes(StandardCharsets.US_ASCII);
+        }
+    }
+
+    private final TableCopy points;
+    private final TableCopy checks;
+    private final TableCopy events;
+    private final TableCopy rejects;
+
+    private long recordId;
+    private long arrivalMicros;
+    private SQLException failure;
+
+    // Per record
+    private int lines;
+    private int pointRows;
+    private int checkRows;
+    private int eventRows;
+    private int rejectRows;
+
+    // Per transaction: the first rejected line, for the batch result (HTTP 400 names it).
+    private int firstRejectLine;
+    private RejectReason firstRejectReason;
+
+    public BinaryCopySink() {
+        this(DEFAULT_CHUNK_BYTES);
+    }
+
+    /** @param chunkBytes how many encoded bytes of points are sent per CopyData message */
+    public BinaryCopySink(int chunkBytes) {
+        this.points = new TableCopy(
+                "COPY metric_points (record_id, line, idx, ts, name, type, value, member, rate, tags, container)"
+                        + " FROM STDIN (FORMAT binary)",
+                chunkBytes,
+                chunkBytes + 64 * 1024);
+        this.checks = new TableCopy(
+                "COPY service_checks (record_id, line, ts, name, status, host, message, tags)"
+                        + " FROM STDIN (FORMAT binary)",
+                0,
+                8 * 1024);
+        this.events = new TableCopy(
+                "COPY ingest_events (record_id, line, ts, title, text, host, aggregation_key, priority,"
+                        + " source_type, alert_type, tags) FROM STDIN (FORMAT binary)",
+                0,
+                8 * 1024);
+        this.rejects = new TableCopy(
+                "COPY ingest_rejects (record_id, line, reason, detail, raw, received_at) FROM STDIN (FORMAT binary)",
+                0,
+                8 * 1024);
+    }
+
+    /**
+     * Starts writing in the current transaction of {@code connection}.
+     *
+     * @throws SQLException if the connection is not a PgJDBC connection
+     */
+    public void begin(Connection connection) throws SQLException {
+        var copyApi = connection.unwrap(PGConnection.class).getCopyAPI();
+        points.begin(copyApi);
+        checks.begin(copyApi);
+        events.begin(copyApi);
+        rejects.begin(copyApi);
+        failure = null;
+        firstRejectLine = 0;
+        firstRejectReason = null;
+    }
+
+    /** Starts a new record: its lines get {@code id} and, without their own timestamp, {@code arrival}. */
+    public void startRecord(long id, Instant arrival) {
+        this.recordId = id;
+        this.arrivalMicros = pgMicros(arrival);
+        lines = 0;
+        pointRows = 0;
+        checkRows = 0;
+        eventRows = 0;
+        rejectRows = 0;
+    }
+
+    /**
+     * Writes one parsed line (a parser's consumer calls this). Stops writing after the first I/O
+     * failure, which {@link #failure()} then reports.
+     *
+     * @throws CopyFailedException if sending a chunk to the server fails (the parser may pass it
+     *     through or swallow it; {@link #failure()} keeps it either way)
+     */
+    public void accept(ParsedLine line) {
+        if (failure != null) {
+            return;
+        }
+        lines++;
+        try {
+            switch (line.kind) {
+                case METRIC -> metric(line);
+                case SERVICE_CHECK -> check(line);
+                case EVENT -> event(line);
+                case REJECT -> reject(line, line.reason, line.detail);
+                case null -> reject(line, RejectReason.BAD_FIELD, "internal: the parser gave no kind");
+            }
+        } catch (SQLException e) {
+            failure = e;
+            throw new CopyFailedException(e);
+        }
+    }
+
+    /** Keeps a record that could not be decoded as one BAD_RECORD reject with its raw bytes. */
+    public void rejectRecord(byte[] raw, String detail) {
+        if (failure != null) {
+            return;
+        }
+        lines++;
+        rejectRow(WHOLE_RECORD_LINE, RejectReason.BAD_RECORD, detail, raw, 0, raw.length);
+    }
+
+    /** The I/O failure that stopped writing, or null. */
+    public SQLException failure() {
+        return failure;
+    }
+
+    /**
+     * Sends every held row and ends all COPY streams.
+     *
+     * @throws SQLException if a COPY fails or the connection is lost
+     */
+    public void finish() throws SQLException {
+        if (failure != null) {
+            throw failure;
+        }
+        points.finish();
+        checks.finish();
+        events.finish();
+        rejects.finish();
+    }
+
+    /** Abandons the running COPY after a failure. */
+    public void abort() {
+        points.abort();
+        checks.abort();
+        events.abort();
+        rejects.abort();
+    }
+
+    // --- counters ---------------------------------------------------------------------------
+
+    public int recordLines() {
+        return lines;
+    }
+
+    public int recordPoints() {
+        return pointRows;
+    }
+
+    public int recordChecks() {
+        return checkRows;
+    }
+
+    public int recordEvents() {
+        return eventRows;
+    }
+
+    public int recordRejects() {
+        return rejectRows;
+    }
+
+    public int firstRejectLine() {
+        return firstRejectLine;
+    }
+
+    public RejectReason firstRejectReason() {
+        return firstRejectReason;
+    }
+
+    /** Nanoseconds spent sending to the server since {@link #begin}. */
+    public long ioNanos() {
+        return points.ioNanos() + checks.ioNanos() + events.ioNanos() + rejects.ioNanos();
+    }
+
+    // --- rows -------------------------------------------------------------------------------
+
+    private void metric(ParsedLine l) throws SQLException {
+        if (l.nameLen <= 0 || l.type == null) {
+            reject(l, RejectReason.EMPTY_NAME, "internal: metric without name or type");
+            return;
+        }
+        if (hasNul(l.buf, l.nameOff, l.nameLen)
+                || hasNul(l.buf, l.memberOff, l.memberLen)
+                || hasNul(l.buf, l.containerOff, l.containerLen)
+                || tagsHaveNul(l)) {
+            reject(l, RejectReason.BAD_UTF8, NUL_DETAIL);
+            return;
+        }
+        if (l.hasTimestamp() && outOfRange(l.timestamp)) {
+            reject(l, RejectReason.BAD_TIMESTAMP, TS_RANGE_DETAIL);
+            return;
+        }
+        long ts = l.hasTimestamp() ? unixSecondsToPgMicros(l.timestamp) : arrivalMicros;
+        byte[] type = TYPE_CODES[l.type.ordinal()];
+        // A set's member is text; its row carries the member (and a value only if one was parsed).
+        int n = l.memberLen >= 0 ? Math.max(1, l.valueCount) : l.valueCount;
+        for (int i = 0; i < n; i++) {
+            PgBinaryBuffer b = points.row(11);
+            b.int64Field(recordId);
+            b.int32Field(l.lineNumber);
+            b.int16Field(i);
+            b.timestampField(ts);
+            b.bytesField(l.buf, l.nameOff, l.nameLen);
+            b.asciiField(type);
+            if (i < l.valueCount) {
+                b.float8Field(l.values[i]);
+            } else {
+                b.nullField();
+            }
+            b.bytesField(l.buf, l.memberOff, l.memberLen);
+            b.float8Field(l.rate);
+            b.textArrayField(l.buf, l.tagOff, l.tagLen, l.tagCount);
+            b.bytesField(l.buf, l.containerOff, l.containerLen);
+            points.endRow();
+        }
+        pointRows += n;
+    }
+
+    private void check(ParsedLine l) throws SQLException {
+        if (l.nameLen <= 0) {
+            reject(l, RejectReason.EMPTY_NAME, "internal: service check without name");
+            return;
+        }
+        if (hasNul(l.buf, l.nameOff, l.nameLen)
+                || hasNul(l.buf, l.hostOff, l.hostLen)
+                || hasNul(l.buf, l.messageOff, l.messageLen)
+                || tagsHaveNul(l)) {
+            reject(l, RejectReason.BAD_UTF8, NUL_DETAIL);
+            return;
+        }
+        if (l.hasTimestamp() && outOfRange(l.timestamp)) {
+            reject(l, RejectReason.BAD_TIMESTAMP, TS_RANGE_DETAIL);
+            return;
+        }
+        if (l.status < 0 || l.status > 3) {
+            reject(l, RejectReason.BAD_STATUS, "internal: status outside 0..3");
+            return;
+        }
+        PgBinaryBuffer b = checks.row(8);
+        b.int64Field(recordId);
+        b.int32Field(l.lineNumber);
+        b.timestampField(l.hasTimestamp() ? unixSecondsToPgMicros(l.timestamp) : arrivalMicros);
+        b.bytesField(l.buf, l.nameOff, l.nameLen);
+        b.int16Field(l.status);
+        b.bytesField(l.buf, l.hostOff, l.hostLen);
+        b.bytesField(l.buf, l.messageOff, l.messageLen);
+        b.textArrayField(l.buf, l.tagOff, l.tagLen, l.tagCount);
+        checks.endRow();
+        checkRows++;
+    }
+
+    private void event(ParsedLine l) throws SQLException {
+        if (hasNul(l.buf, l.nameOff, l.nameLen)
+                || hasNul(l.buf, l.textOff, l.textLen)
+                || hasNul(l.buf, l.hostOff, l.hostLen)
+                || hasNul(l.buf, l.aggregationKeyOff, l.aggregationKeyLen)
+                || hasNul(l.buf, l.priorityOff, l.priorityLen)
+                || hasNul(l.buf, l.sourceTypeOff, l.sourceTypeLen)
+                || hasNul(l.buf, l.alertTypeOff, l.alertTypeLen)
+                || tagsHaveNul(l)) {
+            reject(l, RejectReason.BAD_UTF8, NUL_DETAIL);
+            return;
+        }
+        if (l.hasTimestamp() && outOfRange(l.timestamp)) {
+            reject(l, RejectReason.BAD_TIMESTAMP, TS_RANGE_DETAIL);
+            return;
+        }
+        PgBinaryBuffer b = events.row(11);
+        b.int64Field(recordId);
+        b.int32Field(l.lineNumber);
+        b.timestampField(l.hasTimestamp() ? unixSecondsToPgMicros(l.timestamp) : arrivalMicros);
+        // title and text are NOT NULL: an absent one is stored as empty text.
+        b.bytesField(l.buf, l.nameOff, Math.max(0, l.nameLen));
+        b.bytesField(l.buf, l.textOff, Math.max(0, l.textLen));
+        b.bytesField(l.buf, l.hostOff, l.hostLen);
+        b.bytesField(l.buf, l.aggregationKeyOff, l.aggregationKeyLen);
+        b.bytesField(l.buf, l.priorityOff, l.priorityLen);
+        b.bytesField(l.buf, l.sourceTypeOff, l.sourceTypeLen);
+        b.bytesField(l.buf, l.alertTypeOff, l.alertTypeLen);
+        b.textArrayField(l.buf, l.tagOff, l.tagLen, l.tagCount);
+        events.endRow();
+        eventRows++;
+    }
+
+    private void reject(ParsedLine l, RejectReason reason, String detail) throws SQLException {
+        rejectRow(l.lineNumber, reason == null ? RejectReason.BAD_FIELD : reason, detail, l.buf, l.lineOff, l.lineLen);
+    }
+
+    private void rejectRow(int lineNumber, RejectReason reason, String detail, byte[] raw, int off, int len) {
+        PgBinaryBuffer b = rejects.row(6);
+        b.int64Field(recordId);
+        b.int32Field(lineNumber);
+        b.asciiField(REASON_CODES[reason.ordinal()]);
+        if (detail == null) {
+            b.nullField();
+        } else {
+            // Rejects are the exception: one small allocation each is fine. A detail is ours
+            // (constant) or the trigger's decode error; strip NULs so it always fits text.
+            byte[] d = detail.replace('\0', ' ').getBytes(StandardCharsets.UTF_8);
+            b.bytesField(d, 0, d.length);
+        }
+        b.bytesField(raw == null ? new byte[0] : raw, off, raw == null ? 0 : Math.max(0, len));
+        b.timestampField(arrivalMicros);
+        rejectRows++;
+        if (firstRejectReason == null) {
+            firstRejectLine = lineNumber;
+            firstRejectReason = reason;
+        }
+    }
+
+    // --- helpers ----------------------------------------------------------------------------
+
+    private static boolean tagsHaveNul(ParsedLine l) {
+        for (int i = 0; i < l.tagCount; i++) {
+            if (hasNul(l.buf, l.tagOff[i], l.tagLen[i])) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean hasNul(byte[] buf, int off, int len) {
+        for (int i = off, end = off + len; i < end; i++) {
+            if (buf[i] == 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean outOfRange(long unixSeconds) {
+        return unixSeconds < MIN_SECONDS || unixSeconds > MAX_SECONDS;
+    }
+
+    static long unixSecondsToPgMicros(long unixSeconds) {
+        return (unixSeconds - PgBinaryBuffer.PG_EPOCH_UNIX_SECONDS) * 1_000_000L;
+    }
+
+    /** Microseconds since 2000-01-01T00:00:00Z, PostgreSQL's binary timestamp. */
+    public static long pgMicros(Instant t) {
+        return (t.getEpochSecond() - PgBinaryBuffer.PG_EPOCH_UNIX_SECONDS) * 1_000_000L + t.getNano() / 1_000;
+    }
+}

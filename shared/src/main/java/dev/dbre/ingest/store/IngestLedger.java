@@ -1,0 +1,206 @@
+package dev.dbre.ingest.store;
+
+import dev.dbre.ingest.SourceRecord;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import org.postgresql.PGConnection;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The bookkeeping rows of exactly-once ingest: the {@code ingest_batches} row of a batch and the
+ * {@code ingest_records} key rows of its records, all in the caller's transaction.
+ *
+ * <p>The key row is the whole exactly-once mechanism: {@code (source, shard, sequence,
+ * sub_sequence)} is unique, so claiming a record is an insert {@code ON CONFLICT DO NOTHING}; a
+ * record that an earlier (committed) delivery already stored returns no row and is a duplicate.
+ * A concurrent delivery of the same record waits on the unique index until the first commits
+ * (then it is a duplicate) or rolls back (then it claims the record itself).
+ */
+public final class IngestLedger {
+    /** Returned by {@link #claim} for a record already stored. */
+    public static final long DUPLICATE = -1;
+
+    private static final String OPEN_BATCH = "insert into ingest_batches (source, shard, first_sequence,"
+            + " last_sequence, records, started_at) values (?, ?, ?, ?, ?, ?) returning id";
+
+    // One statement for all records (arrays + unnest): one round trip per batch, not per record.
+    // Sorted by key so that two deliveries overlapping in their records take the unique-index
+    // locks in the same order and wait for each other instead of deadlocking.
+    private static final String CLAIM = "insert into ingest_records (source, shard, sequence, sub_sequence,"
+            + " batch_id, arrived_at, bytes)"
+            + " select ?, k.shard, k.sequence, k.sub_sequence, ?,"
+            + " timestamptz '2000-01-01 00:00:00+00' + k.arrival * interval '1 microsecond', k.bytes"
+            + " from unnest(?::text[], ?::text[], ?::int4[], ?::int8[], ?::int4[])"
+            + " as k(shard, sequence, sub_sequence, arrival, bytes)"
+            + " order by k.shard, k.sequence, k.sub_sequence"
+            + " on conflict on constraint ingest_records_key do nothing"
+            + " returning id, shard, sequence, sub_sequence";
+
+    private static final String RECORD_COUNTS = "update ingest_records r set lines = u.lines, points = u.points,"
+            + " checks = u.checks, events = u.events, rejects = u.rejects"
+            + " from unnest(?::int8[], ?::int4[], ?::int4[], ?::int4[], ?::int4[], ?::int4[])"
+            + " as u(id, lines, points, checks, events, rejects)"
+            + " where r.id = u.id";
+
+    private static final String CLOSE_BATCH = "update ingest_batches set duplicate_records = ?, lines = ?,"
+            + " points_stored = ?, checks_stored = ?, events_stored = ?, lines_rejected = ?, finished_at = ?,"
+            + " parse_nanos = ?, store_nanos = ? where id = ?";
+
+    private IngestLedger() {}
+
+    /**
+     * Inserts the batch row.
+     *
+     * @return its id
+     * @throws SQLException on any database error
+     */
+    public static long openBatch(Connection c, String source, List<SourceRecord> records, Instant startedAt)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(OPEN_BATCH)) {
+            ps.setString(1, source);
+            ps.setString(2, commonShard(records));
+            ps.setString(3, records.isEmpty() ? null : records.get(0).sequence());
+            ps.setString(
+                    4,
+                    records.isEmpty() ? null : records.get(records.size() - 1).sequence());
+            ps.setInt(5, records.size());
+            ps.setTimestamp(6, Timestamp.from(startedAt));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /**
+     * Claims the records' keys.
+     *
+     * @return per record, in input order: its new {@code ingest_records.id}, or {@link #DUPLICATE}
+     *     when it was stored before (or appears earlier in this same batch)
+     * @throws SQLException on any database error (a concurrent delivery of the same record makes
+     *     this wait, not fail)
+     */
+    public static long[] claim(Connection c, String source, long batchId, List<SourceRecord> records)
+            throws SQLException {
+        int n = records.size();
+        long[] ids = new long[n];
+        if (n == 0) {
+            return ids;
+        }
+        String[] shards = new String[n];
+        String[] sequences = new String[n];
+        int[] subs = new int[n];
+        long[] arrivals = new long[n];
+        int[] bytes = new int[n];
+        for (int i = 0; i < n; i++) {
+            SourceRecord r = records.get(i);
+            shards[i] = r.shard();
+            sequences[i] = r.sequence();
+            subs[i] = r.subSequence();
+            arrivals[i] = BinaryCopySink.pgMicros(r.arrival());
+            bytes[i] = r.payload().length;
+        }
+        Map<Key, Long> claimed = new HashMap<>(n * 2);
+        PGConnection pg = c.unwrap(PGConnection.class); // takes primitive arrays, no boxing
+        try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
+            ps.setString(1, source);
+            ps.setLong(2, batchId);
+            ps.setArray(3, c.createArrayOf("text", shards));
+            ps.setArray(4, c.createArrayOf("text", sequences));
+            ps.setArray(5, pg.createArrayOf("int4", subs));
+            ps.setArray(6, pg.createArrayOf("int8", arrivals));
+            ps.setArray(7, pg.createArrayOf("int4", bytes));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    claimed.put(new Key(rs.getString(2), rs.getString(3), rs.getInt(4)), rs.getLong(1));
+                }
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            // remove: a second record with the same key in this batch is a duplicate of the first.
+            Long id = claimed.remove(new Key(shards[i], sequences[i], subs[i]));
+            ids[i] = id == null ? DUPLICATE : id;
+        }
+        return ids;
+    }
+
+    /**
+     * Writes the per-record counters of the records stored in this transaction.
+     *
+     * @param count how many leading entries of the arrays are valid
+     * @throws SQLException on any database error
+     */
+    public static void recordCounts(
+            Connection c, int count, long[] ids, int[] lines, int[] points, int[] checks, int[] events, int[] rejects)
+            throws SQLException {
+        if (count == 0) {
+            return;
+        }
+        PGConnection pg = c.unwrap(PGConnection.class);
+        try (PreparedStatement ps = c.prepareStatement(RECORD_COUNTS)) {
+            ps.setArray(1, pg.createArrayOf("int8", Arrays.copyOf(ids, count)));
+            ps.setArray(2, pg.createArrayOf("int4", Arrays.copyOf(lines, count)));
+            ps.setArray(3, pg.createArrayOf("int4", Arrays.copyOf(points, count)));
+            ps.setArray(4, pg.createArrayOf("int4", Arrays.copyOf(checks, count)));
+            ps.setArray(5, pg.createArrayOf("int4", Arrays.copyOf(events, count)));
+            ps.setArray(6, pg.createArrayOf("int4", Arrays.copyOf(rejects, count)));
+            ps.executeUpdate();
+        }
+    }
+
+    /** The batch's totals, written to its row before commit. */
+    public record BatchTotals(
+            int duplicates,
+            long lines,
+            long points,
+            long checks,
+            long events,
+            long rejected,
+            Instant finishedAt,
+            long parseNanos,
+            long storeNanos) {}
+
+    /**
+     * Writes the batch totals.
+     *
+     * @throws SQLException on any database error
+     */
+    public static void closeBatch(Connection c, long batchId, BatchTotals t) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(CLOSE_BATCH)) {
+            ps.setInt(1, t.duplicates());
+            ps.setLong(2, t.lines());
+            ps.setLong(3, t.points());
+            ps.setLong(4, t.checks());
+            ps.setLong(5, t.events());
+            ps.setLong(6, t.rejected());
+            ps.setTimestamp(7, Timestamp.from(t.finishedAt()));
+            ps.setLong(8, t.parseNanos());
+            ps.setLong(9, t.storeNanos());
+            ps.setLong(10, batchId);
+            ps.executeUpdate();
+        }
+    }
+
+    /** The shard every record shares, or "" when they come from several (or none). */
+    static String commonShard(List<SourceRecord> records) {
+        if (records.isEmpty()) {
+            return "";
+        }
+        String shard = records.get(0).shard();
+        for (SourceRecord r : records) {
+            if (!r.shard().equals(shard)) {
+                return "";
+            }
+        }
+        return shard;
+    }
+
+    private record Key(String shard, String sequence, int subSequence) {}
+}
