@@ -1,0 +1,426 @@
+package dev.dbre.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.dbre.db.ConnectionFactory;
+import dev.dbre.ingest.parse.ParseLimits;
+import dev.dbre.testing.PostgresExtension;
+import dev.dbre.testing.TestDatabase;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(PostgresExtension.class)
+class IngestServiceTest {
+    private static final Instant ARRIVAL = Instant.parse("2026-11-23T10:00:00.250Z");
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-23T10:00:01Z"), ZoneOffset.UTC);
+    private static final String SOURCE = "arn:aws:kinesis:eu-west-1:123456789012:stream/metrics";
+
+    private final TestDatabase db;
+    private final IngestService service;
+
+    IngestServiceTest(TestDatabase db) {
+        this.db = db;
+        this.service = new IngestService(db.connections(), ParseLimits.DEFAULTS, CLOCK);
+    }
+
+    @BeforeEach
+    void clean() throws SQLException {
+        db.execute("truncate ingest_batches, ingest_records, metric_points, service_checks, ingest_events,"
+                + " ingest_rejects");
+    }
+
+    @Test
+    void storesPointsChecksEventsAndRejects_withEveryField() throws Exception {
+        String payload = String.join(
+                "\n",
+                "api.latency:12.5:13.5|ms|@0.5|#zone:b,env:prod|T1700000000|c:cafe01",
+                "jobs.done:3|c",
+                "_sc|db.up|2|d:1700000100|h:db1|#role:primary|m:replica lag",
+                "_e{5,4}:Title|Text|h:web1|k:agg|p:low|s:src|t:error|#a",
+                "broken line without a type:1");
+        BatchResult result = service.ingest(batch(record("shard-1", "100", payload)));
+
+        assertThat(result.records()).hasSize(1);
+        RecordResult r = result.records().get(0);
+        assertThat(r.outcome()).isEqualTo(RecordOutcome.STORED_WITH_REJECTS);
+        assertThat(r.stored()).isEqualTo(5); // 3 points + 1 check + 1 event
+        assertThat(r.rejected()).isEqualTo(1);
+        assertThat(result.stored()).isEqualTo(5);
+        assertThat(result.rejected()).isEqualTo(1);
+        assertThat(result.firstRejectLine()).isEqualTo(5);
+        assertThat(result.firstRejectReason()).isNotNull();
+        assertThat(result.batchId()).isPositive();
+
+        long recordId = db.queryLong("select id from ingest_records where source = '" + SOURCE
+                + "' and shard = 'shard-1' and sequence = '100' and sub_sequence = 0");
+        try (Connection c = db.open();
+                Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("select record_id, line, idx, ts, name, type, value, member, rate,"
+                    + " tags, container from metric_points order by line, idx")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getLong("record_id")).isEqualTo(recordId);
+                assertThat(rs.getInt("line")).isEqualTo(1);
+                assertThat(rs.getInt("idx")).isZero();
+                assertThat(instant(rs, "ts")).isEqualTo(Instant.ofEpochSecond(1_700_000_000L));
+                assertThat(rs.getString("name")).isEqualTo("api.latency");
+                assertThat(rs.getString("type")).isEqualTo("ms");
+                assertThat(rs.getDouble("value")).isEqualTo(12.5);
+                assertThat(rs.getString("member")).isNull();
+                assertThat(rs.getDouble("rate")).isEqualTo(0.5);
+                assertThat((String[]) rs.getArray("tags").getArray()).containsExactly("env:prod", "zone:b");
+                assertThat(rs.getString("container")).isEqualTo("cafe01");
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getInt("idx")).isEqualTo(1);
+                assertThat(rs.getDouble("value")).isEqualTo(13.5);
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getInt("line")).isEqualTo(2);
+                assertThat(rs.getString("type")).isEqualTo("c");
+                assertThat(instant(rs, "ts")).as("no timestamp: arrival").isEqualTo(ARRIVAL);
+                assertThat(rs.next()).isFalse();
+            }
+            try (ResultSet rs =
+                    s.executeQuery("select line, ts, name, status, host, message, tags from service_checks")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getInt("line")).isEqualTo(3);
+                assertThat(instant(rs, "ts")).isEqualTo(Instant.ofEpochSecond(1_700_000_100L));
+                assertThat(rs.getString("name")).isEqualTo("db.up");
+                assertThat(rs.getInt("status")).isEqualTo(2);
+                assertThat(rs.getString("host")).isEqualTo("db1");
+                assertThat(rs.getString("message")).isEqualTo("replica lag");
+                assertThat((String[]) rs.getArray("tags").getArray()).containsExactly("role:primary");
+            }
+            try (ResultSet rs = s.executeQuery("select line, ts, title, text, host, aggregation_key, priority,"
+                    + " source_type, alert_type, tags from ingest_events")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getInt("line")).isEqualTo(4);
+                assertThat(instant(rs, "ts")).isEqualTo(ARRIVAL);
+                assertThat(rs.getString("title")).isEqualTo("Title");
+                assertThat(rs.getString("text")).isEqualTo("Text");
+                assertThat(rs.getString("host")).isEqualTo("web1");
+                assertThat(rs.getString("aggregation_key")).isEqualTo("agg");
+                assertThat(rs.getString("priority")).isEqualTo("low");
+                assertThat(rs.getString("source_type")).isEqualTo("src");
+                assertThat(rs.getString("alert_type")).isEqualTo("error");
+                assertThat((String[]) rs.getArray("tags").getArray()).containsExactly("a");
+            }
+            try (ResultSet rs = s.executeQuery(
+                    "select record_id, line, reason, detail, raw, received_at" + " from ingest_rejects")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getLong("record_id")).isEqualTo(recordId);
+                assertThat(rs.getInt("line")).isEqualTo(5);
+                assertThat(rs.getString("reason"))
+                        .isEqualTo(result.firstRejectReason().name());
+                assertThat(rs.getString("detail")).isNotBlank();
+                assertThat(new String(rs.getBytes("raw"), StandardCharsets.UTF_8))
+                        .isEqualTo("broken line without a type:1");
+                assertThat(instant(rs, "received_at")).isEqualTo(ARRIVAL);
+            }
+            try (ResultSet rs = s.executeQuery("select lines, points, checks, events, rejects, batch_id, arrived_at,"
+                    + " bytes from ingest_records")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getInt("lines")).isEqualTo(5);
+                assertThat(rs.getInt("points")).isEqualTo(3);
+                assertThat(rs.getInt("checks")).isEqualTo(1);
+                assertThat(rs.getInt("events")).isEqualTo(1);
+                assertThat(rs.getInt("rejects")).isEqualTo(1);
+                assertThat(rs.getLong("batch_id")).isEqualTo(result.batchId());
+                assertThat(instant(rs, "arrived_at")).isEqualTo(ARRIVAL);
+                assertThat(rs.getInt("bytes")).isEqualTo(payload.getBytes(StandardCharsets.UTF_8).length);
+            }
+            try (ResultSet rs = s.executeQuery("select * from ingest_batches")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getLong("id")).isEqualTo(result.batchId());
+                assertThat(rs.getString("source")).isEqualTo(SOURCE);
+                assertThat(rs.getString("shard")).isEqualTo("shard-1");
+                assertThat(rs.getString("first_sequence")).isEqualTo("100");
+                assertThat(rs.getString("last_sequence")).isEqualTo("100");
+                assertThat(rs.getInt("records")).isEqualTo(1);
+                assertThat(rs.getInt("duplicate_records")).isZero();
+                assertThat(rs.getLong("lines")).isEqualTo(5);
+                assertThat(rs.getLong("points_stored")).isEqualTo(3);
+                assertThat(rs.getLong("checks_stored")).isEqualTo(1);
+                assertThat(rs.getLong("events_stored")).isEqualTo(1);
+                assertThat(rs.getLong("lines_rejected")).isEqualTo(1);
+                assertThat(instant(rs, "started_at")).isEqualTo(CLOCK.instant());
+                assertThat(instant(rs, "finished_at")).isEqualTo(CLOCK.instant());
+                assertThat(rs.getLong("parse_nanos")).isPositive();
+                assertThat(rs.getLong("store_nanos")).isPositive();
+                assertThat(rs.next()).isFalse();
+            }
+        }
+    }
+
+    @Test
+    void retriedBatch_storesNoDuplicates() throws Exception {
+        IngestBatch first =
+                batch(record("s", "1", "a:1|c\nb:2|g"), record("s", "2", "c:3|c"), record("s", "3", "d:4|c\nbad"));
+        BatchResult once = service.ingest(first);
+        assertThat(once.records())
+                .extracting(RecordResult::outcome)
+                .containsExactly(RecordOutcome.STORED, RecordOutcome.STORED, RecordOutcome.STORED_WITH_REJECTS);
+
+        BatchResult again = service.ingest(first);
+        assertThat(again.records()).extracting(RecordResult::outcome).containsOnly(RecordOutcome.DUPLICATE);
+        assertThat(again.duplicates()).isEqualTo(3);
+        assertThat(again.stored()).isZero();
+        assertThat(again.failed()).isEmpty();
+
+        // Overlapping: records 2 and 3 again, 4 and 5 new.
+        BatchResult overlap = service.ingest(batch(
+                record("s", "2", "c:3|c"),
+                record("s", "3", "d:4|c\nbad"),
+                record("s", "4", "e:5|c"),
+                record("s", "5", "f:6|c\ng:7|c")));
+        assertThat(overlap.records())
+                .extracting(RecordResult::outcome)
+                .containsExactly(
+                        RecordOutcome.DUPLICATE, RecordOutcome.DUPLICATE, RecordOutcome.STORED, RecordOutcome.STORED);
+
+        assertThat(db.queryLong("select count(*) from metric_points")).isEqualTo(7);
+        assertThat(db.queryLong("select count(*) from ingest_rejects")).isEqualTo(1);
+        assertThat(db.queryLong("select count(*) from ingest_records")).isEqualTo(5);
+        assertThat(db.queryLong("select count(*) from ingest_batches")).isEqualTo(3);
+        assertThat(db.queryLong("select sum(duplicate_records) from ingest_batches"))
+                .isEqualTo(5);
+    }
+
+    @Test
+    void sameRecordTwiceInOneBatch_isStoredOnce() throws Exception {
+        BatchResult result = service.ingest(batch(record("s", "9", "a:1|c"), record("s", "9", "a:1|c")));
+        assertThat(result.records())
+                .extracting(RecordResult::outcome)
+                .containsExactly(RecordOutcome.STORED, RecordOutcome.DUPLICATE);
+        assertThat(db.queryLong("select count(*) from metric_points")).isEqualTo(1);
+    }
+
+    @Test
+    void concurrentDuplicateDeliveries_storeOnce() throws Exception {
+        // Own threads: the common pool may have a single worker on a small machine.
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            concurrentRounds(threads);
+        } finally {
+            threads.shutdownNow();
+        }
+        assertThat(db.queryLong("select count(*) from metric_points")).isEqualTo(5L * 50 * 200);
+        assertThat(db.queryLong("select count(*) from ingest_records")).isEqualTo(5L * 50);
+    }
+
+    private void concurrentRounds(ExecutorService threads) throws Exception {
+        for (int round = 0; round < 5; round++) {
+            List<SourceRecord> records = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                records.add(record("shard-" + (i % 3), round + "-" + i, lines(200, "m" + i)));
+            }
+            IngestBatch batch = new IngestBatch(SOURCE, records);
+            CyclicBarrier start = new CyclicBarrier(2);
+            CompletableFuture<BatchResult> a = CompletableFuture.supplyAsync(() -> afterBarrier(start, batch), threads);
+            CompletableFuture<BatchResult> b = CompletableFuture.supplyAsync(() -> afterBarrier(start, batch), threads);
+            BatchResult ra = a.get(60, TimeUnit.SECONDS);
+            BatchResult rb = b.get(60, TimeUnit.SECONDS);
+            for (int i = 0; i < records.size(); i++) {
+                assertThat(List.of(
+                                ra.records().get(i).outcome(),
+                                rb.records().get(i).outcome()))
+                        .as("record %d of round %d", i, round)
+                        .containsExactlyInAnyOrder(RecordOutcome.STORED, RecordOutcome.DUPLICATE);
+            }
+        }
+    }
+
+    @Test
+    void connectionKilledMidBatch_reportsFailed_andRetryStoresEverythingOnce() throws Exception {
+        // A batch large enough that the points stream in several COPY chunks, with one bad line per
+        // record. A test transaction holds a lock that the COPY into ingest_rejects (which runs after
+        // every point has been streamed) must wait for; while it waits, we kill its backend.
+        List<SourceRecord> records = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            records.add(record("shard-0", String.valueOf(1000 + i), lines(2000, "k" + i) + "\nnot a metric"));
+        }
+        IngestBatch batch = new IngestBatch(SOURCE, records);
+
+        BatchResult killed;
+        try (Connection locker = db.open()) {
+            locker.setAutoCommit(false);
+            try (Statement s = locker.createStatement()) {
+                s.execute("lock table ingest_rejects in share mode");
+            }
+            ExecutorService thread = Executors.newSingleThreadExecutor();
+            CompletableFuture<BatchResult> running = CompletableFuture.supplyAsync(() -> service.ingest(batch), thread);
+            thread.shutdown();
+            int pid = waitForBlockedBackend(locker, running);
+            try (Statement s = locker.createStatement();
+                    ResultSet rs = s.executeQuery("select pg_terminate_backend(" + pid + ")")) {
+                assertThat(rs.next() && rs.getBoolean(1)).isTrue();
+            }
+            killed = running.get(60, TimeUnit.SECONDS);
+            locker.rollback();
+        }
+
+        assertThat(killed.records()).extracting(RecordResult::outcome).containsOnly(RecordOutcome.FAILED);
+        assertThat(killed.failed()).hasSize(20);
+        assertThat(killed.records().get(0).failure()).contains("transient");
+        assertThat(killed.batchId()).isEqualTo(-1);
+        for (String table : List.of("ingest_batches", "ingest_records", "metric_points", "ingest_rejects")) {
+            assertThat(db.queryLong("select count(*) from " + table)).as(table).isZero();
+        }
+
+        BatchResult retried = service.ingest(batch);
+        assertThat(retried.records()).extracting(RecordResult::outcome).containsOnly(RecordOutcome.STORED_WITH_REJECTS);
+        BatchResult again = service.ingest(batch);
+        assertThat(again.records()).extracting(RecordResult::outcome).containsOnly(RecordOutcome.DUPLICATE);
+
+        assertThat(db.queryLong("select count(*) from metric_points")).isEqualTo(20L * 2000);
+        assertThat(db.queryLong("select count(distinct (record_id, line, idx)) from metric_points"))
+                .isEqualTo(20L * 2000);
+        assertThat(db.queryLong("select count(*) from ingest_rejects")).isEqualTo(20);
+        assertThat(db.queryLong("select count(*) from ingest_batches")).isEqualTo(2);
+    }
+
+    @Test
+    void badLinesKeptWithReason_neverFailTheBatch_andUndecodableRecordIsBadRecord() throws Exception {
+        byte[] raw = {'n', 'o', 't', ' ', 'b', 'a', 's', 'e', '6', '4', '!'};
+        BatchResult result = service.ingest(batch(
+                record("s", "1", "ok:1|c\n:1|c\nx:abc|g\ny:1|zz\nz:1|c|@7"),
+                SourceRecord.undecodable("s", "2", 0, ARRIVAL, raw, "invalid base64 at byte 10"),
+                record("s", "3", "\n\n")));
+
+        assertThat(result.records())
+                .extracting(RecordResult::outcome)
+                .containsExactly(
+                        RecordOutcome.STORED_WITH_REJECTS, RecordOutcome.STORED_WITH_REJECTS, RecordOutcome.STORED);
+        assertThat(result.records().get(0).rejected()).isEqualTo(4);
+        assertThat(result.records().get(0).stored()).isEqualTo(1);
+        assertThat(result.firstRejectLine()).isEqualTo(2);
+        assertThat(result.firstRejectReason()).isEqualTo(RejectReason.EMPTY_NAME);
+        assertThat(result.failed()).isEmpty();
+
+        try (Connection c = db.open();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "select sequence, line, reason, detail, raw from ingest_rejects_by_source order by sequence, line")) {
+            List<String> rows = new ArrayList<>();
+            while (rs.next()) {
+                rows.add(rs.getString(1) + "/" + rs.getInt(2) + "/" + rs.getString(3) + "/"
+                        + new String(rs.getBytes(5), StandardCharsets.UTF_8));
+                assertThat(rs.getString(4)).as("detail").isNotBlank();
+            }
+            assertThat(rows)
+                    .containsExactly(
+                            "1/2/EMPTY_NAME/:1|c",
+                            "1/3/BAD_VALUE/x:abc|g",
+                            "1/4/UNKNOWN_TYPE/y:1|zz",
+                            "1/5/BAD_SAMPLE_RATE/z:1|c|@7",
+                            "2/1/BAD_RECORD/not base64!");
+        }
+        assertThat(db.queryLong("select count(*) from ingest_rejects where detail = 'invalid base64 at byte 10'"))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void databaseUnreachable_everyRecordFailed_noException() {
+        ConnectionFactory nowhere = () -> java.sql.DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:1/none?connectTimeout=2", "postgres", "");
+        IngestService down = new IngestService(nowhere, ParseLimits.DEFAULTS, CLOCK);
+
+        BatchResult result = down.ingest(batch(record("s", "1", "a:1|c"), record("s", "2", "b:1|c")));
+
+        assertThat(result.records()).extracting(RecordResult::outcome).containsOnly(RecordOutcome.FAILED);
+        assertThat(result.records().get(0).failure()).startsWith("transient database fault (SQLSTATE 08");
+    }
+
+    @Test
+    void nonTransientDatabaseError_reportsFailed_withSqlState_noException() {
+        // A schema problem (here: the tables are not on the search path) is a bug, not a transient
+        // fault; the records still come back FAILED and nothing is thrown.
+        ConnectionFactory wrongSchema = () -> {
+            Connection c = db.open();
+            try (Statement s = c.createStatement()) {
+                s.execute("set search_path = nowhere");
+            }
+            return c;
+        };
+        IngestService broken = new IngestService(wrongSchema, ParseLimits.DEFAULTS, CLOCK);
+
+        BatchResult result = broken.ingest(batch(record("s", "1", "a:1|c")));
+
+        assertThat(result.records()).extracting(RecordResult::outcome).containsOnly(RecordOutcome.FAILED);
+        assertThat(result.records().get(0).failure()).isEqualTo("database error (SQLSTATE 42P01)");
+    }
+
+    // --- helpers ----------------------------------------------------------------------------
+
+    private BatchResult afterBarrier(CyclicBarrier barrier, IngestBatch batch) {
+        try {
+            barrier.await(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return service.ingest(batch);
+    }
+
+    /** The pid of the backend waiting for the lock that {@code locker} holds on ingest_rejects. */
+    private static int waitForBlockedBackend(Connection locker, CompletableFuture<BatchResult> running)
+            throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            assertThat(running)
+                    .as("the batch must block on the lock, not finish")
+                    .isNotDone();
+            try (Statement s = locker.createStatement();
+                    ResultSet rs = s.executeQuery("select pid from pg_locks where not granted"
+                            + " and relation = 'ingest_rejects'::regclass")) {
+                if (rs.next()) {
+                    return rs.getInt(1);
+                }
+            }
+            Thread.sleep(5);
+        }
+        throw new AssertionError("the ingest never reached the COPY into ingest_rejects");
+    }
+
+    private static String lines(int n, String prefix) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            if (i > 0) {
+                sb.append('\n');
+            }
+            sb.append(prefix)
+                    .append(".metric:")
+                    .append(i)
+                    .append("|g|#env:prod,host:h")
+                    .append(i % 10);
+        }
+        return sb.toString();
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        return rs.getObject(column, OffsetDateTime.class).toInstant();
+    }
+
+    private static SourceRecord record(String shard, String sequence, String payload) {
+        return new SourceRecord(
+                shard, sequence, ARRIVAL, payload.getBytes(StandardCharsets.UTF_8), PayloadFormat.DOGSTATSD);
+    }
+
+    private static IngestBatch batch(SourceRecord... records) {
+        return new IngestBatch(SOURCE, List.of(records));
+    }
+}
