@@ -1,0 +1,129 @@
+package dev.dbre.azure;
+
+import dev.dbre.ingest.IngestBatch;
+import dev.dbre.ingest.PayloadFormat;
+import dev.dbre.ingest.SourceRecord;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns the Event Hubs trigger's binding values into an {@link IngestBatch}.
+ *
+ * <p>Exactly-once key: source {@code eventhubs:<namespace>/<hub>/<consumer group>}, shard = the
+ * partition id, sequence = the event's {@code SequenceNumber} (unique and increasing within a
+ * partition, and the same on every redelivery).
+ */
+final class EventHubsBatch {
+    private EventHubsBatch() {}
+
+    /**
+     * @param bodies the event bodies ({@code dataType = "binary"})
+     * @param properties {@code SystemPropertiesArray}, one per body
+     * @param partitionContext {@code PartitionContext}
+     * @param namespaceFallback used when the PartitionContext has no FullyQualifiedNamespace
+     * @throws IllegalArgumentException when the metadata cannot key the events (a missing partition,
+     *     hub, consumer group, namespace or sequence number, or an array of the wrong length); the
+     *     message names the field
+     */
+    static IngestBatch of(
+            List<byte[]> bodies,
+            SystemProperty[] properties,
+            Map<String, Object> partitionContext,
+            String namespaceFallback,
+            Clock clock) {
+        if (partitionContext == null) {
+            throw new IllegalArgumentException("the trigger passed no PartitionContext");
+        }
+        // Event Hubs extension 5.x names them FullyQualifiedNamespace, EventHubName, ConsumerGroup;
+        // 4.x used EventHubPath and ConsumerGroupName.
+        String namespace = text(partitionContext, "FullyQualifiedNamespace");
+        if (namespace == null) {
+            namespace = namespaceFallback;
+        }
+        if (namespace == null) {
+            throw new IllegalArgumentException("PartitionContext has no FullyQualifiedNamespace and "
+                    + AzureIngestRuntime.EVENTHUB_NAMESPACE + " is not set");
+        }
+        String hub = required(partitionContext, "EventHubName", "EventHubPath");
+        String group = required(partitionContext, "ConsumerGroup", "ConsumerGroupName");
+        String partition = required(partitionContext, "PartitionId", null);
+        int n = bodies == null ? 0 : bodies.size();
+        int m = properties == null ? 0 : properties.length;
+        if (n != m) {
+            throw new IllegalArgumentException("SystemPropertiesArray has " + m + " entries for " + n + " events");
+        }
+        List<SourceRecord> records = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            SystemProperty p = properties[i];
+            String sequence = p == null ? null : p.SequenceNumber;
+            if (sequence == null || sequence.isBlank()) {
+                throw new IllegalArgumentException("SystemPropertiesArray[" + i + "] has no SequenceNumber");
+            }
+            sequence = canonicalSequence(sequence.trim(), i);
+            Instant arrival = enqueued(p.EnqueuedTimeUtc, clock);
+            byte[] body = bodies.get(i);
+            records.add(
+                    body == null
+                            ? SourceRecord.undecodable(
+                                    partition, sequence, 0, arrival, new byte[0], "the event has no body")
+                            : new SourceRecord(partition, sequence, arrival, body, PayloadFormat.AUTO));
+        }
+        return new IngestBatch("eventhubs:" + namespace + "/" + hub + "/" + group, records);
+    }
+
+    /**
+     * The sequence number as a plain integer: the worker may hand over "42" or "42.0" (a JSON
+     * number read as a double), and both must give the same key.
+     */
+    private static String canonicalSequence(String s, int index) {
+        String t = s.endsWith(".0") ? s.substring(0, s.length() - 2) : s;
+        try {
+            return Long.toString(Long.parseLong(t));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                    "SystemPropertiesArray[" + index + "].SequenceNumber is not a whole number: '" + s + "'");
+        }
+    }
+
+    /** EnqueuedTimeUtc comes as ISO-8601, with or without the zone (then UTC). */
+    private static Instant enqueued(String text, Clock clock) {
+        if (text == null || text.isBlank()) {
+            return clock.instant();
+        }
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            try {
+                return LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
+            } catch (DateTimeParseException e2) {
+                return clock.instant();
+            }
+        }
+    }
+
+    private static String required(Map<String, Object> context, String key, String oldKey) {
+        String v = text(context, key);
+        if (v == null && oldKey != null) {
+            v = text(context, oldKey);
+        }
+        if (v == null) {
+            throw new IllegalArgumentException("PartitionContext has no " + key);
+        }
+        return v;
+    }
+
+    private static String text(Map<String, Object> context, String key) {
+        Object v = context.get(key);
+        if (v == null) {
+            return null;
+        }
+        String s = v.toString().trim();
+        return s.isEmpty() ? null : s;
+    }
+}

@@ -1,0 +1,88 @@
+package dev.dbre.azure;
+
+import com.microsoft.azure.functions.ExecutionContext;
+import com.microsoft.azure.functions.annotation.BindingName;
+import com.microsoft.azure.functions.annotation.Cardinality;
+import com.microsoft.azure.functions.annotation.EventHubTrigger;
+import com.microsoft.azure.functions.annotation.ExponentialBackoffRetry;
+import com.microsoft.azure.functions.annotation.FunctionName;
+import dev.dbre.ingest.BatchResult;
+import dev.dbre.ingest.IngestBatch;
+import dev.dbre.ingest.RecordResult;
+import dev.dbre.obs.IngestMetrics;
+import dev.dbre.obs.LogContext;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ingests a batch of Event Hubs events into PostgreSQL, exactly once per event.
+ *
+ * <p>Event Hubs has no per-event partial failure: the host checkpoints a partition after the
+ * function returns. So when any record could not be stored (a transient database fault), the
+ * function first stores everything it can, then throws; the retry policy below makes the host run
+ * the same batch again, and the records already stored are recognised by their key (partition,
+ * sequence number) and skipped. The retry count is unlimited (-1) because when the host gives up it
+ * checkpoints past the batch and the events would be lost; a database outage therefore holds the
+ * partition back, as a Kinesis stream with unlimited retries does.
+ */
+public class EventHubsIngestFunction {
+    static final String NAME = "ingest-eventhubs";
+    private static final Logger LOG = LoggerFactory.getLogger(EventHubsIngestFunction.class);
+
+    private final AzureIngestRuntime runtime;
+
+    /** Used by the Functions host: the runtime is built from the app settings, once per process. */
+    public EventHubsIngestFunction() {
+        this(AzureIngestRuntime.shared());
+    }
+
+    EventHubsIngestFunction(AzureIngestRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    /**
+     * @throws IngestNotStoredException when some events were not stored (the host retries the
+     *     batch)
+     * @throws IllegalArgumentException when the trigger metadata cannot key the events
+     */
+    @FunctionName(NAME)
+    @ExponentialBackoffRetry(maxRetryCount = -1, minimumInterval = "00:00:02", maximumInterval = "00:05:00")
+    public void run(
+            @EventHubTrigger(
+                            name = "events",
+                            eventHubName = "%DBRE_EVENTHUB_NAME%",
+                            consumerGroup = "%DBRE_EVENTHUB_CONSUMER_GROUP%",
+                            connection = "DBRE_EVENTHUB",
+                            cardinality = Cardinality.MANY,
+                            dataType = "binary")
+                    List<byte[]> events,
+            @BindingName("SystemPropertiesArray") SystemProperty[] systemProperties,
+            @BindingName("PartitionContext") Map<String, Object> partitionContext,
+            ExecutionContext context) {
+        try (LogContext ignored = LogContext.open(context.getInvocationId(), NAME)) {
+            IngestBatch batch = EventHubsBatch.of(
+                    events, systemProperties, partitionContext, runtime.namespaceFallback, runtime.clock);
+            BatchResult result = runtime.ingest.ingest(batch);
+            runtime.metrics.publish(Map.of("function", NAME), IngestMetrics.of(result));
+            List<RecordResult> failed = result.failed();
+            LOG.info(
+                    "ingested {} events from {} partition {}: {} stored, {} rejected, {} duplicate, {} failed",
+                    batch.records().size(),
+                    batch.source(),
+                    partitionContext.get("PartitionId"),
+                    result.stored(),
+                    result.rejected(),
+                    result.duplicates(),
+                    failed.size());
+            if (!failed.isEmpty()) {
+                RecordResult first = failed.get(0);
+                throw new IngestNotStoredException(
+                        failed.size() + " of " + batch.records().size()
+                                + " events not stored (first: partition " + first.shard() + " sequence "
+                                + first.sequence() + ": " + first.failure() + "); the host retries the batch");
+            }
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package dev.dbre.azure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.dbre.azure.AzureEvents.EventHubsInvocation;
+import dev.dbre.testing.PostgresExtension;
+import dev.dbre.testing.TestDatabase;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Sends {@code events/azure/eventhubs-batch.json} through the Event Hubs function, as the host
+ * would, into a real (embedded) PostgreSQL.
+ */
+@ExtendWith(PostgresExtension.class)
+class EventHubsIngestFunctionTest {
+    private static final String SOURCE = "eventhubs:dbre-prod.servicebus.windows.net/metrics/$Default";
+
+    private TestDatabase db;
+    private EventHubsInvocation sample;
+
+    @BeforeEach
+    void freshDatabase() throws Exception {
+        db = PostgresExtension.newDatabase();
+        sample = AzureEvents.eventHubs("eventhubs-batch.json");
+    }
+
+    private void invoke(EventHubsIngestFunction f, EventHubsInvocation in, String invocationId) {
+        f.run(
+                in.events(),
+                in.systemProperties(),
+                in.partitionContext(),
+                new TestExecutionContext(invocationId, EventHubsIngestFunction.NAME));
+    }
+
+    @Test
+    void sampleBatch_storesEveryEventKeyedByPartitionAndSequence_andKeepsBadLines() throws Exception {
+        invoke(new EventHubsIngestFunction(TestRuntimes.forDatabase(db)), sample, "inv-1");
+
+        assertThat(db.queryLong("select count(*) from ingest_records where source = '" + SOURCE
+                        + "' and shard = '3' and sequence in ('4100','4101','4102','4103')"))
+                .isEqualTo(4);
+        assertThat(db.queryLong("select count(*) from metric_points")).isEqualTo(7);
+        assertThat(db.queryLong("select count(*) from service_checks where name = 'db.primary' and status = 0"))
+                .isEqualTo(1);
+        assertThat(db.queryLong("select count(*) from ingest_rejects_by_source where sequence = '4102'"))
+                .isEqualTo(2);
+        assertThat(
+                        db.queryLong(
+                                "select count(*) from ingest_rejects_by_source where sequence = '4102' and line = 3 and reason = 'BAD_VALUE'"))
+                .isEqualTo(1);
+        // A point without its own timestamp gets the event's EnqueuedTimeUtc.
+        assertThat(
+                        db.queryLong(
+                                "select count(*) from metric_points where name = 'queue.depth' and ts = '2026-11-23T10:00:02.122Z'"))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void retriedBatch_storesNoDuplicates() throws Exception {
+        EventHubsIngestFunction f = new EventHubsIngestFunction(TestRuntimes.forDatabase(db));
+        invoke(f, sample, "inv-1");
+        long points = db.queryLong("select count(*) from metric_points");
+        long rejects = db.queryLong("select count(*) from ingest_rejects");
+
+        invoke(f, sample, "inv-2"); // the host redelivers the same events after a restart
+
+        assertThat(db.queryLong("select count(*) from metric_points")).isEqualTo(points);
+        assertThat(db.queryLong("select count(*) from ingest_rejects")).isEqualTo(rejects);
+        assertThat(db.queryLong("select count(*) from ingest_records")).isEqualTo(4);
+        assertThat(db.queryLong("select count(*) from ingest_batches")).isEqualTo(2);
+    }
+
+    @Test
+    void databaseDown_throwsSoTheHostRetries_andTheRetryStoresEverythingOnce() throws Exception {
+        EventHubsIngestFunction down = new EventHubsIngestFunction(TestRuntimes.forDatabaseDown());
+        assertThatThrownBy(() -> invoke(down, sample, "inv-1"))
+                .isInstanceOf(IngestNotStoredException.class)
+                .hasMessageContaining("4 of 4 events not stored")
+                .hasMessageContaining("the host retries");
+
+        invoke(new EventHubsIngestFunction(TestRuntimes.forDatabase(db)), sample, "inv-1-retry");
+        assertThat(db.queryLong("select count(*) from ingest_records")).isEqualTo(4);
+        assertThat(db.queryLong("select count(*) from metric_points")).isEqualTo(7);
+    }
+
+    @Test
+    void partitionsAreSeparateKeys() throws Exception {
+        EventHubsIngestFunction f = new EventHubsIngestFunction(TestRuntimes.forDatabase(db));
+        invoke(f, sample, "inv-1");
+        Map<String, Object> otherPartition = new HashMap<>(sample.partitionContext());
+        otherPartition.put("PartitionId", "4");
+        invoke(f, new EventHubsInvocation(sample.events(), sample.systemProperties(), otherPartition), "inv-2");
+
+        assertThat(db.queryLong("select count(*) from ingest_records where shard = '4'"))
+                .isEqualTo(4);
+        assertThat(db.queryLong("select count(*) from metric_points")).isEqualTo(14);
+    }
+
+    @Test
+    void eventWithoutSequenceNumber_isRefusedNamingTheField() {
+        sample.systemProperties()[1].SequenceNumber = null;
+        EventHubsIngestFunction f = new EventHubsIngestFunction(TestRuntimes.forDatabase(db));
+        assertThatThrownBy(() -> invoke(f, sample, "inv-1"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("SystemPropertiesArray[1] has no SequenceNumber");
+    }
+}
