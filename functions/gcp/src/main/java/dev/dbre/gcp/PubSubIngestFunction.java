@@ -1,0 +1,65 @@
+package dev.dbre.gcp;
+
+import com.google.cloud.functions.CloudEventsFunction;
+import dev.dbre.ingest.BatchResult;
+import dev.dbre.ingest.IngestBatch;
+import dev.dbre.ingest.RecordResult;
+import dev.dbre.obs.IngestMetrics;
+import dev.dbre.obs.LogContext;
+import io.cloudevents.CloudEvent;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ingests one Pub/Sub message (an Eventarc {@code messagePublished} CloudEvent) into PostgreSQL,
+ * exactly once per message id. A message that cannot be decoded is kept as a reject and
+ * acknowledged; a transient database fault throws, so Pub/Sub delivers the message again.
+ */
+public final class PubSubIngestFunction implements CloudEventsFunction {
+    static final String NAME = "ingest-pubsub";
+    private static final Logger LOG = LoggerFactory.getLogger(PubSubIngestFunction.class);
+
+    private final GcpIngestRuntime runtime;
+
+    /** Used by the Functions Framework: the runtime is built from the environment, once. */
+    public PubSubIngestFunction() {
+        this(GcpIngestRuntime.shared());
+    }
+
+    PubSubIngestFunction(GcpIngestRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    /**
+     * @throws IngestNotStoredException when the message could not be stored (the framework answers
+     *     500 and Pub/Sub redelivers)
+     */
+    @Override
+    public void accept(CloudEvent event) {
+        Object traceparent = event.getExtension("traceparent");
+        try (LogContext ignored = LogContext.open(event.getId(), NAME);
+                CloudTrace trace =
+                        CloudTrace.open(null, traceparent == null ? null : traceparent.toString(), runtime.project)) {
+            IngestBatch batch = PubSubMessages.of(event, runtime.clock);
+            BatchResult result = runtime.ingest.ingest(batch);
+            runtime.metrics.publish(Map.of("function", NAME), IngestMetrics.of(result));
+            List<RecordResult> failed = result.failed();
+            RecordResult record =
+                    result.records().isEmpty() ? null : result.records().get(0);
+            LOG.info(
+                    "pubsub message {} from {}: {}, {} stored, {} rejected",
+                    batch.records().get(0).sequence(),
+                    batch.source(),
+                    record == null ? "no result" : record.outcome(),
+                    result.stored(),
+                    result.rejected());
+            if (record == null || !failed.isEmpty()) {
+                throw new IngestNotStoredException(
+                        "message " + batch.records().get(0).sequence() + " not stored ("
+                                + (record == null ? "no result" : record.failure()) + "); Pub/Sub delivers it again");
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package dev.dbre.gcp;
+
+import dev.dbre.config.Env;
+import dev.dbre.testing.TestDatabase;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Runtimes configured as on Google Cloud, through environment variables, for the tests. */
+final class TestRuntimes {
+    static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-23T10:00:30Z"), ZoneOffset.UTC);
+
+    private TestRuntimes() {}
+
+    static GcpIngestRuntime forDatabase(TestDatabase db) {
+        return GcpIngestRuntime.fromEnv(new Env(settings(db.server().port(), db.name())), CLOCK);
+    }
+
+    /** A runtime whose database port has nothing listening. */
+    static GcpIngestRuntime forDatabaseDown() throws IOException {
+        return GcpIngestRuntime.fromEnv(new Env(settings(freePort(), "postgres")), CLOCK);
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    static Map<String, String> settings(int port, String database) {
+        Map<String, String> m = new HashMap<>();
+        m.put("DBRE_DB_HOST", "127.0.0.1");
+        m.put("DBRE_DB_PORT", Integer.toString(port));
+        m.put("DBRE_DB_NAME", database);
+        m.put("DBRE_DB_USER", "postgres");
+        m.put("DBRE_DB_AUTH", "none");
+        m.put("DBRE_DB_SSLMODE", "disable");
+        m.put("GOOGLE_CLOUD_PROJECT", "dbre-prod");
+        return m;
+    }
+}
