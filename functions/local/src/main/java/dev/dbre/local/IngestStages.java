@@ -1,13 +1,7 @@
 package dev.dbre.local;
 
-import dev.dbre.ingest.BatchResult;
-import dev.dbre.ingest.IngestBatch;
-import dev.dbre.ingest.PayloadFormat;
-import dev.dbre.ingest.RecordOutcome;
-import dev.dbre.ingest.RecordResult;
+import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import dev.dbre.ingest.RejectReason;
-import dev.dbre.ingest.SourceRecord;
-import dev.dbre.obs.IngestMetrics;
 import dev.dbre.schema.SchemaMigrator;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,28 +10,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** The ingest stages of {@code run-local}: migrate, the generated stream, its retry, the figures. */
+/**
+ * The ingest stages of {@code run-local}: migrate, the generated stream (through the Kinesis
+ * handler), its retry, the figures.
+ */
 final class IngestStages {
-    /** The generated stream's source: shaped like a Kinesis stream ARN, as the AWS handler names it. */
-    static final String STREAM_SOURCE = "arn:aws:kinesis:us-east-1:000000000000:stream/dbre-local-generated";
-
-    static final String SHARD = "shardId-000000000000";
-    /** How often a batch whose records came back FAILED is delivered again, as a trigger would. */
-    static final int DELIVERY_ATTEMPTS = 3;
-
     private IngestStages() {}
 
     static String migrate(RunContext ctx) {
         int applied = SchemaMigrator.migrate(ctx.postgres.jdbcUrl(ctx.database), "postgres", null);
         return applied + " migration(s) applied";
-    }
-
-    /**
-     * Kinesis sequence numbers are decimal strings that grow within a shard; these have the same
-     * shape (56 digits) and order.
-     */
-    static String sequence(long recordIndex) {
-        return String.format(Locale.ROOT, "4959%052d", recordIndex);
     }
 
     static String generatedStream(RunContext ctx) {
@@ -60,13 +42,12 @@ final class IngestStages {
         long t0 = System.nanoTime();
         long ingestNanos = 0;
         while (linesDone < o.lines) {
-            List<SourceRecord> batch = new ArrayList<>(o.recordsPerBatch);
+            List<KinesisEvent.KinesisEventRecord> batch = new ArrayList<>(o.recordsPerBatch);
             long batchLines = 0;
             Instant arrival = ctx.clock.instant();
             while (batch.size() < o.recordsPerBatch && linesDone + batchLines < o.lines) {
                 int n = (int) Math.min(o.linesPerRecord, o.lines - linesDone - batchLines);
-                SourceRecord r = new SourceRecord(
-                        SHARD, sequence(recordIndex), arrival, generator.nextRecord(n), PayloadFormat.DOGSTATSD);
+                KinesisEvent.KinesisEventRecord r = KinesisStream.record(recordIndex, generator.nextRecord(n), arrival);
                 if (recordIndex < retryCount) {
                     ctx.retryRecords.add(r);
                 }
@@ -75,7 +56,7 @@ final class IngestStages {
                 recordIndex++;
             }
             long b0 = System.nanoTime();
-            deliver(ctx, batch);
+            ctx.stream.deliver(batch);
             ingestNanos += System.nanoTime() - b0;
             linesDone += batchLines;
             if (linesDone >= nextMark || linesDone == o.lines) {
@@ -101,70 +82,39 @@ final class IngestStages {
                 ingestNanos == 0 ? 0 : linesDone / (ingestNanos / 1e9));
     }
 
-    /**
-     * Delivers one batch as a trigger does: records that come back FAILED are delivered again, up
-     * to {@value #DELIVERY_ATTEMPTS} times.
-     *
-     * @throws IllegalStateException if records are still not stored after the last attempt
-     */
-    static BatchResult deliver(RunContext ctx, List<SourceRecord> records) {
-        List<SourceRecord> pending = records;
-        BatchResult result = null;
-        for (int attempt = 1; attempt <= DELIVERY_ATTEMPTS && !pending.isEmpty(); attempt++) {
-            result = ctx.ingest.ingest(new IngestBatch(STREAM_SOURCE, pending));
-            ctx.metrics.publish(Map.of("function", "run-local", "source", STREAM_SOURCE), IngestMetrics.of(result));
-            List<RecordResult> failed = result.failed();
-            if (failed.isEmpty()) {
-                return result;
-            }
-            List<SourceRecord> again = new ArrayList<>();
-            for (int i = 0; i < pending.size(); i++) {
-                if (result.records().get(i).outcome().mustRetry()) {
-                    again.add(pending.get(i));
-                }
-            }
-            pending = again;
-        }
-        RecordResult first = result.failed().get(0);
-        throw new IllegalStateException(pending.size() + " record(s) not stored after " + DELIVERY_ATTEMPTS
-                + " deliveries; first: sequence " + first.sequence() + ": " + first.failure());
-    }
-
     static String retry(RunContext ctx) throws Exception {
-        List<SourceRecord> again = ctx.retryRecords;
+        List<KinesisEvent.KinesisEventRecord> again = ctx.retryRecords;
         DbCounts before = DbCounts.of(ctx.db, null);
-        int duplicates = 0;
+        long duplicatesBefore = DbCounts.duplicateRecords(ctx.db, KinesisStream.SOURCE);
         long lines = 0;
         for (int i = 0; i < again.size(); i += ctx.options.recordsPerBatch) {
-            List<SourceRecord> batch = again.subList(i, Math.min(again.size(), i + ctx.options.recordsPerBatch));
-            BatchResult result = deliver(ctx, batch);
-            for (RecordResult r : result.records()) {
-                if (r.outcome() == RecordOutcome.DUPLICATE) {
-                    duplicates++;
-                }
-            }
-            for (SourceRecord r : batch) {
-                lines += countLines(r.payload());
+            List<KinesisEvent.KinesisEventRecord> batch =
+                    again.subList(i, Math.min(again.size(), i + ctx.options.recordsPerBatch));
+            ctx.stream.deliver(batch);
+            for (KinesisEvent.KinesisEventRecord r : batch) {
+                lines += countLines(r.getKinesis().getData());
             }
         }
         DbCounts after = DbCounts.of(ctx.db, null);
+        long duplicates = DbCounts.duplicateRecords(ctx.db, KinesisStream.SOURCE) - duplicatesBefore;
         ctx.rowsAddedByRetry = after.rows() - before.rows();
         if (ctx.rowsAddedByRetry != 0 || duplicates != again.size()) {
-            throw new IllegalStateException("exactly-once broken: redelivering " + again.size() + " records added "
-                    + ctx.rowsAddedByRetry + " rows, " + duplicates + " came back DUPLICATE");
+            throw new IllegalStateException("exactly-once broken: delivering " + again.size()
+                    + " records again added " + ctx.rowsAddedByRetry + " rows; " + duplicates
+                    + " were recognised as duplicates");
         }
         return String.format(
                 Locale.ROOT,
-                "%,d records (%,d lines) delivered again: %,d duplicates, 0 rows added",
+                "%,d records (%,d lines) delivered again: %,d recognised as duplicates, 0 rows added",
                 again.size(),
                 lines,
                 duplicates);
     }
 
-    private static long countLines(byte[] payload) {
+    private static long countLines(java.nio.ByteBuffer data) {
         long n = 0;
-        for (byte b : payload) {
-            if (b == '\n') {
+        for (int i = data.position(); i < data.limit(); i++) {
+            if (data.get(i) == '\n') {
                 n++;
             }
         }
@@ -172,9 +122,9 @@ final class IngestStages {
     }
 
     static String figures(RunContext ctx) throws Exception {
-        DbCounts stream = DbCounts.of(ctx.db, STREAM_SOURCE);
-        Map<String, Long> byReason = DbCounts.rejectsByReason(ctx.db, STREAM_SOURCE);
-        long duplicates = DbCounts.duplicateRecords(ctx.db, STREAM_SOURCE);
+        DbCounts stream = DbCounts.of(ctx.db, KinesisStream.SOURCE);
+        Map<String, Long> byReason = DbCounts.rejectsByReason(ctx.db, KinesisStream.SOURCE);
+        long duplicates = DbCounts.duplicateRecords(ctx.db, KinesisStream.SOURCE);
         DbCounts all = DbCounts.of(ctx.db, null);
         MetricStreamGenerator.Stats g = ctx.generated;
         double linesPerSecond = ctx.streamNanos == 0 ? 0 : g.lines() / (ctx.streamNanos / 1e9);

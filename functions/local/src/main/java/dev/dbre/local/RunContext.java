@@ -1,9 +1,10 @@
 package dev.dbre.local;
 
+import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
+import dev.dbre.aws.ingest.KinesisIngestHandler;
 import dev.dbre.db.ConnectionFactory;
 import dev.dbre.db.LocalPostgres;
 import dev.dbre.ingest.IngestService;
-import dev.dbre.ingest.SourceRecord;
 import dev.dbre.obs.MetricsPublisher;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -22,13 +23,15 @@ final class RunContext {
     final MetricsPublisher metrics;
     final Clock clock;
     final PrintStream out;
+    /** The generated stream's way in: the real Kinesis handler. */
+    final KinesisStream stream;
 
     /** The generated stream: what the generator wrote, how long ingest took. */
     MetricStreamGenerator.Stats generated;
 
     long streamNanos;
     /** The first records of the stream, kept for the retry stage. */
-    final List<SourceRecord> retryRecords = new ArrayList<>();
+    final List<KinesisEvent.KinesisEventRecord> retryRecords = new ArrayList<>();
 
     long rowsAddedByRetry = -1;
     final List<String> sampleEvents = new ArrayList<>();
@@ -50,6 +53,7 @@ final class RunContext {
         this.metrics = metrics;
         this.clock = clock;
         this.out = out;
+        this.stream = new KinesisStream(new KinesisIngestHandler(ingest, metrics, clock));
     }
 
     /** The settings a cloud function reads from its environment, pointing at the embedded server. */

@@ -1,5 +1,7 @@
 package dev.dbre.local;
 
+import dev.dbre.azure.LocalAzureDrivers;
+import dev.dbre.gcp.LocalGcpDrivers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +20,13 @@ final class SampleEvents {
 
     /** One driver per trigger; the first that {@link SampleEventDriver#handles} a file sends it. */
     static List<SampleEventDriver> drivers() {
-        return List.of(new dev.dbre.azure.LocalAzureDrivers.EventHubs(), new dev.dbre.azure.LocalAzureDrivers.Http());
+        return List.of(
+                new AwsDrivers.Kinesis(),
+                new AwsDrivers.Http(),
+                new LocalAzureDrivers.EventHubs(),
+                new LocalAzureDrivers.Http(),
+                new LocalGcpDrivers.PubSub(),
+                new LocalGcpDrivers.Http());
     }
 
     private SampleEvents() {}
