@@ -197,7 +197,8 @@ public final class LocalRun implements Callable<Integer> {
         Clock clock = Clock.systemUTC();
         long t0 = System.nanoTime();
         out.println("[start] embedded PostgreSQL under " + options.baseDir.toAbsolutePath() + " ...");
-        LocalPostgres pg = LocalPostgres.start(options.baseDir.resolve("postgres"), 0, Map.of());
+        // Absolute: PostgreSQL resolves a relative socket directory against its data directory.
+        LocalPostgres pg = LocalPostgres.start(options.baseDir.toAbsolutePath().resolve("postgres"), 0, Map.of());
         AtomicBoolean stopped = new AtomicBoolean();
         Runnable stop = () -> {
             if (stopped.compareAndSet(false, true)) {
