@@ -141,7 +141,12 @@ final class IngestStages {
                 stream.points(),
                 stream.checks(),
                 stream.events()));
-        ctx.detail(String.format(Locale.ROOT, "rejected: %,d lines %s", stream.rejects(), byReason));
+        StringBuilder reasons = new StringBuilder();
+        byReason.forEach((reason, n) -> reasons.append(reasons.isEmpty() ? "" : ", ")
+                .append(reason)
+                .append(' ')
+                .append(String.format(Locale.ROOT, "%,d", n)));
+        ctx.detail(String.format(Locale.ROOT, "rejected: %,d lines (%s)", stream.rejects(), reasons));
         ctx.detail(String.format(
                 Locale.ROOT,
                 "duplicates: %,d records delivered again were recognised and skipped; rows added by the retry: %,d",

@@ -205,7 +205,14 @@ public final class LocalRun implements Callable<Integer> {
                 pg.close();
             }
         };
-        Thread hook = new Thread(stop, "run-local-stop-postgres");
+        Thread hook = new Thread(
+                () -> {
+                    if (!stopped.get()) {
+                        out.println("[interrupted] stopping PostgreSQL");
+                    }
+                    stop.run();
+                },
+                "run-local-stop-postgres");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             createDatabase(pg);
