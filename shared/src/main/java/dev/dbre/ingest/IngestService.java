@@ -35,6 +35,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class IngestService {
     private static final Logger log = LoggerFactory.getLogger(IngestService.class);
+    /** A worker whose buffers grew past this (a batch of huge rejects) is not kept for reuse. */
+    private static final long MAX_RETAINED_BYTES = 16L * 1024 * 1024;
 
     private final ConnectionFactory connections;
     private final ParseLimits limits;
@@ -67,7 +69,9 @@ public final class IngestService {
         try {
             return store(batch, worker);
         } finally {
-            idle.offer(worker);
+            if (worker.sink.retainedBytes() <= MAX_RETAINED_BYTES) {
+                idle.offer(worker);
+            }
         }
     }
 
@@ -107,6 +111,8 @@ public final class IngestService {
                             clock.instant(),
                             parseNanos,
                             storeNanos));
+            // If the connection drops here the outcome is unknown: we report FAILED, and the retry
+            // is safe either way because the committed key rows make it a DUPLICATE.
             c.commit();
             BatchResult result = result(batchId, records, ids, written, parseNanos, storeNanos);
             log.info(

@@ -32,7 +32,10 @@ public enum RejectReason {
     BAD_EVENT,
     /** The line is longer than the configured limit. */
     LINE_TOO_LONG,
-    /** The line is not valid UTF-8. */
+    /**
+     * The line is not valid UTF-8, or holds a NUL byte / U+0000 (valid UTF-8, but PostgreSQL text
+     * cannot store it, so the line could never be written).
+     */
     BAD_UTF8,
     /** The JSON is not well formed, or a value has the wrong JSON type. */
     BAD_JSON,

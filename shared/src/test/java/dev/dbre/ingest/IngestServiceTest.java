@@ -6,6 +6,8 @@ import dev.dbre.db.ConnectionFactory;
 import dev.dbre.ingest.parse.ParseLimits;
 import dev.dbre.testing.PostgresExtension;
 import dev.dbre.testing.TestDatabase;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -25,6 +27,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.PSQLState;
 
 @ExtendWith(PostgresExtension.class)
 class IngestServiceTest {
@@ -168,6 +174,32 @@ class IngestServiceTest {
     }
 
     @Test
+    void jsonRecord_isParsedAndStored_withItsTimestampAndTags() throws Exception {
+        String json = "[{\"name\":\"cpu\",\"value\":0.5,\"type\":\"g\",\"tags\":{\"env\":\"prod\"},"
+                + "\"ts\":1700000000},{\"name\":\"\",\"value\":1,\"type\":\"c\"}]";
+        SourceRecord r =
+                new SourceRecord("", "m-1", ARRIVAL, json.getBytes(StandardCharsets.UTF_8), PayloadFormat.AUTO);
+
+        BatchResult result = service.ingest(batch(r));
+
+        assertThat(result.records().get(0).outcome()).isEqualTo(RecordOutcome.STORED_WITH_REJECTS);
+        assertThat(result.stored()).isEqualTo(1);
+        assertThat(result.rejected()).isEqualTo(1);
+        try (Connection c = db.open();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select name, type, value, ts, tags from metric_points")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString("name")).isEqualTo("cpu");
+            assertThat(rs.getString("type")).isEqualTo("g");
+            assertThat(rs.getDouble("value")).isEqualTo(0.5);
+            assertThat(instant(rs, "ts")).isEqualTo(Instant.ofEpochSecond(1_700_000_000L));
+            assertThat((String[]) rs.getArray("tags").getArray()).containsExactly("env:prod");
+        }
+        assertThat(db.queryLong("select count(*) from ingest_rejects where line = 2"))
+                .isEqualTo(1);
+    }
+
+    @Test
     void retriedBatch_storesNoDuplicates() throws Exception {
         IngestBatch first =
                 batch(record("s", "1", "a:1|c\nb:2|g"), record("s", "2", "c:3|c"), record("s", "3", "d:4|c\nbad"));
@@ -245,11 +277,15 @@ class IngestServiceTest {
         }
     }
 
-    @Test
-    void connectionKilledMidBatch_reportsFailed_andRetryStoresEverythingOnce() throws Exception {
-        // A batch large enough that the points stream in several COPY chunks, with one bad line per
-        // record. A test transaction holds a lock that the COPY into ingest_rejects (which runs after
-        // every point has been streamed) must wait for; while it waits, we kill its backend.
+    /**
+     * A batch large enough that the points stream in several COPY chunks, with one bad line per
+     * record. A test transaction holds a lock that one COPY of the batch must wait for; while it
+     * waits, we kill its backend. On metric_points: the COPY has just started, in the middle of
+     * parsing the first record. On ingest_rejects: every point has been streamed, not committed.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"metric_points", "ingest_rejects"})
+    void connectionKilledMidBatch_reportsFailed_andRetryStoresEverythingOnce(String lockedTable) throws Exception {
         List<SourceRecord> records = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             records.add(record("shard-0", String.valueOf(1000 + i), lines(2000, "k" + i) + "\nnot a metric"));
@@ -260,12 +296,12 @@ class IngestServiceTest {
         try (Connection locker = db.open()) {
             locker.setAutoCommit(false);
             try (Statement s = locker.createStatement()) {
-                s.execute("lock table ingest_rejects in share mode");
+                s.execute("lock table " + lockedTable + " in share mode");
             }
             ExecutorService thread = Executors.newSingleThreadExecutor();
             CompletableFuture<BatchResult> running = CompletableFuture.supplyAsync(() -> service.ingest(batch), thread);
             thread.shutdown();
-            int pid = waitForBlockedBackend(locker, running);
+            int pid = waitForBlockedBackend(locker, lockedTable, running);
             try (Statement s = locker.createStatement();
                     ResultSet rs = s.executeQuery("select pg_terminate_backend(" + pid + ")")) {
                 assertThat(rs.next() && rs.getBoolean(1)).isTrue();
@@ -292,6 +328,23 @@ class IngestServiceTest {
                 .isEqualTo(20L * 2000);
         assertThat(db.queryLong("select count(*) from ingest_rejects")).isEqualTo(20);
         assertThat(db.queryLong("select count(*) from ingest_batches")).isEqualTo(2);
+    }
+
+    @Test
+    void connectionLostDuringCommit_reportsFailed_andRetryFindsEverythingStored() throws Exception {
+        // The commit reaches the server but the reply is lost: the outcome is unknown to us, so the
+        // records are FAILED; the retry must then find them already stored and write nothing twice.
+        ConnectionFactory lostReply = () -> commitThenLoseConnection(db.open());
+        IngestService flaky = new IngestService(lostReply, ParseLimits.DEFAULTS, CLOCK);
+        IngestBatch batch = batch(record("s", "1", "a:1|c\nb:2|c"), record("s", "2", "c:3|c"));
+
+        BatchResult unknown = flaky.ingest(batch);
+        assertThat(unknown.records()).extracting(RecordResult::outcome).containsOnly(RecordOutcome.FAILED);
+        assertThat(unknown.records().get(0).failure()).isEqualTo("transient database fault (SQLSTATE 08006)");
+
+        BatchResult retried = service.ingest(batch);
+        assertThat(retried.records()).extracting(RecordResult::outcome).containsOnly(RecordOutcome.DUPLICATE);
+        assertThat(db.queryLong("select count(*) from metric_points")).isEqualTo(3);
     }
 
     @Test
@@ -367,6 +420,24 @@ class IngestServiceTest {
 
     // --- helpers ----------------------------------------------------------------------------
 
+    /** A connection whose commit succeeds on the server, then fails as a lost socket would. */
+    private static Connection commitThenLoseConnection(Connection real) {
+        return (Connection) Proxy.newProxyInstance(
+                Connection.class.getClassLoader(), new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("commit")) {
+                        real.commit();
+                        real.close();
+                        throw new PSQLException(
+                                "An I/O error occurred while sending to the backend.", PSQLState.CONNECTION_FAILURE);
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
     private BatchResult afterBarrier(CyclicBarrier barrier, IngestBatch batch) {
         try {
             barrier.await(30, TimeUnit.SECONDS);
@@ -376,8 +447,8 @@ class IngestServiceTest {
         return service.ingest(batch);
     }
 
-    /** The pid of the backend waiting for the lock that {@code locker} holds on ingest_rejects. */
-    private static int waitForBlockedBackend(Connection locker, CompletableFuture<BatchResult> running)
+    /** The pid of the backend waiting for the lock that {@code locker} holds on {@code table}. */
+    private static int waitForBlockedBackend(Connection locker, String table, CompletableFuture<BatchResult> running)
             throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
@@ -385,15 +456,15 @@ class IngestServiceTest {
                     .as("the batch must block on the lock, not finish")
                     .isNotDone();
             try (Statement s = locker.createStatement();
-                    ResultSet rs = s.executeQuery("select pid from pg_locks where not granted"
-                            + " and relation = 'ingest_rejects'::regclass")) {
+                    ResultSet rs = s.executeQuery("select pid from pg_locks where not granted" + " and relation = '"
+                            + table + "'::regclass")) {
                 if (rs.next()) {
                     return rs.getInt(1);
                 }
             }
             Thread.sleep(5);
         }
-        throw new AssertionError("the ingest never reached the COPY into ingest_rejects");
+        throw new AssertionError("the ingest never reached the COPY into " + table);
     }
 
     private static String lines(int n, String prefix) {

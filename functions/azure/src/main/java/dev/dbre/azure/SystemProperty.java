@@ -5,7 +5,6 @@ package dev.dbre.azure;
  * binds it (field names are the host's JSON keys). Numbers are kept as text: a sequence number is
  * a 64-bit integer that a JSON double would round.
  */
-@SuppressWarnings({"checkstyle:MemberName", "checkstyle:VisibilityModifier"})
 public final class SystemProperty {
     public String SequenceNumber;
     public String Offset;

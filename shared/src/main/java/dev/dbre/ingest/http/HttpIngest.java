@@ -39,8 +39,7 @@ import org.slf4j.LoggerFactory;
  * Idempotency-Key</td></tr>
  * <tr><td>405</td><td>not POST (with {@code Allow: POST})</td></tr>
  * <tr><td>413</td><td>body over {@code DBRE_HTTP_MAX_BODY_BYTES}, or decoded over {@code DBRE_HTTP_MAX_DECODED_BYTES}</td></tr>
- * <tr><td>415</td><td>a Content-Type other than text/*, application/json (or +json), or a
- * Content-Encoding other than gzip/identity</td></tr>
+ * <tr><td>415</td><td>a Content-Encoding other than gzip or identity</td></tr>
  * <tr><td>503</td><td>a transient storage fault (with {@code Retry-After}): send the same request
  * again</td></tr>
  * </table>
@@ -77,14 +76,6 @@ public final class HttpIngest {
             return error(405, Map.of("Allow", "POST"), "method not allowed", "use POST");
         }
         PayloadFormat format = formatOf(request.header("Content-Type"));
-        if (format == null) {
-            return error(
-                    415,
-                    Map.of(),
-                    "unsupported Content-Type",
-                    "send text/plain (DogStatsD lines) or application/json, was '" + request.header("Content-Type")
-                            + "'");
-        }
         String key = request.header(IDEMPOTENCY_KEY);
         String keyProblem = key == null ? null : keyProblem(key);
         if (keyProblem != null) {
@@ -155,7 +146,11 @@ public final class HttpIngest {
         return new HttpIngestResponse(202, JSON_TYPE, o.toString(), result);
     }
 
-    /** The payload format for a Content-Type, or null when it is not one we read. */
+    /**
+     * The payload format for a Content-Type: application/json or any +json type is JSON, text/* is
+     * DogStatsD, anything else (or none) is sniffed from the first byte: a client that labels its
+     * body oddly still gets its lines stored or rejected one by one, never the whole body refused.
+     */
     static PayloadFormat formatOf(String contentType) {
         if (contentType == null || contentType.isBlank()) {
             return PayloadFormat.AUTO;
@@ -169,10 +164,7 @@ public final class HttpIngest {
         if (mime.startsWith("text/")) {
             return PayloadFormat.DOGSTATSD;
         }
-        if (mime.equals("application/octet-stream")) {
-            return PayloadFormat.AUTO;
-        }
-        return null;
+        return PayloadFormat.AUTO;
     }
 
     private static String keyProblem(String key) {

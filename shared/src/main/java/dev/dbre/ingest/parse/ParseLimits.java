@@ -31,7 +31,8 @@ public record ParseLimits(int maxLineBytes, int maxNameBytes, int maxTags, int m
 
     private static final int MAX_NAME_CEILING = 1 << 16;
     private static final int MAX_TAGS_CEILING = 10_000;
-    private static final int MAX_PACKED_CEILING = 100_000;
+    /** metric_points.idx is a smallint. */
+    private static final int MAX_PACKED_CEILING = Short.MAX_VALUE;
 
     public ParseLimits {
         if (maxLineBytes < 1 || maxNameBytes < 1 || maxTags < 0 || maxPackedValues < 1) {

@@ -218,6 +218,11 @@ public final class BinaryCopySink {
         return firstRejectReason;
     }
 
+    /** Bytes held by the reusable buffers (they grow to the largest batch's held rows). */
+    public long retainedBytes() {
+        return (long) points.capacity() + checks.capacity() + events.capacity() + rejects.capacity();
+    }
+
     /** Nanoseconds spent sending to the server since {@link #begin}. */
     public long ioNanos() {
         return points.ioNanos() + checks.ioNanos() + events.ioNanos() + rejects.ioNanos();

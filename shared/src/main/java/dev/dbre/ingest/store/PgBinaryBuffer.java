@@ -40,6 +40,10 @@ final class PgBinaryBuffer {
         return pos;
     }
 
+    int capacity() {
+        return buf.length;
+    }
+
     byte[] array() {
         return buf;
     }

@@ -62,6 +62,10 @@ final class TableCopy {
         return count;
     }
 
+    int capacity() {
+        return rows.capacity();
+    }
+
     long ioNanos() {
         return ioNanos;
     }

@@ -106,16 +106,15 @@ class HttpIngestTest {
         assertThat(HttpIngest.formatOf("text/plain")).isEqualTo(PayloadFormat.DOGSTATSD);
         assertThat(HttpIngest.formatOf(null)).isEqualTo(PayloadFormat.AUTO);
         assertThat(HttpIngest.formatOf("application/octet-stream")).isEqualTo(PayloadFormat.AUTO);
-        assertThat(HttpIngest.formatOf("image/png")).isNull();
+        assertThat(HttpIngest.formatOf("application/x-www-form-urlencoded")).isEqualTo(PayloadFormat.AUTO);
     }
 
     @Test
-    void unknownContentType_is415_andNothingIsIngested() {
-        HttpIngestResponse r =
-                http(HttpIngestLimits.DEFAULTS).handle(post(Map.of("Content-Type", "image/png"), utf8("x")));
-        assertThat(r.status()).isEqualTo(415);
-        assertThat(r.body()).contains("image/png");
-        assertThat(seen).isEmpty();
+    void unknownContentType_isSniffed_notRefused() {
+        HttpIngestResponse r = http(HttpIngestLimits.DEFAULTS)
+                .handle(post(Map.of("Content-Type", "application/x-www-form-urlencoded"), utf8("a:1|c")));
+        assertThat(r.status()).isEqualTo(202);
+        assertThat(seen.get(0).records().get(0).format()).isEqualTo(PayloadFormat.AUTO);
     }
 
     @Test

@@ -1,0 +1,366 @@
+package dev.dbre.bench;
+
+import dev.dbre.db.ConnectionFactory;
+import dev.dbre.db.LocalPostgres;
+import dev.dbre.ingest.BatchResult;
+import dev.dbre.ingest.IngestBatch;
+import dev.dbre.ingest.IngestService;
+import dev.dbre.ingest.PayloadFormat;
+import dev.dbre.ingest.SourceRecord;
+import dev.dbre.ingest.parse.ParseLimits;
+import dev.dbre.schema.SchemaMigrator;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.postgresql.PGConnection;
+
+/**
+ * End-to-end ingest benchmark (scripted, never asserted): rows/s into the same unique-keyed
+ * {@code metric_points} table of an embedded PostgreSQL for
+ *
+ * <ol>
+ *   <li>(a) {@link IngestService}: parse DogStatsD + exactly-once key + binary COPY,
+ *   <li>(b) per-row INSERT, JDBC batches of 1000, autocommit off, reWriteBatchedInserts=false,
+ *   <li>(c) multi-row INSERT statements of 1000 rows,
+ *   <li>(d) PostgreSQL's own server-side {@code COPY metric_points FROM '<file>'} (CSV) of the same
+ *       rows.
+ * </ol>
+ *
+ * (b)–(d) get the rows already made (no parsing); (a) starts from the raw DogStatsD bytes. Run by
+ * {@code scripts/bench-ingest [--rows N] [--lines-per-record N] [--records-per-batch N] [--repeat
+ * N]}.
+ */
+public final class IngestBench {
+    private static final Instant ARRIVAL = Instant.parse("2026-11-23T10:00:00Z");
+    private static final String[] TYPES = {"g", "c", "ms"};
+    private static final String TRUNCATE = "truncate metric_points, service_checks, ingest_events, ingest_rejects,"
+            + " ingest_records, ingest_batches";
+
+    private final int rows;
+    private final int linesPerRecord;
+    private final int recordsPerBatch;
+    private final int repeat;
+    private final Path dir;
+
+    private IngestBench(int rows, int linesPerRecord, int recordsPerBatch, int repeat, Path dir) {
+        this.rows = rows;
+        this.linesPerRecord = linesPerRecord;
+        this.recordsPerBatch = recordsPerBatch;
+        this.repeat = repeat;
+        this.dir = dir;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opts = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            opts.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        IngestBench bench = new IngestBench(
+                Integer.parseInt(opts.getOrDefault("rows", "1000000")),
+                Integer.parseInt(opts.getOrDefault("lines-per-record", "1000")),
+                Integer.parseInt(opts.getOrDefault("records-per-batch", "100")),
+                Integer.parseInt(opts.getOrDefault("repeat", "1")),
+                Path.of(opts.getOrDefault("dir", "shared/target/bench-ingest")).toAbsolutePath());
+        bench.run();
+    }
+
+    private void run() throws Exception {
+        Files.createDirectories(dir);
+        try (LocalPostgres pg = LocalPostgres.start(dir.resolve("pg"), 0, Map.of())) {
+            try (Connection c = DriverManager.getConnection(pg.jdbcUrl("postgres"), "postgres", "");
+                    Statement s = c.createStatement()) {
+                s.execute("create database bench");
+            }
+            SchemaMigrator.migrate(pg.jdbcUrl("bench"), "postgres", null);
+            ConnectionFactory connections = pg.connectionFactory("bench");
+            String version;
+            try (Connection c = connections.open();
+                    Statement s = c.createStatement();
+                    var rs = s.executeQuery("show server_version")) {
+                rs.next();
+                version = rs.getString(1);
+            }
+
+            List<IngestBatch> batches = payloads();
+            Path csv = writeCsv();
+            System.out.printf(
+                    Locale.ROOT,
+                    "PostgreSQL %s, %d rows, %d lines/record, %d records/batch, best of %d%n",
+                    version,
+                    rows,
+                    linesPerRecord,
+                    recordsPerBatch,
+                    repeat);
+
+            IngestService service =
+                    new IngestService(connections, ParseLimits.DEFAULTS, Clock.fixed(ARRIVAL, ZoneOffset.UTC));
+            // Warm-up (JIT) on a tenth of the batches, not measured.
+            for (int i = 0; i < Math.max(1, batches.size() / 10); i++) {
+                service.ingest(batches.get(i));
+            }
+
+            Map<String, Double> best = new LinkedHashMap<>();
+            boolean fileReadable = serverCanReadFile(connections, csv);
+            String copyLabel = fileReadable
+                    ? "(d) server COPY FROM file (CSV)"
+                    : "(d) COPY FROM STDIN of the CSV (server cannot read the file)";
+            for (int r = 0; r < repeat; r++) {
+                measure(best, "(a) IngestService: parse + key + binary COPY", connections, () -> {
+                    long stored = 0;
+                    for (IngestBatch b : batches) {
+                        BatchResult result = service.ingest(b);
+                        if (!result.failed().isEmpty()) {
+                            throw new IllegalStateException(
+                                    "batch failed: " + result.failed().get(0).failure());
+                        }
+                        stored += result.stored();
+                    }
+                    return stored;
+                });
+                measure(best, "(b) per-row INSERT, JDBC batch 1000", connections, () -> perRowInsert(connections));
+                measure(best, "(c) multi-row INSERT, 1000 rows", connections, () -> multiRowInsert(connections));
+                measure(best, copyLabel, connections, () -> serverCopy(connections, csv, fileReadable));
+            }
+
+            double copy = best.get(copyLabel);
+            System.out.printf(Locale.ROOT, "%n| method | rows/s | vs (d) |%n|---|---:|---:|%n");
+            for (Map.Entry<String, Double> e : best.entrySet()) {
+                System.out.printf(
+                        Locale.ROOT, "| %s | %,.0f | %.2fx |%n", e.getKey(), e.getValue(), e.getValue() / copy);
+            }
+        }
+    }
+
+    private interface Run {
+        long rows() throws Exception;
+    }
+
+    private void measure(Map<String, Double> best, String label, ConnectionFactory connections, Run run)
+            throws Exception {
+        try (Connection c = connections.open();
+                Statement s = c.createStatement()) {
+            s.execute(TRUNCATE);
+            s.execute("checkpoint");
+        }
+        long t0 = System.nanoTime();
+        long n = run.rows();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        long inTable;
+        try (Connection c = connections.open();
+                Statement s = c.createStatement();
+                var rs = s.executeQuery("select count(*) from metric_points")) {
+            rs.next();
+            inTable = rs.getLong(1);
+        }
+        if (inTable != rows || n != rows) {
+            throw new IllegalStateException(label + ": expected " + rows + " rows, got " + n + " / " + inTable);
+        }
+        double rate = rows / seconds;
+        System.out.printf(Locale.ROOT, "%-62s %,12d rows %8.3f s %,14.0f rows/s%n", label, rows, seconds, rate);
+        best.merge(label, rate, Math::max);
+    }
+
+    // --- data: row i, the same for every method ---------------------------------------------
+
+    private static String name(int i) {
+        return "bench.metric." + (i % 200);
+    }
+
+    private static String type(int i) {
+        return TYPES[i % 3];
+    }
+
+    private static double value(int i) {
+        return (i % 1000) * 0.25;
+    }
+
+    /** Tags, already in the canonical (sorted) order the parser produces. */
+    private static String[] tags(int i) {
+        return new String[] {"env:prod", "host:h" + (i % 50), "zone:z" + (i % 3)};
+    }
+
+    private long recordId(int i) {
+        return i / linesPerRecord + 1;
+    }
+
+    private int line(int i) {
+        return i % linesPerRecord + 1;
+    }
+
+    private List<IngestBatch> payloads() {
+        List<IngestBatch> batches = new ArrayList<>();
+        List<SourceRecord> records = new ArrayList<>();
+        StringBuilder sb = new StringBuilder();
+        for (int start = 0; start < rows; start += linesPerRecord) {
+            sb.setLength(0);
+            for (int i = start; i < Math.min(rows, start + linesPerRecord); i++) {
+                sb.append(name(i))
+                        .append(':')
+                        .append(value(i))
+                        .append('|')
+                        .append(type(i))
+                        .append("|#");
+                sb.append(String.join(",", tags(i))).append('\n');
+            }
+            records.add(new SourceRecord(
+                    "shard-0",
+                    String.format(Locale.ROOT, "%012d", start),
+                    ARRIVAL,
+                    sb.toString().getBytes(StandardCharsets.UTF_8),
+                    PayloadFormat.DOGSTATSD));
+            if (records.size() == recordsPerBatch) {
+                batches.add(new IngestBatch("bench", records));
+                records = new ArrayList<>();
+            }
+        }
+        if (!records.isEmpty()) {
+            batches.add(new IngestBatch("bench", records));
+        }
+        return batches;
+    }
+
+    private Path writeCsv() throws IOException {
+        Path csv = dir.resolve("points.csv");
+        try (BufferedWriter w = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
+            for (int i = 0; i < rows; i++) {
+                w.append(Long.toString(recordId(i))).append(',');
+                w.append(Integer.toString(line(i))).append(",0,2026-11-23 10:00:00+00,");
+                w.append(name(i)).append(',').append(type(i)).append(',');
+                w.append(Double.toString(value(i))).append(",1,\"{");
+                w.append(String.join(",", tags(i))).append("}\"\n");
+            }
+        }
+        // The embedded server runs as another (namespaced) user: let it read the file.
+        Files.setPosixFilePermissions(csv, PosixFilePermissions.fromString("rw-r--r--"));
+        return csv;
+    }
+
+    // --- baselines ----------------------------------------------------------------------------
+
+    private static final String INSERT_COLUMNS =
+            "insert into metric_points (record_id, line, idx, ts, name, type, value, rate, tags) values ";
+
+    private long perRowInsert(ConnectionFactory connections) throws SQLException {
+        Timestamp ts = Timestamp.from(ARRIVAL);
+        try (Connection c = connections.open()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement(INSERT_COLUMNS + "(?, ?, 0, ?, ?, ?, ?, 1, ?::text[])")) {
+                for (int i = 0; i < rows; i++) {
+                    ps.setLong(1, recordId(i));
+                    ps.setInt(2, line(i));
+                    ps.setTimestamp(3, ts);
+                    ps.setString(4, name(i));
+                    ps.setString(5, type(i));
+                    ps.setDouble(6, value(i));
+                    ps.setString(7, "{" + String.join(",", tags(i)) + "}");
+                    ps.addBatch();
+                    if ((i + 1) % 1000 == 0) {
+                        ps.executeBatch();
+                    }
+                    if ((i + 1) % (linesPerRecord * recordsPerBatch) == 0) {
+                        c.commit(); // one transaction per ingest batch, like (a)
+                    }
+                }
+                ps.executeBatch();
+            }
+            c.commit();
+        }
+        return rows;
+    }
+
+    private long multiRowInsert(ConnectionFactory connections) throws SQLException {
+        int per = 1000;
+        StringBuilder sql = new StringBuilder(INSERT_COLUMNS);
+        for (int k = 0; k < per; k++) {
+            sql.append(k == 0 ? "" : ",").append("(?, ?, 0, ?, ?, ?, ?, 1, ?::text[])");
+        }
+        Timestamp ts = Timestamp.from(ARRIVAL);
+        try (Connection c = connections.open()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement full = c.prepareStatement(sql.toString())) {
+                int i = 0;
+                while (i + per <= rows) {
+                    int p = 1;
+                    for (int k = 0; k < per; k++, i++) {
+                        full.setLong(p++, recordId(i));
+                        full.setInt(p++, line(i));
+                        full.setTimestamp(p++, ts);
+                        full.setString(p++, name(i));
+                        full.setString(p++, type(i));
+                        full.setDouble(p++, value(i));
+                        full.setString(p++, "{" + String.join(",", tags(i)) + "}");
+                    }
+                    full.executeUpdate();
+                    if (i % (linesPerRecord * recordsPerBatch) == 0) {
+                        c.commit();
+                    }
+                }
+                for (; i < rows; i++) { // the rest, one by one (rows not a multiple of 1000)
+                    try (PreparedStatement one =
+                            c.prepareStatement(INSERT_COLUMNS + "(?, ?, 0, ?, ?, ?, ?, 1, ?::text[])")) {
+                        one.setLong(1, recordId(i));
+                        one.setInt(2, line(i));
+                        one.setTimestamp(3, ts);
+                        one.setString(4, name(i));
+                        one.setString(5, type(i));
+                        one.setDouble(6, value(i));
+                        one.setString(7, "{" + String.join(",", tags(i)) + "}");
+                        one.executeUpdate();
+                    }
+                }
+            }
+            c.commit();
+        }
+        return rows;
+    }
+
+    private static final String COPY_COLUMNS =
+            "metric_points (record_id, line, idx, ts, name, type, value, rate, tags)";
+
+    private static boolean serverCanReadFile(ConnectionFactory connections, Path csv) {
+        try (Connection c = connections.open();
+                PreparedStatement ps = c.prepareStatement("select length(pg_read_file(?, 0, 16))")) {
+            ps.setString(1, csv.toString());
+            ps.executeQuery().close();
+            return true;
+        } catch (SQLException e) {
+            System.out.println("server cannot read " + csv + " (" + e.getMessage() + "): using COPY FROM STDIN");
+            return false;
+        }
+    }
+
+    private static long serverCopy(ConnectionFactory connections, Path csv, boolean fileReadable) throws Exception {
+        try (Connection c = connections.open()) {
+            if (fileReadable) {
+                try (Statement s = c.createStatement()) {
+                    // The path is ours (under target/), not user input; COPY takes no parameter here.
+                    return s.executeUpdate(
+                            "COPY " + COPY_COLUMNS + " FROM '" + csv.toString().replace("'", "''") + "' (FORMAT csv)");
+                }
+            }
+            try (InputStream in = Files.newInputStream(csv)) {
+                return c.unwrap(PGConnection.class)
+                        .getCopyAPI()
+                        .copyIn("COPY " + COPY_COLUMNS + " FROM STDIN (FORMAT csv)", in, 1 << 16);
+            }
+        }
+    }
+}
