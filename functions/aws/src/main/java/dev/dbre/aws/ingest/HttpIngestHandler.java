@@ -57,9 +57,7 @@ public final class HttpIngestHandler implements RequestHandler<APIGatewayV2HTTPE
     /** From components built once (the no-arg constructor; tests that check the SnapStart wiring). */
     HttpIngestHandler(IngestComponents c, HttpLimits limits) {
         this(c.ingest(), c.metrics(), c.clock(), limits);
-        if (c.tokens() != null) {
-            HOOKS.onRestore(c.tokens()::clear);
-        }
+        c.registerWith(HOOKS);
     }
 
     /** For tests and other runtimes, with the default size limits. */

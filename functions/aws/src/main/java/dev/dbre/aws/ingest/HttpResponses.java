@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** The JSON bodies of the HTTP ingest endpoint, written with Jackson. */
@@ -47,7 +48,7 @@ final class HttpResponses {
             status = 500;
             text = "{\"error\":\"could not write the response\"}";
         }
-        java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
+        Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", "application/json");
         headers.putAll(extraHeaders);
         return APIGatewayV2HTTPResponse.builder()

@@ -1,7 +1,6 @@
 package dev.dbre.aws.ingest;
 
 import dev.dbre.aws.db.AwsDatabase;
-import dev.dbre.aws.db.RdsIamTokenCache;
 import dev.dbre.aws.obs.EmfMetricsPublisher;
 import dev.dbre.config.Env;
 import dev.dbre.ingest.IngestService;
@@ -13,11 +12,10 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 
 /**
  * What an ingest handler builds once, at init (before a SnapStart snapshot): the core service, the
- * EMF publisher, the clock and the IAM token cache. Nothing here opens a connection.
- *
- * @param tokens the RDS IAM token cache, or null when DBRE_DB_AUTH=none
+ * EMF publisher, the clock and the database access (pool and IAM token cache). Nothing here opens
+ * a connection.
  */
-record IngestComponents(IngestService ingest, MetricsPublisher metrics, Clock clock, RdsIamTokenCache tokens) {
+record IngestComponents(IngestService ingest, MetricsPublisher metrics, Clock clock, AwsDatabase database) {
     /**
      * @throws dev.dbre.config.ConfigException naming the variable that is missing or wrong
      */
@@ -30,6 +28,15 @@ record IngestComponents(IngestService ingest, MetricsPublisher metrics, Clock cl
         Clock clock = Clock.systemUTC();
         AwsDatabase db = AwsDatabase.fromEnv(env, clock, credentials);
         IngestService ingest = new IngestService(db.connections(), ParseLimits.fromEnv(env), clock);
-        return new IngestComponents(ingest, new EmfMetricsPublisher(), clock, db.tokens());
+        return new IngestComponents(ingest, new EmfMetricsPublisher(), clock, db);
+    }
+
+    /**
+     * Registers the SnapStart actions: drop the pool before the snapshot (no socket in it), and
+     * drop the pool and the cached token after a restore (restored copies share nothing).
+     */
+    void registerWith(SnapStartHooks hooks) {
+        hooks.onCheckpoint(database.connections()::close);
+        hooks.onRestore(database::close);
     }
 }

@@ -49,9 +49,7 @@ public final class KinesisIngestHandler implements RequestHandler<KinesisEvent, 
     /** From components built once (the no-arg constructor; tests that check the SnapStart wiring). */
     KinesisIngestHandler(IngestComponents c) {
         this(c.ingest(), c.metrics(), c.clock());
-        if (c.tokens() != null) {
-            HOOKS.onRestore(c.tokens()::clear);
-        }
+        c.registerWith(HOOKS);
     }
 
     /** For tests and other runtimes: the core, the metrics publisher and the clock supplied. */

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /** Kinesis records to the core's source records, and the core's result back to batch item failures. */
 final class KinesisRecords {
@@ -79,7 +80,7 @@ final class KinesisRecords {
     }
 
     private static List<BatchItemFailure> failuresWhere(
-            List<KinesisEventRecord> records, java.util.function.Predicate<KinesisEventRecord> failed) {
+            List<KinesisEventRecord> records, Predicate<KinesisEventRecord> failed) {
         List<BatchItemFailure> out = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (KinesisEventRecord r : records) {

@@ -1,0 +1,85 @@
+package dev.dbre.aws.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.dbre.config.ConfigException;
+import dev.dbre.config.Env;
+import dev.dbre.testing.PostgresExtension;
+import dev.dbre.testing.TestDatabase;
+import java.sql.Connection;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AwsDatabaseTest {
+    private static Env env(String... kv) {
+        Map<String, String> m = new HashMap<>();
+        m.put("DBRE_DB_HOST", "db.internal");
+        m.put("DBRE_DB_USER", "dbre_ingest");
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put(kv[i], kv[i + 1]);
+        }
+        return new Env(m);
+    }
+
+    @Test
+    void iamByDefault_needsAwsRegion() {
+        assertThatThrownBy(() -> AwsDatabase.fromEnv(env(), Clock.systemUTC(), RdsIamTokenCacheTest.CREDENTIALS))
+                .isInstanceOfSatisfying(
+                        ConfigException.class, e -> assertThat(e.variable()).isEqualTo("AWS_REGION"));
+    }
+
+    @Test
+    void iam_buildsATokenCache() {
+        AwsDatabase db = AwsDatabase.fromEnv(
+                env("AWS_REGION", "us-east-2"), Clock.systemUTC(), RdsIamTokenCacheTest.CREDENTIALS);
+
+        assertThat(db.tokens()).isNotNull();
+        assertThat(db.tokens().get()).startsWith("db.internal:5432/?");
+        assertThat(db.connections().toString()).contains("auth=IAM").doesNotContain("X-Amz-Signature");
+    }
+
+    @Test
+    void badPoolSize_isRefusedNamingTheVariable() {
+        assertThatThrownBy(() -> AwsDatabase.fromEnv(
+                        env("AWS_REGION", "us-east-2", "DBRE_DB_POOL_SIZE", "0"),
+                        Clock.systemUTC(),
+                        RdsIamTokenCacheTest.CREDENTIALS))
+                .isInstanceOfSatisfying(
+                        ConfigException.class, e -> assertThat(e.variable()).isEqualTo("DBRE_DB_POOL_SIZE"));
+    }
+
+    @Test
+    void secret_isRefusedNamingDbreDbAuth() {
+        assertThatThrownBy(() -> AwsDatabase.fromEnv(
+                        env("DBRE_DB_AUTH", "SECRET"), Clock.systemUTC(), RdsIamTokenCacheTest.CREDENTIALS))
+                .isInstanceOfSatisfying(
+                        ConfigException.class, e -> assertThat(e.variable()).isEqualTo("DBRE_DB_AUTH"))
+                .hasMessageContaining("secret rotation issue");
+    }
+
+    @Test
+    void none_connectsWithoutAPassword() throws Exception {
+        TestDatabase tdb = PostgresExtension.newDatabase();
+        int port = tdb.server().port();
+        AwsDatabase db = AwsDatabase.fromEnv(
+                new Env(Map.of(
+                        "DBRE_DB_HOST", "127.0.0.1",
+                        "DBRE_DB_PORT", Integer.toString(port),
+                        "DBRE_DB_NAME", tdb.name(),
+                        "DBRE_DB_USER", "postgres",
+                        "DBRE_DB_AUTH", "none",
+                        "DBRE_DB_SSLMODE", "disable")),
+                Clock.systemUTC(),
+                RdsIamTokenCacheTest.CREDENTIALS);
+
+        try (db) {
+            assertThat(db.tokens()).isNull();
+            try (Connection c = db.connections().open()) {
+                assertThat(c.isValid(5)).isTrue();
+            }
+        }
+    }
+}
