@@ -28,7 +28,7 @@ class DbreScriptIT {
         List<String> command = new java.util.ArrayList<>(List.of("bash", SCRIPT.toString()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command)
-                .directory(new File(System.getProperty("java.io.tmpdir")))
+                .directory(Files.createDirectories(work.resolve("cwd")).toFile())
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile());
         pb.redirectInput(
