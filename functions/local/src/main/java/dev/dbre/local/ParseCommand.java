@@ -65,12 +65,14 @@ final class ParseCommand implements Callable<Integer> {
                 Runnable flush = () -> {
                     writer.flush();
                     flushQuietly(out);
+                    checkWritten(parent.out);
                 };
                 new DogStatsdStreamReader(limits, DogStatsdStreamReader.DEFAULT_CHUNK_BYTES, flush).read(in, writer);
             }
             writer.flush();
         }
         out.flush();
+        checkWritten(parent.out);
         return DbreCommand.EXIT_OK;
     }
 
@@ -88,6 +90,17 @@ final class ParseCommand implements Callable<Integer> {
             return Files.newInputStream(file);
         } catch (NoSuchFileException e) {
             throw new IOException("no such file: " + file, e);
+        }
+    }
+
+    /**
+     * A PrintStream swallows write errors: check, so that a closed pipe or a full disk stops the
+     * command (exit 1) instead of reading an endless input to the end for nothing.
+     */
+    private static void checkWritten(java.io.PrintStream out) {
+        if (out.checkError()) {
+            String why = "could not write the output (closed pipe or full disk)";
+            throw new java.io.UncheckedIOException(why, new IOException(why));
         }
     }
 

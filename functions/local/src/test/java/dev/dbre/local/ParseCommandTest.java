@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -111,6 +112,28 @@ class ParseCommandTest {
 
         assertThat(r.exitCode()).isZero();
         assertThat(r.out()).contains("Exit codes:").contains("--format");
+    }
+
+    @Test
+    void outputThatCannotBeWritten_stopsWithExitOne() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        OutputStream closed = new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                throw new IOException("Broken pipe");
+            }
+        };
+        GeneratedInput endless = new GeneratedInput(Integer.MAX_VALUE, new CountingOutput());
+
+        int code = DbreCommand.execute(
+                new String[] {"parse"},
+                endless,
+                new PrintStream(closed, false, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                Map.of());
+
+        assertThat(code).isEqualTo(DbreCommand.EXIT_FAILURE);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("could not write the output");
     }
 
     /**
