@@ -1,0 +1,126 @@
+package dev.dbre.local;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.dbre.db.JdbcConnectionFactory;
+import dev.dbre.ingest.BatchResult;
+import dev.dbre.ingest.IngestBatch;
+import dev.dbre.ingest.IngestService;
+import dev.dbre.ingest.RecordResult;
+import dev.dbre.ingest.SourceRecord;
+import dev.dbre.ingest.parse.ParseLimits;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code dbre ingest [FILE] --jdbc-url URL}: stores a file through the same IngestService the
+ * functions use, as one source record. Its exactly-once key defaults to the SHA-256 of the bytes,
+ * so ingesting the same file twice stores it once.
+ */
+@Command(
+        name = "ingest",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Stores FILE (or standard input) through the ingest core as one source record and prints the"
+                    + " outcome as one JSON object.",
+            "The record's key is --source plus --sequence (default: the SHA-256 of the bytes): ingesting the same"
+                    + " bytes again stores nothing twice (outcome DUPLICATE).",
+            "The password is read from " + MigrateCommand.ENV_PASSWORD + " if set."
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:stored (also with rejected lines, or as a duplicate)",
+            "1:the file cannot be read, or the record could not be stored (transient database fault)",
+            "2:usage error"
+        })
+final class IngestCommand implements Callable<Integer> {
+    @ParentCommand
+    DbreCommand parent;
+
+    @Parameters(
+            index = "0",
+            arity = "0..1",
+            paramLabel = "FILE",
+            description = "File to read; standard input when absent or '-'.")
+    Path file;
+
+    @Option(names = "--jdbc-url", required = true, paramLabel = "URL", description = "The database, migrated.")
+    String jdbcUrl;
+
+    @Option(names = "--user", paramLabel = "USER", description = "Database user (default: the driver's).")
+    String user;
+
+    @Option(
+            names = "--format",
+            defaultValue = "dogstatsd",
+            paramLabel = "FORMAT",
+            description = "dogstatsd (default) or json.")
+    InputFormat format;
+
+    @Option(
+            names = "--source",
+            defaultValue = "cli:dbre-ingest",
+            paramLabel = "SOURCE",
+            description = "The source name stored with the record (default: ${DEFAULT-VALUE}).")
+    String source;
+
+    @Option(
+            names = "--sequence",
+            paramLabel = "KEY",
+            description = "The record's exactly-once key (default: SHA-256 of the bytes).")
+    String sequence;
+
+    @Override
+    public Integer call() throws IOException {
+        byte[] payload;
+        try (InputStream in = ParseCommand.open(file, parent.in)) {
+            payload = in.readAllBytes();
+        }
+        Clock clock = Clock.systemUTC();
+        IngestService service = new IngestService(
+                JdbcConnectionFactory.of(jdbcUrl, user, parent.env.optional(MigrateCommand.ENV_PASSWORD)),
+                ParseLimits.fromEnv(parent.env),
+                clock);
+        String key = sequence != null ? sequence : sha256(payload);
+        SourceRecord record = new SourceRecord("", key, clock.instant(), payload, format.payloadFormat);
+        BatchResult result = service.ingest(new IngestBatch(source, List.of(record)));
+        RecordResult r = result.records().get(0);
+        parent.out.println(summary(source, r));
+        return r.outcome().mustRetry() ? DbreCommand.EXIT_FAILURE : DbreCommand.EXIT_OK;
+    }
+
+    private static String summary(String source, RecordResult r) throws IOException {
+        StringWriter w = new StringWriter();
+        try (JsonGenerator g = new JsonFactory().createGenerator(w)) {
+            g.writeStartObject();
+            g.writeStringField("source", source);
+            g.writeStringField("sequence", r.sequence());
+            g.writeStringField("outcome", r.outcome().name());
+            g.writeNumberField("stored", r.stored());
+            g.writeNumberField("rejected", r.rejected());
+            g.writeStringField("failure", r.failure());
+            g.writeEndObject();
+        }
+        return w.toString();
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
+        }
+    }
+}

@@ -1,0 +1,267 @@
+package dev.dbre.local;
+
+import dev.dbre.db.LocalPostgres;
+import dev.dbre.ingest.IngestService;
+import dev.dbre.ingest.parse.ParseLimits;
+import dev.dbre.obs.LogMetricsPublisher;
+import dev.dbre.obs.MetricsPublisher;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code scripts/run-local}: the whole ingest path on one machine. Starts an embedded PostgreSQL
+ * under {@code --base-dir}, then runs the stages one after another, each with a progress line:
+ * migrate, the sample events of every cloud through the real handlers, a generated stream, a retry
+ * of part of it (exactly-once: no new rows), and the figures read back with SQL.
+ *
+ * <p>PostgreSQL is stopped at the end, on failure, and on Ctrl-C (a shutdown hook). A new stage
+ * is one more entry in {@link #stages()}.
+ */
+@Command(
+        name = "run-local",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs the ingest function end to end on an embedded PostgreSQL: migrate, the sample events of AWS,"
+                    + " Azure and Google Cloud through the real handlers, a generated DogStatsD stream, a retry of"
+                    + " part of it, and the figures read back with SQL.",
+            "JSON logs go to <base-dir>/logs/run-local.log, the functions' metric lines to <base-dir>/logs/stdout.log."
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:every stage succeeded", "1:a stage failed (its line says why)", "2:usage error"})
+public final class LocalRun implements Callable<Integer> {
+    static final String DATABASE = "dbre";
+
+    @Mixin
+    Options options = new Options();
+
+    private final PrintStream out;
+
+    LocalRun(PrintStream out) {
+        this.out = out;
+    }
+
+    /** The run's settings. */
+    static final class Options {
+        @Option(
+                names = "--lines",
+                defaultValue = "1000000",
+                paramLabel = "N",
+                description = "Lines in the generated stream (default: ${DEFAULT-VALUE}).")
+        long lines;
+
+        @Option(
+                names = "--bad-share",
+                defaultValue = "0.01",
+                paramLabel = "SHARE",
+                description = "Share of bad lines in the stream, 0 to 1 (default: ${DEFAULT-VALUE}).")
+        double badShare;
+
+        @Option(
+                names = "--seed",
+                defaultValue = "20261123",
+                paramLabel = "SEED",
+                description = "Generator seed: the same seed gives the same stream (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(
+                names = "--lines-per-record",
+                defaultValue = "1000",
+                paramLabel = "N",
+                description = "Lines per Kinesis-shaped record (default: ${DEFAULT-VALUE}).")
+        int linesPerRecord;
+
+        @Option(
+                names = "--records-per-batch",
+                defaultValue = "100",
+                paramLabel = "N",
+                description =
+                        "Records per batch, as a Kinesis event source mapping's BatchSize (default: ${DEFAULT-VALUE}).")
+        int recordsPerBatch;
+
+        @Option(
+                names = "--retry-share",
+                defaultValue = "0.1",
+                paramLabel = "SHARE",
+                description = "Share of the stream's records delivered a second time (default: ${DEFAULT-VALUE}).")
+        double retryShare;
+
+        @Option(
+                names = "--base-dir",
+                defaultValue = ".run-local",
+                paramLabel = "DIR",
+                description = "Where PostgreSQL's files and the logs go; wiped at start (default: ${DEFAULT-VALUE}).")
+        Path baseDir;
+
+        @Option(
+                names = "--events-dir",
+                defaultValue = "events",
+                paramLabel = "DIR",
+                description = "The sample events, in aws/, azure/, gcp/ (default: ${DEFAULT-VALUE}).")
+        Path eventsDir;
+
+        /** @throws IllegalArgumentException naming the option that is out of range */
+        void validate() {
+            check(lines >= 0, "--lines must be 0 or more, was " + lines);
+            check(badShare >= 0 && badShare <= 1, "--bad-share must be between 0 and 1, was " + badShare);
+            check(linesPerRecord >= 1, "--lines-per-record must be 1 or more, was " + linesPerRecord);
+            check(recordsPerBatch >= 1, "--records-per-batch must be 1 or more, was " + recordsPerBatch);
+            check(retryShare >= 0 && retryShare <= 1, "--retry-share must be between 0 and 1, was " + retryShare);
+        }
+
+        private static void check(boolean ok, String message) {
+            if (!ok) {
+                throw new IllegalArgumentException(message);
+            }
+        }
+    }
+
+    public static void main(String[] args) {
+        PrintStream terminal = System.out;
+        Path logs = logsDir(args);
+        Logs.useFile(logs.resolve("run-local.log"));
+        // In the clouds a function's stdout is its log channel (metric lines included): here it goes
+        // to a file, so the terminal shows the run's progress only.
+        try {
+            Files.createDirectories(logs);
+            System.setOut(new PrintStream(
+                    new FileOutputStream(logs.resolve("stdout.log").toFile()), true, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            terminal.println("run-local: cannot write the logs under " + logs + ": " + e.getMessage());
+            System.exit(1);
+        }
+        CommandLine cmd = new CommandLine(new LocalRun(terminal));
+        // scripts/run-local passes --base-dir and --events-dir first: the user's own come later and win.
+        cmd.setOverwrittenOptionsAllowed(true);
+        cmd.setOut(new PrintWriter(terminal, true, StandardCharsets.UTF_8));
+        cmd.setExecutionExceptionHandler((ex, c, parseResult) -> {
+            terminal.println("run-local: " + DbreCommand.describe(ex));
+            return DbreCommand.EXIT_FAILURE;
+        });
+        System.exit(cmd.execute(args));
+    }
+
+    /** The logs folder, from --base-dir if given (read before picocli: logging starts first). */
+    private static Path logsDir(String[] args) {
+        String base = ".run-local";
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--base-dir") && i + 1 < args.length) {
+                base = args[i + 1];
+            } else if (args[i].startsWith("--base-dir=")) {
+                base = args[i].substring("--base-dir=".length());
+            }
+        }
+        return Path.of(base, "logs");
+    }
+
+    @Override
+    public Integer call() {
+        options.validate();
+        RunReport report = run();
+        return report == null ? DbreCommand.EXIT_FAILURE : DbreCommand.EXIT_OK;
+    }
+
+    /** The stages, in order. Later issues add theirs here (snapshot/restore, rotation, ...). */
+    static List<Stage> stages() {
+        return List.of(
+                new Stage("migrate the schema", IngestStages::migrate),
+                new Stage("ingest the sample events of AWS, Azure and Google Cloud", SampleEvents::run),
+                new Stage("ingest a generated DogStatsD stream", IngestStages::generatedStream),
+                new Stage("deliver part of the stream again", IngestStages::retry),
+                new Stage("figures, read back with SQL", IngestStages::figures));
+    }
+
+    /**
+     * Runs every stage on a fresh embedded PostgreSQL.
+     *
+     * @return the figures, or null when a stage failed (its line says why)
+     */
+    RunReport run() {
+        Clock clock = Clock.systemUTC();
+        long t0 = System.nanoTime();
+        out.println("[start] embedded PostgreSQL under " + options.baseDir.toAbsolutePath() + " ...");
+        // Absolute: PostgreSQL resolves a relative socket directory against its data directory.
+        LocalPostgres pg = LocalPostgres.start(options.baseDir.toAbsolutePath().resolve("postgres"), 0, Map.of());
+        AtomicBoolean stopped = new AtomicBoolean();
+        Runnable stop = () -> {
+            if (stopped.compareAndSet(false, true)) {
+                pg.close();
+            }
+        };
+        Thread hook = new Thread(
+                () -> {
+                    if (!stopped.get()) {
+                        out.println("[interrupted] stopping PostgreSQL");
+                    }
+                    stop.run();
+                },
+                "run-local-stop-postgres");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            createDatabase(pg);
+            out.printf(
+                    Locale.ROOT,
+                    "[start] PostgreSQL listening on 127.0.0.1:%d ... done in %s%n",
+                    pg.port(),
+                    seconds(System.nanoTime() - t0));
+            MetricsPublisher metrics = new LogMetricsPublisher(System.out, clock);
+            IngestService ingest = new IngestService(pg.connectionFactory(DATABASE), ParseLimits.DEFAULTS, clock);
+            RunContext ctx = new RunContext(options, pg, DATABASE, ingest, metrics, clock, out);
+            List<Stage> stages = stages();
+            for (int i = 0; i < stages.size(); i++) {
+                Stage stage = stages.get(i);
+                String head = "[stage " + (i + 1) + "/" + stages.size() + "] " + stage.title();
+                out.println(head + " ...");
+                long s0 = System.nanoTime();
+                try {
+                    String summary = stage.body().run(ctx);
+                    out.println(head + " ... done in " + seconds(System.nanoTime() - s0)
+                            + (summary == null || summary.isEmpty() ? "" : ": " + summary));
+                } catch (Exception | AssertionError e) {
+                    out.println(head + " ... FAILED after " + seconds(System.nanoTime() - s0) + ": "
+                            + DbreCommand.describe(e));
+                    return null;
+                }
+            }
+            out.println("[done] in " + seconds(System.nanoTime() - t0) + "; PostgreSQL stopped");
+            return ctx.report;
+        } finally {
+            stop.run();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C: the hook is already running (and stop() is idempotent).
+            }
+        }
+    }
+
+    private static void createDatabase(LocalPostgres pg) {
+        try (Connection c = pg.connectionFactory("postgres").open();
+                Statement s = c.createStatement()) {
+            s.execute("create database \"" + DATABASE + "\"");
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not create the database " + DATABASE, e);
+        }
+    }
+
+    static String seconds(long nanos) {
+        return String.format(Locale.ROOT, "%.1f s", nanos / 1e9);
+    }
+}

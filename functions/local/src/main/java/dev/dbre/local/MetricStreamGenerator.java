@@ -1,0 +1,252 @@
+package dev.dbre.local;
+
+import dev.dbre.ingest.RejectReason;
+import java.io.ByteArrayOutputStream;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * A deterministic stream of DogStatsD lines that looks like a real service fleet: counters,
+ * gauges, timers, histograms, distributions and sets with realistic names and tags, sample rates,
+ * packed values, {@code |T} timestamps and {@code |c:} container ids, service checks, a few events,
+ * and a share of bad lines of several reject kinds.
+ *
+ * <p>It counts what it wrote ({@link #stats()}): the points (one per value), checks, events and
+ * rejects a correct ingest must store. The same seed gives the same bytes.
+ */
+public final class MetricStreamGenerator {
+    /** Fixed base of the {@code |T} timestamps (2026-09-21), so output does not depend on the clock. */
+    static final long BASE_UNIX_SECONDS = 1_790_000_000L;
+
+    private static final String[] ENVS = {"env:prod", "env:prod", "env:prod", "env:staging"};
+    private static final String[] SERVICES = {"service:api", "service:billing", "service:search", "service:auth"};
+    private static final String[] REGIONS = {"region:eu-west-1", "region:us-east-1", "region:ap-southeast-2"};
+    private static final String[] ENDPOINTS = {"endpoint:/v1/orders", "endpoint:/v1/users", "endpoint:/health"};
+    private static final String[] CHECKS = {"db.can_connect", "api.http.ok", "queue.consumer.alive"};
+    private static final String[] TITLES = {"deploy finished", "failover started", "config reloaded"};
+    private static final String[] ALERTS = {"info", "success", "warning", "error"};
+
+    private record Name(String name, String type) {}
+
+    /** Metric names and their types, as a fleet of web services would send them. */
+    private static final Name[] METRICS = {
+        new Name("http.requests", "c"),
+        new Name("http.request.duration", "ms"),
+        new Name("http.response.bytes", "h"),
+        new Name("db.pool.active", "g"),
+        new Name("db.query.duration", "d"),
+        new Name("queue.depth", "g"),
+        new Name("cache.hits", "c"),
+        new Name("cache.misses", "c"),
+        new Name("jvm.heap.used", "g"),
+        new Name("payment.amount", "d"),
+        new Name("users.active", "s"),
+    };
+
+    /** The bad lines: each gives exactly its reason (checked by the generator's test). */
+    private static final RejectReason[] BAD_KINDS = {
+        RejectReason.EMPTY_NAME,
+        RejectReason.BAD_VALUE,
+        RejectReason.UNKNOWN_TYPE,
+        RejectReason.BAD_SAMPLE_RATE,
+        RejectReason.BAD_TIMESTAMP,
+        RejectReason.BAD_TAG,
+        RejectReason.BAD_FIELD,
+        RejectReason.BAD_STATUS,
+        RejectReason.BAD_EVENT,
+        RejectReason.BAD_UTF8,
+    };
+
+    private final SplittableRandom random;
+    private final double badShare;
+    private final StringBuilder line = new StringBuilder(256);
+    private byte[] scratch = new byte[256];
+
+    private long lines;
+    private long points;
+    private long checks;
+    private long events;
+    private final EnumMap<RejectReason, Long> rejects = new EnumMap<>(RejectReason.class);
+
+    /**
+     * @param badShare the share of lines that are bad, in [0, 1]
+     * @throws IllegalArgumentException if badShare is outside [0, 1]
+     */
+    public MetricStreamGenerator(long seed, double badShare) {
+        if (!(badShare >= 0 && badShare <= 1)) {
+            throw new IllegalArgumentException("bad share must be in [0, 1], was " + badShare);
+        }
+        this.random = new SplittableRandom(seed);
+        this.badShare = badShare;
+    }
+
+    /** The payload of one record: {@code lineCount} lines, each ending in '\n'. */
+    public byte[] nextRecord(int lineCount) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(lineCount * 80);
+        for (int i = 0; i < lineCount; i++) {
+            nextLine(out);
+        }
+        return out.toByteArray();
+    }
+
+    /** Appends one line and its '\n' to {@code out}. */
+    public void nextLine(ByteArrayOutputStream out) {
+        lines++;
+        line.setLength(0);
+        if (random.nextDouble() < badShare) {
+            RejectReason why = BAD_KINDS[random.nextInt(BAD_KINDS.length)];
+            rejects.merge(why, 1L, Long::sum);
+            if (why == RejectReason.BAD_UTF8) {
+                // Latin-1 bytes where UTF-8 was promised: the commonest real cause.
+                write(out, "http.requests:1|c|#city:S");
+                out.write(0xE3); // ã in ISO-8859-1, not valid UTF-8 here
+                write(out, "o Paulo\n");
+                return;
+            }
+            badLine(why);
+        } else {
+            double kind = random.nextDouble();
+            if (kind < 0.02) {
+                serviceCheck();
+            } else if (kind < 0.021) {
+                event();
+            } else {
+                metric();
+            }
+        }
+        line.append('\n');
+        write(out, line);
+    }
+
+    /** What was generated so far. */
+    public Stats stats() {
+        return new Stats(lines, points, checks, events, new EnumMap<>(rejects));
+    }
+
+    /**
+     * Counts of what the generated lines must give once ingested.
+     *
+     * @param points metric points, one per value of a packed line
+     * @param rejects rejected lines by reason
+     */
+    public record Stats(long lines, long points, long checks, long events, Map<RejectReason, Long> rejects) {
+        public Stats {
+            rejects = Map.copyOf(rejects);
+        }
+
+        public long rejected() {
+            return rejects.values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
+    private void metric() {
+        Name m = METRICS[random.nextInt(METRICS.length)];
+        line.append(m.name).append(':');
+        switch (m.type) {
+            case "s" -> line.append("user-").append(random.nextInt(50_000));
+            case "c" -> line.append(1 + random.nextInt(random.nextInt(10) < 8 ? 1 : 20));
+            case "g" -> line.append(random.nextInt(1000));
+            default -> {
+                // Timers, histograms, distributions: often packed (DogStatsD 1.1).
+                int values = random.nextInt(10) < 2 ? 2 + random.nextInt(4) : 1;
+                for (int i = 0; i < values; i++) {
+                    if (i > 0) {
+                        line.append(':');
+                    }
+                    line.append(random.nextInt(5000) / 10.0);
+                }
+                points += values - 1;
+            }
+        }
+        points++;
+        line.append('|').append(m.type);
+        if (m.type.equals("c") && random.nextInt(10) == 0) {
+            line.append("|@0.5");
+        }
+        tags();
+        if ((m.type.equals("c") || m.type.equals("g")) && random.nextInt(20) == 0) {
+            line.append("|T").append(BASE_UNIX_SECONDS + random.nextInt(86_400));
+        }
+        if (random.nextInt(20) == 0) {
+            line.append("|c:ci-").append(Long.toHexString(random.nextLong() & 0xffffffffffL));
+        }
+    }
+
+    private void tags() {
+        line.append("|#")
+                .append(pick(ENVS))
+                .append(',')
+                .append(pick(SERVICES))
+                .append(',')
+                .append(pick(REGIONS))
+                .append(",host:web-")
+                .append(random.nextInt(40));
+        if (random.nextInt(3) == 0) {
+            line.append(',').append(pick(ENDPOINTS));
+        }
+        if (random.nextInt(10) == 0) {
+            line.append(",canary"); // a bare tag
+        }
+    }
+
+    private void serviceCheck() {
+        checks++;
+        int roll = random.nextInt(100);
+        int status = roll < 90 ? 0 : roll < 96 ? 1 : roll < 99 ? 2 : 3;
+        line.append("_sc|").append(pick(CHECKS)).append('|').append(status);
+        line.append("|d:").append(BASE_UNIX_SECONDS + random.nextInt(86_400));
+        line.append("|h:web-").append(random.nextInt(40));
+        line.append("|#").append(pick(ENVS)).append(',').append(pick(SERVICES));
+        if (status != 0) {
+            line.append("|m:probe failed: timeout after 5 s");
+        }
+    }
+
+    private void event() {
+        events++;
+        String title = pick(TITLES);
+        String text =
+                "version 1." + random.nextInt(40) + " on " + pick(SERVICES).substring(8);
+        line.append("_e{")
+                .append(title.length())
+                .append(',')
+                .append(text.length())
+                .append("}:")
+                .append(title)
+                .append('|')
+                .append(text);
+        line.append("|t:").append(pick(ALERTS)).append("|p:normal|s:deployer|#").append(pick(ENVS));
+    }
+
+    private void badLine(RejectReason why) {
+        switch (why) {
+            case EMPTY_NAME -> line.append(":1|c|#env:prod");
+            case BAD_VALUE -> line.append("http.requests:one|c");
+            case UNKNOWN_TYPE -> line.append("http.requests:1|x");
+            case BAD_SAMPLE_RATE -> line.append("http.requests:1|c|@1.5");
+            case BAD_TIMESTAMP -> line.append("queue.depth:3|g|Tyesterday");
+            case BAD_TAG -> line.append("http.requests:1|c|#env:prod,,service:api");
+            case BAD_FIELD -> line.append("http.requests:1|c|z:zone-a");
+            case BAD_STATUS -> line.append("_sc|db.can_connect|7");
+            case BAD_EVENT -> line.append("_e{40,4}:short title|text");
+            default -> throw new AssertionError(why);
+        }
+    }
+
+    private String pick(String[] from) {
+        return from[random.nextInt(from.length)];
+    }
+
+    /** The lines are ASCII (the bad UTF-8 byte is written apart), so a char is a byte. */
+    private void write(ByteArrayOutputStream out, CharSequence s) {
+        int n = s.length();
+        if (scratch.length < n) {
+            scratch = new byte[Math.max(n, scratch.length * 2)];
+        }
+        for (int i = 0; i < n; i++) {
+            scratch[i] = (byte) s.charAt(i);
+        }
+        out.write(scratch, 0, n);
+    }
+}

@@ -1,0 +1,89 @@
+package dev.dbre.local;
+
+import dev.dbre.db.JdbcConnectionFactory;
+import dev.dbre.schema.SchemaMigrator;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code dbre migrate --jdbc-url URL [--user U]}: applies the schema and prints what it applied. */
+@Command(
+        name = "migrate",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Applies the schema (the Flyway migrations shipped in dbre-shared) and prints each migration it applied.",
+            "The password is read from the environment variable " + MigrateCommand.ENV_PASSWORD
+                    + " if set (never from a flag: flags land in shell history)."
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:the schema is current (migrations applied, or nothing to apply)",
+            "1:the database cannot be reached, or a migration failed",
+            "2:usage error"
+        })
+final class MigrateCommand implements Callable<Integer> {
+    /** The database password, when the database wants one. */
+    static final String ENV_PASSWORD = "DBRE_DB_PASSWORD";
+
+    @ParentCommand
+    DbreCommand parent;
+
+    @Option(
+            names = "--jdbc-url",
+            required = true,
+            paramLabel = "URL",
+            description = "e.g. jdbc:postgresql://127.0.0.1:5432/dbre?sslmode=verify-full")
+    String jdbcUrl;
+
+    @Option(
+            names = "--user",
+            paramLabel = "USER",
+            description = "Database user (default: the driver's, i.e. the OS user or the URL's user=).")
+    String user;
+
+    @Override
+    public Integer call() throws SQLException {
+        String password = parent.env.optional(ENV_PASSWORD);
+        JdbcConnectionFactory db = JdbcConnectionFactory.of(jdbcUrl, user, password);
+        List<String> before = appliedVersions(db);
+        int count = SchemaMigrator.migrate(jdbcUrl, user, password);
+        List<String> after = appliedVersions(db);
+        for (String v : after) {
+            if (!before.contains(v)) {
+                parent.out.println("applied " + v);
+            }
+        }
+        String current = after.isEmpty() ? "none" : after.get(after.size() - 1);
+        parent.out.println(
+                count == 0
+                        ? "schema is current (" + current + "); nothing applied"
+                        : "applied " + count + " migration(s); schema now at " + current);
+        return DbreCommand.EXIT_OK;
+    }
+
+    /** "V1 ingest", ... for each successful migration, oldest first; empty on a new database. */
+    static List<String> appliedVersions(JdbcConnectionFactory db) throws SQLException {
+        List<String> versions = new ArrayList<>();
+        try (Connection c = db.open();
+                Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("select version, description from flyway_schema_history"
+                    + " where success and version is not null order by installed_rank")) {
+                while (rs.next()) {
+                    versions.add("V" + rs.getString(1) + " " + rs.getString(2));
+                }
+            } catch (SQLException e) {
+                if (!"42P01".equals(e.getSQLState())) { // undefined_table: nothing applied yet
+                    throw e;
+                }
+            }
+        }
+        return versions;
+    }
+}

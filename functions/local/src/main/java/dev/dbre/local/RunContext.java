@@ -1,0 +1,78 @@
+package dev.dbre.local;
+
+import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
+import dev.dbre.aws.ingest.KinesisIngestHandler;
+import dev.dbre.db.ConnectionFactory;
+import dev.dbre.db.LocalPostgres;
+import dev.dbre.ingest.IngestService;
+import dev.dbre.obs.MetricsPublisher;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** What the stages of one {@code run-local} share: the server, the services, and their results. */
+final class RunContext {
+    final LocalRun.Options options;
+    final LocalPostgres postgres;
+    final String database;
+    final ConnectionFactory db;
+    final IngestService ingest;
+    final MetricsPublisher metrics;
+    final Clock clock;
+    final PrintStream out;
+    /** The generated stream's way in: the real Kinesis handler. */
+    final KinesisStream stream;
+
+    /** The generated stream: what the generator wrote, how long ingest took. */
+    MetricStreamGenerator.Stats generated;
+
+    long streamNanos;
+    /** The first records of the stream, kept for the retry stage. */
+    final List<KinesisEvent.KinesisEventRecord> retryRecords = new ArrayList<>();
+
+    long rowsAddedByRetry = -1;
+    final List<String> sampleEvents = new ArrayList<>();
+    RunReport report;
+
+    RunContext(
+            LocalRun.Options options,
+            LocalPostgres postgres,
+            String database,
+            IngestService ingest,
+            MetricsPublisher metrics,
+            Clock clock,
+            PrintStream out) {
+        this.options = options;
+        this.postgres = postgres;
+        this.database = database;
+        this.db = postgres.connectionFactory(database);
+        this.ingest = ingest;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.out = out;
+        this.stream = new KinesisStream(new KinesisIngestHandler(ingest, metrics, clock));
+    }
+
+    /** The settings a cloud function reads from its environment, pointing at the embedded server. */
+    Map<String, String> functionEnv() {
+        return Map.of(
+                "DBRE_DB_HOST", "127.0.0.1",
+                "DBRE_DB_PORT", Integer.toString(postgres.port()),
+                "DBRE_DB_NAME", database,
+                "DBRE_DB_USER", "postgres",
+                "DBRE_DB_AUTH", "none",
+                "DBRE_DB_SSLMODE", "disable");
+    }
+
+    Path eventsDir() {
+        return options.eventsDir;
+    }
+
+    /** A line under the current stage. */
+    void detail(String text) {
+        out.println("    " + text);
+    }
+}

@@ -1,0 +1,27 @@
+package dev.dbre.local;
+
+import dev.dbre.ingest.IngestService;
+import dev.dbre.obs.MetricsPublisher;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+
+/**
+ * Pushes one sample event file ({@code events/<cloud>/<file>}) through a cloud's real handler,
+ * built as its tests build it, against the embedded database.
+ */
+public interface SampleEventDriver {
+    /** What a handler may need: the core service, a metrics sink, the clock, the function's env. */
+    record Target(IngestService ingest, MetricsPublisher metrics, Clock clock, Map<String, String> functionEnv) {}
+
+    /** True if this driver sends {@code events/<cloud>/<fileName>}. */
+    boolean handles(String cloud, String fileName);
+
+    /**
+     * Sends the event through the handler.
+     *
+     * @return the handler's answer in a few words (status code, failures reported)
+     * @throws Exception if the file cannot be read or the handler fails outright
+     */
+    String send(Path file, Target target) throws Exception;
+}

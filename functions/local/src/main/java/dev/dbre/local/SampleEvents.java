@@ -1,0 +1,91 @@
+package dev.dbre.local;
+
+import dev.dbre.azure.LocalAzureDrivers;
+import dev.dbre.gcp.LocalGcpDrivers;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * Stage: every ingest event in {@code events/aws}, {@code events/azure} and {@code events/gcp}
+ * through the real handler of its trigger. What each stored and rejected is counted with SQL
+ * before and after it.
+ */
+final class SampleEvents {
+    static final List<String> CLOUDS = List.of("aws", "azure", "gcp");
+
+    /** One driver per trigger; the first that {@link SampleEventDriver#handles} a file sends it. */
+    static List<SampleEventDriver> drivers() {
+        return List.of(
+                new AwsDrivers.Kinesis(),
+                new AwsDrivers.Http(),
+                new LocalAzureDrivers.EventHubs(),
+                new LocalAzureDrivers.Http(),
+                new LocalGcpDrivers.PubSub(),
+                new LocalGcpDrivers.Http());
+    }
+
+    private SampleEvents() {}
+
+    static String run(RunContext ctx) throws Exception {
+        SampleEventDriver.Target target =
+                new SampleEventDriver.Target(ctx.ingest, ctx.metrics, ctx.clock, ctx.functionEnv());
+        List<SampleEventDriver> drivers = drivers();
+        List<String> missing = new ArrayList<>();
+        int sent = 0;
+        for (String cloud : CLOUDS) {
+            int sentForCloud = 0;
+            for (Path file : files(ctx.eventsDir().resolve(cloud))) {
+                String name = file.getFileName().toString();
+                SampleEventDriver driver = drivers.stream()
+                        .filter(d -> d.handles(cloud, name))
+                        .findFirst()
+                        .orElse(null);
+                if (driver == null) {
+                    ctx.detail(cloud + "/" + name + ": not an ingest event, skipped");
+                    continue;
+                }
+                DbCounts before = DbCounts.of(ctx.db, null);
+                String answer = driver.send(file, target);
+                DbCounts added = DbCounts.of(ctx.db, null).minus(before);
+                String line = String.format(
+                        Locale.ROOT,
+                        "%s/%s: %s; stored %d points, %d checks, %d events; rejected %d lines",
+                        cloud,
+                        name,
+                        answer,
+                        added.points(),
+                        added.checks(),
+                        added.events(),
+                        added.rejects());
+                ctx.detail(line);
+                ctx.sampleEvents.add(line);
+                sentForCloud++;
+            }
+            if (sentForCloud == 0) {
+                missing.add(cloud);
+            }
+            sent += sentForCloud;
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("no ingest event was sent for " + missing + " (looked in "
+                    + ctx.eventsDir().toAbsolutePath() + ")");
+        }
+        return sent + " events through their handlers";
+    }
+
+    private static List<Path> files(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().endsWith(".json"))
+                    .sorted()
+                    .toList();
+        }
+    }
+}

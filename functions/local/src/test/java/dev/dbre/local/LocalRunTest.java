@@ -1,0 +1,89 @@
+package dev.dbre.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.dbre.ingest.RejectReason;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class LocalRunTest {
+    @Test
+    void smallRun_storesExactlyWhatTheGeneratorWrote_andTheRetryAddsNothing() {
+        Path base = Path.of("target", "run-local-test");
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        LocalRun run = new LocalRun(new PrintStream(printed, true, StandardCharsets.UTF_8));
+        new CommandLine(run)
+                .parseArgs(
+                        "--lines=20000",
+                        "--bad-share=0.02",
+                        "--seed=99",
+                        "--lines-per-record=1000",
+                        "--records-per-batch=5",
+                        "--retry-share=0.25",
+                        "--base-dir=" + base,
+                        "--events-dir=" + Path.of("..", "..", "events"));
+
+        RunReport report = run.run();
+
+        String out = printed.toString(StandardCharsets.UTF_8);
+        assertThat(report).as(out).isNotNull();
+        // The same generator, run here on its own, says what the database must hold.
+        MetricStreamGenerator expected = new MetricStreamGenerator(99, 0.02);
+        for (int i = 0; i < 20; i++) {
+            expected.nextRecord(1000);
+        }
+        MetricStreamGenerator.Stats g = expected.stats();
+        assertThat(report.stream().lines()).isEqualTo(20_000);
+        assertThat(report.stream().records()).isEqualTo(20);
+        assertThat(report.stream().points()).isEqualTo(g.points());
+        assertThat(report.stream().checks()).isEqualTo(g.checks());
+        assertThat(report.stream().events()).isEqualTo(g.events());
+        assertThat(report.stream().rejects()).isEqualTo(g.rejected());
+        Map<String, Long> expectedReasons = new TreeMap<>();
+        for (Map.Entry<RejectReason, Long> e : g.rejects().entrySet()) {
+            expectedReasons.put(e.getKey().name(), e.getValue());
+        }
+        assertThat(new TreeMap<>(report.rejectsByReason())).isEqualTo(expectedReasons);
+        // 25% of 20 records delivered again: all recognised, nothing written.
+        assertThat(report.duplicateRecords()).isEqualTo(5);
+        assertThat(report.rowsAddedByRetry()).isZero();
+        // Sample events of every cloud went through their handlers.
+        assertThat(report.sampleEvents()).anyMatch(s -> s.startsWith("aws/"));
+        assertThat(report.sampleEvents()).anyMatch(s -> s.startsWith("azure/"));
+        assertThat(report.sampleEvents()).anyMatch(s -> s.startsWith("gcp/"));
+        assertThat(report.allSources().stored()).isGreaterThan(report.stream().stored());
+        // A progress line per stage, and PostgreSQL stopped at the end.
+        for (int i = 1; i <= 5; i++) {
+            assertThat(out).contains("[stage " + i + "/5]");
+        }
+        assertThat(out).contains(" 50%").contains("100%").doesNotContain("FAILED");
+        assertThat(Files.exists(base.resolve("postgres/data/postmaster.pid"))).isFalse();
+    }
+
+    @Test
+    void failingStage_stopsTheRun_andPostgres() {
+        Path base = Path.of("target", "run-local-fail-test");
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        LocalRun run = new LocalRun(new PrintStream(printed, true, StandardCharsets.UTF_8));
+        new CommandLine(run)
+                .parseArgs("--lines=1000", "--base-dir=" + base, "--events-dir=" + base.resolve("no-events-here"));
+
+        RunReport report = run.run();
+
+        String out = printed.toString(StandardCharsets.UTF_8);
+        assertThat(report).isNull();
+        assertThat(out)
+                .contains("[stage 2/5] ingest the sample events")
+                .contains("FAILED")
+                .contains("no ingest event was sent for [aws, azure, gcp]")
+                .doesNotContain("[stage 3/5]");
+        assertThat(Files.exists(base.resolve("postgres/data/postmaster.pid"))).isFalse();
+    }
+}

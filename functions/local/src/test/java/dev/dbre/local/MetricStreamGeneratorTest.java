@@ -1,0 +1,103 @@
+package dev.dbre.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.dbre.ingest.MetricType;
+import dev.dbre.ingest.PayloadFormat;
+import dev.dbre.ingest.RejectReason;
+import dev.dbre.ingest.parse.ParseLimits;
+import dev.dbre.ingest.parse.PayloadParser;
+import java.util.EnumMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class MetricStreamGeneratorTest {
+    /** What the real parser makes of the bytes, counted as the database would hold them. */
+    record Parsed(long lines, long points, long checks, long events, Map<RejectReason, Long> rejects) {}
+
+    static Parsed parse(byte[] payload) {
+        long[] c = new long[4];
+        EnumMap<RejectReason, Long> rejects = new EnumMap<>(RejectReason.class);
+        new PayloadParser(ParseLimits.DEFAULTS).parse(payload, 0, payload.length, PayloadFormat.DOGSTATSD, l -> {
+            c[0]++;
+            switch (l.kind) {
+                case METRIC -> c[1] += l.type == MetricType.SET ? 1 : l.valueCount;
+                case SERVICE_CHECK -> c[2]++;
+                case EVENT -> c[3]++;
+                case REJECT -> rejects.merge(l.reason, 1L, Long::sum);
+            }
+        });
+        return new Parsed(c[0], c[1], c[2], c[3], rejects);
+    }
+
+    @Test
+    void stats_matchWhatTheParserMakesOfTheLines() {
+        MetricStreamGenerator g = new MetricStreamGenerator(7, 0.05);
+        long lines = 0, points = 0, checks = 0, events = 0;
+        EnumMap<RejectReason, Long> rejects = new EnumMap<>(RejectReason.class);
+        for (int r = 0; r < 50; r++) {
+            Parsed p = parse(g.nextRecord(1000));
+            lines += p.lines();
+            points += p.points();
+            checks += p.checks();
+            events += p.events();
+            p.rejects().forEach((k, v) -> rejects.merge(k, v, Long::sum));
+        }
+        Parsed total = new Parsed(lines, points, checks, events, rejects);
+
+        MetricStreamGenerator.Stats s = g.stats();
+        assertThat(new Parsed(s.lines(), s.points(), s.checks(), s.events(), s.rejects()))
+                .isEqualTo(total);
+        // Every kind of content is there: packed values, checks, events, and ten reject kinds.
+        assertThat(s.lines()).isEqualTo(50_000);
+        assertThat(s.points()).isGreaterThan(s.lines() - s.checks() - s.events() - s.rejected());
+        assertThat(s.checks()).isPositive();
+        assertThat(s.events()).isPositive();
+        assertThat(s.rejects()).hasSize(10);
+    }
+
+    @Test
+    void theSameSeed_givesTheSameBytes_andAnotherSeedOtherBytes() {
+        byte[] a = new MetricStreamGenerator(42, 0.01).nextRecord(2000);
+        byte[] b = new MetricStreamGenerator(42, 0.01).nextRecord(2000);
+        byte[] c = new MetricStreamGenerator(43, 0.01).nextRecord(2000);
+
+        assertThat(a).isEqualTo(b);
+        assertThat(a).isNotEqualTo(c);
+    }
+
+    @Test
+    void noBadShare_givesNoRejects() {
+        MetricStreamGenerator g = new MetricStreamGenerator(1, 0);
+        Parsed p = parse(g.nextRecord(20_000));
+
+        assertThat(p.rejects()).isEmpty();
+        assertThat(g.stats().rejected()).isZero();
+    }
+
+    @Test
+    void everyLineBad_whenTheShareIsOne() {
+        MetricStreamGenerator g = new MetricStreamGenerator(1, 1);
+        Parsed p = parse(g.nextRecord(1000));
+
+        assertThat(p.points() + p.checks() + p.events()).isZero();
+        assertThat(g.stats().rejected()).isEqualTo(1000);
+    }
+
+    @Test
+    void badShareOutsideZeroToOne_isRefused() {
+        assertThatThrownBy(() -> new MetricStreamGenerator(1, 1.5))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("1.5");
+    }
+
+    @Test
+    void recordsNeverLookLikeJson() {
+        // The Kinesis handler reads records as AUTO: JSON only when the first byte is '{' or '['.
+        MetricStreamGenerator g = new MetricStreamGenerator(3, 0.5);
+        for (int i = 0; i < 200; i++) {
+            assertThat(g.nextRecord(5)[0]).isNotIn((byte) '{', (byte) '[');
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package dev.dbre.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.dbre.db.LocalPostgres;
+import dev.dbre.testing.PostgresExtension;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.junit.jupiter.api.Test;
+
+class MigrateCommandTest {
+    /** A new, empty database (not from the migrated template) on the tests' embedded server. */
+    static String emptyDatabase(String name) throws SQLException {
+        LocalPostgres pg = PostgresExtension.server();
+        try (Connection c = pg.connectionFactory("postgres").open();
+                Statement s = c.createStatement()) {
+            s.execute("create database \"" + name + "\"");
+        }
+        return pg.jdbcUrl(name);
+    }
+
+    @Test
+    void emptyDatabase_getsTheSchema_andASecondRunAppliesNothing() throws SQLException {
+        String url = emptyDatabase("migrate_cli_" + ProcessHandle.current().pid());
+
+        Cli first = Cli.run("migrate", "--jdbc-url", url, "--user", "postgres");
+        Cli second = Cli.run("migrate", "--jdbc-url", url, "--user", "postgres");
+
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        assertThat(first.out()).contains("applied V1 ingest").contains("applied 1 migration(s); schema now at V1");
+        assertThat(second.exitCode()).isZero();
+        assertThat(second.out()).doesNotContain("applied V").contains("nothing applied");
+        try (Connection c = java.sql.DriverManager.getConnection(url, "postgres", "");
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select count(*) from information_schema.tables"
+                        + " where table_schema = 'public' and table_name in"
+                        + " ('ingest_batches', 'ingest_records', 'metric_points', 'ingest_rejects')")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void unreachableDatabase_exitsOne_withAMessage() throws IOException {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+
+        Cli r = Cli.run("migrate", "--jdbc-url", "jdbc:postgresql://127.0.0.1:" + port + "/x", "--user", "postgres");
+
+        assertThat(r.exitCode()).isEqualTo(DbreCommand.EXIT_FAILURE);
+        assertThat(r.err()).startsWith("dbre migrate: ").contains("127.0.0.1:" + port);
+    }
+
+    @Test
+    void missingJdbcUrl_isAUsageError() {
+        Cli r = Cli.run("migrate");
+
+        assertThat(r.exitCode()).isEqualTo(DbreCommand.EXIT_USAGE);
+        assertThat(r.err()).contains("--jdbc-url");
+    }
+
+    @Test
+    void thereIsNoPasswordFlag() {
+        Cli r = Cli.run("migrate", "--jdbc-url", "jdbc:postgresql://127.0.0.1/x", "--password", "secret");
+
+        assertThat(r.exitCode()).isEqualTo(DbreCommand.EXIT_USAGE);
+    }
+}
