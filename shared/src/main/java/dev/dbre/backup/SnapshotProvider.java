@@ -1,0 +1,37 @@
+package dev.dbre.backup;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Port: one cloud's (or the local runtime's) snapshots. Implementations: RDS/Aurora, Flexible
+ * Server, Cloud SQL, local (base backup + archived WAL).
+ *
+ * <p>Every call may throw {@link ProviderException}; {@link ProviderException#retryable()} marks
+ * throttling, quota and transient faults, which the executor retries with backoff and jitter.
+ */
+public interface SnapshotProvider {
+    /** Every database this provider can see in {@code region}, with its tags. */
+    List<DatabaseRef> listDatabases(String region);
+
+    /** Every snapshot of {@code databaseId} stored in {@code region} (ours and others'). */
+    List<Snapshot> listSnapshots(String databaseId, String region);
+
+    /**
+     * Starts a snapshot named {@code name}. Idempotent: if a snapshot of that name exists already,
+     * returns it rather than failing.
+     */
+    Snapshot createSnapshot(DatabaseRef database, String name, Map<String, String> tags);
+
+    /**
+     * Starts a copy of {@code source} into {@code targetRegion}, encrypted with {@code kmsKeyId}
+     * when not null. Idempotent like {@link #createSnapshot}.
+     */
+    Snapshot copySnapshot(Snapshot source, String targetRegion, String kmsKeyId, String name, Map<String, String> tags);
+
+    /** Shares {@code snapshot} with other accounts (no-op where the cloud has no such notion). */
+    void shareSnapshot(Snapshot snapshot, List<String> accountIds);
+
+    /** Deletes {@code snapshot}. Deleting one that is already gone is not an error. */
+    void deleteSnapshot(Snapshot snapshot);
+}
