@@ -115,13 +115,23 @@ public final class DogStatsdParser {
      */
     public ParsedLine parseLine(byte[] buf, int off, int len, int lineNumber, ParsedLine out) {
         Objects.checkFromIndexSize(off, len, buf.length);
+        return parseChecked(buf, off, len, lineNumber, out, false);
+    }
+
+    /**
+     * {@link #parseLine} for a slice known to be inside buf; {@code ascii} says the caller already
+     * found no byte >= 0x80 and no NUL in it, so the UTF-8 check is skipped.
+     */
+    ParsedLine parseChecked(byte[] buf, int off, int len, int lineNumber, ParsedLine out, boolean ascii) {
         out.reset(buf, lineNumber, off, len);
         if (len > maxLineBytes) {
             return out.reject(LINE_TOO_LONG, D_LINE_TOO_LONG);
         }
-        int utf8 = Utf8.check(buf, off, len);
-        if (utf8 != Utf8.OK) {
-            return out.reject(BAD_UTF8, utf8 == Utf8.NUL ? D_NUL : D_BAD_UTF8);
+        if (!ascii) {
+            int utf8 = Utf8.check(buf, off, len);
+            if (utf8 != Utf8.OK) {
+                return out.reject(BAD_UTF8, utf8 == Utf8.NUL ? D_NUL : D_BAD_UTF8);
+            }
         }
         int end = off + len;
         if (len >= 3 && buf[off] == '_') {

@@ -2,6 +2,9 @@ package dev.dbre.ingest.parse;
 
 import dev.dbre.ingest.ParsedLine;
 import dev.dbre.ingest.PayloadFormat;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Objects;
 
 /**
@@ -9,6 +12,12 @@ import java.util.Objects;
  * thread-safe: use one per thread; it reuses one {@link ParsedLine} for every line it delivers.
  */
 public final class PayloadParser {
+    private static final VarHandle LONG_LE =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+    private static final long NEWLINES = 0x0a0a0a0a0a0a0a0aL;
+
     private final DogStatsdParser dogStatsd;
     private final JsonPointParser json;
     private final ParsedLine line = new ParsedLine();
@@ -47,9 +56,31 @@ public final class PayloadParser {
         int lineNo = 0;
         int start = off;
         while (start < end) {
+            // One pass finds the '\n' and notes whether the line has a high byte or a NUL, 8 bytes
+            // at a time (SWAR: in a word x, a zero byte sets its high bit in (x - ONES) & ~x, and
+            // the lowest such bit is exact). A plain ASCII line then skips the UTF-8 check.
+            long flags = 0;
             int nl = start;
-            while (nl < end && b[nl] != '\n') {
-                nl++;
+            while (true) {
+                if (nl + 8 > end) {
+                    while (nl < end && b[nl] != '\n') {
+                        flags |= b[nl] <= 0 ? HIGHS : 0;
+                        nl++;
+                    }
+                    break;
+                }
+                long v = (long) LONG_LE.get(b, nl);
+                long x = v ^ NEWLINES;
+                long found = (x - ONES) & ~x & HIGHS;
+                long odd = v | ((v - ONES) & ~v);
+                if (found != 0) {
+                    int bit = Long.numberOfTrailingZeros(found); // 8 * index + 7
+                    flags |= odd & ((1L << (bit - 7)) - 1); // only the bytes before the '\n'
+                    nl += bit >>> 3;
+                    break;
+                }
+                flags |= odd;
+                nl += 8;
             }
             lineNo++;
             int e = nl;
@@ -57,7 +88,8 @@ public final class PayloadParser {
                 e--;
             }
             if (!blank(b, start, e)) {
-                consumer.accept(parser.parseLine(b, start, e - start, lineNo, out));
+                boolean ascii = (flags & HIGHS) == 0;
+                consumer.accept(parser.parseChecked(b, start, e - start, lineNo, out, ascii));
                 delivered++;
             }
             start = nl + 1;
