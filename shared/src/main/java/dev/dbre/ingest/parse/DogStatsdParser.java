@@ -148,14 +148,7 @@ public final class DogStatsdParser {
     }
 
     private ParsedLine metric(byte[] b, int off, int end, ParsedLine out) {
-        int p = off;
-        while (p < end) {
-            byte c = b[p];
-            if (c == ':' || c == '|') {
-                break;
-            }
-            p++;
-        }
+        int p = Scan.find2(b, off, end, Scan.COLONS, Scan.BARS);
         int nameLen = p - off;
         if (nameLen == 0) {
             return out.reject(EMPTY_NAME, D_EMPTY_NAME);
@@ -167,9 +160,33 @@ public final class DogStatsdParser {
             return out.reject(BAD_VALUE, D_NO_VALUE);
         }
         int valueStart = p + 1;
-        int valueEnd = valueStart;
-        while (valueEnd < end && b[valueEnd] != '|') {
-            valueEnd++;
+        // Fast path: plain decimals separated by ':' and ended by '|', parsed in the same pass
+        // that finds the '|'. Anything else (an exponent, a set member, too many values, no '|')
+        // falls back to finding the '|' first and parsing the values after the type, as before.
+        double[] vals = out.values;
+        int limit = Math.min(vals.length, maxPackedValues);
+        int count = 0;
+        int valueEnd = -1;
+        int q = valueStart;
+        while (count < limit) {
+            double v = decimal(b, q, end);
+            int stop = this.stop;
+            if (v != v || stop == end) {
+                break;
+            }
+            vals[count++] = v;
+            if (b[stop] == '|') {
+                valueEnd = stop;
+                break;
+            }
+            if (b[stop] != ':') {
+                break;
+            }
+            q = stop + 1;
+        }
+        boolean parsed = valueEnd >= 0;
+        if (!parsed) {
+            valueEnd = Scan.find1(b, valueStart, end, Scan.BARS);
         }
         if (valueEnd == end) {
             return out.reject(UNKNOWN_TYPE, D_NO_TYPE);
@@ -206,11 +223,63 @@ public final class DogStatsdParser {
             }
             out.memberOff = valueStart;
             out.memberLen = valueEnd - valueStart;
+        } else if (parsed) {
+            out.valueCount = count;
         } else if (!values(b, valueStart, valueEnd, out)) {
             return out;
         }
         out.kind = ParsedLine.Kind.METRIC;
         return fields(b, typeEnd, end, out, METRIC_FIELDS);
+    }
+
+    /**
+     * Where the last {@link #decimal} or {@link #digits} call stopped: a field's second result,
+     * kept in the parser so the hot path returns it without allocating.
+     */
+    private int stop;
+
+    /**
+     * The fast path of {@link Numbers#parseDouble} without knowing where the number ends: {@code
+     * [+|-]digits[.digits]} (at least one digit, at most 18, the mantissa at most 2^53) from
+     * {@code p}, stopping at the first other byte (its index in {@link #stop}). NaN when the
+     * bytes there are not such a number; the caller then takes the general path, so the result is
+     * always the one {@code Numbers.parseDouble} gives for the same bytes.
+     */
+    private double decimal(byte[] b, int p, int end) {
+        boolean neg = false;
+        if (p < end) {
+            byte c = b[p];
+            if (c == '-') {
+                neg = true;
+                p++;
+            } else if (c == '+') {
+                p++;
+            }
+        }
+        long m = 0;
+        int start = p;
+        int d;
+        while (p < end && (d = b[p] - '0') >= 0 && d <= 9) {
+            m = m * 10 + d;
+            p++;
+        }
+        int digits = p - start;
+        int fracDigits = 0;
+        if (p < end && b[p] == '.') {
+            int fracStart = ++p;
+            while (p < end && (d = b[p] - '0') >= 0 && d <= 9) {
+                m = m * 10 + d;
+                p++;
+            }
+            fracDigits = p - fracStart;
+            digits += fracDigits;
+        }
+        stop = p;
+        if (digits == 0 || digits > 18 || m > Numbers.TWO_POW_53) {
+            return Double.NaN;
+        }
+        double v = fracDigits == 0 ? (double) m : (double) m / Numbers.POW10[fracDigits];
+        return neg ? -v : v;
     }
 
     /** Packed values {@code 1:2:3}; false after rejecting the line. */
