@@ -393,23 +393,36 @@ public final class DogStatsdParser {
         int seen = 0;
         while (p < end) {
             int f = p + 1; // b[p] == '|'
-            int fe = f;
-            while (fe < end && b[fe] != '|') {
-                fe++;
+            if (f < end) {
+                // The common fields are known by their first byte alone: check it, then parse the
+                // value in the same pass that finds the field's end.
+                byte c = b[f];
+                int common = c == '#' ? F_TAGS : c == '@' ? F_RATE : c == 'T' ? F_UNIX_T : 0;
+                if (common != 0) {
+                    if ((common & allowed) == 0) {
+                        return out.reject(BAD_FIELD, D_UNKNOWN_FIELD);
+                    }
+                    if ((seen & common) != 0) {
+                        return out.reject(BAD_FIELD, D_DUPLICATE_FIELD);
+                    }
+                    seen |= common;
+                    p = common == F_TAGS
+                            ? tags(b, f + 1, end, out)
+                            : common == F_RATE ? rate(b, f + 1, end, out) : unixSeconds(b, f + 1, end, out);
+                    if (p < 0) {
+                        return out;
+                    }
+                    continue;
+                }
             }
+            int fe = Scan.find1(b, f, end, Scan.BARS);
             if (fe == f) {
                 return out.reject(BAD_FIELD, D_EMPTY_FIELD);
             }
             byte c0 = b[f];
             boolean colon = f + 1 < fe && b[f + 1] == ':';
-            int field;
-            if (c0 == '#') {
-                field = F_TAGS;
-            } else if (c0 == '@') {
-                field = F_RATE;
-            } else if (c0 == 'T') {
-                field = F_UNIX_T;
-            } else if (colon) {
+            int field; // '#', '@' and 'T' were taken above
+            if (colon) {
                 field = switch (c0) {
                     case 'c' -> F_CONTAINER;
                     case 'e' -> F_EXTERNAL;
@@ -434,7 +447,7 @@ public final class DogStatsdParser {
                 return out.reject(BAD_FIELD, D_DUPLICATE_FIELD);
             }
             seen |= field;
-            int vs = field == F_TAGS || field == F_RATE || field == F_UNIX_T ? f + 1 : f + 2;
+            int vs = f + 2;
             if (field == F_CARDINALITY) {
                 vs = f + 5;
             } else if (field == F_MESSAGE) {
@@ -455,19 +468,7 @@ public final class DogStatsdParser {
     /** Stores one field's value {@code [s, e)}; false after rejecting the line. */
     private boolean field(byte[] b, int field, int s, int e, ParsedLine out) {
         switch (field) {
-            case F_TAGS -> {
-                return tags(b, s, e, out);
-            }
-            case F_RATE -> {
-                double r = Numbers.parseDouble(b, s, e);
-                if (!(r > 0 && r <= 1)) {
-                    out.reject(BAD_SAMPLE_RATE, D_BAD_RATE);
-                    return false;
-                }
-                out.rate = r;
-                return true;
-            }
-            case F_UNIX_T, F_DATE -> {
+            case F_DATE -> {
                 long ts = Numbers.parseUnsigned(b, s, e);
                 if (ts < 1 || ts > MAX_UNIX_SECONDS) {
                     out.reject(BAD_TIMESTAMP, D_BAD_TIMESTAMP);
@@ -532,32 +533,70 @@ public final class DogStatsdParser {
         return true;
     }
 
-    /** The {@code #a,b:c} list; false after rejecting the line. */
-    private boolean tags(byte[] b, int s, int e, ParsedLine out) {
+    /**
+     * The {@code #a,b:c} list from {@code s} up to the next '|' or the end of the line; returns
+     * where it ended, or -1 after rejecting the line.
+     */
+    private int tags(byte[] b, int s, int end, ParsedLine out) {
         int n = 0;
         while (true) {
-            int q = s;
-            while (q < e && b[q] != ',') {
-                q++;
-            }
+            int q = Scan.find2(b, s, end, Scan.COMMAS, Scan.BARS);
             if (q == s) {
                 out.reject(BAD_TAG, D_EMPTY_TAG);
-                return false;
+                return -1;
             }
             if (n == maxTags) {
                 out.reject(TOO_MANY_TAGS, D_TOO_MANY_TAGS);
-                return false;
+                return -1;
             }
             Tags.ensureRoom(out, n);
             out.tagOff[n] = s;
             out.tagLen[n] = q - s;
             n++;
-            if (q == e) {
+            if (q == end || b[q] == '|') {
                 Tags.canonicalize(out, n);
-                return true;
+                return q;
             }
             s = q + 1;
         }
+    }
+
+    /** The {@code @rate} value from {@code s}; returns where the field ended, or -1 after rejecting. */
+    private int rate(byte[] b, int s, int end, ParsedLine out) {
+        double r = decimal(b, s, end);
+        int fe = stop;
+        if (r != r || (fe < end && b[fe] != '|')) {
+            fe = Scan.find1(b, s, end, Scan.BARS);
+            r = Numbers.parseDouble(b, s, fe);
+        }
+        if (!(r > 0 && r <= 1)) {
+            out.reject(BAD_SAMPLE_RATE, D_BAD_RATE);
+            return -1;
+        }
+        out.rate = r;
+        return fe;
+    }
+
+    /**
+     * The {@code T} timestamp from {@code s}: 1 to 18 digits ({@link Numbers#parseUnsigned}) up to
+     * the next '|' or the end; returns where the field ended, or -1 after rejecting.
+     */
+    private static int unixSeconds(byte[] b, int s, int end, ParsedLine out) {
+        long v = 0;
+        int p = s;
+        int d;
+        while (p < end && (d = b[p] - '0') >= 0 && d <= 9) {
+            v = v * 10 + d;
+            p++;
+        }
+        int n = p - s;
+        boolean whole = p == end || b[p] == '|';
+        if (!whole || n < 1 || n > 18 || v < 1 || v > MAX_UNIX_SECONDS) {
+            out.reject(BAD_TIMESTAMP, D_BAD_TIMESTAMP);
+            return -1;
+        }
+        out.timestamp = v;
+        return p;
     }
 
     private static boolean equals(byte[] b, int s, int e, byte[] expected) {
