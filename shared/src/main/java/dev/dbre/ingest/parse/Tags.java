@@ -24,42 +24,59 @@ final class Tags {
 
     /** Sorts and de-duplicates the first {@code n} tags of {@code out}; sets and returns tagCount. */
     static int canonicalize(ParsedLine out, int n) {
-        byte[] b = out.buf;
-        int[] off = out.tagOff;
-        int[] len = out.tagLen;
         if (n > 1) {
-            if (n <= INSERTION_MAX) {
-                insertionSort(b, off, len, n);
-            } else {
-                heapSort(b, off, len, n);
-            }
-            int w = 1;
-            for (int i = 1; i < n; i++) {
-                if (compare(b, off[w - 1], len[w - 1], off[i], len[i]) != 0) {
-                    off[w] = off[i];
-                    len[w] = len[i];
-                    w++;
-                }
-            }
-            n = w;
+            n = n <= INSERTION_MAX ? insertUnique(out.buf, out.tagOff, out.tagLen, n) : sortThenDedupe(out, n);
         }
         out.tagCount = n;
         return n;
     }
 
-    private static void insertionSort(byte[] b, int[] off, int[] len, int n) {
+    /**
+     * Insertion sort that drops a tag equal to one already placed, in the same compares: the
+     * usual one or two tags cost one compare. Keeps the first of equal tags (the sort is stable).
+     */
+    private static int insertUnique(byte[] b, int[] off, int[] len, int n) {
+        int w = 1;
+        next:
         for (int i = 1; i < n; i++) {
             int o = off[i];
             int l = len[i];
-            int j = i - 1;
-            while (j >= 0 && compare(b, off[j], len[j], o, l) > 0) {
-                off[j + 1] = off[j];
-                len[j + 1] = len[j];
+            int j = w - 1;
+            while (j >= 0) {
+                int c = compare(b, off[j], len[j], o, l);
+                if (c == 0) {
+                    continue next;
+                }
+                if (c < 0) {
+                    break;
+                }
                 j--;
+            }
+            for (int k = w - 1; k > j; k--) {
+                off[k + 1] = off[k];
+                len[k + 1] = len[k];
             }
             off[j + 1] = o;
             len[j + 1] = l;
+            w++;
         }
+        return w;
+    }
+
+    private static int sortThenDedupe(ParsedLine out, int n) {
+        byte[] b = out.buf;
+        int[] off = out.tagOff;
+        int[] len = out.tagLen;
+        heapSort(b, off, len, n);
+        int w = 1;
+        for (int i = 1; i < n; i++) {
+            if (compare(b, off[w - 1], len[w - 1], off[i], len[i]) != 0) {
+                off[w] = off[i];
+                len[w] = len[i];
+                w++;
+            }
+        }
+        return w;
     }
 
     private static void heapSort(byte[] b, int[] off, int[] len, int n) {
