@@ -56,6 +56,14 @@ public final class PayloadParser {
         int lineNo = 0;
         int start = off;
         while (start < end) {
+            lineNo++;
+            int lineEnd = parser.parseCommonMetric(b, start, end, lineNo, out);
+            if (lineEnd >= 0) {
+                consumer.accept(out);
+                delivered++;
+                start = lineEnd + 1;
+                continue;
+            }
             // One pass finds the '\n' and notes whether the line has a high byte or a NUL, 8 bytes
             // at a time (SWAR: in a word x, a zero byte sets its high bit in (x - ONES) & ~x, and
             // the lowest such bit is exact). A plain ASCII line then skips the UTF-8 check.
@@ -82,7 +90,6 @@ public final class PayloadParser {
                 flags |= odd;
                 nl += 8;
             }
-            lineNo++;
             int e = nl;
             if (e > start && b[e - 1] == '\r') {
                 e--;

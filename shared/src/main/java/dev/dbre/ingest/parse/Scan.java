@@ -72,4 +72,34 @@ final class Scan {
         }
         return end;
     }
+
+    /**
+     * Like {@link #find2}, but also stops at a '\n', a NUL or a byte >= 0x80, so one pass both
+     * finds the delimiter and proves the bytes before it plain ASCII. For the fast path of a
+     * line whose end is not known yet: the caller checks which byte it stopped at.
+     */
+    static int findPlain2(byte[] buf, int p, int end, long aaaa, long bbbb) {
+        int words = buf.length - 8;
+        while (p < end) {
+            if (p > words) {
+                byte a = (byte) aaaa;
+                byte b = (byte) bbbb;
+                byte c;
+                while (p < end && (c = buf[p]) != a && c != b && c != '\n' && c > 0) {
+                    p++;
+                }
+                return p;
+            }
+            long v = (long) LONG_LE.get(buf, p);
+            long x = v ^ aaaa;
+            long y = v ^ bbbb;
+            long z = v ^ NEWLINES;
+            long found = (((x - ONES) & ~x) | ((y - ONES) & ~y) | ((z - ONES) & ~z) | ((v - ONES) & ~v) | v) & HIGHS;
+            if (found != 0) {
+                return Math.min(p + (Long.numberOfTrailingZeros(found) >>> 3), end);
+            }
+            p += 8;
+        }
+        return end;
+    }
 }
