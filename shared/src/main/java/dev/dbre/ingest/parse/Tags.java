@@ -24,11 +24,32 @@ final class Tags {
 
     /** Sorts and de-duplicates the first {@code n} tags of {@code out}; sets and returns tagCount. */
     static int canonicalize(ParsedLine out, int n) {
-        if (n > 1) {
+        if (n == 2) {
+            n = orderTwo(out.buf, out.tagOff, out.tagLen); // the usual case: one compare, no loops
+        } else if (n > 2) {
             n = n <= INSERTION_MAX ? insertUnique(out.buf, out.tagOff, out.tagLen, n) : sortThenDedupe(out, n);
         }
         out.tagCount = n;
         return n;
+    }
+
+    private static int orderTwo(byte[] b, int[] off, int[] len) {
+        int o0 = off[0];
+        int o1 = off[1];
+        int l0 = len[0];
+        int l1 = len[1];
+        // Distinct tags mostly differ in their first byte: settle that without the loop.
+        int c = l0 > 0 && l1 > 0 ? (b[o0] & 0xff) - (b[o1] & 0xff) : 0;
+        if (c == 0) {
+            c = compare(b, o0, l0, o1, l1);
+        }
+        if (c > 0) {
+            off[0] = o1;
+            len[0] = l1;
+            off[1] = o0;
+            len[1] = l0;
+        }
+        return c == 0 ? 1 : 2;
     }
 
     /**
