@@ -126,9 +126,10 @@ public final class DogStatsdParser {
      * {@code end}); returns -1 on anything else (a reject, another kind or field, a '\r', a high
      * byte...), and then the caller finds the line's end and takes the general path, so results
      * never depend on which path ran. This saves the separate pass over the line that finds its
-     * end.
+     * end. {@code afterCommon}: out holds the previous line of the same buffer, which this method
+     * filled (and nothing changed since), so only the fields this method sets need clearing.
      */
-    int parseCommonMetric(byte[] b, int start, int end, int lineNumber, ParsedLine out) {
+    int parseCommonMetric(byte[] b, int start, int end, int lineNumber, ParsedLine out, boolean afterCommon) {
         if (b[start] == '_') {
             return -1; // maybe a service check or an event
         }
@@ -137,7 +138,19 @@ public final class DogStatsdParser {
         if (p == end || b[p] != ':' || nameLen == 0 || nameLen > maxNameBytes) {
             return -1;
         }
-        out.reset(b, lineNumber, start, 0);
+        if (afterCommon) {
+            // out holds the previous line of this payload, filled by this method: clear only what
+            // this method sets (the rest is still as reset() left it; the rest it sets below).
+            out.lineNumber = lineNumber;
+            out.lineOff = start;
+            out.tagCount = 0;
+            out.timestamp = ParsedLine.NO_TIMESTAMP;
+            out.valueCount = 0;
+            out.memberLen = -1;
+            out.rate = 1.0;
+        } else {
+            out.reset(b, lineNumber, start, 0);
+        }
         double[] vals = out.values;
         int limit = Math.min(vals.length, maxPackedValues);
         int count = 0;

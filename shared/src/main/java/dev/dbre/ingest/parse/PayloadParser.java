@@ -36,8 +36,8 @@ public final class PayloadParser {
      *
      * <p>A DogStatsD line's {@code lineNumber} is its 1-based position in the payload, blank lines
      * counted, so it matches what an editor shows; a JSON object's is its position in the document.
-     * The line passed to the consumer is valid only during the call. Exceptions thrown by the
-     * consumer pass through.
+     * The line passed to the consumer is valid only during the call, and the consumer must not
+     * write its fields (the next line reuses them). Exceptions thrown by the consumer pass through.
      *
      * @throws IndexOutOfBoundsException if [off, off+len) is not inside payload (a caller bug)
      */
@@ -55,10 +55,12 @@ public final class PayloadParser {
         int delivered = 0;
         int lineNo = 0;
         int start = off;
+        boolean afterCommon = false; // out was last filled by parseCommonMetric, in this call
         while (start < end) {
             lineNo++;
-            int lineEnd = parser.parseCommonMetric(b, start, end, lineNo, out);
-            if (lineEnd >= 0) {
+            int lineEnd = parser.parseCommonMetric(b, start, end, lineNo, out, afterCommon);
+            afterCommon = lineEnd >= 0;
+            if (afterCommon) {
                 consumer.accept(out);
                 delivered++;
                 start = lineEnd + 1;
