@@ -20,6 +20,7 @@ final class Scan {
     static final long COLONS = ONES * ':';
     static final long BARS = ONES * '|';
     static final long COMMAS = ONES * ',';
+    static final long SPACES = ONES * ' ';
 
     private Scan() {}
 
@@ -74,9 +75,11 @@ final class Scan {
     }
 
     /**
-     * Like {@link #find2}, but also stops at a '\n', a NUL or a byte >= 0x80, so one pass both
-     * finds the delimiter and proves the bytes before it plain ASCII. For the fast path of a
-     * line whose end is not known yet: the caller checks which byte it stopped at.
+     * Like {@link #find2}, but also stops at any control byte (below 0x20: '\n', '\r', '\t',
+     * NUL...) or byte >= 0x80, so one pass both finds the delimiter and proves the bytes before it
+     * plain printable ASCII. For the fast path of a line whose end is not known yet: the caller
+     * checks which byte it stopped at. (A byte below 0x20 sets its high bit in {@code (v -
+     * 0x20 * ONES) & ~v}, the lowest such bit exactly, like a zero byte.)
      */
     static int findPlain2(byte[] buf, int p, int end, long aaaa, long bbbb) {
         int words = buf.length - 8;
@@ -85,7 +88,7 @@ final class Scan {
                 byte a = (byte) aaaa;
                 byte b = (byte) bbbb;
                 byte c;
-                while (p < end && (c = buf[p]) != a && c != b && c != '\n' && c > 0) {
+                while (p < end && (c = buf[p]) != a && c != b && c >= 0x20) {
                     p++;
                 }
                 return p;
@@ -93,8 +96,7 @@ final class Scan {
             long v = (long) LONG_LE.get(buf, p);
             long x = v ^ aaaa;
             long y = v ^ bbbb;
-            long z = v ^ NEWLINES;
-            long found = (((x - ONES) & ~x) | ((y - ONES) & ~y) | ((z - ONES) & ~z) | ((v - ONES) & ~v) | v) & HIGHS;
+            long found = (((x - ONES) & ~x) | ((y - ONES) & ~y) | ((v - SPACES) & ~v) | v) & HIGHS;
             if (found != 0) {
                 return Math.min(p + (Long.numberOfTrailingZeros(found) >>> 3), end);
             }

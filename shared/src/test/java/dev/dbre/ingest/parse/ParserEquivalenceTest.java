@@ -63,13 +63,29 @@ class ParserEquivalenceTest {
         assertSameAsReference(b, 0, 0);
     }
 
-    /** A newline, CR, NUL or high byte at every position of an 8-byte word, at every alignment. */
+    /**
+     * A newline, CR, NUL, other control, DEL, high byte or delimiter at every position of an 8-byte
+     * word, at every alignment (the word scans stop below 0x20 and at 0x80 and above).
+     */
     @Test
     void specialBytes_atEveryPositionOfAWord_parseLikeTheReference() {
         byte[] line =
                 "api.requests.count:12.5|ms|@0.5|#env:prod,az:b|T1700000000|c:abc".getBytes(StandardCharsets.US_ASCII);
         byte[][] specials = {
-            {'\n'}, {'\r'}, {'\r', '\n'}, {0}, {(byte) 0x80}, {(byte) 0xff}, {(byte) 0xc3, (byte) 0xa9}, {' '}
+            {'\n'},
+            {'\r'},
+            {'\r', '\n'},
+            {0},
+            {'\t'},
+            {0x1f},
+            {' '},
+            {0x7f},
+            {(byte) 0x80},
+            {(byte) 0xff},
+            {(byte) 0xc3, (byte) 0xa9},
+            {','},
+            {'|'},
+            {':'}
         };
         for (byte[] special : specials) {
             for (int at = 0; at <= line.length; at++) {
