@@ -102,6 +102,33 @@ class ParserEquivalenceTest {
         }
     }
 
+    /** Digit runs of every length 0..20 (the 8-byte digit parse), in values, rates and timestamps. */
+    @Test
+    void digitRunsOfEveryLength_atEveryAlignment_parseLikeTheReference() {
+        String digits = "98765432109876543210";
+        for (int n = 0; n <= digits.length(); n++) {
+            String run = digits.substring(0, n);
+            for (String line : new String[] {
+                "a:" + run + "|c",
+                "a:" + run + ".5|c",
+                "a:1." + run + "|c",
+                "a:-" + run + ":" + run + "|d",
+                "a:0" + run + "x|c",
+                "a:1|c|@0." + run,
+                "a:1|c|T" + run,
+                "a:1|c|T" + run + "|#t",
+                "_sc|x|0|d:" + run
+            }) {
+                byte[] b = line.getBytes(StandardCharsets.US_ASCII);
+                for (int head = 0; head < 8; head++) {
+                    for (int tail = 0; tail < 8; tail++) {
+                        assertSameAsReference(b, head, tail);
+                    }
+                }
+            }
+        }
+    }
+
     /** Lines of every length 0..40 ending at the payload's end, with and without '\n', '\r\n'. */
     @Test
     void linesOfEveryLength_endingAtThePayloadEnd_parseLikeTheReference() {
@@ -120,14 +147,14 @@ class ParserEquivalenceTest {
 
     /**
      * Parses {@code bytes} placed after {@code head} junk bytes and followed by {@code tail} junk
-     * bytes of the same array (newlines and high bytes, which must not leak in), with the default
+     * bytes of the same array (newlines, digits and high bytes, which must not leak in), with the default
      * and with small limits.
      */
     private static void assertSameAsReference(byte[] bytes, int head, int tail) {
         byte[] b = new byte[head + bytes.length + tail];
-        Arrays.fill(b, (byte) '\n');
-        for (int i = 0; i < b.length; i += 3) {
-            b[i] = (byte) 0xfe;
+        byte[] junk = {(byte) 0xfe, '7', '\n'}; // a digit after the end must not extend a number
+        for (int i = 0; i < b.length; i++) {
+            b[i] = junk[i % 3];
         }
         System.arraycopy(bytes, 0, b, head, bytes.length);
         for (ParseLimits limits : new ParseLimits[] {ParseLimits.DEFAULTS, SMALL}) {
