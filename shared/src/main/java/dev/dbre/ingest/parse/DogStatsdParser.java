@@ -26,9 +26,13 @@ import java.util.Objects;
  * or an event {@code _e{title_len,text_len}:title|text[|d:ts][|h:host][|k:key][|p:prio][|s:src][|t:alert][|#tags]}.
  * The user-facing rules (and every reject reason) are in {@code docs/ingest-format.md}.
  *
- * <p>Hot path: one pass of byte loops per field, no String, no regex and no allocation per line
- * (the tag and value arrays of the {@link ParsedLine} grow only when a line needs more room). Not
- * thread-safe (one per thread, like the {@code ParsedLine} it fills).
+ * <p>Hot path: the common metric line is parsed in one pass from its first byte ({@link
+ * #parseCommonMetric}, used by {@link PayloadParser}); every other line takes the general path
+ * ({@link #parseLine}), which gives the same result for the common line too (see
+ * ParserEquivalenceTest). Delimiters are found 8 bytes at a time ({@link Scan}); no String, no
+ * regex and no allocation per line (the tag and value arrays of the {@link ParsedLine} grow only
+ * when a line needs more room). Why and how much: docs/bench-parser.md. Not thread-safe (one per
+ * thread, like the {@code ParsedLine} it fills).
  */
 public final class DogStatsdParser {
     /** 9999-12-31T23:59:59Z: the largest Unix time we accept (ISO-8601's four-digit year). */
