@@ -1,10 +1,12 @@
 package dev.dbre.ingest.parse;
 
+import static dev.dbre.ingest.parse.Scan.HIGHS;
+import static dev.dbre.ingest.parse.Scan.LONG_LE;
+import static dev.dbre.ingest.parse.Scan.NEWLINES;
+import static dev.dbre.ingest.parse.Scan.ONES;
+
 import dev.dbre.ingest.ParsedLine;
 import dev.dbre.ingest.PayloadFormat;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.util.Objects;
 
 /**
@@ -12,12 +14,6 @@ import java.util.Objects;
  * thread-safe: use one per thread; it reuses one {@link ParsedLine} for every line it delivers.
  */
 public final class PayloadParser {
-    private static final VarHandle LONG_LE =
-            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final long ONES = 0x0101010101010101L;
-    private static final long HIGHS = 0x8080808080808080L;
-    private static final long NEWLINES = 0x0a0a0a0a0a0a0a0aL;
-
     private final DogStatsdParser dogStatsd;
     private final JsonPointParser json;
     private final ParsedLine line = new ParsedLine();
