@@ -125,10 +125,11 @@ public final class DogStatsdParser {
     /**
      * The fast path for the common line, parsed before its end is known: a metric {@code
      * name:decimal[:decimal...]|type} with only {@code |#tags}, {@code |@rate} and {@code |T}
-     * fields, plain ASCII, within every limit, ended by '\n' or {@code end}. Fills {@code out}
-     * exactly as {@link #parseChecked} would and returns the index of the line's end (its '\n' or
-     * {@code end}); returns -1 on anything else (a reject, another kind or field, a '\r', a high
-     * byte...), and then the caller finds the line's end and takes the general path, so results
+     * fields, plain ASCII, within every limit, ended by '\n', "\r\n", or {@code end} (a '\r'
+     * before it dropped, as the general path does). Fills {@code out} exactly as {@link
+     * #parseChecked} would and returns the index of the line's end (its '\n' or {@code end});
+     * returns -1 on anything else (a reject, another kind or field, a control or high byte
+     * inside...), and then the caller finds the line's end and takes the general path, so results
      * never depend on which path ran. This saves the separate pass over the line that finds its
      * end. {@code afterCommon}: out holds the previous line of the same buffer, which this method
      * filled (and nothing changed since), so only the fields this method sets need clearing.
@@ -206,11 +207,14 @@ public final class DogStatsdParser {
         int seen = 0;
         while (p < end) {
             byte c = b[p];
-            if (c == '\n') {
-                break;
-            }
             int f = p + 1;
-            if (c != '|' || f == end) {
+            if (c != '|') {
+                if (c == '\n' || (c == '\r' && (f == end || b[f] == '\n'))) {
+                    break;
+                }
+                return -1;
+            }
+            if (f == end) {
                 return -1;
             }
             c = b[f];
@@ -227,7 +231,7 @@ public final class DogStatsdParser {
             }
         }
         int len = p - start;
-        if (len > maxLineBytes || b[p - 1] == '\r') {
+        if (len > maxLineBytes) {
             return -1;
         }
         out.lineLen = len;
@@ -241,10 +245,19 @@ public final class DogStatsdParser {
             out.valueCount = count;
         }
         out.kind = ParsedLine.Kind.METRIC;
-        return p;
+        return p < end && b[p] == '\r' ? p + 1 : p; // after "\r\n", the '\n' (the general path drops the '\r')
     }
 
-    /** Tags for {@link #parseCommonMetric}: where they end ('|', '\n' or end), or -1. */
+    /** At p: the end of the line, its '\n', or the '\r' of a "\r\n" or of a last line ending in '\r'. */
+    private static boolean lineEndsAt(byte[] b, int p, int end) {
+        if (p == end) {
+            return true;
+        }
+        byte c = b[p];
+        return c == '\n' || (c == '\r' && (p + 1 == end || b[p + 1] == '\n'));
+    }
+
+    /** Tags for {@link #parseCommonMetric}: where they end ('|' or the line end), or -1. */
     private int commonTags(byte[] b, int s, int end, ParsedLine out) {
         int n = 0;
         int q;
@@ -262,7 +275,7 @@ public final class DogStatsdParser {
             }
             byte c = b[q];
             if (c != ',') {
-                if (c != '|' && c != '\n') {
+                if (c != '|' && !lineEndsAt(b, q, end)) {
                     return -1;
                 }
                 break;
@@ -273,18 +286,18 @@ public final class DogStatsdParser {
         return q;
     }
 
-    /** The rate for {@link #parseCommonMetric}: where it ends ('|', '\n' or end), or -1. */
+    /** The rate for {@link #parseCommonMetric}: where it ends ('|' or the line end), or -1. */
     private int commonRate(byte[] b, int s, int end, ParsedLine out) {
         double r = decimal(b, s, end);
         int p = stop;
-        if (!(r > 0 && r <= 1) || (p < end && b[p] != '|' && b[p] != '\n')) {
+        if (!(r > 0 && r <= 1) || (p < end && b[p] != '|' && !lineEndsAt(b, p, end))) {
             return -1;
         }
         out.rate = r;
         return p;
     }
 
-    /** The timestamp for {@link #parseCommonMetric}: where it ends ('|', '\n' or end), or -1. */
+    /** The timestamp for {@link #parseCommonMetric}: where it ends ('|' or the line end), or -1. */
     private static int commonUnixSeconds(byte[] b, int s, int end, ParsedLine out) {
         long v = 0;
         int p = s;
@@ -294,7 +307,7 @@ public final class DogStatsdParser {
             p++;
         }
         int n = p - s;
-        if (n < 1 || n > 18 || v < 1 || v > MAX_UNIX_SECONDS || (p < end && b[p] != '|' && b[p] != '\n')) {
+        if (n < 1 || n > 18 || v < 1 || v > MAX_UNIX_SECONDS || (p < end && b[p] != '|' && !lineEndsAt(b, p, end))) {
             return -1;
         }
         out.timestamp = v;
