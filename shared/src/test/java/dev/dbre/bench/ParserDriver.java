@@ -5,12 +5,13 @@ import dev.dbre.ingest.PayloadFormat;
 import dev.dbre.ingest.parse.LineConsumer;
 import dev.dbre.ingest.parse.ParseLimits;
 import dev.dbre.ingest.parse.PayloadParser;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Parses the {@link ParserBench} buffer {@code warm + measured} times, for counting instructions
  * (valgrind, perf stat) where wall-clock time is not trustworthy: run it twice with the same
  * {@code warm} and different {@code measured}, and divide the difference in instructions by the
- * difference in lines parsed. Usage: {@code ParserDriver <warm passes> <measured passes>}.
+ * difference in lines parsed. Usage: {@code ParserDriver <warm passes> <measured passes> [crlf]}.
  */
 public final class ParserDriver {
     private ParserDriver() {}
@@ -19,6 +20,11 @@ public final class ParserDriver {
         int warm = Integer.parseInt(args[0]);
         int measured = Integer.parseInt(args[1]);
         byte[] buffer = ParserBench.generate(ParserBench.LINES, ParserBench.SEED);
+        if (args.length > 2 && args[2].equals("crlf")) { // the same lines ended by "\r\n"
+            buffer = new String(buffer, StandardCharsets.ISO_8859_1)
+                    .replace("\n", "\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1);
+        }
         PayloadParser parser = new PayloadParser(ParseLimits.DEFAULTS);
         long[] acc = {0};
         LineConsumer sink = l -> {
