@@ -147,7 +147,15 @@ public final class BackupPlanner {
             planned.add(copy);
             sourceOf.put(copy.id(), s);
         }
-        Set<String> wanted = RetentionSelector.wantedPlanned(now, policy.name(), rule.retention(), copies, planned);
+        // Decide the existing copies first: one retention is about to delete must not stand in for a
+        // planned copy of its bucket (the next run would then copy after all).
+        List<RetentionSelector.Decision> copyDecisions =
+                RetentionSelector.decide(now, policy.name(), rule.retention(), copies, null);
+        List<Snapshot> keptCopies = copyDecisions.stream()
+                .filter(d -> !d.deleted())
+                .map(RetentionSelector.Decision::snapshot)
+                .toList();
+        Set<String> wanted = RetentionSelector.wantedPlanned(now, policy.name(), rule.retention(), keptCopies, planned);
         for (Snapshot copy : planned) {
             if (wanted.contains(copy.id())) {
                 creates.add(new PlannedAction(
@@ -159,7 +167,7 @@ public final class BackupPlanner {
                         "completed in " + db.region() + ", no copy in " + rule.region() + " yet"));
             }
         }
-        collect(RetentionSelector.decide(now, policy.name(), rule.retention(), copies, null), db, deletes, kept);
+        collect(copyDecisions, db, deletes, kept);
     }
 
     private static void collect(
