@@ -13,5 +13,13 @@ public final class MetricNames {
     public static final String INGEST_PARSE_TIME = "IngestParseTime";
     public static final String INGEST_STORE_TIME = "IngestStoreTime";
 
+    // PITR restore (dimensions: function=restore, source=<id>)
+    /** Request to verified, in seconds: the measured recovery time. */
+    public static final String RESTORE_RECOVERY_SECONDS = "RestoreRecoverySeconds";
+    /** Restore runs that ended FAILED. */
+    public static final String RESTORE_FAILURES = "RestoreFailures";
+    /** Drills verified and cleaned up. */
+    public static final String DRILLS_COMPLETED = "DrillsCompleted";
+
     private MetricNames() {}
 }
