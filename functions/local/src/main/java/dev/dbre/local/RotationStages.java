@@ -25,6 +25,17 @@ final class RotationStages {
 
     private RotationStages() {}
 
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
     /**
      * Makes the server ask non-superusers for a password (SCRAM), creates the application user and
      * its secret in a local store under the base folder, rotates it, then logs in with the new
@@ -45,6 +56,7 @@ final class RotationStages {
                     + SqlText.literal(ScramVerifier.of(oldPassword, new SecureRandom())));
         }
         Path dir = ctx.options.baseDir.toAbsolutePath().resolve("secrets");
+        deleteTree(dir); // a previous run's store: its secret was for a server that is gone
         LocalSecretStore store = new LocalSecretStore(dir, ctx.clock);
         store.create(
                 SECRET_ID,
