@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
             MigrateCommand.class,
             IngestCommand.class,
             SnapshotCommand.class,
+            RotateCommand.class,
             CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",
