@@ -60,9 +60,15 @@ class LocalRunTest {
         assertThat(report.sampleEvents()).anyMatch(s -> s.startsWith("gcp/"));
         assertThat(report.allSources().stored()).isGreaterThan(report.stream().stored());
         // A progress line per stage, and PostgreSQL stopped at the end.
-        for (int i = 1; i <= 5; i++) {
-            assertThat(out).contains("[stage " + i + "/5]");
+        int stages = LocalRun.stages().size();
+        for (int i = 1; i <= stages; i++) {
+            assertThat(out).contains("[stage " + i + "/" + stages + "]");
         }
+        // The restore drill: verified to the mark (T1 rows only), its recovery time, cleaned up.
+        assertThat(out)
+                .contains("restored to the mark and verified (100 of 150 rows); recovery time")
+                .contains("CLEANED_UP: deleted run-local-drill");
+        assertThat(base.resolve("backup/restores/run-local-drill")).doesNotExist();
         assertThat(out).contains(" 50%").contains("100%").doesNotContain("FAILED");
         assertThat(Files.exists(base.resolve("postgres/data/postmaster.pid"))).isFalse();
     }
@@ -80,10 +86,10 @@ class LocalRunTest {
         String out = printed.toString(StandardCharsets.UTF_8);
         assertThat(report).isNull();
         assertThat(out)
-                .contains("[stage 2/5] ingest the sample events")
+                .contains("[stage 2/" + LocalRun.stages().size() + "] ingest the sample events")
                 .contains("FAILED")
                 .contains("no ingest event was sent for [aws, azure, gcp]")
-                .doesNotContain("[stage 3/5]");
+                .doesNotContain("[stage 3/");
         assertThat(Files.exists(base.resolve("postgres/data/postmaster.pid"))).isFalse();
     }
 }
