@@ -197,7 +197,9 @@ public final class LocalRun implements Callable<Integer> {
                 new Stage("deliver part of the stream again", IngestStages::retry),
                 new Stage("figures, read back with SQL", IngestStages::figures),
                 new Stage("rotate the application user's password (four steps)", RotationStages::rotate),
-                new Stage("base backup, more writes, restore drill to a time between", RestoreStages::drill));
+                new Stage(
+                        "snapshot by the sample policy, more writes, restore drill to a time between",
+                        RestoreStages::drill));
     }
 
     /**

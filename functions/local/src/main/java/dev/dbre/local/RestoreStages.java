@@ -1,10 +1,20 @@
 package dev.dbre.local;
 
+import dev.dbre.backup.BackupPolicy;
+import dev.dbre.backup.BackupPolicyLoader;
+import dev.dbre.backup.RetryPolicy;
+import dev.dbre.backup.Snapshot;
+import dev.dbre.backup.SnapshotRunStore;
+import dev.dbre.backup.SnapshotRunSummary;
+import dev.dbre.backup.SnapshotService;
 import dev.dbre.backup.local.LocalBackupProvider;
 import dev.dbre.restore.RestoreRequest;
 import dev.dbre.restore.RestoreRun;
 import dev.dbre.restore.RestoreService;
 import dev.dbre.restore.RestoreState;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -12,29 +22,40 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.Comparator;
 import java.util.Locale;
-import java.util.Map;
+import java.util.Random;
 
 /**
- * The restore stage of {@code run-local}: a base backup of the embedded database, writes at T1, a
+ * The restore stage of {@code run-local}: a snapshot (a base backup) of the embedded database taken
+ * by the sample backup policy through the snapshot service, writes at T1, a
  * mark, more writes at T2, then a drill restoring to the mark, verified (the T1 rows only), with
  * its recovery time, and cleaned up.
  */
 final class RestoreStages {
     static final int T1_ROWS = 100;
     static final int T2_ROWS = 50;
+    static final String POLICY_RESOURCE = "/run-local/backup-policy.json";
 
     private RestoreStages() {}
 
-    static String drill(RunContext ctx) throws SQLException, InterruptedException {
+    static String drill(RunContext ctx) throws SQLException, InterruptedException, IOException {
         LocalBackupProvider backups = ctx.backups;
         execute(ctx, "create table drill_items (id int primary key, batch text not null)");
-        String snapshot = "run-local-base";
         long b0 = System.nanoTime();
-        var snap = backups.createSnapshot(ctx.source, snapshot, Map.of());
+        SnapshotRunSummary snapshots = snapshotByPolicy(ctx);
+        if (!snapshots.ok() || snapshots.created() != 1) {
+            throw new IllegalStateException("the snapshot by the sample policy did not create exactly one snapshot: "
+                    + snapshots.toJson(false));
+        }
+        Snapshot snap = backups.listSnapshots(ctx.source.id(), LocalBackupProvider.REGION).stream()
+                .max(Comparator.comparing(Snapshot::createdAt))
+                .orElseThrow();
         ctx.detail(String.format(
                 Locale.ROOT,
-                "base backup %s: %,d bytes in %s",
+                "policy %s: created %d snapshot (%s, a base backup of %,d bytes) in %s",
+                POLICY_RESOURCE,
+                snapshots.created(),
                 snap.id(),
                 snap.sizeBytes(),
                 LocalRun.seconds(System.nanoTime() - b0)));
@@ -71,6 +92,21 @@ final class RestoreStages {
                 T1_ROWS,
                 T1_ROWS + T2_ROWS,
                 run.recoverySeconds());
+    }
+
+    /** Runs the sample backup policy (a classpath resource) through the snapshot service. */
+    private static SnapshotRunSummary snapshotByPolicy(RunContext ctx) throws IOException {
+        String text;
+        try (InputStream in = RestoreStages.class.getResourceAsStream(POLICY_RESOURCE)) {
+            if (in == null) {
+                throw new IOException("missing resource " + POLICY_RESOURCE);
+            }
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        BackupPolicy policy = BackupPolicyLoader.parse(POLICY_RESOURCE, text);
+        SnapshotService service = new SnapshotService(
+                ctx.metrics, new SnapshotRunStore(ctx.db), RetryPolicy.DEFAULT, Thread::sleep, new Random());
+        return service.run(policy, ctx.backups, ctx.clock, false);
     }
 
     private static void execute(RunContext ctx, String sql) throws SQLException {

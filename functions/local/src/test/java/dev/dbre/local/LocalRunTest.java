@@ -15,7 +15,7 @@ import picocli.CommandLine;
 
 class LocalRunTest {
     @Test
-    void smallRun_storesExactlyWhatTheGeneratorWrote_andTheRetryAddsNothing() {
+    void smallRun_storesExactlyWhatTheGeneratorWrote_andTheRetryAddsNothing() throws Exception {
         Path base = Path.of("target", "run-local-test");
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         LocalRun run = new LocalRun(new PrintStream(printed, true, StandardCharsets.UTF_8));
@@ -68,7 +68,14 @@ class LocalRunTest {
                 .contains("finishSecret FINISHED")
                 .contains("logged in as dbre_app with the new password")
                 .contains("the old password is refused");
-        // The restore drill: verified to the mark (T1 rows only), its recovery time, cleaned up.
+        // The snapshot came from the sample policy through the snapshot service (one base backup,
+        // kept on disk), then the restore drill: verified to the mark (T1 rows only), its
+        // recovery time, cleaned up.
+        assertThat(out).contains("policy /run-local/backup-policy.json: created 1 snapshot (dbre-run-local-");
+        try (var snapshots = Files.list(base.resolve("backup/snapshots/local"))) {
+            assertThat(snapshots.filter(p -> p.getFileName().toString().startsWith("dbre-run-local-")))
+                    .hasSize(1);
+        }
         assertThat(out)
                 .contains("restored to the mark and verified (100 of 150 rows); recovery time")
                 .contains("CLEANED_UP: deleted run-local-drill");
