@@ -39,7 +39,7 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  * value is a no-op, with another value a ResourceExistsException) and errors as {@code
  * {"__type": ..., "Message": ...}} with HTTP 400.
  */
-final class FakeSecretsManager implements AutoCloseable {
+public final class FakeSecretsManager implements AutoCloseable {
     static final String ACCOUNT = "123456789012";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -62,13 +62,13 @@ final class FakeSecretsManager implements AutoCloseable {
         }
     }
 
-    FakeSecretsManager() throws IOException {
+    public FakeSecretsManager() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::handle);
         server.start();
     }
 
-    URI endpoint() {
+    public URI endpoint() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
@@ -84,7 +84,7 @@ final class FakeSecretsManager implements AutoCloseable {
     }
 
     /** Creates a secret with a first version staged AWSCURRENT; returns the version id. */
-    synchronized String create(String name, String value, boolean rotationEnabled) {
+    public synchronized String create(String name, String value, boolean rotationEnabled) {
         Secret s = new Secret(name, rotationEnabled);
         String version = UUID.randomUUID().toString();
         s.values.put(version, value);
