@@ -97,6 +97,12 @@ public class MemorySecretStore implements SecretStore {
     @Override
     public synchronized void moveStage(String secretId, String stage, String toVersion, String fromVersion) {
         Secret s = secrets.get(secretId);
+        if (s != null && toVersion == null) {
+            if (s.stages().containsKey(fromVersion)) {
+                s.stages().get(fromVersion).remove(stage);
+            }
+            return;
+        }
         if (s == null || !s.values().containsKey(toVersion)) {
             throw new SecretStoreException("no version " + toVersion + " of " + secretId, false, null);
         }

@@ -133,10 +133,22 @@ public final class KeyVaultSecretStore implements SecretStore {
         }
     }
 
-    /** @throws SecretStoreException if {@code toVersion} does not exist or a call fails */
+    /**
+     * With {@code toVersion} null, only removes {@code stage} from {@code fromVersion}.
+     *
+     * @throws SecretStoreException if {@code toVersion} does not exist or a call fails
+     */
     @Override
     public void moveStage(String secretId, String stage, String toVersion, String fromVersion) {
         List<Version> versions = versions(secretId);
+        if (toVersion == null) {
+            // Only take the label off fromVersion (UpdateSecretVersionStage with RemoveFromVersionId).
+            Version from = find(versions, fromVersion);
+            if (from != null) {
+                removeStage(secretId, from, stage);
+            }
+            return;
+        }
         Version to = find(versions, toVersion);
         if (to == null) {
             throw new SecretStoreException(
