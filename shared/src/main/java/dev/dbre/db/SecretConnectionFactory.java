@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,15 +47,28 @@ public final class SecretConnectionFactory implements ConnectionFactory {
 
     private final DbSettings settings;
     private final SecretStore store;
+    private final String url;
+    private final Properties base;
     private Credentials cached;
 
     /** @param settings with {@link DbSettings#secretId()} set and TLS already resolved ({@link TlsRoots}) */
     public SecretConnectionFactory(DbSettings settings, SecretStore store) {
+        this(settings, store, settings.jdbcUrl(), PasswordConnectionFactory.properties(settings, "", null));
+    }
+
+    /**
+     * For a connection the settings' host and TLS do not describe (the Cloud SQL connector opens
+     * its own TLS socket): {@code url} and the driver {@code properties} as given, plus the user and
+     * password from the secret.
+     */
+    public SecretConnectionFactory(DbSettings settings, SecretStore store, String url, Properties properties) {
         if (settings.secretId() == null) {
             throw new IllegalArgumentException("settings without a secret id");
         }
         this.settings = settings;
         this.store = store;
+        this.url = url;
+        this.base = (Properties) properties.clone();
     }
 
     /**
@@ -103,8 +117,10 @@ public final class SecretConnectionFactory implements ConnectionFactory {
     }
 
     private Connection login(Credentials c) throws SQLException {
-        Connection connection = DriverManager.getConnection(
-                settings.jdbcUrl(), PasswordConnectionFactory.properties(settings, c.user(), c.password()));
+        Properties p = (Properties) base.clone();
+        p.setProperty("user", c.user());
+        p.setProperty("password", c.password());
+        Connection connection = DriverManager.getConnection(url, p);
         remember(c);
         return connection;
     }
@@ -185,6 +201,6 @@ public final class SecretConnectionFactory implements ConnectionFactory {
 
     @Override
     public String toString() {
-        return "SecretConnectionFactory[" + settings.jdbcUrl() + ", secret=" + settings.secretId() + "]";
+        return "SecretConnectionFactory[" + url + ", secret=" + settings.secretId() + "]";
     }
 }
