@@ -1,6 +1,7 @@
 package dev.dbre.db;
 
 import dev.dbre.config.ConfigException;
+import dev.dbre.config.Env;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -54,6 +55,32 @@ public final class TlsRoots {
             checkBundle(Path.of(root));
         }
         return settings.withSslRootCert(root);
+    }
+
+    /**
+     * The root for connections whose TLS mode only the secret knows (the rotation function logs in
+     * to the secret's host): {@value DbSettings#SSLROOTCERT} if set, else {@code providerDefault}.
+     *
+     * @throws ConfigException naming {@value DbSettings#SSLROOTCERT} when neither is available (the
+     *     secret's default is verify-full) or the file is missing or holds no certificate
+     */
+    public static String forSecrets(Env env, String providerDefault) {
+        String root = env.optional(DbSettings.SSLROOTCERT);
+        if (root == null) {
+            root = providerDefault;
+        }
+        if (root == null) {
+            throw new ConfigException(
+                    DbSettings.SSLROOTCERT,
+                    "is required: the rotation verifies the database's certificate (verify-full unless the secret"
+                            + " says otherwise) and no CA bundle ships for this provider; set it to the provider's"
+                            + " root bundle (PEM file) or to '" + DbSettings.SYSTEM_ROOTS
+                            + "' for the Java trust store");
+        }
+        if (!root.equals(DbSettings.SYSTEM_ROOTS)) {
+            checkBundle(Path.of(root));
+        }
+        return root;
     }
 
     private static void checkBundle(Path file) {

@@ -48,12 +48,12 @@ public final class FakeSecretsManager implements AutoCloseable {
     private final Deque<String> injectedErrors = new ConcurrentLinkedDeque<>();
     final List<String> calls = new ArrayList<>();
 
-    static final class Secret {
+    public static final class Secret {
         final String name;
         final String arn;
         boolean rotationEnabled;
-        final Map<String, String> values = new LinkedHashMap<>();
-        final Map<String, Set<String>> stages = new LinkedHashMap<>();
+        public final Map<String, String> values = new LinkedHashMap<>();
+        public final Map<String, Set<String>> stages = new LinkedHashMap<>();
 
         Secret(String name, boolean rotationEnabled) {
             this.name = name;
@@ -93,7 +93,18 @@ public final class FakeSecretsManager implements AutoCloseable {
         return version;
     }
 
-    synchronized Secret secret(String name) {
+    /**
+     * What RotateSecret does before it invokes the function: a new version {@code token} staged
+     * AWSPENDING, with no value yet.
+     */
+    public synchronized void beginRotation(String name, String token) {
+        Secret s = secrets.get(name);
+        s.stages.values().forEach(l -> l.remove("AWSPENDING"));
+        s.values.put(token, null);
+        s.stages.put(token, new LinkedHashSet<>(Set.of("AWSPENDING")));
+    }
+
+    public synchronized Secret secret(String name) {
         return secrets.get(name);
     }
 
@@ -177,7 +188,7 @@ public final class FakeSecretsManager implements AutoCloseable {
                     .orElse(null);
         }
         if (version == null
-                || !s.values.containsKey(version)
+                || s.values.get(version) == null
                 || (stage != null && !s.stages.get(version).contains(stage))) {
             throw new ApiError(
                     "ResourceNotFoundException",
@@ -200,7 +211,7 @@ public final class FakeSecretsManager implements AutoCloseable {
         if (labels.isEmpty()) {
             labels.add("AWSCURRENT");
         }
-        if (s.values.containsKey(token)) {
+        if (s.values.get(token) != null) {
             if (!s.values.get(token).equals(value)) {
                 throw new ApiError(
                         "ResourceExistsException",
@@ -208,7 +219,7 @@ public final class FakeSecretsManager implements AutoCloseable {
             }
         } else {
             s.values.put(token, value);
-            s.stages.put(token, new LinkedHashSet<>());
+            s.stages.putIfAbsent(token, new LinkedHashSet<>());
             for (String label : labels) {
                 s.stages.values().forEach(l -> l.remove(label));
                 s.stages.get(token).add(label);
