@@ -20,19 +20,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A second embedded PostgreSQL for the rotation tests, where logins need a password: its {@code
  * pg_hba.conf} trusts only the superuser {@code postgres} (for test set-up) and asks every other
  * role for SCRAM-SHA-256 over TCP. (The shared PostgresExtension server trusts everyone, so a
- * wrong password would log in too.) One per test JVM; an administrator role like RDS's master
+ * wrong password would log in too.) One per test JVM, for any module's rotation tests; an administrator role like RDS's master
  * user: CREATEROLE, not superuser.
  */
-final class PasswordPostgres {
-    static final String ADMIN = "dbre_admin";
-    static final String ADMIN_PASSWORD = "Adm1n-" + java.util.UUID.randomUUID();
+public final class PasswordPostgres {
+    public static final String ADMIN = "dbre_admin";
+    public static final String ADMIN_PASSWORD = "Adm1n-" + java.util.UUID.randomUUID();
     private static final AtomicInteger COUNTER = new AtomicInteger();
     private static LocalPostgres server;
     private static Path serverLog;
 
     private PasswordPostgres() {}
 
-    static synchronized LocalPostgres server() {
+    public static synchronized LocalPostgres server() {
         if (server == null) {
             Path base = Path.of(
                     System.getProperty("java.io.tmpdir"),
@@ -74,7 +74,7 @@ final class PasswordPostgres {
     }
 
     /** The server's log file (statements included). */
-    static synchronized Path serverLog() {
+    public static synchronized Path serverLog() {
         server();
         return serverLog;
     }
@@ -94,21 +94,19 @@ final class PasswordPostgres {
     }
 
     /** A new database; the administrator may connect, and owns nothing in it. */
-    static String newDatabase() {
+    public static String newDatabase() {
         String name = "rot" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet();
         superuser("postgres", "CREATE DATABASE " + name);
         return name;
     }
 
     /** Runs statements as the superuser, in {@code database}. */
-    static void superuser(String database, String... sql) {
-        LocalPostgres pg = server == null ? null : server;
-        String url = pg == null ? null : pg.jdbcUrl(database);
-        run(url, "postgres", "", sql);
+    public static void superuser(String database, String... sql) {
+        run(server().jdbcUrl(database), "postgres", "", sql);
     }
 
     /** Runs statements as the administrator (password login), in {@code database}. */
-    static void admin(String database, String... sql) {
+    public static void admin(String database, String... sql) {
         run(server().jdbcUrl(database), ADMIN, ADMIN_PASSWORD, sql);
     }
 
@@ -127,7 +125,7 @@ final class PasswordPostgres {
     }
 
     /** Whether {@code user} logs in with {@code password}. */
-    static boolean logsIn(String database, String user, String password) {
+    public static boolean logsIn(String database, String user, String password) {
         try (Connection c = DriverManager.getConnection(server().jdbcUrl(database), user, password)) {
             return c.isValid(2);
         } catch (SQLException e) {
@@ -138,7 +136,7 @@ final class PasswordPostgres {
         }
     }
 
-    static String quoted(String name) {
+    public static String quoted(String name) {
         return identifier(name);
     }
 }

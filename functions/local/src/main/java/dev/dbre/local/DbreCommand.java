@@ -21,7 +21,13 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = DbreCommand.Version.class,
         description = "The dbre-functions command line: parse metric lines, apply the schema, ingest a file.",
-        subcommands = {ParseCommand.class, MigrateCommand.class, IngestCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {
+            ParseCommand.class,
+            MigrateCommand.class,
+            IngestCommand.class,
+            RotateCommand.class,
+            CommandLine.HelpCommand.class
+        },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success (rejected lines are not a failure)",
