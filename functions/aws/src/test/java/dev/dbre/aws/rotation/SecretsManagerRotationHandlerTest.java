@@ -102,8 +102,12 @@ class SecretsManagerRotationHandlerTest {
         String v1 = fake.secret(NAME).stages.keySet().iterator().next();
         fake.beginRotation(NAME, token);
 
-        for (String step : STEPS) {
-            handler.handleRequest(event(step), null);
+        List<String> logLines;
+        try (CapturedLogs logs = new CapturedLogs()) {
+            for (String step : STEPS) {
+                handler.handleRequest(event(step), null);
+            }
+            logLines = logs.lines();
         }
 
         FakeSecretsManager.Secret s = fake.secret(NAME);
@@ -114,6 +118,8 @@ class SecretsManagerRotationHandlerTest {
         assertThat(logsIn(newPassword)).isTrue();
         assertThat(logsIn("first-password-0001")).isFalse();
         assertThat(fake.calls).contains("GetRandomPassword");
+        assertThat(logLines).as("log lines written during the rotation").isNotEmpty();
+        assertThat(logLines).noneMatch(l -> l.contains(newPassword) || l.contains("first-password-0001"));
     }
 
     @Test
