@@ -13,12 +13,15 @@ import java.util.Set;
  * <tr><td>DBRE_DB_HOST</td><td>required</td></tr>
  * <tr><td>DBRE_DB_PORT</td><td>5432</td></tr>
  * <tr><td>DBRE_DB_NAME</td><td>postgres</td></tr>
- * <tr><td>DBRE_DB_USER</td><td>required</td></tr>
+ * <tr><td>DBRE_DB_USER</td><td>required, except with DBRE_DB_AUTH=secret (then the secret's {@code username}
+ * wins; this is the fallback when the secret has none)</td></tr>
  * <tr><td>DBRE_DB_AUTH</td><td>iam | secret | none; default iam</td></tr>
  * <tr><td>DBRE_DB_SECRET_ID</td><td>required when DBRE_DB_AUTH=secret</td></tr>
  * <tr><td>DBRE_DB_SSLMODE</td><td>verify-full (default), verify-ca, require, disable; disable only
  * with DBRE_DB_AUTH=none</td></tr>
- * <tr><td>DBRE_DB_SSLROOTCERT</td><td>CA bundle file; default: the provider's bundle shipped with the function</td></tr>
+ * <tr><td>DBRE_DB_SSLROOTCERT</td><td>CA bundle file (PEM), or {@value #SYSTEM_ROOTS} for the Java runtime's trust
+ * store; default per cloud (see {@link TlsRoots}); with verify-ca/verify-full and no root available
+ * the function fails at start naming this variable</td></tr>
  * </table>
  */
 public record DbSettings(
@@ -39,6 +42,9 @@ public record DbSettings(
     public static final String SSLMODE = "DBRE_DB_SSLMODE";
     public static final String SSLROOTCERT = "DBRE_DB_SSLROOTCERT";
 
+    /** {@value}: verify against the Java runtime's own trust store (cacerts) instead of a PEM file. */
+    public static final String SYSTEM_ROOTS = "system";
+
     private static final Set<String> SSL_MODES = Set.of("verify-full", "verify-ca", "require", "disable");
 
     /**
@@ -48,7 +54,6 @@ public record DbSettings(
         String host = env.required(HOST);
         int port = env.integer(PORT, 5432, 1, 65535);
         String database = env.string(NAME, "postgres");
-        String user = env.required(USER);
         String authText = env.string(AUTH, "iam").toLowerCase(Locale.ROOT);
         DbAuth auth;
         try {
@@ -56,6 +61,8 @@ public record DbSettings(
         } catch (IllegalArgumentException e) {
             throw new ConfigException(AUTH, "must be iam, secret or none, was '" + authText + "'");
         }
+        // With a password secret the user comes from the secret (alternating users change it).
+        String user = auth == DbAuth.SECRET ? env.optional(USER) : env.required(USER);
         String secretId = env.optional(SECRET_ID);
         if (auth == DbAuth.SECRET && secretId == null) {
             throw new ConfigException(SECRET_ID, "is required when " + AUTH + "=secret");
@@ -69,6 +76,16 @@ public record DbSettings(
             throw new ConfigException(SSLMODE, "disable is allowed only with " + AUTH + "=none");
         }
         return new DbSettings(host, port, database, user, auth, secretId, sslMode, env.optional(SSLROOTCERT));
+    }
+
+    /** The same settings with another root certificate setting. */
+    public DbSettings withSslRootCert(String rootCert) {
+        return new DbSettings(host, port, database, user, auth, secretId, sslMode, rootCert);
+    }
+
+    /** True when the server certificate is checked (verify-ca or verify-full). */
+    public boolean verifiesCertificate() {
+        return sslMode.startsWith("verify");
     }
 
     /** The JDBC URL, without credentials. */

@@ -23,18 +23,30 @@ public final class PasswordConnectionFactory implements ConnectionFactory {
 
     @Override
     public Connection open() throws SQLException {
+        return DriverManager.getConnection(
+                settings.jdbcUrl(), properties(settings, settings.user(), password == null ? null : password.get()));
+    }
+
+    /**
+     * The driver properties for a login as {@code user}: TLS per the settings ({@link
+     * DbSettings#SYSTEM_ROOTS} selects PgJDBC's factory over the Java trust store; PgJDBC still
+     * checks the host name for verify-full), a connect timeout, and the password if not null.
+     */
+    static Properties properties(DbSettings settings, String user, String password) {
         Properties p = new Properties();
-        p.setProperty("user", settings.user());
+        p.setProperty("user", user);
         if (password != null) {
-            p.setProperty("password", password.get());
+            p.setProperty("password", password);
         }
         p.setProperty("sslmode", settings.sslMode());
-        if (settings.sslRootCert() != null) {
+        if (DbSettings.SYSTEM_ROOTS.equals(settings.sslRootCert())) {
+            p.setProperty("sslfactory", "org.postgresql.ssl.DefaultJavaSSLFactory");
+        } else if (settings.sslRootCert() != null) {
             p.setProperty("sslrootcert", settings.sslRootCert());
         }
         p.setProperty("ApplicationName", "dbre-functions");
         p.setProperty("connectTimeout", "10");
-        return DriverManager.getConnection(settings.jdbcUrl(), p);
+        return p;
     }
 
     @Override

@@ -36,7 +36,12 @@ public final class PgSecretConnector implements SecretConnector {
         p.setProperty("password", secret.password());
         p.setProperty("sslmode", secret.sslMode());
         if (sslRootCert != null && !secret.sslMode().equals("disable")) {
-            p.setProperty("sslrootcert", sslRootCert);
+            if (sslRootCert.equals(dev.dbre.db.DbSettings.SYSTEM_ROOTS)) {
+                // The Java trust store (Azure's roots are in it); PgJDBC still checks the host name.
+                p.setProperty("sslfactory", "org.postgresql.ssl.DefaultJavaSSLFactory");
+            } else {
+                p.setProperty("sslrootcert", sslRootCert);
+            }
         }
         // GSS encryption is tried before TLS by default; it would only add a round trip here.
         p.setProperty("gssEncMode", "disable");

@@ -190,6 +190,22 @@ public abstract class SecretStoreContract {
     }
 
     @Test
+    void moveStage_withoutTarget_onlyRemovesTheLabel() {
+        String id = secretId("app-db");
+        String v1 = createSecret(id, FIRST, true);
+        store().putValue(id, TOKEN_2, SECOND, Set.of(PENDING));
+        store().moveStage(id, CURRENT, TOKEN_2, v1);
+
+        store().moveStage(id, PENDING, null, TOKEN_2);
+
+        SecretMetadata meta = store().describe(id);
+        assertThat(meta.versionWith(PENDING)).isNull();
+        assertThat(meta.versionWith(CURRENT)).isEqualTo(TOKEN_2);
+        assertThat(meta.versionWith(PREVIOUS)).isEqualTo(v1);
+        assertThat(store().valueByStage(id, CURRENT)).contains(SECOND);
+    }
+
+    @Test
     void generatePassword_whenTheStoreHasAGenerator_honoursLengthAndExclusions() {
         PasswordPolicy policy =
                 new PasswordPolicy(24, PasswordPolicy.ALWAYS_EXCLUDED, false, false, false, false, true);

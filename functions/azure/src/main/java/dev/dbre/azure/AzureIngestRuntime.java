@@ -1,7 +1,6 @@
 package dev.dbre.azure;
 
 import dev.dbre.config.Env;
-import dev.dbre.db.DbSettings;
 import dev.dbre.ingest.IngestService;
 import dev.dbre.ingest.http.HttpIngest;
 import dev.dbre.ingest.http.HttpIngestLimits;
@@ -44,8 +43,8 @@ final class AzureIngestRuntime {
      * @throws dev.dbre.config.ConfigException naming the first setting that is missing or wrong
      */
     static AzureIngestRuntime fromEnv(Env env, Clock clock) {
-        DbSettings db = DbSettings.fromEnv(env);
-        IngestService service = new IngestService(AzureConnections.of(db, clock), ParseLimits.fromEnv(env), clock);
+        IngestService service =
+                new IngestService(AzureConnections.fromEnv(env, clock), ParseLimits.fromEnv(env), clock);
         HttpIngest http = new HttpIngest(service::ingest, HttpIngestLimits.fromEnv(env), clock);
         return new AzureIngestRuntime(
                 service, http, new LogMetricsPublisher(System.out, clock), clock, env.optional(EVENTHUB_NAMESPACE));

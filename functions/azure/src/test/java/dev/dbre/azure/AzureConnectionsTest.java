@@ -23,15 +23,26 @@ import reactor.core.publisher.Mono;
 
 class AzureConnectionsTest {
     @Test
-    void secretAuth_isRefusedNamingTheVariable() {
+    void secretAuth_withoutVaultUrl_failsNamingIt() {
         Map<String, String> env = new HashMap<>(TestRuntimes.settings(5432, "dbre"));
         env.put("DBRE_DB_AUTH", "secret");
-        env.put("DBRE_DB_SECRET_ID", "https://kv.vault.azure.net/secrets/db");
+        env.put("DBRE_DB_SECRET_ID", "app-db");
         env.put("DBRE_DB_SSLMODE", "verify-full");
         assertThatThrownBy(() -> AzureIngestRuntime.fromEnv(new Env(env), TestRuntimes.CLOCK))
                 .isInstanceOfSatisfying(
-                        ConfigException.class, e -> assertThat(e.variable()).isEqualTo("DBRE_DB_AUTH"))
-                .hasMessageContaining("rotation issue");
+                        ConfigException.class, e -> assertThat(e.variable()).isEqualTo("DBRE_KEY_VAULT_URL"));
+    }
+
+    @Test
+    void secretAuth_plainHttpVault_isRefusedNamingIt() {
+        Map<String, String> env = new HashMap<>(TestRuntimes.settings(5432, "dbre"));
+        env.put("DBRE_DB_AUTH", "secret");
+        env.put("DBRE_DB_SECRET_ID", "app-db");
+        env.put("DBRE_DB_SSLMODE", "verify-full");
+        env.put("DBRE_KEY_VAULT_URL", "http://kv.vault.azure.net");
+        assertThatThrownBy(() -> AzureIngestRuntime.fromEnv(new Env(env), TestRuntimes.CLOCK))
+                .isInstanceOfSatisfying(
+                        ConfigException.class, e -> assertThat(e.variable()).isEqualTo("DBRE_KEY_VAULT_URL"));
     }
 
     @Test

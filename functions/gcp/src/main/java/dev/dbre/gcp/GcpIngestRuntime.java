@@ -1,7 +1,6 @@
 package dev.dbre.gcp;
 
 import dev.dbre.config.Env;
-import dev.dbre.db.DbSettings;
 import dev.dbre.ingest.IngestService;
 import dev.dbre.ingest.http.HttpIngest;
 import dev.dbre.ingest.http.HttpIngestLimits;
@@ -47,8 +46,7 @@ final class GcpIngestRuntime {
      * @throws dev.dbre.config.ConfigException naming the first variable that is missing or wrong
      */
     static GcpIngestRuntime fromEnv(Env env, Clock clock) {
-        DbSettings db = DbSettings.fromEnv(env);
-        IngestService service = new IngestService(GcpConnections.of(db), ParseLimits.fromEnv(env), clock);
+        IngestService service = new IngestService(GcpConnections.fromEnv(env, clock), ParseLimits.fromEnv(env), clock);
         HttpIngestLimits limits = HttpIngestLimits.fromEnv(env);
         return new GcpIngestRuntime(
                 service,

@@ -11,26 +11,26 @@ import org.junit.jupiter.api.Test;
 
 class GcpConfigTest {
     @Test
-    void iamAuth_isRefusedNamingTheVariable_untilCloudSqlIamLoginExists() {
+    void iamAuth_withoutCloudSqlInstance_failsNamingIt() {
         Map<String, String> env = TestRuntimes.settings(5432, "dbre");
         env.put("DBRE_DB_AUTH", "iam");
         env.put("DBRE_DB_SSLMODE", "verify-full");
+        env.put("DBRE_DB_SSLROOTCERT", "system");
         assertThatThrownBy(() -> GcpIngestRuntime.fromEnv(new Env(env), TestRuntimes.CLOCK))
                 .isInstanceOfSatisfying(
-                        ConfigException.class, e -> assertThat(e.variable()).isEqualTo("DBRE_DB_AUTH"))
+                        ConfigException.class, e -> assertThat(e.variable()).isEqualTo("DBRE_CLOUD_SQL_INSTANCE"))
                 .hasMessageContaining("Cloud SQL");
     }
 
     @Test
-    void secretAuth_isRefusedNamingTheVariable() {
+    void directVerifyFull_withoutRootCert_failsNamingIt() {
         Map<String, String> env = TestRuntimes.settings(5432, "dbre");
         env.put("DBRE_DB_AUTH", "secret");
         env.put("DBRE_DB_SECRET_ID", "projects/p/secrets/db");
         env.put("DBRE_DB_SSLMODE", "verify-full");
         assertThatThrownBy(() -> GcpIngestRuntime.fromEnv(new Env(env), TestRuntimes.CLOCK))
                 .isInstanceOfSatisfying(
-                        ConfigException.class, e -> assertThat(e.variable()).isEqualTo("DBRE_DB_AUTH"))
-                .hasMessageContaining("rotation issue");
+                        ConfigException.class, e -> assertThat(e.variable()).isEqualTo("DBRE_DB_SSLROOTCERT"));
     }
 
     @Test

@@ -1,15 +1,15 @@
 package dev.dbre.aws.db;
 
+import dev.dbre.aws.rotation.SecretsManagerClients;
+import dev.dbre.aws.rotation.SecretsManagerStore;
 import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
-import dev.dbre.db.DbAuth;
 import dev.dbre.db.DbSettings;
 import dev.dbre.db.PasswordConnectionFactory;
 import dev.dbre.db.PooledConnectionFactory;
+import dev.dbre.db.SecretConnectionFactory;
+import dev.dbre.db.TlsRoots;
 import java.time.Clock;
-import java.util.Locale;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -17,7 +17,9 @@ import software.amazon.awssdk.regions.Region;
 /**
  * How the AWS functions reach PostgreSQL, built once from the environment: {@link DbSettings} plus
  * the login ({@code DBRE_DB_AUTH}: {@code iam}, the default, signs an RDS IAM token with the
- * function's own credentials; {@code none} sends no password), behind a small pool that keeps a
+ * function's own credentials; {@code secret} reads user and password from the Secrets Manager secret
+ * {@code DBRE_DB_SECRET_ID}, falling back to its previous/pending versions during a rotation;
+ * {@code none} sends no password), behind a small pool that keeps a
  * connection across warm invocations ({@value #POOL_SIZE}, default 1: Lambda runs one invocation at
  * a time per environment). The pool opens nothing until first used, and {@link #close()} drops it
  * (SnapStart: before the snapshot and after a restore).
@@ -29,14 +31,12 @@ public record AwsDatabase(PooledConnectionFactory connections, RdsIamTokenCache 
     /** Connections kept open across invocations. */
     public static final String POOL_SIZE = "DBRE_DB_POOL_SIZE";
 
-    private static final Logger LOG = LoggerFactory.getLogger(AwsDatabase.class);
-
     /** The region Lambda runs in; it signs the IAM token. */
     public static final String AWS_REGION = "AWS_REGION";
 
     /**
-     * @throws ConfigException naming the variable that is missing or wrong; for DBRE_DB_AUTH=secret,
-     *     which arrives with the secret rotation issue
+     * @throws ConfigException naming the variable that is missing or wrong (with verify-ca or
+     *     verify-full, DBRE_DB_SSLROOTCERT must name the RDS CA bundle: no package ships it)
      */
     public static AwsDatabase fromEnv(Env env, Clock clock) {
         return fromEnv(env, clock, DefaultCredentialsProvider.builder().build());
@@ -44,34 +44,28 @@ public record AwsDatabase(PooledConnectionFactory connections, RdsIamTokenCache 
 
     /** As {@link #fromEnv(Env, Clock)}, signing with {@code credentials}. */
     public static AwsDatabase fromEnv(Env env, Clock clock, AwsCredentialsProvider credentials) {
-        // Checked before DbSettings so the error names DBRE_DB_AUTH, not the secret id it would need.
-        if ("secret".equals(env.string(DbSettings.AUTH, "iam").toLowerCase(Locale.ROOT))) {
-            throw new ConfigException(
-                    DbSettings.AUTH,
-                    "secret is not supported yet: password-secret login comes with the secret rotation issue;"
-                            + " use iam (the default) or none");
-        }
-        DbSettings settings = DbSettings.fromEnv(env);
-        if (settings.sslMode().startsWith("verify") && settings.sslRootCert() == null) {
-            // No CA bundle ships with the function: PgJDBC then reads ~/.postgresql/root.crt, which a
-            // Lambda does not have, and every connection would fail certificate verification.
-            LOG.warn(
-                    "{} is not set: with {}={} PgJDBC looks for ~/.postgresql/root.crt; point {} at the RDS CA"
-                            + " bundle (global-bundle.pem) shipped in the function or a layer",
-                    DbSettings.SSLROOTCERT,
-                    DbSettings.SSLMODE,
-                    settings.sslMode(),
-                    DbSettings.SSLROOTCERT);
-        }
+        // No default root: the RDS roots are in no public trust store and no package ships them.
+        DbSettings settings = TlsRoots.resolve(DbSettings.fromEnv(env), null);
         int poolSize = env.integer(POOL_SIZE, 1, 1, 20);
-        if (settings.auth() == DbAuth.NONE) {
-            return new AwsDatabase(
-                    new PooledConnectionFactory(new PasswordConnectionFactory(settings, null), poolSize), null);
-        }
-        String region = env.required(AWS_REGION);
-        RdsIamTokenCache tokens = RdsIamTokenCache.forRds(settings, Region.of(region), credentials, clock);
-        return new AwsDatabase(
-                new PooledConnectionFactory(new PasswordConnectionFactory(settings, tokens), poolSize), tokens);
+        return switch (settings.auth()) {
+            case NONE ->
+                new AwsDatabase(
+                        new PooledConnectionFactory(new PasswordConnectionFactory(settings, null), poolSize), null);
+            case SECRET ->
+                new AwsDatabase(
+                        new PooledConnectionFactory(
+                                new SecretConnectionFactory(
+                                        settings,
+                                        new SecretsManagerStore(SecretsManagerClients.fromEnv(env, credentials))),
+                                poolSize),
+                        null);
+            case IAM -> {
+                String region = env.required(AWS_REGION);
+                RdsIamTokenCache tokens = RdsIamTokenCache.forRds(settings, Region.of(region), credentials, clock);
+                yield new AwsDatabase(
+                        new PooledConnectionFactory(new PasswordConnectionFactory(settings, tokens), poolSize), tokens);
+            }
+        };
     }
 
     /** Closes every pooled connection and forgets the cached token: nothing unique is left. */

@@ -7,6 +7,7 @@ import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
 import dev.dbre.testing.PostgresExtension;
 import dev.dbre.testing.TestDatabase;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Clock;
 import java.util.HashMap;
@@ -14,10 +15,17 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class AwsDatabaseTest {
+    /** Any PEM bundle will do for building; the RDS one is deployed with the function. */
+    static final String ROOT_PEM = Path.of("../../shared/src/test/resources/tls/localhost.pem")
+            .toAbsolutePath()
+            .normalize()
+            .toString();
+
     private static Env env(String... kv) {
         Map<String, String> m = new HashMap<>();
         m.put("DBRE_DB_HOST", "db.internal");
         m.put("DBRE_DB_USER", "dbre_ingest");
+        m.put("DBRE_DB_SSLROOTCERT", ROOT_PEM);
         for (int i = 0; i < kv.length; i += 2) {
             m.put(kv[i], kv[i + 1]);
         }
@@ -52,12 +60,31 @@ class AwsDatabaseTest {
     }
 
     @Test
-    void secret_isRefusedNamingDbreDbAuth() {
+    void verifyFull_withoutRootCert_failsAtStartNamingDbreDbSslrootcert() {
+        Map<String, String> m = new HashMap<>(
+                Map.of("DBRE_DB_HOST", "db.internal", "DBRE_DB_USER", "dbre_ingest", "AWS_REGION", "us-east-2"));
+
+        assertThatThrownBy(() -> AwsDatabase.fromEnv(new Env(m), Clock.systemUTC(), RdsIamTokenCacheTest.CREDENTIALS))
+                .isInstanceOfSatisfying(
+                        ConfigException.class, e -> assertThat(e.variable()).isEqualTo("DBRE_DB_SSLROOTCERT"));
+    }
+
+    @Test
+    void secret_withoutSecretId_failsNamingIt() {
         assertThatThrownBy(() -> AwsDatabase.fromEnv(
                         env("DBRE_DB_AUTH", "SECRET"), Clock.systemUTC(), RdsIamTokenCacheTest.CREDENTIALS))
                 .isInstanceOfSatisfying(
-                        ConfigException.class, e -> assertThat(e.variable()).isEqualTo("DBRE_DB_AUTH"))
-                .hasMessageContaining("secret rotation issue");
+                        ConfigException.class, e -> assertThat(e.variable()).isEqualTo("DBRE_DB_SECRET_ID"));
+    }
+
+    @Test
+    void secret_withoutRegion_failsNamingAwsRegion() {
+        assertThatThrownBy(() -> AwsDatabase.fromEnv(
+                        env("DBRE_DB_AUTH", "secret", "DBRE_DB_SECRET_ID", "app/db"),
+                        Clock.systemUTC(),
+                        RdsIamTokenCacheTest.CREDENTIALS))
+                .isInstanceOfSatisfying(
+                        ConfigException.class, e -> assertThat(e.variable()).isEqualTo("AWS_REGION"));
     }
 
     @Test

@@ -30,6 +30,8 @@ class HandlerConfigurationTest {
                 "DBRE_DB_HOST", "db.internal",
                 "DBRE_DB_USER", "dbre_ingest",
                 "AWS_REGION", "us-east-2",
+                // Otherwise the missing RDS CA bundle is the first error (it is checked first).
+                "DBRE_DB_SSLMODE", "require",
                 "DBRE_INGEST_MAX_TAGS", "-1"));
 
         assertThatThrownBy(() -> IngestComponents.fromEnv(

@@ -49,7 +49,10 @@ class SnapStartHooksTest {
     void handlerBuiltFromTheEnvironment_registersItsTokenCacheWithTheGlobalHooks() {
         IngestComponents components = IngestComponents.fromEnv(
                 new Env(Map.of(
-                        "DBRE_DB_HOST", "db.internal", "DBRE_DB_USER", "dbre_ingest", "AWS_REGION", "us-east-2")),
+                        "DBRE_DB_HOST", "db.internal",
+                        "DBRE_DB_USER", "dbre_ingest",
+                        "AWS_REGION", "us-east-2",
+                        "DBRE_DB_SSLMODE", "require")),
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIAIOSFODNN7EXAMPLE", "example")));
         new KinesisIngestHandler(components);
         components.database().tokens().get();

@@ -1,0 +1,169 @@
+package dev.dbre.aws.rotation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dbre.config.ConfigException;
+import dev.dbre.config.Env;
+import dev.dbre.rotation.RotationException;
+import dev.dbre.rotation.SecretMetadata;
+import dev.dbre.testing.PasswordLogins;
+import dev.dbre.testing.TlsPostgres;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The sample rotation events in events/aws, sent through the handler in Secrets Manager's order,
+ * against the Secrets Manager fake (real SDK over HTTP) and a PostgreSQL with TLS and password
+ * checks.
+ */
+class SecretsManagerRotationHandlerTest {
+    private static final Path EVENTS = Path.of("../../events/aws");
+    private static final List<String> STEPS = List.of("createSecret", "setSecret", "testSecret", "finishSecret");
+    private static final String NAME = "prod/app-db";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private FakeSecretsManager fake;
+    private String role;
+    private SecretsManagerRotationHandler handler;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        fake = new FakeSecretsManager();
+        role = PasswordLogins.newRoleName();
+        admin("create role " + role + " login password 'first-password-0001'");
+        fake.create(NAME, secret("first-password-0001"), true);
+        handler = new SecretsManagerRotationHandler(new SecretsManagerStore(fake.client()), env());
+    }
+
+    @AfterEach
+    void tearDown() {
+        fake.close();
+    }
+
+    private Env env() {
+        return new Env(Map.of(
+                "DBRE_DB_SSLROOTCERT", TlsPostgres.rootCert().toString(),
+                "AWS_REGION", "us-east-1",
+                "PASSWORD_LENGTH", "24"));
+    }
+
+    private String secret(String password) {
+        return "{\"engine\":\"postgres\",\"host\":\"127.0.0.1\",\"port\":"
+                + TlsPostgres.server().port() + ",\"username\":\"" + role + "\",\"password\":\"" + password
+                + "\",\"dbname\":\"postgres\"}";
+    }
+
+    private static void admin(String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(TlsPostgres.server().jdbcUrl("postgres"), "postgres", "");
+                Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    private static Map<String, String> event(String step) throws Exception {
+        return JSON.readValue(
+                EVENTS.resolve("secretsmanager-rotation-" + step + ".json").toFile(), new TypeReference<>() {});
+    }
+
+    private boolean logsIn(String password) {
+        Properties p = new Properties();
+        p.setProperty("user", role);
+        p.setProperty("password", password);
+        p.setProperty("sslmode", "verify-full");
+        p.setProperty("sslrootcert", TlsPostgres.rootCert().toString());
+        try (Connection c = DriverManager.getConnection(TlsPostgres.server().jdbcUrl("postgres"), p)) {
+            return c.isValid(5);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    private String passwordOf(String version) throws Exception {
+        return JSON.readTree(fake.secret(NAME).values.get(version))
+                .get("password")
+                .asText();
+    }
+
+    @Test
+    void theFourSampleEvents_rotateThePassword() throws Exception {
+        String token = event("createSecret").get("ClientRequestToken");
+        String v1 = fake.secret(NAME).stages.keySet().iterator().next();
+        fake.beginRotation(NAME, token);
+
+        List<String> logLines;
+        try (CapturedLogs logs = new CapturedLogs()) {
+            for (String step : STEPS) {
+                handler.handleRequest(event(step), null);
+            }
+            logLines = logs.lines();
+        }
+
+        FakeSecretsManager.Secret s = fake.secret(NAME);
+        assertThat(s.stages.get(token)).contains(SecretMetadata.CURRENT);
+        assertThat(s.stages.get(v1)).containsExactly(SecretMetadata.PREVIOUS);
+        String newPassword = passwordOf(token);
+        assertThat(newPassword).hasSize(24).isNotEqualTo("first-password-0001");
+        assertThat(logsIn(newPassword)).isTrue();
+        assertThat(logsIn("first-password-0001")).isFalse();
+        assertThat(fake.calls).contains("GetRandomPassword");
+        assertThat(logLines).as("log lines written during the rotation").isNotEmpty();
+        assertThat(logLines).noneMatch(l -> l.contains(newPassword) || l.contains("first-password-0001"));
+    }
+
+    @Test
+    void theSampleEventsReplayed_changeNothing() throws Exception {
+        String token = event("createSecret").get("ClientRequestToken");
+        fake.beginRotation(NAME, token);
+        for (String step : STEPS) {
+            handler.handleRequest(event(step), null);
+        }
+        String password = passwordOf(token);
+
+        for (String step : STEPS) {
+            handler.handleRequest(event(step), null);
+        }
+
+        assertThat(passwordOf(token)).isEqualTo(password);
+        assertThat(fake.secret(NAME).stages.get(token)).contains(SecretMetadata.CURRENT);
+        assertThat(logsIn(password)).isTrue();
+    }
+
+    @Test
+    void eventWithoutRotationStarted_isRefusedAndChangesNothing() throws Exception {
+        // No RotateSecret before: the token is not a version of the secret.
+        assertThatThrownBy(() -> handler.handleRequest(event("createSecret"), null))
+                .isInstanceOf(RotationException.class)
+                .hasMessageContaining("TOKEN_NOT_A_VERSION");
+        assertThat(logsIn("first-password-0001")).isTrue();
+    }
+
+    @Test
+    void unknownStep_isABadRequest() throws Exception {
+        Map<String, String> bad = new java.util.HashMap<>(event("createSecret"));
+        bad.put("Step", "rotateEverything");
+
+        assertThatThrownBy(() -> handler.handleRequest(bad, null))
+                .isInstanceOf(RotationException.class)
+                .hasMessageContaining("rotateEverything");
+    }
+
+    @Test
+    void withoutRootCert_theHandlerFailsAtStartNamingTheVariable() {
+        assertThatThrownBy(() -> new SecretsManagerRotationHandler(
+                        new SecretsManagerStore(fake.client()), new Env(Map.of("AWS_REGION", "us-east-1"))))
+                .isInstanceOfSatisfying(
+                        ConfigException.class, e -> assertThat(e.variable()).isEqualTo("DBRE_DB_SSLROOTCERT"));
+    }
+}

@@ -1,0 +1,176 @@
+package dev.dbre.azure.rotation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.microsoft.azure.functions.ExecutionContext;
+import dev.dbre.config.ConfigException;
+import dev.dbre.config.Env;
+import dev.dbre.rotation.SecretMetadata;
+import dev.dbre.testing.PasswordLogins;
+import dev.dbre.testing.TlsPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.Properties;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * events/azure/keyvault-secret-near-expiry.json through the function, against the Key Vault fake
+ * (real SDK over TLS) and a PostgreSQL with TLS and password checks.
+ */
+class KeyVaultRotationFunctionTest {
+    private static final Path EVENT = Path.of("../../events/azure/keyvault-secret-near-expiry.json");
+    private static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ExecutionContext CONTEXT = new ExecutionContext() {
+        @Override
+        public Logger getLogger() {
+            return Logger.getLogger("test");
+        }
+
+        @Override
+        public String getInvocationId() {
+            return "inv-1";
+        }
+
+        @Override
+        public String getFunctionName() {
+            return KeyVaultRotationFunction.NAME;
+        }
+    };
+
+    private FakeKeyVault vault;
+    private String role;
+    private KeyVaultRotationFunction function;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        vault = new FakeKeyVault();
+        role = PasswordLogins.newRoleName();
+        try (Connection c = DriverManager.getConnection(TlsPostgres.server().jdbcUrl("postgres"), "postgres", "");
+                Statement s = c.createStatement()) {
+            s.execute("create role " + role + " login password 'first-password-0001'");
+        }
+        vault.create(
+                "app-db",
+                secret("first-password-0001"),
+                NOW.plus(Duration.ofDays(20)).getEpochSecond());
+        KeyVaultSecretStore store =
+                new KeyVaultSecretStore(vault.client(), Duration.ofDays(90), Clock.fixed(NOW, ZoneOffset.UTC));
+        function = new KeyVaultRotationFunction(KeyVaultRotationFunction.Runtime.fromEnv(env(vault.vaultUrl()), store));
+    }
+
+    @AfterEach
+    void tearDown() {
+        vault.close();
+    }
+
+    private static Env env(String vaultUrl) {
+        return new Env(Map.of(
+                "DBRE_KEY_VAULT_URL",
+                vaultUrl,
+                "DBRE_DB_SSLROOTCERT",
+                TlsPostgres.rootCert().toString()));
+    }
+
+    private String secret(String password) {
+        return "{\"engine\":\"postgres\",\"host\":\"127.0.0.1\",\"port\":"
+                + TlsPostgres.server().port() + ",\"username\":\"" + role + "\",\"password\":\"" + password
+                + "\",\"dbname\":\"postgres\"}";
+    }
+
+    private boolean logsIn(String password) {
+        Properties p = new Properties();
+        p.setProperty("user", role);
+        p.setProperty("password", password);
+        p.setProperty("sslmode", "verify-full");
+        p.setProperty("sslrootcert", TlsPostgres.rootCert().toString());
+        try (Connection c = DriverManager.getConnection(TlsPostgres.server().jdbcUrl("postgres"), p)) {
+            return c.isValid(5);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    private FakeKeyVault.Version newest() {
+        var versions = vault.versions("app-db");
+        return versions.get(versions.size() - 1);
+    }
+
+    @Test
+    void nearExpiryEvent_rotatesThePasswordAndTheNewVersionExpiresLater() throws Exception {
+        function.run(Files.readString(EVENT), CONTEXT);
+
+        FakeKeyVault.Version current = newest();
+        assertThat(vault.versions("app-db")).hasSize(2);
+        assertThat(current.tags.get(KeyVaultSecretStore.STAGE_TAG)).isEqualTo(SecretMetadata.CURRENT);
+        assertThat(vault.versions("app-db").get(0).tags.get(KeyVaultSecretStore.STAGE_TAG))
+                .isEqualTo(SecretMetadata.PREVIOUS);
+        assertThat(current.exp).isEqualTo(NOW.plus(Duration.ofDays(90)).getEpochSecond());
+        String password = JSON.readTree(current.value).get("password").asText();
+        assertThat(logsIn(password)).isTrue();
+        assertThat(logsIn("first-password-0001")).isFalse();
+    }
+
+    @Test
+    void sameEventDeliveredTwice_rotatesOnce() throws Exception {
+        function.run(Files.readString(EVENT), CONTEXT);
+        String password = JSON.readTree(newest().value).get("password").asText();
+
+        function.run(Files.readString(EVENT), CONTEXT);
+
+        assertThat(vault.versions("app-db")).hasSize(2);
+        assertThat(logsIn(password)).isTrue();
+    }
+
+    @Test
+    void otherEventType_isIgnored() throws Exception {
+        String created = Files.readString(EVENT)
+                .replace("Microsoft.KeyVault.SecretNearExpiry", "Microsoft.KeyVault.SecretNewVersionCreated");
+
+        function.run(created, CONTEXT);
+
+        assertThat(vault.versions("app-db")).hasSize(1);
+    }
+
+    @Test
+    void eventForAnotherVault_isRefusedNamingBoth() throws Exception {
+        KeyVaultSecretStore store =
+                new KeyVaultSecretStore(vault.client(), Duration.ofDays(90), Clock.fixed(NOW, ZoneOffset.UTC));
+        var other = new KeyVaultRotationFunction(
+                KeyVaultRotationFunction.Runtime.fromEnv(env("https://other-kv.vault.azure.net"), store));
+
+        assertThatThrownBy(() -> other.run(Files.readString(EVENT), CONTEXT))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("dbre-kv")
+                .hasMessageContaining("other-kv");
+        assertThat(vault.versions("app-db")).hasSize(1);
+    }
+
+    @Test
+    void notJson_isRefused() {
+        assertThatThrownBy(() -> function.run("not json", CONTEXT))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not JSON");
+    }
+
+    @Test
+    void missingVaultUrl_failsAtStartNamingIt() {
+        assertThatThrownBy(() -> KeyVaultRotationFunction.Runtime.fromEnv(new Env(Map.of()), null))
+                .isInstanceOfSatisfying(
+                        ConfigException.class, e -> assertThat(e.variable()).isEqualTo("DBRE_KEY_VAULT_URL"));
+    }
+}

@@ -1,0 +1,319 @@
+package dev.dbre.gcp.rotation;
+
+import com.google.api.gax.rpc.ApiException;
+import com.google.api.gax.rpc.StatusCode;
+import com.google.cloud.secretmanager.v1.Secret;
+import com.google.cloud.secretmanager.v1.SecretManagerServiceClient;
+import com.google.cloud.secretmanager.v1.SecretPayload;
+import com.google.cloud.secretmanager.v1.SecretVersion;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.FieldMask;
+import dev.dbre.rotation.PasswordPolicy;
+import dev.dbre.rotation.SecretMetadata;
+import dev.dbre.rotation.SecretStore;
+import dev.dbre.rotation.SecretStoreException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.zip.CRC32C;
+
+/**
+ * {@link SecretStore} over Google Secret Manager. Secret Manager numbers versions (1, 2, ...) and
+ * has version aliases on the secret, which are exactly staging labels (docs/rotation-stores.md):
+ *
+ * <ul>
+ *   <li>The labels are the aliases {@code AWSCURRENT}, {@code AWSPENDING}, {@code AWSPREVIOUS} in the
+ *       secret's {@code versionAliases}; moving one is one {@code UpdateSecret} (with the secret's
+ *       etag, so a concurrent change fails instead of being overwritten). A secret without an
+ *       AWSCURRENT alias (created outside dbre) has as CURRENT its newest enabled version; the first
+ *       {@link #putValue} pins that with the alias before it adds a version.
+ *   <li>The rotation's version id (the token) of version {@code n} is the secret annotation {@code
+ *       dbre-version-n}; versions without one are known by their number. {@link #putValue} looks
+ *       the token up first, which makes it idempotent.
+ *   <li>Rotation is on when the secret has a rotation schedule ({@code rotation.nextRotationTime}
+ *       or {@code rotationPeriod}): that is what makes Secret Manager publish {@code SECRET_ROTATE}.
+ *   <li>When CURRENT moves, every enabled version that no longer carries a label and was created
+ *       more than {@code grace} ago is disabled (and its annotation dropped): the old password
+ *       stays readable for the grace period, then only the labelled versions are.
+ *   <li>No password generator: {@link #generatePassword} is empty (the core makes one).
+ * </ul>
+ *
+ * Failures become {@link SecretStoreException}: UNAVAILABLE, RESOURCE_EXHAUSTED, DEADLINE_EXCEEDED,
+ * ABORTED, INTERNAL (and an etag conflict) are retryable; the rest are not. Messages hold the
+ * operation, the secret name and the status code, never a value.
+ */
+public final class SecretManagerStore implements SecretStore {
+    static final String TOKEN_ANNOTATION = "dbre-version-";
+
+    private final SecretManagerServiceClient client;
+    private final Duration grace;
+    private final Clock clock;
+
+    /** A version, its labels and the id the rotation knows it by. */
+    private record Version(long number, String id, boolean enabled, Instant created, Set<String> stages) {}
+
+    /** The secret and its versions, read together. */
+    private record State(Secret secret, List<Version> versions) {
+        Version byId(String id) {
+            return versions.stream().filter(v -> v.id().equals(id)).findFirst().orElse(null);
+        }
+
+        Version withStage(String stage) {
+            return versions.stream()
+                    .filter(v -> v.stages().contains(stage))
+                    .findFirst()
+                    .orElse(null);
+        }
+    }
+
+    /**
+     * @param client built once per function instance (see {@link SecretManagerClients})
+     * @param grace how long an unlabelled version stays enabled before a later rotation disables it
+     * @param clock gives "now" for that grace period
+     */
+    public SecretManagerStore(SecretManagerServiceClient client, Duration grace, Clock clock) {
+        this.client = client;
+        this.grace = grace;
+        this.clock = clock;
+    }
+
+    /**
+     * @param secretId the secret's resource name, {@code projects/<project>/secrets/<secret>}
+     * @throws SecretStoreException if the secret does not exist (not retryable) or a call fails
+     */
+    @Override
+    public SecretMetadata describe(String secretId) {
+        State state = state(secretId)
+                .orElseThrow(
+                        () -> new SecretStoreException("Secret Manager has no secret '" + secretId + "'", false, null));
+        Map<String, Set<String>> stages = new HashMap<>();
+        state.versions().forEach(v -> stages.put(v.id(), v.stages()));
+        Secret s = state.secret();
+        boolean rotation = s.hasRotation()
+                && (s.getRotation().hasNextRotationTime() || s.getRotation().hasRotationPeriod());
+        return new SecretMetadata(secretId, rotation, stages);
+    }
+
+    /** @throws SecretStoreException if a call fails for another reason than a missing secret or version */
+    @Override
+    public Optional<String> valueByStage(String secretId, String stage) {
+        Optional<State> state = state(secretId);
+        Version v = state.map(s -> s.withStage(stage)).orElse(null);
+        return v == null ? Optional.empty() : access(secretId, v);
+    }
+
+    /** @throws SecretStoreException if a call fails for another reason than a missing secret or version */
+    @Override
+    public Optional<String> valueByVersion(String secretId, String versionId, String stage) {
+        Optional<State> state = state(secretId);
+        Version v = state.map(s -> s.byId(versionId)).orElse(null);
+        if (v == null || (stage != null && !v.stages().contains(stage))) {
+            return Optional.empty();
+        }
+        return access(secretId, v);
+    }
+
+    /** @throws SecretStoreException if the secret does not exist or a call fails */
+    @Override
+    public void putValue(String secretId, String versionId, String value, Set<String> stages) {
+        State state = state(secretId)
+                .orElseThrow(
+                        () -> new SecretStoreException("Secret Manager has no secret '" + secretId + "'", false, null));
+        if (state.byId(versionId) != null) {
+            return; // added before: a retried step
+        }
+        Secret secret = state.secret();
+        if (!secret.containsVersionAliases(SecretMetadata.CURRENT)) {
+            // Pin the implicit CURRENT first: the version added below is newer and, were the run to
+            // stop before it is annotated, must not be taken for the current one.
+            Version current = state.withStage(SecretMetadata.CURRENT);
+            if (current != null) {
+                secret = update(
+                        secret.toBuilder()
+                                .putVersionAliases(SecretMetadata.CURRENT, current.number())
+                                .build(),
+                        "version_aliases");
+            }
+        }
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        CRC32C crc = new CRC32C();
+        crc.update(bytes);
+        SecretPayload payload = SecretPayload.newBuilder()
+                .setData(ByteString.copyFrom(bytes))
+                .setDataCrc32C(crc.getValue())
+                .build();
+        SecretVersion added = call("add a version to", secretId, () -> client.addSecretVersion(secretId, payload));
+        long number = number(added.getName());
+        Secret.Builder b = secret.toBuilder().putAnnotations(TOKEN_ANNOTATION + number, versionId);
+        for (String stage : stages) {
+            b.putVersionAliases(stage, number); // an alias names one version: this moves it
+        }
+        update(b.build(), "annotations,version_aliases");
+    }
+
+    /**
+     * With {@code toVersion} null, only removes {@code stage} from {@code fromVersion}. Moving
+     * CURRENT also disables the unlabelled versions older than the grace period.
+     *
+     * @throws SecretStoreException if the secret or {@code toVersion} does not exist or a call fails
+     */
+    @Override
+    public void moveStage(String secretId, String stage, String toVersion, String fromVersion) {
+        State state = state(secretId)
+                .orElseThrow(
+                        () -> new SecretStoreException("Secret Manager has no secret '" + secretId + "'", false, null));
+        Secret secret = state.secret();
+        Version from = fromVersion == null ? null : state.byId(fromVersion);
+        if (toVersion == null) {
+            if (from != null && secret.getVersionAliasesMap().getOrDefault(stage, -1L) == from.number()) {
+                update(secret.toBuilder().removeVersionAliases(stage).build(), "version_aliases");
+            }
+            return;
+        }
+        Version to = state.byId(toVersion);
+        if (to == null) {
+            throw new SecretStoreException(
+                    "Secret Manager secret '" + secretId + "' has no version " + toVersion, false, null);
+        }
+        Secret.Builder b = secret.toBuilder().putVersionAliases(stage, to.number());
+        if (stage.equals(SecretMetadata.CURRENT) && from != null && from.number() != to.number()) {
+            b.putVersionAliases(SecretMetadata.PREVIOUS, from.number());
+        }
+        List<Version> retire = new ArrayList<>();
+        if (stage.equals(SecretMetadata.CURRENT)) {
+            Set<Long> labelled = new LinkedHashSet<>(b.getVersionAliasesMap().values());
+            Instant cutoff = clock.instant().minus(grace);
+            for (Version v : state.versions()) {
+                if (v.enabled() && !labelled.contains(v.number()) && v.created().isBefore(cutoff)) {
+                    retire.add(v);
+                    b.removeAnnotations(TOKEN_ANNOTATION + v.number());
+                }
+            }
+        }
+        Secret updated = b.build();
+        if (!updated.getVersionAliasesMap().equals(secret.getVersionAliasesMap())
+                || !updated.getAnnotationsMap().equals(secret.getAnnotationsMap())) {
+            update(updated, "annotations,version_aliases");
+        }
+        for (Version v : retire) {
+            call(
+                    "disable a version of",
+                    secretId,
+                    () -> client.disableSecretVersion(secretId + "/versions/" + v.number()));
+        }
+    }
+
+    /** Secret Manager has no password generator. */
+    @Override
+    public Optional<String> generatePassword(PasswordPolicy policy) {
+        return Optional.empty();
+    }
+
+    private Optional<State> state(String secretId) {
+        Secret secret;
+        List<SecretVersion> listed = new ArrayList<>();
+        try {
+            secret = call("read", secretId, () -> client.getSecret(secretId));
+            call("list the versions of", secretId, () -> {
+                client.listSecretVersions(secretId).iterateAll().forEach(listed::add);
+                return null;
+            });
+        } catch (SecretStoreException e) {
+            if (e.getCause() instanceof ApiException api
+                    && api.getStatusCode().getCode() == StatusCode.Code.NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+        Map<Long, Set<String>> stagesByNumber = new HashMap<>();
+        secret.getVersionAliasesMap()
+                .forEach((alias, n) -> stagesByNumber
+                        .computeIfAbsent(n, k -> new LinkedHashSet<>())
+                        .add(alias));
+        List<Version> versions = new ArrayList<>();
+        for (SecretVersion sv : listed) {
+            if (sv.getState() == SecretVersion.State.DESTROYED) {
+                continue;
+            }
+            long n = number(sv.getName());
+            String token = secret.getAnnotationsMap().get(TOKEN_ANNOTATION + n);
+            versions.add(new Version(
+                    n,
+                    token != null ? token : Long.toString(n),
+                    sv.getState() == SecretVersion.State.ENABLED,
+                    Instant.ofEpochSecond(
+                            sv.getCreateTime().getSeconds(), sv.getCreateTime().getNanos()),
+                    new LinkedHashSet<>(stagesByNumber.getOrDefault(n, Set.of()))));
+        }
+        versions.sort(Comparator.comparingLong(Version::number).reversed());
+        if (!secret.containsVersionAliases(SecretMetadata.CURRENT)) {
+            // Created outside dbre: "latest" (the newest enabled version) is what readers get.
+            versions.stream()
+                    .filter(v -> v.enabled() && !secret.containsAnnotations(TOKEN_ANNOTATION + v.number()))
+                    .findFirst()
+                    .ifPresent(v -> v.stages().add(SecretMetadata.CURRENT));
+        }
+        return Optional.of(new State(secret, versions));
+    }
+
+    private Optional<String> access(String secretId, Version v) {
+        try {
+            return Optional.of(call(
+                            "access a version of",
+                            secretId,
+                            () -> client.accessSecretVersion(secretId + "/versions/" + v.number()))
+                    .getPayload()
+                    .getData()
+                    .toStringUtf8());
+        } catch (SecretStoreException e) {
+            if (e.getCause() instanceof ApiException api
+                    && (api.getStatusCode().getCode() == StatusCode.Code.NOT_FOUND
+                            || api.getStatusCode().getCode() == StatusCode.Code.FAILED_PRECONDITION)) {
+                return Optional.empty(); // gone, or disabled
+            }
+            throw e;
+        }
+    }
+
+    private Secret update(Secret secret, String paths) {
+        FieldMask.Builder mask = FieldMask.newBuilder();
+        for (String p : paths.split(",")) {
+            mask.addPaths(p);
+        }
+        return call("update", secret.getName(), () -> client.updateSecret(secret, mask.build()));
+    }
+
+    private static long number(String versionName) {
+        return Long.parseLong(versionName.substring(versionName.lastIndexOf('/') + 1));
+    }
+
+    private static <T> T call(String operation, String secretId, Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (ApiException e) {
+            StatusCode.Code code = e.getStatusCode().getCode();
+            boolean retryable = e.isRetryable()
+                    || switch (code) {
+                        case UNAVAILABLE, RESOURCE_EXHAUSTED, DEADLINE_EXCEEDED, ABORTED, INTERNAL -> true;
+                        default -> false;
+                    };
+            throw new SecretStoreException(
+                    "Secret Manager could not " + operation + " secret '" + secretId + "': " + code, retryable, e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SecretManagerStore";
+    }
+}

@@ -1,0 +1,42 @@
+package dev.dbre.local;
+
+import dev.dbre.config.ConfigException;
+import dev.dbre.config.Env;
+import dev.dbre.db.ConnectionFactory;
+import dev.dbre.db.DbSettings;
+import dev.dbre.db.PasswordConnectionFactory;
+import dev.dbre.db.SecretConnectionFactory;
+import dev.dbre.db.TlsRoots;
+import dev.dbre.rotation.LocalSecretStore;
+import java.nio.file.Path;
+import java.time.Clock;
+
+/**
+ * The database login of the local runtime, by {@code DBRE_DB_AUTH}: {@code none}, or {@code
+ * secret}: user and password from the local versioned store ({@value #SECRETS_DIR}, default {@code
+ * .dbre/secrets}, the folder {@code dbre rotate} uses), with the same fallbacks during a rotation as
+ * in the clouds. There is no cloud identity here, so {@code iam} is refused.
+ */
+public final class LocalConnections {
+    /** The local secret store's folder. */
+    public static final String SECRETS_DIR = "DBRE_LOCAL_SECRETS_DIR";
+
+    private LocalConnections() {}
+
+    /**
+     * @throws ConfigException naming the variable that is missing or wrong
+     */
+    public static ConnectionFactory fromEnv(Env env) {
+        DbSettings settings = TlsRoots.resolve(DbSettings.fromEnv(env), null);
+        return switch (settings.auth()) {
+            case NONE -> new PasswordConnectionFactory(settings, null);
+            case SECRET ->
+                new SecretConnectionFactory(
+                        settings,
+                        new LocalSecretStore(Path.of(env.string(SECRETS_DIR, ".dbre/secrets")), Clock.systemUTC()));
+            case IAM ->
+                throw new ConfigException(
+                        DbSettings.AUTH, "iam needs a cloud identity; locally use secret (the local store) or none");
+        };
+    }
+}

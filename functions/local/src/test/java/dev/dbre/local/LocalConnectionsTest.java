@@ -1,0 +1,90 @@
+package dev.dbre.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.dbre.config.ConfigException;
+import dev.dbre.config.Env;
+import dev.dbre.db.ConnectionFactory;
+import dev.dbre.rotation.LocalSecretStore;
+import dev.dbre.rotation.RotationService;
+import dev.dbre.rotation.RotationSettings;
+import dev.dbre.rotation.RotationStrategy;
+import dev.dbre.testing.PasswordLogins;
+import dev.dbre.testing.TlsPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** DBRE_DB_AUTH=secret locally: the local store, a real rotation, and a TLS PostgreSQL that checks passwords. */
+class LocalConnectionsTest {
+    private static String whoAmI(ConnectionFactory f) throws SQLException {
+        try (Connection c = f.open();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select current_user")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    @Test
+    void secretAuth_followsARotationOfTheLocalStore() throws Exception {
+        Path tmp = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir")));
+        Path dir = Files.createTempDirectory(tmp, "local-secrets");
+        String role = PasswordLogins.newRoleName();
+        try (Connection c = DriverManager.getConnection(TlsPostgres.server().jdbcUrl("postgres"), "postgres", "");
+                Statement s = c.createStatement()) {
+            s.execute("create role " + role + " login password 'local-first-0001'");
+        }
+        LocalSecretStore store = new LocalSecretStore(dir, Clock.systemUTC());
+        store.create(
+                "app/db",
+                "{\"engine\":\"postgres\",\"host\":\"127.0.0.1\",\"port\":"
+                        + TlsPostgres.server().port() + ",\"username\":\"" + role
+                        + "\",\"password\":\"local-first-0001\",\"dbname\":\"postgres\"}",
+                true);
+        ConnectionFactory connections = LocalConnections.fromEnv(new Env(Map.of(
+                "DBRE_DB_HOST",
+                "127.0.0.1",
+                "DBRE_DB_PORT",
+                Integer.toString(TlsPostgres.server().port()),
+                "DBRE_DB_AUTH",
+                "secret",
+                "DBRE_DB_SECRET_ID",
+                "app/db",
+                "DBRE_DB_SSLROOTCERT",
+                TlsPostgres.rootCert().toString(),
+                "DBRE_LOCAL_SECRETS_DIR",
+                dir.toString())));
+        assertThat(whoAmI(connections)).isEqualTo(role);
+
+        new RotationService(
+                        store,
+                        new RotationSettings(
+                                RotationStrategy.SINGLE,
+                                RotationSettings.DEFAULTS.passwordPolicy(),
+                                TlsPostgres.rootCert().toString()))
+                .rotateNow("app/db", UUID.randomUUID().toString(), RotationStrategy.SINGLE, r -> {});
+
+        // The cached password is refused now; the factory reads CURRENT again and logs in.
+        assertThat(whoAmI(connections)).isEqualTo(role);
+    }
+
+    @Test
+    void iamAuth_isRefusedLocallyNamingTheVariable() {
+        assertThatThrownBy(() -> LocalConnections.fromEnv(new Env(Map.of(
+                        "DBRE_DB_HOST", "127.0.0.1",
+                        "DBRE_DB_USER", "app",
+                        "DBRE_DB_SSLMODE", "require"))))
+                .isInstanceOfSatisfying(
+                        ConfigException.class, e -> assertThat(e.variable()).isEqualTo("DBRE_DB_AUTH"));
+    }
+}
