@@ -25,6 +25,12 @@ public record Snapshot(
     public static final String TAG_MANAGED_BY = "dbre:managed-by";
     public static final String MANAGED_BY_VALUE = "dbre";
     public static final String TAG_POLICY = "dbre:policy";
+    /** The slot a managed snapshot belongs to, UTC {@code yyyyMMdd-HHmm} (copies carry their source's). */
+    public static final String TAG_SLOT = "dbre:slot";
+    /** On a managed copy: the source snapshot's id. */
+    public static final String TAG_COPY_OF = "dbre:copy-of";
+    /** On a managed copy: the source snapshot's region. */
+    public static final String TAG_SOURCE_REGION = "dbre:source-region";
 
     public Snapshot {
         tags = Map.copyOf(tags);

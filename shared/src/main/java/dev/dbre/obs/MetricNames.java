@@ -13,5 +13,16 @@ public final class MetricNames {
     public static final String INGEST_PARSE_TIME = "IngestParseTime";
     public static final String INGEST_STORE_TIME = "IngestStoreTime";
 
+    // snapshot function (dimensions: function=snapshot, policy=<name>)
+    public static final String SNAPSHOTS_CREATED = "SnapshotsCreated";
+    public static final String SNAPSHOTS_COPIED = "SnapshotsCopied";
+    public static final String SNAPSHOTS_DELETED = "SnapshotsDeleted";
+    public static final String SNAPSHOTS_SHARED = "SnapshotsShared";
+    public static final String SNAPSHOT_FAILURES = "SnapshotFailures";
+    public static final String SNAPSHOT_DATABASES = "SnapshotDatabases";
+    public static final String SNAPSHOT_RETRIES = "SnapshotRetries";
+    /** Seconds since the newest completed snapshot of the worst-covered database (its backup age). */
+    public static final String SNAPSHOT_OLDEST_NEWEST_AGE = "SnapshotOldestNewestAge";
+
     private MetricNames() {}
 }

@@ -1,0 +1,289 @@
+package dev.dbre.backup;
+
+import dev.dbre.obs.Metric;
+import dev.dbre.obs.MetricNames;
+import dev.dbre.obs.MetricsPublisher;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a backup policy against a provider: list the databases and their snapshots, plan ({@link
+ * BackupPlanner}), carry the plan out database by database, then log the summary as one JSON line,
+ * publish it as metrics and write it to {@code snapshot_runs}.
+ *
+ * <p>Throttling and quota errors ({@link ProviderException#retryable()}) are retried with
+ * exponential backoff and full jitter ({@link RetryPolicy}); any other error fails that step only:
+ * one database's failure never stops the others. A dry run lists and plans but changes nothing:
+ * no provider change, no metrics, no row.
+ */
+public final class SnapshotService {
+    private static final Logger log = LoggerFactory.getLogger(SnapshotService.class);
+
+    private final MetricsPublisher metrics;
+    private final SnapshotRunStore store;
+    private final RetryPolicy retry;
+    private final Sleeper sleeper;
+    private final Random random;
+
+    /**
+     * @param store where runs are recorded; null to record nothing (a command line without a database)
+     * @param random the jitter's source (seeded in tests)
+     */
+    public SnapshotService(
+            MetricsPublisher metrics, SnapshotRunStore store, RetryPolicy retry, Sleeper sleeper, Random random) {
+        this.metrics = metrics;
+        this.store = store;
+        this.retry = retry;
+        this.sleeper = sleeper;
+        this.random = random;
+    }
+
+    /**
+     * Runs {@code policy} once. Never throws for provider or database faults: they are in the
+     * summary's failures.
+     *
+     * @param dryRun plan only: no provider call that changes anything, no metrics, no row
+     */
+    public SnapshotRunSummary run(BackupPolicy policy, SnapshotProvider provider, Clock clock, boolean dryRun) {
+        Instant now = clock.instant();
+        Run run = new Run();
+        List<DatabaseRef> databases = listDatabases(policy, provider, run);
+        Map<String, List<Snapshot>> existing = new HashMap<>();
+        Map<String, String> listFailures = new LinkedHashMap<>();
+        List<DatabaseRef> listed = new ArrayList<>();
+        for (DatabaseRef db : databases) {
+            if (!policy.selection().selects(db)) {
+                continue;
+            }
+            try {
+                existing.put(db.id(), listSnapshots(policy, provider, db, run));
+                listed.add(db);
+            } catch (ProviderException e) {
+                listFailures.put(
+                        db.id(), "list snapshots of " + db.id() + " in " + db.region() + ": " + e.getMessage());
+                listed.add(db); // planned below, but not executed: without its snapshots nothing is safe
+            }
+        }
+        BackupPlan plan = BackupPlanner.plan(now, policy, listed, existing);
+        for (String missing : plan.missingDatabases()) {
+            run.failures.add("database " + missing + " not found in "
+                    + String.join(", ", policy.selection().regions()));
+        }
+        List<DatabaseOutcome> outcomes = new ArrayList<>();
+        for (DatabasePlan dp : plan.databases()) {
+            String listFailure = listFailures.get(dp.database().id());
+            if (listFailure != null) {
+                outcomes.add(new DatabaseOutcome(
+                        dp.database().id(), dp.database().region(), 0, 0, 0, 0, List.of(listFailure), null, null));
+            } else {
+                outcomes.add(
+                        dryRun
+                                ? outcome(policy, dp, existing, new int[4], List.of())
+                                : execute(policy, provider, plan, dp, existing, run));
+            }
+        }
+        SnapshotRunSummary summary =
+                new SnapshotRunSummary(policy.name(), now, dryRun, plan, outcomes, run.failures, run.retries);
+        if (!dryRun) {
+            summary = record(summary, now);
+        }
+        log.info("snapshot run {}", summary.toJson(false));
+        return summary;
+    }
+
+    private List<DatabaseRef> listDatabases(BackupPolicy policy, SnapshotProvider provider, Run run) {
+        List<DatabaseRef> all = new ArrayList<>();
+        for (String region : policy.selection().regions()) {
+            try {
+                all.addAll(call(run, "list databases in " + region, () -> provider.listDatabases(region)));
+            } catch (ProviderException e) {
+                run.failures.add("list databases in " + region + ": " + e.getMessage());
+            }
+        }
+        return all;
+    }
+
+    private List<Snapshot> listSnapshots(BackupPolicy policy, SnapshotProvider provider, DatabaseRef db, Run run) {
+        List<Snapshot> snapshots =
+                new ArrayList<>(call(run, "list snapshots", () -> provider.listSnapshots(db.id(), db.region())));
+        if (policy.copy() != null) {
+            snapshots.addAll(call(
+                    run,
+                    "list copies",
+                    () -> provider.listSnapshots(db.id(), policy.copy().region())));
+        }
+        return snapshots;
+    }
+
+    private DatabaseOutcome execute(
+            BackupPolicy policy,
+            SnapshotProvider provider,
+            BackupPlan plan,
+            DatabasePlan dp,
+            Map<String, List<Snapshot>> existing,
+            Run run) {
+        int[] done = new int[4]; // created, copied, deleted, shared
+        List<String> failures = new ArrayList<>();
+        for (PlannedAction a : dp.actions()) {
+            try {
+                switch (a.type()) {
+                    case CREATE -> {
+                        call(
+                                run,
+                                "create",
+                                () -> provider.createSnapshot(
+                                        dp.database(),
+                                        a.snapshotId(),
+                                        BackupPlanner.createTags(policy, plan.slotStart())));
+                        done[0]++;
+                    }
+                    case COPY -> {
+                        call(
+                                run,
+                                "copy",
+                                () -> provider.copySnapshot(
+                                        a.subject(),
+                                        a.region(),
+                                        policy.copy().kmsKeyId(),
+                                        a.snapshotId(),
+                                        BackupPlanner.copyTags(policy, a.subject())));
+                        done[1]++;
+                    }
+                    case DELETE -> {
+                        call(run, "delete", () -> {
+                            provider.deleteSnapshot(a.subject());
+                            return null;
+                        });
+                        done[2]++;
+                    }
+                    case SHARE -> {
+                        call(run, "share", () -> {
+                            provider.shareSnapshot(a.subject(), policy.share().accounts());
+                            return null;
+                        });
+                        done[3]++;
+                    }
+                }
+            } catch (ProviderException e) {
+                failures.add(a.type().name().toLowerCase(java.util.Locale.ROOT) + " " + a.snapshotId() + " in "
+                        + a.region() + ": " + e.getMessage());
+            } catch (RuntimeException e) {
+                // A provider bug must not stop the other databases; it is reported like any failure.
+                failures.add(a.type().name().toLowerCase(java.util.Locale.ROOT) + " " + a.snapshotId() + " in "
+                        + a.region() + ": unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            }
+        }
+        return outcome(policy, dp, existing, done, failures);
+    }
+
+    private static DatabaseOutcome outcome(
+            BackupPolicy policy,
+            DatabasePlan dp,
+            Map<String, List<Snapshot>> existing,
+            int[] done,
+            List<String> failures) {
+        DatabaseRef db = dp.database();
+        List<Snapshot> snapshots = existing.getOrDefault(db.id(), List.of());
+        Snapshot newest = newest(policy, snapshots, db.region());
+        Snapshot newestCopy = policy.copy() == null
+                ? null
+                : newest(policy, snapshots, policy.copy().region());
+        return new DatabaseOutcome(
+                db.id(), db.region(), done[0], done[1], done[2], done[3], failures, newest, newestCopy);
+    }
+
+    private static Snapshot newest(BackupPolicy policy, List<Snapshot> snapshots, String region) {
+        return snapshots.stream()
+                .filter(s -> s.region().equals(region)
+                        && s.managedBy(policy.name())
+                        && s.status() == SnapshotStatus.AVAILABLE)
+                .max(Comparator.comparing(Snapshot::createdAt).thenComparing(Snapshot::id))
+                .orElse(null);
+    }
+
+    private SnapshotRunSummary record(SnapshotRunSummary summary, Instant now) {
+        List<String> failures = new ArrayList<>(summary.failures());
+        if (store != null) {
+            try {
+                store.record(summary);
+            } catch (SQLException | RuntimeException e) {
+                failures.add("record the run in snapshot_runs: " + e.getMessage());
+            }
+        }
+        SnapshotRunSummary recorded = new SnapshotRunSummary(
+                summary.policy(),
+                summary.runAt(),
+                false,
+                summary.plan(),
+                summary.databases(),
+                failures,
+                summary.retries());
+        metrics.publish(Map.of("function", "snapshot", "policy", summary.policy()), metrics(recorded, now));
+        return recorded;
+    }
+
+    static List<Metric> metrics(SnapshotRunSummary s, Instant now) {
+        List<Metric> m = new ArrayList<>(List.of(
+                Metric.count(MetricNames.SNAPSHOTS_CREATED, s.created()),
+                Metric.count(MetricNames.SNAPSHOTS_COPIED, s.copied()),
+                Metric.count(MetricNames.SNAPSHOTS_DELETED, s.deleted()),
+                Metric.count(MetricNames.SNAPSHOTS_SHARED, s.shared()),
+                Metric.count(MetricNames.SNAPSHOT_FAILURES, s.failed()),
+                Metric.count(MetricNames.SNAPSHOT_DATABASES, s.databases().size()),
+                Metric.count(MetricNames.SNAPSHOT_RETRIES, s.retries())));
+        // The worst backup age: a database with no completed snapshot yet is not counted here (its
+        // coverage gap shows in snapshot_runs); a metric of "infinity" would wreck every dashboard.
+        s.databases().stream()
+                .filter(d -> d.newestCompleted() != null)
+                .mapToLong(d ->
+                        Duration.between(d.newestCompleted().createdAt(), now).toSeconds())
+                .max()
+                .ifPresent(age -> m.add(new Metric(MetricNames.SNAPSHOT_OLDEST_NEWEST_AGE, age, "Seconds")));
+        return m;
+    }
+
+    /** Calls {@code op}, retrying retryable provider errors with backoff and full jitter. */
+    private <T> T call(Run run, String what, Supplier<T> op) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return op.get();
+            } catch (ProviderException e) {
+                if (!e.retryable() || attempt >= retry.maxAttempts()) {
+                    if (e.retryable()) {
+                        throw new ProviderException(
+                                e.code(), "gave up after " + attempt + " attempts: " + e.getMessage(), true, e);
+                    }
+                    throw e;
+                }
+                Duration delay = retry.delay(attempt, random);
+                log.debug("{}: {} (attempt {}), retrying in {} ms", what, e.getMessage(), attempt, delay.toMillis());
+                run.retries++;
+                try {
+                    sleeper.sleep(delay);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new ProviderException(
+                            e.code(), "interrupted while waiting to retry: " + e.getMessage(), false, e);
+                }
+            }
+        }
+    }
+
+    /** The mutable tallies of one run. */
+    private static final class Run {
+        final List<String> failures = new ArrayList<>();
+        int retries;
+    }
+}
