@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -29,21 +30,69 @@ public final class LocalPostgres implements AutoCloseable {
      *
      * @param baseDir folder that will hold data, socket and unpacked binaries
      * @param port TCP port on 127.0.0.1, or 0 for any free one
-     * @param serverConfig extra {@code postgresql.conf} settings (e.g. WAL archiving)
+     * @param serverConfig extra {@code postgresql.conf} settings (e.g. WAL archiving); values must
+     *     not contain spaces (they travel on pg_ctl's command line): set such values with {@code
+     *     ALTER SYSTEM} once started
      * @throws UncheckedIOException if the server cannot start
      */
     public static LocalPostgres start(Path baseDir, int port, Map<String, String> serverConfig) {
+        // PostgreSQL resolves a relative socket directory against its data directory.
+        baseDir = baseDir.toAbsolutePath().normalize();
+        return launch(baseDir.resolve("data"), baseDir, true, port, serverConfig, null, null);
+    }
+
+    /**
+     * Starts a server on an existing data directory (a restored base backup, or a server stopped
+     * earlier), without initdb. Recovery settings in the directory ({@code recovery.signal},
+     * {@code postgresql.auto.conf}) take effect as usual.
+     *
+     * @param dataDir an existing data directory (holds {@code postgresql.conf})
+     * @param runDir folder for the socket and the unpacked binaries
+     * @param port TCP port on 127.0.0.1, or 0 for any free one
+     * @param serverConfig extra settings, as for {@link #start}
+     * @param serverLog file the server's output is appended to (its FATAL lines say why it stopped)
+     * @param startupWait how long to wait for the server to accept connections
+     * @throws IllegalArgumentException if {@code dataDir} is not a data directory
+     * @throws UncheckedIOException if the server does not start within {@code startupWait}
+     */
+    public static LocalPostgres startExisting(
+            Path dataDir,
+            Path runDir,
+            int port,
+            Map<String, String> serverConfig,
+            Path serverLog,
+            Duration startupWait) {
+        Path data = dataDir.toAbsolutePath().normalize();
+        // Without postgresql.conf, zonky would run initdb into the directory.
+        if (!Files.isRegularFile(data.resolve("postgresql.conf"))) {
+            throw new IllegalArgumentException("not a PostgreSQL data directory (no postgresql.conf): " + data);
+        }
+        return launch(
+                data,
+                runDir.toAbsolutePath().normalize(),
+                false,
+                port,
+                serverConfig,
+                serverLog.toAbsolutePath(),
+                startupWait);
+    }
+
+    private static LocalPostgres launch(
+            Path data,
+            Path runDir,
+            boolean clean,
+            int port,
+            Map<String, String> serverConfig,
+            Path serverLog,
+            Duration startupWait) {
         try {
-            // PostgreSQL resolves a relative socket directory against its data directory.
-            baseDir = baseDir.toAbsolutePath().normalize();
-            Path data = baseDir.resolve("data");
-            Path socket = baseDir.resolve("socket");
-            Path work = baseDir.resolve("bin");
+            Path socket = runDir.resolve("socket");
+            Path work = runDir.resolve("bin");
             Files.createDirectories(socket);
             Files.createDirectories(work);
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setDataDirectory(data)
-                    .setCleanDataDirectory(true)
+                    .setCleanDataDirectory(clean)
                     .setOverrideWorkingDirectory(work.toFile())
                     .setServerConfig("listen_addresses", "127.0.0.1")
                     .setServerConfig("unix_socket_directories", socket.toString())
@@ -54,10 +103,18 @@ public final class LocalPostgres implements AutoCloseable {
             if (port > 0) {
                 builder.setPort(port);
             }
+            if (serverLog != null) {
+                Files.createDirectories(serverLog.getParent());
+                builder.setOutputRedirector(ProcessBuilder.Redirect.appendTo(serverLog.toFile()));
+                builder.setErrorRedirector(ProcessBuilder.Redirect.appendTo(serverLog.toFile()));
+            }
+            if (startupWait != null) {
+                builder.setPGStartupWait(startupWait);
+            }
             serverConfig.forEach(builder::setServerConfig);
             return new LocalPostgres(builder.start(), data);
         } catch (IOException e) {
-            throw new UncheckedIOException("could not start the embedded PostgreSQL under " + baseDir, e);
+            throw new UncheckedIOException("could not start the embedded PostgreSQL on " + data, e);
         }
     }
 

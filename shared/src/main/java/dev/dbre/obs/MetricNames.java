@@ -24,5 +24,13 @@ public final class MetricNames {
     /** Seconds since the newest completed snapshot of the worst-covered database (its backup age). */
     public static final String SNAPSHOT_OLDEST_NEWEST_AGE = "SnapshotOldestNewestAge";
 
+    // PITR restore (dimensions: function=restore, source=<id>)
+    /** Request to verified, in seconds: the measured recovery time. */
+    public static final String RESTORE_RECOVERY_SECONDS = "RestoreRecoverySeconds";
+    /** Restore runs that ended FAILED. */
+    public static final String RESTORE_FAILURES = "RestoreFailures";
+    /** Drills verified and cleaned up. */
+    public static final String DRILLS_COMPLETED = "DrillsCompleted";
+
     private MetricNames() {}
 }

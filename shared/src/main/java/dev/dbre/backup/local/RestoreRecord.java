@@ -1,0 +1,22 @@
+package dev.dbre.backup.local;
+
+import java.time.Instant;
+
+/**
+ * {@code restore.json} of one restored server: what it was restored from, and where it stands, so
+ * a later process can resume it (start it again on its data directory) or delete it.
+ *
+ * @param targetTime null when restored to the latest archived WAL
+ * @param status COPYING, STARTED or FAILED
+ * @param port the server's port once started, else 0
+ */
+record RestoreRecord(
+        String name, String sourceId, String snapshotId, Instant targetTime, String status, int port, String failure) {
+    static final String COPYING = "COPYING";
+    static final String STARTED = "STARTED";
+    static final String FAILED = "FAILED";
+
+    RestoreRecord with(String newStatus, int newPort, String newFailure) {
+        return new RestoreRecord(name, sourceId, snapshotId, targetTime, newStatus, newPort, newFailure);
+    }
+}

@@ -1,0 +1,179 @@
+package dev.dbre.restore;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** The SQL of {@code restore_runs} and {@code restore_run_events} (schema V3). Values always bound. */
+final class RestoreRunStore {
+    private static final String COLUMNS = "run_id, request_key, source_id, new_name, target_time, drill,"
+            + " request::text, state, outcome, failure_reason, endpoint_host, endpoint_port, verification::text,"
+            + " attempts, last_error, requested_at, updated_at, verified_at, recovery_seconds";
+
+    private RestoreRunStore() {}
+
+    static Optional<RestoreRun> findByKey(Connection c, String key) throws SQLException {
+        return one(c, "select " + COLUMNS + " from restore_runs where request_key = ?", ps -> ps.setString(1, key));
+    }
+
+    static Optional<RestoreRun> find(Connection c, UUID runId) throws SQLException {
+        return one(c, "select " + COLUMNS + " from restore_runs where run_id = ?", ps -> ps.setObject(1, runId));
+    }
+
+    /** The run, locked until the transaction ends; empty if missing or locked by another invocation. */
+    static Optional<RestoreRun> lock(Connection c, UUID runId) throws SQLException {
+        return one(
+                c,
+                "select " + COLUMNS + " from restore_runs where run_id = ? for update skip locked",
+                ps -> ps.setObject(1, runId));
+    }
+
+    /** True when a run that has not finished (or a restore kept) uses {@code newName}. */
+    static boolean nameInUse(Connection c, String newName) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select 1 from restore_runs where new_name = ?"
+                + " and state <> 'CLEANED_UP' and not (state = 'FAILED' and drill) limit 1")) {
+            ps.setString(1, newName);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /** Inserts a new run; empty if a run with the same key exists already (a concurrent submit). */
+    static boolean insert(Connection c, RestoreRun r) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("insert into restore_runs (run_id, request_key, source_id,"
+                + " new_name, target_time, drill, request, state, requested_at, updated_at)"
+                + " values (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?) on conflict (request_key) do nothing")) {
+            ps.setObject(1, r.runId());
+            ps.setString(2, r.requestKey());
+            ps.setString(3, r.sourceId());
+            ps.setString(4, r.newName());
+            setTime(ps, 5, r.targetTime());
+            ps.setBoolean(6, r.drill());
+            ps.setString(7, r.request().toJson());
+            ps.setString(8, r.state().name());
+            setTime(ps, 9, r.requestedAt());
+            setTime(ps, 10, r.updatedAt());
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    static void update(Connection c, RestoreRun r) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("update restore_runs set state = ?, outcome = ?,"
+                + " failure_reason = ?, endpoint_host = ?, endpoint_port = ?, verification = ?::jsonb, attempts = ?,"
+                + " last_error = ?, updated_at = ?, verified_at = ?, recovery_seconds = ? where run_id = ?")) {
+            ps.setString(1, r.state().name());
+            ps.setString(2, r.outcome() == null ? null : r.outcome().name());
+            ps.setString(3, r.failureReason());
+            ps.setString(4, r.endpointHost());
+            if (r.endpointPort() > 0) {
+                ps.setInt(5, r.endpointPort());
+            } else {
+                ps.setNull(5, Types.INTEGER);
+            }
+            ps.setString(6, r.verificationJson());
+            ps.setInt(7, r.attempts());
+            ps.setString(8, r.lastError());
+            setTime(ps, 9, r.updatedAt());
+            setTime(ps, 10, r.verifiedAt());
+            if (r.recoverySeconds() == null) {
+                ps.setNull(11, Types.NUMERIC);
+            } else {
+                ps.setDouble(11, r.recoverySeconds());
+            }
+            ps.setObject(12, r.runId());
+            ps.executeUpdate();
+        }
+    }
+
+    static void event(Connection c, UUID runId, RestoreState state, Instant at, String detail) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("insert into restore_run_events (run_id, seq, state, at, detail)"
+                + " select ?, coalesce(max(seq), 0) + 1, ?, ?, ? from restore_run_events where run_id = ?")) {
+            ps.setObject(1, runId);
+            ps.setString(2, state.name());
+            setTime(ps, 3, at);
+            ps.setString(4, detail);
+            ps.setObject(5, runId);
+            ps.executeUpdate();
+        }
+    }
+
+    static List<RestoreEvent> events(Connection c, UUID runId) throws SQLException {
+        List<RestoreEvent> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "select seq, state, at, detail from restore_run_events where run_id = ? order by seq")) {
+            ps.setObject(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new RestoreEvent(
+                            rs.getInt(1),
+                            RestoreState.valueOf(rs.getString(2)),
+                            rs.getTimestamp(3).toInstant(),
+                            rs.getString(4)));
+                }
+            }
+        }
+        return out;
+    }
+
+    @FunctionalInterface
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    private static Optional<RestoreRun> one(Connection c, String sql, Binder binder) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    private static RestoreRun read(ResultSet rs) throws SQLException {
+        String outcome = rs.getString(9);
+        double recovery = rs.getDouble(19);
+        boolean noRecovery = rs.wasNull();
+        return new RestoreRun(
+                rs.getObject(1, UUID.class),
+                rs.getString(2),
+                rs.getString(3),
+                rs.getString(4),
+                time(rs, 5),
+                rs.getBoolean(6),
+                RestoreRequest.parse(rs.getString(7)),
+                RestoreState.valueOf(rs.getString(8)),
+                outcome == null ? null : RestoreState.valueOf(outcome),
+                rs.getString(10),
+                rs.getString(11),
+                rs.getInt(12),
+                rs.getString(13),
+                rs.getInt(14),
+                rs.getString(15),
+                time(rs, 16),
+                time(rs, 17),
+                time(rs, 18),
+                noRecovery ? null : recovery);
+    }
+
+    private static Instant time(ResultSet rs, int i) throws SQLException {
+        Timestamp t = rs.getTimestamp(i);
+        return t == null ? null : t.toInstant();
+    }
+
+    private static void setTime(PreparedStatement ps, int i, Instant t) throws SQLException {
+        if (t == null) {
+            ps.setNull(i, Types.TIMESTAMP_WITH_TIMEZONE);
+        } else {
+            ps.setObject(i, t.atOffset(java.time.ZoneOffset.UTC));
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package dev.dbre.backup.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.dbre.backup.ProviderException;
+import dev.dbre.backup.Snapshot;
+import dev.dbre.backup.SnapshotStatus;
+import dev.dbre.restore.RestoreProgress;
+import dev.dbre.restore.RestoreSource;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class LocalBackupProviderTest {
+    static LocalSource src;
+    static Snapshot first;
+    static Instant between;
+
+    @BeforeAll
+    static void history() throws Exception {
+        src = LocalSource.start("pg-main", false);
+        src.execute("create table items (id int primary key, at text)");
+        first = src.provider.createSnapshot(src.ref, "s1", Map.of("dbre:managed-by", "dbre"));
+        src.execute("insert into items select g, 'T1' from generate_series(1, 10) g");
+        between = src.now();
+        src.execute("insert into items select g, 'T2' from generate_series(11, 15) g");
+        src.provider.createSnapshot(src.ref, "s2", Map.of());
+    }
+
+    @AfterAll
+    static void stop() {
+        src.close();
+    }
+
+    @Test
+    void snapshot_isABaseBackupWithManifest_andCreatingItAgainReturnsIt() throws Exception {
+        assertThat(first.status()).isEqualTo(SnapshotStatus.AVAILABLE);
+        assertThat(first.sizeBytes()).isPositive();
+        Path dir = src.provider.baseDir().resolve("snapshots/local/s1");
+        assertThat(Files.readString(dir.resolve("data/backup_label"))).contains("START WAL LOCATION");
+        assertThat(dir.resolve("data/postmaster.pid")).doesNotExist();
+        try (Stream<Path> wal = Files.list(dir.resolve("data/pg_wal"))) {
+            assertThat(wal.map(p -> p.getFileName().toString())).containsExactly("archive_status");
+        }
+        assertThat(Files.readString(dir.resolve("manifest.json"))).contains("\"stopLsn\"", "\"startWal\"");
+        Snapshot again = src.provider.createSnapshot(src.ref, "s1", Map.of());
+        assertThat(again).isEqualTo(first);
+        assertThat(src.provider.listSnapshots("pg-main", "local"))
+                .extracting(Snapshot::id)
+                .containsExactly("s1", "s2");
+    }
+
+    @Test
+    void window_opensAtTheFirstBackupsEnd_andReachesTheLastCommit() throws Exception {
+        RestoreSource s = src.provider.describeSource("pg-main").orElseThrow();
+        Instant before = src.now();
+        assertThat(s.window().earliest()).isBefore(between);
+        assertThat(s.window().latest()).isAfter(between);
+        RestoreSource later = src.provider.describeSource("pg-main").orElseThrow();
+        assertThat(later.window().latest()).isAfter(before);
+        assertThat(src.provider.describeSource("nope")).isEmpty();
+    }
+
+    @Test
+    void restoreToATimeBetween_holdsTheFirstRowsOnly_andDeleteRemovesIt() throws Exception {
+        src.provider.startRestore("pg-main", between, "r-between", Map.of());
+        RestoreProgress p = await("r-between");
+        assertThat(p.state()).as(p.detail()).isEqualTo(RestoreProgress.State.AVAILABLE);
+        try (Connection c = src.provider.connect("r-between", "postgres").open();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("select count(*), count(*) filter (where at = 'T2') from items")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(10);
+            assertThat(rs.getInt(2)).isZero();
+        }
+        assertThat(src.provider.nameTaken("r-between")).isTrue();
+        src.provider.delete("r-between");
+        assertThat(src.provider.baseDir().resolve("restores/r-between")).doesNotExist();
+        assertThat(src.provider.nameTaken("r-between")).isFalse();
+        src.provider.delete("r-between"); // gone already: not an error
+    }
+
+    @Test
+    void corruptBackup_failsTheRestore_namingTheFile() throws Exception {
+        src.provider.createSnapshot(src.ref, "s-corrupt", Map.of());
+        Path pgControl = src.provider.baseDir().resolve("snapshots/local/s-corrupt/data/global/pg_control");
+        try (RandomAccessFile f = new RandomAccessFile(pgControl.toFile(), "rw")) {
+            f.seek(20);
+            int b = f.read();
+            f.seek(20);
+            f.write(b ^ 0xFF);
+        }
+        Instant after =
+                src.provider.describeSource("pg-main").orElseThrow().window().latest();
+        assertThatThrownBy(() -> src.provider.startRestore("pg-main", after, "r-corrupt", Map.of()))
+                .isInstanceOf(ProviderException.class)
+                .hasMessageContaining("global/pg_control is corrupt");
+        assertThat(src.provider.progress("r-corrupt").state()).isEqualTo(RestoreProgress.State.FAILED);
+        src.provider.deleteSnapshot(src.provider.listSnapshots("pg-main", "local").stream()
+                .filter(x -> x.id().equals("s-corrupt"))
+                .findFirst()
+                .orElseThrow());
+        assertThat(src.provider.listSnapshots("pg-main", "local"))
+                .extracting(Snapshot::id)
+                .containsExactly("s1", "s2");
+    }
+
+    @Test
+    void serverWithoutArchiving_cannotBeAttached() {
+        LocalBackupProvider other =
+                new LocalBackupProvider(src.provider.baseDir().resolveSibling("other"), null);
+        try (dev.dbre.db.LocalPostgres plain =
+                dev.dbre.db.LocalPostgres.start(src.provider.baseDir().resolveSibling("plain"), 0, Map.of())) {
+            assertThatThrownBy(() -> other.attach(
+                            new dev.dbre.backup.DatabaseRef("plain", "local", "local", Map.of(), false), plain))
+                    .isInstanceOf(ProviderException.class)
+                    .hasMessageContaining("archive_mode=on");
+        }
+    }
+
+    static RestoreProgress await(String name) throws InterruptedException {
+        RestoreProgress p = src.provider.progress(name);
+        for (int i = 0; i < 600 && p.state() == RestoreProgress.State.RESTORING; i++) {
+            Thread.sleep(100);
+            p = src.provider.progress(name);
+        }
+        return p;
+    }
+}

@@ -1,0 +1,94 @@
+package dev.dbre.restore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class RestoreRequestTest {
+    static final String FULL = """
+            {"requestId": "req-1", "source": "orders-db", "targetTime": "2026-11-23T22:43:01+01:00",
+             "newName": "orders-restore-1", "database": "orders",
+             "overrides": {"instanceClass": "db.t4g.small", "subnetGroup": "private",
+                           "securityGroups": ["sg-1", "sg-2"], "parameterGroup": "pg17", "tags": {"team": "dbre"}},
+             "verify": [{"name": "orders", "sql": "select count(*) from orders", "expect": {"atLeast": 1000}},
+                        {"name": "flag", "sql": "select 'on'", "expect": {"equals": "on"}}],
+             "drill": true, "confirmProduction": "orders-db"}
+            """;
+
+    @Test
+    void fullRequest_parsesEveryField() {
+        RestoreRequest r = RestoreRequest.parse(FULL);
+
+        assertThat(r.source()).isEqualTo("orders-db");
+        assertThat(r.targetTime()).isEqualTo(Instant.parse("2026-11-23T21:43:01Z"));
+        assertThat(r.latest()).isFalse();
+        assertThat(r.database()).isEqualTo("orders");
+        assertThat(r.overrides().securityGroups()).containsExactly("sg-1", "sg-2");
+        assertThat(r.overrides().toMap())
+                .containsKeys("instanceClass", "subnetGroup", "securityGroups", "parameterGroup", "tags");
+        assertThat(r.verify()).hasSize(2);
+        assertThat(r.verify().get(0).expect().atLeast()).isEqualByComparingTo(new BigDecimal(1000));
+        assertThat(r.drill()).isTrue();
+        assertThat(r.key()).isEqualTo("req-1");
+    }
+
+    @Test
+    void storedJson_parsesBackToTheSameRequest() {
+        RestoreRequest r = RestoreRequest.parse(FULL);
+        assertThat(RestoreRequest.parse(r.toJson())).isEqualTo(r);
+    }
+
+    @Test
+    void minimalRequest_getsDefaults_andTheNameIsTheKey() {
+        RestoreRequest r = RestoreRequest.parse("{\"source\":\"a\",\"latest\":true,\"newName\":\"b\"}");
+        assertThat(r.database()).isEqualTo("postgres");
+        assertThat(r.overrides().toMap()).isEmpty();
+        assertThat(r.verify()).isEmpty();
+        assertThat(r.drill()).isFalse();
+        assertThat(r.key()).isEqualTo("name:b");
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{\"source\":\"a\",\"latest\":true,\"newName\":\"b\",\"colour\":1}|colour|unknown field 'colour'",
+                "{\"latest\":true,\"newName\":\"b\"}|source|is required",
+                "{\"source\":\"a\",\"newName\":\"b\"}|targetTime|give targetTime (ISO-8601) or latest: true",
+                "{\"source\":\"a\",\"latest\":true,\"targetTime\":\"2026-01-01T00:00:00Z\",\"newName\":\"b\"}|targetTime|not both",
+                "{\"source\":\"a\",\"targetTime\":\"yesterday\",\"newName\":\"b\"}|targetTime|'yesterday' is not an ISO-8601 time",
+                "{\"source\":\"a\",\"targetTime\":\"2026-01-01T00:00:00\",\"newName\":\"b\"}|targetTime|with a zone",
+                "{\"source\":\"a\",\"latest\":true}|newName|is required",
+                "{\"source\":\"a\",\"latest\":true,\"newName\":\"Bad_Name\"}|newName|lowercase letters",
+                "{\"source\":\"a\",\"latest\":true,\"newName\":\"a\"}|newName|must differ from the source",
+                "{\"source\":\"a\",\"latest\":\"yes\",\"newName\":\"b\"}|latest|wrong type",
+                "{\"source\":\"a\",\"latest\":true,\"newName\":\"b\",\"overrides\":{\"securityGroups\":\"sg-1\"}}|overrides.securityGroups|wrong type",
+                "{\"source\":\"a\",\"latest\":true,\"newName\":\"b\",\"verify\":[{\"name\":\"n\",\"sql\":\"select 1\",\"expect\":{\"atLeast\":\"many\"}}]}|verify[0].expect.atLeast|wrong type",
+                "{\"source\":\"a\",\"latest\":true,\"newName\":\"b\",\"verify\":[{\"name\":\"n\",\"sql\":\"select 1\"}]}|verify[0].expect|is required",
+                "{\"source\":\"a\",\"latest\":true,\"newName\":\"b\",\"verify\":[{\"name\":\"n\",\"sql\":\"select 1\",\"expect\":{\"atLeast\":1,\"atMost\":2}}]}|verify[0].expect|exactly one",
+                "{\"source\":\"a\",\"latest\":true,\"newName\":\"b\",\"verify\":[{\"name\":\"n\",\"sql\":\" \",\"expect\":{\"atLeast\":1}}]}|verify[0].sql|is required",
+                "{\"source\":\"a\",\"latest\":true,\"newName\":\"b\",\"verify\":[{\"name\":\"n\",\"sql\":\"select 1\",\"expect\":{\"checksum\":\"abc\"}}]}|verify[0].expect.checksum|32 lowercase hex",
+            })
+    void badRequest_isRefused_namingTheField(String json, String field, String message) {
+        assertThatThrownBy(() -> RestoreRequest.parse(json))
+                .isInstanceOfSatisfying(RestoreRejectedException.class, e -> {
+                    assertThat(e.error()).isEqualTo(RestoreError.BAD_REQUEST);
+                    assertThat(e.field()).isEqualTo(field);
+                })
+                .hasMessageContaining(message);
+    }
+
+    @Test
+    void notJson_isABadRequest() {
+        assertThatThrownBy(() -> RestoreRequest.parse("{\"source\": "))
+                .isInstanceOfSatisfying(
+                        RestoreRejectedException.class,
+                        e -> assertThat(e.error()).isEqualTo(RestoreError.BAD_REQUEST))
+                .hasMessageContaining("not valid JSON");
+    }
+}

@@ -1,0 +1,332 @@
+package dev.dbre.restore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.dbre.backup.ProviderException;
+import dev.dbre.obs.Metric;
+import dev.dbre.obs.MetricNames;
+import dev.dbre.restore.RestoreProgress.State;
+import dev.dbre.testing.FakeRestoreProvider;
+import dev.dbre.testing.PostgresExtension;
+import dev.dbre.testing.TestDatabase;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(PostgresExtension.class)
+class RestoreServiceTest {
+    static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
+    static final Instant EARLIEST = Instant.parse("2026-11-20T00:00:00Z");
+    static final Duration PLENTY = Duration.ofMinutes(10);
+    static final AtomicInteger NAMES = new AtomicInteger();
+
+    final TestDatabase db;
+    final List<Metric> published = new ArrayList<>();
+
+    RestoreServiceTest(TestDatabase db) {
+        this.db = db;
+    }
+
+    @BeforeAll
+    static void restoredData(TestDatabase db) throws SQLException {
+        db.execute("create table restored_items (id int primary key)");
+        db.execute("insert into restored_items select generate_series(1, 10)");
+    }
+
+    FakeRestoreProvider provider() {
+        return new FakeRestoreProvider()
+                .source("orders-db", false, EARLIEST, T0)
+                .source("payments-db", true, EARLIEST, T0)
+                .restoredDatabase(db.connections());
+    }
+
+    RestoreService service(FakeRestoreProvider p) {
+        return new RestoreService(p, db.connections(), (dims, metrics) -> published.addAll(metrics));
+    }
+
+    static String name() {
+        return "restore-" + NAMES.incrementAndGet();
+    }
+
+    static RestoreRequest request(String name, boolean drill, String expectJson) {
+        return RestoreRequest.parse("{\"source\":\"orders-db\",\"targetTime\":\"2026-11-22T12:00:00Z\",\"newName\":\""
+                + name + "\",\"drill\":" + drill + ",\"verify\":[{\"name\":\"items\",\"sql\":"
+                + "\"select count(*) from restored_items\",\"expect\":" + expectJson + "}]}");
+    }
+
+    long runRows() throws SQLException {
+        return db.queryLong("select count(*) from restore_runs");
+    }
+
+    @Test
+    void drill_goesThroughEveryState_recordsEachTransition_andTheRecoveryTime() {
+        FakeRestoreProvider p = provider()
+                .progress(
+                        new RestoreProgress(State.RESTORING, null, 0, "creating"),
+                        new RestoreProgress(State.AVAILABLE, "db.example", 5432, "available"));
+        RestoreService s = service(p);
+        String name = name();
+        RestoreService.Submitted sub = s.submit(request(name, true, "{\"atLeast\": 10}"), T0);
+
+        List<RestoreState> states = new ArrayList<>();
+        Instant now = T0;
+        RestoreRun run = sub.run();
+        while (!run.finished()) {
+            now = now.plusSeconds(60);
+            run = s.advance(sub.runId(), now, PLENTY);
+            states.add(run.state());
+        }
+
+        assertThat(states)
+                .containsExactly(
+                        RestoreState.RESTORING,
+                        RestoreState.RESTORING,
+                        RestoreState.AVAILABLE,
+                        RestoreState.VERIFYING,
+                        RestoreState.VERIFIED,
+                        RestoreState.CLEANED_UP);
+        assertThat(run.outcome()).isEqualTo(RestoreState.VERIFIED);
+        assertThat(run.endpointHost()).isEqualTo("db.example");
+        // Requested at T0, verified at the fifth advance (T0 + 5 min).
+        assertThat(run.recoverySeconds()).isEqualTo(300.0);
+        // jsonb's text form: '"key": value'.
+        assertThat(run.verificationJson()).contains("\"passed\": true", "\"actual\": \"10\"");
+        assertThat(s.events(sub.runId()))
+                .extracting(RestoreEvent::state, RestoreEvent::at)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(RestoreState.REQUESTED, T0),
+                        org.assertj.core.groups.Tuple.tuple(RestoreState.RESTORING, T0.plusSeconds(60)),
+                        org.assertj.core.groups.Tuple.tuple(RestoreState.AVAILABLE, T0.plusSeconds(180)),
+                        org.assertj.core.groups.Tuple.tuple(RestoreState.VERIFYING, T0.plusSeconds(240)),
+                        org.assertj.core.groups.Tuple.tuple(RestoreState.VERIFIED, T0.plusSeconds(300)),
+                        org.assertj.core.groups.Tuple.tuple(RestoreState.CLEANED_UP, T0.plusSeconds(360)));
+        assertThat(p.changingCalls())
+                .containsExactly("startRestore orders-db 2026-11-22T12:00:00Z " + name + " {}", "delete " + name);
+        assertThat(published)
+                .extracting(Metric::name)
+                .containsExactly(MetricNames.RESTORE_RECOVERY_SECONDS, MetricNames.DRILLS_COMPLETED);
+    }
+
+    @Test
+    void repeatedAdvance_isHarmless_theRestoreStartsOnce_andAFinishedRunStaysAsItIs() {
+        FakeRestoreProvider p = provider();
+        RestoreService s = service(p);
+        String name = name();
+        RestoreService.Submitted sub = s.submit(request(name, false, "{\"equals\": 10}"), T0);
+
+        RestoreRun first = s.advance(sub.runId(), T0, PLENTY);
+        RestoreRun second = s.advance(sub.runId(), T0, PLENTY);
+        assertThat(first.state()).isEqualTo(RestoreState.RESTORING);
+        assertThat(second.state()).isEqualTo(RestoreState.AVAILABLE);
+        RestoreRun done = s.advance(sub.runId(), T0, PLENTY);
+        done = s.advance(sub.runId(), T0, PLENTY);
+        assertThat(done.state()).isEqualTo(RestoreState.VERIFIED);
+        int callsBefore = p.calls.size();
+        RestoreRun again = s.advance(sub.runId(), T0.plusSeconds(999), PLENTY);
+
+        assertThat(again.state()).isEqualTo(done.state());
+        assertThat(again.updatedAt()).isEqualTo(done.updatedAt());
+        assertThat(again).isEqualTo(s.find(sub.runId()).orElseThrow());
+        assertThat(p.calls).hasSize(callsBefore);
+        assertThat(p.changingCalls()).hasSize(1); // kept restore: started once, never deleted
+        assertThat(s.events(sub.runId())).hasSize(5);
+    }
+
+    @Test
+    void runLockedByAnotherInvocation_isReturnedUnchanged_withoutACall() throws SQLException {
+        FakeRestoreProvider p = provider();
+        RestoreService s = service(p);
+        RestoreService.Submitted sub = s.submit(request(name(), false, "{\"atLeast\": 1}"), T0);
+        int callsBefore = p.calls.size();
+        try (Connection other = db.open();
+                Statement st = other.createStatement()) {
+            other.setAutoCommit(false);
+            st.execute("select 1 from restore_runs where run_id = '" + sub.runId() + "' for update");
+
+            RestoreRun r = s.advance(sub.runId(), T0, PLENTY);
+
+            assertThat(r.state()).isEqualTo(RestoreState.REQUESTED);
+            other.rollback();
+        }
+        assertThat(p.calls).hasSize(callsBefore);
+        assertThat(s.advance(sub.runId(), T0, PLENTY).state()).isEqualTo(RestoreState.RESTORING);
+    }
+
+    @Test
+    void tooLittleTimeLeft_startsNoStep() {
+        FakeRestoreProvider p = provider();
+        RestoreService s = service(p);
+        RestoreService.Submitted sub = s.submit(request(name(), false, "{\"atLeast\": 1}"), T0);
+
+        RestoreRun r = s.advance(sub.runId(), T0, Duration.ofMillis(500));
+
+        assertThat(r.state()).isEqualTo(RestoreState.REQUESTED);
+        assertThat(p.changingCalls()).isEmpty();
+    }
+
+    @Test
+    void sameRequestSubmittedTwice_returnsTheSameRun() throws SQLException {
+        RestoreService s = service(provider());
+        RestoreRequest r = request(name(), false, "{\"atLeast\": 1}");
+        RestoreService.Submitted a = s.submit(r, T0);
+        long rows = runRows();
+
+        RestoreService.Submitted b = s.submit(r, T0.plusSeconds(5));
+
+        assertThat(a.created()).isTrue();
+        assertThat(b.created()).isFalse();
+        assertThat(b.runId()).isEqualTo(a.runId());
+        assertThat(runRows()).isEqualTo(rows);
+    }
+
+    void assertRefused(FakeRestoreProvider p, String json, RestoreError code, String message) throws SQLException {
+        RestoreService s = service(p);
+        long rows = runRows();
+        assertThatThrownBy(() -> s.submit(RestoreRequest.parse(json), T0))
+                .isInstanceOfSatisfying(
+                        RestoreRejectedException.class,
+                        e -> assertThat(e.error()).isEqualTo(code))
+                .hasMessageContaining(message);
+        assertThat(runRows()).isEqualTo(rows);
+        assertThat(p.changingCalls()).isEmpty();
+    }
+
+    @Test
+    void unknownSource_isRefused_andNothingChanges() throws SQLException {
+        assertRefused(
+                provider(),
+                "{\"source\":\"nope\",\"latest\":true,\"newName\":\"x-1\"}",
+                RestoreError.SOURCE_NOT_FOUND,
+                "no database 'nope'");
+    }
+
+    @Test
+    void targetOutsideTheWindow_isRefused_andNothingChanges() throws SQLException {
+        assertRefused(
+                provider(),
+                "{\"source\":\"orders-db\",\"targetTime\":\"2026-11-19T23:59:59Z\",\"newName\":\"x-2\"}",
+                RestoreError.TARGET_OUTSIDE_WINDOW,
+                "outside the restorable window of orders-db: [2026-11-20T00:00:00Z, 2026-11-23T10:00:00Z]");
+        assertRefused(
+                provider(),
+                "{\"source\":\"orders-db\",\"targetTime\":\"2026-11-23T10:00:01Z\",\"newName\":\"x-2\"}",
+                RestoreError.TARGET_OUTSIDE_WINDOW,
+                "outside the restorable window");
+    }
+
+    @Test
+    void takenName_isRefused_andNothingChanges() throws SQLException {
+        assertRefused(
+                provider().taken("x-3"),
+                "{\"source\":\"orders-db\",\"latest\":true,\"newName\":\"x-3\"}",
+                RestoreError.NAME_TAKEN,
+                "'x-3' exists already");
+    }
+
+    @Test
+    void nameOfARunInProgress_isTaken_evenBeforeTheProviderKnowsIt() throws SQLException {
+        RestoreService s = service(provider());
+        String name = name();
+        s.submit(request(name, false, "{\"atLeast\": 1}"), T0);
+
+        RestoreRequest other = RestoreRequest.parse(
+                "{\"requestId\":\"other\",\"source\":\"orders-db\",\"latest\":true,\"newName\":\"" + name + "\"}");
+        assertRefused(provider(), other.toJson(), RestoreError.NAME_TAKEN, "exists already");
+    }
+
+    @Test
+    void productionSource_needsItsIdAsConfirmation() throws SQLException {
+        assertRefused(
+                provider(),
+                "{\"source\":\"payments-db\",\"latest\":true,\"newName\":\"x-4\"}",
+                RestoreError.CONFIRMATION_REQUIRED,
+                "set confirmProduction to \"payments-db\"");
+        assertRefused(
+                provider(),
+                "{\"source\":\"payments-db\",\"latest\":true,\"newName\":\"x-4\",\"confirmProduction\":\"orders-db\"}",
+                RestoreError.CONFIRMATION_REQUIRED,
+                "production");
+        RestoreService.Submitted ok = service(provider())
+                .submit(
+                        RestoreRequest.parse("{\"source\":\"payments-db\",\"latest\":true,\"newName\":\"x-4\","
+                                + "\"confirmProduction\":\"payments-db\"}"),
+                        T0);
+        assertThat(ok.created()).isTrue();
+        assertThat(ok.run().targetTime()).isNull();
+    }
+
+    @Test
+    void failedVerification_endsFailed_namingTheCheck_andADrillIsStillCleanedUp() {
+        FakeRestoreProvider p = provider();
+        RestoreService s = service(p);
+        String name = name();
+        RestoreService.Submitted sub = s.submit(request(name, true, "{\"atLeast\": 11}"), T0);
+        RestoreRun run = sub.run();
+        List<RestoreState> states = new ArrayList<>();
+        while (!run.finished()) {
+            run = s.advance(sub.runId(), T0, PLENTY);
+            states.add(run.state());
+        }
+
+        assertThat(states).containsSubsequence(RestoreState.VERIFYING, RestoreState.FAILED, RestoreState.CLEANED_UP);
+        assertThat(run.outcome()).isEqualTo(RestoreState.FAILED);
+        assertThat(run.failureReason()).isEqualTo("verification failed: items (expected atLeast 11, got 10)");
+        assertThat(run.recoverySeconds()).isNull();
+        assertThat(p.changingCalls()).last().isEqualTo("delete " + name);
+        assertThat(published).extracting(Metric::name).containsExactly(MetricNames.RESTORE_FAILURES);
+    }
+
+    @Test
+    void providerFailure_endsFailed_withItsReason() {
+        FakeRestoreProvider p =
+                provider().progress(new RestoreProgress(State.FAILED, null, 0, "incompatible-parameters"));
+        RestoreService s = service(p);
+        RestoreService.Submitted sub = s.submit(request(name(), false, "{\"atLeast\": 1}"), T0);
+        s.advance(sub.runId(), T0, PLENTY);
+
+        RestoreRun run = s.advance(sub.runId(), T0, PLENTY);
+
+        assertThat(run.state()).isEqualTo(RestoreState.FAILED);
+        assertThat(run.failureReason()).isEqualTo("the provider's restore failed: incompatible-parameters");
+        assertThat(run.finished()).isTrue();
+    }
+
+    @Test
+    void retryableProviderFault_isRetried_thenFailsAfterTheLimit() {
+        FakeRestoreProvider p = provider();
+        for (int i = 0; i < RestoreService.MAX_ATTEMPTS; i++) {
+            p.failStart(new ProviderException("Throttling", "rate exceeded", true, null));
+        }
+        RestoreService s = service(p);
+        RestoreService.Submitted sub = s.submit(request(name(), false, "{\"atLeast\": 1}"), T0);
+
+        RestoreRun once = s.advance(sub.runId(), T0, PLENTY);
+        assertThat(once.state()).isEqualTo(RestoreState.REQUESTED);
+        assertThat(once.attempts()).isEqualTo(1);
+        assertThat(once.lastError()).contains("rate exceeded");
+        RestoreRun run = once;
+        for (int i = 1; i < RestoreService.MAX_ATTEMPTS; i++) {
+            run = s.advance(sub.runId(), T0, PLENTY);
+        }
+        assertThat(run.state()).isEqualTo(RestoreState.FAILED);
+        assertThat(run.failureReason()).contains("Throttling");
+    }
+
+    @Test
+    void unknownRun_isRunNotFound() {
+        RestoreService s = service(provider());
+        assertThatThrownBy(() -> s.advance(java.util.UUID.randomUUID(), T0, PLENTY))
+                .isInstanceOfSatisfying(
+                        RestoreRejectedException.class,
+                        e -> assertThat(e.error()).isEqualTo(RestoreError.RUN_NOT_FOUND));
+    }
+}
