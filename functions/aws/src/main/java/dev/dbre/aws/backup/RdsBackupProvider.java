@@ -270,9 +270,6 @@ public final class RdsBackupProvider implements SnapshotProvider, RestoreProvide
             Optional<DBInstance> instance = instance(rds, sourceId);
             if (instance.isPresent() && instance.get().dbClusterIdentifier() == null) {
                 DBInstance i = instance.get();
-                if (i.backupRetentionPeriod() == null || i.backupRetentionPeriod() == 0) {
-                    throw notEnabled(sourceId);
-                }
                 Instant earliest = null;
                 for (DBInstanceAutomatedBackup b : rds.describeDBInstanceAutomatedBackups(
                                 r -> r.dbInstanceIdentifier(sourceId))
@@ -281,11 +278,12 @@ public final class RdsBackupProvider implements SnapshotProvider, RestoreProvide
                         earliest = b.restoreWindow().earliestTime();
                     }
                 }
-                if (earliest == null || i.latestRestorableTime() == null) {
-                    throw notEnabled(sourceId);
-                }
-                return Optional.of(
-                        new RestoreSource(ref(i, homeRegion), new RestoreWindow(earliest, i.latestRestorableTime())));
+                // No window (automated backups off, none completed yet): RestoreService refuses
+                // with TARGET_OUTSIDE_WINDOW rather than this provider failing.
+                RestoreWindow window = earliest == null || i.latestRestorableTime() == null
+                        ? null
+                        : new RestoreWindow(earliest, i.latestRestorableTime());
+                return Optional.of(new RestoreSource(ref(i, homeRegion), window));
             }
             String clusterId = instance.map(DBInstance::dbClusterIdentifier).orElse(sourceId);
             Optional<DBCluster> cluster = cluster(rds, clusterId);
@@ -293,12 +291,11 @@ public final class RdsBackupProvider implements SnapshotProvider, RestoreProvide
                 return Optional.empty();
             }
             DBCluster c = cluster.get();
-            if (c.earliestRestorableTime() == null || c.latestRestorableTime() == null) {
-                // Null while the cluster is itself being restored (REFERENCE.md B).
-                throw notEnabled(clusterId);
-            }
-            return Optional.of(new RestoreSource(
-                    ref(c, homeRegion), new RestoreWindow(c.earliestRestorableTime(), c.latestRestorableTime())));
+            // The restorable times read null while the cluster is itself being restored.
+            RestoreWindow window = c.earliestRestorableTime() == null || c.latestRestorableTime() == null
+                    ? null
+                    : new RestoreWindow(c.earliestRestorableTime(), c.latestRestorableTime());
+            return Optional.of(new RestoreSource(ref(c, homeRegion), window));
         } catch (SdkException e) {
             throw RdsErrors.map(e, "describing " + sourceId);
         }
@@ -665,14 +662,6 @@ public final class RdsBackupProvider implements SnapshotProvider, RestoreProvide
 
     private static String key(String region, String id) {
         return region + "/" + id;
-    }
-
-    private static ProviderException notEnabled(String id) {
-        return new ProviderException(
-                "PointInTimeRestoreNotEnabled",
-                id + " has no restorable window (automated backups off, or still being restored)",
-                false,
-                null);
     }
 
     private static List<Tag> tags(Map<String, String> tags) {
