@@ -23,16 +23,16 @@ import software.amazon.awssdk.services.rds.RdsClient;
  * {@code src/test/resources/rds/}. Every Region's client talks to the same server; the Region a
  * request was signed for is read back from its SigV4 credential scope.
  */
-final class FakeRds implements AutoCloseable {
-    static final StaticCredentialsProvider CREDENTIALS = StaticCredentialsProvider.create(
+public final class FakeRds implements AutoCloseable {
+    public static final StaticCredentialsProvider CREDENTIALS = StaticCredentialsProvider.create(
             AwsBasicCredentials.create("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"));
-    static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-23T22:00:05Z"), ZoneOffset.UTC);
+    public static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-23T22:00:05Z"), ZoneOffset.UTC);
     private static final Pattern SCOPE = Pattern.compile("Credential=[^/]+/\\d{8}/([^/]+)/rds/aws4_request");
 
-    final FakeHttpServer http = FakeHttpServer.start();
-    final RdsClients clients;
+    public final FakeHttpServer http = FakeHttpServer.start();
+    public final RdsClients clients;
 
-    FakeRds() {
+    public FakeRds() {
         clients = new RdsClients(region -> RdsClient.builder()
                 .region(Region.of(region))
                 .endpointOverride(http.uri())
@@ -44,7 +44,7 @@ final class FakeRds implements AutoCloseable {
                 .build());
     }
 
-    RdsBackupProvider provider() {
+    public RdsBackupProvider provider() {
         return new RdsBackupProvider(
                 clients,
                 "us-east-1",
@@ -53,30 +53,39 @@ final class FakeRds implements AutoCloseable {
                 CREDENTIALS);
     }
 
-    static Predicate<Recorded> action(String action) {
+    public static Predicate<Recorded> action(String action) {
         return r -> action.equals(r.form().get("Action"));
     }
 
-    static Predicate<Recorded> action(String action, String param, String value) {
+    public static Predicate<Recorded> action(String action, String param, String value) {
         return r ->
                 action.equals(r.form().get("Action")) && value.equals(r.form().get(param));
     }
 
-    static Reply ok(String fixture) {
+    /** A fixture with each key of {@code replace} replaced by its value (dynamic names, ports). */
+    public static Reply ok(String fixture, java.util.Map<String, String> replace) {
+        String body = FakeHttpServer.resource("rds/" + fixture + ".xml");
+        for (var e : replace.entrySet()) {
+            body = body.replace(e.getKey(), e.getValue());
+        }
+        return Reply.of(200, "text/xml", body);
+    }
+
+    public static Reply ok(String fixture) {
         return Reply.resource(200, "text/xml", "rds/" + fixture + ".xml");
     }
 
-    static Reply error(int status, String fixture) {
+    public static Reply error(int status, String fixture) {
         return Reply.resource(status, "text/xml", "rds/" + fixture + ".xml");
     }
 
     /** The requests with this Action. */
-    List<Recorded> sent(String action) {
+    public List<Recorded> sent(String action) {
         return http.requests(action(action));
     }
 
     /** The Region a request was signed for. */
-    static String region(Recorded r) {
+    public static String region(Recorded r) {
         Matcher m = SCOPE.matcher(r.header("authorization"));
         return m.find() ? m.group(1) : null;
     }
