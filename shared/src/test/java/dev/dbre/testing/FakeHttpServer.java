@@ -2,6 +2,7 @@ package dev.dbre.testing;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.zip.GZIPInputStream;
 
 /**
  * A real HTTP server on 127.0.0.1 that stands in for a cloud API in SDK adapter tests: the SDK's
@@ -155,7 +157,14 @@ public final class FakeHttpServer implements AutoCloseable {
 
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
-            String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            byte[] raw = ex.getRequestBody().readAllBytes();
+            if ("gzip".equalsIgnoreCase(ex.getRequestHeaders().getFirst("Content-Encoding"))) {
+                // Google's API clients gzip request bodies: record what was meant.
+                try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(raw))) {
+                    raw = in.readAllBytes();
+                }
+            }
+            String body = new String(raw, StandardCharsets.UTF_8);
             Map<String, String> headers = new LinkedHashMap<>();
             ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), String.join(",", v)));
             Recorded r = new Recorded(

@@ -10,6 +10,7 @@ import dev.dbre.config.Env;
 import dev.dbre.obs.MetricsPublisher;
 import dev.dbre.restore.RestoreEndpoint;
 import dev.dbre.restore.RestoreService;
+import dev.dbre.restore.RestoredDbLogin;
 import java.security.SecureRandom;
 import java.time.Clock;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;

@@ -16,6 +16,7 @@ import dev.dbre.restore.RestoreProgress;
 import dev.dbre.restore.RestoreProvider;
 import dev.dbre.restore.RestoreSource;
 import dev.dbre.restore.RestoreWindow;
+import dev.dbre.restore.RestoredDbLogin;
 import dev.dbre.restore.RestoredTags;
 import java.time.Clock;
 import java.time.Instant;

@@ -1,6 +1,7 @@
 package dev.dbre.aws.backup;
 
 import dev.dbre.db.DbAuth;
+import dev.dbre.restore.RestoredDbLogin;
 import dev.dbre.testing.FakeHttpServer;
 import dev.dbre.testing.FakeHttpServer.Recorded;
 import dev.dbre.testing.FakeHttpServer.Reply;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.dbre.backup.DatabaseRef;
 import dev.dbre.backup.Snapshot;
 import dev.dbre.db.DbAuth;
+import dev.dbre.restore.RestoredDbLogin;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.dbre.aws.backup;
+package dev.dbre.restore;
 
 import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
@@ -8,12 +8,13 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * How verification queries log in to a restored database (it holds the source's users).
+ * How verification queries log in to a restored database (it holds the source's users). Shared by
+ * the cloud providers; each decides which {@link DbAuth} it supports (AWS: iam and none).
  *
  * <table>
  * <caption>Environment variables</caption>
  * <tr><td>DBRE_RESTORE_DB_USER</td><td>default: DBRE_DB_USER; required if neither is set</td></tr>
- * <tr><td>DBRE_RESTORE_DB_AUTH</td><td>iam (default: an RDS IAM token, the restore enables IAM
+ * <tr><td>DBRE_RESTORE_DB_AUTH</td><td>iam (default; AWS: an RDS IAM token, the restore enables IAM
  * authentication) or none</td></tr>
  * <tr><td>DBRE_RESTORE_DB_SSLMODE</td><td>default: DBRE_DB_SSLMODE, else verify-full</td></tr>
  * <tr><td>DBRE_RESTORE_DB_SSLROOTCERT</td><td>default: DBRE_DB_SSLROOTCERT</td></tr>
