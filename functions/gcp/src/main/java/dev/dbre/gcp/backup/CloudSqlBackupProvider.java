@@ -84,6 +84,7 @@ public final class CloudSqlBackupProvider implements SnapshotProvider, RestorePr
     private final String project;
     private final Clock clock;
     private final RestoredDbLogin login;
+    private final int port;
 
     /**
      * @param login how verification logs in (only {@link DbAuth#NONE} for now, as the rest of the
@@ -91,6 +92,11 @@ public final class CloudSqlBackupProvider implements SnapshotProvider, RestorePr
      * @throws ConfigException naming DBRE_RESTORE_DB_AUTH when it asks for iam
      */
     public CloudSqlBackupProvider(SQLAdmin sql, String project, Clock clock, RestoredDbLogin login) {
+        this(sql, project, clock, login, 5432);
+    }
+
+    /** As above, reaching restored instances on {@code port} (Cloud SQL's is 5432; tests use another). */
+    public CloudSqlBackupProvider(SQLAdmin sql, String project, Clock clock, RestoredDbLogin login, int port) {
         if (login.auth() != DbAuth.NONE) {
             throw new ConfigException(
                     RestoredDbLogin.AUTH,
@@ -101,6 +107,7 @@ public final class CloudSqlBackupProvider implements SnapshotProvider, RestorePr
         this.project = project;
         this.clock = clock;
         this.login = login;
+        this.port = port;
     }
 
     // ---- SnapshotProvider ----------------------------------------------------------------------
@@ -278,7 +285,7 @@ public final class CloudSqlBackupProvider implements SnapshotProvider, RestorePr
         if (host == null) {
             return new RestoreProgress(RestoreProgress.State.RESTORING, null, 0, "no IP address yet");
         }
-        return new RestoreProgress(RestoreProgress.State.AVAILABLE, host, 5432, state);
+        return new RestoreProgress(RestoreProgress.State.AVAILABLE, host, port, state);
     }
 
     @Override
