@@ -79,6 +79,7 @@ public final class FlexibleServerBackupProvider implements SnapshotProvider, Res
     private final String managedPolicy;
     private final Clock clock;
     private final RestoredDbLogin login;
+    private final int port;
 
     /**
      * @param managedPolicy the policy whose name our backups carry (the snapshot function's); null
@@ -93,6 +94,18 @@ public final class FlexibleServerBackupProvider implements SnapshotProvider, Res
             String managedPolicy,
             Clock clock,
             RestoredDbLogin login) {
+        this(manager, subscription, resourceGroup, managedPolicy, clock, login, 5432);
+    }
+
+    /** As above, reaching restored servers on {@code port} (Flexible Server's is 5432; tests use another). */
+    public FlexibleServerBackupProvider(
+            PostgreSqlManager manager,
+            String subscription,
+            String resourceGroup,
+            String managedPolicy,
+            Clock clock,
+            RestoredDbLogin login,
+            int port) {
         if (login.auth() != DbAuth.NONE) {
             throw new ConfigException(
                     RestoredDbLogin.AUTH, "only none is supported on Azure yet for verifying a restored server");
@@ -103,6 +116,7 @@ public final class FlexibleServerBackupProvider implements SnapshotProvider, Res
         this.managedPolicy = managedPolicy;
         this.clock = clock;
         this.login = login;
+        this.port = port;
     }
 
     // ---- SnapshotProvider ----------------------------------------------------------------------
@@ -233,7 +247,7 @@ public final class FlexibleServerBackupProvider implements SnapshotProvider, Res
         Server s = found.get();
         ServerState state = s.state();
         if (ServerState.READY.equals(state) && s.fullyQualifiedDomainName() != null) {
-            return new RestoreProgress(RestoreProgress.State.AVAILABLE, s.fullyQualifiedDomainName(), 5432, "Ready");
+            return new RestoreProgress(RestoreProgress.State.AVAILABLE, s.fullyQualifiedDomainName(), port, "Ready");
         }
         if (ServerState.DISABLED.equals(state) || ServerState.DROPPING.equals(state)) {
             return new RestoreProgress(RestoreProgress.State.FAILED, null, 0, String.valueOf(state));
