@@ -262,8 +262,11 @@ public final class SnapshotService {
             } catch (ProviderException e) {
                 if (!e.retryable() || attempt >= retry.maxAttempts()) {
                     if (e.retryable()) {
+                        String detail = e.getMessage().startsWith(e.code() + ": ")
+                                ? e.getMessage().substring(e.code().length() + 2)
+                                : e.getMessage();
                         throw new ProviderException(
-                                e.code(), "gave up after " + attempt + " attempts: " + e.getMessage(), true, e);
+                                e.code(), "gave up after " + attempt + " attempts: " + detail, true, e);
                     }
                     throw e;
                 }

@@ -18,6 +18,13 @@ public final class Env {
         return new Env(System.getenv());
     }
 
+    /** A copy with {@code name} set to {@code value}. */
+    public Env with(String name, String value) {
+        java.util.Map<String, String> copy = new java.util.HashMap<>(vars);
+        copy.put(name, value);
+        return new Env(copy);
+    }
+
     /** The value, or null when unset or blank. */
     public String optional(String name) {
         String v = vars.get(name);

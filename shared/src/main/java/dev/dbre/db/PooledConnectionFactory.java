@@ -2,12 +2,8 @@ package dev.dbre.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
-import java.util.logging.Logger;
-import javax.sql.DataSource;
 
 /**
  * Keeps a few connections open across warm invocations (HikariCP), each physical connection
@@ -39,7 +35,7 @@ public final class PooledConnectionFactory implements ConnectionFactory, AutoClo
     private synchronized HikariDataSource pool() {
         if (pool == null) {
             HikariConfig config = new HikariConfig();
-            config.setDataSource(new FactoryDataSource(physical));
+            config.setDataSource(new ConnectionFactoryDataSource(physical));
             config.setPoolName("dbre");
             config.setMaximumPoolSize(maxSize);
             config.setMinimumIdle(0);
@@ -67,49 +63,5 @@ public final class PooledConnectionFactory implements ConnectionFactory, AutoClo
     @Override
     public String toString() {
         return "PooledConnectionFactory[" + physical + ", max=" + maxSize + "]";
-    }
-
-    /** Adapts a ConnectionFactory to the DataSource HikariCP asks for. */
-    private record FactoryDataSource(ConnectionFactory factory) implements DataSource {
-        @Override
-        public Connection getConnection() throws SQLException {
-            return factory.open();
-        }
-
-        @Override
-        public Connection getConnection(String username, String password) throws SQLException {
-            throw new SQLFeatureNotSupportedException("credentials come from the connection factory");
-        }
-
-        @Override
-        public PrintWriter getLogWriter() {
-            return null;
-        }
-
-        @Override
-        public void setLogWriter(PrintWriter out) {}
-
-        @Override
-        public void setLoginTimeout(int seconds) {}
-
-        @Override
-        public int getLoginTimeout() {
-            return 0;
-        }
-
-        @Override
-        public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-            throw new SQLFeatureNotSupportedException();
-        }
-
-        @Override
-        public <T> T unwrap(Class<T> iface) throws SQLException {
-            throw new SQLException("not a wrapper");
-        }
-
-        @Override
-        public boolean isWrapperFor(Class<?> iface) {
-            return false;
-        }
     }
 }

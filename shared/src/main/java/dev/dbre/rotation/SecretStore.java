@@ -26,9 +26,23 @@ public interface SecretStore {
 
     /**
      * Moves {@code stage} to {@code toVersion}, removing it from {@code fromVersion} (for CURRENT,
-     * the old version becomes PREVIOUS, as Secrets Manager does).
+     * the old version becomes PREVIOUS, as Secrets Manager does). With {@code toVersion} null, only
+     * removes {@code stage} from {@code fromVersion} (UpdateSecretVersionStage with only
+     * RemoveFromVersionId): the rotation uses it to take PENDING off the new current version.
      */
     void moveStage(String secretId, String stage, String toVersion, String fromVersion);
+
+    /**
+     * Starts a rotation that we drive (no rotation service of the store's own): makes {@code
+     * versionId} a version staged PENDING with no value yet, as Secrets Manager's RotateSecret does
+     * before it calls createSecret. Stores that cannot hold a version without a value return false;
+     * the caller then stores the PENDING value at once. Idempotent.
+     *
+     * @return true if the store now has the value-less PENDING version (or already had it)
+     */
+    default boolean beginVersion(String secretId, String versionId) {
+        return false;
+    }
 
     /** A new random password from the store's own generator, or empty where it has none. */
     Optional<String> generatePassword(PasswordPolicy policy);

@@ -222,6 +222,27 @@ class BackupPlannerPropertiesTest {
                         .toList());
     }
 
+    @Property(tries = 500)
+    void theServiceRunTwiceAtTheSameTime_changesNothingTheSecondTime(@ForAll("scenarios") Scenario s) {
+        boolean hasFailed =
+                s.existing().values().stream().flatMap(List::stream).anyMatch(x -> x.status() == SnapshotStatus.FAILED);
+        SimulatedSnapshotProvider provider = provider(s);
+        SnapshotService service = new SnapshotService((d, m) -> {}, null, RetryPolicy.DEFAULT, d -> {}, new Random(1));
+        Clock clock = Clock.fixed(s.now(), ZoneOffset.UTC);
+
+        SnapshotRunSummary first = service.run(s.policy(), provider, clock, false);
+        SnapshotRunSummary second = service.run(s.policy(), provider, clock, false);
+
+        assertThat(first.ok()).as(first.toJson(false)).isTrue();
+        assertThat(first.created() + first.copied() + first.deleted())
+                .isEqualTo(changes(first.plan()).size());
+        if (!hasFailed) {
+            assertThat(second.created() + second.copied() + second.deleted())
+                    .as(second.toJson(true))
+                    .isZero();
+        }
+    }
+
     @Property(tries = 2000)
     void namesAreDeterministicAndValid(@ForAll("scenarios") Scenario s) {
         BackupPlan plan = s.plan();

@@ -39,8 +39,8 @@ import org.openjdk.jmh.infra.Blackhole;
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class ParserBench {
-    static final int LINES = 50_000;
-    static final long SEED = 20261123L;
+    public static final int LINES = 50_000;
+    public static final long SEED = 20261123L;
     static double AVG_BYTES_PER_LINE;
 
     byte[] buffer;
@@ -83,7 +83,7 @@ public class ParserBench {
     }
 
     /** A realistic mix: plain, tagged, sampled, packed, |T and a few service checks. */
-    static byte[] generate(int lines, long seed) {
+    public static byte[] generate(int lines, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         String[] names = {
             "api.requests.count",

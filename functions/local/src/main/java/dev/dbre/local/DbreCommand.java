@@ -14,14 +14,21 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code dbre}: the command line of the local runtime. Subcommands: {@code parse}, {@code
- * migrate}, {@code ingest}. Exit codes: 0 success, 1 runtime failure, 2 usage error.
+ * migrate}, {@code ingest}, {@code snapshot}. Exit codes: 0 success, 1 runtime failure, 2 usage error.
  */
 @Command(
         name = "dbre",
         mixinStandardHelpOptions = true,
         versionProvider = DbreCommand.Version.class,
         description = "The dbre-functions command line: parse metric lines, apply the schema, ingest a file.",
-        subcommands = {ParseCommand.class, MigrateCommand.class, IngestCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {
+            ParseCommand.class,
+            MigrateCommand.class,
+            IngestCommand.class,
+            SnapshotCommand.class,
+            RotateCommand.class,
+            CommandLine.HelpCommand.class
+        },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success (rejected lines are not a failure)",
@@ -50,7 +57,8 @@ public final class DbreCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (parse, migrate, ingest)");
+        throw new CommandLine.ParameterException(
+                spec.commandLine(), "a command is required (parse, migrate, ingest, snapshot)");
     }
 
     public static void main(String[] args) {

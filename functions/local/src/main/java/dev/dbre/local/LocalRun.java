@@ -185,7 +185,8 @@ public final class LocalRun implements Callable<Integer> {
                 new Stage("ingest the sample events of AWS, Azure and Google Cloud", SampleEvents::run),
                 new Stage("ingest a generated DogStatsD stream", IngestStages::generatedStream),
                 new Stage("deliver part of the stream again", IngestStages::retry),
-                new Stage("figures, read back with SQL", IngestStages::figures));
+                new Stage("figures, read back with SQL", IngestStages::figures),
+                new Stage("rotate the application user's password (four steps)", RotationStages::rotate));
     }
 
     /**

@@ -60,9 +60,14 @@ class LocalRunTest {
         assertThat(report.sampleEvents()).anyMatch(s -> s.startsWith("gcp/"));
         assertThat(report.allSources().stored()).isGreaterThan(report.stream().stored());
         // A progress line per stage, and PostgreSQL stopped at the end.
-        for (int i = 1; i <= 5; i++) {
-            assertThat(out).contains("[stage " + i + "/5]");
+        int stages = LocalRun.stages().size();
+        for (int i = 1; i <= stages; i++) {
+            assertThat(out).contains("[stage " + i + "/" + stages + "]");
         }
+        assertThat(out)
+                .contains("finishSecret FINISHED")
+                .contains("logged in as dbre_app with the new password")
+                .contains("the old password is refused");
         assertThat(out).contains(" 50%").contains("100%").doesNotContain("FAILED");
         assertThat(Files.exists(base.resolve("postgres/data/postmaster.pid"))).isFalse();
     }
@@ -80,10 +85,10 @@ class LocalRunTest {
         String out = printed.toString(StandardCharsets.UTF_8);
         assertThat(report).isNull();
         assertThat(out)
-                .contains("[stage 2/5] ingest the sample events")
+                .contains("[stage 2/6] ingest the sample events")
                 .contains("FAILED")
                 .contains("no ingest event was sent for [aws, azure, gcp]")
-                .doesNotContain("[stage 3/5]");
+                .doesNotContain("[stage 3/6]");
         assertThat(Files.exists(base.resolve("postgres/data/postmaster.pid"))).isFalse();
     }
 }

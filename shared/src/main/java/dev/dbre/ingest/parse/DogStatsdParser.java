@@ -26,9 +26,13 @@ import java.util.Objects;
  * or an event {@code _e{title_len,text_len}:title|text[|d:ts][|h:host][|k:key][|p:prio][|s:src][|t:alert][|#tags]}.
  * The user-facing rules (and every reject reason) are in {@code docs/ingest-format.md}.
  *
- * <p>Hot path: one pass of byte loops per field, no String, no regex and no allocation per line
- * (the tag and value arrays of the {@link ParsedLine} grow only when a line needs more room). Not
- * thread-safe (one per thread, like the {@code ParsedLine} it fills).
+ * <p>Hot path: the common metric line is parsed in one pass from its first byte ({@link
+ * #parseCommonMetric}, used by {@link PayloadParser}); every other line takes the general path
+ * ({@link #parseLine}), which gives the same result for the common line too (see
+ * ParserEquivalenceTest). Delimiters are found 8 bytes at a time ({@link Scan}); no String, no
+ * regex and no allocation per line (the tag and value arrays of the {@link ParsedLine} grow only
+ * when a line needs more room). Why and how much: docs/bench-parser.md. Not thread-safe (one per
+ * thread, like the {@code ParsedLine} it fills).
  */
 public final class DogStatsdParser {
     /** 9999-12-31T23:59:59Z: the largest Unix time we accept (ISO-8601's four-digit year). */
@@ -115,13 +119,215 @@ public final class DogStatsdParser {
      */
     public ParsedLine parseLine(byte[] buf, int off, int len, int lineNumber, ParsedLine out) {
         Objects.checkFromIndexSize(off, len, buf.length);
+        return parseChecked(buf, off, len, lineNumber, out, false);
+    }
+
+    /**
+     * The fast path for the common line, parsed before its end is known: a metric {@code
+     * name:decimal[:decimal...]|type} with only {@code |#tags}, {@code |@rate} and {@code |T}
+     * fields, plain ASCII, within every limit, ended by '\n', "\r\n", or {@code end} (a '\r'
+     * before it dropped, as the general path does). Fills {@code out} exactly as {@link
+     * #parseChecked} would and returns the index of the line's end (its '\n' or {@code end});
+     * returns -1 on anything else (a reject, another kind or field, a control or high byte
+     * inside...), and then the caller finds the line's end and takes the general path, so results
+     * never depend on which path ran. This saves the separate pass over the line that finds its
+     * end. {@code afterCommon}: out holds the previous line of the same buffer, which this method
+     * filled (and nothing changed since), so only the fields this method sets need clearing.
+     */
+    int parseCommonMetric(byte[] b, int start, int end, int lineNumber, ParsedLine out, boolean afterCommon) {
+        if (b[start] == '_') {
+            return -1; // maybe a service check or an event
+        }
+        int p = Scan.findPlain2(b, start, end, Scan.COLONS, Scan.BARS);
+        int nameLen = p - start;
+        if (p == end || b[p] != ':' || nameLen == 0 || nameLen > maxNameBytes) {
+            return -1;
+        }
+        if (afterCommon) {
+            // out holds the previous line of this payload, filled by this method: clear only what
+            // this method sets (the rest is still as reset() left it; the rest it sets below).
+            out.lineNumber = lineNumber;
+            out.lineOff = start;
+            out.tagCount = 0;
+            out.timestamp = ParsedLine.NO_TIMESTAMP;
+            out.valueCount = 0;
+            out.memberLen = -1;
+            out.rate = 1.0;
+        } else {
+            out.reset(b, lineNumber, start, 0);
+        }
+        double[] vals = out.values;
+        int limit = Math.min(vals.length, maxPackedValues);
+        int count = 0;
+        int valueStart = p + 1;
+        int q = valueStart;
+        while (true) {
+            if (count == limit) {
+                return -1;
+            }
+            double v = decimal(b, q, end);
+            p = stop;
+            if (v != v || p == end) {
+                return -1;
+            }
+            vals[count++] = v;
+            byte c = b[p];
+            if (c == '|') {
+                break;
+            }
+            if (c != ':') {
+                return -1;
+            }
+            q = p + 1;
+        }
+        int valueEnd = p;
+        int t = p + 1;
+        if (t + 1 > end) {
+            return -1;
+        }
+        byte c0 = b[t];
+        MetricType type;
+        p = t + 1;
+        if (c0 == 'm' && p < end && b[p] == 's') {
+            type = MetricType.TIMER;
+            p++;
+        } else {
+            type = switch (c0) {
+                case 'c' -> MetricType.COUNT;
+                case 'g' -> MetricType.GAUGE;
+                case 'h' -> MetricType.HISTOGRAM;
+                case 'd' -> MetricType.DISTRIBUTION;
+                case 's' -> MetricType.SET;
+                default -> null;
+            };
+            if (type == null) {
+                return -1;
+            }
+        }
+        int seen = 0;
+        while (p < end) {
+            byte c = b[p];
+            int f = p + 1;
+            if (c != '|') {
+                if (c == '\n' || (c == '\r' && (f == end || b[f] == '\n'))) {
+                    break;
+                }
+                return -1;
+            }
+            if (f == end) {
+                return -1;
+            }
+            c = b[f];
+            int field = c == '#' ? F_TAGS : c == '@' ? F_RATE : c == 'T' ? F_UNIX_T : 0;
+            if (field == 0 || (seen & field) != 0) {
+                return -1;
+            }
+            seen |= field;
+            p = field == F_TAGS
+                    ? commonTags(b, f + 1, end, out)
+                    : field == F_RATE ? commonRate(b, f + 1, end, out) : commonUnixSeconds(b, f + 1, end, out);
+            if (p < 0) {
+                return -1;
+            }
+        }
+        int len = p - start;
+        if (len > maxLineBytes) {
+            return -1;
+        }
+        out.lineLen = len;
+        out.nameOff = start;
+        out.nameLen = nameLen;
+        out.type = type;
+        if (type == MetricType.SET) {
+            out.memberOff = valueStart;
+            out.memberLen = valueEnd - valueStart;
+        } else {
+            out.valueCount = count;
+        }
+        out.kind = ParsedLine.Kind.METRIC;
+        return p < end && b[p] == '\r' ? p + 1 : p; // after "\r\n", the '\n' (the general path drops the '\r')
+    }
+
+    /** At p: the end of the line, its '\n', or the '\r' of a "\r\n" or of a last line ending in '\r'. */
+    private static boolean lineEndsAt(byte[] b, int p, int end) {
+        if (p == end) {
+            return true;
+        }
+        byte c = b[p];
+        return c == '\n' || (c == '\r' && (p + 1 == end || b[p + 1] == '\n'));
+    }
+
+    /** Tags for {@link #parseCommonMetric}: where they end ('|' or the line end), or -1. */
+    private int commonTags(byte[] b, int s, int end, ParsedLine out) {
+        int n = 0;
+        int q;
+        while (true) {
+            q = Scan.findPlain2(b, s, end, Scan.COMMAS, Scan.BARS);
+            if (q == s || n == maxTags) {
+                return -1;
+            }
+            Tags.ensureRoom(out, n);
+            out.tagOff[n] = s;
+            out.tagLen[n] = q - s;
+            n++;
+            if (q == end) {
+                break;
+            }
+            byte c = b[q];
+            if (c != ',') {
+                if (c != '|' && !lineEndsAt(b, q, end)) {
+                    return -1;
+                }
+                break;
+            }
+            s = q + 1;
+        }
+        Tags.canonicalize(out, n);
+        return q;
+    }
+
+    /** The rate for {@link #parseCommonMetric}: where it ends ('|' or the line end), or -1. */
+    private int commonRate(byte[] b, int s, int end, ParsedLine out) {
+        double r = decimal(b, s, end);
+        int p = stop;
+        if (!(r > 0 && r <= 1) || (p < end && b[p] != '|' && !lineEndsAt(b, p, end))) {
+            return -1;
+        }
+        out.rate = r;
+        return p;
+    }
+
+    /** The timestamp for {@link #parseCommonMetric}: where it ends ('|' or the line end), or -1. */
+    private static int commonUnixSeconds(byte[] b, int s, int end, ParsedLine out) {
+        long v = 0;
+        int p = s;
+        int d;
+        while (p < end && (d = b[p] - '0') >= 0 && d <= 9) {
+            v = v * 10 + d;
+            p++;
+        }
+        int n = p - s;
+        if (n < 1 || n > 18 || v < 1 || v > MAX_UNIX_SECONDS || (p < end && b[p] != '|' && !lineEndsAt(b, p, end))) {
+            return -1;
+        }
+        out.timestamp = v;
+        return p;
+    }
+
+    /**
+     * {@link #parseLine} for a slice known to be inside buf; {@code ascii} says the caller already
+     * found no byte >= 0x80 and no NUL in it, so the UTF-8 check is skipped.
+     */
+    ParsedLine parseChecked(byte[] buf, int off, int len, int lineNumber, ParsedLine out, boolean ascii) {
         out.reset(buf, lineNumber, off, len);
         if (len > maxLineBytes) {
             return out.reject(LINE_TOO_LONG, D_LINE_TOO_LONG);
         }
-        int utf8 = Utf8.check(buf, off, len);
-        if (utf8 != Utf8.OK) {
-            return out.reject(BAD_UTF8, utf8 == Utf8.NUL ? D_NUL : D_BAD_UTF8);
+        if (!ascii) {
+            int utf8 = Utf8.check(buf, off, len);
+            if (utf8 != Utf8.OK) {
+                return out.reject(BAD_UTF8, utf8 == Utf8.NUL ? D_NUL : D_BAD_UTF8);
+            }
         }
         int end = off + len;
         if (len >= 3 && buf[off] == '_') {
@@ -138,14 +344,7 @@ public final class DogStatsdParser {
     }
 
     private ParsedLine metric(byte[] b, int off, int end, ParsedLine out) {
-        int p = off;
-        while (p < end) {
-            byte c = b[p];
-            if (c == ':' || c == '|') {
-                break;
-            }
-            p++;
-        }
+        int p = Scan.find2(b, off, end, Scan.COLONS, Scan.BARS);
         int nameLen = p - off;
         if (nameLen == 0) {
             return out.reject(EMPTY_NAME, D_EMPTY_NAME);
@@ -157,9 +356,33 @@ public final class DogStatsdParser {
             return out.reject(BAD_VALUE, D_NO_VALUE);
         }
         int valueStart = p + 1;
-        int valueEnd = valueStart;
-        while (valueEnd < end && b[valueEnd] != '|') {
-            valueEnd++;
+        // Fast path: plain decimals separated by ':' and ended by '|', parsed in the same pass
+        // that finds the '|'. Anything else (an exponent, a set member, too many values, no '|')
+        // falls back to finding the '|' first and parsing the values after the type, as before.
+        double[] vals = out.values;
+        int limit = Math.min(vals.length, maxPackedValues);
+        int count = 0;
+        int valueEnd = -1;
+        int q = valueStart;
+        while (count < limit) {
+            double v = decimal(b, q, end);
+            int stop = this.stop;
+            if (v != v || stop == end) {
+                break;
+            }
+            vals[count++] = v;
+            if (b[stop] == '|') {
+                valueEnd = stop;
+                break;
+            }
+            if (b[stop] != ':') {
+                break;
+            }
+            q = stop + 1;
+        }
+        boolean parsed = valueEnd >= 0;
+        if (!parsed) {
+            valueEnd = Scan.find1(b, valueStart, end, Scan.BARS);
         }
         if (valueEnd == end) {
             return out.reject(UNKNOWN_TYPE, D_NO_TYPE);
@@ -196,11 +419,63 @@ public final class DogStatsdParser {
             }
             out.memberOff = valueStart;
             out.memberLen = valueEnd - valueStart;
+        } else if (parsed) {
+            out.valueCount = count;
         } else if (!values(b, valueStart, valueEnd, out)) {
             return out;
         }
         out.kind = ParsedLine.Kind.METRIC;
         return fields(b, typeEnd, end, out, METRIC_FIELDS);
+    }
+
+    /**
+     * Where the last {@link #decimal} or {@link #digits} call stopped: a field's second result,
+     * kept in the parser so the hot path returns it without allocating.
+     */
+    private int stop;
+
+    /**
+     * The fast path of {@link Numbers#parseDouble} without knowing where the number ends: {@code
+     * [+|-]digits[.digits]} (at least one digit, at most 18, the mantissa at most 2^53) from
+     * {@code p}, stopping at the first other byte (its index in {@link #stop}). NaN when the
+     * bytes there are not such a number; the caller then takes the general path, so the result is
+     * always the one {@code Numbers.parseDouble} gives for the same bytes.
+     */
+    private double decimal(byte[] b, int p, int end) {
+        boolean neg = false;
+        if (p < end) {
+            byte c = b[p];
+            if (c == '-') {
+                neg = true;
+                p++;
+            } else if (c == '+') {
+                p++;
+            }
+        }
+        long m = 0;
+        int start = p;
+        int d;
+        while (p < end && (d = b[p] - '0') >= 0 && d <= 9) {
+            m = m * 10 + d;
+            p++;
+        }
+        int digits = p - start;
+        int fracDigits = 0;
+        if (p < end && b[p] == '.') {
+            int fracStart = ++p;
+            while (p < end && (d = b[p] - '0') >= 0 && d <= 9) {
+                m = m * 10 + d;
+                p++;
+            }
+            fracDigits = p - fracStart;
+            digits += fracDigits;
+        }
+        stop = p;
+        if (digits == 0 || digits > 18 || m > Numbers.TWO_POW_53) {
+            return Double.NaN;
+        }
+        double v = fracDigits == 0 ? (double) m : (double) m / Numbers.POW10[fracDigits];
+        return neg ? -v : v;
     }
 
     /** Packed values {@code 1:2:3}; false after rejecting the line. */
@@ -314,23 +589,36 @@ public final class DogStatsdParser {
         int seen = 0;
         while (p < end) {
             int f = p + 1; // b[p] == '|'
-            int fe = f;
-            while (fe < end && b[fe] != '|') {
-                fe++;
+            if (f < end) {
+                // The common fields are known by their first byte alone: check it, then parse the
+                // value in the same pass that finds the field's end.
+                byte c = b[f];
+                int common = c == '#' ? F_TAGS : c == '@' ? F_RATE : c == 'T' ? F_UNIX_T : 0;
+                if (common != 0) {
+                    if ((common & allowed) == 0) {
+                        return out.reject(BAD_FIELD, D_UNKNOWN_FIELD);
+                    }
+                    if ((seen & common) != 0) {
+                        return out.reject(BAD_FIELD, D_DUPLICATE_FIELD);
+                    }
+                    seen |= common;
+                    p = common == F_TAGS
+                            ? tags(b, f + 1, end, out)
+                            : common == F_RATE ? rate(b, f + 1, end, out) : unixSeconds(b, f + 1, end, out);
+                    if (p < 0) {
+                        return out;
+                    }
+                    continue;
+                }
             }
+            int fe = Scan.find1(b, f, end, Scan.BARS);
             if (fe == f) {
                 return out.reject(BAD_FIELD, D_EMPTY_FIELD);
             }
             byte c0 = b[f];
             boolean colon = f + 1 < fe && b[f + 1] == ':';
-            int field;
-            if (c0 == '#') {
-                field = F_TAGS;
-            } else if (c0 == '@') {
-                field = F_RATE;
-            } else if (c0 == 'T') {
-                field = F_UNIX_T;
-            } else if (colon) {
+            int field; // '#', '@' and 'T' were taken above
+            if (colon) {
                 field = switch (c0) {
                     case 'c' -> F_CONTAINER;
                     case 'e' -> F_EXTERNAL;
@@ -355,7 +643,7 @@ public final class DogStatsdParser {
                 return out.reject(BAD_FIELD, D_DUPLICATE_FIELD);
             }
             seen |= field;
-            int vs = field == F_TAGS || field == F_RATE || field == F_UNIX_T ? f + 1 : f + 2;
+            int vs = f + 2;
             if (field == F_CARDINALITY) {
                 vs = f + 5;
             } else if (field == F_MESSAGE) {
@@ -376,19 +664,7 @@ public final class DogStatsdParser {
     /** Stores one field's value {@code [s, e)}; false after rejecting the line. */
     private boolean field(byte[] b, int field, int s, int e, ParsedLine out) {
         switch (field) {
-            case F_TAGS -> {
-                return tags(b, s, e, out);
-            }
-            case F_RATE -> {
-                double r = Numbers.parseDouble(b, s, e);
-                if (!(r > 0 && r <= 1)) {
-                    out.reject(BAD_SAMPLE_RATE, D_BAD_RATE);
-                    return false;
-                }
-                out.rate = r;
-                return true;
-            }
-            case F_UNIX_T, F_DATE -> {
+            case F_DATE -> {
                 long ts = Numbers.parseUnsigned(b, s, e);
                 if (ts < 1 || ts > MAX_UNIX_SECONDS) {
                     out.reject(BAD_TIMESTAMP, D_BAD_TIMESTAMP);
@@ -453,32 +729,70 @@ public final class DogStatsdParser {
         return true;
     }
 
-    /** The {@code #a,b:c} list; false after rejecting the line. */
-    private boolean tags(byte[] b, int s, int e, ParsedLine out) {
+    /**
+     * The {@code #a,b:c} list from {@code s} up to the next '|' or the end of the line; returns
+     * where it ended, or -1 after rejecting the line.
+     */
+    private int tags(byte[] b, int s, int end, ParsedLine out) {
         int n = 0;
         while (true) {
-            int q = s;
-            while (q < e && b[q] != ',') {
-                q++;
-            }
+            int q = Scan.find2(b, s, end, Scan.COMMAS, Scan.BARS);
             if (q == s) {
                 out.reject(BAD_TAG, D_EMPTY_TAG);
-                return false;
+                return -1;
             }
             if (n == maxTags) {
                 out.reject(TOO_MANY_TAGS, D_TOO_MANY_TAGS);
-                return false;
+                return -1;
             }
             Tags.ensureRoom(out, n);
             out.tagOff[n] = s;
             out.tagLen[n] = q - s;
             n++;
-            if (q == e) {
+            if (q == end || b[q] == '|') {
                 Tags.canonicalize(out, n);
-                return true;
+                return q;
             }
             s = q + 1;
         }
+    }
+
+    /** The {@code @rate} value from {@code s}; returns where the field ended, or -1 after rejecting. */
+    private int rate(byte[] b, int s, int end, ParsedLine out) {
+        double r = decimal(b, s, end);
+        int fe = stop;
+        if (r != r || (fe < end && b[fe] != '|')) {
+            fe = Scan.find1(b, s, end, Scan.BARS);
+            r = Numbers.parseDouble(b, s, fe);
+        }
+        if (!(r > 0 && r <= 1)) {
+            out.reject(BAD_SAMPLE_RATE, D_BAD_RATE);
+            return -1;
+        }
+        out.rate = r;
+        return fe;
+    }
+
+    /**
+     * The {@code T} timestamp from {@code s}: 1 to 18 digits ({@link Numbers#parseUnsigned}) up to
+     * the next '|' or the end; returns where the field ended, or -1 after rejecting.
+     */
+    private static int unixSeconds(byte[] b, int s, int end, ParsedLine out) {
+        long v = 0;
+        int p = s;
+        int d;
+        while (p < end && (d = b[p] - '0') >= 0 && d <= 9) {
+            v = v * 10 + d;
+            p++;
+        }
+        int n = p - s;
+        boolean whole = p == end || b[p] == '|';
+        if (!whole || n < 1 || n > 18 || v < 1 || v > MAX_UNIX_SECONDS) {
+            out.reject(BAD_TIMESTAMP, D_BAD_TIMESTAMP);
+            return -1;
+        }
+        out.timestamp = v;
+        return p;
     }
 
     private static boolean equals(byte[] b, int s, int e, byte[] expected) {

@@ -1,5 +1,10 @@
 package dev.dbre.ingest.parse;
 
+import static dev.dbre.ingest.parse.Scan.HIGHS;
+import static dev.dbre.ingest.parse.Scan.LONG_LE;
+import static dev.dbre.ingest.parse.Scan.NEWLINES;
+import static dev.dbre.ingest.parse.Scan.ONES;
+
 import dev.dbre.ingest.ParsedLine;
 import dev.dbre.ingest.PayloadFormat;
 import java.util.Objects;
@@ -27,8 +32,8 @@ public final class PayloadParser {
      *
      * <p>A DogStatsD line's {@code lineNumber} is its 1-based position in the payload, blank lines
      * counted, so it matches what an editor shows; a JSON object's is its position in the document.
-     * The line passed to the consumer is valid only during the call. Exceptions thrown by the
-     * consumer pass through.
+     * The line passed to the consumer is valid only during the call, and the consumer must not
+     * write its fields (the next line reuses them). Exceptions thrown by the consumer pass through.
      *
      * @throws IndexOutOfBoundsException if [off, off+len) is not inside payload (a caller bug)
      */
@@ -46,18 +51,50 @@ public final class PayloadParser {
         int delivered = 0;
         int lineNo = 0;
         int start = off;
+        boolean afterCommon = false; // out was last filled by parseCommonMetric, in this call
         while (start < end) {
-            int nl = start;
-            while (nl < end && b[nl] != '\n') {
-                nl++;
-            }
             lineNo++;
+            int lineEnd = parser.parseCommonMetric(b, start, end, lineNo, out, afterCommon);
+            afterCommon = lineEnd >= 0;
+            if (afterCommon) {
+                consumer.accept(out);
+                delivered++;
+                start = lineEnd + 1;
+                continue;
+            }
+            // One pass finds the '\n' and notes whether the line has a high byte or a NUL, 8 bytes
+            // at a time (SWAR: in a word x, a zero byte sets its high bit in (x - ONES) & ~x, and
+            // the lowest such bit is exact). A plain ASCII line then skips the UTF-8 check.
+            long flags = 0;
+            int nl = start;
+            while (true) {
+                if (nl + 8 > end) {
+                    while (nl < end && b[nl] != '\n') {
+                        flags |= b[nl] <= 0 ? HIGHS : 0;
+                        nl++;
+                    }
+                    break;
+                }
+                long v = (long) LONG_LE.get(b, nl);
+                long x = v ^ NEWLINES;
+                long found = (x - ONES) & ~x & HIGHS;
+                long odd = v | ((v - ONES) & ~v);
+                if (found != 0) {
+                    int bit = Long.numberOfTrailingZeros(found); // 8 * index + 7
+                    flags |= odd & ((1L << (bit - 7)) - 1); // only the bytes before the '\n'
+                    nl += bit >>> 3;
+                    break;
+                }
+                flags |= odd;
+                nl += 8;
+            }
             int e = nl;
             if (e > start && b[e - 1] == '\r') {
                 e--;
             }
             if (!blank(b, start, e)) {
-                consumer.accept(parser.parseLine(b, start, e - start, lineNo, out));
+                boolean ascii = (flags & HIGHS) == 0;
+                consumer.accept(parser.parseChecked(b, start, e - start, lineNo, out, ascii));
                 delivered++;
             }
             start = nl + 1;

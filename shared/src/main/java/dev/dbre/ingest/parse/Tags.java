@@ -24,42 +24,80 @@ final class Tags {
 
     /** Sorts and de-duplicates the first {@code n} tags of {@code out}; sets and returns tagCount. */
     static int canonicalize(ParsedLine out, int n) {
-        byte[] b = out.buf;
-        int[] off = out.tagOff;
-        int[] len = out.tagLen;
-        if (n > 1) {
-            if (n <= INSERTION_MAX) {
-                insertionSort(b, off, len, n);
-            } else {
-                heapSort(b, off, len, n);
-            }
-            int w = 1;
-            for (int i = 1; i < n; i++) {
-                if (compare(b, off[w - 1], len[w - 1], off[i], len[i]) != 0) {
-                    off[w] = off[i];
-                    len[w] = len[i];
-                    w++;
-                }
-            }
-            n = w;
+        if (n == 2) {
+            n = orderTwo(out.buf, out.tagOff, out.tagLen); // the usual case: one compare, no loops
+        } else if (n > 2) {
+            n = n <= INSERTION_MAX ? insertUnique(out.buf, out.tagOff, out.tagLen, n) : sortThenDedupe(out, n);
         }
         out.tagCount = n;
         return n;
     }
 
-    private static void insertionSort(byte[] b, int[] off, int[] len, int n) {
+    private static int orderTwo(byte[] b, int[] off, int[] len) {
+        int o0 = off[0];
+        int o1 = off[1];
+        int l0 = len[0];
+        int l1 = len[1];
+        // Distinct tags mostly differ in their first byte: settle that without the loop.
+        int c = l0 > 0 && l1 > 0 ? (b[o0] & 0xff) - (b[o1] & 0xff) : 0;
+        if (c == 0) {
+            c = compare(b, o0, l0, o1, l1);
+        }
+        if (c > 0) {
+            off[0] = o1;
+            len[0] = l1;
+            off[1] = o0;
+            len[1] = l0;
+        }
+        return c == 0 ? 1 : 2;
+    }
+
+    /**
+     * Insertion sort that drops a tag equal to one already placed, in the same compares: the
+     * usual one or two tags cost one compare. Keeps the first of equal tags (the sort is stable).
+     */
+    private static int insertUnique(byte[] b, int[] off, int[] len, int n) {
+        int w = 1;
+        next:
         for (int i = 1; i < n; i++) {
             int o = off[i];
             int l = len[i];
-            int j = i - 1;
-            while (j >= 0 && compare(b, off[j], len[j], o, l) > 0) {
-                off[j + 1] = off[j];
-                len[j + 1] = len[j];
+            int j = w - 1;
+            while (j >= 0) {
+                int c = compare(b, off[j], len[j], o, l);
+                if (c == 0) {
+                    continue next;
+                }
+                if (c < 0) {
+                    break;
+                }
                 j--;
+            }
+            for (int k = w - 1; k > j; k--) {
+                off[k + 1] = off[k];
+                len[k + 1] = len[k];
             }
             off[j + 1] = o;
             len[j + 1] = l;
+            w++;
         }
+        return w;
+    }
+
+    private static int sortThenDedupe(ParsedLine out, int n) {
+        byte[] b = out.buf;
+        int[] off = out.tagOff;
+        int[] len = out.tagLen;
+        heapSort(b, off, len, n);
+        int w = 1;
+        for (int i = 1; i < n; i++) {
+            if (compare(b, off[w - 1], len[w - 1], off[i], len[i]) != 0) {
+                off[w] = off[i];
+                len[w] = len[i];
+                w++;
+            }
+        }
+        return w;
     }
 
     private static void heapSort(byte[] b, int[] off, int[] len, int n) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
+import dev.dbre.ingest.ParsedLine;
 import dev.dbre.ingest.ParsedLine.Kind;
 import dev.dbre.ingest.PayloadFormat;
 import dev.dbre.ingest.RejectReason;
@@ -33,6 +34,34 @@ class PayloadParserTest {
                 .containsExactly(Kind.METRIC, Kind.METRIC, Kind.REJECT, Kind.METRIC);
         assertThat(lines.get(1).raw()).isEqualTo("b:2|g");
         assertThat(lines.get(2).reason()).isEqualTo(RejectReason.BAD_VALUE);
+    }
+
+    /** The reused line keeps nothing of the line before: each kind after each other kind. */
+    @Test
+    void reusedLine_carriesNothingOver_betweenKindsAndFields() {
+        String payload = "_sc|db.up|2|h:db1|m:down\n"
+                + "a:1|c\n"
+                + "b:2:3|d|#x,y|@0.5|T1700000000\n"
+                + "c:4|g\n"
+                + "u:alice|s\n"
+                + "d:5|h\n"
+                + "e:x|c\n"
+                + "f:6|c|c:ctr\n"
+                + "g:7|c";
+        byte[] b = payload.getBytes(StandardCharsets.UTF_8);
+        List<String> reused = new ArrayList<>();
+        new PayloadParser(ParseLimits.DEFAULTS)
+                .parse(b, 0, b.length, PayloadFormat.DOGSTATSD, l -> reused.add(ParserEquivalenceTest.describe(l)));
+        List<String> fresh = new ArrayList<>();
+        int lineNo = 0;
+        int start = 0;
+        for (String text : payload.split("\n")) {
+            fresh.add(ParserEquivalenceTest.describe(new DogStatsdParser(ParseLimits.DEFAULTS)
+                    .parseLine(b, start, text.length(), ++lineNo, new ParsedLine())));
+            start += text.length() + 1;
+        }
+        assertThat(reused).isEqualTo(fresh);
+        assertThat(reused.get(3)).contains("ts=" + ParsedLine.NO_TIMESTAMP, "tags= ", "host=null");
     }
 
     @Test

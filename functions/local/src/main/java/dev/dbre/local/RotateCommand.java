@@ -1,0 +1,73 @@
+package dev.dbre.local;
+
+import dev.dbre.rotation.LocalSecretStore;
+import dev.dbre.rotation.RotationService;
+import dev.dbre.rotation.RotationSettings;
+import dev.dbre.rotation.RotationStrategy;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code dbre rotate --secret ID [--strategy single|alternating] [--store DIR] [--token T]}: one
+ * rotation of a secret in the local versioned store, through the four steps, a line per step.
+ */
+@Command(
+        name = "rotate",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Rotates a PostgreSQL password held in the local secret store: createSecret, setSecret, testSecret,"
+                    + " finishSecret, a line per step.",
+            "Password policy from the environment (PASSWORD_LENGTH, EXCLUDE_CHARACTERS, EXCLUDE_NUMBERS,"
+                    + " EXCLUDE_PUNCTUATION, EXCLUDE_UPPERCASE, EXCLUDE_LOWERCASE, REQUIRE_EACH_INCLUDED_TYPE),"
+                    + " CA bundle from DBRE_DB_SSLROOTCERT. See docs/rotation.md."
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:rotated (or the token was already current)",
+            "1:a step failed (the line says which rule or why); re-run with the same --token to resume",
+            "2:usage error"
+        })
+final class RotateCommand implements Callable<Integer> {
+    @ParentCommand
+    DbreCommand parent;
+
+    @Option(names = "--secret", required = true, paramLabel = "ID", description = "The secret to rotate.")
+    String secretId;
+
+    @Option(
+            names = "--strategy",
+            paramLabel = "single|alternating",
+            description = "Default: " + RotationSettings.STRATEGY + ", else single.")
+    String strategy;
+
+    @Option(
+            names = "--store",
+            defaultValue = ".dbre/secrets",
+            paramLabel = "DIR",
+            description = "The local secret store's folder (default: ${DEFAULT-VALUE}).")
+    Path store;
+
+    @Option(
+            names = "--token",
+            paramLabel = "TOKEN",
+            description = "The new version's id (default: a new UUID); pass a failed run's token to resume it.")
+    String token;
+
+    @Override
+    public Integer call() {
+        RotationSettings settings = RotationSettings.fromEnv(parent.env);
+        RotationStrategy s = strategy == null ? settings.strategy() : RotationStrategy.parse(strategy, "--strategy");
+        String t = token == null ? UUID.randomUUID().toString() : token;
+        LocalSecretStore secrets = new LocalSecretStore(store, Clock.systemUTC());
+        parent.out.println(
+                "rotating " + secretId + " (" + s.name().toLowerCase(java.util.Locale.ROOT) + ", token " + t + ")");
+        new RotationService(secrets, settings).rotateNow(secretId, t, s, r -> parent.out.println("  " + r));
+        parent.out.println("done: " + secretId + " CURRENT is version " + t);
+        return DbreCommand.EXIT_OK;
+    }
+}

@@ -1,0 +1,207 @@
+package dev.dbre.local;
+
+import dev.dbre.backup.BackupPolicy;
+import dev.dbre.backup.BackupPolicyLoader;
+import dev.dbre.backup.DatabaseOutcome;
+import dev.dbre.backup.DatabasePlan;
+import dev.dbre.backup.KeptSnapshot;
+import dev.dbre.backup.PlannedAction;
+import dev.dbre.backup.RetryPolicy;
+import dev.dbre.backup.Sleeper;
+import dev.dbre.backup.SnapshotProvider;
+import dev.dbre.backup.SnapshotRunStore;
+import dev.dbre.backup.SnapshotRunSummary;
+import dev.dbre.backup.SnapshotService;
+import dev.dbre.db.JdbcConnectionFactory;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code dbre snapshot --policy FILE [--dry-run] [--json] [--jdbc-url URL]}: runs a backup policy
+ * through the same SnapshotService the cloud functions use, against the local provider (base
+ * backups and archived WAL of an embedded PostgreSQL), and prints the plan and a summary.
+ */
+@Command(
+        name = "snapshot",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs a backup policy (docs/backup-policy.md) against the local provider: takes this slot's base backup of"
+                    + " the local database, prunes by the policy's retention, and prints the plan (every action and every"
+                    + " snapshot kept, with why) and a summary.",
+            "The local database is an embedded PostgreSQL under <local-dir>/source (created on first use) with WAL"
+                    + " archiving; snapshots live under <local-dir>/backup. Select it in the policy with"
+                    + " selection: {databases: [local], region: local} (or by a --tag).",
+            "With --jdbc-url the run is recorded in snapshot_runs (password from " + MigrateCommand.ENV_PASSWORD + ").",
+            "Retries: " + RetryPolicy.ENV_MAX_ATTEMPTS + ", " + RetryPolicy.ENV_BASE_DELAY_MS + ", "
+                    + RetryPolicy.ENV_MAX_DELAY_MS + "."
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:the plan was carried out (or printed, with --dry-run) without a failure",
+            "1:the policy is invalid, or a step failed (the summary says which)",
+            "2:usage error"
+        })
+final class SnapshotCommand implements Callable<Integer> {
+    /** The local provider's folder when --local-dir is not given. */
+    static final String ENV_LOCAL_DIR = "DBRE_LOCAL_DIR";
+
+    static final String DEFAULT_LOCAL_DIR = ".dbre/local";
+
+    /** Opens the provider a run works against (the local one; tests put a simulated one here). */
+    interface ProviderOpener {
+        OpenProvider open(SnapshotCommand command);
+    }
+
+    /** A provider and what to release after the run. */
+    record OpenProvider(SnapshotProvider provider, AutoCloseable resources) {}
+
+    /** Test seam: the provider and clock of the next runs. Production uses the local provider and UTC. */
+    static volatile ProviderOpener opener = SnapshotCommand::openLocal;
+
+    static volatile Clock clock = Clock.systemUTC();
+
+    @ParentCommand
+    DbreCommand parent;
+
+    @Option(names = "--policy", required = true, paramLabel = "FILE", description = "The backup policy (YAML or JSON).")
+    Path policyFile;
+
+    @Option(names = "--dry-run", description = "Print the plan and change nothing (no backup, no deletion, no row).")
+    boolean dryRun;
+
+    @Option(names = "--json", description = "Print the summary and the plan as one JSON object instead of lines.")
+    boolean json;
+
+    @Option(
+            names = "--jdbc-url",
+            paramLabel = "URL",
+            description = "A migrated database to record the run in (table snapshot_runs); none when absent.")
+    String jdbcUrl;
+
+    @Option(
+            names = "--user",
+            paramLabel = "USER",
+            description = "Database user for --jdbc-url (default: the driver's).")
+    String user;
+
+    @Option(
+            names = "--local-dir",
+            paramLabel = "DIR",
+            description =
+                    "The local provider's folder (default: $" + ENV_LOCAL_DIR + ", else " + DEFAULT_LOCAL_DIR + ").")
+    Path localDir;
+
+    @Option(
+            names = "--database",
+            defaultValue = "local",
+            paramLabel = "ID",
+            description = "The local database's id (default: ${DEFAULT-VALUE}).")
+    String database;
+
+    @Option(
+            names = "--tag",
+            paramLabel = "KEY=VALUE",
+            description = "A tag of the local database, for policies that select by tag (repeatable).")
+    Map<String, String> tags = new LinkedHashMap<>();
+
+    @Override
+    public Integer call() throws Exception {
+        BackupPolicy policy = BackupPolicyLoader.load(policyFile);
+        SnapshotRunStore store = jdbcUrl == null
+                ? null
+                : new SnapshotRunStore(
+                        JdbcConnectionFactory.of(jdbcUrl, user, parent.env.optional(MigrateCommand.ENV_PASSWORD)));
+        SnapshotService service = new SnapshotService(
+                (dimensions, metrics) -> {}, // the summary printed below carries the same figures
+                store,
+                RetryPolicy.fromEnv(parent.env),
+                Sleeper.SYSTEM,
+                new SecureRandom());
+        OpenProvider open = opener.open(this);
+        SnapshotRunSummary summary;
+        try (AutoCloseable ignored = open.resources()) {
+            summary = service.run(policy, open.provider(), clock, dryRun);
+        }
+        if (json) {
+            parent.out.println(summary.toJson(true));
+        } else {
+            print(parent.out, summary);
+        }
+        return summary.ok() ? DbreCommand.EXIT_OK : DbreCommand.EXIT_FAILURE;
+    }
+
+    static OpenProvider openLocal(SnapshotCommand c) {
+        Path dir = c.localDir != null ? c.localDir : Path.of(c.parent.env.string(ENV_LOCAL_DIR, DEFAULT_LOCAL_DIR));
+        LocalSnapshotSource source = LocalSnapshotSource.open(dir, c.database, c.tags);
+        return new OpenProvider(source.snapshots(), source);
+    }
+
+    /** The plan as readable lines (action, database, snapshot, reason), then the outcome. */
+    static void print(PrintStream out, SnapshotRunSummary s) {
+        out.printf(
+                Locale.ROOT,
+                "policy %s at %s (slot %s)%s%n",
+                s.policy(),
+                s.runAt(),
+                s.plan().slotStart(),
+                s.dryRun() ? ": dry run, nothing changed" : "");
+        for (DatabasePlan dp : s.plan().databases()) {
+            out.printf(
+                    Locale.ROOT,
+                    "database %s (%s)%n",
+                    dp.database().id(),
+                    dp.database().region());
+            for (PlannedAction a : dp.actions()) {
+                out.printf(
+                        Locale.ROOT,
+                        "  %-6s %s in %s: %s%n",
+                        a.type().name().toLowerCase(Locale.ROOT),
+                        a.snapshotId(),
+                        a.region(),
+                        a.reason());
+            }
+            for (KeptSnapshot k : dp.kept()) {
+                out.printf(
+                        Locale.ROOT,
+                        "  %-6s %s in %s: %s%n",
+                        "keep",
+                        k.snapshot().id(),
+                        k.snapshot().region(),
+                        String.join(
+                                ", ", k.reasons().stream().map(Object::toString).toList()));
+            }
+            for (String note : dp.notes()) {
+                out.printf(Locale.ROOT, "  note   %s%n", note);
+            }
+        }
+        if (s.plan().databases().isEmpty()) {
+            out.println("no database selected by the policy");
+        }
+        for (DatabaseOutcome d : s.databases()) {
+            for (String f : d.failures()) {
+                out.printf(Locale.ROOT, "FAILED %s: %s%n", d.databaseId(), f);
+            }
+        }
+        for (String f : s.failures()) {
+            out.printf(Locale.ROOT, "FAILED %s%n", f);
+        }
+        out.printf(
+                Locale.ROOT,
+                "%s: created %d, copied %d, deleted %d, shared %d, failed %d%n",
+                s.dryRun() ? "dry run" : "done",
+                s.created(),
+                s.copied(),
+                s.deleted(),
+                s.shared(),
+                s.failed());
+    }
+}

@@ -1,0 +1,506 @@
+package dev.dbre.rotation;
+
+import static dev.dbre.rotation.SecretMetadata.CURRENT;
+import static dev.dbre.rotation.SecretMetadata.PENDING;
+import static dev.dbre.rotation.SecretMetadata.PREVIOUS;
+
+import dev.dbre.db.SqlStates;
+import dev.dbre.rotation.StepResult.Action;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rotates a PostgreSQL password with Secrets Manager's four-step protocol, over any {@link
+ * SecretStore}. Every step first runs the gate (rotation enabled; the token is a version of the
+ * secret; it is staged PENDING; if it is already CURRENT, nothing to do) and every step is safe to
+ * repeat: each looks at the state it would change before changing it.
+ *
+ * <ol>
+ *   <li>createSecret: a new value staged PENDING under the token (kept if it exists), with a new
+ *       password, and for alternating users the other user name.
+ *   <li>setSecret: makes the database accept it (single: the user changes its own password,
+ *       logging in with CURRENT or else PREVIOUS; alternating: after proving CURRENT logs in, the
+ *       administrator secret creates or updates the other user).
+ *   <li>testSecret: logs in with PENDING, runs a query, takes the owner role if configured.
+ *   <li>finishSecret: CURRENT moves to the token, the old version becomes PREVIOUS, and the
+ *       token's PENDING label is removed.
+ * </ol>
+ *
+ * Passwords reach the database only as SCRAM verifiers, and no message or log line holds a
+ * password or a secret value.
+ */
+public final class RotationService {
+    private static final Logger LOG = LoggerFactory.getLogger(RotationService.class);
+    /** PostgreSQL's NAMEDATALEN - 1. */
+    static final int MAX_ROLE_NAME_BYTES = 63;
+
+    static final String CLONE_SUFFIX = "_clone";
+
+    private final SecretStore store;
+    private final SecretConnector connector;
+    private final RotationSettings settings;
+    private final PasswordGenerator generator;
+    private final SecureRandom random;
+
+    public RotationService(
+            SecretStore store,
+            SecretConnector connector,
+            RotationSettings settings,
+            PasswordGenerator generator,
+            SecureRandom random) {
+        this.store = store;
+        this.connector = connector;
+        this.settings = settings;
+        this.generator = generator;
+        this.random = random;
+    }
+
+    /** With PgJDBC connections (CA bundle from the settings) and a SecureRandom generator. */
+    public RotationService(SecretStore store, RotationSettings settings) {
+        this(
+                store,
+                new PgSecretConnector(settings.sslRootCert()),
+                settings,
+                new PasswordGenerator(),
+                new SecureRandom());
+    }
+
+    /** Runs one step with the configured strategy. See {@link #rotate(RotationRequest, RotationStrategy)}. */
+    public StepResult rotate(RotationRequest request) {
+        return rotate(request, settings.strategy());
+    }
+
+    /**
+     * Runs one step of a rotation (what a Secrets Manager rotation handler calls per event).
+     *
+     * @return what the step did ({@link Action#ALREADY_CURRENT} when the token is already current)
+     * @throws RotationException naming the rule or failure ({@link RotationError}); {@link
+     *     RotationException#retryable()} says whether the same step may succeed later unchanged
+     */
+    public StepResult rotate(RotationRequest request, RotationStrategy strategy) {
+        try {
+            StepResult result = gate(request);
+            if (result == null) {
+                result = switch (request.step()) {
+                    case CREATE_SECRET -> createSecret(request, strategy);
+                    case SET_SECRET -> setSecret(request, strategy);
+                    case TEST_SECRET -> testSecret(request, strategy);
+                    case FINISH_SECRET -> finishSecret(request);
+                };
+            }
+            LOG.info(
+                    "rotation {} of secret {} (token {}, {}): {}",
+                    request.step().wireName(),
+                    request.secretId(),
+                    request.token(),
+                    strategy.name().toLowerCase(java.util.Locale.ROOT),
+                    result.action() + (result.detail() == null ? "" : " " + result.detail()));
+            return result;
+        } catch (RotationException e) {
+            LOG.warn(
+                    "rotation {} of secret {} (token {}) failed: {}",
+                    request.step().wireName(),
+                    request.secretId(),
+                    request.token(),
+                    e.getMessage());
+            throw e;
+        }
+    }
+
+    /**
+     * A whole rotation driven by us, for stores with no rotation service of their own (the local
+     * store, Key Vault, Secret Manager): stages the token's PENDING value unless the token is
+     * already a version, then runs the four steps. Re-running it with the same token after a
+     * failure or a crash picks up where it stopped.
+     *
+     * @param onStep told of each step as it completes
+     * @return the four steps' results
+     * @throws RotationException as {@link #rotate(RotationRequest, RotationStrategy)}; the steps
+     *     done before it stay done
+     */
+    public List<StepResult> rotateNow(
+            String secretId, String token, RotationStrategy strategy, Consumer<StepResult> onStep) {
+        SecretMetadata meta = store(() -> store.describe(secretId), "describe " + secretId);
+        if (!meta.rotationEnabled()) {
+            throw new RotationException(RotationError.ROTATION_DISABLED, "rotation is not enabled on " + secretId);
+        }
+        if (!meta.versionStages().containsKey(token)) {
+            begin(secretId, token, strategy);
+        }
+        List<StepResult> results = new ArrayList<>(4);
+        for (RotationStep step : RotationStep.values()) {
+            StepResult r = rotate(new RotationRequest(secretId, token, step), strategy);
+            results.add(r);
+            onStep.accept(r);
+        }
+        return results;
+    }
+
+    /**
+     * Makes {@code token} a version staged PENDING, as Secrets Manager's RotateSecret does before
+     * the first step: value-less where the store can hold that ({@link SecretStore#beginVersion}),
+     * else already with its new value (createSecret then keeps it).
+     */
+    private void begin(String secretId, String token, RotationStrategy strategy) {
+        if (store(() -> store.beginVersion(secretId, token), "begin version " + token)) {
+            return;
+        }
+        DbSecret current = currentSecret(secretId);
+        requireEngine(current, strategy, secretId);
+        DbSecret pending = newPendingValue(current, strategy);
+        store(() -> store.putValue(secretId, token, pending.toJson(), Set.of(PENDING)), "put PENDING");
+    }
+
+    // ---- the gate ----
+
+    /** Null when the step must run; a result when the token is already CURRENT. */
+    private StepResult gate(RotationRequest r) {
+        String id = r.secretId();
+        SecretMetadata meta = store(() -> store.describe(id), "describe " + id);
+        if (!meta.rotationEnabled()) {
+            throw new RotationException(RotationError.ROTATION_DISABLED, "rotation is not enabled on secret " + id);
+        }
+        Set<String> stages = meta.versionStages().get(r.token());
+        if (stages == null) {
+            throw new RotationException(
+                    RotationError.TOKEN_NOT_A_VERSION, "token " + r.token() + " is not a version of secret " + id);
+        }
+        if (stages.contains(CURRENT)) {
+            if (r.step() == RotationStep.FINISH_SECRET && stages.contains(PENDING)) {
+                removePendingLabel(id, r.token());
+            }
+            return new StepResult(id, r.token(), r.step(), Action.ALREADY_CURRENT, null);
+        }
+        if (!stages.contains(PENDING)) {
+            throw new RotationException(
+                    RotationError.TOKEN_NOT_PENDING,
+                    "version " + r.token() + " of secret " + id + " is not staged " + PENDING + " (stages: " + stages
+                            + ")");
+        }
+        return null;
+    }
+
+    // ---- the steps ----
+
+    private StepResult createSecret(RotationRequest r, RotationStrategy strategy) {
+        DbSecret current = currentSecret(r.secretId());
+        requireEngine(current, strategy, r.secretId());
+        Optional<String> existing =
+                store(() -> store.valueByVersion(r.secretId(), r.token(), PENDING), "read the PENDING value");
+        if (existing.isPresent()) {
+            return new StepResult(r.secretId(), r.token(), r.step(), Action.PENDING_KEPT, null);
+        }
+        DbSecret pending = newPendingValue(current, strategy);
+        store(() -> store.putValue(r.secretId(), r.token(), pending.toJson(), Set.of(PENDING)), "put PENDING");
+        return new StepResult(r.secretId(), r.token(), r.step(), Action.PENDING_CREATED, "user " + pending.username());
+    }
+
+    private DbSecret newPendingValue(DbSecret current, RotationStrategy strategy) {
+        String password = newPassword();
+        String user = strategy == RotationStrategy.ALTERNATING ? alternateUser(current.username()) : current.username();
+        return current.with(user, password);
+    }
+
+    private StepResult setSecret(RotationRequest r, RotationStrategy strategy) {
+        String id = r.secretId();
+        DbSecret current = currentSecret(id);
+        DbSecret pending = pendingSecret(r);
+        if (canLogIn(pending)) {
+            return new StepResult(id, r.token(), r.step(), Action.ALREADY_SET, "PENDING already logs in");
+        }
+        String verifier = verifier(pending.password());
+        if (strategy == RotationStrategy.SINGLE) {
+            if (!pending.username().equals(current.username()) || !pending.sameServer(current)) {
+                throw new RotationException(
+                        RotationError.PENDING_MISMATCH,
+                        "the PENDING value of " + id + " is for another user or server than CURRENT");
+            }
+            try (Connection c = logInCurrentOrPrevious(id, current)) {
+                PgRoles.setPassword(c, current.username(), verifier);
+            } catch (SQLException e) {
+                throw dbFailure(
+                        RotationError.DATABASE_ERROR,
+                        "could not set the password of role " + current.username(),
+                        e,
+                        pending.password(),
+                        verifier);
+            }
+            return new StepResult(id, r.token(), r.step(), Action.PASSWORD_SET, "role " + current.username());
+        }
+        requireEngine(current, strategy, id);
+        if (!pending.username().equals(alternateUser(current.username())) || !pending.sameServer(current)) {
+            throw new RotationException(
+                    RotationError.PENDING_MISMATCH,
+                    "the PENDING value of " + id + " must be for user " + alternateUser(current.username())
+                            + " on CURRENT's server");
+        }
+        // Confused-deputy protection: whoever asks for a rotation must hold a working CURRENT, or the
+        // administrator would set a password for a user the caller never controlled.
+        try (Connection ignored = connector.open(current)) {
+            // logged in
+        } catch (SQLException e) {
+            throw dbFailure(RotationError.CANNOT_LOG_IN, "CURRENT of " + id + " cannot log in", e);
+        }
+        DbSecret admin = adminSecret(id, current);
+        try (Connection a = connector.open(admin)) {
+            boolean created =
+                    PgRoles.prepareAlternate(a, current.username(), pending.username(), verifier, current.ownerRole());
+            return new StepResult(
+                    id,
+                    r.token(),
+                    r.step(),
+                    Action.PASSWORD_SET,
+                    (created ? "created role " : "updated role ")
+                            + pending.username()
+                            + (current.ownerRole() == null ? "" : ", owner role " + current.ownerRole()));
+        } catch (SQLException e) {
+            throw dbFailure(
+                    RotationError.DATABASE_ERROR,
+                    "as the administrator of " + id + ", could not create or update role " + pending.username(),
+                    e,
+                    pending.password(),
+                    verifier,
+                    admin.password());
+        }
+    }
+
+    private StepResult testSecret(RotationRequest r, RotationStrategy strategy) {
+        DbSecret pending = pendingSecret(r);
+        String owner = pending.ownerRole();
+        try (Connection c = connector.open(pending)) {
+            String problem = PgRoles.check(c, owner, strategy == RotationStrategy.ALTERNATING);
+            if (problem != null) {
+                throw new RotationException(
+                        RotationError.TEST_FAILED, "PENDING of " + r.secretId() + " logs in, but " + problem);
+            }
+        } catch (SQLException e) {
+            throw dbFailure(
+                    RotationError.TEST_FAILED,
+                    "PENDING of " + r.secretId() + " (user " + pending.username() + ") failed its test",
+                    e,
+                    pending.password());
+        }
+        return new StepResult(
+                r.secretId(),
+                r.token(),
+                r.step(),
+                Action.TESTED,
+                "user " + pending.username() + " logs in" + (owner == null ? "" : " and acts as " + owner));
+    }
+
+    private StepResult finishSecret(RotationRequest r) {
+        String id = r.secretId();
+        SecretMetadata meta = store(() -> store.describe(id), "describe " + id);
+        String from = meta.versionWith(CURRENT);
+        store(() -> store.moveStage(id, CURRENT, r.token(), from), "move " + CURRENT);
+        removePendingLabel(id, r.token());
+        return new StepResult(id, r.token(), r.step(), Action.FINISHED, "previous version " + from);
+    }
+
+    /**
+     * AWS's templates leave PENDING on the new current version (their #168); we take it off. The
+     * rotation has already succeeded when this runs, so a failure here is logged, not raised: the
+     * label moves away at the next rotation's put anyway.
+     */
+    private void removePendingLabel(String id, String token) {
+        try {
+            store.moveStage(id, PENDING, null, token);
+        } catch (RuntimeException e) {
+            LOG.warn(
+                    "rotation of secret {}: could not remove {} from version {}: {}", id, PENDING, token, e.toString());
+        }
+    }
+
+    // ---- reading secrets ----
+
+    private DbSecret currentSecret(String id) {
+        String value = store(() -> store.valueByStage(id, CURRENT), "read CURRENT")
+                .orElseThrow(() -> new RotationException(
+                        RotationError.NO_CURRENT_VALUE, "secret " + id + " has no CURRENT value"));
+        return DbSecret.parse(value, "the CURRENT value of secret " + id);
+    }
+
+    private DbSecret pendingSecret(RotationRequest r) {
+        String value = store(() -> store.valueByVersion(r.secretId(), r.token(), PENDING), "read PENDING")
+                .orElseThrow(() -> new RotationException(
+                        RotationError.NO_PENDING_VALUE,
+                        "version " + r.token() + " of secret " + r.secretId() + " has no PENDING value"));
+        return DbSecret.parse(value, "the PENDING value of secret " + r.secretId());
+    }
+
+    private DbSecret adminSecret(String id, DbSecret current) {
+        String adminId = current.masterArn();
+        if (adminId == null) {
+            throw new RotationException(
+                    RotationError.ADMIN_SECRET_INVALID,
+                    "the CURRENT value of " + id + " has no 'masterarn' (the administrator secret alternating users"
+                            + " need)");
+        }
+        String value = store(() -> store.valueByStage(adminId, CURRENT), "read the administrator secret")
+                .orElseThrow(() -> new RotationException(
+                        RotationError.ADMIN_SECRET_INVALID,
+                        "the administrator secret " + adminId + " named by " + id + " has no CURRENT value"));
+        DbSecret admin;
+        try {
+            admin = DbSecret.parse(value, "the administrator secret " + adminId);
+        } catch (RotationException e) {
+            throw new RotationException(RotationError.ADMIN_SECRET_INVALID, e.getMessage());
+        }
+        if (!admin.sameServer(current)) {
+            throw new RotationException(
+                    RotationError.ADMIN_SECRET_INVALID,
+                    "the administrator secret " + adminId + " is for " + admin.host() + ":" + admin.port() + ", " + id
+                            + " for " + current.host() + ":" + current.port());
+        }
+        return admin;
+    }
+
+    private static void requireEngine(DbSecret current, RotationStrategy strategy, String id) {
+        String engine = current.engine();
+        if (engine == null && strategy == RotationStrategy.SINGLE) {
+            return; // AWS's single-user template does not ask for it either
+        }
+        if (engine == null || !DbSecret.ENGINES.contains(engine)) {
+            throw new RotationException(
+                    RotationError.UNSUPPORTED_ENGINE,
+                    "the CURRENT value of " + id + " has engine " + engine + "; expected one of " + DbSecret.ENGINES);
+        }
+    }
+
+    /** {@code <user>_clone}, or {@code <user>} from {@code <user>_clone}. */
+    static String alternateUser(String user) {
+        String alt = user.endsWith(CLONE_SUFFIX)
+                ? user.substring(0, user.length() - CLONE_SUFFIX.length())
+                : user + CLONE_SUFFIX;
+        int bytes = alt.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_ROLE_NAME_BYTES || alt.isEmpty()) {
+            throw new RotationException(
+                    RotationError.USERNAME_TOO_LONG,
+                    "the alternate user of " + user + " would be " + bytes + " bytes; PostgreSQL allows "
+                            + MAX_ROLE_NAME_BYTES);
+        }
+        return alt;
+    }
+
+    // ---- passwords and logins ----
+
+    private String newPassword() {
+        PasswordPolicy policy = settings.passwordPolicy();
+        Optional<String> fromStore = store(() -> store.generatePassword(policy), "generate a password");
+        String password = fromStore.orElseGet(() -> generator.generate(policy));
+        PasswordGenerator.check(password, policy);
+        return password;
+    }
+
+    private String verifier(String password) {
+        // A PENDING value written by hand (not by createSecret) is checked here too: SCRAM needs
+        // printable ASCII to match what the server computes.
+        for (int i = 0; i < password.length(); i++) {
+            char c = password.charAt(i);
+            if (c < 0x20 || c > 0x7e) {
+                throw new RotationException(
+                        RotationError.PASSWORD_POLICY_VIOLATED,
+                        "the PENDING password has a character outside printable ASCII at position " + i);
+            }
+        }
+        return ScramVerifier.of(password, random);
+    }
+
+    /** True if {@code secret} logs in; false if the login is refused; throws if unreachable. */
+    private boolean canLogIn(DbSecret secret) {
+        try (Connection ignored = connector.open(secret)) {
+            return true;
+        } catch (SQLException e) {
+            if (isLoginRefused(e)) {
+                return false;
+            }
+            throw dbFailure(
+                    RotationError.DATABASE_UNREACHABLE, "could not reach " + secret.host(), e, secret.password());
+        }
+    }
+
+    private Connection logInCurrentOrPrevious(String id, DbSecret current) {
+        try {
+            return connector.open(current);
+        } catch (SQLException e) {
+            if (!isLoginRefused(e)) {
+                throw dbFailure(RotationError.CANNOT_LOG_IN, "CURRENT of " + id + " cannot log in", e);
+            }
+        }
+        Optional<String> previousValue = store(() -> store.valueByStage(id, PREVIOUS), "read PREVIOUS");
+        if (previousValue.isPresent()) {
+            DbSecret previous = DbSecret.parse(previousValue.get(), "the PREVIOUS value of secret " + id);
+            if (previous.username().equals(current.username()) && previous.sameServer(current)) {
+                // AWS's template uses CURRENT's TLS setting for PREVIOUS too: never weaker than CURRENT.
+                DbSecret withCurrentTls =
+                        DbSecret.parse(current.toJson(), "CURRENT").with(previous.username(), previous.password());
+                try {
+                    return connector.open(withCurrentTls);
+                } catch (SQLException e) {
+                    throw dbFailure(
+                            RotationError.CANNOT_LOG_IN,
+                            "neither CURRENT nor PREVIOUS of " + id + " can log in as " + current.username(),
+                            e);
+                }
+            }
+        }
+        throw new RotationException(
+                RotationError.CANNOT_LOG_IN,
+                "CURRENT of " + id + " cannot log in as " + current.username() + " and there is no usable PREVIOUS");
+    }
+
+    private static boolean isLoginRefused(SQLException e) {
+        String state = SqlStates.sqlState(e);
+        return "28P01".equals(state) || "28000".equals(state);
+    }
+
+    /**
+     * A database failure as a RotationException: refused logins as {@code onRefusal}, transient
+     * faults as {@link RotationError#DATABASE_UNREACHABLE}, the rest as {@code DATABASE_ERROR}.
+     * The driver's message is cut to its first line and every secret given is masked.
+     */
+    static RotationException dbFailure(RotationError onRefusal, String what, SQLException e, String... secrets) {
+        String state = SqlStates.sqlState(e);
+        RotationError error;
+        if (isLoginRefused(e)) {
+            error = onRefusal;
+        } else if (SqlStates.isTransient(e)) {
+            error = RotationError.DATABASE_UNREACHABLE;
+        } else {
+            error = onRefusal == RotationError.TEST_FAILED ? RotationError.TEST_FAILED : RotationError.DATABASE_ERROR;
+        }
+        String detail = Redact.firstLine(e.getMessage(), secrets);
+        if (detail.contains("SSL") || detail.contains("certificate")) {
+            detail += " (TLS with certificate verification is required unless the secret says \"ssl\": false;"
+                    + " the CA bundle comes from " + dev.dbre.db.DbSettings.SSLROOTCERT + ")";
+        }
+        return new RotationException(error, what + ": " + detail, error.retryable(), state);
+    }
+
+    private static <T> T store(Supplier<T> call, String what) {
+        try {
+            return call.get();
+        } catch (SecretStoreException e) {
+            throw new RotationException(RotationError.STORE_ERROR, what + ": " + e.getMessage(), e.retryable(), null);
+        }
+    }
+
+    private static void store(Runnable call, String what) {
+        store(
+                () -> {
+                    call.run();
+                    return null;
+                },
+                what);
+    }
+}
