@@ -95,7 +95,7 @@ public final class LocalPostgres implements AutoCloseable {
                     .setCleanDataDirectory(clean)
                     .setOverrideWorkingDirectory(work.toFile())
                     .setServerConfig("listen_addresses", "127.0.0.1")
-                    .setServerConfig("unix_socket_directories", socket.toString())
+                    .setServerConfig("unix_socket_directories", socketDirectories(socket))
                     .setServerConfig("max_connections", "100")
                     .setServerConfig("fsync", "off")
                     .setServerConfig("synchronous_commit", "off")
@@ -116,6 +116,15 @@ public final class LocalPostgres implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("could not start the embedded PostgreSQL on " + data, e);
         }
+    }
+
+    /**
+     * The socket folder, or none (TCP only: every client here uses 127.0.0.1) when the socket's
+     * path would pass the 107-byte limit of a Unix socket address, which makes PostgreSQL refuse
+     * to start ("could not create any Unix-domain sockets") in deep build folders.
+     */
+    private static String socketDirectories(Path socket) {
+        return socket.resolve(".s.PGSQL.65535").toString().length() > 100 ? "" : socket.toString();
     }
 
     public int port() {

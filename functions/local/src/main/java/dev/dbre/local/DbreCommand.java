@@ -27,6 +27,8 @@ import picocli.CommandLine.Spec;
             IngestCommand.class,
             SnapshotCommand.class,
             RotateCommand.class,
+            RestoreCommand.Restore.class,
+            RestoreCommand.Drill.class,
             CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",

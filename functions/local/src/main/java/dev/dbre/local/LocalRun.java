@@ -1,5 +1,7 @@
 package dev.dbre.local;
 
+import dev.dbre.backup.DatabaseRef;
+import dev.dbre.backup.local.LocalBackupProvider;
 import dev.dbre.db.LocalPostgres;
 import dev.dbre.ingest.IngestService;
 import dev.dbre.ingest.parse.ParseLimits;
@@ -48,6 +50,14 @@ import picocli.CommandLine.Option;
         exitCodeList = {"0:every stage succeeded", "1:a stage failed (its line says why)", "2:usage error"})
 public final class LocalRun implements Callable<Integer> {
     static final String DATABASE = "dbre";
+
+    /** The embedded server as the local provider's source (restores: {@code dbre restore --source run-local}). */
+    static final DatabaseRef SOURCE = new DatabaseRef(
+            "run-local",
+            LocalBackupProvider.KIND,
+            LocalBackupProvider.REGION,
+            Map.of("dbre:backup-policy", "sample"),
+            false);
 
     @Mixin
     Options options = new Options();
@@ -186,7 +196,10 @@ public final class LocalRun implements Callable<Integer> {
                 new Stage("ingest a generated DogStatsD stream", IngestStages::generatedStream),
                 new Stage("deliver part of the stream again", IngestStages::retry),
                 new Stage("figures, read back with SQL", IngestStages::figures),
-                new Stage("rotate the application user's password (four steps)", RotationStages::rotate));
+                new Stage("rotate the application user's password (four steps)", RotationStages::rotate),
+                new Stage(
+                        "snapshot by the sample policy, more writes, restore drill to a time between",
+                        RestoreStages::drill));
     }
 
     /**
@@ -199,10 +212,21 @@ public final class LocalRun implements Callable<Integer> {
         long t0 = System.nanoTime();
         out.println("[start] embedded PostgreSQL under " + options.baseDir.toAbsolutePath() + " ...");
         // Absolute: PostgreSQL resolves a relative socket directory against its data directory.
-        LocalPostgres pg = LocalPostgres.start(options.baseDir.toAbsolutePath().resolve("postgres"), 0, Map.of());
+        // WAL archiving on: the restore stage restores from its archive.
+        LocalPostgres pg = LocalPostgres.start(
+                options.baseDir.toAbsolutePath().resolve("postgres"), 0, LocalBackupProvider.ARCHIVING);
+        LocalBackupProvider backups =
+                freshBackups(options.baseDir.toAbsolutePath().resolve("backup"));
         AtomicBoolean stopped = new AtomicBoolean();
         Runnable stop = () -> {
             if (stopped.compareAndSet(false, true)) {
+                try {
+                    // Records the last restorable time, so `dbre restore` can use the files later.
+                    backups.detach(SOURCE.id());
+                } catch (RuntimeException e) {
+                    out.println("[stop] could not record the last restorable time: " + DbreCommand.describe(e));
+                }
+                backups.close();
                 pg.close();
             }
         };
@@ -225,6 +249,9 @@ public final class LocalRun implements Callable<Integer> {
             MetricsPublisher metrics = new LogMetricsPublisher(System.out, clock);
             IngestService ingest = new IngestService(pg.connectionFactory(DATABASE), ParseLimits.DEFAULTS, clock);
             RunContext ctx = new RunContext(options, pg, DATABASE, ingest, metrics, clock, out);
+            backups.attach(SOURCE, pg);
+            ctx.backups = backups;
+            ctx.source = SOURCE;
             List<Stage> stages = stages();
             for (int i = 0; i < stages.size(); i++) {
                 Stage stage = stages.get(i);
@@ -251,6 +278,22 @@ public final class LocalRun implements Callable<Integer> {
                 // Ctrl-C: the hook is already running (and stop() is idempotent).
             }
         }
+    }
+
+    /** The provider under {@code dir}, emptied first: each run starts from no backups. */
+    private static LocalBackupProvider freshBackups(Path dir) {
+        try {
+            if (Files.exists(dir)) {
+                try (var all = Files.walk(dir)) {
+                    for (Path p : (Iterable<Path>) all.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                        Files.delete(p);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("could not empty " + dir, e);
+        }
+        return new LocalBackupProvider(dir, java.time.Duration.ofMinutes(5));
     }
 
     private static void createDatabase(LocalPostgres pg) {

@@ -37,6 +37,12 @@ final class RunContext {
     final List<String> sampleEvents = new ArrayList<>();
     RunReport report;
 
+    /** The local snapshot/PITR provider, with the embedded server attached as {@link #source}. */
+    dev.dbre.backup.local.LocalBackupProvider backups;
+
+    dev.dbre.backup.DatabaseRef source;
+    Double drillRecoverySeconds;
+
     RunContext(
             LocalRun.Options options,
             LocalPostgres postgres,

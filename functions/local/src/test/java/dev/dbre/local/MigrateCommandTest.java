@@ -34,6 +34,7 @@ class MigrateCommandTest {
         assertThat(first.exitCode()).as(first.err()).isZero();
         assertThat(first.out())
                 .contains("applied V1 ingest", "applied V2 snapshot runs")
+                .contains("applied V3 restore runs")
                 .containsPattern("applied \\d+ migration\\(s\\); schema now at V\\d+");
         assertThat(second.exitCode()).isZero();
         assertThat(second.out()).doesNotContain("applied V").contains("nothing applied");

@@ -17,7 +17,6 @@ import dev.dbre.restore.RestoreProvider;
 import dev.dbre.restore.RestoreSource;
 import dev.dbre.restore.RestoreWindow;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -459,7 +458,7 @@ public final class LocalBackupProvider implements SnapshotProvider, RestoreProvi
                     ? new RestoreProgress(RestoreProgress.State.RESTORING, null, 0, "replaying archived WAL")
                     : new RestoreProgress(RestoreProgress.State.AVAILABLE, "127.0.0.1", server.port(), "recovered");
         } catch (SQLException e) {
-            String fatal = lastFatal(restoreDir(newName).resolve("server.log"));
+            String fatal = lastFatal(restoreDir(newName).resolve("server.log"), 0);
             if (fatal != null && !Files.exists(server.dataDir().resolve("postmaster.pid"))) {
                 restored.remove(newName);
                 writeQuietly(restoreDir(newName).resolve("restore.json"), r.with(RestoreRecord.FAILED, 0, fatal));
@@ -594,21 +593,61 @@ public final class LocalBackupProvider implements SnapshotProvider, RestoreProvi
 
     private void start(RestoreRecord rec) {
         Path dir = restoreDir(rec.name());
+        Path log = dir.resolve("server.log");
+        long logOffset = sizeOf(log);
         try {
-            LocalPostgres server = LocalPostgres.startExisting(
-                    dir.resolve("data"),
-                    base.resolve("run"),
-                    rec.port(),
-                    Map.of(),
-                    dir.resolve("server.log"),
-                    startupWait);
+            LocalPostgres server = startWatching(rec, dir.resolve("data"), log, logOffset);
             restored.put(rec.name(), server);
             writeJson(dir.resolve("restore.json"), rec.with(RestoreRecord.STARTED, server.port(), null));
         } catch (RuntimeException | IOException e) {
-            String fatal = lastFatal(dir.resolve("server.log"));
+            String fatal = lastFatal(log, logOffset);
             String reason = "the restored server did not start: " + (fatal != null ? fatal : e.getMessage());
             writeQuietly(dir.resolve("restore.json"), rec.with(RestoreRecord.FAILED, 0, reason));
             throw new ProviderException("StartFailed", reason, false, e);
+        }
+    }
+
+    /**
+     * Starts the server in a helper thread and watches its log: zonky waits the whole startup
+     * time for a server that has already exited, so a FATAL line with no postmaster.pid left ends
+     * the wait at once.
+     */
+    private LocalPostgres startWatching(RestoreRecord rec, Path data, Path log, long logOffset) {
+        java.util.concurrent.ExecutorService ex = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "dbre-restore-start-" + rec.name());
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            java.util.concurrent.Future<LocalPostgres> f = ex.submit(() ->
+                    LocalPostgres.startExisting(data, base.resolve("run"), rec.port(), Map.of(), log, startupWait));
+            while (true) {
+                try {
+                    return f.get(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.TimeoutException notYet) {
+                    String fatal = lastFatal(log, logOffset);
+                    if (fatal != null && !Files.exists(data.resolve("postmaster.pid"))) {
+                        f.cancel(true);
+                        throw new IllegalStateException(fatal);
+                    }
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    f.cancel(true);
+                    throw new ProviderException("Interrupted", "interrupted while starting " + rec.name(), true, e);
+                }
+            }
+        } finally {
+            ex.shutdown();
+        }
+    }
+
+    private static long sizeOf(Path file) {
+        try {
+            return Files.exists(file) ? Files.size(file) : 0;
+        } catch (IOException e) {
+            return 0;
         }
     }
 
@@ -625,17 +664,35 @@ public final class LocalBackupProvider implements SnapshotProvider, RestoreProvi
         return restored.get(r.name());
     }
 
-    /** The last FATAL or PANIC line of a server log, or null. */
-    static String lastFatal(Path log) {
+    /**
+     * The last FATAL or PANIC line of a server log written after {@code offset}, or null. Lines
+     * about a client connecting too early ("the database system is starting up") are not the
+     * server's own failure and are skipped.
+     */
+    static String lastFatal(Path log, long offset) {
         if (!Files.exists(log)) {
             return null;
         }
-        try (Stream<String> lines = Files.lines(log, StandardCharsets.UTF_8)) {
-            return lines.filter(l -> l.contains("FATAL:") || l.contains("PANIC:"))
-                    .reduce((a, b) -> b)
-                    .map(l -> l.substring(Math.max(0, l.indexOf(l.contains("FATAL:") ? "FATAL:" : "PANIC:"))))
-                    .orElse(null);
-        } catch (IOException | UncheckedIOException e) {
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(log.toFile(), "r")) {
+            long length = f.length();
+            if (length <= offset) {
+                return null;
+            }
+            byte[] tail = new byte[(int) Math.min(length - offset, 1 << 20)];
+            f.seek(length - tail.length);
+            f.readFully(tail);
+            String last = null;
+            for (String line : new String(tail, StandardCharsets.UTF_8).split("\n")) {
+                int at = line.indexOf("FATAL:");
+                if (at < 0) {
+                    at = line.indexOf("PANIC:");
+                }
+                if (at >= 0 && !line.contains("is starting up") && !line.contains("not yet accepting connections")) {
+                    last = line.substring(at).trim();
+                }
+            }
+            return last;
+        } catch (IOException e) {
             return null;
         }
     }

@@ -17,6 +17,9 @@ import java.util.Map;
  * LocalBackupProvider}, all under one folder of {@code target/tmp}.
  */
 public final class LocalSource implements AutoCloseable {
+    private static final java.util.concurrent.atomic.AtomicInteger COUNTER =
+            new java.util.concurrent.atomic.AtomicInteger();
+
     public final LocalPostgres server;
     public final LocalBackupProvider provider;
     public final DatabaseRef ref;
@@ -31,7 +34,12 @@ public final class LocalSource implements AutoCloseable {
     public static LocalSource start(String id, boolean production) {
         Path dir = Path.of(
                 System.getProperty("java.io.tmpdir"),
-                "pitr-" + id + "-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+                "pitr-" + id + "-" + ProcessHandle.current().pid() % 100000 + "-" + COUNTER.incrementAndGet());
+        try {
+            DataDirCopy.deleteTree(dir); // left by an earlier run
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         LocalPostgres pg = LocalPostgres.start(dir.resolve("source"), 0, LocalBackupProvider.ARCHIVING);
         LocalBackupProvider provider = new LocalBackupProvider(dir.resolve("backup"), Duration.ofSeconds(60));
         DatabaseRef ref =

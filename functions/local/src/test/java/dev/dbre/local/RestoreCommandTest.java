@@ -1,0 +1,98 @@
+package dev.dbre.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.dbre.backup.local.LocalSource;
+import dev.dbre.testing.PostgresExtension;
+import dev.dbre.testing.TestDatabase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(PostgresExtension.class)
+class RestoreCommandTest {
+    static LocalSource src;
+    static Instant beforeBackup;
+
+    @BeforeAll
+    static void source() throws Exception {
+        src = LocalSource.start("cli-src", false);
+        beforeBackup = src.now();
+        src.execute("create table t (id int)");
+        src.provider.createSnapshot(src.ref, "cli-base", Map.of());
+        src.execute("insert into t select generate_series(1, 7)");
+        // The command runs its own provider on the same folder, without the live server: its latest
+        // restorable time is the last one recorded, which the attached provider does on describe.
+        src.provider.describeSource("cli-src");
+    }
+
+    @AfterAll
+    static void stop() {
+        src.close();
+    }
+
+    @Test
+    void drill_printsEachTransition_andTheRecoveryTime_andCleansUp(TestDatabase db) throws Exception {
+        Path verify = Files.writeString(
+                src.provider.baseDir().resolveSibling("verify.json"),
+                "[{\"name\": \"rows\", \"sql\": \"select count(*) from t\", \"expect\": {\"equals\": 7}}]");
+
+        Cli r = Cli.run(
+                "drill",
+                "--base-dir",
+                src.provider.baseDir().toString(),
+                "--source",
+                "cli-src",
+                "--name",
+                "cli-drill",
+                "--verify",
+                verify.toString(),
+                "--jdbc-url",
+                db.jdbcUrl(),
+                "--user",
+                "postgres");
+
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        assertThat(r.out())
+                .contains("RESTORING", "AVAILABLE", "VERIFYING", "VERIFIED", "CLEANED_UP")
+                .contains("1 checks passed")
+                .containsPattern("recovery time: \\d+\\.\\d s");
+        assertThat(src.provider.baseDir().resolve("restores/cli-drill")).doesNotExist();
+    }
+
+    @Test
+    void restoreBeforeTheFirstBackup_isRefused_namingTheRule() {
+        Cli r = Cli.run(
+                "restore",
+                "--base-dir",
+                src.provider.baseDir().toString(),
+                "--source",
+                "cli-src",
+                "--at",
+                beforeBackup.toString(),
+                "--name",
+                "cli-too-early");
+
+        assertThat(r.exitCode()).isEqualTo(DbreCommand.EXIT_FAILURE);
+        assertThat(r.out()).contains("refused: TARGET_OUTSIDE_WINDOW (targetTime)");
+        assertThat(src.provider.baseDir().resolve("restores/cli-too-early")).doesNotExist();
+    }
+
+    @Test
+    void restore_needsATime_orLatest() {
+        Cli r = Cli.run("restore", "--source", "cli-src", "--name", "x");
+        assertThat(r.exitCode()).isEqualTo(DbreCommand.EXIT_USAGE);
+        assertThat(r.err()).contains("--at").contains("--latest");
+    }
+
+    @Test
+    void drillName_isAValidNewName() {
+        assertThat(RestoreCommand.drillName("Orders_DB", Instant.parse("2026-11-23T22:43:01Z")))
+                .isEqualTo("drill-orders-db-20261123-224301");
+    }
+}
