@@ -81,9 +81,16 @@ class HttpIngestFunctionTest {
         private final GcpEvents.HttpSample sample;
         private final ByteArrayInputStream in;
 
+        private final String path;
+
         Request(GcpEvents.HttpSample sample) {
+            this(sample, "/");
+        }
+
+        Request(GcpEvents.HttpSample sample, String path) {
             this.sample = sample;
             this.in = new ByteArrayInputStream(sample.body());
+            this.path = path;
         }
 
         int bytesRead() {
@@ -102,7 +109,7 @@ class HttpIngestFunctionTest {
 
         @Override
         public String getPath() {
-            return "/";
+            return path;
         }
 
         @Override

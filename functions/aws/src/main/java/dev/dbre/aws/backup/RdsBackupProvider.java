@@ -1,0 +1,683 @@
+package dev.dbre.aws.backup;
+
+import dev.dbre.aws.db.RdsIamTokenCache;
+import dev.dbre.backup.DatabaseRef;
+import dev.dbre.backup.ProductionTags;
+import dev.dbre.backup.ProviderException;
+import dev.dbre.backup.Snapshot;
+import dev.dbre.backup.SnapshotProvider;
+import dev.dbre.backup.SnapshotStatus;
+import dev.dbre.db.ConnectionFactory;
+import dev.dbre.db.DbAuth;
+import dev.dbre.db.DbSettings;
+import dev.dbre.db.PasswordConnectionFactory;
+import dev.dbre.restore.RestoreOverrides;
+import dev.dbre.restore.RestoreProgress;
+import dev.dbre.restore.RestoreProvider;
+import dev.dbre.restore.RestoreSource;
+import dev.dbre.restore.RestoreWindow;
+import dev.dbre.restore.RestoredDbLogin;
+import dev.dbre.restore.RestoredTags;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.rds.RdsClient;
+import software.amazon.awssdk.services.rds.model.DBCluster;
+import software.amazon.awssdk.services.rds.model.DBClusterMember;
+import software.amazon.awssdk.services.rds.model.DBClusterSnapshot;
+import software.amazon.awssdk.services.rds.model.DBInstance;
+import software.amazon.awssdk.services.rds.model.DBInstanceAutomatedBackup;
+import software.amazon.awssdk.services.rds.model.DBSnapshot;
+import software.amazon.awssdk.services.rds.model.Tag;
+
+/**
+ * RDS instances and Aurora clusters (PostgreSQL engines) as a {@link SnapshotProvider} and a {@link
+ * RestoreProvider}, through the AWS SDK v2 RDS client.
+ *
+ * <ul>
+ *   <li>Databases: DescribeDBInstances (instances that belong to a cluster are left out: their
+ *       cluster is the unit) and DescribeDBClusters, with their tags (TagList), engines {@code
+ *       postgres} and {@code aurora-postgresql} only. Kind {@value #RDS_INSTANCE} or {@value
+ *       #AURORA_CLUSTER}.
+ *   <li>Snapshots: manual and automated DB (cluster) snapshots with their TagList. Create and copy
+ *       send our tags in the same call (no window where a snapshot is ours but untagged). A name
+ *       that exists already ({@code DBSnapshotAlreadyExists}) is success: the existing snapshot is
+ *       described and returned as it is; if it does not carry our tags it stays someone else's and
+ *       retention never deletes it. A cross-Region copy is sent to a client of the DESTINATION
+ *       Region with the source ARN and {@code SourceRegion}: the SDK computes the {@code
+ *       PreSignedUrl}.
+ *   <li>Restore: RestoreDBInstanceToPointInTime, or for Aurora RestoreDBClusterToPointInTime and,
+ *       once the cluster is available (AWS refuses earlier), CreateDBInstance for its writer, with
+ *       the same identifier as the cluster (instance and cluster identifiers are separate name
+ *       spaces). The restored database gets IAM authentication, no deletion protection and the tags
+ *       of {@link RestoredTags}; {@link #delete} refuses a database without them.
+ * </ul>
+ *
+ * <p>Errors map through {@link RdsErrors}. Snapshot statuses RDS may add later map to {@link
+ * SnapshotStatus#CREATING}, which retention never deletes.
+ */
+public final class RdsBackupProvider implements SnapshotProvider, RestoreProvider {
+    public static final String RDS_INSTANCE = "rds-instance";
+    public static final String AURORA_CLUSTER = "aurora-cluster";
+    /** On a restored Aurora cluster: the class of the writer instance to create once it is available. */
+    static final String TAG_INSTANCE_CLASS = "dbre:instance-class";
+
+    private static final Set<String> ENGINES = Set.of("postgres", "aurora-postgresql");
+    private static final Set<String> INSTANCE_FAILED = Set.of(
+            "failed",
+            "incompatible-restore",
+            "incompatible-parameters",
+            "incompatible-network",
+            "incompatible-option-group",
+            "inaccessible-encryption-credentials",
+            "inaccessible-encryption-credentials-recoverable",
+            "restore-error",
+            "storage-full");
+
+    private final RdsClients clients;
+    private final String homeRegion;
+    private final Clock clock;
+    private final RestoredDbLogin login;
+    private final AwsCredentialsProvider credentials;
+    /** region/id of snapshots seen, and whether each is a cluster snapshot: saves a probe on copy/delete. */
+    private final Map<String, Boolean> clusterSnapshot = new ConcurrentHashMap<>();
+
+    /**
+     * @param clients RDS clients per Region
+     * @param homeRegion the Region of the databases this provider restores
+     * @param clock stands in for a snapshot's time while RDS reports none (still creating)
+     * @param login how verification logs in to a restored database
+     * @param credentials sign RDS IAM tokens for that login (unused with {@link DbAuth#NONE})
+     */
+    public RdsBackupProvider(
+            RdsClients clients,
+            String homeRegion,
+            Clock clock,
+            RestoredDbLogin login,
+            AwsCredentialsProvider credentials) {
+        this.clients = clients;
+        this.homeRegion = homeRegion;
+        this.clock = clock;
+        this.login = login;
+        this.credentials = credentials;
+    }
+
+    // ---- SnapshotProvider ----------------------------------------------------------------------
+
+    @Override
+    public List<DatabaseRef> listDatabases(String region) {
+        RdsClient rds = clients.in(region);
+        List<DatabaseRef> out = new ArrayList<>();
+        try {
+            for (DBInstance i : rds.describeDBInstancesPaginator(b -> {}).dbInstances()) {
+                if (i.dbClusterIdentifier() == null && ENGINES.contains(i.engine())) {
+                    out.add(ref(i, region));
+                }
+            }
+            for (DBCluster c : rds.describeDBClustersPaginator(b -> {}).dbClusters()) {
+                if (ENGINES.contains(c.engine())) {
+                    out.add(ref(c, region));
+                }
+            }
+        } catch (SdkException e) {
+            throw RdsErrors.map(e, "listing databases in " + region);
+        }
+        return out;
+    }
+
+    @Override
+    public List<Snapshot> listSnapshots(String databaseId, String region) {
+        RdsClient rds = clients.in(region);
+        List<Snapshot> out = new ArrayList<>();
+        try {
+            for (DBSnapshot s : rds.describeDBSnapshotsPaginator(b -> b.dbInstanceIdentifier(databaseId))
+                    .dbSnapshots()) {
+                out.add(snapshot(s, region));
+            }
+            for (DBClusterSnapshot s : rds.describeDBClusterSnapshotsPaginator(b -> b.dbClusterIdentifier(databaseId))
+                    .dbClusterSnapshots()) {
+                out.add(snapshot(s, region));
+            }
+        } catch (SdkException e) {
+            throw RdsErrors.map(e, "listing snapshots of " + databaseId + " in " + region);
+        }
+        return out;
+    }
+
+    @Override
+    public Snapshot createSnapshot(DatabaseRef database, String name, Map<String, String> tags) {
+        RdsClient rds = clients.in(database.region());
+        boolean cluster = AURORA_CLUSTER.equals(database.kind());
+        try {
+            if (cluster) {
+                return snapshot(
+                        rds.createDBClusterSnapshot(b -> b.dbClusterIdentifier(database.id())
+                                        .dbClusterSnapshotIdentifier(name)
+                                        .tags(tags(tags)))
+                                .dbClusterSnapshot(),
+                        database.region());
+            }
+            return snapshot(
+                    rds.createDBSnapshot(b -> b.dbInstanceIdentifier(database.id())
+                                    .dbSnapshotIdentifier(name)
+                                    .tags(tags(tags)))
+                            .dbSnapshot(),
+                    database.region());
+        } catch (SdkException e) {
+            if (RdsErrors.is(e, "DBSnapshotAlreadyExists", "DBClusterSnapshotAlreadyExistsFault")) {
+                return describeSnapshot(name, database.region(), cluster)
+                        .orElseThrow(() -> RdsErrors.map(e, "creating snapshot " + name));
+            }
+            throw RdsErrors.map(e, "creating snapshot " + name + " of " + database.id());
+        }
+    }
+
+    @Override
+    public Snapshot copySnapshot(
+            Snapshot source, String targetRegion, String kmsKeyId, String name, Map<String, String> tags) {
+        // The source must be named by its ARN for a cross-Region copy; describing it also tells
+        // instance from cluster snapshot.
+        Located src = locate(source.id(), source.region())
+                .orElseThrow(() -> new ProviderException(
+                        "DBSnapshotNotFound",
+                        "copying " + source.id() + ": no such snapshot in " + source.region(),
+                        false,
+                        null));
+        RdsClient target = clients.in(targetRegion);
+        boolean crossRegion = !targetRegion.equals(source.region());
+        try {
+            if (src.cluster()) {
+                return snapshot(
+                        target.copyDBClusterSnapshot(b -> b.sourceDBClusterSnapshotIdentifier(src.arn())
+                                        .targetDBClusterSnapshotIdentifier(name)
+                                        .kmsKeyId(kmsKeyId)
+                                        .sourceRegion(crossRegion ? source.region() : null)
+                                        .tags(tags(tags)))
+                                .dbClusterSnapshot(),
+                        targetRegion);
+            }
+            return snapshot(
+                    target.copyDBSnapshot(b -> b.sourceDBSnapshotIdentifier(src.arn())
+                                    .targetDBSnapshotIdentifier(name)
+                                    .kmsKeyId(kmsKeyId)
+                                    .sourceRegion(crossRegion ? source.region() : null)
+                                    .tags(tags(tags)))
+                            .dbSnapshot(),
+                    targetRegion);
+        } catch (SdkException e) {
+            if (RdsErrors.is(e, "DBSnapshotAlreadyExists", "DBClusterSnapshotAlreadyExistsFault")) {
+                return describeSnapshot(name, targetRegion, src.cluster())
+                        .orElseThrow(() -> RdsErrors.map(e, "copying snapshot " + name));
+            }
+            throw RdsErrors.map(e, "copying " + source.id() + " to " + targetRegion + " as " + name);
+        }
+    }
+
+    @Override
+    public void shareSnapshot(Snapshot snapshot, List<String> accountIds) {
+        if (accountIds.isEmpty()) {
+            return;
+        }
+        RdsClient rds = clients.in(snapshot.region());
+        try {
+            if (isCluster(snapshot)) {
+                rds.modifyDBClusterSnapshotAttribute(b -> b.dbClusterSnapshotIdentifier(snapshot.id())
+                        .attributeName("restore")
+                        .valuesToAdd(accountIds));
+            } else {
+                rds.modifyDBSnapshotAttribute(b -> b.dbSnapshotIdentifier(snapshot.id())
+                        .attributeName("restore")
+                        .valuesToAdd(accountIds));
+            }
+        } catch (SdkException e) {
+            throw RdsErrors.map(e, "sharing " + snapshot.id() + " with " + accountIds);
+        }
+    }
+
+    @Override
+    public void deleteSnapshot(Snapshot snapshot) {
+        RdsClient rds = clients.in(snapshot.region());
+        try {
+            if (isCluster(snapshot)) {
+                rds.deleteDBClusterSnapshot(b -> b.dbClusterSnapshotIdentifier(snapshot.id()));
+            } else {
+                rds.deleteDBSnapshot(b -> b.dbSnapshotIdentifier(snapshot.id()));
+            }
+        } catch (SdkException e) {
+            if (!RdsErrors.is(e, "DBSnapshotNotFound", "DBClusterSnapshotNotFoundFault")) {
+                throw RdsErrors.map(e, "deleting " + snapshot.id() + " in " + snapshot.region());
+            }
+        }
+        clusterSnapshot.remove(key(snapshot.region(), snapshot.id()));
+    }
+
+    // ---- RestoreProvider -----------------------------------------------------------------------
+
+    @Override
+    public Optional<RestoreSource> describeSource(String sourceId) {
+        RdsClient rds = clients.in(homeRegion);
+        try {
+            Optional<DBInstance> instance = instance(rds, sourceId);
+            if (instance.isPresent() && instance.get().dbClusterIdentifier() == null) {
+                DBInstance i = instance.get();
+                Instant earliest = null;
+                for (DBInstanceAutomatedBackup b : rds.describeDBInstanceAutomatedBackups(
+                                r -> r.dbInstanceIdentifier(sourceId))
+                        .dbInstanceAutomatedBackups()) {
+                    if ("active".equals(b.status()) && b.restoreWindow() != null) {
+                        earliest = b.restoreWindow().earliestTime();
+                    }
+                }
+                // No window (automated backups off, none completed yet): RestoreService refuses
+                // with TARGET_OUTSIDE_WINDOW rather than this provider failing.
+                RestoreWindow window = earliest == null || i.latestRestorableTime() == null
+                        ? null
+                        : new RestoreWindow(earliest, i.latestRestorableTime());
+                return Optional.of(new RestoreSource(ref(i, homeRegion), window));
+            }
+            String clusterId = instance.map(DBInstance::dbClusterIdentifier).orElse(sourceId);
+            Optional<DBCluster> cluster = cluster(rds, clusterId);
+            if (cluster.isEmpty()) {
+                return Optional.empty();
+            }
+            DBCluster c = cluster.get();
+            // The restorable times read null while the cluster is itself being restored.
+            RestoreWindow window = c.earliestRestorableTime() == null || c.latestRestorableTime() == null
+                    ? null
+                    : new RestoreWindow(c.earliestRestorableTime(), c.latestRestorableTime());
+            return Optional.of(new RestoreSource(ref(c, homeRegion), window));
+        } catch (SdkException e) {
+            throw RdsErrors.map(e, "describing " + sourceId);
+        }
+    }
+
+    @Override
+    public boolean nameTaken(String name) {
+        RdsClient rds = clients.in(homeRegion);
+        try {
+            return instance(rds, name).isPresent() || cluster(rds, name).isPresent();
+        } catch (SdkException e) {
+            throw RdsErrors.map(e, "checking whether " + name + " exists");
+        }
+    }
+
+    @Override
+    public void startRestore(String sourceId, Instant targetTime, String newName, Map<String, Object> overrides) {
+        RestoreOverrides o = RestoreOverrides.of(overrides);
+        Map<String, String> tags = RestoredTags.of(sourceId, o.tags());
+        RdsClient rds = clients.in(homeRegion);
+        try {
+            Optional<DBInstance> instance = instance(rds, sourceId);
+            if (instance.isPresent() && instance.get().dbClusterIdentifier() == null) {
+                rds.restoreDBInstanceToPointInTime(b -> b.sourceDBInstanceIdentifier(sourceId)
+                        .targetDBInstanceIdentifier(newName)
+                        .restoreTime(targetTime)
+                        .useLatestRestorableTime(targetTime == null ? true : null)
+                        .dbInstanceClass(o.instanceClass())
+                        .dbSubnetGroupName(o.subnetGroup())
+                        .vpcSecurityGroupIds(o.securityGroups().isEmpty() ? null : o.securityGroups())
+                        .dbParameterGroupName(o.parameterGroup())
+                        .enableIAMDatabaseAuthentication(true)
+                        .deletionProtection(false)
+                        .multiAZ(false)
+                        .tags(tags(tags)));
+                return;
+            }
+            String clusterId = instance.map(DBInstance::dbClusterIdentifier).orElse(sourceId);
+            DBCluster source = cluster(rds, clusterId)
+                    .orElseThrow(() -> new ProviderException(
+                            "DBInstanceNotFound", "no instance or cluster named " + sourceId, false, null));
+            String instanceClass = o.instanceClass() != null ? o.instanceClass() : writerClass(rds, source);
+            Map<String, String> clusterTags = new LinkedHashMap<>(tags);
+            clusterTags.put(TAG_INSTANCE_CLASS, instanceClass);
+            rds.restoreDBClusterToPointInTime(b -> b.sourceDBClusterIdentifier(clusterId)
+                    .dbClusterIdentifier(newName)
+                    .restoreToTime(targetTime)
+                    .useLatestRestorableTime(targetTime == null ? true : null)
+                    .restoreType("full-copy")
+                    .dbSubnetGroupName(o.subnetGroup())
+                    .vpcSecurityGroupIds(o.securityGroups().isEmpty() ? null : o.securityGroups())
+                    .dbClusterParameterGroupName(o.parameterGroup())
+                    .enableIAMDatabaseAuthentication(true)
+                    .deletionProtection(false)
+                    .tags(tags(clusterTags)));
+        } catch (SdkException e) {
+            if (RdsErrors.is(e, "DBInstanceAlreadyExists", "DBClusterAlreadyExistsFault")
+                    && restoredByUs(rds, newName, sourceId)) {
+                return; // a repeated start of the same request
+            }
+            throw RdsErrors.map(e, "restoring " + sourceId + " as " + newName);
+        }
+    }
+
+    @Override
+    public RestoreProgress progress(String newName) {
+        RdsClient rds = clients.in(homeRegion);
+        try {
+            Optional<DBCluster> cluster = cluster(rds, newName);
+            if (cluster.isPresent()) {
+                return clusterProgress(rds, cluster.get());
+            }
+            Optional<DBInstance> instance = instance(rds, newName);
+            if (instance.isEmpty()) {
+                return new RestoreProgress(RestoreProgress.State.FAILED, null, 0, "no instance or cluster " + newName);
+            }
+            return instanceProgress(instance.get());
+        } catch (SdkException e) {
+            throw RdsErrors.map(e, "describing restore " + newName);
+        }
+    }
+
+    @Override
+    public ConnectionFactory connect(String newName, String database) {
+        RestoreProgress p = progress(newName);
+        if (p.state() != RestoreProgress.State.AVAILABLE) {
+            throw new ProviderException(
+                    "NotAvailable", newName + " is not available yet (" + p.detail() + ")", true, null);
+        }
+        DbSettings settings = login.settings(p.endpointHost(), p.endpointPort(), database);
+        if (login.auth() == DbAuth.NONE) {
+            return new PasswordConnectionFactory(settings, null);
+        }
+        Supplier<String> token = RdsIamTokenCache.forRds(settings, Region.of(homeRegion), credentials, clock);
+        return new PasswordConnectionFactory(settings, token);
+    }
+
+    @Override
+    public void delete(String newName) {
+        RdsClient rds = clients.in(homeRegion);
+        try {
+            Optional<DBInstance> instance = instance(rds, newName);
+            Optional<DBCluster> cluster = cluster(rds, newName);
+            if (instance.isPresent()
+                            && !RestoredTags.isRestored(tagMap(instance.get().tagList()))
+                    || cluster.isPresent()
+                            && !RestoredTags.isRestored(tagMap(cluster.get().tagList()))) {
+                throw new ProviderException(
+                        "NotManaged",
+                        newName + " was not restored by dbre (no " + RestoredTags.TAG_RESTORED_FROM
+                                + " tag): refusing to delete it",
+                        false,
+                        null);
+            }
+            if (instance.isPresent() && !"deleting".equals(instance.get().dbInstanceStatus())) {
+                rds.deleteDBInstance(b ->
+                        b.dbInstanceIdentifier(newName).skipFinalSnapshot(true).deleteAutomatedBackups(true));
+            }
+            if (cluster.isPresent() && !"deleting".equals(cluster.get().status())) {
+                // AWS refuses while an instance of the cluster is not yet deleting: the
+                // InvalidDBClusterStateFault is mapped retryable below, the next call finishes it.
+                rds.deleteDBCluster(b -> b.dbClusterIdentifier(newName).skipFinalSnapshot(true));
+            }
+        } catch (SdkException e) {
+            if (RdsErrors.is(e, "DBInstanceNotFound", "DBClusterNotFoundFault")) {
+                return;
+            }
+            if (RdsErrors.is(e, "InvalidDBClusterStateFault")) {
+                throw new ProviderException(
+                        "InvalidDBClusterStateFault", "deleting cluster " + newName + ": " + e.getMessage(), true, e);
+            }
+            throw RdsErrors.map(e, "deleting " + newName);
+        }
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------
+
+    private RestoreProgress clusterProgress(RdsClient rds, DBCluster c) {
+        String status = c.status();
+        if (Set.of("failed", "inaccessible-encryption-credentials", "incompatible-network", "incompatible-restore")
+                .contains(status)) {
+            return new RestoreProgress(RestoreProgress.State.FAILED, null, 0, "cluster " + status);
+        }
+        if (!"available".equals(status)) {
+            return new RestoreProgress(RestoreProgress.State.RESTORING, null, 0, "cluster " + status);
+        }
+        Optional<DBInstance> writer = instance(rds, c.dbClusterIdentifier());
+        if (writer.isEmpty()) {
+            // The cluster is restored without instances; its writer can only be created now.
+            Map<String, String> tags = tagMap(c.tagList());
+            String cls = tags.get(TAG_INSTANCE_CLASS);
+            if (cls == null) {
+                return new RestoreProgress(
+                        RestoreProgress.State.FAILED, null, 0, "cluster has no " + TAG_INSTANCE_CLASS + " tag");
+            }
+            tags.remove(TAG_INSTANCE_CLASS);
+            try {
+                rds.createDBInstance(b -> b.dbInstanceIdentifier(c.dbClusterIdentifier())
+                        .dbClusterIdentifier(c.dbClusterIdentifier())
+                        .engine(c.engine())
+                        .dbInstanceClass(cls)
+                        .tags(tags(tags)));
+            } catch (SdkException e) {
+                if (!RdsErrors.is(e, "DBInstanceAlreadyExists")) {
+                    throw e;
+                }
+            }
+            return new RestoreProgress(RestoreProgress.State.RESTORING, null, 0, "creating writer instance");
+        }
+        RestoreProgress w = instanceProgress(writer.get());
+        if (w.state() != RestoreProgress.State.AVAILABLE) {
+            return w;
+        }
+        return new RestoreProgress(RestoreProgress.State.AVAILABLE, c.endpoint(), c.port(), "available");
+    }
+
+    private static RestoreProgress instanceProgress(DBInstance i) {
+        String status = i.dbInstanceStatus();
+        if (INSTANCE_FAILED.contains(status)) {
+            return new RestoreProgress(RestoreProgress.State.FAILED, null, 0, status);
+        }
+        if ("available".equals(status) && i.endpoint() != null) {
+            return new RestoreProgress(
+                    RestoreProgress.State.AVAILABLE,
+                    i.endpoint().address(),
+                    i.endpoint().port(),
+                    status);
+        }
+        return new RestoreProgress(RestoreProgress.State.RESTORING, null, 0, status);
+    }
+
+    private boolean restoredByUs(RdsClient rds, String name, String sourceId) {
+        Optional<DBCluster> c = cluster(rds, name);
+        if (c.isPresent()) {
+            return RestoredTags.restoredFrom(tagMap(c.get().tagList()), sourceId);
+        }
+        return instance(rds, name)
+                .map(i -> RestoredTags.restoredFrom(tagMap(i.tagList()), sourceId))
+                .orElse(false);
+    }
+
+    private String writerClass(RdsClient rds, DBCluster source) {
+        for (DBClusterMember m : source.dbClusterMembers()) {
+            if (Boolean.TRUE.equals(m.isClusterWriter())) {
+                Optional<DBInstance> w = instance(rds, m.dbInstanceIdentifier());
+                if (w.isPresent()) {
+                    return w.get().dbInstanceClass();
+                }
+            }
+        }
+        throw new ProviderException(
+                "NoWriter",
+                "cluster " + source.dbClusterIdentifier() + " has no writer instance to copy the class of:"
+                        + " set overrides." + RestoreOverrides.INSTANCE_CLASS,
+                false,
+                null);
+    }
+
+    private static Optional<DBInstance> instance(RdsClient rds, String id) {
+        try {
+            return rds.describeDBInstances(b -> b.dbInstanceIdentifier(id)).dbInstances().stream()
+                    .findFirst();
+        } catch (SdkException e) {
+            if (RdsErrors.is(e, "DBInstanceNotFound")) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    private static Optional<DBCluster> cluster(RdsClient rds, String id) {
+        try {
+            return rds.describeDBClusters(b -> b.dbClusterIdentifier(id)).dbClusters().stream()
+                    .findFirst();
+        } catch (SdkException e) {
+            if (RdsErrors.is(e, "DBClusterNotFoundFault")) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    private record Located(String arn, boolean cluster) {}
+
+    /** Finds a snapshot by id: an instance snapshot first, else a cluster snapshot. */
+    private Optional<Located> locate(String id, String region) {
+        RdsClient rds = clients.in(region);
+        try {
+            Boolean known = clusterSnapshot.get(key(region, id));
+            if (known == null || !known) {
+                try {
+                    for (DBSnapshot s : rds.describeDBSnapshots(b -> b.dbSnapshotIdentifier(id))
+                            .dbSnapshots()) {
+                        return Optional.of(new Located(s.dbSnapshotArn(), false));
+                    }
+                } catch (SdkException e) {
+                    if (!RdsErrors.is(e, "DBSnapshotNotFound")) {
+                        throw e;
+                    }
+                }
+            }
+            try {
+                for (DBClusterSnapshot s : rds.describeDBClusterSnapshots(b -> b.dbClusterSnapshotIdentifier(id))
+                        .dbClusterSnapshots()) {
+                    return Optional.of(new Located(s.dbClusterSnapshotArn(), true));
+                }
+            } catch (SdkException e) {
+                if (!RdsErrors.is(e, "DBClusterSnapshotNotFoundFault")) {
+                    throw e;
+                }
+            }
+            return Optional.empty();
+        } catch (SdkException e) {
+            throw RdsErrors.map(e, "describing snapshot " + id + " in " + region);
+        }
+    }
+
+    private boolean isCluster(Snapshot s) {
+        Boolean known = clusterSnapshot.get(key(s.region(), s.id()));
+        if (known != null) {
+            return known;
+        }
+        return locate(s.id(), s.region()).map(Located::cluster).orElse(false);
+    }
+
+    private Optional<Snapshot> describeSnapshot(String id, String region, boolean cluster) {
+        RdsClient rds = clients.in(region);
+        try {
+            if (cluster) {
+                return rds
+                        .describeDBClusterSnapshots(b -> b.dbClusterSnapshotIdentifier(id))
+                        .dbClusterSnapshots()
+                        .stream()
+                        .findFirst()
+                        .map(s -> snapshot(s, region));
+            }
+            return rds.describeDBSnapshots(b -> b.dbSnapshotIdentifier(id)).dbSnapshots().stream()
+                    .findFirst()
+                    .map(s -> snapshot(s, region));
+        } catch (SdkException e) {
+            throw RdsErrors.map(e, "describing snapshot " + id + " in " + region);
+        }
+    }
+
+    private Snapshot snapshot(DBSnapshot s, String region) {
+        String where = regionOf(s.dbSnapshotArn(), region);
+        clusterSnapshot.put(key(where, s.dbSnapshotIdentifier()), false);
+        return new Snapshot(
+                s.dbSnapshotIdentifier(),
+                s.dbInstanceIdentifier(),
+                where,
+                s.snapshotCreateTime() != null ? s.snapshotCreateTime() : clock.instant(),
+                status(s.status()),
+                tagMap(s.tagList()),
+                -1);
+    }
+
+    private Snapshot snapshot(DBClusterSnapshot s, String region) {
+        String where = regionOf(s.dbClusterSnapshotArn(), region);
+        clusterSnapshot.put(key(where, s.dbClusterSnapshotIdentifier()), true);
+        return new Snapshot(
+                s.dbClusterSnapshotIdentifier(),
+                s.dbClusterIdentifier(),
+                where,
+                s.snapshotCreateTime() != null ? s.snapshotCreateTime() : clock.instant(),
+                status(s.status()),
+                tagMap(s.tagList()),
+                -1);
+    }
+
+    /** RDS snapshot status → ours. Unknown (future) statuses are CREATING: retention never deletes those. */
+    static SnapshotStatus status(String rds) {
+        if (rds == null) {
+            return SnapshotStatus.CREATING;
+        }
+        return switch (rds.toLowerCase(Locale.ROOT)) {
+            case "available" -> SnapshotStatus.AVAILABLE;
+            case "copying", "pending" -> SnapshotStatus.COPYING;
+            case "deleting" -> SnapshotStatus.DELETING;
+            case "failed", "error" -> SnapshotStatus.FAILED;
+            default -> SnapshotStatus.CREATING;
+        };
+    }
+
+    private static DatabaseRef ref(DBInstance i, String region) {
+        Map<String, String> tags = tagMap(i.tagList());
+        return new DatabaseRef(i.dbInstanceIdentifier(), RDS_INSTANCE, region, tags, ProductionTags.isProduction(tags));
+    }
+
+    private static DatabaseRef ref(DBCluster c, String region) {
+        Map<String, String> tags = tagMap(c.tagList());
+        return new DatabaseRef(
+                c.dbClusterIdentifier(), AURORA_CLUSTER, region, tags, ProductionTags.isProduction(tags));
+    }
+
+    /** arn:aws:rds:REGION:ACCOUNT:snapshot:ID → REGION. */
+    private static String regionOf(String arn, String fallback) {
+        if (arn == null) {
+            return fallback;
+        }
+        String[] parts = arn.split(":", 6);
+        return parts.length > 4 && !parts[3].isEmpty() ? parts[3] : fallback;
+    }
+
+    private static String key(String region, String id) {
+        return region + "/" + id;
+    }
+
+    private static List<Tag> tags(Map<String, String> tags) {
+        List<Tag> out = new ArrayList<>(tags.size());
+        tags.forEach((k, v) -> out.add(Tag.builder().key(k).value(v).build()));
+        return out;
+    }
+
+    private static Map<String, String> tagMap(List<Tag> tags) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (tags != null) {
+            for (Tag t : tags) {
+                out.put(t.key(), t.value() == null ? "" : t.value());
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,263 @@
+package dev.dbre.aws.restore;
+
+import static dev.dbre.aws.backup.FakeRds.action;
+import static dev.dbre.aws.backup.FakeRds.error;
+import static dev.dbre.aws.backup.FakeRds.ok;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dbre.aws.backup.BackupComponents;
+import dev.dbre.aws.backup.BackupEvents;
+import dev.dbre.aws.backup.FakeRds;
+import dev.dbre.config.Env;
+import dev.dbre.obs.Metric;
+import dev.dbre.testing.FakeHttpServer.Recorded;
+import dev.dbre.testing.FakeHttpServer.Reply;
+import dev.dbre.testing.PostgresExtension;
+import dev.dbre.testing.TestDatabase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Sends events/aws/apigw-http-v2-restore*.json, sfn-restore-step.json and scheduler-drill.json
+ * through the restore handlers, built from environment variables as in Lambda. RDS is the local
+ * fake; a "restored instance" answers at the embedded PostgreSQL, so a drill's verification
+ * queries really run.
+ */
+class RestoreHandlersTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String FIXTURE_HOST = "orders-drill.abcdefghijkl.us-east-1.rds.amazonaws.com";
+
+    private final FakeRds rds = new FakeRds();
+    private final Set<String> restored = ConcurrentHashMap.newKeySet();
+    private final Set<String> deleted = ConcurrentHashMap.newKeySet();
+    private final List<String> metrics = new ArrayList<>();
+    private final TickingClock clock = new TickingClock(Instant.parse("2026-11-23T22:00:05Z"));
+    private TestDatabase db;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        db = PostgresExtension.newDatabase();
+        db.execute("create table orders (id bigint primary key, placed_at timestamptz not null)");
+        db.execute("insert into orders values (1, '2026-11-20'), (2, '2026-11-21'), (3, '2026-11-22')");
+        rds.http.always(
+                action("DescribeDBInstances", "DBInstanceIdentifier", "orders"), ok("describe-db-instance-orders"));
+        rds.http.always(
+                action("DescribeDBInstanceAutomatedBackups"), ok("describe-db-instance-automated-backups-orders"));
+        rds.http.always(action("DescribeDBClusters"), error(404, "error-db-cluster-not-found"));
+        rds.http.always(action("DescribeDBInstances"), this::describeRestored);
+        rds.http.always(action("RestoreDBInstanceToPointInTime"), r -> {
+            restored.add(r.form().get("TargetDBInstanceIdentifier"));
+            return ok("restore-db-instance-to-point-in-time");
+        });
+        rds.http.always(action("DeleteDBInstance"), r -> {
+            deleted.add(r.form().get("DBInstanceIdentifier"));
+            return ok("delete-db-instance");
+        });
+    }
+
+    @AfterEach
+    void stop() {
+        rds.close();
+    }
+
+    /** A restored instance is "available" at the embedded PostgreSQL; others do not exist. */
+    private Reply describeRestored(Recorded r) {
+        String id = r.form().get("DBInstanceIdentifier");
+        if (!restored.contains(id) || deleted.contains(id)) {
+            return error(404, "error-db-instance-not-found");
+        }
+        return ok(
+                "describe-db-instance-restored-available",
+                Map.of(
+                        FIXTURE_HOST,
+                        "127.0.0.1",
+                        "<Port>5432</Port>",
+                        "<Port>" + db.server().port() + "</Port>",
+                        "<DBInstanceIdentifier>orders-drill</DBInstanceIdentifier>",
+                        "<DBInstanceIdentifier>" + id + "</DBInstanceIdentifier>"));
+    }
+
+    private Map<String, String> env() throws Exception {
+        Map<String, String> env = new HashMap<>();
+        env.put("AWS_REGION", "us-east-1");
+        env.put("DBRE_DB_HOST", "127.0.0.1");
+        env.put("DBRE_DB_PORT", String.valueOf(db.server().port()));
+        env.put("DBRE_DB_NAME", db.name());
+        env.put("DBRE_DB_USER", "postgres");
+        env.put("DBRE_DB_AUTH", "none");
+        env.put("DBRE_DB_SSLMODE", "disable");
+        env.put("DBRE_RESTORE_DB_AUTH", "none");
+        Path drill = Path.of(System.getProperty("java.io.tmpdir"), "orders-drill-" + db.name() + ".json");
+        Files.createDirectories(drill.getParent());
+        Files.writeString(
+                drill,
+                Files.readString(Path.of("src/test/resources/drills/orders-drill.json"))
+                        .replace("${DATABASE}", db.name()));
+        env.put("DBRE_DRILL_REQUEST_FILE", drill.toString());
+        return env;
+    }
+
+    private BackupComponents components() throws Exception {
+        return BackupComponents.fromEnv(
+                new Env(env()),
+                rds.clients,
+                FakeRds.CREDENTIALS,
+                (dims, values) -> values.stream().map(Metric::name).forEach(metrics::add),
+                clock);
+    }
+
+    private static JsonNode json(String s) throws Exception {
+        return JSON.readTree(s);
+    }
+
+    @Test
+    void httpRequest_202WithTheRunId_andNothingRestoredYet_andARepeatFindsTheSameRun() throws Exception {
+        RestoreHttpHandler handler = new RestoreHttpHandler(components());
+
+        APIGatewayV2HTTPResponse first =
+                handler.handleRequest(BackupEvents.http("apigw-http-v2-restore.json"), BackupEvents.context("h1"));
+        APIGatewayV2HTTPResponse again =
+                handler.handleRequest(BackupEvents.http("apigw-http-v2-restore.json"), BackupEvents.context("h2"));
+
+        assertThat(first.getStatusCode()).isEqualTo(202);
+        assertThat(first.getHeaders()).containsEntry("Content-Type", "application/json");
+        JsonNode body = json(first.getBody());
+        assertThat(body.get("state").asText()).isEqualTo("REQUESTED");
+        assertThat(body.get("created").asBoolean()).isTrue();
+        assertThat(body.get("newName").asText()).isEqualTo("orders-restore-4711");
+        assertThat(json(again.getBody()).get("runId").asText())
+                .isEqualTo(body.get("runId").asText());
+        assertThat(json(again.getBody()).get("created").asBoolean()).isFalse();
+        assertThat(rds.sent("RestoreDBInstanceToPointInTime")).isEmpty();
+        assertThat(db.queryLong("select count(*) from restore_runs")).isEqualTo(1);
+    }
+
+    @Test
+    void httpRequest_outsideTheWindow_isRefusedWithTheRule_andNothingChanges() throws Exception {
+        APIGatewayV2HTTPResponse r = new RestoreHttpHandler(components())
+                .handleRequest(
+                        BackupEvents.http("apigw-http-v2-restore-outside-window.json"), BackupEvents.context("h3"));
+
+        assertThat(r.getStatusCode()).isEqualTo(422);
+        JsonNode body = json(r.getBody());
+        assertThat(body.get("error").asText()).isEqualTo("TARGET_OUTSIDE_WINDOW");
+        assertThat(body.get("field").asText()).isEqualTo("targetTime");
+        assertThat(body.get("message").asText()).contains("2026-11-16T22:01:07Z");
+        assertThat(db.queryLong("select count(*) from restore_runs")).isZero();
+        assertThat(rds.sent("RestoreDBInstanceToPointInTime")).isEmpty();
+    }
+
+    @Test
+    void workflowStep_startsTheRestoreOfTheSubmittedRun_andReportsNotDone() throws Exception {
+        BackupComponents c = components();
+        String runId = json(new RestoreHttpHandler(c)
+                        .handleRequest(BackupEvents.http("apigw-http-v2-restore.json"), BackupEvents.context("h4"))
+                        .getBody())
+                .get("runId")
+                .asText();
+        String input =
+                BackupEvents.text("sfn-restore-step.json").replace("3f1e2d3c-4b5a-4697-8877-66554433aa11", runId);
+
+        JsonNode out =
+                json(BackupEvents.invoke(new RestoreStepHandler(c)::handleRequest, input, BackupEvents.context("s1")));
+
+        assertThat(out.get("runId").asText()).isEqualTo(runId);
+        assertThat(out.get("state").asText()).isEqualTo("RESTORING");
+        assertThat(out.get("done").asBoolean()).isFalse();
+        assertThat(rds.sent("RestoreDBInstanceToPointInTime").get(0).form())
+                .containsEntry("SourceDBInstanceIdentifier", "orders")
+                .containsEntry("TargetDBInstanceIdentifier", "orders-restore-4711")
+                .containsEntry("RestoreTime", "2026-11-23T12:30:00Z")
+                .containsEntry("DBInstanceClass", "db.t4g.medium")
+                .containsEntry("DBSubnetGroupName", "restores");
+    }
+
+    @Test
+    void workflowStep_forARunThatDoesNotExist_failsTheTaskWithoutRetry() throws Exception {
+        RestoreStepHandler step = new RestoreStepHandler(components());
+
+        assertThatThrownBy(() -> BackupEvents.invoke(
+                        step::handleRequest, BackupEvents.text("sfn-restore-step.json"), BackupEvents.context("s2")))
+                .isInstanceOf(RestoreStepHandler.RestoreStepRefused.class)
+                .hasMessageContaining("RUN_NOT_FOUND");
+        assertThatThrownBy(() -> BackupEvents.invoke(step::handleRequest, "{\"runId\": 7}", BackupEvents.context("s3")))
+                .isInstanceOf(RestoreStepHandler.RestoreStepRefused.class)
+                .hasMessageContaining("runId");
+    }
+
+    @Test
+    void scheduledDrill_ticksThroughRestoreVerifyAndCleanup_measuringTheRecoveryTime() throws Exception {
+        RestoreDrillHandler drill = new RestoreDrillHandler(components());
+        String event = BackupEvents.text("scheduler-drill.json");
+        List<String> states = new ArrayList<>();
+        JsonNode last = null;
+        for (int tick = 0; tick < 7; tick++) {
+            last = json(BackupEvents.invoke(drill::handleRequest, event, BackupEvents.context("d" + tick)));
+            states.add(last.get("state").asText());
+            clock.advance(Duration.ofMinutes(5));
+        }
+
+        assertThat(states)
+                .containsExactly(
+                        "RESTORING", "AVAILABLE", "VERIFYING", "VERIFIED", "CLEANED_UP", "CLEANED_UP", "CLEANED_UP");
+        assertThat(last.get("done").asBoolean()).isTrue();
+        assertThat(last.get("outcome").asText()).isEqualTo("VERIFIED");
+        // Requested at the first tick, verified at the fourth: three ticks of five minutes.
+        assertThat(last.get("recoverySeconds").asDouble()).isEqualTo(900.0);
+        assertThat(rds.sent("RestoreDBInstanceToPointInTime")).hasSize(1);
+        assertThat(rds.sent("RestoreDBInstanceToPointInTime").get(0).form())
+                .containsEntry("TargetDBInstanceIdentifier", "orders-drill-20261123")
+                .containsEntry("UseLatestRestorableTime", "true");
+        assertThat(rds.sent("DeleteDBInstance")).hasSize(1);
+        assertThat(rds.sent("DeleteDBInstance").get(0).form()).containsEntry("SkipFinalSnapshot", "true");
+        assertThat(metrics).contains("RestoreRecoverySeconds", "DrillsCompleted");
+        assertThat(db.queryLong("select count(*) from restore_runs where drill and state = 'CLEANED_UP'"))
+                .isEqualTo(1);
+    }
+
+    /** A clock the test moves forward. */
+    private static final class TickingClock extends Clock {
+        private volatile Instant now;
+
+        TickingClock(Instant start) {
+            this.now = start;
+        }
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}

@@ -1,0 +1,376 @@
+package dev.dbre.azure.backup;
+
+import com.azure.core.http.HttpMethod;
+import com.azure.core.http.HttpPipeline;
+import com.azure.core.http.HttpRequest;
+import com.azure.core.http.HttpResponse;
+import com.azure.core.management.exception.ManagementException;
+import com.azure.resourcemanager.postgresqlflexibleserver.PostgreSqlManager;
+import com.azure.resourcemanager.postgresqlflexibleserver.fluent.models.ServerInner;
+import com.azure.resourcemanager.postgresqlflexibleserver.models.CreateMode;
+import com.azure.resourcemanager.postgresqlflexibleserver.models.Server;
+import com.azure.resourcemanager.postgresqlflexibleserver.models.ServerState;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dbre.backup.DatabaseRef;
+import dev.dbre.backup.ProductionTags;
+import dev.dbre.backup.ProviderException;
+import dev.dbre.backup.Snapshot;
+import dev.dbre.backup.SnapshotProvider;
+import dev.dbre.backup.SnapshotStatus;
+import dev.dbre.config.ConfigException;
+import dev.dbre.db.ConnectionFactory;
+import dev.dbre.db.DbAuth;
+import dev.dbre.db.PasswordConnectionFactory;
+import dev.dbre.restore.RestoreOverrides;
+import dev.dbre.restore.RestoreProgress;
+import dev.dbre.restore.RestoreProvider;
+import dev.dbre.restore.RestoreSource;
+import dev.dbre.restore.RestoreWindow;
+import dev.dbre.restore.RestoredDbLogin;
+import dev.dbre.restore.RestoredTags;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Azure Database for PostgreSQL Flexible Server, in one resource group, as a {@link
+ * SnapshotProvider} and a {@link RestoreProvider}.
+ *
+ * <ul>
+ *   <li>Servers (list, get, point-in-time restore, delete) go through {@code
+ *       azure-resourcemanager-postgresqlflexibleserver} 1.0.0. A restore is a new server with
+ *       {@code createMode: PointInTimeRestore}, {@code sourceServerResourceId} and {@code
+ *       pointInTimeUTC} (now, for "latest"), in the source's region; the request is sent and not
+ *       waited for ({@code beginCreate}); {@link #progress} reads the server's state.
+ *   <li>On-demand backups are not in that SDK (its API version, 2022-12-01, predates them), so
+ *       they are ARM REST calls over the same authenticated {@link HttpPipeline}, API version
+ *       {@value #BACKUP_API}: list, PUT and DELETE {@code .../flexibleServers/{server}/backups/{name}}.
+ *       A backup has neither tags nor a description: a backup is ours when its name has the shape
+ *       {@code dbre-<server>-<yyyymmdd-hhmm>}; it then reads as tagged with the policy this
+ *       provider runs for (the snapshot function runs one policy) and its slot from the name. Other
+ *       backups (automatic, hand-made) are never managed.
+ *   <li>Cross-region copies are not possible for Flexible Server backups: {@link #copySnapshot}
+ *       fails with code {@code Unsupported} (turn on geo-redundant backup storage instead). Sharing
+ *       is a no-op.
+ *   <li>The restore window is [{@code backup.earliestRestoreDate}, now].
+ * </ul>
+ */
+public final class FlexibleServerBackupProvider implements SnapshotProvider, RestoreProvider {
+    public static final String KIND = "flexible-server";
+    static final String BACKUP_API = "2024-08-01";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern STAMP = Pattern.compile("-(\\d{8}-\\d{4})$");
+
+    private final PostgreSqlManager manager;
+    private final String subscription;
+    private final String resourceGroup;
+    private final String managedPolicy;
+    private final Clock clock;
+    private final RestoredDbLogin login;
+    private final int port;
+
+    /**
+     * @param managedPolicy the policy whose name our backups carry (the snapshot function's); null
+     *     for a restore-only provider (then no backup reads as managed)
+     * @throws ConfigException naming DBRE_RESTORE_DB_AUTH when it asks for iam (Entra login to a
+     *     restored server is not built yet)
+     */
+    public FlexibleServerBackupProvider(
+            PostgreSqlManager manager,
+            String subscription,
+            String resourceGroup,
+            String managedPolicy,
+            Clock clock,
+            RestoredDbLogin login) {
+        this(manager, subscription, resourceGroup, managedPolicy, clock, login, 5432);
+    }
+
+    /** As above, reaching restored servers on {@code port} (Flexible Server's is 5432; tests use another). */
+    public FlexibleServerBackupProvider(
+            PostgreSqlManager manager,
+            String subscription,
+            String resourceGroup,
+            String managedPolicy,
+            Clock clock,
+            RestoredDbLogin login,
+            int port) {
+        if (login.auth() != DbAuth.NONE) {
+            throw new ConfigException(
+                    RestoredDbLogin.AUTH, "only none is supported on Azure yet for verifying a restored server");
+        }
+        this.manager = manager;
+        this.subscription = subscription;
+        this.resourceGroup = resourceGroup;
+        this.managedPolicy = managedPolicy;
+        this.clock = clock;
+        this.login = login;
+        this.port = port;
+    }
+
+    // ---- SnapshotProvider ----------------------------------------------------------------------
+
+    @Override
+    public List<DatabaseRef> listDatabases(String region) {
+        try {
+            List<DatabaseRef> out = new ArrayList<>();
+            for (Server s : manager.servers().listByResourceGroup(resourceGroup)) {
+                if (region.equals(region(s.regionName()))) {
+                    out.add(ref(s));
+                }
+            }
+            return out;
+        } catch (RuntimeException e) {
+            throw AzureErrors.map(e, "listing servers of " + resourceGroup);
+        }
+    }
+
+    @Override
+    public List<Snapshot> listSnapshots(String databaseId, String region) {
+        List<Snapshot> out = new ArrayList<>();
+        JsonNode list = arm(HttpMethod.GET, backupsPath(databaseId), "listing backups of " + databaseId);
+        if (list == null) {
+            return out;
+        }
+        for (JsonNode b : list.path("value")) {
+            out.add(snapshot(b, databaseId, region));
+        }
+        return out;
+    }
+
+    @Override
+    public Snapshot createSnapshot(DatabaseRef database, String name, Map<String, String> tags) {
+        JsonNode existing = arm(HttpMethod.GET, backupsPath(database.id()) + "/" + name, "reading backup " + name);
+        if (existing != null) {
+            return snapshot(existing, database.id(), database.region());
+        }
+        JsonNode started = arm(HttpMethod.PUT, backupsPath(database.id()) + "/" + name, "creating backup " + name);
+        if (started != null && started.has("name")) {
+            return snapshot(started, database.id(), database.region());
+        }
+        // 202 Accepted: the backup runs; it is listed once complete.
+        return new Snapshot(
+                name, database.id(), database.region(), clock.instant(), SnapshotStatus.CREATING, ourTags(name), -1);
+    }
+
+    @Override
+    public Snapshot copySnapshot(
+            Snapshot source, String targetRegion, String kmsKeyId, String name, Map<String, String> tags) {
+        throw new ProviderException(
+                "Unsupported",
+                "Flexible Server cannot copy a backup to " + targetRegion
+                        + ": enable geo-redundant backup storage on the server instead, and drop the policy's copy rule",
+                false,
+                null);
+    }
+
+    @Override
+    public void shareSnapshot(Snapshot snapshot, List<String> accountIds) {
+        // Flexible Server backups cannot be shared with other subscriptions.
+    }
+
+    @Override
+    public void deleteSnapshot(Snapshot snapshot) {
+        arm(
+                HttpMethod.DELETE,
+                backupsPath(snapshot.databaseId()) + "/" + snapshot.id(),
+                "deleting backup " + snapshot.id());
+    }
+
+    // ---- RestoreProvider -----------------------------------------------------------------------
+
+    @Override
+    public Optional<RestoreSource> describeSource(String sourceId) {
+        Optional<Server> found = server(sourceId);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        Server s = found.get();
+        OffsetDateTime earliest = s.backup() == null ? null : s.backup().earliestRestoreDate();
+        Instant now = clock.instant();
+        RestoreWindow window = earliest == null || earliest.toInstant().isAfter(now)
+                ? null
+                : new RestoreWindow(earliest.toInstant(), now);
+        return Optional.of(new RestoreSource(ref(s), window));
+    }
+
+    @Override
+    public boolean nameTaken(String name) {
+        return server(name).isPresent();
+    }
+
+    @Override
+    public void startRestore(String sourceId, Instant targetTime, String newName, Map<String, Object> overrides) {
+        RestoreOverrides o = RestoreOverrides.of(overrides);
+        Optional<Server> existing = server(newName);
+        if (existing.isPresent()) {
+            if (RestoredTags.restoredFrom(tagsOf(existing.get()), sourceId)) {
+                return; // started by an earlier call of this step
+            }
+            throw new ProviderException("ServerAlreadyExists", "a server named " + newName + " exists", false, null);
+        }
+        Server source = server(sourceId)
+                .orElseThrow(() -> new ProviderException("ResourceNotFound", "no server " + sourceId, false, null));
+        ServerInner inner = new ServerInner()
+                .withLocation(source.regionName())
+                .withTags(RestoredTags.of(sourceId, o.tags()))
+                .withCreateMode(CreateMode.POINT_IN_TIME_RESTORE)
+                .withSourceServerResourceId(source.id())
+                .withPointInTimeUtc(
+                        OffsetDateTime.ofInstant(targetTime != null ? targetTime : clock.instant(), ZoneOffset.UTC));
+        try {
+            // Sends the PUT and returns without polling: progress() follows the server.
+            manager.serviceClient().getServers().beginCreate(resourceGroup, newName, inner);
+        } catch (RuntimeException e) {
+            throw AzureErrors.map(e, "restoring " + sourceId + " as " + newName);
+        }
+    }
+
+    @Override
+    public RestoreProgress progress(String newName) {
+        Optional<Server> found = server(newName);
+        if (found.isEmpty()) {
+            // ARM may not show a server until its creation is under way.
+            return new RestoreProgress(RestoreProgress.State.RESTORING, null, 0, "not visible yet");
+        }
+        Server s = found.get();
+        ServerState state = s.state();
+        if (ServerState.READY.equals(state) && s.fullyQualifiedDomainName() != null) {
+            return new RestoreProgress(RestoreProgress.State.AVAILABLE, s.fullyQualifiedDomainName(), port, "Ready");
+        }
+        if (ServerState.DISABLED.equals(state) || ServerState.DROPPING.equals(state)) {
+            return new RestoreProgress(RestoreProgress.State.FAILED, null, 0, String.valueOf(state));
+        }
+        return new RestoreProgress(RestoreProgress.State.RESTORING, null, 0, String.valueOf(state));
+    }
+
+    @Override
+    public ConnectionFactory connect(String newName, String database) {
+        RestoreProgress p = progress(newName);
+        if (p.state() != RestoreProgress.State.AVAILABLE) {
+            throw new ProviderException("NotAvailable", newName + " is not available (" + p.detail() + ")", true, null);
+        }
+        return new PasswordConnectionFactory(login.settings(p.endpointHost(), p.endpointPort(), database), null);
+    }
+
+    @Override
+    public void delete(String newName) {
+        Optional<Server> found = server(newName);
+        if (found.isEmpty()) {
+            return;
+        }
+        if (!RestoredTags.isRestored(tagsOf(found.get()))) {
+            throw new ProviderException(
+                    "NotManaged",
+                    newName + " was not restored by dbre (no dbre:restored-from tag): refusing to delete it",
+                    false,
+                    null);
+        }
+        try {
+            manager.serviceClient().getServers().beginDelete(resourceGroup, newName);
+        } catch (RuntimeException e) {
+            if (AzureErrors.status(e) == 404) {
+                return;
+            }
+            throw AzureErrors.map(e, "deleting " + newName);
+        }
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------
+
+    private Optional<Server> server(String name) {
+        try {
+            return Optional.of(manager.servers().getByResourceGroup(resourceGroup, name));
+        } catch (ManagementException e) {
+            if (AzureErrors.status(e) == 404) {
+                return Optional.empty();
+            }
+            throw AzureErrors.map(e, "reading server " + name);
+        } catch (RuntimeException e) {
+            throw AzureErrors.map(e, "reading server " + name);
+        }
+    }
+
+    private String backupsPath(String server) {
+        return "/subscriptions/" + subscription + "/resourceGroups/" + resourceGroup
+                + "/providers/Microsoft.DBforPostgreSQL/flexibleServers/" + server + "/backups";
+    }
+
+    /** One ARM call; null for 404 (GET, DELETE) or an empty body (202, 204). */
+    private JsonNode arm(HttpMethod method, String path, String doing) {
+        HttpPipeline pipeline = manager.serviceClient().getHttpPipeline();
+        String endpoint = manager.serviceClient().getEndpoint();
+        String url = endpoint.replaceAll("/+$", "") + path + "?api-version=" + BACKUP_API;
+        HttpRequest request = new HttpRequest(method, url);
+        if (method == HttpMethod.PUT) {
+            request.setHeader(com.azure.core.http.HttpHeaderName.CONTENT_TYPE, "application/json");
+            request.setBody("{}");
+        }
+        try (HttpResponse response = pipeline.sendSync(request, com.azure.core.util.Context.NONE)) {
+            int status = response.getStatusCode();
+            String body = response.getBodyAsBinaryData() == null
+                    ? ""
+                    : response.getBodyAsBinaryData().toString();
+            if (status == 404 && method != HttpMethod.PUT) {
+                return null;
+            }
+            if (status >= 400) {
+                throw AzureErrors.fromArm(status, body, doing);
+            }
+            return body.isBlank() ? null : JSON.readTree(body);
+        } catch (IOException e) {
+            throw new ProviderException("IOError", doing + ": " + e.getMessage(), true, e);
+        } catch (UncheckedIOException e) {
+            throw new ProviderException("IOError", doing + ": " + e.getMessage(), true, e);
+        }
+    }
+
+    private Snapshot snapshot(JsonNode b, String server, String region) {
+        String name = b.path("name").asText();
+        JsonNode props = b.path("properties");
+        Instant completed = props.hasNonNull("completedTime")
+                ? OffsetDateTime.parse(props.get("completedTime").asText()).toInstant()
+                : null;
+        SnapshotStatus status = completed != null ? SnapshotStatus.AVAILABLE : SnapshotStatus.CREATING;
+        return new Snapshot(
+                name, server, region, completed != null ? completed : clock.instant(), status, ourTags(name), -1);
+    }
+
+    /** The tags a backup of ours reads as (see the class comment); none for others. */
+    Map<String, String> ourTags(String backupName) {
+        Matcher m = STAMP.matcher(backupName);
+        if (managedPolicy == null || !backupName.startsWith("dbre-") || !m.find()) {
+            return Map.of();
+        }
+        Map<String, String> tags = new LinkedHashMap<>();
+        tags.put(Snapshot.TAG_MANAGED_BY, Snapshot.MANAGED_BY_VALUE);
+        tags.put(Snapshot.TAG_POLICY, managedPolicy);
+        tags.put(Snapshot.TAG_SLOT, m.group(1));
+        return tags;
+    }
+
+    private static DatabaseRef ref(Server s) {
+        Map<String, String> tags = tagsOf(s);
+        return new DatabaseRef(s.name(), KIND, region(s.regionName()), tags, ProductionTags.isProduction(tags));
+    }
+
+    private static Map<String, String> tagsOf(Server s) {
+        return s.tags() == null ? Map.of() : s.tags();
+    }
+
+    /** "West Europe" and "westeurope" are the same region. */
+    static String region(String name) {
+        return name == null ? null : name.replace(" ", "").toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,241 @@
+package dev.dbre.azure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.microsoft.azure.functions.HttpResponseMessage;
+import dev.dbre.azure.backup.ArmClients;
+import dev.dbre.config.ConfigException;
+import dev.dbre.config.Env;
+import dev.dbre.testing.FakeHttpServer;
+import dev.dbre.testing.FakeHttpServer.Recorded;
+import dev.dbre.testing.FakeHttpServer.Reply;
+import dev.dbre.testing.PostgresExtension;
+import dev.dbre.testing.TestDatabase;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Sends events/azure/timer-*.json and http-restore*.json through the Azure backup functions, built
+ * from app settings. ARM is the local fake; a "restored server" answers at the embedded PostgreSQL,
+ * so a drill's verification really runs.
+ */
+class BackupFunctionsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SUB = "00000000-1111-2222-3333-444444444444";
+    private static final String RG =
+            "/subscriptions/" + SUB + "/resourceGroups/dbre-prod/providers/Microsoft.DBforPostgreSQL/flexibleServers";
+
+    private final FakeHttpServer http = FakeHttpServer.start();
+    private final Set<String> restoring = ConcurrentHashMap.newKeySet();
+    private final Set<String> deleted = ConcurrentHashMap.newKeySet();
+    private final Ticking clock = new Ticking(Instant.parse("2026-11-23T23:00:05Z"));
+    private TestDatabase db;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        db = PostgresExtension.newDatabase();
+        db.execute("create table orders (id bigint primary key, placed_at timestamptz not null)");
+        db.execute("insert into orders values (1, '2026-11-20'), (2, '2026-11-21'), (3, '2026-11-22')");
+        http.always(get(RG), json("servers-list", Map.of()));
+        http.always(get(RG + "/orders"), json("server-orders", Map.of()));
+        http.always(get(RG + "/orders/backups"), json("backups-orders", Map.of()));
+        http.always(
+                r -> r.method().equals("PUT") && r.path().startsWith(RG + "/orders/backups/"),
+                Reply.of(202, null, null));
+        http.always(r -> r.path().startsWith(RG + "/orders-"), this::restoredServer);
+        http.always(
+                r -> r.method().equals("GET"),
+                Reply.resource(404, "application/json", "flexibleserver/error-not-found.json"));
+    }
+
+    @AfterEach
+    void stop() {
+        http.close();
+    }
+
+    private Reply restoredServer(Recorded r) {
+        String name = r.path().substring(RG.length() + 1);
+        if (r.method().equals("PUT")) {
+            restoring.add(name);
+            return Reply.resource(201, "application/json", "flexibleserver/server-drill-starting.json");
+        }
+        if (r.method().equals("DELETE")) {
+            deleted.add(name);
+            return Reply.of(204, null, null);
+        }
+        if (!restoring.contains(name) || deleted.contains(name)) {
+            return Reply.resource(404, "application/json", "flexibleserver/error-not-found.json");
+        }
+        return json(
+                "server-drill-ready",
+                Map.of(
+                        "orders-drill.postgres.database.azure.com",
+                        "127.0.0.1",
+                        "\"orders-drill\"",
+                        "\"" + name + "\""));
+    }
+
+    private static java.util.function.Predicate<Recorded> get(String path) {
+        return r -> r.method().equals("GET") && r.path().equals(path);
+    }
+
+    private static Reply json(String fixture, Map<String, String> replace) {
+        String body = FakeHttpServer.resource("flexibleserver/" + fixture + ".json");
+        for (var e : replace.entrySet()) {
+            body = body.replace(e.getKey(), e.getValue());
+        }
+        return Reply.of(200, "application/json", body);
+    }
+
+    private Map<String, String> settings() throws Exception {
+        Map<String, String> env =
+                new java.util.HashMap<>(TestRuntimes.settings(db.server().port(), db.name()));
+        env.put("AZURE_SUBSCRIPTION_ID", SUB);
+        env.put("DBRE_AZURE_RESOURCE_GROUP", "dbre-prod");
+        env.put("DBRE_BACKUP_POLICY_FILE", "src/test/resources/policies/gold-westeurope.yaml");
+        env.put("DBRE_SNAPSHOT_RETRY_BASE_MS", "1");
+        Path drill = Path.of(System.getProperty("java.io.tmpdir"), "azure-drill-" + db.name() + ".json");
+        Files.createDirectories(drill.getParent());
+        Files.writeString(
+                drill,
+                Files.readString(Path.of("src/test/resources/drills/orders-drill.json"))
+                        .replace("${DATABASE}", db.name()));
+        env.put("DBRE_DRILL_REQUEST_FILE", drill.toString());
+        return env;
+    }
+
+    private BackupFunctions functions(Map<String, String> env) {
+        return new BackupFunctions(AzureBackupRuntime.fromEnv(
+                new Env(env),
+                clock,
+                ArmClients.manager(
+                        ArmClients.testPipeline(), ArmClients.profile(http.uri().toString(), SUB)),
+                db.server().port()));
+    }
+
+    private static String text(String file) throws Exception {
+        return Files.readString(AzureEvents.eventsDir().resolve(file), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void timer_takesAnOnDemandBackupOfTheTaggedServerForTheSlot() throws Exception {
+        functions(settings()).snapshot(text("timer-snapshot.json"), new TestExecutionContext("t1", "snapshot-timer"));
+
+        assertThat(http.requests(r -> r.method().equals("PUT")))
+                .extracting(Recorded::path)
+                .containsExactly(RG + "/orders/backups/dbre-orders-20261123-2300");
+        assertThat(db.queryLong("select count(*) from snapshot_runs where policy = 'gold' and database_id = 'orders'"))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void timer_withoutAPolicyFile_failsNamingTheSetting() throws Exception {
+        Map<String, String> env = settings();
+        env.remove("DBRE_BACKUP_POLICY_FILE");
+
+        assertThatThrownBy(() -> functions(env).snapshot("{}", new TestExecutionContext("t2", "snapshot-timer")))
+                .isInstanceOfSatisfying(
+                        ConfigException.class, e -> assertThat(e.variable()).isEqualTo("DBRE_BACKUP_POLICY_FILE"));
+    }
+
+    @Test
+    void httpSubmit_202_thenAdvance_startsThePointInTimeRestore() throws Exception {
+        BackupFunctions f = functions(settings());
+        HttpResponseMessage submitted =
+                f.submit(AzureEvents.http("http-restore.json"), new TestExecutionContext("h1", "restore-submit"));
+
+        assertThat(submitted.getStatusCode()).isEqualTo(202);
+        String runId = JSON.readTree((String) submitted.getBody()).get("runId").asText();
+        TestHttpRequest sample = AzureEvents.http("http-restore-advance.json");
+        TestHttpRequest step = new TestHttpRequest(
+                sample.getUri(),
+                sample.getHttpMethod(),
+                sample.getHeaders(),
+                Optional.of(new String(sample.getBody().orElseThrow(), StandardCharsets.UTF_8)
+                        .replace("3f1e2d3c-4b5a-4697-8877-66554433aa11", runId)
+                        .getBytes(StandardCharsets.UTF_8)));
+        HttpResponseMessage advanced = f.advance(step, new TestExecutionContext("h2", "restore-advance"));
+
+        assertThat(advanced.getStatusCode()).isEqualTo(200);
+        JsonNode out = JSON.readTree((String) advanced.getBody());
+        assertThat(out.get("state").asText()).isEqualTo("RESTORING");
+        assertThat(out.get("done").asBoolean()).isFalse();
+        JsonNode put = JSON.readTree(
+                http.requests(r -> r.method().equals("PUT") && r.path().endsWith("/orders-restore-4711"))
+                        .get(0)
+                        .body());
+        assertThat(put.at("/properties/createMode").asText()).isEqualTo("PointInTimeRestore");
+        assertThat(Instant.parse(put.at("/properties/pointInTimeUTC").asText()))
+                .isEqualTo(Instant.parse("2026-11-23T12:30:00Z"));
+    }
+
+    @Test
+    void httpAdvance_ofAnUnknownRun_is404() throws Exception {
+        HttpResponseMessage r = functions(settings())
+                .advance(
+                        AzureEvents.http("http-restore-advance.json"),
+                        new TestExecutionContext("h3", "restore-advance"));
+
+        assertThat(r.getStatusCode()).isEqualTo(404);
+        assertThat((String) r.getBody()).contains("RUN_NOT_FOUND");
+    }
+
+    @Test
+    void drillTimer_restoresVerifiesAndDeletesTheServer() throws Exception {
+        BackupFunctions f = functions(settings());
+        String timer = text("timer-drill.json");
+        for (int tick = 0; tick < 7; tick++) {
+            f.drill(timer, new TestExecutionContext("d" + tick, "restore-drill-timer"));
+            clock.advance(Duration.ofMinutes(5));
+        }
+
+        assertThat(restoring).containsExactly("orders-drill-20261123");
+        assertThat(deleted).containsExactly("orders-drill-20261123");
+        assertThat(db.queryLong(
+                        "select count(*) from restore_runs where state = 'CLEANED_UP' and outcome = 'VERIFIED'"))
+                .isEqualTo(1);
+    }
+
+    private static final class Ticking extends Clock {
+        private volatile Instant now;
+
+        Ticking(Instant now) {
+            this.now = now;
+        }
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}

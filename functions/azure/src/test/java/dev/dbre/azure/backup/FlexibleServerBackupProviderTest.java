@@ -1,0 +1,245 @@
+package dev.dbre.azure.backup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dbre.backup.DatabaseRef;
+import dev.dbre.backup.ProviderException;
+import dev.dbre.backup.Snapshot;
+import dev.dbre.backup.SnapshotStatus;
+import dev.dbre.db.DbAuth;
+import dev.dbre.restore.RestoreProgress;
+import dev.dbre.restore.RestoreSource;
+import dev.dbre.restore.RestoredDbLogin;
+import dev.dbre.testing.FakeHttpServer;
+import dev.dbre.testing.FakeHttpServer.Recorded;
+import dev.dbre.testing.FakeHttpServer.Reply;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * FlexibleServerBackupProvider through the real Azure SDK (PostgreSqlManager and its HttpPipeline)
+ * against ARM-shaped JSON on 127.0.0.1 (fixtures in src/test/resources/flexibleserver/).
+ */
+class FlexibleServerBackupProviderTest {
+    static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-23T23:00:05Z"), ZoneOffset.UTC);
+    static final String SUB = "00000000-1111-2222-3333-444444444444";
+    static final String RG_PATH =
+            "/subscriptions/" + SUB + "/resourceGroups/dbre-prod/providers/Microsoft.DBforPostgreSQL/flexibleServers";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final DatabaseRef ORDERS =
+            new DatabaseRef("orders", "flexible-server", "westeurope", Map.of(), true);
+
+    private final FakeHttpServer http = FakeHttpServer.start();
+    private final FlexibleServerBackupProvider provider = provider(http, "gold");
+
+    static FlexibleServerBackupProvider provider(FakeHttpServer http, String policy) {
+        return new FlexibleServerBackupProvider(
+                ArmClients.manager(
+                        ArmClients.testPipeline(), ArmClients.profile(http.uri().toString(), SUB)),
+                SUB,
+                "dbre-prod",
+                policy,
+                CLOCK,
+                new RestoredDbLogin("verifier", DbAuth.NONE, "require", null));
+    }
+
+    @AfterEach
+    void stop() {
+        http.close();
+    }
+
+    static Predicate<Recorded> call(String method, String path) {
+        return r -> method.equals(r.method()) && path.equals(r.path());
+    }
+
+    static Reply json(String fixture) {
+        return Reply.resource(200, "application/json", "flexibleserver/" + fixture + ".json");
+    }
+
+    static Reply error(int status, String fixture) {
+        return Reply.resource(status, "application/json", "flexibleserver/" + fixture + ".json");
+    }
+
+    @Test
+    void listDatabases_serversOfTheRegion_withTags() {
+        http.always(call("GET", RG_PATH), json("servers-list"));
+
+        List<DatabaseRef> dbs = provider.listDatabases("westeurope");
+
+        assertThat(dbs).extracting(DatabaseRef::id).containsExactly("orders");
+        assertThat(dbs.get(0).tags()).containsEntry("dbre:backup-policy", "gold");
+        assertThat(dbs.get(0).production()).isTrue();
+        assertThat(http.requests().get(0).header("authorization")).isEqualTo("Bearer test-token-not-a-secret");
+        assertThat(http.requests().get(0).queryParams()).containsKey("api-version");
+    }
+
+    @Test
+    void listSnapshots_onlyBackupsNamedLikeOursAreManaged_withTheSlotFromTheName() {
+        http.always(call("GET", RG_PATH + "/orders/backups"), json("backups-orders"));
+
+        List<Snapshot> snaps = provider.listSnapshots("orders", "westeurope");
+
+        assertThat(snaps)
+                .extracting(Snapshot::id)
+                .containsExactly("backup_638678316000000000", "dbre-orders-20261122-2200", "before-upgrade");
+        assertThat(snaps).allMatch(s -> s.status() == SnapshotStatus.AVAILABLE);
+        assertThat(snaps.get(1).managedBy("gold")).isTrue();
+        assertThat(snaps.get(1).tags()).containsEntry("dbre:slot", "20261122-2200");
+        assertThat(snaps.get(0).managedBy("gold")).isFalse();
+        assertThat(snaps.get(2).managedBy("gold")).isFalse();
+        assertThat(snaps.get(1).createdAt()).isEqualTo(Instant.parse("2026-11-22T22:03:10.1Z"));
+        assertThat(http.requests().get(0).queryParams()).containsEntry("api-version", "2024-08-01");
+    }
+
+    @Test
+    void createSnapshot_putsAnOnDemandBackup_andAnExistingOneIsReturned() {
+        http.once(call("GET", RG_PATH + "/orders/backups/dbre-orders-20261123-2300"), error(404, "error-not-found"));
+        http.once(
+                call("PUT", RG_PATH + "/orders/backups/dbre-orders-20261123-2300"),
+                Reply.of(202, null, null).withHeader("Azure-AsyncOperation", "http://127.0.0.1/op"));
+        http.once(call("GET", RG_PATH + "/orders/backups/dbre-orders-20261122-2200"), json("backup-existing"));
+
+        Snapshot started = provider.createSnapshot(ORDERS, "dbre-orders-20261123-2300", Map.of());
+        Snapshot existing = provider.createSnapshot(ORDERS, "dbre-orders-20261122-2200", Map.of());
+
+        assertThat(started.status()).isEqualTo(SnapshotStatus.CREATING);
+        assertThat(started.managedBy("gold")).isTrue();
+        assertThat(existing.status()).isEqualTo(SnapshotStatus.AVAILABLE);
+        assertThat(http.requests(r -> r.method().equals("PUT"))).hasSize(1);
+    }
+
+    @Test
+    void deleteSnapshot_sendsDelete_andAMissingBackupIsSuccess() {
+        http.once(call("DELETE", RG_PATH + "/orders/backups/dbre-orders-20261122-2200"), Reply.of(202, null, null));
+        http.once(call("DELETE", RG_PATH + "/orders/backups/dbre-orders-20261001-0000"), error(404, "error-not-found"));
+
+        provider.deleteSnapshot(new Snapshot(
+                "dbre-orders-20261122-2200",
+                "orders",
+                "westeurope",
+                Instant.EPOCH,
+                SnapshotStatus.AVAILABLE,
+                Map.of(),
+                -1));
+        provider.deleteSnapshot(new Snapshot(
+                "dbre-orders-20261001-0000",
+                "orders",
+                "westeurope",
+                Instant.EPOCH,
+                SnapshotStatus.AVAILABLE,
+                Map.of(),
+                -1));
+
+        assertThat(http.requests(r -> r.method().equals("DELETE"))).hasSize(2);
+    }
+
+    @Test
+    void throttlingIsRetryable_quotaIsNot_copyIsUnsupported() {
+        http.once(call("GET", RG_PATH + "/orders/backups"), error(429, "error-throttled"));
+        http.once(call("GET", RG_PATH + "/orders/backups/dbre-orders-20261123-2300"), error(404, "error-not-found"));
+        http.once(call("PUT", RG_PATH + "/orders/backups/dbre-orders-20261123-2300"), error(400, "error-quota"));
+
+        assertThatThrownBy(() -> provider.listSnapshots("orders", "westeurope"))
+                .isInstanceOfSatisfying(ProviderException.class, e -> {
+                    assertThat(e.code()).isEqualTo("TooManyRequests");
+                    assertThat(e.retryable()).isTrue();
+                });
+        assertThatThrownBy(() -> provider.createSnapshot(ORDERS, "dbre-orders-20261123-2300", Map.of()))
+                .isInstanceOfSatisfying(ProviderException.class, e -> {
+                    assertThat(e.code()).isEqualTo("QuotaExceeded");
+                    assertThat(e.retryable()).isFalse();
+                });
+        assertThatThrownBy(() -> provider.copySnapshot(
+                        new Snapshot(
+                                "s", "orders", "westeurope", Instant.EPOCH, SnapshotStatus.AVAILABLE, Map.of(), -1),
+                        "northeurope",
+                        null,
+                        "s",
+                        Map.of()))
+                .isInstanceOfSatisfying(
+                        ProviderException.class, e -> assertThat(e.code()).isEqualTo("Unsupported"));
+    }
+
+    @Test
+    void describeSource_windowFromEarliestRestoreDateToNow_andUnknownIsEmpty() {
+        http.always(call("GET", RG_PATH + "/orders"), json("server-orders"));
+        http.always(call("GET", RG_PATH + "/nope"), error(404, "error-not-found"));
+
+        RestoreSource s = provider.describeSource("orders").orElseThrow();
+
+        assertThat(s.window().earliest()).isEqualTo(Instant.parse("2026-11-16T22:05:00.1234567Z"));
+        assertThat(s.window().latest()).isEqualTo(CLOCK.instant());
+        assertThat(s.database().region()).isEqualTo("westeurope");
+        assertThat(provider.describeSource("nope")).isEmpty();
+        assertThat(provider.nameTaken("nope")).isFalse();
+    }
+
+    @Test
+    void startRestore_putsAPointInTimeRestoreServer_thenProgressFollowsItsState() throws Exception {
+        http.always(call("GET", RG_PATH + "/orders"), json("server-orders"));
+        http.once(call("GET", RG_PATH + "/orders-drill"), error(404, "error-not-found"));
+        http.once(
+                call("PUT", RG_PATH + "/orders-drill"),
+                Reply.resource(201, "application/json", "flexibleserver/server-drill-starting.json"));
+
+        provider.startRestore(
+                "orders",
+                Instant.parse("2026-11-23T12:30:00Z"),
+                "orders-drill",
+                Map.of("tags", Map.of("ticket", "CHG-4711")));
+
+        JsonNode put = JSON.readTree(
+                http.requests(call("PUT", RG_PATH + "/orders-drill")).get(0).body());
+        assertThat(put.at("/properties/createMode").asText()).isEqualTo("PointInTimeRestore");
+        assertThat(put.at("/properties/sourceServerResourceId").asText()).isEqualTo(RG_PATH + "/orders");
+        assertThat(Instant.parse(put.at("/properties/pointInTimeUTC").asText()))
+                .isEqualTo(Instant.parse("2026-11-23T12:30:00Z"));
+        assertThat(put.at("/location").asText()).isEqualTo("West Europe");
+        assertThat(put.at("/tags/dbre:restored-from").asText()).isEqualTo("orders");
+        assertThat(put.at("/tags/ticket").asText()).isEqualTo("CHG-4711");
+
+        http.once(call("GET", RG_PATH + "/orders-drill"), json("server-drill-starting"));
+        http.once(call("GET", RG_PATH + "/orders-drill"), json("server-drill-ready"));
+        assertThat(provider.progress("orders-drill").state()).isEqualTo(RestoreProgress.State.RESTORING);
+        RestoreProgress ready = provider.progress("orders-drill");
+        assertThat(ready.state()).isEqualTo(RestoreProgress.State.AVAILABLE);
+        assertThat(ready.endpointHost()).isEqualTo("orders-drill.postgres.database.azure.com");
+    }
+
+    @Test
+    void startRestore_repeated_isHarmless_butAForeignServerOfThatNameIsRefused() {
+        http.once(call("GET", RG_PATH + "/orders-drill"), json("server-drill-starting"));
+        http.once(call("GET", RG_PATH + "/orders-drill"), json("server-unmanaged"));
+
+        provider.startRestore("orders", null, "orders-drill", Map.of());
+        assertThatThrownBy(() -> provider.startRestore("orders", null, "orders-drill", Map.of()))
+                .isInstanceOfSatisfying(
+                        ProviderException.class, e -> assertThat(e.code()).isEqualTo("ServerAlreadyExists"));
+        assertThat(http.requests(r -> r.method().equals("PUT"))).isEmpty();
+    }
+
+    @Test
+    void delete_onlyAServerWeRestored() {
+        http.once(call("GET", RG_PATH + "/orders-drill"), json("server-unmanaged"));
+        http.once(call("GET", RG_PATH + "/orders-drill"), json("server-drill-ready"));
+        http.once(call("DELETE", RG_PATH + "/orders-drill"), Reply.of(204, null, null));
+        http.once(call("GET", RG_PATH + "/orders-drill"), error(404, "error-not-found"));
+
+        assertThatThrownBy(() -> provider.delete("orders-drill"))
+                .isInstanceOfSatisfying(
+                        ProviderException.class, e -> assertThat(e.code()).isEqualTo("NotManaged"));
+        provider.delete("orders-drill");
+        provider.delete("orders-drill");
+
+        assertThat(http.requests(r -> r.method().equals("DELETE"))).hasSize(1);
+    }
+}

@@ -1,0 +1,103 @@
+package dev.dbre.gcp;
+
+import com.google.api.services.sqladmin.SQLAdmin;
+import dev.dbre.backup.RetryPolicy;
+import dev.dbre.backup.Sleeper;
+import dev.dbre.backup.SnapshotRunStore;
+import dev.dbre.backup.SnapshotService;
+import dev.dbre.config.Env;
+import dev.dbre.db.ConnectionFactory;
+import dev.dbre.db.DbSettings;
+import dev.dbre.gcp.backup.CloudSqlAdmin;
+import dev.dbre.gcp.backup.CloudSqlBackupProvider;
+import dev.dbre.obs.LogMetricsPublisher;
+import dev.dbre.obs.MetricsPublisher;
+import dev.dbre.restore.RestoreEndpoint;
+import dev.dbre.restore.RestoreService;
+import dev.dbre.restore.RestoredDbLogin;
+import java.security.SecureRandom;
+import java.time.Clock;
+
+/**
+ * What the Google Cloud snapshot, restore and drill functions build once per instance: the Cloud
+ * SQL provider for the project in {@code GOOGLE_CLOUD_PROJECT}, the database holding {@code
+ * snapshot_runs} and {@code restore_runs} (DBRE_DB_*), the log metrics publisher and the clock.
+ */
+final class GcpBackupRuntime {
+    private static volatile GcpBackupRuntime shared;
+
+    final CloudSqlBackupProvider provider;
+    final ConnectionFactory db;
+    final MetricsPublisher metrics;
+    final Clock clock;
+    final Env env;
+
+    private GcpBackupRuntime(
+            CloudSqlBackupProvider provider, ConnectionFactory db, MetricsPublisher metrics, Clock clock, Env env) {
+        this.provider = provider;
+        this.db = db;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.env = env;
+    }
+
+    /** @throws dev.dbre.config.ConfigException naming the variable that is missing or wrong */
+    static GcpBackupRuntime fromEnv(Env env, Clock clock, SQLAdmin sql) {
+        return fromEnv(env, clock, sql, 5432);
+    }
+
+    /** As above, reaching restored instances on {@code restoredPort} (tests). */
+    static GcpBackupRuntime fromEnv(Env env, Clock clock, SQLAdmin sql, int restoredPort) {
+        String project = env.required(GcpIngestRuntime.PROJECT);
+        ConnectionFactory db = GcpConnections.fromEnv(env, clock);
+        CloudSqlBackupProvider provider = new CloudSqlBackupProvider(
+                sql, project, clock, RestoredDbLogin.fromEnv(defaultNone(env)), restoredPort);
+        return new GcpBackupRuntime(provider, db, new LogMetricsPublisher(System.out, clock), clock, env);
+    }
+
+    /** The instance the Functions Framework's no-argument constructors use. */
+    static GcpBackupRuntime shared() {
+        if (shared == null) {
+            synchronized (GcpBackupRuntime.class) {
+                if (shared == null) {
+                    shared = fromEnv(GcpEnv.system(), Clock.systemUTC(), CloudSqlAdmin.standard());
+                }
+            }
+        }
+        return shared;
+    }
+
+    /** DBRE_RESTORE_DB_AUTH defaults to none here: Cloud SQL IAM login is not built yet. */
+    private static Env defaultNone(Env env) {
+        java.util.Map<String, String> vars = new java.util.HashMap<>();
+        for (String name : new String[] {
+            RestoredDbLogin.USER,
+            RestoredDbLogin.AUTH,
+            RestoredDbLogin.SSLMODE,
+            RestoredDbLogin.SSLROOTCERT,
+            DbSettings.USER,
+            DbSettings.SSLMODE,
+            DbSettings.SSLROOTCERT
+        }) {
+            String v = env.optional(name);
+            if (v != null) {
+                vars.put(name, v);
+            }
+        }
+        vars.putIfAbsent(RestoredDbLogin.AUTH, "none");
+        return new Env(vars);
+    }
+
+    SnapshotService snapshotService() {
+        return new SnapshotService(
+                metrics, new SnapshotRunStore(db), RetryPolicy.fromEnv(env), Sleeper.SYSTEM, new SecureRandom());
+    }
+
+    RestoreService restoreService() {
+        return new RestoreService(provider, db, metrics);
+    }
+
+    RestoreEndpoint restoreEndpoint() {
+        return new RestoreEndpoint(restoreService());
+    }
+}

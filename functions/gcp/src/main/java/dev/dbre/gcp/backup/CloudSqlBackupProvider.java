@@ -1,0 +1,548 @@
+package dev.dbre.gcp.backup;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.api.services.sqladmin.SQLAdmin;
+import com.google.api.services.sqladmin.model.BackupRun;
+import com.google.api.services.sqladmin.model.BackupRunsListResponse;
+import com.google.api.services.sqladmin.model.CloneContext;
+import com.google.api.services.sqladmin.model.DatabaseInstance;
+import com.google.api.services.sqladmin.model.InstancesCloneRequest;
+import com.google.api.services.sqladmin.model.InstancesListResponse;
+import com.google.api.services.sqladmin.model.IpMapping;
+import com.google.api.services.sqladmin.model.Settings;
+import com.google.api.services.sqladmin.model.SqlInstancesGetLatestRecoveryTimeResponse;
+import dev.dbre.backup.DatabaseRef;
+import dev.dbre.backup.ProductionTags;
+import dev.dbre.backup.ProviderException;
+import dev.dbre.backup.Snapshot;
+import dev.dbre.backup.SnapshotProvider;
+import dev.dbre.backup.SnapshotStatus;
+import dev.dbre.config.ConfigException;
+import dev.dbre.db.ConnectionFactory;
+import dev.dbre.db.DbAuth;
+import dev.dbre.db.PasswordConnectionFactory;
+import dev.dbre.restore.RestoreOverrides;
+import dev.dbre.restore.RestoreProgress;
+import dev.dbre.restore.RestoreProvider;
+import dev.dbre.restore.RestoreSource;
+import dev.dbre.restore.RestoreWindow;
+import dev.dbre.restore.RestoredDbLogin;
+import dev.dbre.restore.RestoredTags;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Cloud SQL for PostgreSQL as a {@link SnapshotProvider} and a {@link RestoreProvider}, through the
+ * Cloud SQL Admin API v1 client ({@code google-api-services-sqladmin}).
+ *
+ * <ul>
+ *   <li>Snapshots are on-demand backup runs. A backup run has no name and no labels: the server
+ *       gives it a numeric id. So our name and tags live in its {@code description}: {@code <name>
+ *       <tags as JSON>}, e.g. {@code dbre-orders-20261123-2200
+ *       {"dbre:managed-by":"dbre","dbre:policy":"gold","dbre:slot":"20261123-2200"}}. A snapshot's
+ *       id is that name for ours, {@code backup-run-<id>} for the others (automated runs, hand-made
+ *       ones), which therefore never look managed. Creating looks for a run with the name first
+ *       (idempotent; two concurrent runs of the same slot could still both insert: runs do not
+ *       overlap when scheduled once per slot).
+ *   <li>Cloud SQL cannot copy a backup to another region. {@link #copySnapshot} takes a new
+ *       on-demand backup stored in the target location instead (BackupRun {@code location}), with
+ *       the copy's tags: a second-region backup of the same database, a few minutes younger than
+ *       the source. Sharing is a no-op: Cloud SQL backups are not shared across projects.
+ *   <li>Point-in-time restore is {@code instances.clone} with {@code pointInTime} into a new
+ *       instance (none: the latest state). The window is {@code getLatestRecoveryTime}'s earliest
+ *       and latest recovery times; where the API gives no earliest, it is the later of now minus
+ *       {@code transactionLogRetentionDays} and the oldest successful backup. No window when
+ *       {@code pointInTimeRecoveryEnabled} is off. A clone cannot carry labels, so {@link
+ *       #progress} puts ours (and the tier override) on the clone with {@code instances.patch}
+ *       once it is RUNNABLE, and reports AVAILABLE when they are there; {@link #delete} only deletes
+ *       an instance with them.
+ * </ul>
+ *
+ * <p>Label keys cannot hold ':' on Google Cloud: our tags become labels with ':' replaced by '-'
+ * ({@code dbre-managed-by}, {@code dbre-restored-from}); database selection reads labels as tags
+ * the same way ({@code dbre:backup-policy} matches the label {@code dbre-backup-policy}).
+ */
+public final class CloudSqlBackupProvider implements SnapshotProvider, RestoreProvider {
+    public static final String KIND = "cloud-sql";
+    private static final String FOREIGN_PREFIX = "backup-run-";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final SQLAdmin sql;
+    private final String project;
+    private final Clock clock;
+    private final RestoredDbLogin login;
+    private final int port;
+
+    /**
+     * @param login how verification logs in (only {@link DbAuth#NONE} for now, as the rest of the
+     *     Google Cloud module)
+     * @throws ConfigException naming DBRE_RESTORE_DB_AUTH when it asks for iam
+     */
+    public CloudSqlBackupProvider(SQLAdmin sql, String project, Clock clock, RestoredDbLogin login) {
+        this(sql, project, clock, login, 5432);
+    }
+
+    /** As above, reaching restored instances on {@code port} (Cloud SQL's is 5432; tests use another). */
+    public CloudSqlBackupProvider(SQLAdmin sql, String project, Clock clock, RestoredDbLogin login, int port) {
+        if (login.auth() != DbAuth.NONE) {
+            throw new ConfigException(
+                    RestoredDbLogin.AUTH,
+                    "only none is supported on Google Cloud yet (Cloud SQL IAM login comes with the socket"
+                            + " factory)");
+        }
+        this.sql = sql;
+        this.project = project;
+        this.clock = clock;
+        this.login = login;
+        this.port = port;
+    }
+
+    // ---- SnapshotProvider ----------------------------------------------------------------------
+
+    @Override
+    public List<DatabaseRef> listDatabases(String region) {
+        List<DatabaseRef> out = new ArrayList<>();
+        try {
+            String page = null;
+            do {
+                InstancesListResponse r =
+                        sql.instances().list(project).setPageToken(page).execute();
+                if (r.getItems() != null) {
+                    for (DatabaseInstance i : r.getItems()) {
+                        if (isPostgres(i)
+                                && region.equals(i.getRegion())
+                                && !"READ_REPLICA_INSTANCE".equals(i.getInstanceType())) {
+                            out.add(ref(i));
+                        }
+                    }
+                }
+                page = r.getNextPageToken();
+            } while (page != null);
+        } catch (IOException e) {
+            throw CloudSqlErrors.map(e, "listing instances of " + project);
+        }
+        return out;
+    }
+
+    @Override
+    public List<Snapshot> listSnapshots(String databaseId, String region) {
+        List<Snapshot> out = new ArrayList<>();
+        for (BackupRun run : runs(databaseId)) {
+            Snapshot s = snapshot(run, databaseId, region);
+            if (region.equals(s.region()) && !"DELETED".equals(run.getStatus())) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public Snapshot createSnapshot(DatabaseRef database, String name, Map<String, String> tags) {
+        return insert(database.id(), database.region(), null, name, tags);
+    }
+
+    @Override
+    public Snapshot copySnapshot(
+            Snapshot source, String targetRegion, String kmsKeyId, String name, Map<String, String> tags) {
+        // kmsKeyId: Cloud SQL encrypts backups with the instance's own CMEK, if it has one.
+        return insert(source.databaseId(), targetRegion, targetRegion, name, tags);
+    }
+
+    @Override
+    public void shareSnapshot(Snapshot snapshot, List<String> accountIds) {
+        // Cloud SQL has no cross-project sharing of backup runs.
+    }
+
+    @Override
+    public void deleteSnapshot(Snapshot snapshot) {
+        Optional<BackupRun> run = find(snapshot.databaseId(), snapshot.id());
+        if (run.isEmpty() || "DELETED".equals(run.get().getStatus())) {
+            return;
+        }
+        try {
+            sql.backupRuns()
+                    .delete(project, snapshot.databaseId(), run.get().getId())
+                    .execute();
+        } catch (IOException e) {
+            if (CloudSqlErrors.status(e) == 404) {
+                return;
+            }
+            throw CloudSqlErrors.map(e, "deleting backup run " + run.get().getId() + " (" + snapshot.id() + ")");
+        }
+    }
+
+    // ---- RestoreProvider -----------------------------------------------------------------------
+
+    @Override
+    public Optional<RestoreSource> describeSource(String sourceId) {
+        Optional<DatabaseInstance> found = instance(sourceId);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        DatabaseInstance i = found.get();
+        Settings s = i.getSettings();
+        boolean pitr = s != null
+                && s.getBackupConfiguration() != null
+                && Boolean.TRUE.equals(s.getBackupConfiguration().getPointInTimeRecoveryEnabled());
+        if (!pitr) {
+            return Optional.of(new RestoreSource(ref(i), null));
+        }
+        Instant earliest = null;
+        Instant latest = null;
+        try {
+            SqlInstancesGetLatestRecoveryTimeResponse r = sql.projects()
+                    .instances()
+                    .getLatestRecoveryTime(project, sourceId)
+                    .execute();
+            earliest = time(r.getEarliestRecoveryTime());
+            latest = time(r.getLatestRecoveryTime());
+        } catch (IOException e) {
+            throw CloudSqlErrors.map(e, "reading the recovery window of " + sourceId);
+        }
+        if (earliest == null) {
+            earliest = earliestFromBackups(sourceId, s);
+        }
+        if (latest == null) {
+            latest = clock.instant();
+        }
+        return Optional.of(new RestoreSource(
+                ref(i), earliest == null || earliest.isAfter(latest) ? null : new RestoreWindow(earliest, latest)));
+    }
+
+    @Override
+    public boolean nameTaken(String name) {
+        return instance(name).isPresent();
+    }
+
+    @Override
+    public void startRestore(String sourceId, Instant targetTime, String newName, Map<String, Object> overrides) {
+        RestoreOverrides.of(overrides); // checks types now; applied in progress() (a clone takes no settings)
+        CloneContext ctx = new CloneContext().setDestinationInstanceName(newName);
+        if (targetTime != null) {
+            ctx.setPointInTime(targetTime.toString());
+        }
+        try {
+            sql.instances()
+                    .clone(project, sourceId, new InstancesCloneRequest().setCloneContext(ctx))
+                    .execute();
+        } catch (IOException e) {
+            if (CloudSqlErrors.status(e) == 409 && CloudSqlErrors.reason(e).contains("AlreadyExists")) {
+                Optional<DatabaseInstance> existing = instance(newName);
+                if (existing.isPresent()
+                        && (restoredFrom(existing.get(), sourceId)
+                                || "PENDING_CREATE".equals(existing.get().getState()))) {
+                    return; // our own clone, started by an earlier call of this step
+                }
+            }
+            throw CloudSqlErrors.map(e, "cloning " + sourceId + " as " + newName);
+        }
+        pendingOverrides.put(
+                newName,
+                RestoredTags.of(sourceId, RestoreOverrides.of(overrides).tags()));
+        pendingTier.put(
+                newName, Optional.ofNullable(RestoreOverrides.of(overrides).instanceClass()));
+    }
+
+    // Labels and tier to put on a clone once it runs, kept by the function instance that started
+    // it. Another instance that sees the clone first labels it without the user's tags and tier:
+    // dbre-managed-by=dbre and dbre-restored-from=unknown (enough for the guarded delete).
+    private final Map<String, Map<String, String>> pendingOverrides = new ConcurrentHashMap<>();
+    private final Map<String, Optional<String>> pendingTier = new ConcurrentHashMap<>();
+
+    @Override
+    public RestoreProgress progress(String newName) {
+        Optional<DatabaseInstance> found = instance(newName);
+        if (found.isEmpty()) {
+            return new RestoreProgress(RestoreProgress.State.FAILED, null, 0, "no instance " + newName);
+        }
+        DatabaseInstance i = found.get();
+        String state = i.getState();
+        if ("FAILED".equals(state) || "SUSPENDED".equals(state)) {
+            return new RestoreProgress(RestoreProgress.State.FAILED, null, 0, state);
+        }
+        if (!"RUNNABLE".equals(state)) {
+            return new RestoreProgress(RestoreProgress.State.RESTORING, null, 0, state);
+        }
+        Map<String, String> labels = labels(i);
+        if (!RestoredTags.isRestored(tagsOf(labels))) {
+            label(i, labels);
+            return new RestoreProgress(RestoreProgress.State.RESTORING, null, 0, "labelling the clone");
+        }
+        String host = address(i);
+        if (host == null) {
+            return new RestoreProgress(RestoreProgress.State.RESTORING, null, 0, "no IP address yet");
+        }
+        return new RestoreProgress(RestoreProgress.State.AVAILABLE, host, port, state);
+    }
+
+    @Override
+    public ConnectionFactory connect(String newName, String database) {
+        RestoreProgress p = progress(newName);
+        if (p.state() != RestoreProgress.State.AVAILABLE) {
+            throw new ProviderException("NotAvailable", newName + " is not available (" + p.detail() + ")", true, null);
+        }
+        return new PasswordConnectionFactory(login.settings(p.endpointHost(), p.endpointPort(), database), null);
+    }
+
+    @Override
+    public void delete(String newName) {
+        Optional<DatabaseInstance> found = instance(newName);
+        if (found.isEmpty() || "PENDING_DELETE".equals(found.get().getState())) {
+            return;
+        }
+        if (!RestoredTags.isRestored(tagsOf(labels(found.get())))) {
+            throw new ProviderException(
+                    "NotManaged",
+                    newName + " was not restored by dbre (no dbre-restored-from label): refusing to delete it",
+                    false,
+                    null);
+        }
+        try {
+            sql.instances().delete(project, newName).execute();
+        } catch (IOException e) {
+            if (CloudSqlErrors.status(e) == 404) {
+                return;
+            }
+            throw CloudSqlErrors.map(e, "deleting instance " + newName);
+        }
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------
+
+    private Snapshot insert(String instance, String region, String location, String name, Map<String, String> tags) {
+        Optional<BackupRun> existing = find(instance, name);
+        if (existing.isPresent()) {
+            return snapshot(existing.get(), instance, region);
+        }
+        BackupRun run = new BackupRun().setDescription(description(name, tags)).setLocation(location);
+        try {
+            sql.backupRuns().insert(project, instance, run).execute();
+        } catch (IOException e) {
+            throw CloudSqlErrors.map(e, "inserting backup run " + name + " of " + instance);
+        }
+        // The insert answers with an operation, not the run: read the run back.
+        return find(instance, name)
+                .map(r -> snapshot(r, instance, region))
+                .orElse(new Snapshot(name, instance, region, clock.instant(), SnapshotStatus.CREATING, tags, -1));
+    }
+
+    private Optional<BackupRun> find(String instance, String snapshotId) {
+        for (BackupRun r : runs(instance)) {
+            if (snapshotId.equals(idOf(r))) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private List<BackupRun> runs(String instance) {
+        List<BackupRun> out = new ArrayList<>();
+        try {
+            String page = null;
+            do {
+                BackupRunsListResponse r = sql.backupRuns()
+                        .list(project, instance)
+                        .setPageToken(page)
+                        .setMaxResults(500)
+                        .execute();
+                if (r.getItems() != null) {
+                    out.addAll(r.getItems());
+                }
+                page = r.getNextPageToken();
+            } while (page != null);
+        } catch (IOException e) {
+            if (CloudSqlErrors.status(e) == 404) {
+                return out;
+            }
+            throw CloudSqlErrors.map(e, "listing backup runs of " + instance);
+        }
+        return out;
+    }
+
+    private Optional<DatabaseInstance> instance(String name) {
+        try {
+            return Optional.of(sql.instances().get(project, name).execute());
+        } catch (IOException e) {
+            if (CloudSqlErrors.status(e) == 404) {
+                return Optional.empty();
+            }
+            // Cloud SQL answers 403 for an instance that does not exist in a project one may read.
+            if (CloudSqlErrors.status(e) == 403 && CloudSqlErrors.reason(e).equals("notAuthorized")) {
+                return Optional.empty();
+            }
+            throw CloudSqlErrors.map(e, "reading instance " + name);
+        }
+    }
+
+    private void label(DatabaseInstance i, Map<String, String> labels) {
+        Map<String, String> tags = pendingOverrides.getOrDefault(
+                i.getName(), RestoredTags.of(labels.getOrDefault("dbre-restored-from", "unknown"), Map.of()));
+        Map<String, String> merged = new TreeMap<>(labels);
+        merged.putAll(labelsOf(tags));
+        Settings patch = new Settings().setUserLabels(merged);
+        pendingTier.getOrDefault(i.getName(), Optional.empty()).ifPresent(patch::setTier);
+        try {
+            sql.instances()
+                    .patch(project, i.getName(), new DatabaseInstance().setSettings(patch))
+                    .execute();
+        } catch (IOException e) {
+            throw CloudSqlErrors.map(e, "labelling clone " + i.getName());
+        }
+    }
+
+    private Instant earliestFromBackups(String instance, Settings s) {
+        Instant oldest = null;
+        for (BackupRun r : runs(instance)) {
+            Instant end = time(r.getEndTime());
+            if ("SUCCESSFUL".equals(r.getStatus()) && end != null && (oldest == null || end.isBefore(oldest))) {
+                oldest = end;
+            }
+        }
+        Integer days = s.getBackupConfiguration().getTransactionLogRetentionDays();
+        Instant logs = clock.instant().minus(Duration.ofDays(days == null ? 7 : days));
+        if (oldest == null) {
+            return null;
+        }
+        return oldest.isAfter(logs) ? oldest : logs;
+    }
+
+    private boolean restoredFrom(DatabaseInstance i, String sourceId) {
+        return RestoredTags.restoredFrom(tagsOf(labels(i)), sourceId);
+    }
+
+    private Snapshot snapshot(BackupRun r, String instance, String fallbackRegion) {
+        String id = idOf(r);
+        Map<String, String> tags = tagsOf(r);
+        Instant at = time(r.getStartTime());
+        if (at == null) {
+            at = time(r.getEnqueuedTime());
+        }
+        String region = r.getLocation() != null && !r.getLocation().isBlank() ? r.getLocation() : fallbackRegion;
+        return new Snapshot(id, instance, region, at != null ? at : clock.instant(), status(r.getStatus()), tags, -1);
+    }
+
+    /** Our name from the description, or backup-run-<id>. */
+    static String idOf(BackupRun r) {
+        String d = r.getDescription();
+        if (d != null && d.startsWith("dbre-")) {
+            int space = d.indexOf(' ');
+            return space < 0 ? d : d.substring(0, space);
+        }
+        return FOREIGN_PREFIX + r.getId();
+    }
+
+    /** The tags kept in a description after our name, or none. */
+    static Map<String, String> tagsOf(BackupRun r) {
+        String d = r.getDescription();
+        if (d == null || !d.startsWith("dbre-")) {
+            return Map.of();
+        }
+        int brace = d.indexOf('{');
+        if (brace < 0) {
+            return Map.of();
+        }
+        try {
+            return JSON.readValue(d.substring(brace), new TypeReference<LinkedHashMap<String, String>>() {});
+        } catch (JsonProcessingException e) {
+            return Map.of(); // a hand-edited description: not ours to delete
+        }
+    }
+
+    static String description(String name, Map<String, String> tags) {
+        try {
+            return name + " " + JSON.writeValueAsString(new TreeMap<>(tags));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Cloud SQL backup run status → ours; unknown ones are CREATING (never deleted). */
+    static SnapshotStatus status(String s) {
+        if (s == null) {
+            return SnapshotStatus.CREATING;
+        }
+        return switch (s) {
+            case "SUCCESSFUL" -> SnapshotStatus.AVAILABLE;
+            case "FAILED", "SKIPPED" -> SnapshotStatus.FAILED;
+            case "DELETION_PENDING", "DELETED" -> SnapshotStatus.DELETING;
+            default -> SnapshotStatus.CREATING; // ENQUEUED, RUNNING, OVERDUE, DELETION_FAILED, ...
+        };
+    }
+
+    private static boolean isPostgres(DatabaseInstance i) {
+        return i.getDatabaseVersion() != null && i.getDatabaseVersion().startsWith("POSTGRES");
+    }
+
+    private static DatabaseRef ref(DatabaseInstance i) {
+        Map<String, String> tags = tagsOf(labels(i));
+        return new DatabaseRef(i.getName(), KIND, i.getRegion(), tags, ProductionTags.isProduction(tags));
+    }
+
+    private static Map<String, String> labels(DatabaseInstance i) {
+        if (i.getSettings() == null || i.getSettings().getUserLabels() == null) {
+            return Map.of();
+        }
+        return i.getSettings().getUserLabels();
+    }
+
+    /** Labels as tags: {@code dbre-x} reads as {@code dbre:x} (labels cannot hold ':'). */
+    static Map<String, String> tagsOf(Map<String, String> labels) {
+        Map<String, String> tags = new LinkedHashMap<>();
+        labels.forEach((k, v) -> tags.put(k.startsWith("dbre-") ? "dbre:" + k.substring(5) : k, v));
+        return tags;
+    }
+
+    /** Tags as labels: lower case, ':' → '-', values cut to 63 characters of [a-z0-9_-]. */
+    static Map<String, String> labelsOf(Map<String, String> tags) {
+        Map<String, String> labels = new TreeMap<>();
+        tags.forEach((k, v) -> labels.put(clean(k.replace(':', '-')), clean(v)));
+        return labels;
+    }
+
+    private static String clean(String s) {
+        StringBuilder b = new StringBuilder();
+        for (char c : s.toLowerCase(Locale.ROOT).toCharArray()) {
+            b.append((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ? c : '_');
+            if (b.length() == 63) {
+                break;
+            }
+        }
+        return b.toString();
+    }
+
+    private static String address(DatabaseInstance i) {
+        if (i.getIpAddresses() == null) {
+            return null;
+        }
+        String primary = null;
+        for (IpMapping m : i.getIpAddresses()) {
+            if ("PRIVATE".equals(m.getType())) {
+                return m.getIpAddress();
+            }
+            if ("PRIMARY".equals(m.getType())) {
+                primary = m.getIpAddress();
+            }
+        }
+        return primary;
+    }
+
+    private static Instant time(String rfc3339) {
+        if (rfc3339 == null || rfc3339.isBlank()) {
+            return null;
+        }
+        return OffsetDateTime.parse(rfc3339).toInstant();
+    }
+}
