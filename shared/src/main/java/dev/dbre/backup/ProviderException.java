@@ -1,6 +1,10 @@
 package dev.dbre.backup;
 
-/** A provider call failed; {@link #retryable()} for throttling, quota and transient faults. */
+/**
+ * A provider call failed. {@link #retryable()} is true for throttling (rate limits) and transient
+ * faults; quota errors (e.g. SnapshotQuotaExceeded) are not retryable: the quota counts snapshots,
+ * so waiting frees nothing.
+ */
 public class ProviderException extends RuntimeException {
     private final String code;
     private final boolean retryable;

@@ -8,7 +8,8 @@ import java.util.Map;
  * Server, Cloud SQL, local (base backup + archived WAL).
  *
  * <p>Every call may throw {@link ProviderException}; {@link ProviderException#retryable()} marks
- * throttling, quota and transient faults, which the executor retries with backoff and jitter.
+ * throttling and transient faults, which the executor retries with backoff and jitter (quota
+ * errors are not retryable: a count of snapshots, not a rate).
  */
 public interface SnapshotProvider {
     /** Every database this provider can see in {@code region}, with its tags. */

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * BackupPlanner}), carry the plan out database by database, then log the summary as one JSON line,
  * publish it as metrics and write it to {@code snapshot_runs}.
  *
- * <p>Throttling and quota errors ({@link ProviderException#retryable()}) are retried with
+ * <p>Throttling and transient errors ({@link ProviderException#retryable()}) are retried with
  * exponential backoff and full jitter ({@link RetryPolicy}); any other error fails that step only:
  * one database's failure never stops the others. A dry run lists and plans but changes nothing:
  * no provider change, no metrics, no row.
