@@ -1,8 +1,12 @@
 package dev.dbre.backup;
 
+import dev.dbre.config.ConfigException;
+import dev.dbre.config.Env;
+import dev.dbre.db.ConnectionFactory;
 import dev.dbre.obs.Metric;
 import dev.dbre.obs.MetricNames;
 import dev.dbre.obs.MetricsPublisher;
+import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,6 +52,17 @@ public final class SnapshotService {
         this.retry = retry;
         this.sleeper = sleeper;
         this.random = random;
+    }
+
+    /**
+     * The service a cloud function runs: runs recorded in {@code snapshot_runs} of {@code db},
+     * retries per {@link RetryPolicy#fromEnv}, real sleeps, jitter from a {@link SecureRandom}.
+     *
+     * @throws ConfigException naming the retry variable that is wrong
+     */
+    public static SnapshotService fromEnv(MetricsPublisher metrics, ConnectionFactory db, Env env) {
+        return new SnapshotService(
+                metrics, new SnapshotRunStore(db), RetryPolicy.fromEnv(env), Sleeper.SYSTEM, new SecureRandom());
     }
 
     /**

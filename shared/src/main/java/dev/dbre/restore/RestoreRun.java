@@ -3,6 +3,7 @@ package dev.dbre.restore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * One restore run as stored in {@code restore_runs}.
@@ -44,145 +45,57 @@ public record RestoreRun(
     }
 
     RestoreRun moveTo(RestoreState next, Instant now) {
-        return new RestoreRun(
-                runId,
-                requestKey,
-                sourceId,
-                newName,
-                targetTime,
-                drill,
-                request,
-                next,
-                outcome,
-                failureReason,
-                endpointHost,
-                endpointPort,
-                verificationJson,
-                0,
-                null,
-                requestedAt,
-                now,
-                verifiedAt,
-                recoverySeconds);
+        return with(d -> d.advance(next, now));
     }
 
     RestoreRun failed(String reason, Instant now) {
-        return new RestoreRun(
-                runId,
-                requestKey,
-                sourceId,
-                newName,
-                targetTime,
-                drill,
-                request,
-                RestoreState.FAILED,
-                RestoreState.FAILED,
-                reason,
-                endpointHost,
-                endpointPort,
-                verificationJson,
-                0,
-                null,
-                requestedAt,
-                now,
-                verifiedAt,
-                recoverySeconds);
+        return with(d -> {
+            d.advance(RestoreState.FAILED, now);
+            d.outcome = RestoreState.FAILED;
+            d.failureReason = reason;
+        });
     }
 
     RestoreRun available(String host, int port, Instant now) {
-        return new RestoreRun(
-                runId,
-                requestKey,
-                sourceId,
-                newName,
-                targetTime,
-                drill,
-                request,
-                RestoreState.AVAILABLE,
-                outcome,
-                failureReason,
-                host,
-                port,
-                verificationJson,
-                0,
-                null,
-                requestedAt,
-                now,
-                verifiedAt,
-                recoverySeconds);
+        return with(d -> {
+            d.advance(RestoreState.AVAILABLE, now);
+            d.endpointHost = host;
+            d.endpointPort = port;
+        });
     }
 
     RestoreRun verified(String results, Instant now) {
         double seconds = Duration.between(requestedAt, now).toNanos() / 1e9;
-        return new RestoreRun(
-                runId,
-                requestKey,
-                sourceId,
-                newName,
-                targetTime,
-                drill,
-                request,
-                RestoreState.VERIFIED,
-                RestoreState.VERIFIED,
-                null,
-                endpointHost,
-                endpointPort,
-                results,
-                0,
-                null,
-                requestedAt,
-                now,
-                now,
-                seconds);
+        return with(d -> {
+            d.advance(RestoreState.VERIFIED, now);
+            d.outcome = RestoreState.VERIFIED;
+            d.failureReason = null;
+            d.verificationJson = results;
+            d.verifiedAt = now;
+            d.recoverySeconds = seconds;
+        });
     }
 
     RestoreRun withVerification(String results) {
-        return new RestoreRun(
-                runId,
-                requestKey,
-                sourceId,
-                newName,
-                targetTime,
-                drill,
-                request,
-                state,
-                outcome,
-                failureReason,
-                endpointHost,
-                endpointPort,
-                results,
-                attempts,
-                lastError,
-                requestedAt,
-                updatedAt,
-                verifiedAt,
-                recoverySeconds);
+        return with(d -> d.verificationJson = results);
     }
 
     RestoreRun touched(Instant now) {
-        return new RestoreRun(
-                runId,
-                requestKey,
-                sourceId,
-                newName,
-                targetTime,
-                drill,
-                request,
-                state,
-                outcome,
-                failureReason,
-                endpointHost,
-                endpointPort,
-                verificationJson,
-                attempts,
-                lastError,
-                requestedAt,
-                now,
-                verifiedAt,
-                recoverySeconds);
+        return with(d -> d.updatedAt = now);
     }
 
     RestoreRun retryLater(String error, Instant now) {
+        return with(d -> {
+            d.attempts = attempts + 1;
+            d.lastError = error;
+            d.updatedAt = now;
+        });
+    }
+
+    /** A copy with the fields {@code change} sets; the identity and request fields never change. */
+    private RestoreRun with(Consumer<Draft> change) {
+        Draft d = new Draft(this);
+        change.accept(d);
         return new RestoreRun(
                 runId,
                 requestKey,
@@ -191,17 +104,54 @@ public record RestoreRun(
                 targetTime,
                 drill,
                 request,
-                state,
-                outcome,
-                failureReason,
-                endpointHost,
-                endpointPort,
-                verificationJson,
-                attempts + 1,
-                error,
+                d.state,
+                d.outcome,
+                d.failureReason,
+                d.endpointHost,
+                d.endpointPort,
+                d.verificationJson,
+                d.attempts,
+                d.lastError,
                 requestedAt,
-                now,
-                verifiedAt,
-                recoverySeconds);
+                d.updatedAt,
+                d.verifiedAt,
+                d.recoverySeconds);
+    }
+
+    /** The fields a transition may change, mutable only while one copy is built. */
+    private static final class Draft {
+        RestoreState state;
+        RestoreState outcome;
+        String failureReason;
+        String endpointHost;
+        int endpointPort;
+        String verificationJson;
+        int attempts;
+        String lastError;
+        Instant updatedAt;
+        Instant verifiedAt;
+        Double recoverySeconds;
+
+        Draft(RestoreRun run) {
+            state = run.state;
+            outcome = run.outcome;
+            failureReason = run.failureReason;
+            endpointHost = run.endpointHost;
+            endpointPort = run.endpointPort;
+            verificationJson = run.verificationJson;
+            attempts = run.attempts;
+            lastError = run.lastError;
+            updatedAt = run.updatedAt;
+            verifiedAt = run.verifiedAt;
+            recoverySeconds = run.recoverySeconds;
+        }
+
+        /** A new state starts with a clean retry count. */
+        void advance(RestoreState next, Instant now) {
+            state = next;
+            attempts = 0;
+            lastError = null;
+            updatedAt = now;
+        }
     }
 }

@@ -1,9 +1,12 @@
 package dev.dbre.restore;
 
+import dev.dbre.backup.ProviderException;
 import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
+import dev.dbre.db.ConnectionFactory;
 import dev.dbre.db.DbAuth;
 import dev.dbre.db.DbSettings;
+import dev.dbre.db.PasswordConnectionFactory;
 import java.util.Locale;
 import java.util.Set;
 
@@ -30,6 +33,16 @@ public record RestoredDbLogin(String user, DbAuth auth, String sslMode, String s
 
     /** @throws ConfigException naming the variable that is missing or wrong */
     public static RestoredDbLogin fromEnv(Env env) {
+        return fromEnv(env, "iam");
+    }
+
+    /**
+     * As {@link #fromEnv(Env)}, with {@value #AUTH} defaulting to {@code defaultAuth} (Azure and
+     * Google Cloud: none, their IAM login to a restored server is not built yet).
+     *
+     * @throws ConfigException naming the variable that is missing or wrong
+     */
+    public static RestoredDbLogin fromEnv(Env env, String defaultAuth) {
         String user = env.optional(USER);
         if (user == null) {
             user = env.optional(DbSettings.USER);
@@ -37,7 +50,7 @@ public record RestoredDbLogin(String user, DbAuth auth, String sslMode, String s
         if (user == null) {
             throw new ConfigException(USER, "is required (or " + DbSettings.USER + ") to verify a restored database");
         }
-        String authText = env.string(AUTH, "iam").toLowerCase(Locale.ROOT);
+        String authText = env.string(AUTH, defaultAuth).toLowerCase(Locale.ROOT);
         DbAuth auth = switch (authText) {
             case "iam" -> DbAuth.IAM;
             case "none" -> DbAuth.NONE;
@@ -53,6 +66,21 @@ public record RestoredDbLogin(String user, DbAuth auth, String sslMode, String s
         }
         String root = env.optional(SSLROOTCERT);
         return new RestoredDbLogin(user, auth, sslMode, root != null ? root : env.optional(DbSettings.SSLROOTCERT));
+    }
+
+    /**
+     * A password connection (no token) to {@code database} on the restored {@code newName}, whose
+     * state is {@code progress}.
+     *
+     * @throws ProviderException NotAvailable (retryable) while {@code progress} is not AVAILABLE
+     */
+    public ConnectionFactory passwordConnection(String newName, RestoreProgress progress, String database) {
+        if (progress.state() != RestoreProgress.State.AVAILABLE) {
+            throw new ProviderException(
+                    "NotAvailable", newName + " is not available (" + progress.detail() + ")", true, null);
+        }
+        return new PasswordConnectionFactory(
+                settings(progress.endpointHost(), progress.endpointPort(), database), null);
     }
 
     /** Settings for {@code database} on {@code host:port}. */

@@ -1,5 +1,6 @@
 package dev.dbre.restore;
 
+import dev.dbre.backup.ProviderException;
 import dev.dbre.backup.Snapshot;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -31,5 +32,21 @@ public final class RestoredTags {
     public static boolean isRestored(Map<String, String> tags) {
         return Snapshot.MANAGED_BY_VALUE.equals(tags.get(Snapshot.TAG_MANAGED_BY))
                 && tags.get(TAG_RESTORED_FROM) != null;
+    }
+
+    /**
+     * Refuses to delete {@code name} unless {@code tags} say this tool restored it.
+     *
+     * @param marker how the provider names the missing mark in the error, e.g. "dbre:restored-from tag"
+     * @throws ProviderException NotManaged (not retryable) when the database was not restored by dbre
+     */
+    public static void requireRestored(Map<String, String> tags, String name, String marker) {
+        if (!isRestored(tags)) {
+            throw new ProviderException(
+                    "NotManaged",
+                    name + " was not restored by dbre (no " + marker + "): refusing to delete it",
+                    false,
+                    null);
+        }
     }
 }

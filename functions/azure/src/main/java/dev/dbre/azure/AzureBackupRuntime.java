@@ -6,15 +6,11 @@ import dev.dbre.azure.backup.FlexibleServerBackupProvider;
 import dev.dbre.backup.BackupPolicy;
 import dev.dbre.backup.BackupPolicyLoader;
 import dev.dbre.backup.PolicyException;
-import dev.dbre.backup.RetryPolicy;
-import dev.dbre.backup.Sleeper;
-import dev.dbre.backup.SnapshotRunStore;
 import dev.dbre.backup.SnapshotSchedule;
 import dev.dbre.backup.SnapshotService;
 import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
 import dev.dbre.db.ConnectionFactory;
-import dev.dbre.db.DbSettings;
 import dev.dbre.obs.LogMetricsPublisher;
 import dev.dbre.obs.MetricsPublisher;
 import dev.dbre.restore.DrillSchedule;
@@ -23,10 +19,7 @@ import dev.dbre.restore.RestoreService;
 import dev.dbre.restore.RestoredDbLogin;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * What the Azure snapshot, restore and drill functions build once per process: the Flexible Server
@@ -77,13 +70,15 @@ final class AzureBackupRuntime {
                 throw new ConfigException(SnapshotSchedule.POLICY_FILE, e.getMessage());
             }
         }
+        // DBRE_RESTORE_DB_AUTH defaults to none here: Entra login to a restored server is not built yet
+        RestoredDbLogin restoredLogin = RestoredDbLogin.fromEnv(env, "none");
         FlexibleServerBackupProvider provider = new FlexibleServerBackupProvider(
                 manager,
                 subscription,
                 group,
                 policy == null ? null : policy.name(),
                 clock,
-                RestoredDbLogin.fromEnv(defaultNone(env)),
+                restoredLogin,
                 restoredPort);
         return new AzureBackupRuntime(provider, db, new LogMetricsPublisher(System.out, clock), clock, env, policy);
     }
@@ -103,35 +98,13 @@ final class AzureBackupRuntime {
         return r;
     }
 
-    /** DBRE_RESTORE_DB_AUTH defaults to none on Azure: Entra login to a restored server is not built yet. */
-    private static Env defaultNone(Env env) {
-        Map<String, String> vars = new HashMap<>();
-        for (String name : new String[] {
-            RestoredDbLogin.USER,
-            RestoredDbLogin.AUTH,
-            RestoredDbLogin.SSLMODE,
-            RestoredDbLogin.SSLROOTCERT,
-            DbSettings.USER,
-            DbSettings.SSLMODE,
-            DbSettings.SSLROOTCERT
-        }) {
-            String v = env.optional(name);
-            if (v != null) {
-                vars.put(name, v);
-            }
-        }
-        vars.putIfAbsent(RestoredDbLogin.AUTH, "none");
-        return new Env(vars);
-    }
-
     /** @throws ConfigException naming DBRE_BACKUP_POLICY_FILE when no policy is configured */
     SnapshotSchedule snapshotSchedule() {
         if (policy == null) {
             throw new ConfigException(SnapshotSchedule.POLICY_FILE, "is required by the snapshot function but not set");
         }
-        SnapshotService service = new SnapshotService(
-                metrics, new SnapshotRunStore(db), RetryPolicy.fromEnv(env), Sleeper.SYSTEM, new SecureRandom());
-        return new SnapshotSchedule(policy, service, env.bool(SnapshotSchedule.DRY_RUN, false));
+        return new SnapshotSchedule(
+                policy, SnapshotService.fromEnv(metrics, db, env), env.bool(SnapshotSchedule.DRY_RUN, false));
     }
 
     RestoreService restoreService() {

@@ -6,11 +6,13 @@ import com.microsoft.azure.functions.annotation.Cardinality;
 import com.microsoft.azure.functions.annotation.EventHubTrigger;
 import com.microsoft.azure.functions.annotation.ExponentialBackoffRetry;
 import com.microsoft.azure.functions.annotation.FunctionName;
+import dev.dbre.config.Env;
 import dev.dbre.ingest.BatchResult;
 import dev.dbre.ingest.IngestBatch;
 import dev.dbre.ingest.RecordResult;
 import dev.dbre.obs.IngestMetrics;
 import dev.dbre.obs.LogContext;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -28,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * partition back, as a Kinesis stream with unlimited retries does.
  */
 public class EventHubsIngestFunction {
-    static final String NAME = "ingest-eventhubs";
+    public static final String NAME = "ingest-eventhubs";
     private static final Logger LOG = LoggerFactory.getLogger(EventHubsIngestFunction.class);
 
     private final AzureIngestRuntime runtime;
@@ -36,6 +38,15 @@ public class EventHubsIngestFunction {
     /** Used by the Functions host: the runtime is built from the app settings, once per process. */
     public EventHubsIngestFunction() {
         this(AzureIngestRuntime.shared());
+    }
+
+    /**
+     * The function over a runtime built from {@code appSettings} (run-local drives it this way).
+     *
+     * @throws dev.dbre.config.ConfigException naming the setting that is missing or wrong
+     */
+    public static EventHubsIngestFunction fromSettings(Map<String, String> appSettings, Clock clock) {
+        return new EventHubsIngestFunction(AzureIngestRuntime.fromEnv(new Env(appSettings), clock));
     }
 
     EventHubsIngestFunction(AzureIngestRuntime runtime) {

@@ -7,10 +7,12 @@ import com.microsoft.azure.functions.HttpStatusType;
 import com.microsoft.azure.functions.annotation.AuthorizationLevel;
 import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.HttpTrigger;
+import dev.dbre.config.Env;
 import dev.dbre.ingest.http.HttpIngestRequest;
 import dev.dbre.ingest.http.HttpIngestResponse;
 import dev.dbre.obs.IngestMetrics;
 import dev.dbre.obs.LogContext;
+import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -25,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * other clouds rather than the host's 404.
  */
 public class HttpIngestFunction {
-    static final String NAME = "ingest-http";
+    public static final String NAME = "ingest-http";
     static final String ROUTE = "ingest";
     private static final Logger LOG = LoggerFactory.getLogger(HttpIngestFunction.class);
 
@@ -34,6 +36,15 @@ public class HttpIngestFunction {
     /** Used by the Functions host: the runtime is built from the app settings, once per process. */
     public HttpIngestFunction() {
         this(AzureIngestRuntime.shared());
+    }
+
+    /**
+     * The function over a runtime built from {@code appSettings} (run-local drives it this way).
+     *
+     * @throws dev.dbre.config.ConfigException naming the setting that is missing or wrong
+     */
+    public static HttpIngestFunction fromSettings(Map<String, String> appSettings, Clock clock) {
+        return new HttpIngestFunction(AzureIngestRuntime.fromEnv(new Env(appSettings), clock));
     }
 
     HttpIngestFunction(AzureIngestRuntime runtime) {

@@ -6,6 +6,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.microsoft.azure.functions.HttpMethod;
+import dev.dbre.azure.local.SimpleHttpRequestMessage;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -62,7 +63,7 @@ final class AzureEvents {
                 GSON.fromJson(doc.getAsJsonObject("PartitionContext"), Map.class));
     }
 
-    static TestHttpRequest http(String file) throws IOException {
+    static SimpleHttpRequestMessage http(String file) throws IOException {
         JsonObject doc = read(file);
         Map<String, String> headers = new LinkedHashMap<>();
         doc.getAsJsonObject("headers")
@@ -71,7 +72,7 @@ final class AzureEvents {
         byte[] body = doc.has("bodyBase64")
                 ? Base64.getDecoder().decode(doc.get("bodyBase64").getAsString())
                 : doc.get("body").getAsString().getBytes(StandardCharsets.UTF_8);
-        return new TestHttpRequest(
+        return new SimpleHttpRequestMessage(
                 URI.create(doc.get("url").getAsString()),
                 HttpMethod.value(doc.get("method").getAsString()),
                 headers,

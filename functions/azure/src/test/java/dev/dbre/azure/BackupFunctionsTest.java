@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.microsoft.azure.functions.HttpResponseMessage;
 import dev.dbre.azure.backup.ArmClients;
+import dev.dbre.azure.local.SimpleExecutionContext;
+import dev.dbre.azure.local.SimpleHttpRequestMessage;
 import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
 import dev.dbre.testing.FakeHttpServer;
@@ -135,7 +137,7 @@ class BackupFunctionsTest {
 
     @Test
     void timer_takesAnOnDemandBackupOfTheTaggedServerForTheSlot() throws Exception {
-        functions(settings()).snapshot(text("timer-snapshot.json"), new TestExecutionContext("t1", "snapshot-timer"));
+        functions(settings()).snapshot(text("timer-snapshot.json"), new SimpleExecutionContext("t1", "snapshot-timer"));
 
         assertThat(http.requests(r -> r.method().equals("PUT")))
                 .extracting(Recorded::path)
@@ -149,7 +151,7 @@ class BackupFunctionsTest {
         Map<String, String> env = settings();
         env.remove("DBRE_BACKUP_POLICY_FILE");
 
-        assertThatThrownBy(() -> functions(env).snapshot("{}", new TestExecutionContext("t2", "snapshot-timer")))
+        assertThatThrownBy(() -> functions(env).snapshot("{}", new SimpleExecutionContext("t2", "snapshot-timer")))
                 .isInstanceOfSatisfying(
                         ConfigException.class, e -> assertThat(e.variable()).isEqualTo("DBRE_BACKUP_POLICY_FILE"));
     }
@@ -158,19 +160,19 @@ class BackupFunctionsTest {
     void httpSubmit_202_thenAdvance_startsThePointInTimeRestore() throws Exception {
         BackupFunctions f = functions(settings());
         HttpResponseMessage submitted =
-                f.submit(AzureEvents.http("http-restore.json"), new TestExecutionContext("h1", "restore-submit"));
+                f.submit(AzureEvents.http("http-restore.json"), new SimpleExecutionContext("h1", "restore-submit"));
 
         assertThat(submitted.getStatusCode()).isEqualTo(202);
         String runId = JSON.readTree((String) submitted.getBody()).get("runId").asText();
-        TestHttpRequest sample = AzureEvents.http("http-restore-advance.json");
-        TestHttpRequest step = new TestHttpRequest(
+        SimpleHttpRequestMessage sample = AzureEvents.http("http-restore-advance.json");
+        SimpleHttpRequestMessage step = new SimpleHttpRequestMessage(
                 sample.getUri(),
                 sample.getHttpMethod(),
                 sample.getHeaders(),
                 Optional.of(new String(sample.getBody().orElseThrow(), StandardCharsets.UTF_8)
                         .replace("3f1e2d3c-4b5a-4697-8877-66554433aa11", runId)
                         .getBytes(StandardCharsets.UTF_8)));
-        HttpResponseMessage advanced = f.advance(step, new TestExecutionContext("h2", "restore-advance"));
+        HttpResponseMessage advanced = f.advance(step, new SimpleExecutionContext("h2", "restore-advance"));
 
         assertThat(advanced.getStatusCode()).isEqualTo(200);
         JsonNode out = JSON.readTree((String) advanced.getBody());
@@ -190,7 +192,7 @@ class BackupFunctionsTest {
         HttpResponseMessage r = functions(settings())
                 .advance(
                         AzureEvents.http("http-restore-advance.json"),
-                        new TestExecutionContext("h3", "restore-advance"));
+                        new SimpleExecutionContext("h3", "restore-advance"));
 
         assertThat(r.getStatusCode()).isEqualTo(404);
         assertThat((String) r.getBody()).contains("RUN_NOT_FOUND");
@@ -201,7 +203,7 @@ class BackupFunctionsTest {
         BackupFunctions f = functions(settings());
         String timer = text("timer-drill.json");
         for (int tick = 0; tick < 7; tick++) {
-            f.drill(timer, new TestExecutionContext("d" + tick, "restore-drill-timer"));
+            f.drill(timer, new SimpleExecutionContext("d" + tick, "restore-drill-timer"));
             clock.advance(Duration.ofMinutes(5));
         }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dbre.azure.AzureEvents.EventHubsInvocation;
+import dev.dbre.azure.local.SimpleExecutionContext;
 import dev.dbre.testing.PostgresExtension;
 import dev.dbre.testing.TestDatabase;
 import java.util.HashMap;
@@ -34,7 +35,7 @@ class EventHubsIngestFunctionTest {
                 in.events(),
                 in.systemProperties(),
                 in.partitionContext(),
-                new TestExecutionContext(invocationId, EventHubsIngestFunction.NAME));
+                new SimpleExecutionContext(invocationId, EventHubsIngestFunction.NAME));
     }
 
     @Test

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.microsoft.azure.functions.HttpMethod;
 import com.microsoft.azure.functions.HttpResponseMessage;
+import dev.dbre.azure.local.SimpleExecutionContext;
+import dev.dbre.azure.local.SimpleHttpRequestMessage;
 import dev.dbre.testing.PostgresExtension;
 import dev.dbre.testing.TestDatabase;
 import java.nio.charset.StandardCharsets;
@@ -30,8 +32,8 @@ class HttpIngestFunctionTest {
         function = new HttpIngestFunction(TestRuntimes.forDatabase(db));
     }
 
-    private HttpResponseMessage call(HttpIngestFunction f, TestHttpRequest request, String invocationId) {
-        return f.run(request, new TestExecutionContext(invocationId, HttpIngestFunction.NAME));
+    private HttpResponseMessage call(HttpIngestFunction f, SimpleHttpRequestMessage request, String invocationId) {
+        return f.run(request, new SimpleExecutionContext(invocationId, HttpIngestFunction.NAME));
     }
 
     private static JsonNode body(HttpResponseMessage r) throws Exception {
@@ -85,10 +87,10 @@ class HttpIngestFunctionTest {
 
     @Test
     void nothingParsable_answers400NamingTheFirstBadLine_andKeepsTheLines() throws Exception {
-        TestHttpRequest sample = AzureEvents.http("http-text.json");
+        SimpleHttpRequestMessage sample = AzureEvents.http("http-text.json");
         Map<String, String> headers = new HashMap<>(sample.getHeaders());
         headers.remove("idempotency-key");
-        TestHttpRequest bad = new TestHttpRequest(
+        SimpleHttpRequestMessage bad = new SimpleHttpRequestMessage(
                 sample.getUri(),
                 HttpMethod.POST,
                 headers,
@@ -114,9 +116,9 @@ class HttpIngestFunctionTest {
 
     @Test
     void get_answers405() throws Exception {
-        TestHttpRequest sample = AzureEvents.http("http-text.json");
-        TestHttpRequest get =
-                new TestHttpRequest(sample.getUri(), HttpMethod.GET, sample.getHeaders(), Optional.empty());
+        SimpleHttpRequestMessage sample = AzureEvents.http("http-text.json");
+        SimpleHttpRequestMessage get =
+                new SimpleHttpRequestMessage(sample.getUri(), HttpMethod.GET, sample.getHeaders(), Optional.empty());
         HttpResponseMessage r = call(function, get, "inv-1");
         assertThat(r.getStatusCode()).isEqualTo(405);
         assertThat(db.queryLong("select count(*) from ingest_records")).isZero();

@@ -1,13 +1,9 @@
 package dev.dbre.gcp;
 
 import com.google.api.services.sqladmin.SQLAdmin;
-import dev.dbre.backup.RetryPolicy;
-import dev.dbre.backup.Sleeper;
-import dev.dbre.backup.SnapshotRunStore;
 import dev.dbre.backup.SnapshotService;
 import dev.dbre.config.Env;
 import dev.dbre.db.ConnectionFactory;
-import dev.dbre.db.DbSettings;
 import dev.dbre.gcp.backup.CloudSqlAdmin;
 import dev.dbre.gcp.backup.CloudSqlBackupProvider;
 import dev.dbre.obs.LogMetricsPublisher;
@@ -15,7 +11,6 @@ import dev.dbre.obs.MetricsPublisher;
 import dev.dbre.restore.RestoreEndpoint;
 import dev.dbre.restore.RestoreService;
 import dev.dbre.restore.RestoredDbLogin;
-import java.security.SecureRandom;
 import java.time.Clock;
 
 /**
@@ -50,8 +45,9 @@ final class GcpBackupRuntime {
     static GcpBackupRuntime fromEnv(Env env, Clock clock, SQLAdmin sql, int restoredPort) {
         String project = env.required(GcpIngestRuntime.PROJECT);
         ConnectionFactory db = GcpConnections.fromEnv(env, clock);
-        CloudSqlBackupProvider provider = new CloudSqlBackupProvider(
-                sql, project, clock, RestoredDbLogin.fromEnv(defaultNone(env)), restoredPort);
+        // DBRE_RESTORE_DB_AUTH defaults to none here: Cloud SQL IAM login is not built yet
+        RestoredDbLogin restoredLogin = RestoredDbLogin.fromEnv(env, "none");
+        CloudSqlBackupProvider provider = new CloudSqlBackupProvider(sql, project, clock, restoredLogin, restoredPort);
         return new GcpBackupRuntime(provider, db, new LogMetricsPublisher(System.out, clock), clock, env);
     }
 
@@ -67,30 +63,8 @@ final class GcpBackupRuntime {
         return shared;
     }
 
-    /** DBRE_RESTORE_DB_AUTH defaults to none here: Cloud SQL IAM login is not built yet. */
-    private static Env defaultNone(Env env) {
-        java.util.Map<String, String> vars = new java.util.HashMap<>();
-        for (String name : new String[] {
-            RestoredDbLogin.USER,
-            RestoredDbLogin.AUTH,
-            RestoredDbLogin.SSLMODE,
-            RestoredDbLogin.SSLROOTCERT,
-            DbSettings.USER,
-            DbSettings.SSLMODE,
-            DbSettings.SSLROOTCERT
-        }) {
-            String v = env.optional(name);
-            if (v != null) {
-                vars.put(name, v);
-            }
-        }
-        vars.putIfAbsent(RestoredDbLogin.AUTH, "none");
-        return new Env(vars);
-    }
-
     SnapshotService snapshotService() {
-        return new SnapshotService(
-                metrics, new SnapshotRunStore(db), RetryPolicy.fromEnv(env), Sleeper.SYSTEM, new SecureRandom());
+        return SnapshotService.fromEnv(metrics, db, env);
     }
 
     RestoreService restoreService() {

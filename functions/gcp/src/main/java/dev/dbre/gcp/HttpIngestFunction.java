@@ -3,6 +3,7 @@ package dev.dbre.gcp;
 import com.google.cloud.functions.HttpFunction;
 import com.google.cloud.functions.HttpRequest;
 import com.google.cloud.functions.HttpResponse;
+import dev.dbre.config.Env;
 import dev.dbre.ingest.http.HttpIngestRequest;
 import dev.dbre.ingest.http.HttpIngestResponse;
 import dev.dbre.obs.IngestMetrics;
@@ -10,6 +11,7 @@ import dev.dbre.obs.LogContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Writer;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -33,6 +35,15 @@ public final class HttpIngestFunction implements HttpFunction {
     /** Used by the Functions Framework: the runtime is built from the environment, once. */
     public HttpIngestFunction() {
         this(GcpIngestRuntime.shared());
+    }
+
+    /**
+     * The function over a runtime built from {@code env} (run-local drives it this way).
+     *
+     * @throws dev.dbre.config.ConfigException naming the variable that is missing or wrong
+     */
+    public static HttpIngestFunction fromEnv(Map<String, String> env, Clock clock) {
+        return new HttpIngestFunction(GcpIngestRuntime.fromEnv(new Env(env), clock));
     }
 
     HttpIngestFunction(GcpIngestRuntime runtime) {

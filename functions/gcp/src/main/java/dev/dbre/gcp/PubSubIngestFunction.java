@@ -1,12 +1,14 @@
 package dev.dbre.gcp;
 
 import com.google.cloud.functions.CloudEventsFunction;
+import dev.dbre.config.Env;
 import dev.dbre.ingest.BatchResult;
 import dev.dbre.ingest.IngestBatch;
 import dev.dbre.ingest.RecordResult;
 import dev.dbre.obs.IngestMetrics;
 import dev.dbre.obs.LogContext;
 import io.cloudevents.CloudEvent;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -26,6 +28,15 @@ public final class PubSubIngestFunction implements CloudEventsFunction {
     /** Used by the Functions Framework: the runtime is built from the environment, once. */
     public PubSubIngestFunction() {
         this(GcpIngestRuntime.shared());
+    }
+
+    /**
+     * The function over a runtime built from {@code env} (run-local drives it this way).
+     *
+     * @throws dev.dbre.config.ConfigException naming the variable that is missing or wrong
+     */
+    public static PubSubIngestFunction fromEnv(Map<String, String> env, Clock clock) {
+        return new PubSubIngestFunction(GcpIngestRuntime.fromEnv(new Env(env), clock));
     }
 
     PubSubIngestFunction(GcpIngestRuntime runtime) {

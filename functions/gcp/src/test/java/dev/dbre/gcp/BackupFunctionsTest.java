@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
 import dev.dbre.gcp.backup.CloudSqlAdmin;
+import dev.dbre.gcp.local.BufferedHttpResponse;
 import dev.dbre.testing.FakeHttpServer;
 import dev.dbre.testing.FakeHttpServer.Recorded;
 import dev.dbre.testing.FakeHttpServer.Reply;
@@ -163,10 +164,10 @@ class BackupFunctionsTest {
     @Test
     void httpRestore_submitsThenAdvanceStartsTheClone() throws Exception {
         RestoreFunction function = new RestoreFunction(runtime());
-        HttpIngestFunctionTest.Response submitted = new HttpIngestFunctionTest.Response();
+        BufferedHttpResponse submitted = new BufferedHttpResponse();
         function.service(new HttpIngestFunctionTest.Request(GcpEvents.http("http-restore.json")), submitted);
 
-        assertThat(submitted.status).isEqualTo(202);
+        assertThat(submitted.status()).isEqualTo(202);
         String runId = JSON.readTree(submitted.body()).get("runId").asText();
         GcpEvents.HttpSample advance = GcpEvents.http("http-restore-advance.json");
         GcpEvents.HttpSample step = new GcpEvents.HttpSample(
@@ -175,10 +176,10 @@ class BackupFunctionsTest {
                 new String(advance.body(), java.nio.charset.StandardCharsets.UTF_8)
                         .replace("3f1e2d3c-4b5a-4697-8877-66554433aa11", runId)
                         .getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        HttpIngestFunctionTest.Response stepped = new HttpIngestFunctionTest.Response();
+        BufferedHttpResponse stepped = new BufferedHttpResponse();
         function.service(new HttpIngestFunctionTest.Request(step, "/advance"), stepped);
 
-        assertThat(stepped.status).isEqualTo(200);
+        assertThat(stepped.status()).isEqualTo(200);
         JsonNode out = JSON.readTree(stepped.body());
         assertThat(out.get("state").asText()).isEqualTo("RESTORING");
         assertThat(out.get("done").asBoolean()).isFalse();
@@ -190,13 +191,13 @@ class BackupFunctionsTest {
 
     @Test
     void httpAdvance_ofAnUnknownRun_is404() throws Exception {
-        HttpIngestFunctionTest.Response out = new HttpIngestFunctionTest.Response();
+        BufferedHttpResponse out = new BufferedHttpResponse();
         new RestoreFunction(runtime())
                 .service(
                         new HttpIngestFunctionTest.Request(GcpEvents.http("http-restore-advance.json"), "/advance"),
                         out);
 
-        assertThat(out.status).isEqualTo(404);
+        assertThat(out.status()).isEqualTo(404);
         assertThat(out.body()).contains("RUN_NOT_FOUND");
     }
 

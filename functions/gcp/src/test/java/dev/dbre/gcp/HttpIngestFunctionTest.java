@@ -3,20 +3,14 @@ package dev.dbre.gcp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.cloud.functions.HttpRequest;
-import com.google.cloud.functions.HttpResponse;
+import dev.dbre.gcp.local.BufferedHttpResponse;
 import dev.dbre.testing.PostgresExtension;
 import dev.dbre.testing.TestDatabase;
 import java.io.BufferedReader;
-import java.io.BufferedWriter;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,12 +34,12 @@ class HttpIngestFunctionTest {
     @Test
     void textSample_answers202_keyedByIdempotencyKey() throws Exception {
         GcpEvents.HttpSample sample = GcpEvents.http("http-text.json");
-        Response out = new Response();
+        BufferedHttpResponse out = new BufferedHttpResponse();
 
         new HttpIngestFunction(TestRuntimes.forDatabase(db)).service(new Request(sample), out);
 
-        assertThat(out.status).isEqualTo(202);
-        assertThat(out.contentType).isEqualTo("application/json");
+        assertThat(out.status()).isEqualTo(202);
+        assertThat(out.contentType()).isEqualTo("application/json");
         assertThat(out.body()).contains("\"stored\":2");
         assertThat(db.queryLong("select count(*) from ingest_records where sequence = 'agent-0c9d-000311'"))
                 .isEqualTo(1);
@@ -58,22 +52,22 @@ class HttpIngestFunctionTest {
         GcpIngestRuntime small = GcpIngestRuntime.fromEnv(new dev.dbre.config.Env(env), TestRuntimes.CLOCK);
         GcpEvents.HttpSample sample = GcpEvents.http("http-text.json");
         Request request = new Request(sample);
-        Response out = new Response();
+        BufferedHttpResponse out = new BufferedHttpResponse();
 
         new HttpIngestFunction(small).service(request, out);
 
-        assertThat(out.status).isEqualTo(413);
+        assertThat(out.status()).isEqualTo(413);
         assertThat(request.bytesRead()).isEqualTo(17);
         assertThat(db.queryLong("select count(*) from ingest_records")).isZero();
     }
 
     @Test
     void databaseDown_answers503() throws Exception {
-        Response out = new Response();
+        BufferedHttpResponse out = new BufferedHttpResponse();
         new HttpIngestFunction(TestRuntimes.forDatabaseDown())
                 .service(new Request(GcpEvents.http("http-text.json")), out);
-        assertThat(out.status).isEqualTo(503);
-        assertThat(out.headers.get("Retry-After")).isNotEmpty();
+        assertThat(out.status()).isEqualTo(503);
+        assertThat(out.getHeaders().get("Retry-After")).isNotEmpty();
     }
 
     /** The request side of the framework's interface, over a sample. */
@@ -157,58 +151,6 @@ class HttpIngestFunctionTest {
             Map<String, List<String>> h = new LinkedHashMap<>();
             sample.headers().forEach((k, v) -> h.put(k, List.of(v)));
             return h;
-        }
-    }
-
-    /** The response side of the framework's interface, keeping what the function set. */
-    static final class Response implements HttpResponse {
-        int status = 200;
-        String contentType;
-        final Map<String, List<String>> headers = new HashMap<>();
-        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-
-        String body() {
-            return bytes.toString(StandardCharsets.UTF_8);
-        }
-
-        @Override
-        public void setStatusCode(int code) {
-            status = code;
-        }
-
-        @Override
-        public void setStatusCode(int code, String message) {
-            status = code;
-        }
-
-        @Override
-        public void setContentType(String type) {
-            contentType = type;
-        }
-
-        @Override
-        public Optional<String> getContentType() {
-            return Optional.ofNullable(contentType);
-        }
-
-        @Override
-        public void appendHeader(String name, String value) {
-            headers.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
-        }
-
-        @Override
-        public Map<String, List<String>> getHeaders() {
-            return headers;
-        }
-
-        @Override
-        public OutputStream getOutputStream() {
-            return bytes;
-        }
-
-        @Override
-        public BufferedWriter getWriter() {
-            return new BufferedWriter(new OutputStreamWriter(bytes, StandardCharsets.UTF_8));
         }
     }
 }

@@ -12,7 +12,6 @@ import dev.dbre.ingest.parse.ParseLimits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringWriter;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -20,8 +19,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /**
@@ -49,25 +48,14 @@ final class IngestCommand implements Callable<Integer> {
     @ParentCommand
     DbreCommand parent;
 
-    @Parameters(
-            index = "0",
-            arity = "0..1",
-            paramLabel = "FILE",
-            description = "File to read; standard input when absent or '-'.")
-    Path file;
+    @Mixin
+    InputOptions input;
 
     @Option(names = "--jdbc-url", required = true, paramLabel = "URL", description = "The database, migrated.")
     String jdbcUrl;
 
     @Option(names = "--user", paramLabel = "USER", description = "Database user (default: the driver's).")
     String user;
-
-    @Option(
-            names = "--format",
-            defaultValue = "dogstatsd",
-            paramLabel = "FORMAT",
-            description = "dogstatsd (default) or json.")
-    InputFormat format;
 
     @Option(
             names = "--source",
@@ -85,7 +73,7 @@ final class IngestCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         byte[] payload;
-        try (InputStream in = ParseCommand.open(file, parent.in)) {
+        try (InputStream in = input.open(parent.in)) {
             payload = in.readAllBytes();
         }
         Clock clock = Clock.systemUTC();
@@ -94,7 +82,7 @@ final class IngestCommand implements Callable<Integer> {
                 ParseLimits.fromEnv(parent.env),
                 clock);
         String key = sequence != null ? sequence : sha256(payload);
-        SourceRecord record = new SourceRecord("", key, clock.instant(), payload, format.payloadFormat);
+        SourceRecord record = new SourceRecord("", key, clock.instant(), payload, input.format.payloadFormat);
         BatchResult result = service.ingest(new IngestBatch(source, List.of(record)));
         RecordResult r = result.records().get(0);
         parent.out.println(summary(source, r));

@@ -6,13 +6,9 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code dbre parse [FILE] [--format dogstatsd|json]}: one JSON object per point or reject. */
@@ -36,31 +32,20 @@ final class ParseCommand implements Callable<Integer> {
     @ParentCommand
     DbreCommand parent;
 
-    @Parameters(
-            index = "0",
-            arity = "0..1",
-            paramLabel = "FILE",
-            description = "File to read; standard input when absent or '-'.")
-    Path file;
-
-    @Option(
-            names = "--format",
-            defaultValue = "dogstatsd",
-            paramLabel = "FORMAT",
-            description = "dogstatsd (default) or json.")
-    InputFormat format;
+    @Mixin
+    InputOptions input;
 
     @Override
     public Integer call() throws IOException {
         ParseLimits limits = ParseLimits.fromEnv(parent.env);
         OutputStream out = new BufferedOutputStream(parent.out, 1 << 16);
-        try (InputStream in = open(file, parent.in);
+        try (InputStream in = input.open(parent.in);
                 ParsedLineJsonWriter writer = new ParsedLineJsonWriter(out)) {
-            if (format == InputFormat.JSON) {
+            if (input.format == InputFormat.JSON) {
                 // A JSON document is parsed whole (an array cannot be split at line ends);
                 // the output is still written as it is produced.
                 byte[] all = in.readAllBytes();
-                new PayloadParser(limits).parse(all, 0, all.length, format.payloadFormat, writer);
+                new PayloadParser(limits).parse(all, 0, all.length, input.format.payloadFormat, writer);
             } else {
                 Runnable flush = () -> {
                     writer.flush();
@@ -74,23 +59,6 @@ final class ParseCommand implements Callable<Integer> {
         out.flush();
         checkWritten(parent.out);
         return DbreCommand.EXIT_OK;
-    }
-
-    /** The file, or {@code stdin} for none or "-" (not closed by the caller's try: wrapped). */
-    static InputStream open(Path file, InputStream stdin) throws IOException {
-        if (file == null || file.toString().equals("-")) {
-            return new java.io.FilterInputStream(stdin) {
-                @Override
-                public void close() {
-                    // stdin belongs to the process
-                }
-            };
-        }
-        try {
-            return Files.newInputStream(file);
-        } catch (NoSuchFileException e) {
-            throw new IOException("no such file: " + file, e);
-        }
     }
 
     /**

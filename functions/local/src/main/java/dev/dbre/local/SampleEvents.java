@@ -1,7 +1,5 @@
 package dev.dbre.local;
 
-import dev.dbre.azure.LocalAzureDrivers;
-import dev.dbre.gcp.LocalGcpDrivers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -32,6 +32,26 @@ record BackupManifest(
         tags = tags == null ? Map.of() : Map.copyOf(tags);
     }
 
+    /** A backup just begun: CREATING, no size or WAL positions yet; {@code createdAt} null until known. */
+    static BackupManifest creating(
+            String id, String databaseId, String region, Instant createdAt, Map<String, String> tags) {
+        return new BackupManifest(
+                id,
+                databaseId,
+                region,
+                createdAt,
+                SnapshotStatus.CREATING,
+                tags,
+                -1,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
+    }
+
     Snapshot toSnapshot() {
         return new Snapshot(id, databaseId, region, createdAt, status, tags, sizeBytes);
     }

@@ -195,39 +195,11 @@ public final class LocalBackupProvider implements SnapshotProvider, RestoreProvi
                     false,
                     null);
         }
-        BackupManifest m = new BackupManifest(
-                name,
-                database.id(),
-                database.region(),
-                null,
-                SnapshotStatus.CREATING,
-                tags,
-                -1,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null);
+        BackupManifest m = BackupManifest.creating(name, database.id(), database.region(), null, tags);
         try (Connection c = server.connectionFactory("postgres").open();
                 Statement s = c.createStatement()) {
             Instant created = serverTime(s);
-            m = new BackupManifest(
-                    name,
-                    database.id(),
-                    database.region(),
-                    created,
-                    SnapshotStatus.CREATING,
-                    tags,
-                    -1,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null);
+            m = BackupManifest.creating(name, database.id(), database.region(), created, tags);
             writeJson(dir.resolve("manifest.json"), m);
             String startLsn;
             String startWal;

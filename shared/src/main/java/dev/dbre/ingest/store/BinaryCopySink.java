@@ -235,18 +235,14 @@ public final class BinaryCopySink {
             reject(l, RejectReason.EMPTY_NAME, "internal: metric without name or type");
             return;
         }
-        if (hasNul(l.buf, l.nameOff, l.nameLen)
-                || hasNul(l.buf, l.memberOff, l.memberLen)
-                || hasNul(l.buf, l.containerOff, l.containerLen)
-                || tagsHaveNul(l)) {
-            reject(l, RejectReason.BAD_UTF8, NUL_DETAIL);
+        if (refused(
+                l,
+                hasNul(l.buf, l.nameOff, l.nameLen)
+                        || hasNul(l.buf, l.memberOff, l.memberLen)
+                        || hasNul(l.buf, l.containerOff, l.containerLen))) {
             return;
         }
-        if (l.hasTimestamp() && outOfRange(l.timestamp)) {
-            reject(l, RejectReason.BAD_TIMESTAMP, TS_RANGE_DETAIL);
-            return;
-        }
-        long ts = l.hasTimestamp() ? unixSecondsToPgMicros(l.timestamp) : arrivalMicros;
+        long ts = timestampMicros(l);
         byte[] type = TYPE_CODES[l.type.ordinal()];
         // A set's member is text; its row carries the member (and a value only if one was parsed).
         int n = l.memberLen >= 0 ? Math.max(1, l.valueCount) : l.valueCount;
@@ -277,15 +273,11 @@ public final class BinaryCopySink {
             reject(l, RejectReason.EMPTY_NAME, "internal: service check without name");
             return;
         }
-        if (hasNul(l.buf, l.nameOff, l.nameLen)
-                || hasNul(l.buf, l.hostOff, l.hostLen)
-                || hasNul(l.buf, l.messageOff, l.messageLen)
-                || tagsHaveNul(l)) {
-            reject(l, RejectReason.BAD_UTF8, NUL_DETAIL);
-            return;
-        }
-        if (l.hasTimestamp() && outOfRange(l.timestamp)) {
-            reject(l, RejectReason.BAD_TIMESTAMP, TS_RANGE_DETAIL);
+        if (refused(
+                l,
+                hasNul(l.buf, l.nameOff, l.nameLen)
+                        || hasNul(l.buf, l.hostOff, l.hostLen)
+                        || hasNul(l.buf, l.messageOff, l.messageLen))) {
             return;
         }
         if (l.status < 0 || l.status > 3) {
@@ -295,7 +287,7 @@ public final class BinaryCopySink {
         PgBinaryBuffer b = checks.row(8);
         b.int64Field(recordId);
         b.int32Field(l.lineNumber);
-        b.timestampField(l.hasTimestamp() ? unixSecondsToPgMicros(l.timestamp) : arrivalMicros);
+        b.timestampField(timestampMicros(l));
         b.bytesField(l.buf, l.nameOff, l.nameLen);
         b.int16Field(l.status);
         b.bytesField(l.buf, l.hostOff, l.hostLen);
@@ -306,25 +298,21 @@ public final class BinaryCopySink {
     }
 
     private void event(ParsedLine l) throws SQLException {
-        if (hasNul(l.buf, l.nameOff, l.nameLen)
-                || hasNul(l.buf, l.textOff, l.textLen)
-                || hasNul(l.buf, l.hostOff, l.hostLen)
-                || hasNul(l.buf, l.aggregationKeyOff, l.aggregationKeyLen)
-                || hasNul(l.buf, l.priorityOff, l.priorityLen)
-                || hasNul(l.buf, l.sourceTypeOff, l.sourceTypeLen)
-                || hasNul(l.buf, l.alertTypeOff, l.alertTypeLen)
-                || tagsHaveNul(l)) {
-            reject(l, RejectReason.BAD_UTF8, NUL_DETAIL);
-            return;
-        }
-        if (l.hasTimestamp() && outOfRange(l.timestamp)) {
-            reject(l, RejectReason.BAD_TIMESTAMP, TS_RANGE_DETAIL);
+        if (refused(
+                l,
+                hasNul(l.buf, l.nameOff, l.nameLen)
+                        || hasNul(l.buf, l.textOff, l.textLen)
+                        || hasNul(l.buf, l.hostOff, l.hostLen)
+                        || hasNul(l.buf, l.aggregationKeyOff, l.aggregationKeyLen)
+                        || hasNul(l.buf, l.priorityOff, l.priorityLen)
+                        || hasNul(l.buf, l.sourceTypeOff, l.sourceTypeLen)
+                        || hasNul(l.buf, l.alertTypeOff, l.alertTypeLen))) {
             return;
         }
         PgBinaryBuffer b = events.row(11);
         b.int64Field(recordId);
         b.int32Field(l.lineNumber);
-        b.timestampField(l.hasTimestamp() ? unixSecondsToPgMicros(l.timestamp) : arrivalMicros);
+        b.timestampField(timestampMicros(l));
         // title and text are NOT NULL: an absent one is stored as empty text.
         b.bytesField(l.buf, l.nameOff, Math.max(0, l.nameLen));
         b.bytesField(l.buf, l.textOff, Math.max(0, l.textLen));
@@ -336,6 +324,27 @@ public final class BinaryCopySink {
         b.textArrayField(l.buf, l.tagOff, l.tagLen, l.tagCount);
         events.endRow();
         eventRows++;
+    }
+
+    /**
+     * Rejects {@code l} when one of its text fields ({@code nulInFields}) or tags holds a NUL, or
+     * its timestamp is outside PostgreSQL's range; true when it did.
+     */
+    private boolean refused(ParsedLine l, boolean nulInFields) throws SQLException {
+        if (nulInFields || tagsHaveNul(l)) {
+            reject(l, RejectReason.BAD_UTF8, NUL_DETAIL);
+            return true;
+        }
+        if (l.hasTimestamp() && outOfRange(l.timestamp)) {
+            reject(l, RejectReason.BAD_TIMESTAMP, TS_RANGE_DETAIL);
+            return true;
+        }
+        return false;
+    }
+
+    /** The line's own timestamp, else the batch's arrival time. */
+    private long timestampMicros(ParsedLine l) {
+        return l.hasTimestamp() ? unixSecondsToPgMicros(l.timestamp) : arrivalMicros;
     }
 
     private void reject(ParsedLine l, RejectReason reason, String detail) throws SQLException {

@@ -2,16 +2,12 @@ package dev.dbre.aws.backup;
 
 import dev.dbre.aws.db.AwsDatabase;
 import dev.dbre.aws.obs.EmfMetricsPublisher;
-import dev.dbre.backup.RetryPolicy;
-import dev.dbre.backup.Sleeper;
-import dev.dbre.backup.SnapshotRunStore;
 import dev.dbre.backup.SnapshotService;
 import dev.dbre.config.Env;
 import dev.dbre.obs.MetricsPublisher;
 import dev.dbre.restore.RestoreEndpoint;
 import dev.dbre.restore.RestoreService;
 import dev.dbre.restore.RestoredDbLogin;
-import java.security.SecureRandom;
 import java.time.Clock;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -44,12 +40,7 @@ public record BackupComponents(
 
     /** The snapshot service, recording runs in {@code snapshot_runs}. */
     public SnapshotService snapshotService() {
-        return new SnapshotService(
-                metrics,
-                new SnapshotRunStore(database.connections()),
-                RetryPolicy.fromEnv(env),
-                Sleeper.SYSTEM,
-                new SecureRandom());
+        return SnapshotService.fromEnv(metrics, database.connections(), env);
     }
 
     /** The restore service over {@code restore_runs}. */

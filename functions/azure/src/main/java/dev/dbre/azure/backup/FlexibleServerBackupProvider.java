@@ -21,7 +21,6 @@ import dev.dbre.backup.SnapshotStatus;
 import dev.dbre.config.ConfigException;
 import dev.dbre.db.ConnectionFactory;
 import dev.dbre.db.DbAuth;
-import dev.dbre.db.PasswordConnectionFactory;
 import dev.dbre.restore.RestoreOverrides;
 import dev.dbre.restore.RestoreProgress;
 import dev.dbre.restore.RestoreProvider;
@@ -257,11 +256,7 @@ public final class FlexibleServerBackupProvider implements SnapshotProvider, Res
 
     @Override
     public ConnectionFactory connect(String newName, String database) {
-        RestoreProgress p = progress(newName);
-        if (p.state() != RestoreProgress.State.AVAILABLE) {
-            throw new ProviderException("NotAvailable", newName + " is not available (" + p.detail() + ")", true, null);
-        }
-        return new PasswordConnectionFactory(login.settings(p.endpointHost(), p.endpointPort(), database), null);
+        return login.passwordConnection(newName, progress(newName), database);
     }
 
     @Override
@@ -270,13 +265,7 @@ public final class FlexibleServerBackupProvider implements SnapshotProvider, Res
         if (found.isEmpty()) {
             return;
         }
-        if (!RestoredTags.isRestored(tagsOf(found.get()))) {
-            throw new ProviderException(
-                    "NotManaged",
-                    newName + " was not restored by dbre (no dbre:restored-from tag): refusing to delete it",
-                    false,
-                    null);
-        }
+        RestoredTags.requireRestored(tagsOf(found.get()), newName, "dbre:restored-from tag");
         try {
             manager.serviceClient().getServers().beginDelete(resourceGroup, newName);
         } catch (RuntimeException e) {

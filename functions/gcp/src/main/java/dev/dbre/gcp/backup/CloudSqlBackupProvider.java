@@ -15,14 +15,12 @@ import com.google.api.services.sqladmin.model.Settings;
 import com.google.api.services.sqladmin.model.SqlInstancesGetLatestRecoveryTimeResponse;
 import dev.dbre.backup.DatabaseRef;
 import dev.dbre.backup.ProductionTags;
-import dev.dbre.backup.ProviderException;
 import dev.dbre.backup.Snapshot;
 import dev.dbre.backup.SnapshotProvider;
 import dev.dbre.backup.SnapshotStatus;
 import dev.dbre.config.ConfigException;
 import dev.dbre.db.ConnectionFactory;
 import dev.dbre.db.DbAuth;
-import dev.dbre.db.PasswordConnectionFactory;
 import dev.dbre.restore.RestoreOverrides;
 import dev.dbre.restore.RestoreProgress;
 import dev.dbre.restore.RestoreProvider;
@@ -290,11 +288,7 @@ public final class CloudSqlBackupProvider implements SnapshotProvider, RestorePr
 
     @Override
     public ConnectionFactory connect(String newName, String database) {
-        RestoreProgress p = progress(newName);
-        if (p.state() != RestoreProgress.State.AVAILABLE) {
-            throw new ProviderException("NotAvailable", newName + " is not available (" + p.detail() + ")", true, null);
-        }
-        return new PasswordConnectionFactory(login.settings(p.endpointHost(), p.endpointPort(), database), null);
+        return login.passwordConnection(newName, progress(newName), database);
     }
 
     @Override
@@ -303,13 +297,7 @@ public final class CloudSqlBackupProvider implements SnapshotProvider, RestorePr
         if (found.isEmpty() || "PENDING_DELETE".equals(found.get().getState())) {
             return;
         }
-        if (!RestoredTags.isRestored(tagsOf(labels(found.get())))) {
-            throw new ProviderException(
-                    "NotManaged",
-                    newName + " was not restored by dbre (no dbre-restored-from label): refusing to delete it",
-                    false,
-                    null);
-        }
+        RestoredTags.requireRestored(tagsOf(labels(found.get())), newName, "dbre-restored-from label");
         try {
             sql.instances().delete(project, newName).execute();
         } catch (IOException e) {

@@ -1,4 +1,4 @@
-package dev.dbre.azure;
+package dev.dbre.azure.local;
 
 import com.microsoft.azure.functions.HttpMethod;
 import com.microsoft.azure.functions.HttpRequestMessage;
@@ -12,9 +12,11 @@ import java.util.Optional;
 
 /**
  * A minimal implementation of the SDK's {@link HttpRequestMessage} (the Java worker supplies the
- * real one), with a response builder that keeps what the function set.
+ * real one), with a response builder that keeps what the function set: how run-local and the tests
+ * call an HTTP function without the worker.
  */
-record TestHttpRequest(URI getUri, HttpMethod getHttpMethod, Map<String, String> getHeaders, Optional<byte[]> getBody)
+public record SimpleHttpRequestMessage(
+        URI getUri, HttpMethod getHttpMethod, Map<String, String> getHeaders, Optional<byte[]> getBody)
         implements HttpRequestMessage<Optional<byte[]>> {
 
     @Override
@@ -32,7 +34,8 @@ record TestHttpRequest(URI getUri, HttpMethod getHttpMethod, Map<String, String>
         return new Builder(status);
     }
 
-    record Response(HttpStatusType getStatus, Map<String, String> headers, Object getBody)
+    /** The response the function built. */
+    public record Response(HttpStatusType getStatus, Map<String, String> headers, Object getBody)
             implements HttpResponseMessage {
         @Override
         public String getHeader(String name) {
@@ -40,12 +43,13 @@ record TestHttpRequest(URI getUri, HttpMethod getHttpMethod, Map<String, String>
         }
     }
 
-    static final class Builder implements HttpResponseMessage.Builder {
+    /** Keeps what the function set. */
+    public static final class Builder implements HttpResponseMessage.Builder {
         private HttpStatusType status;
         private final Map<String, String> headers = new LinkedHashMap<>();
         private Object body;
 
-        Builder(HttpStatusType status) {
+        public Builder(HttpStatusType status) {
             this.status = status;
         }
 

@@ -1,0 +1,85 @@
+package dev.dbre.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dbre.gcp.HttpIngestFunction;
+import dev.dbre.gcp.IngestNotStoredException;
+import dev.dbre.gcp.PubSubIngestFunction;
+import dev.dbre.gcp.local.BufferedHttpResponse;
+import dev.dbre.gcp.local.SimpleHttpRequest;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * run-local's drivers for the Google Cloud functions: they read {@code events/gcp/*.json} and call
+ * the real functions as the Functions Framework does.
+ * Each function's runtime is built from the target's environment, as on Cloud Run.
+ */
+public final class LocalGcpDrivers {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private LocalGcpDrivers() {}
+
+    /** {@code events/gcp/pubsub-*.json} (a structured-mode CloudEvent) through {@link PubSubIngestFunction}. */
+    public static final class PubSub implements SampleEventDriver {
+        @Override
+        public boolean handles(String cloud, String fileName) {
+            return cloud.equals("gcp") && fileName.startsWith("pubsub");
+        }
+
+        @Override
+        public String send(Path file, Target target) throws Exception {
+            JsonNode ce = JSON.readTree(file.toFile());
+            // As the Functions Framework builds it: the context attributes, and the data member's
+            // JSON text as the data bytes.
+            CloudEvent event = CloudEventBuilder.v1()
+                    .withId(ce.path("id").asText())
+                    .withSource(URI.create(ce.path("source").asText()))
+                    .withType(ce.path("type").asText())
+                    .withTime(OffsetDateTime.parse(ce.path("time").asText()))
+                    .withDataContentType(ce.path("datacontenttype").asText())
+                    .withData(JSON.writeValueAsBytes(ce.get("data")))
+                    .build();
+            try {
+                PubSubIngestFunction.fromEnv(target.functionEnv(), target.clock())
+                        .accept(event);
+                return "message " + event.getId() + " acknowledged";
+            } catch (IngestNotStoredException e) {
+                return "not acknowledged, Pub/Sub would redeliver: " + e.getMessage();
+            }
+        }
+    }
+
+    /** {@code events/gcp/http-*.json} through {@link HttpIngestFunction}. */
+    public static final class Http implements SampleEventDriver {
+        @Override
+        public boolean handles(String cloud, String fileName) {
+            return cloud.equals("gcp") && fileName.startsWith("http");
+        }
+
+        @Override
+        public String send(Path file, Target target) throws Exception {
+            JsonNode doc = JSON.readTree(file.toFile());
+            Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            doc.path("headers")
+                    .properties()
+                    .forEach(h -> headers.put(h.getKey(), List.of(h.getValue().asText())));
+            byte[] body = doc.has("bodyBase64")
+                    ? Base64.getDecoder().decode(doc.get("bodyBase64").asText())
+                    : doc.path("body").asText().getBytes(StandardCharsets.UTF_8);
+            SimpleHttpRequest request = new SimpleHttpRequest(
+                    doc.path("method").asText(), doc.path("path").asText("/"), headers, body);
+            BufferedHttpResponse response = new BufferedHttpResponse();
+            HttpIngestFunction.fromEnv(target.functionEnv(), target.clock()).service(request, response);
+            return "HTTP " + response.status() + " " + response.body().strip();
+        }
+    }
+}
