@@ -9,6 +9,7 @@ import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
 import dev.dbre.rotation.RotationException;
 import dev.dbre.rotation.SecretMetadata;
+import dev.dbre.testing.CapturedLogs;
 import dev.dbre.testing.TlsPostgres;
 import java.nio.file.Path;
 import java.util.List;
