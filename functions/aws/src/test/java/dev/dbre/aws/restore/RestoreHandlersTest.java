@@ -24,7 +24,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -94,15 +93,7 @@ class RestoreHandlersTest {
     }
 
     private Map<String, String> env() throws Exception {
-        Map<String, String> env = new HashMap<>();
-        env.put("AWS_REGION", "us-east-1");
-        env.put("DBRE_DB_HOST", "127.0.0.1");
-        env.put("DBRE_DB_PORT", String.valueOf(db.server().port()));
-        env.put("DBRE_DB_NAME", db.name());
-        env.put("DBRE_DB_USER", "postgres");
-        env.put("DBRE_DB_AUTH", "none");
-        env.put("DBRE_DB_SSLMODE", "disable");
-        env.put("DBRE_RESTORE_DB_AUTH", "none");
+        Map<String, String> env = BackupEvents.databaseEnv(db);
         Path drill = Path.of(System.getProperty("java.io.tmpdir"), "orders-drill-" + db.name() + ".json");
         Files.createDirectories(drill.getParent());
         Files.writeString(
