@@ -19,6 +19,19 @@ public final class Drills {
 
     private Drills() {}
 
+    /**
+     * A fresh database standing in for the restored copy: the small {@code orders} table that the
+     * drill requests' checks (drills/orders-drill.json in each cloud's tests) count and date-check.
+     *
+     * @throws java.sql.SQLException if the table cannot be made
+     */
+    public static TestDatabase ordersDatabase() throws java.sql.SQLException {
+        TestDatabase db = PostgresExtension.newDatabase();
+        db.execute("create table orders (id bigint primary key, placed_at timestamptz not null)");
+        db.execute("insert into orders values (1, '2026-11-20'), (2, '2026-11-21'), (3, '2026-11-22')");
+        return db;
+    }
+
     /** One scheduler invocation of a drill handler. */
     @FunctionalInterface
     public interface Tick<T> {

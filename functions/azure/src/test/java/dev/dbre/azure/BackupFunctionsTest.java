@@ -14,7 +14,6 @@ import dev.dbre.testing.FakeHttpServer;
 import dev.dbre.testing.FakeHttpServer.Recorded;
 import dev.dbre.testing.FakeHttpServer.Reply;
 import dev.dbre.testing.MutableClock;
-import dev.dbre.testing.PostgresExtension;
 import dev.dbre.testing.TestDatabase;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,9 +46,7 @@ class BackupFunctionsTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        db = PostgresExtension.newDatabase();
-        db.execute("create table orders (id bigint primary key, placed_at timestamptz not null)");
-        db.execute("insert into orders values (1, '2026-11-20'), (2, '2026-11-21'), (3, '2026-11-22')");
+        db = Drills.ordersDatabase();
         http.always(get(RG), json("servers-list", Map.of()));
         http.always(get(RG + "/orders"), json("server-orders", Map.of()));
         http.always(get(RG + "/orders/backups"), json("backups-orders", Map.of()));

@@ -13,7 +13,6 @@ import dev.dbre.testing.FakeHttpServer;
 import dev.dbre.testing.FakeHttpServer.Recorded;
 import dev.dbre.testing.FakeHttpServer.Reply;
 import dev.dbre.testing.MutableClock;
-import dev.dbre.testing.PostgresExtension;
 import dev.dbre.testing.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,9 +43,7 @@ class BackupFunctionsTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        db = PostgresExtension.newDatabase();
-        db.execute("create table orders (id bigint primary key, placed_at timestamptz not null)");
-        db.execute("insert into orders values (1, '2026-11-20'), (2, '2026-11-21'), (3, '2026-11-22')");
+        db = Drills.ordersDatabase();
         http.always(call("GET", BASE), json("instances-list", Map.of()));
         http.always(call("GET", BASE + "/orders"), json("instance-orders", Map.of()));
         http.always(call("GET", BASE + "/orders/getLatestRecoveryTime"), json("latest-recovery-time", Map.of()));

@@ -18,7 +18,6 @@ import dev.dbre.testing.Drills;
 import dev.dbre.testing.FakeHttpServer.Recorded;
 import dev.dbre.testing.FakeHttpServer.Reply;
 import dev.dbre.testing.MutableClock;
-import dev.dbre.testing.PostgresExtension;
 import dev.dbre.testing.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,9 +50,7 @@ class RestoreHandlersTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        db = PostgresExtension.newDatabase();
-        db.execute("create table orders (id bigint primary key, placed_at timestamptz not null)");
-        db.execute("insert into orders values (1, '2026-11-20'), (2, '2026-11-21'), (3, '2026-11-22')");
+        db = Drills.ordersDatabase();
         rds.http.always(
                 action("DescribeDBInstances", "DBInstanceIdentifier", "orders"), ok("describe-db-instance-orders"));
         rds.http.always(
