@@ -6,10 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
 import dev.dbre.rotation.MemorySecretStore;
-import dev.dbre.testing.PasswordLogins;
 import dev.dbre.testing.TlsPostgres;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -26,11 +24,7 @@ class TlsLoginTest {
 
     @BeforeAll
     static void role() throws SQLException {
-        role = PasswordLogins.newRoleName();
-        try (Connection c = DriverManager.getConnection(TlsPostgres.server().jdbcUrl("postgres"), "postgres", "");
-                Statement s = c.createStatement()) {
-            s.execute("create role " + role + " login password 'tls-pw'");
-        }
+        role = TlsPostgres.newRole("tls-pw");
     }
 
     private static DbSettings settings(String host, String root) {

@@ -1,19 +1,11 @@
 package dev.dbre.rotation;
 
+import dev.dbre.testing.CapturedLogs;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
-import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.Appender;
-import org.apache.logging.log4j.core.LogEvent;
-import org.apache.logging.log4j.core.LoggerContext;
-import org.apache.logging.log4j.core.appender.AbstractAppender;
-import org.apache.logging.log4j.core.config.Configuration;
-import org.apache.logging.log4j.core.config.LoggerConfig;
-import org.apache.logging.log4j.core.config.Property;
 
 /**
  * Captures every log line written while it is open: all log4j2 (SLF4J) events at every level,
@@ -22,13 +14,10 @@ import org.apache.logging.log4j.core.config.Property;
  * is the message plus the messages of its exception chain.
  */
 final class LogCapture implements AutoCloseable {
-    private final List<String> lines = new ArrayList<>();
-    private final Appender appender;
+    private final CapturedLogs log4j;
     private final Handler julHandler;
     private final java.util.logging.Logger pgjdbc = java.util.logging.Logger.getLogger("org.postgresql");
     private final java.util.logging.Level oldJulLevel;
-    private final Level oldRoot;
-    private final Level oldZonky;
 
     private final java.nio.file.Path serverLog;
     private final long serverLogStart;
@@ -37,30 +26,7 @@ final class LogCapture implements AutoCloseable {
     LogCapture() {
         serverLog = PasswordPostgres.serverLog();
         serverLogStart = size(serverLog);
-        appender = new AbstractAppender("capture", null, null, true, Property.EMPTY_ARRAY) {
-            @Override
-            public void append(LogEvent event) {
-                StringBuilder b = new StringBuilder(event.getLoggerName())
-                        .append(' ')
-                        .append(event.getMessage().getFormattedMessage());
-                for (Throwable t = event.getThrown(); t != null; t = t.getCause()) {
-                    b.append(" | ").append(t);
-                }
-                add(b.toString());
-            }
-        };
-        appender.start();
-        LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
-        Configuration config = ctx.getConfiguration();
-        LoggerConfig root = config.getRootLogger();
-        oldRoot = root.getLevel();
-        root.addAppender(appender, Level.ALL, null);
-        root.setLevel(Level.ALL);
-        LoggerConfig zonky = config.getLoggerConfig("io.zonky");
-        oldZonky = zonky.getLevel();
-        zonky.setLevel(Level.ALL);
-        zonky.addAppender(appender, Level.ALL, null);
-        ctx.updateLoggers();
+        log4j = new CapturedLogs("io.zonky");
         julHandler = new Handler() {
             @Override
             public void publish(LogRecord r) {
@@ -87,12 +53,12 @@ final class LogCapture implements AutoCloseable {
         pgjdbc.addHandler(julHandler);
     }
 
-    private synchronized void add(String line) {
-        lines.add(line);
+    private void add(String line) {
+        log4j.add(line);
     }
 
     synchronized List<String> lines() {
-        List<String> all = new ArrayList<>(lines);
+        List<String> all = new ArrayList<>(log4j.lines());
         all.addAll(serverLines());
         return all;
     }
@@ -139,14 +105,6 @@ final class LogCapture implements AutoCloseable {
     public void close() {
         pgjdbc.removeHandler(julHandler);
         pgjdbc.setLevel(oldJulLevel);
-        LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
-        Configuration config = ctx.getConfiguration();
-        config.getRootLogger().removeAppender("capture");
-        config.getRootLogger().setLevel(oldRoot);
-        LoggerConfig zonky = config.getLoggerConfig("io.zonky");
-        zonky.removeAppender("capture");
-        zonky.setLevel(oldZonky);
-        ctx.updateLoggers();
-        appender.stop();
+        log4j.close();
     }
 }

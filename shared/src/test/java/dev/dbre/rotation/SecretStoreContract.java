@@ -160,9 +160,7 @@ public abstract class SecretStoreContract {
     @Test
     void moveStage_twoRotations_previousFollowsAndTheOldestLosesEveryLabel() {
         String id = secretId("app-db");
-        String v1 = createSecret(id, FIRST, true);
-        store().putValue(id, TOKEN_2, SECOND, Set.of(PENDING));
-        store().moveStage(id, CURRENT, TOKEN_2, v1);
+        String v1 = rotatedOnce(id);
         store().putValue(id, TOKEN_3, THIRD, Set.of(PENDING));
 
         store().moveStage(id, CURRENT, TOKEN_3, TOKEN_2);
@@ -178,9 +176,7 @@ public abstract class SecretStoreContract {
     @Test
     void moveStage_repeated_changesNothingMore() {
         String id = secretId("app-db");
-        String v1 = createSecret(id, FIRST, true);
-        store().putValue(id, TOKEN_2, SECOND, Set.of(PENDING));
-        store().moveStage(id, CURRENT, TOKEN_2, v1);
+        String v1 = rotatedOnce(id);
 
         store().moveStage(id, CURRENT, TOKEN_2, v1);
 
@@ -192,9 +188,7 @@ public abstract class SecretStoreContract {
     @Test
     void moveStage_withoutTarget_onlyRemovesTheLabel() {
         String id = secretId("app-db");
-        String v1 = createSecret(id, FIRST, true);
-        store().putValue(id, TOKEN_2, SECOND, Set.of(PENDING));
-        store().moveStage(id, CURRENT, TOKEN_2, v1);
+        String v1 = rotatedOnce(id);
 
         store().moveStage(id, PENDING, null, TOKEN_2);
 
@@ -224,6 +218,19 @@ public abstract class SecretStoreContract {
     /** Whether the store has its own password generator (only Secrets Manager does). */
     protected boolean hasGenerator() {
         return false;
+    }
+
+    /**
+     * Given for the later rotation steps: {@code id} created with {@link #FIRST}, then rotated once
+     * ({@link #TOKEN_2} with {@link #SECOND} made CURRENT).
+     *
+     * @return the first version, now PREVIOUS
+     */
+    private String rotatedOnce(String id) {
+        String v1 = createSecret(id, FIRST, true);
+        store().putValue(id, TOKEN_2, SECOND, Set.of(PENDING));
+        store().moveStage(id, CURRENT, TOKEN_2, v1);
+        return v1;
     }
 
     private static Set<String> stagesOf(SecretMetadata meta, String version) {

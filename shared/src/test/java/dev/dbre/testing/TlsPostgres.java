@@ -1,6 +1,7 @@
 package dev.dbre.testing;
 
 import dev.dbre.db.LocalPostgres;
+import dev.dbre.db.SqlText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -8,7 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Map;
+import java.util.Properties;
 
 /**
  * A second embedded PostgreSQL, with TLS on (the test certificate in {@code tls/}, SAN
@@ -56,6 +62,42 @@ public final class TlsPostgres {
             }
         }
         return server;
+    }
+
+    /**
+     * Creates a fresh role under the password rule that logs in with {@code password}.
+     *
+     * @return the role's name
+     * @throws SQLException if the role cannot be created
+     */
+    public static String newRole(String password) throws SQLException {
+        String role = PasswordLogins.newRoleName();
+        try (Connection c = DriverManager.getConnection(server().jdbcUrl("postgres"), "postgres", "");
+                Statement s = c.createStatement()) {
+            s.execute("create role " + SqlText.identifier(role) + " login password " + SqlText.literal(password));
+        }
+        return role;
+    }
+
+    /** The JSON a secret store holds for {@code role} on this server, in the AWS rotation layout. */
+    public static String secretJson(String role, String password) {
+        return "{\"engine\":\"postgres\",\"host\":\"127.0.0.1\",\"port\":"
+                + server().port() + ",\"username\":\"" + role + "\",\"password\":\"" + password
+                + "\",\"dbname\":\"postgres\"}";
+    }
+
+    /** Whether {@code role} logs in with {@code password} over verify-full TLS (any failure is a no). */
+    public static boolean logsIn(String role, String password) {
+        Properties p = new Properties();
+        p.setProperty("user", role);
+        p.setProperty("password", password);
+        p.setProperty("sslmode", "verify-full");
+        p.setProperty("sslrootcert", rootCert().toString());
+        try (Connection c = DriverManager.getConnection(server().jdbcUrl("postgres"), p)) {
+            return c.isValid(5);
+        } catch (SQLException e) {
+            return false;
+        }
     }
 
     /** The PEM file that verifies the server's certificate (its own self-signed one). */

@@ -8,6 +8,7 @@ import com.azure.core.credential.TokenCredential;
 import com.azure.core.credential.TokenRequestContext;
 import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
+import dev.dbre.testing.MutableClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -80,36 +81,16 @@ class AzureConnectionsTest {
         }
     }
 
-    /** A clock the test moves forward. */
-    private static final class MovableClock extends Clock {
-        Instant now = Instant.parse("2026-11-23T10:00:00Z");
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     @Test
     void entraToken_isCachedUntilFiveMinutesBeforeExpiry_forThePostgresScope() {
-        MovableClock clock = new MovableClock();
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-23T10:00:00Z"));
         CountingCredential credential = new CountingCredential(Duration.ofMinutes(60), clock);
         EntraTokenSupplier tokens = new EntraTokenSupplier(credential, clock);
 
         assertThat(tokens.get()).isEqualTo("token-1");
-        clock.now = clock.now.plus(Duration.ofMinutes(54));
+        clock.advance(Duration.ofMinutes(54));
         assertThat(tokens.get()).isEqualTo("token-1");
-        clock.now = clock.now.plus(Duration.ofMinutes(2)); // 4 minutes left: refresh
+        clock.advance(Duration.ofMinutes(2)); // 4 minutes left: refresh
         assertThat(tokens.get()).isEqualTo("token-2");
         assertThat(credential.scopes).containsOnly("https://ossrdbms-aad.database.windows.net/.default");
         assertThat(tokens.toString()).doesNotContain("token-");

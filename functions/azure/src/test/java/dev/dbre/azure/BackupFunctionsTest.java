@@ -11,19 +11,16 @@ import dev.dbre.azure.local.SimpleExecutionContext;
 import dev.dbre.azure.local.SimpleHttpRequestMessage;
 import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
+import dev.dbre.testing.Drills;
 import dev.dbre.testing.FakeHttpServer;
 import dev.dbre.testing.FakeHttpServer.Recorded;
 import dev.dbre.testing.FakeHttpServer.Reply;
-import dev.dbre.testing.PostgresExtension;
+import dev.dbre.testing.MutableClock;
 import dev.dbre.testing.TestDatabase;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -46,14 +43,12 @@ class BackupFunctionsTest {
     private final FakeHttpServer http = FakeHttpServer.start();
     private final Set<String> restoring = ConcurrentHashMap.newKeySet();
     private final Set<String> deleted = ConcurrentHashMap.newKeySet();
-    private final Ticking clock = new Ticking(Instant.parse("2026-11-23T23:00:05Z"));
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T23:00:05Z"));
     private TestDatabase db;
 
     @BeforeEach
     void setUp() throws Exception {
-        db = PostgresExtension.newDatabase();
-        db.execute("create table orders (id bigint primary key, placed_at timestamptz not null)");
-        db.execute("insert into orders values (1, '2026-11-20'), (2, '2026-11-21'), (3, '2026-11-22')");
+        db = Drills.ordersDatabase();
         http.always(get(RG), json("servers-list", Map.of()));
         http.always(get(RG + "/orders"), json("server-orders", Map.of()));
         http.always(get(RG + "/orders/backups"), json("backups-orders", Map.of()));
@@ -202,42 +197,10 @@ class BackupFunctionsTest {
     void drillTimer_restoresVerifiesAndDeletesTheServer() throws Exception {
         BackupFunctions f = functions(settings());
         String timer = text("timer-drill.json");
-        for (int tick = 0; tick < 7; tick++) {
-            f.drill(timer, new SimpleExecutionContext("d" + tick, "restore-drill-timer"));
-            clock.advance(Duration.ofMinutes(5));
-        }
+        Drills.run(clock, tick -> f.drill(timer, new SimpleExecutionContext("d" + tick, "restore-drill-timer")));
 
         assertThat(restoring).containsExactly("orders-drill-20261123");
         assertThat(deleted).containsExactly("orders-drill-20261123");
-        assertThat(db.queryLong(
-                        "select count(*) from restore_runs where state = 'CLEANED_UP' and outcome = 'VERIFIED'"))
-                .isEqualTo(1);
-    }
-
-    private static final class Ticking extends Clock {
-        private volatile Instant now;
-
-        Ticking(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
+        Drills.assertOneVerifiedDrillCleanedUp(db);
     }
 }

@@ -9,18 +9,15 @@ import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
 import dev.dbre.gcp.backup.CloudSqlAdmin;
 import dev.dbre.gcp.local.BufferedHttpResponse;
+import dev.dbre.testing.Drills;
 import dev.dbre.testing.FakeHttpServer;
 import dev.dbre.testing.FakeHttpServer.Recorded;
 import dev.dbre.testing.FakeHttpServer.Reply;
-import dev.dbre.testing.PostgresExtension;
+import dev.dbre.testing.MutableClock;
 import dev.dbre.testing.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,14 +39,12 @@ class BackupFunctionsTest {
     private final Set<String> cloned = ConcurrentHashMap.newKeySet();
     private final Set<String> labelled = ConcurrentHashMap.newKeySet();
     private final Set<String> deleted = ConcurrentHashMap.newKeySet();
-    private final Ticking clock = new Ticking(Instant.parse("2026-11-23T22:00:05Z"));
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T22:00:05Z"));
     private TestDatabase db;
 
     @BeforeEach
     void setUp() throws Exception {
-        db = PostgresExtension.newDatabase();
-        db.execute("create table orders (id bigint primary key, placed_at timestamptz not null)");
-        db.execute("insert into orders values (1, '2026-11-20'), (2, '2026-11-21'), (3, '2026-11-22')");
+        db = Drills.ordersDatabase();
         http.always(call("GET", BASE), json("instances-list", Map.of()));
         http.always(call("GET", BASE + "/orders"), json("instance-orders", Map.of()));
         http.always(call("GET", BASE + "/orders/getLatestRecoveryTime"), json("latest-recovery-time", Map.of()));
@@ -205,44 +200,11 @@ class BackupFunctionsTest {
     void scheduledDrill_clonesVerifiesAndDeletes() throws Exception {
         DrillFunction drill = new DrillFunction(runtime());
         var event = GcpEvents.cloudEvent(GcpEvents.json("scheduler-drill-pubsub.json"));
-        for (int tick = 0; tick < 7; tick++) {
-            drill.accept(event);
-            clock.advance(Duration.ofMinutes(5));
-        }
+        Drills.run(clock, tick -> drill.accept(event));
 
         assertThat(cloned).containsExactly("orders-drill-20261123");
         assertThat(labelled).containsExactly("orders-drill-20261123");
         assertThat(deleted).containsExactly("orders-drill-20261123");
-        assertThat(db.queryLong(
-                        "select count(*) from restore_runs where state = 'CLEANED_UP' and outcome = 'VERIFIED'"))
-                .isEqualTo(1);
-    }
-
-    /** A clock the test moves. */
-    private static final class Ticking extends Clock {
-        private volatile Instant now;
-
-        Ticking(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
+        Drills.assertOneVerifiedDrillCleanedUp(db);
     }
 }

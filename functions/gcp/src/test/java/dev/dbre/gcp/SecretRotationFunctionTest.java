@@ -11,18 +11,12 @@ import dev.dbre.config.Env;
 import dev.dbre.gcp.rotation.FakeSecretManager;
 import dev.dbre.gcp.rotation.SecretManagerStore;
 import dev.dbre.rotation.SecretMetadata;
-import dev.dbre.testing.PasswordLogins;
 import dev.dbre.testing.TlsPostgres;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
-import java.util.Properties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,11 +39,7 @@ class SecretRotationFunctionTest {
     void setUp() throws Exception {
         fake = new FakeSecretManager();
         client = fake.client();
-        role = PasswordLogins.newRoleName();
-        try (Connection c = DriverManager.getConnection(TlsPostgres.server().jdbcUrl("postgres"), "postgres", "");
-                Statement s = c.createStatement()) {
-            s.execute("create role " + role + " login password 'first-password-0001'");
-        }
+        role = TlsPostgres.newRole("first-password-0001");
         fake.create(SECRET, secret("first-password-0001"), true, NOW.minus(Duration.ofDays(30)));
         SecretManagerStore store =
                 new SecretManagerStore(client, Duration.ofHours(24), Clock.fixed(NOW, ZoneOffset.UTC));
@@ -67,22 +57,11 @@ class SecretRotationFunctionTest {
     }
 
     private String secret(String password) {
-        return "{\"engine\":\"postgres\",\"host\":\"127.0.0.1\",\"port\":"
-                + TlsPostgres.server().port() + ",\"username\":\"" + role + "\",\"password\":\"" + password
-                + "\",\"dbname\":\"postgres\"}";
+        return TlsPostgres.secretJson(role, password);
     }
 
     private boolean logsIn(String password) {
-        Properties p = new Properties();
-        p.setProperty("user", role);
-        p.setProperty("password", password);
-        p.setProperty("sslmode", "verify-full");
-        p.setProperty("sslrootcert", TlsPostgres.rootCert().toString());
-        try (Connection c = DriverManager.getConnection(TlsPostgres.server().jdbcUrl("postgres"), p)) {
-            return c.isValid(5);
-        } catch (SQLException e) {
-            return false;
-        }
+        return TlsPostgres.logsIn(role, password);
     }
 
     private String currentPassword() throws Exception {

@@ -10,12 +10,10 @@ import dev.dbre.rotation.LocalSecretStore;
 import dev.dbre.rotation.RotationService;
 import dev.dbre.rotation.RotationSettings;
 import dev.dbre.rotation.RotationStrategy;
-import dev.dbre.testing.PasswordLogins;
 import dev.dbre.testing.TlsPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -39,18 +37,9 @@ class LocalConnectionsTest {
     void secretAuth_followsARotationOfTheLocalStore() throws Exception {
         Path tmp = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir")));
         Path dir = Files.createTempDirectory(tmp, "local-secrets");
-        String role = PasswordLogins.newRoleName();
-        try (Connection c = DriverManager.getConnection(TlsPostgres.server().jdbcUrl("postgres"), "postgres", "");
-                Statement s = c.createStatement()) {
-            s.execute("create role " + role + " login password 'local-first-0001'");
-        }
+        String role = TlsPostgres.newRole("local-first-0001");
         LocalSecretStore store = new LocalSecretStore(dir, Clock.systemUTC());
-        store.create(
-                "app/db",
-                "{\"engine\":\"postgres\",\"host\":\"127.0.0.1\",\"port\":"
-                        + TlsPostgres.server().port() + ",\"username\":\"" + role
-                        + "\",\"password\":\"local-first-0001\",\"dbname\":\"postgres\"}",
-                true);
+        store.create("app/db", TlsPostgres.secretJson(role, "local-first-0001"), true);
         ConnectionFactory connections = LocalConnections.fromEnv(new Env(Map.of(
                 "DBRE_DB_HOST",
                 "127.0.0.1",

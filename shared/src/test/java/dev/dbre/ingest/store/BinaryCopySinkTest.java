@@ -266,29 +266,15 @@ class BinaryCopySinkTest {
     @Test
     void nulByteInName_orTimestampOutOfRange_becomesReject_notAFailedCopy() throws Exception {
         byte[] buf = "a\0b:1|c".getBytes(StandardCharsets.UTF_8);
-        ParsedLine nul = new ParsedLine();
-        nul.reset(buf, 1, 0, buf.length);
-        nul.kind = ParsedLine.Kind.METRIC;
-        nul.nameOff = 0;
-        nul.nameLen = 3;
-        nul.type = MetricType.COUNT;
-        nul.values[0] = 1;
-        nul.valueCount = 1;
+        ParsedLine nul = metric(new ParsedLine(), buf, 1, 3, MetricType.COUNT, 1);
         try (Connection c = db.open()) {
             c.setAutoCommit(false);
             BinaryCopySink sink = new BinaryCopySink();
             sink.begin(c);
             sink.startRecord(9, ARRIVAL);
             sink.accept(nul);
-            ParsedLine far = new ParsedLine();
             byte[] farBuf = "a:1|c|T99999999999999".getBytes(StandardCharsets.UTF_8);
-            far.reset(farBuf, 2, 0, farBuf.length);
-            far.kind = ParsedLine.Kind.METRIC;
-            far.nameOff = 0;
-            far.nameLen = 1;
-            far.type = MetricType.COUNT;
-            far.values[0] = 1;
-            far.valueCount = 1;
+            ParsedLine far = metric(new ParsedLine(), farBuf, 2, 1, MetricType.COUNT, 1);
             far.timestamp = 99_999_999_999_999L;
             sink.accept(far);
             sink.finish();
@@ -311,13 +297,7 @@ class BinaryCopySinkTest {
             sink.begin(c);
             sink.startRecord(1, ARRIVAL);
             for (int i = 1; i <= 20_000; i++) {
-                l.reset(buf, i, 0, buf.length);
-                l.kind = ParsedLine.Kind.METRIC;
-                l.nameOff = 0;
-                l.nameLen = 1;
-                l.type = MetricType.GAUGE;
-                l.values[0] = i;
-                l.valueCount = 1;
+                metric(l, buf, i, 1, MetricType.GAUGE, i);
                 addTag(l, buf, "a");
                 addTag(l, buf, "b");
                 addTag(l, buf, "c");
@@ -333,6 +313,18 @@ class BinaryCopySinkTest {
     }
 
     // --- helpers ----------------------------------------------------------------------------
+
+    /** Resets {@code l} to line {@code line}: a one-value metric whose name is the first {@code nameLen} bytes. */
+    private static ParsedLine metric(ParsedLine l, byte[] buf, int line, int nameLen, MetricType type, double value) {
+        l.reset(buf, line, 0, buf.length);
+        l.kind = ParsedLine.Kind.METRIC;
+        l.nameOff = 0;
+        l.nameLen = nameLen;
+        l.type = type;
+        l.values[0] = value;
+        l.valueCount = 1;
+        return l;
+    }
 
     private void writeOne(ParsedLine l) throws SQLException {
         try (Connection c = db.open()) {

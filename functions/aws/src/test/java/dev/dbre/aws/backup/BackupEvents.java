@@ -3,6 +3,7 @@ package dev.dbre.aws.backup;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
+import dev.dbre.testing.TestDatabase;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,6 +13,8 @@ import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 
 /** The sample events in {@code events/aws/}, loaded as the Lambda Java runtime would, and a context. */
 public final class BackupEvents {
@@ -65,5 +68,22 @@ public final class BackupEvents {
     @FunctionalInterface
     public interface StreamHandler {
         void handleRequest(InputStream in, java.io.OutputStream out, Context context) throws IOException;
+    }
+
+    /**
+     * The settings every backup and restore handler test starts from: region, and the embedded
+     * PostgreSQL as the tool's own database (no auth, no TLS), restored databases without auth too.
+     */
+    public static Map<String, String> databaseEnv(TestDatabase db) {
+        Map<String, String> env = new HashMap<>();
+        env.put("AWS_REGION", "us-east-1");
+        env.put("DBRE_DB_HOST", "127.0.0.1");
+        env.put("DBRE_DB_PORT", String.valueOf(db.server().port()));
+        env.put("DBRE_DB_NAME", db.name());
+        env.put("DBRE_DB_USER", "postgres");
+        env.put("DBRE_DB_AUTH", "none");
+        env.put("DBRE_DB_SSLMODE", "disable");
+        env.put("DBRE_RESTORE_DB_AUTH", "none");
+        return env;
     }
 }

@@ -3,6 +3,7 @@ package dev.dbre.aws.backup;
 import static dev.dbre.aws.backup.FakeRds.action;
 import static dev.dbre.aws.backup.FakeRds.error;
 import static dev.dbre.aws.backup.FakeRds.ok;
+import static dev.dbre.testing.ProviderErrors.assertProviderError;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -28,6 +29,13 @@ class RdsRestoresTest {
     private void noInstance(String id) {
         rds.http.always(
                 action("DescribeDBInstances", "DBInstanceIdentifier", id), error(404, "error-db-instance-not-found"));
+    }
+
+    /** Answers the next DescribeDBInstances calls for {@code id} with these fixtures, one call each, in order. */
+    private void instanceAnswers(String id, String... fixtures) {
+        for (String fixture : fixtures) {
+            rds.http.once(action("DescribeDBInstances", "DBInstanceIdentifier", id), ok(fixture));
+        }
     }
 
     private void noCluster(String id) {
@@ -165,25 +173,20 @@ class RdsRestoresTest {
                 action("DescribeDBInstances", "DBInstanceIdentifier", "orders-drill"),
                 ok("describe-db-instance-unmanaged"));
 
-        assertThatThrownBy(() -> provider.startRestore("orders", null, "orders-drill", Map.of()))
-                .isInstanceOfSatisfying(ProviderException.class, e -> {
-                    assertThat(e.code()).isEqualTo("DBInstanceAlreadyExists");
-                    assertThat(e.retryable()).isFalse();
-                });
+        assertProviderError(
+                () -> provider.startRestore("orders", null, "orders-drill", Map.of()),
+                "DBInstanceAlreadyExists",
+                false);
     }
 
     @Test
     void progress_ofAnInstance_followsItsStatus() {
         noCluster("orders-drill");
-        rds.http.once(
-                action("DescribeDBInstances", "DBInstanceIdentifier", "orders-drill"),
-                ok("describe-db-instance-restored-creating"));
-        rds.http.once(
-                action("DescribeDBInstances", "DBInstanceIdentifier", "orders-drill"),
-                ok("describe-db-instance-restored-available"));
-        rds.http.once(
-                action("DescribeDBInstances", "DBInstanceIdentifier", "orders-drill"),
-                ok("describe-db-instance-restored-failed"));
+        instanceAnswers(
+                "orders-drill",
+                "describe-db-instance-restored-creating",
+                "describe-db-instance-restored-available",
+                "describe-db-instance-restored-failed");
 
         RestoreProgress creating = provider.progress("orders-drill");
         RestoreProgress available = provider.progress("orders-drill");
@@ -275,10 +278,7 @@ class RdsRestoresTest {
                 ok("describe-db-instance-unmanaged"));
         noCluster("orders-drill");
 
-        assertThatThrownBy(() -> provider.delete("orders-drill")).isInstanceOfSatisfying(ProviderException.class, e -> {
-            assertThat(e.code()).isEqualTo("NotManaged");
-            assertThat(e.retryable()).isFalse();
-        });
+        assertProviderError(() -> provider.delete("orders-drill"), "NotManaged", false);
         assertThat(rds.sent("DeleteDBInstance")).isEmpty();
     }
 
@@ -295,12 +295,8 @@ class RdsRestoresTest {
     @Test
     void connect_pointsAtTheRestoredEndpoint_andRefusesBeforeItIsAvailable() {
         noCluster("orders-drill");
-        rds.http.once(
-                action("DescribeDBInstances", "DBInstanceIdentifier", "orders-drill"),
-                ok("describe-db-instance-restored-creating"));
-        rds.http.once(
-                action("DescribeDBInstances", "DBInstanceIdentifier", "orders-drill"),
-                ok("describe-db-instance-restored-available"));
+        instanceAnswers(
+                "orders-drill", "describe-db-instance-restored-creating", "describe-db-instance-restored-available");
 
         assertThatThrownBy(() -> provider.connect("orders-drill", "app"))
                 .isInstanceOfSatisfying(

@@ -3,11 +3,10 @@ package dev.dbre.aws.backup;
 import static dev.dbre.aws.backup.FakeRds.action;
 import static dev.dbre.aws.backup.FakeRds.error;
 import static dev.dbre.aws.backup.FakeRds.ok;
+import static dev.dbre.testing.ProviderErrors.assertProviderError;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dbre.backup.DatabaseRef;
-import dev.dbre.backup.ProviderException;
 import dev.dbre.backup.Snapshot;
 import dev.dbre.backup.SnapshotStatus;
 import dev.dbre.testing.FakeHttpServer.Recorded;
@@ -242,34 +241,29 @@ class RdsSnapshotsTest {
     void throttling_isARetryableProviderException() {
         rds.http.always(action("CreateDBSnapshot"), error(400, "error-throttling"));
 
-        assertThatThrownBy(() -> provider.createSnapshot(ORDERS, "dbre-orders-20261123-2200", Map.of()))
-                .isInstanceOfSatisfying(ProviderException.class, e -> {
-                    assertThat(e.code()).isEqualTo("Throttling");
-                    assertThat(e.retryable()).isTrue();
-                    assertThat(e.getMessage()).contains("orders").contains("Rate exceeded");
-                });
+        assertProviderError(
+                        () -> provider.createSnapshot(ORDERS, "dbre-orders-20261123-2200", Map.of()),
+                        "Throttling",
+                        true)
+                .hasMessageContaining("orders")
+                .hasMessageContaining("Rate exceeded");
     }
 
     @Test
     void requestLimitExceeded_isRetryable() {
         rds.http.always(action("DescribeDBInstances"), error(400, "error-request-limit-exceeded"));
 
-        assertThatThrownBy(() -> provider.listDatabases("us-east-1"))
-                .isInstanceOfSatisfying(ProviderException.class, e -> {
-                    assertThat(e.code()).isEqualTo("RequestLimitExceeded");
-                    assertThat(e.retryable()).isTrue();
-                });
+        assertProviderError(() -> provider.listDatabases("us-east-1"), "RequestLimitExceeded", true);
     }
 
     @Test
     void snapshotQuotaExceeded_isNotRetryable_waitingFreesNoSlot() {
         rds.http.always(action("CreateDBSnapshot"), error(400, "error-snapshot-quota-exceeded"));
 
-        assertThatThrownBy(() -> provider.createSnapshot(ORDERS, "dbre-orders-20261123-2200", Map.of()))
-                .isInstanceOfSatisfying(ProviderException.class, e -> {
-                    assertThat(e.code()).isEqualTo("SnapshotQuotaExceeded");
-                    assertThat(e.retryable()).isFalse();
-                });
+        assertProviderError(
+                () -> provider.createSnapshot(ORDERS, "dbre-orders-20261123-2200", Map.of()),
+                "SnapshotQuotaExceeded",
+                false);
     }
 
     @Test
@@ -277,11 +271,7 @@ class RdsSnapshotsTest {
         rds.http.always(action("DescribeDBInstances"), error(500, "error-internal-failure"));
         rds.http.always(action("DescribeDBClusters"), ok("describe-db-clusters"));
 
-        assertThatThrownBy(() -> provider.listDatabases("us-east-1"))
-                .isInstanceOfSatisfying(ProviderException.class, e -> {
-                    assertThat(e.code()).isEqualTo("InternalFailure");
-                    assertThat(e.retryable()).isTrue();
-                });
+        assertProviderError(() -> provider.listDatabases("us-east-1"), "InternalFailure", true);
     }
 
     @Test

@@ -14,7 +14,6 @@ import dev.dbre.testing.FakeHttpServer.Reply;
 import dev.dbre.testing.PostgresExtension;
 import dev.dbre.testing.TestDatabase;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
@@ -62,15 +61,7 @@ class ScheduledSnapshotHandlerTest {
     }
 
     static Map<String, String> env(TestDatabase db) {
-        Map<String, String> env = new HashMap<>();
-        env.put("AWS_REGION", "us-east-1");
-        env.put("DBRE_DB_HOST", "127.0.0.1");
-        env.put("DBRE_DB_PORT", String.valueOf(db.server().port()));
-        env.put("DBRE_DB_NAME", db.name());
-        env.put("DBRE_DB_USER", "postgres");
-        env.put("DBRE_DB_AUTH", "none");
-        env.put("DBRE_DB_SSLMODE", "disable");
-        env.put("DBRE_RESTORE_DB_AUTH", "none");
+        Map<String, String> env = BackupEvents.databaseEnv(db);
         env.put("DBRE_SNAPSHOT_RETRY_BASE_MS", "1");
         env.put(
                 "DBRE_BACKUP_POLICY_FILE",

@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dbre.aws.rotation.FakeSecretsManager;
 import dev.dbre.config.Env;
-import dev.dbre.testing.PasswordLogins;
 import dev.dbre.testing.TlsPostgres;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
@@ -22,11 +20,7 @@ import org.junit.jupiter.api.Test;
 class AwsDatabaseSecretTest {
     @Test
     void secretAuth_logsInOverVerifiedTlsWithThePasswordFromSecretsManager() throws Exception {
-        String role = PasswordLogins.newRoleName();
-        try (Connection admin = DriverManager.getConnection(TlsPostgres.server().jdbcUrl("postgres"), "postgres", "");
-                Statement s = admin.createStatement()) {
-            s.execute("create role " + role + " login password 'from-secrets-manager'");
-        }
+        String role = TlsPostgres.newRole("from-secrets-manager");
         try (FakeSecretsManager fake = new FakeSecretsManager();
                 AwsDatabase db = AwsDatabase.fromEnv(
                         new Env(Map.of(

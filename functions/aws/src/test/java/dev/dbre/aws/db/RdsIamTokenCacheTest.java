@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dbre.config.Env;
 import dev.dbre.db.DbSettings;
+import dev.dbre.testing.MutableClock;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -22,25 +21,7 @@ class RdsIamTokenCacheTest {
     static final StaticCredentialsProvider CREDENTIALS = StaticCredentialsProvider.create(
             AwsBasicCredentials.create("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"));
 
-    /** A clock the test moves by hand. */
-    static final class MutableClock extends Clock {
-        Instant now = Instant.parse("2026-11-23T12:00:00Z");
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
+    private static final Instant START = Instant.parse("2026-11-23T12:00:00Z");
 
     private static DbSettings settings() {
         return DbSettings.fromEnv(new Env(Map.of(
@@ -69,13 +50,13 @@ class RdsIamTokenCacheTest {
     @Test
     void token_isCachedForTenMinutes_thenRefreshed() {
         AtomicInteger generated = new AtomicInteger();
-        MutableClock clock = new MutableClock();
+        MutableClock clock = new MutableClock(START);
         RdsIamTokenCache cache = new RdsIamTokenCache(() -> "token-" + generated.incrementAndGet(), clock);
 
         assertThat(cache.get()).isEqualTo("token-1");
-        clock.now = clock.now.plus(Duration.ofMinutes(9).plusSeconds(59));
+        clock.advance(Duration.ofMinutes(9).plusSeconds(59));
         assertThat(cache.get()).isEqualTo("token-1");
-        clock.now = clock.now.plusSeconds(1);
+        clock.advance(Duration.ofSeconds(1));
         assertThat(cache.get()).isEqualTo("token-2");
         assertThat(generated).hasValue(2);
     }
@@ -83,7 +64,8 @@ class RdsIamTokenCacheTest {
     @Test
     void clear_forgetsTheToken() {
         AtomicInteger generated = new AtomicInteger();
-        RdsIamTokenCache cache = new RdsIamTokenCache(() -> "token-" + generated.incrementAndGet(), new MutableClock());
+        RdsIamTokenCache cache =
+                new RdsIamTokenCache(() -> "token-" + generated.incrementAndGet(), new MutableClock(START));
         cache.get();
 
         cache.clear();
@@ -94,7 +76,7 @@ class RdsIamTokenCacheTest {
 
     @Test
     void toString_neverShowsTheToken() {
-        RdsIamTokenCache cache = new RdsIamTokenCache(() -> "secret-token-value", new MutableClock());
+        RdsIamTokenCache cache = new RdsIamTokenCache(() -> "secret-token-value", new MutableClock(START));
         cache.get();
 
         assertThat(cache.toString()).doesNotContain("secret-token-value").contains("cached since");

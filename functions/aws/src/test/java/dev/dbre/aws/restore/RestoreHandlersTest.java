@@ -14,19 +14,15 @@ import dev.dbre.aws.backup.BackupEvents;
 import dev.dbre.aws.backup.FakeRds;
 import dev.dbre.config.Env;
 import dev.dbre.obs.Metric;
+import dev.dbre.testing.Drills;
 import dev.dbre.testing.FakeHttpServer.Recorded;
 import dev.dbre.testing.FakeHttpServer.Reply;
-import dev.dbre.testing.PostgresExtension;
+import dev.dbre.testing.MutableClock;
 import dev.dbre.testing.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -49,14 +45,12 @@ class RestoreHandlersTest {
     private final Set<String> restored = ConcurrentHashMap.newKeySet();
     private final Set<String> deleted = ConcurrentHashMap.newKeySet();
     private final List<String> metrics = new ArrayList<>();
-    private final TickingClock clock = new TickingClock(Instant.parse("2026-11-23T22:00:05Z"));
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T22:00:05Z"));
     private TestDatabase db;
 
     @BeforeEach
     void setUp() throws Exception {
-        db = PostgresExtension.newDatabase();
-        db.execute("create table orders (id bigint primary key, placed_at timestamptz not null)");
-        db.execute("insert into orders values (1, '2026-11-20'), (2, '2026-11-21'), (3, '2026-11-22')");
+        db = Drills.ordersDatabase();
         rds.http.always(
                 action("DescribeDBInstances", "DBInstanceIdentifier", "orders"), ok("describe-db-instance-orders"));
         rds.http.always(
@@ -96,15 +90,7 @@ class RestoreHandlersTest {
     }
 
     private Map<String, String> env() throws Exception {
-        Map<String, String> env = new HashMap<>();
-        env.put("AWS_REGION", "us-east-1");
-        env.put("DBRE_DB_HOST", "127.0.0.1");
-        env.put("DBRE_DB_PORT", String.valueOf(db.server().port()));
-        env.put("DBRE_DB_NAME", db.name());
-        env.put("DBRE_DB_USER", "postgres");
-        env.put("DBRE_DB_AUTH", "none");
-        env.put("DBRE_DB_SSLMODE", "disable");
-        env.put("DBRE_RESTORE_DB_AUTH", "none");
+        Map<String, String> env = BackupEvents.databaseEnv(db);
         Path drill = Path.of(System.getProperty("java.io.tmpdir"), "orders-drill-" + db.name() + ".json");
         Files.createDirectories(drill.getParent());
         Files.writeString(
@@ -207,13 +193,11 @@ class RestoreHandlersTest {
     void scheduledDrill_ticksThroughRestoreVerifyAndCleanup_measuringTheRecoveryTime() throws Exception {
         RestoreDrillHandler drill = new RestoreDrillHandler(components());
         String event = BackupEvents.text("scheduler-drill.json");
-        List<String> states = new ArrayList<>();
-        JsonNode last = null;
-        for (int tick = 0; tick < 7; tick++) {
-            last = json(BackupEvents.invoke(drill::handleRequest, event, BackupEvents.context("d" + tick)));
-            states.add(last.get("state").asText());
-            clock.advance(Duration.ofMinutes(5));
-        }
+        List<JsonNode> outs = Drills.tick(
+                clock,
+                tick -> json(BackupEvents.invoke(drill::handleRequest, event, BackupEvents.context("d" + tick))));
+        List<String> states = outs.stream().map(o -> o.get("state").asText()).toList();
+        JsonNode last = outs.get(outs.size() - 1);
 
         assertThat(states)
                 .containsExactly(
@@ -229,35 +213,6 @@ class RestoreHandlersTest {
         assertThat(rds.sent("DeleteDBInstance")).hasSize(1);
         assertThat(rds.sent("DeleteDBInstance").get(0).form()).containsEntry("SkipFinalSnapshot", "true");
         assertThat(metrics).contains("RestoreRecoverySeconds", "DrillsCompleted");
-        assertThat(db.queryLong("select count(*) from restore_runs where drill and state = 'CLEANED_UP'"))
-                .isEqualTo(1);
-    }
-
-    /** A clock the test moves forward. */
-    private static final class TickingClock extends Clock {
-        private volatile Instant now;
-
-        TickingClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
+        Drills.assertOneVerifiedDrillCleanedUp(db);
     }
 }

@@ -9,16 +9,11 @@ import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
 import dev.dbre.rotation.RotationException;
 import dev.dbre.rotation.SecretMetadata;
-import dev.dbre.testing.PasswordLogins;
+import dev.dbre.testing.CapturedLogs;
 import dev.dbre.testing.TlsPostgres;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,8 +36,7 @@ class SecretsManagerRotationHandlerTest {
     @BeforeEach
     void setUp() throws Exception {
         fake = new FakeSecretsManager();
-        role = PasswordLogins.newRoleName();
-        admin("create role " + role + " login password 'first-password-0001'");
+        role = TlsPostgres.newRole("first-password-0001");
         fake.create(NAME, secret("first-password-0001"), true);
         handler = new SecretsManagerRotationHandler(new SecretsManagerStore(fake.client()), env());
     }
@@ -60,16 +54,7 @@ class SecretsManagerRotationHandlerTest {
     }
 
     private String secret(String password) {
-        return "{\"engine\":\"postgres\",\"host\":\"127.0.0.1\",\"port\":"
-                + TlsPostgres.server().port() + ",\"username\":\"" + role + "\",\"password\":\"" + password
-                + "\",\"dbname\":\"postgres\"}";
-    }
-
-    private static void admin(String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(TlsPostgres.server().jdbcUrl("postgres"), "postgres", "");
-                Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
+        return TlsPostgres.secretJson(role, password);
     }
 
     private static Map<String, String> event(String step) throws Exception {
@@ -78,16 +63,7 @@ class SecretsManagerRotationHandlerTest {
     }
 
     private boolean logsIn(String password) {
-        Properties p = new Properties();
-        p.setProperty("user", role);
-        p.setProperty("password", password);
-        p.setProperty("sslmode", "verify-full");
-        p.setProperty("sslrootcert", TlsPostgres.rootCert().toString());
-        try (Connection c = DriverManager.getConnection(TlsPostgres.server().jdbcUrl("postgres"), p)) {
-            return c.isValid(5);
-        } catch (SQLException e) {
-            return false;
-        }
+        return TlsPostgres.logsIn(role, password);
     }
 
     private String passwordOf(String version) throws Exception {

@@ -1,5 +1,6 @@
 package dev.dbre.azure.backup;
 
+import static dev.dbre.testing.ProviderErrors.assertProviderError;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -148,16 +149,9 @@ class FlexibleServerBackupProviderTest {
         http.once(call("GET", RG_PATH + "/orders/backups/dbre-orders-20261123-2300"), error(404, "error-not-found"));
         http.once(call("PUT", RG_PATH + "/orders/backups/dbre-orders-20261123-2300"), error(400, "error-quota"));
 
-        assertThatThrownBy(() -> provider.listSnapshots("orders", "westeurope"))
-                .isInstanceOfSatisfying(ProviderException.class, e -> {
-                    assertThat(e.code()).isEqualTo("TooManyRequests");
-                    assertThat(e.retryable()).isTrue();
-                });
-        assertThatThrownBy(() -> provider.createSnapshot(ORDERS, "dbre-orders-20261123-2300", Map.of()))
-                .isInstanceOfSatisfying(ProviderException.class, e -> {
-                    assertThat(e.code()).isEqualTo("QuotaExceeded");
-                    assertThat(e.retryable()).isFalse();
-                });
+        assertProviderError(() -> provider.listSnapshots("orders", "westeurope"), "TooManyRequests", true);
+        assertProviderError(
+                () -> provider.createSnapshot(ORDERS, "dbre-orders-20261123-2300", Map.of()), "QuotaExceeded", false);
         assertThatThrownBy(() -> provider.copySnapshot(
                         new Snapshot(
                                 "s", "orders", "westeurope", Instant.EPOCH, SnapshotStatus.AVAILABLE, Map.of(), -1),

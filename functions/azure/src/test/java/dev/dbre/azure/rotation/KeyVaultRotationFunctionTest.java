@@ -8,20 +8,14 @@ import com.microsoft.azure.functions.ExecutionContext;
 import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
 import dev.dbre.rotation.SecretMetadata;
-import dev.dbre.testing.PasswordLogins;
 import dev.dbre.testing.TlsPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
-import java.util.Properties;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -59,11 +53,7 @@ class KeyVaultRotationFunctionTest {
     @BeforeEach
     void setUp() throws Exception {
         vault = new FakeKeyVault();
-        role = PasswordLogins.newRoleName();
-        try (Connection c = DriverManager.getConnection(TlsPostgres.server().jdbcUrl("postgres"), "postgres", "");
-                Statement s = c.createStatement()) {
-            s.execute("create role " + role + " login password 'first-password-0001'");
-        }
+        role = TlsPostgres.newRole("first-password-0001");
         vault.create(
                 "app-db",
                 secret("first-password-0001"),
@@ -87,22 +77,11 @@ class KeyVaultRotationFunctionTest {
     }
 
     private String secret(String password) {
-        return "{\"engine\":\"postgres\",\"host\":\"127.0.0.1\",\"port\":"
-                + TlsPostgres.server().port() + ",\"username\":\"" + role + "\",\"password\":\"" + password
-                + "\",\"dbname\":\"postgres\"}";
+        return TlsPostgres.secretJson(role, password);
     }
 
     private boolean logsIn(String password) {
-        Properties p = new Properties();
-        p.setProperty("user", role);
-        p.setProperty("password", password);
-        p.setProperty("sslmode", "verify-full");
-        p.setProperty("sslrootcert", TlsPostgres.rootCert().toString());
-        try (Connection c = DriverManager.getConnection(TlsPostgres.server().jdbcUrl("postgres"), p)) {
-            return c.isValid(5);
-        } catch (SQLException e) {
-            return false;
-        }
+        return TlsPostgres.logsIn(role, password);
     }
 
     private FakeKeyVault.Version newest() {

@@ -6,10 +6,8 @@ import dev.dbre.config.Env;
 import dev.dbre.db.DbSettings;
 import dev.dbre.db.SecretConnectionFactory;
 import dev.dbre.db.TlsRoots;
-import dev.dbre.testing.PasswordLogins;
 import dev.dbre.testing.TlsPostgres;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
@@ -24,11 +22,7 @@ import org.junit.jupiter.api.Test;
 class KeyVaultSecretLoginTest {
     @Test
     void secretAuth_logsInWithThePasswordFromKeyVault() throws Exception {
-        String role = PasswordLogins.newRoleName();
-        try (Connection admin = DriverManager.getConnection(TlsPostgres.server().jdbcUrl("postgres"), "postgres", "");
-                Statement s = admin.createStatement()) {
-            s.execute("create role " + role + " login password 'from-key-vault'");
-        }
+        String role = TlsPostgres.newRole("from-key-vault");
         try (FakeKeyVault vault = new FakeKeyVault()) {
             vault.create("app-db", "{\"username\":\"" + role + "\",\"password\":\"from-key-vault\"}", null);
             DbSettings settings = TlsRoots.resolve(

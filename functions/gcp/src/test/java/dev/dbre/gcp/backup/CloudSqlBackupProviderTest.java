@@ -1,5 +1,6 @@
 package dev.dbre.gcp.backup;
 
+import static dev.dbre.testing.ProviderErrors.assertProviderError;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -203,16 +204,9 @@ class CloudSqlBackupProviderTest {
         http.once(call("GET", BASE + "/orders/backupRuns"), json("backup-runs-orders"));
         http.once(call("POST", BASE + "/orders/backupRuns"), error(403, "error-403-quota"));
 
-        assertThatThrownBy(() -> provider.listDatabases("europe-west1"))
-                .isInstanceOfSatisfying(ProviderException.class, e -> {
-                    assertThat(e.code()).isEqualTo("rateLimitExceeded");
-                    assertThat(e.retryable()).isTrue();
-                });
-        assertThatThrownBy(() -> provider.createSnapshot(ORDERS, "dbre-orders-20261123-2300", Map.of()))
-                .isInstanceOfSatisfying(ProviderException.class, e -> {
-                    assertThat(e.code()).isEqualTo("quotaExceeded");
-                    assertThat(e.retryable()).isFalse();
-                });
+        assertProviderError(() -> provider.listDatabases("europe-west1"), "rateLimitExceeded", true);
+        assertProviderError(
+                () -> provider.createSnapshot(ORDERS, "dbre-orders-20261123-2300", Map.of()), "quotaExceeded", false);
     }
 
     @Test
