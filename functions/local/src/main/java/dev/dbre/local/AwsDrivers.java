@@ -44,7 +44,7 @@ final class AwsDrivers {
     static final class Http implements SampleEventDriver {
         @Override
         public boolean handles(String cloud, String fileName) {
-            return cloud.equals("aws") && fileName.startsWith("apigw-http-v2");
+            return cloud.equals("aws") && SampleEventDriver.isIngestHttpSample(fileName, "apigw-http-v2");
         }
 
         @Override

@@ -65,7 +65,7 @@ public final class LocalAzureDrivers {
     public static final class Http implements SampleEventDriver {
         @Override
         public boolean handles(String cloud, String fileName) {
-            return cloud.equals("azure") && fileName.startsWith("http");
+            return cloud.equals("azure") && SampleEventDriver.isIngestHttpSample(fileName, "http");
         }
 
         @Override

@@ -62,7 +62,7 @@ public final class LocalGcpDrivers {
     public static final class Http implements SampleEventDriver {
         @Override
         public boolean handles(String cloud, String fileName) {
-            return cloud.equals("gcp") && fileName.startsWith("http");
+            return cloud.equals("gcp") && SampleEventDriver.isIngestHttpSample(fileName, "http");
         }
 
         @Override

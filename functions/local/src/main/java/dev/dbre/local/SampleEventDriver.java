@@ -18,6 +18,15 @@ public interface SampleEventDriver {
     boolean handles(String cloud, String fileName);
 
     /**
+     * True for an HTTP sample that carries metric lines: the HTTP samples of the restore function
+     * ({@code *restore*}) share the {@code http}/{@code apigw-http-v2} prefix but are not ingest
+     * requests.
+     */
+    static boolean isIngestHttpSample(String fileName, String prefix) {
+        return fileName.startsWith(prefix) && !fileName.contains("restore");
+    }
+
+    /**
      * Sends the event through the handler.
      *
      * @return the handler's answer in a few words (status code, failures reported)

@@ -58,6 +58,8 @@ class LocalRunTest {
         assertThat(report.sampleEvents()).anyMatch(s -> s.startsWith("aws/"));
         assertThat(report.sampleEvents()).anyMatch(s -> s.startsWith("azure/"));
         assertThat(report.sampleEvents()).anyMatch(s -> s.startsWith("gcp/"));
+        // The restore function's HTTP samples are not ingest requests.
+        assertThat(report.sampleEvents()).noneMatch(s -> s.contains("restore"));
         assertThat(report.allSources().stored()).isGreaterThan(report.stream().stored());
         // A progress line per stage, and PostgreSQL stopped at the end.
         int stages = LocalRun.stages().size();
