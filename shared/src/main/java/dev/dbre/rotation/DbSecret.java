@@ -56,6 +56,10 @@ public final class DbSecret {
      *     field; never quoting the value
      */
     public static DbSecret parse(String json, String where) {
+        return new DbSecret(object(json, where), where);
+    }
+
+    private static ObjectNode object(String json, String where) {
         JsonNode n;
         try {
             n = JSON.readTree(json);
@@ -65,6 +69,37 @@ public final class DbSecret {
         }
         if (!(n instanceof ObjectNode o)) {
             throw invalid(where, "is not a JSON object");
+        }
+        return o;
+    }
+
+    /** True if {@code json} is an object with a {@code host} field (any other check left to parse). */
+    static boolean hasHost(String json) {
+        try {
+            JsonNode n = JSON.readTree(json);
+            return n instanceof ObjectNode o && o.hasNonNull("host");
+        } catch (JsonProcessingException e) {
+            return true; // let parse report it, without quoting the input
+        }
+    }
+
+    /**
+     * Parses an administrator value that names no server (an RDS-managed master secret holds only
+     * username and password): {@code host} and {@code port} from {@code endpoint}; {@code dbname}
+     * and TLS, where absent, from {@code like} (CURRENT), so the administrator never connects with
+     * weaker TLS than the user it acts for.
+     *
+     * @throws RotationException ({@link RotationError#SECRET_INVALID}) as {@link #parse}
+     */
+    static DbSecret parseAt(String json, String where, MasterEndpoint endpoint, DbSecret like) {
+        ObjectNode o = object(json, where);
+        o.put("host", endpoint.host());
+        o.put("port", endpoint.port());
+        if (!o.hasNonNull("dbname")) {
+            o.put("dbname", like.dbname());
+        }
+        if (!o.hasNonNull("ssl") && !o.hasNonNull("sslmode")) {
+            o.put("sslmode", like.sslMode());
         }
         return new DbSecret(o, where);
     }

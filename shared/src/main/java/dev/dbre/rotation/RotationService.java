@@ -51,6 +51,7 @@ public final class RotationService {
     private final RotationSettings settings;
     private final PasswordGenerator generator;
     private final SecureRandom random;
+    private final MasterEndpointResolver masterEndpoints;
 
     public RotationService(
             SecretStore store,
@@ -58,21 +59,42 @@ public final class RotationService {
             RotationSettings settings,
             PasswordGenerator generator,
             SecureRandom random) {
+        this(store, connector, settings, generator, random, MasterEndpointResolver.NONE);
+    }
+
+    /**
+     * @param masterEndpoints finds host and port of an administrator secret that has none (an
+     *     RDS-managed master secret); {@link MasterEndpointResolver#NONE} refuses such a secret
+     */
+    public RotationService(
+            SecretStore store,
+            SecretConnector connector,
+            RotationSettings settings,
+            PasswordGenerator generator,
+            SecureRandom random,
+            MasterEndpointResolver masterEndpoints) {
         this.store = store;
         this.connector = connector;
         this.settings = settings;
         this.generator = generator;
         this.random = random;
+        this.masterEndpoints = masterEndpoints;
     }
 
     /** With PgJDBC connections (CA bundle from the settings) and a SecureRandom generator. */
     public RotationService(SecretStore store, RotationSettings settings) {
+        this(store, settings, MasterEndpointResolver.NONE);
+    }
+
+    /** With PgJDBC connections, a SecureRandom generator and {@code masterEndpoints}. */
+    public RotationService(SecretStore store, RotationSettings settings, MasterEndpointResolver masterEndpoints) {
         this(
                 store,
                 new PgSecretConnector(settings.sslRootCert()),
                 settings,
                 new PasswordGenerator(),
-                new SecureRandom());
+                new SecureRandom(),
+                masterEndpoints);
     }
 
     /** Runs one step with the configured strategy. See {@link #rotate(RotationRequest, RotationStrategy)}. */
@@ -350,6 +372,9 @@ public final class RotationService {
                 .orElseThrow(() -> new RotationException(
                         RotationError.ADMIN_SECRET_INVALID,
                         "the administrator secret " + adminId + " named by " + id + " has no CURRENT value"));
+        if (!DbSecret.hasHost(value)) {
+            return managedAdminSecret(id, adminId, value, current);
+        }
         DbSecret admin;
         try {
             admin = DbSecret.parse(value, "the administrator secret " + adminId);
@@ -363,6 +388,33 @@ public final class RotationService {
                             + " for " + current.host() + ":" + current.port());
         }
         return admin;
+    }
+
+    /**
+     * An administrator secret with no host (an RDS-managed master secret): its endpoint comes from
+     * the resolver, and it is accepted only if CURRENT's host is that endpoint or one of its
+     * replicas (a read replica, a cluster's reader endpoint: the same data, AWS's #156).
+     */
+    private DbSecret managedAdminSecret(String id, String adminId, String value, DbSecret current) {
+        MasterEndpoint endpoint = store(
+                        () -> masterEndpoints.resolve(adminId), "find the endpoint of administrator secret " + adminId)
+                .orElseThrow(() -> new RotationException(
+                        RotationError.ADMIN_SECRET_INVALID,
+                        "the administrator secret " + adminId + " named by " + id
+                                + " has no 'host', and it is not a database-managed master secret whose endpoint"
+                                + " could be found"));
+        if (!endpoint.serves(current.host())) {
+            throw new RotationException(
+                    RotationError.ADMIN_SECRET_INVALID,
+                    "the administrator secret " + adminId + " is for " + endpoint.source() + " (" + endpoint.host()
+                            + ":" + endpoint.port() + " and its replicas " + endpoint.replicaHosts() + "), " + id
+                            + " for " + current.host() + ":" + current.port());
+        }
+        try {
+            return DbSecret.parseAt(value, "the administrator secret " + adminId, endpoint, current);
+        } catch (RotationException e) {
+            throw new RotationException(RotationError.ADMIN_SECRET_INVALID, e.getMessage());
+        }
     }
 
     private static void requireEngine(DbSecret current, RotationStrategy strategy, String id) {

@@ -2,13 +2,16 @@ package dev.dbre.aws.rotation;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import dev.dbre.aws.backup.RdsClients;
 import dev.dbre.config.Env;
 import dev.dbre.db.TlsRoots;
 import dev.dbre.obs.LogContext;
+import dev.dbre.rotation.MasterEndpointResolver;
 import dev.dbre.rotation.RotationRequest;
 import dev.dbre.rotation.RotationService;
 import dev.dbre.rotation.RotationSettings;
 import java.util.Map;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * The Secrets Manager rotation function: Secrets Manager invokes it four times per rotation, with
@@ -20,7 +23,8 @@ import java.util.Map;
  * <p>Configuration: {@link RotationSettings} (strategy and password policy, under AWS's template
  * names), {@code DBRE_DB_SSLROOTCERT} (required: the RDS CA bundle, which no public trust store
  * holds), {@code AWS_REGION}, optional {@code DBRE_SECRETS_ENDPOINT}. Passwords come from
- * Secrets Manager's {@code GetRandomPassword}.
+ * Secrets Manager's {@code GetRandomPassword}. An RDS-managed master secret (alternating users)
+ * has its endpoint found through RDS ({@link RdsMasterEndpointResolver}).
  */
 public final class SecretsManagerRotationHandler implements RequestHandler<Map<String, String>, Void> {
     static final String NAME = "rotation";
@@ -37,14 +41,27 @@ public final class SecretsManagerRotationHandler implements RequestHandler<Map<S
     }
 
     SecretsManagerRotationHandler(Env env) {
-        this(new SecretsManagerStore(SecretsManagerClients.fromEnv(env)), env);
+        this(SecretsManagerClients.fromEnv(env), env);
+    }
+
+    private SecretsManagerRotationHandler(SecretsManagerClient client, Env env) {
+        this(
+                new SecretsManagerStore(client),
+                // RDS clients are built on first use: only for an RDS-managed master secret.
+                new RdsMasterEndpointResolver(
+                        client, RdsClients.standard(), env.required(SecretsManagerClients.AWS_REGION)),
+                env);
     }
 
     SecretsManagerRotationHandler(SecretsManagerStore store, Env env) {
+        this(store, MasterEndpointResolver.NONE, env);
+    }
+
+    SecretsManagerRotationHandler(SecretsManagerStore store, MasterEndpointResolver masterEndpoints, Env env) {
         RotationSettings settings = RotationSettings.fromEnv(env);
         String root = TlsRoots.forSecrets(env, null);
-        this.rotation =
-                new RotationService(store, new RotationSettings(settings.strategy(), settings.passwordPolicy(), root));
+        this.rotation = new RotationService(
+                store, new RotationSettings(settings.strategy(), settings.passwordPolicy(), root), masterEndpoints);
     }
 
     /**

@@ -155,7 +155,7 @@ public final class SecretsManagerStore implements SecretStore {
         return e instanceof SdkClientException || e.retryable();
     }
 
-    private static String describe(SdkException e) {
+    static String describe(SdkException e) {
         if (e instanceof AwsServiceException s && s.awsErrorDetails() != null) {
             return s.awsErrorDetails().errorCode() + " (HTTP " + s.statusCode() + ")";
         }

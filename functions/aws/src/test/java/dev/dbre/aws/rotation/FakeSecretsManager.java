@@ -54,6 +54,8 @@ public final class FakeSecretsManager implements AutoCloseable {
         boolean rotationEnabled;
         public final Map<String, String> values = new LinkedHashMap<>();
         public final Map<String, Set<String>> stages = new LinkedHashMap<>();
+        /** Returned by DescribeSecret as {@code Tags}. */
+        public final Map<String, String> tags = new LinkedHashMap<>();
 
         Secret(String name, boolean rotationEnabled) {
             this.name = name;
@@ -173,6 +175,10 @@ public final class FakeSecretsManager implements AutoCloseable {
                 labels.forEach(a::add);
             }
         });
+        if (!s.tags.isEmpty()) {
+            ArrayNode tags = r.putArray("Tags");
+            s.tags.forEach((k, v) -> tags.addObject().put("Key", k).put("Value", v));
+        }
         return r;
     }
 
