@@ -32,5 +32,12 @@ public final class MetricNames {
     /** Drills verified and cleaned up. */
     public static final String DRILLS_COMPLETED = "DrillsCompleted";
 
+    // secret rotation (dimensions: function=rotation, step=<createSecret|setSecret|testSecret|finishSecret>;
+    // failures also error=<RotationError>)
+    /** Rotation steps that succeeded (including a step that found its token already current). */
+    public static final String ROTATION_STEPS_COMPLETED = "RotationStepsCompleted";
+    /** Rotation steps that failed. */
+    public static final String ROTATION_FAILURES = "RotationFailures";
+
     private MetricNames() {}
 }

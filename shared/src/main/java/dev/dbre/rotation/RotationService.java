@@ -5,6 +5,9 @@ import static dev.dbre.rotation.SecretMetadata.PENDING;
 import static dev.dbre.rotation.SecretMetadata.PREVIOUS;
 
 import dev.dbre.db.SqlStates;
+import dev.dbre.obs.Metric;
+import dev.dbre.obs.MetricNames;
+import dev.dbre.obs.MetricsPublisher;
 import dev.dbre.rotation.StepResult.Action;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -12,6 +15,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -45,6 +49,8 @@ public final class RotationService {
     static final int MAX_ROLE_NAME_BYTES = 63;
 
     static final String CLONE_SUFFIX = "_clone";
+    /** The {@code function} dimension of the rotation metrics. */
+    static final String METRICS_FUNCTION = "rotation";
 
     private final SecretStore store;
     private final SecretConnector connector;
@@ -52,6 +58,8 @@ public final class RotationService {
     private final PasswordGenerator generator;
     private final SecureRandom random;
     private final MasterEndpointResolver masterEndpoints;
+    /** Null: no metrics. */
+    private final MetricsPublisher metrics;
 
     public RotationService(
             SecretStore store,
@@ -73,12 +81,33 @@ public final class RotationService {
             PasswordGenerator generator,
             SecureRandom random,
             MasterEndpointResolver masterEndpoints) {
+        this(store, connector, settings, generator, random, masterEndpoints, null);
+    }
+
+    private RotationService(
+            SecretStore store,
+            SecretConnector connector,
+            RotationSettings settings,
+            PasswordGenerator generator,
+            SecureRandom random,
+            MasterEndpointResolver masterEndpoints,
+            MetricsPublisher metrics) {
         this.store = store;
         this.connector = connector;
         this.settings = settings;
         this.generator = generator;
         this.random = random;
         this.masterEndpoints = masterEndpoints;
+        this.metrics = metrics;
+    }
+
+    /**
+     * This service, publishing per step {@value MetricNames#ROTATION_STEPS_COMPLETED} or {@value
+     * MetricNames#ROTATION_FAILURES} (dimensions {@code function=rotation}, {@code step}, and for
+     * failures {@code error}) through {@code metrics}.
+     */
+    public RotationService withMetrics(MetricsPublisher metrics) {
+        return new RotationService(store, connector, settings, generator, random, masterEndpoints, metrics);
     }
 
     /** With PgJDBC connections (CA bundle from the settings) and a SecureRandom generator. */
@@ -127,8 +156,10 @@ public final class RotationService {
                     request.token(),
                     strategy.name().toLowerCase(java.util.Locale.ROOT),
                     result.action() + (result.detail() == null ? "" : " " + result.detail()));
+            publish(request, null);
             return result;
         } catch (RotationException e) {
+            publish(request, e.error());
             LOG.warn(
                     "rotation {} of secret {} (token {}) failed: {}",
                     request.step().wireName(),
@@ -136,6 +167,22 @@ public final class RotationService {
                     request.token(),
                     e.getMessage());
             throw e;
+        }
+    }
+
+    /** One count per step: completed, or failed with its error. Never throws (the publisher's contract). */
+    private void publish(RotationRequest request, RotationError failure) {
+        if (metrics == null) {
+            return;
+        }
+        if (failure == null) {
+            metrics.publish(
+                    Map.of("function", METRICS_FUNCTION, "step", request.step().wireName()),
+                    List.of(Metric.count(MetricNames.ROTATION_STEPS_COMPLETED, 1)));
+        } else {
+            metrics.publish(
+                    Map.of("function", METRICS_FUNCTION, "step", request.step().wireName(), "error", failure.name()),
+                    List.of(Metric.count(MetricNames.ROTATION_FAILURES, 1)));
         }
     }
 

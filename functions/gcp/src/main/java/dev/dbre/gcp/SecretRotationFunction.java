@@ -8,6 +8,7 @@ import dev.dbre.db.TlsRoots;
 import dev.dbre.gcp.rotation.SecretManagerClients;
 import dev.dbre.gcp.rotation.SecretManagerStore;
 import dev.dbre.obs.LogContext;
+import dev.dbre.obs.LogMetricsPublisher;
 import dev.dbre.rotation.RotationService;
 import dev.dbre.rotation.RotationSettings;
 import dev.dbre.rotation.RotationStrategy;
@@ -51,7 +52,8 @@ public final class SecretRotationFunction implements CloudEventsFunction {
             String root = TlsRoots.forSecrets(env, null);
             return new Runtime(
                     new RotationService(
-                            store, new RotationSettings(settings.strategy(), settings.passwordPolicy(), root)),
+                                    store, new RotationSettings(settings.strategy(), settings.passwordPolicy(), root))
+                            .withMetrics(new LogMetricsPublisher(System.out, Clock.systemUTC())),
                     settings.strategy());
         }
     }

@@ -3,6 +3,7 @@ package dev.dbre.aws.rotation;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.dbre.aws.backup.RdsClients;
+import dev.dbre.aws.obs.EmfMetricsPublisher;
 import dev.dbre.config.Env;
 import dev.dbre.db.TlsRoots;
 import dev.dbre.obs.LogContext;
@@ -61,7 +62,10 @@ public final class SecretsManagerRotationHandler implements RequestHandler<Map<S
         RotationSettings settings = RotationSettings.fromEnv(env);
         String root = TlsRoots.forSecrets(env, null);
         this.rotation = new RotationService(
-                store, new RotationSettings(settings.strategy(), settings.passwordPolicy(), root), masterEndpoints);
+                        store,
+                        new RotationSettings(settings.strategy(), settings.passwordPolicy(), root),
+                        masterEndpoints)
+                .withMetrics(new EmfMetricsPublisher());
     }
 
     /**

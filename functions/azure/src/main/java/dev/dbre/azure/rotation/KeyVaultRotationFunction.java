@@ -10,6 +10,7 @@ import dev.dbre.config.Env;
 import dev.dbre.db.DbSettings;
 import dev.dbre.db.TlsRoots;
 import dev.dbre.obs.LogContext;
+import dev.dbre.obs.LogMetricsPublisher;
 import dev.dbre.rotation.RotationService;
 import dev.dbre.rotation.RotationSettings;
 import dev.dbre.rotation.RotationStrategy;
@@ -51,7 +52,8 @@ public class KeyVaultRotationFunction {
             String root = TlsRoots.forSecrets(env, DbSettings.SYSTEM_ROOTS);
             return new Runtime(
                     new RotationService(
-                            store, new RotationSettings(settings.strategy(), settings.passwordPolicy(), root)),
+                                    store, new RotationSettings(settings.strategy(), settings.passwordPolicy(), root))
+                            .withMetrics(new LogMetricsPublisher(System.out, Clock.systemUTC())),
                     settings.strategy(),
                     KeyVaultClients.vaultUrl(env));
         }
