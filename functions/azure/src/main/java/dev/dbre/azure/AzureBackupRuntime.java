@@ -71,7 +71,7 @@ final class AzureBackupRuntime {
             }
         }
         // DBRE_RESTORE_DB_AUTH defaults to none here: Entra login to a restored server is not built yet
-        RestoredDbLogin restoredLogin = RestoredDbLogin.fromEnv(env, "none");
+        RestoredDbLogin restoredLogin = RestoredDbLogin.fromEnv(env, dev.dbre.db.DbSettings.SYSTEM_ROOTS);
         FlexibleServerBackupProvider provider = new FlexibleServerBackupProvider(
                 manager,
                 subscription,

@@ -46,7 +46,7 @@ final class GcpBackupRuntime {
         String project = env.required(GcpIngestRuntime.PROJECT);
         ConnectionFactory db = GcpConnections.fromEnv(env, clock);
         // DBRE_RESTORE_DB_AUTH defaults to none here: Cloud SQL IAM login is not built yet
-        RestoredDbLogin restoredLogin = RestoredDbLogin.fromEnv(env, "none");
+        RestoredDbLogin restoredLogin = RestoredDbLogin.fromEnv(env, null);
         CloudSqlBackupProvider provider = new CloudSqlBackupProvider(sql, project, clock, restoredLogin, restoredPort);
         return new GcpBackupRuntime(provider, db, new LogMetricsPublisher(System.out, clock), clock, env);
     }

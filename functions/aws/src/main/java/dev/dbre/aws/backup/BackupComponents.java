@@ -34,7 +34,7 @@ public record BackupComponents(
         String region = env.required(AwsDatabase.AWS_REGION);
         AwsDatabase db = AwsDatabase.fromEnv(env, clock, credentials);
         RdsBackupProvider provider =
-                new RdsBackupProvider(clients, region, clock, RestoredDbLogin.fromEnv(env), credentials);
+                new RdsBackupProvider(clients, region, clock, RestoredDbLogin.fromEnv(env, null), credentials);
         return new BackupComponents(provider, db, metrics, clock, env);
     }
 
