@@ -105,6 +105,11 @@ public final class PolicySource {
         }
     }
 
+    /** The variable the location came from (for messages). */
+    public String variable() {
+        return variable;
+    }
+
     public PolicyLocation location() {
         return location;
     }

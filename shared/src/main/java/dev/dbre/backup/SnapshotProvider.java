@@ -35,4 +35,13 @@ public interface SnapshotProvider {
 
     /** Deletes {@code snapshot}. Deleting one that is already gone is not an error. */
     void deleteSnapshot(Snapshot snapshot);
+
+    /**
+     * What in {@code policy} this provider cannot carry out, as {@code "field: why"}, or null when it
+     * can do all of it. Checked before a run changes anything (e.g. Flexible Server has no
+     * cross-region copy: {@code "copy: ..."}).
+     */
+    default String unsupported(BackupPolicy policy) {
+        return null;
+    }
 }

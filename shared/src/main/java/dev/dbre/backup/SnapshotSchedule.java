@@ -72,8 +72,8 @@ public final class SnapshotSchedule {
      *
      * @param scheduledTime the schedule's time, or null to use {@code clock}
      * @param dryRunRequested the event asked for a dry run
-     * @throws ConfigException when the policy can no longer be read or is now invalid; nothing was
-     *     changed
+     * @throws ConfigException when the policy can no longer be read, is now invalid, or asks for what
+     *     the provider cannot do ({@link SnapshotProvider#unsupported}); nothing was changed
      */
     public SnapshotRunSummary tick(
             SnapshotProvider provider, Instant scheduledTime, boolean dryRunRequested, Clock clock) {
@@ -91,7 +91,14 @@ public final class SnapshotSchedule {
             Clock clock) {
         BackupPolicy current = source == null ? policy : source.load();
         policy = current;
+        SnapshotProvider provider = providerFor.apply(current);
+        String unsupported = provider.unsupported(current);
+        if (unsupported != null) {
+            throw new ConfigException(
+                    source == null ? PolicySource.POLICY : source.variable(),
+                    "policy " + current.name() + ": " + unsupported + " (nothing was changed)");
+        }
         Clock tickClock = scheduledTime == null ? clock : Clock.fixed(scheduledTime, ZoneOffset.UTC);
-        return service.run(current, providerFor.apply(current), tickClock, dryRun || dryRunRequested);
+        return service.run(current, provider, tickClock, dryRun || dryRunRequested);
     }
 }
