@@ -2,12 +2,15 @@ package dev.dbre.aws.backup;
 
 import dev.dbre.aws.db.AwsDatabase;
 import dev.dbre.aws.obs.EmfMetricsPublisher;
+import dev.dbre.aws.rotation.SecretsManagerClients;
+import dev.dbre.aws.rotation.SecretsManagerStore;
 import dev.dbre.backup.SnapshotService;
 import dev.dbre.config.Env;
 import dev.dbre.obs.MetricsPublisher;
 import dev.dbre.restore.RestoreEndpoint;
 import dev.dbre.restore.RestoreService;
 import dev.dbre.restore.RestoredDbLogin;
+import dev.dbre.rotation.SecretStore;
 import java.time.Clock;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -33,8 +36,11 @@ public record BackupComponents(
             Env env, RdsClients clients, AwsCredentialsProvider credentials, MetricsPublisher metrics, Clock clock) {
         String region = env.required(AwsDatabase.AWS_REGION);
         AwsDatabase db = AwsDatabase.fromEnv(env, clock, credentials);
+        // Built on the first secret login only: with iam or none no Secrets Manager client exists.
+        Lazy<SecretStore> secrets =
+                Lazy.of(() -> new SecretsManagerStore(SecretsManagerClients.fromEnv(env, credentials)));
         RdsBackupProvider provider =
-                new RdsBackupProvider(clients, region, clock, RestoredDbLogin.fromEnv(env, null), credentials);
+                new RdsBackupProvider(clients, region, clock, RestoredDbLogin.fromEnv(env, null), credentials, secrets);
         return new BackupComponents(provider, db, metrics, clock, env);
     }
 
