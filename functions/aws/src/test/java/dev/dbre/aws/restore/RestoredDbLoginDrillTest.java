@@ -10,9 +10,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dbre.aws.backup.BackupComponents;
 import dev.dbre.aws.backup.BackupEvents;
 import dev.dbre.aws.backup.FakeRds;
+import dev.dbre.aws.db.RdsIamTokenCache;
 import dev.dbre.aws.rotation.FakeSecretsManager;
 import dev.dbre.config.Env;
+import dev.dbre.db.DbSettings;
 import dev.dbre.db.SqlText;
+import dev.dbre.restore.RestoredDbLogin;
 import dev.dbre.testing.CapturedLogs;
 import dev.dbre.testing.Drills;
 import dev.dbre.testing.FakeHttpServer.Recorded;
@@ -27,7 +30,9 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,6 +41,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.regions.Region;
 
 /**
  * The scheduled drill with DBRE_RESTORE_DB_AUTH=secret: RDS is the local fake, the "restored
@@ -217,6 +223,40 @@ class RestoredDbLoginDrillTest {
         assertThat(outs.toString()).doesNotContain("wrong-password-2b8d");
         // A drill cleans up after a failed verification too.
         assertThat(rds.sent("DeleteDBInstance")).hasSize(1);
+    }
+
+    @Test
+    void drill_verifiesLoggingInWithAnRdsIamToken_signedAtTheFunctionsClock() throws Exception {
+        Map<String, String> env = env();
+        env.put("DBRE_RESTORE_DB_AUTH", "iam");
+        env.put("DBRE_RESTORE_DB_USER", role);
+        env.remove("DBRE_RESTORE_DB_SECRET_ID");
+        BackupComponents c =
+                BackupComponents.fromEnv(new Env(env), rds.clients, FakeRds.CREDENTIALS, (dims, values) -> {}, clock);
+        RestoreDrillHandler drill = new RestoreDrillHandler(c);
+        DbSettings endpoint = RestoredDbLogin.fromEnv(new Env(env), null)
+                .settings("127.0.0.1", TlsPostgres.server().port(), restoredDb);
+
+        // Fixed credentials and the tick's time make the token known in advance: it becomes the
+        // role's password, as RDS would accept it for a role granted rds_iam.
+        List<JsonNode> outs = Drills.tick(clock, tick -> {
+            String token = RdsIamTokenCache.forRds(
+                            endpoint,
+                            Region.US_EAST_1,
+                            FakeRds.CREDENTIALS,
+                            Clock.fixed(clock.instant(), ZoneOffset.UTC))
+                    .get();
+            try (Connection admin =
+                            DriverManager.getConnection(TlsPostgres.server().jdbcUrl("postgres"), "postgres", "");
+                    Statement s = admin.createStatement()) {
+                s.execute("alter role " + SqlText.identifier(role) + " password " + SqlText.literal(token));
+            }
+            return JSON.readTree(BackupEvents.invoke(
+                    drill::handleRequest, BackupEvents.text("scheduler-drill.json"), BackupEvents.context("i" + tick)));
+        });
+
+        assertThat(outs.get(outs.size() - 1).get("outcome").asText()).isEqualTo("VERIFIED");
+        Drills.assertOneVerifiedDrillCleanedUp(runs);
     }
 
     @Test
