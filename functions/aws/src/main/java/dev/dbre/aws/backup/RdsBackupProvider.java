@@ -7,10 +7,9 @@ import dev.dbre.backup.ProviderException;
 import dev.dbre.backup.Snapshot;
 import dev.dbre.backup.SnapshotProvider;
 import dev.dbre.backup.SnapshotStatus;
+import dev.dbre.config.ConfigException;
 import dev.dbre.db.ConnectionFactory;
 import dev.dbre.db.DbAuth;
-import dev.dbre.db.DbSettings;
-import dev.dbre.db.PasswordConnectionFactory;
 import dev.dbre.restore.RestoreOverrides;
 import dev.dbre.restore.RestoreProgress;
 import dev.dbre.restore.RestoreProvider;
@@ -18,6 +17,7 @@ import dev.dbre.restore.RestoreSource;
 import dev.dbre.restore.RestoreWindow;
 import dev.dbre.restore.RestoredDbLogin;
 import dev.dbre.restore.RestoredTags;
+import dev.dbre.rotation.SecretStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -90,6 +90,7 @@ public final class RdsBackupProvider implements SnapshotProvider, RestoreProvide
     private final Clock clock;
     private final RestoredDbLogin login;
     private final AwsCredentialsProvider credentials;
+    private final Supplier<SecretStore> secrets;
     /** region/id of snapshots seen, and whether each is a cluster snapshot: saves a probe on copy/delete. */
     private final Map<String, Boolean> clusterSnapshot = new ConcurrentHashMap<>();
 
@@ -98,19 +99,35 @@ public final class RdsBackupProvider implements SnapshotProvider, RestoreProvide
      * @param homeRegion the Region of the databases this provider restores
      * @param clock stands in for a snapshot's time while RDS reports none (still creating)
      * @param login how verification logs in to a restored database
-     * @param credentials sign RDS IAM tokens for that login (unused with {@link DbAuth#NONE})
+     * @param credentials sign RDS IAM tokens for that login (used only with {@link DbAuth#IAM})
+     * @param secrets the secret store for {@link DbAuth#SECRET} logins, asked for on first such login
+     *     only (pass a {@link Lazy} so that nothing is built when the login is not a secret)
      */
     public RdsBackupProvider(
             RdsClients clients,
             String homeRegion,
             Clock clock,
             RestoredDbLogin login,
-            AwsCredentialsProvider credentials) {
+            AwsCredentialsProvider credentials,
+            Supplier<SecretStore> secrets) {
         this.clients = clients;
         this.homeRegion = homeRegion;
         this.clock = clock;
         this.login = login;
         this.credentials = credentials;
+        this.secrets = secrets;
+    }
+
+    /** A provider whose restored-database login is not a secret ({@link DbAuth#IAM} or {@link DbAuth#NONE}). */
+    public RdsBackupProvider(
+            RdsClients clients,
+            String homeRegion,
+            Clock clock,
+            RestoredDbLogin login,
+            AwsCredentialsProvider credentials) {
+        this(clients, homeRegion, clock, login, credentials, () -> {
+            throw new ConfigException(RestoredDbLogin.AUTH, "secret: no secret store was configured");
+        });
     }
 
     // ---- SnapshotProvider ----------------------------------------------------------------------
@@ -379,19 +396,21 @@ public final class RdsBackupProvider implements SnapshotProvider, RestoreProvide
         }
     }
 
+    /**
+     * Connections to the restored database with {@link RestoredDbLogin}: an RDS IAM token (signed
+     * with this provider's credentials for the endpoint's host, port and user), the source's secret
+     * (CURRENT, then PREVIOUS, then PENDING), or no password.
+     *
+     * @throws ProviderException NotAvailable (retryable) while the restored database is not available
+     */
     @Override
     public ConnectionFactory connect(String newName, String database) {
-        RestoreProgress p = progress(newName);
-        if (p.state() != RestoreProgress.State.AVAILABLE) {
-            throw new ProviderException(
-                    "NotAvailable", newName + " is not available yet (" + p.detail() + ")", true, null);
-        }
-        DbSettings settings = login.settings(p.endpointHost(), p.endpointPort(), database);
-        if (login.auth() == DbAuth.NONE) {
-            return new PasswordConnectionFactory(settings, null);
-        }
-        Supplier<String> token = RdsIamTokenCache.forRds(settings, Region.of(homeRegion), credentials, clock);
-        return new PasswordConnectionFactory(settings, token);
+        return login.connect(
+                newName,
+                progress(newName),
+                database,
+                settings -> RdsIamTokenCache.forRds(settings, Region.of(homeRegion), credentials, clock),
+                secrets);
     }
 
     @Override

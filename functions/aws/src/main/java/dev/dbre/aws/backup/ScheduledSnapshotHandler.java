@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The scheduled snapshot function: an EventBridge Scheduler schedule (or an EventBridge rule's
- * "Scheduled Event") invokes it; it runs the policy in {@code DBRE_BACKUP_POLICY_FILE} with the RDS
- * provider and returns the run's summary as JSON.
+ * "Scheduled Event") invokes it; it runs the policy in {@code DBRE_BACKUP_POLICY} (a file, {@code
+ * s3://bucket/key} or {@code ssm:/name}; read again at every invocation, so an edit takes effect at
+ * the next one) with the RDS provider and returns the run's summary as JSON.
  *
  * <p>Input (the schedule's input template, see {@code events/aws/scheduler-snapshot.json}): {@code
  * scheduledTime} (Scheduler's {@code <aws.scheduler.scheduled-time>}) or {@code time} (an
@@ -30,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * ignored, and an input that is not JSON is treated as empty (the schedule still runs).
  *
  * <p>Per-database failures are in the summary, the {@code snapshot_runs} row and the metrics; they
- * do not fail the invocation (a retry would redo the whole fleet). A configuration error does.
+ * do not fail the invocation (a retry would redo the whole fleet). A configuration error does, and a
+ * policy that cannot be read or is invalid at a tick fails that invocation naming the location and
+ * the field, before anything is created or deleted.
  *
  * <p>Handler: {@code dev.dbre.aws.backup.ScheduledSnapshotHandler::handleRequest}.
  */
@@ -48,7 +51,7 @@ public final class ScheduledSnapshotHandler implements RequestStreamHandler {
     }
 
     public ScheduledSnapshotHandler(BackupComponents c) {
-        this(SnapshotSchedule.fromEnv(c.env(), c.snapshotService()), c.provider(), c.clock());
+        this(c.snapshotSchedule(), c.provider(), c.clock());
     }
 
     public ScheduledSnapshotHandler(SnapshotSchedule schedule, SnapshotProvider provider, Clock clock) {
@@ -70,7 +73,7 @@ public final class ScheduledSnapshotHandler implements RequestStreamHandler {
             SnapshotRunSummary summary = schedule.tick(provider, scheduled, dryRun, clock);
             LOG.info(
                     "snapshot policy {}: created={} copied={} deleted={} failed={} dryRun={}",
-                    schedule.policy().name(),
+                    summary.policy(),
                     summary.created(),
                     summary.copied(),
                     summary.deleted(),

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.rds.RdsUtilities;
 
 class RdsIamTokenCacheTest {
     static final StaticCredentialsProvider CREDENTIALS = StaticCredentialsProvider.create(
@@ -45,6 +46,46 @@ class RdsIamTokenCacheTest {
                 .contains("X-Amz-Expires=900")
                 .contains("X-Amz-Signature=");
         assertThat(decoded).doesNotContain("wJalrXUtnFEMI");
+    }
+
+    @Test
+    void rdsSigner_withAFixedClock_makesExactlyTheSdksRdsUtilitiesToken() throws Exception {
+        Clock fixed = Clock.fixed(START, java.time.ZoneOffset.UTC);
+        // The SDK's own RdsUtilities with a clock: its clock constructor is package-private.
+        Class<?> impl = Class.forName("software.amazon.awssdk.services.rds.DefaultRdsUtilities");
+        Class<?> builderClass = Class.forName("software.amazon.awssdk.services.rds.DefaultRdsUtilities$DefaultBuilder");
+        var builderCtor = builderClass.getDeclaredConstructor();
+        builderCtor.setAccessible(true);
+        RdsUtilities.Builder builder = (RdsUtilities.Builder) builderCtor.newInstance();
+        builder.region(Region.US_EAST_2).credentialsProvider(CREDENTIALS);
+        var ctor = impl.getDeclaredConstructor(builderClass, Clock.class);
+        ctor.setAccessible(true);
+        RdsUtilities sdk = (RdsUtilities) ctor.newInstance(builder, fixed);
+        DbSettings s = settings();
+
+        String expected = sdk.generateAuthenticationToken(
+                b -> b.hostname(s.host()).port(s.port()).username(s.user()));
+        String ours =
+                RdsIamTokenCache.forRds(s, Region.US_EAST_2, CREDENTIALS, fixed).get();
+
+        // The same signed request: same host and path, same parameters and signature (the order of
+        // X-Amz-Expires and X-Amz-Credential differs; the signature covers them sorted).
+        assertThat(ours.substring(0, ours.indexOf('?'))).isEqualTo(expected.substring(0, expected.indexOf('?')));
+        assertThat(queryParams(ours)).isEqualTo(queryParams(expected));
+        assertThat(queryParams(ours)).containsEntry("X-Amz-Date", "20261123T120000Z");
+        assertThat(RdsIamTokenCache.forRds(s, Region.US_EAST_2, CREDENTIALS, fixed)
+                        .get())
+                .as("same clock, same credentials: same token")
+                .isEqualTo(ours);
+    }
+
+    private static Map<String, String> queryParams(String token) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        for (String pair : token.substring(token.indexOf('?') + 1).split("&")) {
+            int eq = pair.indexOf('=');
+            out.put(pair.substring(0, eq), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+        return out;
     }
 
     @Test
