@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.microsoft.azure.functions.HttpResponseMessage;
 import dev.dbre.azure.backup.ArmClients;
+import dev.dbre.azure.backup.BlobPolicyReaderTest;
 import dev.dbre.azure.local.SimpleExecutionContext;
 import dev.dbre.azure.local.SimpleHttpRequestMessage;
 import dev.dbre.azure.rotation.FakeKeyVault;
@@ -45,6 +46,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -396,6 +398,143 @@ class BackupFunctionsTest {
         assertThatThrownBy(() -> functions(env, () -> null, noVault()))
                 .isInstanceOfSatisfying(
                         ConfigException.class, e -> assertThat(e.variable()).isEqualTo("DBRE_KEY_VAULT_URL"));
+    }
+
+    // ---- the policy from an Azure blob, read again at every tick --------------------------------
+
+    private static final String POLICY_BLOB = "https://dbrepolicies.blob.core.windows.net/policies/orders.yaml";
+
+    private static String policy(String name, String retention) {
+        return "name: " + name + "\n"
+                + "selection:\n  tag: {key: \"dbre:backup-policy\", value: gold}\n  regions: [westeurope]\n"
+                + "schedule:\n  every: 1h\n"
+                + "retention:\n" + retention;
+    }
+
+    /** Two completed backups of ours (a day apart) beside the automatic and a hand-made one. */
+    private static Reply twoManagedBackups() {
+        String list = FakeHttpServer.resource("flexibleserver/backups-orders.json");
+        JsonNode root;
+        try {
+            root = JSON.readTree(list);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        var values = (com.fasterxml.jackson.databind.node.ArrayNode) root.get("value");
+        var older = values.get(1).deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) older).put("name", "dbre-orders-20261120-2200");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) older.get("properties"))
+                .put("completedTime", "2026-11-20T22:03:10.1+00:00");
+        values.add(older);
+        return Reply.of(200, "application/json", root.toString());
+    }
+
+    private BackupFunctions blobPolicyFunctions(FakeHttpServer blobs) throws Exception {
+        Map<String, String> env = settings();
+        env.remove("DBRE_BACKUP_POLICY_FILE");
+        env.put("DBRE_BACKUP_POLICY", POLICY_BLOB);
+        return new BackupFunctions(AzureBackupRuntime.fromEnv(
+                new Env(env),
+                clock,
+                new AzureBackupRuntime.Clients(
+                        ArmClients.manager(
+                                ArmClients.testPipeline(),
+                                ArmClients.profile(http.uri().toString(), SUB)),
+                        db.server().port(),
+                        () -> {
+                            throw new AssertionError("no Entra token in a snapshot run");
+                        },
+                        noVault(),
+                        BlobPolicyReaderTest.reader(blobs))));
+    }
+
+    @Test
+    void timer_blobPolicyEditedBetweenTicks_theNextTickRunsTheEditedPolicy() throws Exception {
+        // Once-rules answer before setUp's: one listing per tick.
+        http.once(get(RG + "/orders/backups"), twoManagedBackups());
+        http.once(get(RG + "/orders/backups"), twoManagedBackups());
+        http.always(
+                r -> r.method().equals("DELETE") && r.path().startsWith(RG + "/orders/backups/"),
+                Reply.of(202, null, null));
+        AtomicReference<String> blob = new AtomicReference<>(policy("gold", "  daily: 7\n  keepAtLeast: 3\n"));
+        try (FakeHttpServer blobs = FakeHttpServer.start()) {
+            blobs.always(r -> r.method().equals("GET"), r -> BlobPolicyReaderTest.blob(blob.get()));
+            BackupFunctions f = blobPolicyFunctions(blobs);
+
+            f.snapshot("{}", new SimpleExecutionContext("t1", "snapshot-timer"));
+            // Edited in storage: a new name (its backups are now these) and a shorter retention.
+            blob.set(policy("platinum", "  daily: 1\n  keepAtLeast: 1\n"));
+            clock.advance(Duration.ofHours(1));
+            f.snapshot("{}", new SimpleExecutionContext("t2", "snapshot-timer"));
+
+            assertThat(blobs.requests()).extracting(Recorded::path).containsOnly("/policies/orders.yaml");
+        }
+        assertThat(http.requests(r -> r.method().equals("PUT")))
+                .extracting(Recorded::path)
+                .containsExactly(
+                        RG + "/orders/backups/dbre-orders-20261123-2300",
+                        RG + "/orders/backups/dbre-orders-20261124-0000");
+        // Only the edited policy's shorter retention, under its new name, deletes the older backup.
+        assertThat(http.requests(r -> r.method().equals("DELETE")))
+                .extracting(Recorded::path)
+                .containsExactly(RG + "/orders/backups/dbre-orders-20261120-2200");
+        assertThat(db.queryLong("select count(*) from snapshot_runs where policy = 'gold'"))
+                .isEqualTo(1);
+        assertThat(db.queryLong("select count(*) from snapshot_runs where policy = 'platinum'"))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void timer_blobPolicyEditedToInvalid_isRefusedNamingTheField_andChangesNothing() throws Exception {
+        AtomicReference<String> blob = new AtomicReference<>(policy("gold", "  daily: 7\n"));
+        try (FakeHttpServer blobs = FakeHttpServer.start()) {
+            blobs.always(r -> r.method().equals("GET"), r -> BlobPolicyReaderTest.blob(blob.get()));
+            BackupFunctions f = blobPolicyFunctions(blobs);
+            f.snapshot("{}", new SimpleExecutionContext("t1", "snapshot-timer"));
+            http.clearRequests();
+            long runs = db.queryLong("select count(*) from snapshot_runs");
+
+            blob.set(policy("gold", "  daily: -2\n"));
+            clock.advance(Duration.ofHours(1));
+            assertThatThrownBy(() -> f.snapshot("{}", new SimpleExecutionContext("t2", "snapshot-timer")))
+                    .isInstanceOfSatisfying(ConfigException.class, e -> {
+                        assertThat(e.variable()).isEqualTo("DBRE_BACKUP_POLICY");
+                        assertThat(e.getMessage()).contains(POLICY_BLOB).contains("retention.daily");
+                    });
+            blob.set(policy("gold", "  daily: 7\n") + "copy:\n  region: northeurope\n");
+            assertThatThrownBy(() -> f.snapshot("{}", new SimpleExecutionContext("t3", "snapshot-timer")))
+                    .isInstanceOfSatisfying(
+                            ConfigException.class,
+                            e -> assertThat(e.getMessage())
+                                    .contains("copy: ")
+                                    .contains("geo-restore")
+                                    .contains("nothing was changed"));
+
+            assertThat(http.requests(r -> !r.method().equals("GET"))).isEmpty();
+            assertThat(db.queryLong("select count(*) from snapshot_runs")).isEqualTo(runs);
+        }
+    }
+
+    @Test
+    void timer_blobPolicyNotReadable_failsNamingTheLocation() throws Exception {
+        try (FakeHttpServer blobs = FakeHttpServer.start()) {
+            blobs.always(
+                    r -> r.method().equals("GET"),
+                    Reply.of(
+                                    403,
+                                    "application/xml",
+                                    "<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>AuthorizationPermissionMismatch</Code>"
+                                            + "<Message>This request is not authorized to perform this operation using this permission.</Message></Error>")
+                            .withHeader("x-ms-error-code", "AuthorizationPermissionMismatch"));
+            BackupFunctions f = blobPolicyFunctions(blobs);
+
+            assertThatThrownBy(() -> f.snapshot("{}", new SimpleExecutionContext("t1", "snapshot-timer")))
+                    .isInstanceOfSatisfying(ConfigException.class, e -> {
+                        assertThat(e.variable()).isEqualTo("DBRE_BACKUP_POLICY");
+                        assertThat(e.getMessage()).contains(POLICY_BLOB).contains("Storage Blob Data Reader");
+                    });
+        }
+        assertThat(http.requests(r -> !r.method().equals("GET"))).isEmpty();
     }
 
     private static String secret(String role, String password) {
