@@ -1,11 +1,16 @@
 package dev.dbre.azure;
 
+import com.azure.core.credential.TokenCredential;
+import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.resourcemanager.postgresqlflexibleserver.PostgreSqlManager;
 import dev.dbre.azure.backup.ArmClients;
+import dev.dbre.azure.backup.BlobPolicyReader;
 import dev.dbre.azure.backup.FlexibleServerBackupProvider;
-import dev.dbre.backup.BackupPolicy;
-import dev.dbre.backup.BackupPolicyLoader;
-import dev.dbre.backup.PolicyException;
+import dev.dbre.azure.backup.RestoredServerLogin;
+import dev.dbre.azure.rotation.KeyVaultClients;
+import dev.dbre.backup.PolicyLocation;
+import dev.dbre.backup.PolicyReader;
+import dev.dbre.backup.PolicySource;
 import dev.dbre.backup.SnapshotSchedule;
 import dev.dbre.backup.SnapshotService;
 import dev.dbre.config.ConfigException;
@@ -16,21 +21,51 @@ import dev.dbre.obs.MetricsPublisher;
 import dev.dbre.restore.DrillSchedule;
 import dev.dbre.restore.RestoreEndpoint;
 import dev.dbre.restore.RestoreService;
-import dev.dbre.restore.RestoredDbLogin;
-import java.io.UncheckedIOException;
-import java.nio.file.Path;
+import dev.dbre.rotation.SecretStore;
 import java.time.Clock;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * What the Azure snapshot, restore and drill functions build once per process: the Flexible Server
- * provider for {@value #SUBSCRIPTION} / {@value #RESOURCE_GROUP}, the database holding {@code
- * snapshot_runs} and {@code restore_runs} (DBRE_DB_*), the log metrics publisher and the clock. The
- * backup policy ({@code DBRE_BACKUP_POLICY_FILE}) is optional here: without it the snapshot
- * function refuses to start, the restore functions do not need it.
+ * provider for {@value #SUBSCRIPTION} / {@value #RESOURCE_GROUP}, the login to restored servers
+ * ({@code DBRE_RESTORE_DB_*}: Entra token by default, Key Vault secret, or none), the database
+ * holding {@code snapshot_runs} and {@code restore_runs} (DBRE_DB_*), the log metrics publisher and
+ * the clock. The backup policy ({@code DBRE_BACKUP_POLICY}: a file or an Azure blob) is optional
+ * here: the snapshot function requires it, reads and validates it on its first run in the process
+ * and again at every tick; the restore functions do not need it.
  */
 final class AzureBackupRuntime {
     static final String SUBSCRIPTION = "AZURE_SUBSCRIPTION_ID";
     static final String RESOURCE_GROUP = "DBRE_AZURE_RESOURCE_GROUP";
+
+    /**
+     * The cloud clients the runtime uses, each built on first use in production; tests give local
+     * ones.
+     *
+     * @param arm Flexible Server management
+     * @param restoredPort the port of restored servers (5432)
+     * @param credential the Entra credential for tokens to restored servers
+     * @param secrets the Key Vault secret store (DBRE_RESTORE_DB_AUTH=secret)
+     * @param blobs the policy reader for Azure blobs
+     */
+    record Clients(
+            PostgreSqlManager arm,
+            int restoredPort,
+            Supplier<TokenCredential> credential,
+            Supplier<SecretStore> secrets,
+            PolicyReader blobs) {
+        /** The function's managed identity (DefaultAzureCredential) for everything, built lazily. */
+        static Clients production(Env env, Clock clock, PostgreSqlManager arm, int restoredPort) {
+            Supplier<TokenCredential> credential = Lazy.of(() -> new DefaultAzureCredentialBuilder().build());
+            return new Clients(
+                    arm,
+                    restoredPort,
+                    credential,
+                    () -> KeyVaultClients.fromEnv(env, clock, credential.get()),
+                    BlobPolicyReader.withCredential(credential));
+        }
+    }
 
     private static volatile AzureBackupRuntime shared;
 
@@ -39,7 +74,8 @@ final class AzureBackupRuntime {
     final MetricsPublisher metrics;
     final Clock clock;
     final Env env;
-    final BackupPolicy policy;
+    private final PolicySource policySource;
+    private SnapshotSchedule schedule;
 
     private AzureBackupRuntime(
             FlexibleServerBackupProvider provider,
@@ -47,40 +83,32 @@ final class AzureBackupRuntime {
             MetricsPublisher metrics,
             Clock clock,
             Env env,
-            BackupPolicy policy) {
+            PolicySource policySource) {
         this.provider = provider;
         this.db = db;
         this.metrics = metrics;
         this.clock = clock;
         this.env = env;
-        this.policy = policy;
+        this.policySource = policySource;
     }
 
     /** @throws ConfigException naming the variable that is missing or wrong */
     static AzureBackupRuntime fromEnv(Env env, Clock clock, PostgreSqlManager manager, int restoredPort) {
+        return fromEnv(env, clock, Clients.production(env, clock, manager, restoredPort));
+    }
+
+    /** @throws ConfigException naming the variable that is missing or wrong */
+    static AzureBackupRuntime fromEnv(Env env, Clock clock, Clients clients) {
         String subscription = env.required(SUBSCRIPTION);
         String group = env.required(RESOURCE_GROUP);
         ConnectionFactory db = AzureConnections.fromEnv(env, clock);
-        BackupPolicy policy = null;
-        String file = env.optional(SnapshotSchedule.POLICY_FILE);
-        if (file != null) {
-            try {
-                policy = BackupPolicyLoader.load(Path.of(file));
-            } catch (PolicyException | UncheckedIOException e) {
-                throw new ConfigException(SnapshotSchedule.POLICY_FILE, e.getMessage());
-            }
-        }
-        // DBRE_RESTORE_DB_AUTH defaults to none here: Entra login to a restored server is not built yet
-        RestoredDbLogin restoredLogin = RestoredDbLogin.fromEnv(env, dev.dbre.db.DbSettings.SYSTEM_ROOTS);
+        // The location is checked now; the policy itself when the snapshot function first runs.
+        PolicySource source = PolicySource.fromEnv(env, Map.of(PolicyLocation.Kind.AZURE_BLOB, clients.blobs()));
+        RestoredServerLogin login = RestoredServerLogin.fromEnv(env, clock, clients.credential(), clients.secrets());
+        // Restore-only until a snapshot tick names the policy (forPolicy).
         FlexibleServerBackupProvider provider = new FlexibleServerBackupProvider(
-                manager,
-                subscription,
-                group,
-                policy == null ? null : policy.name(),
-                clock,
-                restoredLogin,
-                restoredPort);
-        return new AzureBackupRuntime(provider, db, new LogMetricsPublisher(System.out, clock), clock, env, policy);
+                clients.arm(), subscription, group, null, clock, login, clients.restoredPort());
+        return new AzureBackupRuntime(provider, db, new LogMetricsPublisher(System.out, clock), clock, env, source);
     }
 
     static AzureBackupRuntime shared() {
@@ -98,13 +126,24 @@ final class AzureBackupRuntime {
         return r;
     }
 
-    /** @throws ConfigException naming DBRE_BACKUP_POLICY_FILE when no policy is configured */
-    SnapshotSchedule snapshotSchedule() {
-        if (policy == null) {
-            throw new ConfigException(SnapshotSchedule.POLICY_FILE, "is required by the snapshot function but not set");
+    /**
+     * The snapshot schedule, built on the first call (reading and validating the policy) and kept:
+     * each tick reads the policy again.
+     *
+     * @throws ConfigException naming DBRE_BACKUP_POLICY when no policy is configured, or it cannot be
+     *     read, or it is invalid
+     */
+    synchronized SnapshotSchedule snapshotSchedule() {
+        if (schedule == null) {
+            if (policySource == null) {
+                throw new ConfigException(
+                        PolicySource.POLICY,
+                        "is required by the snapshot function: a policy file or https://<account>.blob.core.windows.net/<container>/<blob>");
+            }
+            schedule = new SnapshotSchedule(
+                    policySource, SnapshotService.fromEnv(metrics, db, env), env.bool(SnapshotSchedule.DRY_RUN, false));
         }
-        return new SnapshotSchedule(
-                policy, SnapshotService.fromEnv(metrics, db, env), env.bool(SnapshotSchedule.DRY_RUN, false));
+        return schedule;
     }
 
     RestoreService restoreService() {

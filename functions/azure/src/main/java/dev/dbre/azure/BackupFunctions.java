@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@value #SNAPSHOT}: Timer trigger ({@code %DBRE_SNAPSHOT_SCHEDULE%}, an NCRONTAB app
- *       setting) → the policy in {@code DBRE_BACKUP_POLICY_FILE} with the Flexible Server provider.
+ *       setting) → the policy in {@code DBRE_BACKUP_POLICY} (a file or an Azure blob, read again
+ *       at every tick) with the Flexible Server provider.
  *       The slot is the invocation time's. Per-database failures are in the summary (logged,
  *       snapshot_runs, metrics); configuration and database faults throw (the host logs a failed
  *       run; the next tick tries again).
@@ -61,14 +62,19 @@ public class BackupFunctions {
         this.runtime = runtime;
     }
 
-    /** @throws dev.dbre.config.ConfigException when DBRE_BACKUP_POLICY_FILE is not set or invalid */
+    /**
+     * @throws dev.dbre.config.ConfigException when DBRE_BACKUP_POLICY is not set, cannot be read, is
+     *     invalid, or asks for what Flexible Server cannot do (copy, share); nothing was changed
+     */
     @FunctionName(SNAPSHOT)
     public void snapshot(
             @TimerTrigger(name = "timer", schedule = "%DBRE_SNAPSHOT_SCHEDULE%") String timerInfo,
             ExecutionContext context) {
         try (LogContext ignored = LogContext.open(context.getInvocationId(), SNAPSHOT)) {
             SnapshotSchedule schedule = runtime.snapshotSchedule();
-            SnapshotRunSummary summary = schedule.tick(runtime.provider, null, false, runtime.clock);
+            // Backups carry no tags: the provider manages those of the policy read at this tick.
+            SnapshotRunSummary summary =
+                    schedule.tick(p -> runtime.provider.forPolicy(p.name()), null, false, runtime.clock);
             LOG.info(
                     "snapshot policy {}: created={} deleted={} failed={} (timer {})",
                     schedule.policy().name(),

@@ -12,15 +12,14 @@ import com.azure.resourcemanager.postgresqlflexibleserver.models.Server;
 import com.azure.resourcemanager.postgresqlflexibleserver.models.ServerState;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dbre.backup.BackupPolicy;
 import dev.dbre.backup.DatabaseRef;
 import dev.dbre.backup.ProductionTags;
 import dev.dbre.backup.ProviderException;
 import dev.dbre.backup.Snapshot;
 import dev.dbre.backup.SnapshotProvider;
 import dev.dbre.backup.SnapshotStatus;
-import dev.dbre.config.ConfigException;
 import dev.dbre.db.ConnectionFactory;
-import dev.dbre.db.DbAuth;
 import dev.dbre.restore.RestoreOverrides;
 import dev.dbre.restore.RestoreProgress;
 import dev.dbre.restore.RestoreProvider;
@@ -60,9 +59,11 @@ import java.util.regex.Pattern;
  *       {@code dbre-<server>-<yyyymmdd-hhmm>}; it then reads as tagged with the policy this
  *       provider runs for (the snapshot function runs one policy) and its slot from the name. Other
  *       backups (automatic, hand-made) are never managed.
- *   <li>Cross-region copies are not possible for Flexible Server backups: {@link #copySnapshot}
- *       fails with code {@code Unsupported} (turn on geo-redundant backup storage instead). Sharing
- *       is a no-op.
+ *   <li>Cross-region copies and sharing are not possible for Flexible Server backups: a policy
+ *       with {@code copy} or {@code share} is refused before a run changes anything ({@link
+ *       #unsupported}; geo-redundant backup storage and geo-restore are the cross-region answer).
+ *   <li>A restore carries the source's {@code authConfig}; verification logs in as {@link
+ *       RestoredServerLogin} says (Entra token, Key Vault secret, or none).
  *   <li>The restore window is [{@code backup.earliestRestoreDate}, now].
  * </ul>
  */
@@ -77,14 +78,47 @@ public final class FlexibleServerBackupProvider implements SnapshotProvider, Res
     private final String resourceGroup;
     private final String managedPolicy;
     private final Clock clock;
-    private final RestoredDbLogin login;
+    private final RestoredServerLogin login;
     private final int port;
 
     /**
      * @param managedPolicy the policy whose name our backups carry (the snapshot function's); null
      *     for a restore-only provider (then no backup reads as managed)
-     * @throws ConfigException naming DBRE_RESTORE_DB_AUTH when it asks for iam (Entra login to a
-     *     restored server is not built yet)
+     * @param login how verification logs in to a restored server
+     * @param port the port restored servers are reached on (Flexible Server's is 5432; tests use
+     *     another)
+     */
+    public FlexibleServerBackupProvider(
+            PostgreSqlManager manager,
+            String subscription,
+            String resourceGroup,
+            String managedPolicy,
+            Clock clock,
+            RestoredServerLogin login,
+            int port) {
+        this.manager = manager;
+        this.subscription = subscription;
+        this.resourceGroup = resourceGroup;
+        this.managedPolicy = managedPolicy;
+        this.clock = clock;
+        this.login = login;
+        this.port = port;
+    }
+
+    /** As above on port 5432. */
+    public FlexibleServerBackupProvider(
+            PostgreSqlManager manager,
+            String subscription,
+            String resourceGroup,
+            String managedPolicy,
+            Clock clock,
+            RestoredServerLogin login) {
+        this(manager, subscription, resourceGroup, managedPolicy, clock, login, 5432);
+    }
+
+    /**
+     * As above with a login that needs no cloud credential ({@code none}; iam and secret fail naming
+     * DBRE_RESTORE_DB_AUTH when a restored server is verified).
      */
     public FlexibleServerBackupProvider(
             PostgreSqlManager manager,
@@ -93,29 +127,53 @@ public final class FlexibleServerBackupProvider implements SnapshotProvider, Res
             String managedPolicy,
             Clock clock,
             RestoredDbLogin login) {
-        this(manager, subscription, resourceGroup, managedPolicy, clock, login, 5432);
+        this(
+                manager,
+                subscription,
+                resourceGroup,
+                managedPolicy,
+                clock,
+                RestoredServerLogin.withoutCloudLogins(login, clock),
+                5432);
     }
 
-    /** As above, reaching restored servers on {@code port} (Flexible Server's is 5432; tests use another). */
-    public FlexibleServerBackupProvider(
-            PostgreSqlManager manager,
-            String subscription,
-            String resourceGroup,
-            String managedPolicy,
-            Clock clock,
-            RestoredDbLogin login,
-            int port) {
-        if (login.auth() != DbAuth.NONE) {
-            throw new ConfigException(
-                    RestoredDbLogin.AUTH, "only none is supported on Azure yet for verifying a restored server");
+    /**
+     * This provider for the policy named {@code policyName}: backups read as managed by it. The
+     * snapshot function asks for one at every tick, since the policy (and so its name) may have been
+     * edited since the last one.
+     */
+    public FlexibleServerBackupProvider forPolicy(String policyName) {
+        if (java.util.Objects.equals(policyName, managedPolicy)) {
+            return this;
         }
-        this.manager = manager;
-        this.subscription = subscription;
-        this.resourceGroup = resourceGroup;
-        this.managedPolicy = managedPolicy;
-        this.clock = clock;
-        this.login = login;
-        this.port = port;
+        return new FlexibleServerBackupProvider(manager, subscription, resourceGroup, policyName, clock, login, port);
+    }
+
+    /** The policy whose backups this provider manages (null: restore only). */
+    public String managedPolicy() {
+        return managedPolicy;
+    }
+
+    /**
+     * Flexible Server can neither copy a backup to another region nor share one with another
+     * subscription: a policy asking for either is refused before anything changes, rather than
+     * creating backups and failing (copy) or silently doing nothing (share).
+     */
+    @Override
+    public String unsupported(BackupPolicy policy) {
+        List<String> reasons = new ArrayList<>();
+        if (policy.copy() != null) {
+            reasons.add("copy: Flexible Server cannot copy backups to another region ("
+                    + policy.copy().region()
+                    + "); create the server with geo-redundant backup storage and use geo-restore to the paired"
+                    + " region instead, and remove copy from the policy");
+        }
+        if (policy.share() != null) {
+            reasons.add("share: Flexible Server backups cannot be shared with other subscriptions or accounts;"
+                    + " grant access to the server's resource group (RBAC) or restore into it, and remove share"
+                    + " from the policy");
+        }
+        return reasons.isEmpty() ? null : String.join("; ", reasons);
     }
 
     // ---- SnapshotProvider ----------------------------------------------------------------------
@@ -176,7 +234,11 @@ public final class FlexibleServerBackupProvider implements SnapshotProvider, Res
 
     @Override
     public void shareSnapshot(Snapshot snapshot, List<String> accountIds) {
-        // Flexible Server backups cannot be shared with other subscriptions.
+        throw new ProviderException(
+                "Unsupported",
+                "Flexible Server backups cannot be shared with other subscriptions: drop the policy's share rule",
+                false,
+                null);
     }
 
     @Override
@@ -227,7 +289,11 @@ public final class FlexibleServerBackupProvider implements SnapshotProvider, Res
                 .withCreateMode(CreateMode.POINT_IN_TIME_RESTORE)
                 .withSourceServerResourceId(source.id())
                 .withPointInTimeUtc(
-                        OffsetDateTime.ofInstant(targetTime != null ? targetTime : clock.instant(), ZoneOffset.UTC));
+                        OffsetDateTime.ofInstant(targetTime != null ? targetTime : clock.instant(), ZoneOffset.UTC))
+                // The source's authentication (Microsoft Entra on or off, password on or off, tenant),
+                // stated rather than left to the service's defaults: an iam verification logs in
+                // with an Entra token, which only works where Entra authentication is on.
+                .withAuthConfig(source.authConfig());
         try {
             // Sends the PUT and returns without polling: progress() follows the server.
             manager.serviceClient().getServers().beginCreate(resourceGroup, newName, inner);
@@ -256,7 +322,7 @@ public final class FlexibleServerBackupProvider implements SnapshotProvider, Res
 
     @Override
     public ConnectionFactory connect(String newName, String database) {
-        return login.passwordConnection(newName, progress(newName), database);
+        return login.connect(newName, progress(newName), database);
     }
 
     @Override

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dbre.backup.BackupPolicy;
+import dev.dbre.backup.BackupPolicyLoader;
 import dev.dbre.backup.DatabaseRef;
 import dev.dbre.backup.ProviderException;
 import dev.dbre.backup.Snapshot;
@@ -163,6 +165,62 @@ class FlexibleServerBackupProviderTest {
                         ProviderException.class, e -> assertThat(e.code()).isEqualTo("Unsupported"));
     }
 
+    private static BackupPolicy policy(String extra) {
+        return BackupPolicyLoader.parse("gold.yaml", """
+                name: gold
+                selection:
+                  tag: {key: "dbre:backup-policy", value: gold}
+                  regions: [westeurope]
+                schedule:
+                  every: 1h
+                retention:
+                  daily: 7
+                """ + extra);
+    }
+
+    @Test
+    void unsupported_copy_namesGeoRedundantBackupAndGeoRestoreInstead() {
+        String why = provider.unsupported(policy("copy:\n  region: northeurope\n"));
+
+        assertThat(why)
+                .startsWith("copy: ")
+                .contains("northeurope")
+                .contains("geo-redundant backup storage")
+                .contains("geo-restore")
+                .doesNotContain("share:");
+    }
+
+    @Test
+    void unsupported_share_isRefusedRatherThanIgnored() {
+        String why = provider.unsupported(policy("share:\n  accounts: [\"444455556666\"]\n"));
+
+        assertThat(why).startsWith("share: ").contains("subscriptions");
+        assertThatThrownBy(() -> provider.shareSnapshot(
+                        new Snapshot(
+                                "s", "orders", "westeurope", Instant.EPOCH, SnapshotStatus.AVAILABLE, Map.of(), -1),
+                        List.of("444455556666")))
+                .isInstanceOfSatisfying(
+                        ProviderException.class, e -> assertThat(e.code()).isEqualTo("Unsupported"));
+    }
+
+    @Test
+    void unsupported_bothRules_namesBoth_andAPlainPolicyIsFine() {
+        assertThat(provider.unsupported(
+                        policy("copy:\n  region: northeurope\nshare:\n  accounts: [\"444455556666\"]\n")))
+                .contains("copy: ")
+                .contains("; share: ");
+        assertThat(provider.unsupported(policy(""))).isNull();
+    }
+
+    @Test
+    void forPolicy_backupsReadAsManagedByThatPolicyOnly() {
+        FlexibleServerBackupProvider silver = provider.forPolicy("silver");
+
+        assertThat(silver.ourTags("dbre-orders-20261122-2200")).containsEntry("dbre:policy", "silver");
+        assertThat(provider.ourTags("dbre-orders-20261122-2200")).containsEntry("dbre:policy", "gold");
+        assertThat(provider.forPolicy("gold")).isSameAs(provider);
+    }
+
     @Test
     void describeSource_windowFromEarliestRestoreDateToNow_andUnknownIsEmpty() {
         http.always(call("GET", RG_PATH + "/orders"), json("server-orders"));
@@ -200,6 +258,12 @@ class FlexibleServerBackupProviderTest {
         assertThat(put.at("/location").asText()).isEqualTo("West Europe");
         assertThat(put.at("/tags/dbre:restored-from").asText()).isEqualTo("orders");
         assertThat(put.at("/tags/ticket").asText()).isEqualTo("CHG-4711");
+        // The source's own authentication settings, so Entra tokens log in to the restored server.
+        assertThat(put.at("/properties/authConfig/activeDirectoryAuth").asText())
+                .isEqualTo("Enabled");
+        assertThat(put.at("/properties/authConfig/passwordAuth").asText()).isEqualTo("Enabled");
+        assertThat(put.at("/properties/authConfig/tenantId").asText())
+                .isEqualTo("72f988bf-86f1-41af-91ab-2d7cd011db47");
 
         http.once(call("GET", RG_PATH + "/orders-drill"), json("server-drill-starting"));
         http.once(call("GET", RG_PATH + "/orders-drill"), json("server-drill-ready"));

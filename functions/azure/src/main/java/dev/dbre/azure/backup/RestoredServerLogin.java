@@ -1,0 +1,106 @@
+package dev.dbre.azure.backup;
+
+import com.azure.core.credential.TokenCredential;
+import com.azure.identity.DefaultAzureCredentialBuilder;
+import dev.dbre.azure.EntraTokenSupplier;
+import dev.dbre.azure.Lazy;
+import dev.dbre.azure.rotation.KeyVaultClients;
+import dev.dbre.config.ConfigException;
+import dev.dbre.config.Env;
+import dev.dbre.db.ConnectionFactory;
+import dev.dbre.db.DbAuth;
+import dev.dbre.db.DbSettings;
+import dev.dbre.restore.RestoreProgress;
+import dev.dbre.restore.RestoredDbLogin;
+import dev.dbre.rotation.SecretStore;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * How the Flexible Server provider logs in to a server it restored ({@link RestoredDbLogin}, {@code
+ * DBRE_RESTORE_DB_*}): {@code iam} with a Microsoft Entra token for the Azure Database for
+ * PostgreSQL audience (the function's managed identity, which must be a Microsoft Entra role on the
+ * source server: the restored server holds the source's roles), {@code secret} with the source's
+ * login from Key Vault ({@code DBRE_KEY_VAULT_URL} / {@code DBRE_RESTORE_DB_SECRET_ID}; CURRENT, then
+ * PREVIOUS, then PENDING), {@code none} without a password. The credential and the vault client are
+ * built on first use, so a function that never verifies never asks Entra for a token.
+ */
+public final class RestoredServerLogin {
+    private final RestoredDbLogin login;
+    private final Supplier<Supplier<String>> tokens;
+    private final Supplier<SecretStore> secrets;
+
+    /**
+     * @param credential the Entra credential, asked for on the first iam login
+     * @param secrets the Key Vault store, asked for on the first secret login
+     */
+    public RestoredServerLogin(
+            RestoredDbLogin login, Supplier<TokenCredential> credential, Supplier<SecretStore> secrets, Clock clock) {
+        this.login = Objects.requireNonNull(login, "login");
+        Objects.requireNonNull(credential, "credential");
+        Objects.requireNonNull(clock, "clock");
+        // One token supplier for all restored servers: the token is per audience, not per host.
+        this.tokens = Lazy.of(() -> new EntraTokenSupplier(credential.get(), clock));
+        this.secrets = Lazy.of(Objects.requireNonNull(secrets, "secrets"));
+    }
+
+    /** A login that needs neither a token nor a secret ({@code none}); iam and secret fail naming the variable. */
+    public static RestoredServerLogin withoutCloudLogins(RestoredDbLogin login, Clock clock) {
+        return new RestoredServerLogin(
+                login,
+                () -> {
+                    throw new ConfigException(RestoredDbLogin.AUTH, "iam has no Entra credential here");
+                },
+                () -> {
+                    throw new ConfigException(RestoredDbLogin.AUTH, "secret has no Key Vault here");
+                },
+                clock);
+    }
+
+    /**
+     * From the environment, with the function's managed identity (DefaultAzureCredential) for both
+     * Entra tokens and Key Vault.
+     *
+     * @throws ConfigException naming the variable that is missing or wrong
+     */
+    public static RestoredServerLogin fromEnv(Env env, Clock clock) {
+        Supplier<TokenCredential> credential = Lazy.of(() -> new DefaultAzureCredentialBuilder().build());
+        return fromEnv(env, clock, credential, () -> KeyVaultClients.fromEnv(env, clock, credential.get()));
+    }
+
+    /**
+     * From the environment, with the given credential and secret store (tests: a fake credential, the
+     * fake vault's store).
+     *
+     * @throws ConfigException naming the variable that is missing or wrong; with secret, {@value
+     *     KeyVaultClients#VAULT_URL} is checked now, not at the first verification
+     */
+    public static RestoredServerLogin fromEnv(
+            Env env, Clock clock, Supplier<TokenCredential> credential, Supplier<SecretStore> secrets) {
+        RestoredDbLogin login = RestoredDbLogin.fromEnv(env, DbSettings.SYSTEM_ROOTS);
+        if (login.auth() == DbAuth.SECRET) {
+            KeyVaultClients.vaultUrl(env);
+            KeyVaultClients.expiry(env);
+        }
+        return new RestoredServerLogin(login, credential, secrets, clock);
+    }
+
+    public RestoredDbLogin login() {
+        return login;
+    }
+
+    /**
+     * Connections to {@code database} on the restored {@code newName}.
+     *
+     * @throws dev.dbre.backup.ProviderException NotAvailable (retryable) while the server is not ready
+     */
+    public ConnectionFactory connect(String newName, RestoreProgress progress, String database) {
+        return login.connect(newName, progress, database, settings -> tokens.get(), secrets);
+    }
+
+    @Override
+    public String toString() {
+        return "RestoredServerLogin[" + login + "]";
+    }
+}
