@@ -15,18 +15,16 @@ import com.google.api.services.sqladmin.model.Settings;
 import com.google.api.services.sqladmin.model.SqlInstancesGetLatestRecoveryTimeResponse;
 import dev.dbre.backup.DatabaseRef;
 import dev.dbre.backup.ProductionTags;
+import dev.dbre.backup.ProviderException;
 import dev.dbre.backup.Snapshot;
 import dev.dbre.backup.SnapshotProvider;
 import dev.dbre.backup.SnapshotStatus;
-import dev.dbre.config.ConfigException;
 import dev.dbre.db.ConnectionFactory;
-import dev.dbre.db.DbAuth;
 import dev.dbre.restore.RestoreOverrides;
 import dev.dbre.restore.RestoreProgress;
 import dev.dbre.restore.RestoreProvider;
 import dev.dbre.restore.RestoreSource;
 import dev.dbre.restore.RestoreWindow;
-import dev.dbre.restore.RestoredDbLogin;
 import dev.dbre.restore.RestoredTags;
 import java.io.IOException;
 import java.time.Clock;
@@ -67,6 +65,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *       #progress} puts ours (and the tier override) on the clone with {@code instances.patch}
  *       once it is RUNNABLE, and reports AVAILABLE when they are there; {@link #delete} only deletes
  *       an instance with them.
+ *   <li>Verification logs in to the clone by a {@link CloneLogin}: through the Cloud SQL connector
+ *       to the clone's connection name, or to its IP address (the private one when it has one). A
+ *       clone keeps the source's database flags (so {@code cloudsql.iam_authentication}) and, being
+ *       a copy of its data, the source's roles: its IAM database users and its passwords.
  * </ul>
  *
  * <p>Label keys cannot hold ':' on Google Cloud: our tags become labels with ':' replaced by '-'
@@ -81,26 +83,16 @@ public final class CloudSqlBackupProvider implements SnapshotProvider, RestorePr
     private final SQLAdmin sql;
     private final String project;
     private final Clock clock;
-    private final RestoredDbLogin login;
+    private final CloneLogin login;
     private final int port;
 
-    /**
-     * @param login how verification logs in (only {@link DbAuth#NONE} for now, as the rest of the
-     *     Google Cloud module)
-     * @throws ConfigException naming DBRE_RESTORE_DB_AUTH when it asks for iam
-     */
-    public CloudSqlBackupProvider(SQLAdmin sql, String project, Clock clock, RestoredDbLogin login) {
+    /** @param login how verification logs in to a clone ({@link CloneLogin}) */
+    public CloudSqlBackupProvider(SQLAdmin sql, String project, Clock clock, CloneLogin login) {
         this(sql, project, clock, login, 5432);
     }
 
     /** As above, reaching restored instances on {@code port} (Cloud SQL's is 5432; tests use another). */
-    public CloudSqlBackupProvider(SQLAdmin sql, String project, Clock clock, RestoredDbLogin login, int port) {
-        if (login.auth() != DbAuth.NONE) {
-            throw new ConfigException(
-                    RestoredDbLogin.AUTH,
-                    "only none is supported on Google Cloud yet (Cloud SQL IAM login comes with the socket"
-                            + " factory)");
-        }
+    public CloudSqlBackupProvider(SQLAdmin sql, String project, Clock clock, CloneLogin login, int port) {
         this.sql = sql;
         this.project = project;
         this.clock = clock;
@@ -262,7 +254,10 @@ public final class CloudSqlBackupProvider implements SnapshotProvider, RestorePr
 
     @Override
     public RestoreProgress progress(String newName) {
-        Optional<DatabaseInstance> found = instance(newName);
+        return progress(newName, instance(newName));
+    }
+
+    private RestoreProgress progress(String newName, Optional<DatabaseInstance> found) {
         if (found.isEmpty()) {
             return new RestoreProgress(RestoreProgress.State.FAILED, null, 0, "no instance " + newName);
         }
@@ -286,9 +281,25 @@ public final class CloudSqlBackupProvider implements SnapshotProvider, RestorePr
         return new RestoreProgress(RestoreProgress.State.AVAILABLE, host, port, state);
     }
 
+    /**
+     * Connections to {@code database} on the clone, by the {@link CloneLogin}: through the connector
+     * to the clone's connection name, or to its IP address.
+     *
+     * @throws ProviderException NotAvailable (retryable) while the clone is not AVAILABLE
+     */
     @Override
     public ConnectionFactory connect(String newName, String database) {
-        return login.passwordConnection(newName, progress(newName), database);
+        Optional<DatabaseInstance> found = instance(newName);
+        RestoreProgress progress = progress(newName, found);
+        return login.connect(newName, found.map(this::connectionName).orElse(null), progress, database);
+    }
+
+    /** The instance connection name, {@code project:region:instance} when the API gives none. */
+    String connectionName(DatabaseInstance i) {
+        if (i.getConnectionName() != null && !i.getConnectionName().isBlank()) {
+            return i.getConnectionName();
+        }
+        return (i.getProject() != null ? i.getProject() : project) + ":" + i.getRegion() + ":" + i.getName();
     }
 
     @Override

@@ -20,6 +20,7 @@ import dev.dbre.testing.FakeHttpServer.Reply;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -45,7 +46,7 @@ class CloudSqlBackupProviderTest {
                         http.uri() + "/", r -> r.getHeaders().setAuthorization("Bearer test-token-not-a-secret")),
                 "dbre-prod",
                 CLOCK,
-                new RestoredDbLogin("verifier", DbAuth.NONE, "require", null));
+                CloneLogin.direct(new RestoredDbLogin("verifier", DbAuth.NONE, "require", null), null));
     }
 
     @AfterEach
@@ -281,6 +282,42 @@ class CloudSqlBackupProviderTest {
         RestoreProgress done = provider.progress("orders-drill");
         assertThat(done.state()).isEqualTo(RestoreProgress.State.AVAILABLE);
         assertThat(done.endpointHost()).isEqualTo("10.20.0.9");
+    }
+
+    @Test
+    void connect_logsInToTheClonesConnectionName_elseProjectRegionName() {
+        List<String> logins = new ArrayList<>();
+        CloudSqlBackupProvider p = new CloudSqlBackupProvider(
+                CloudSqlAdmin.create(http.uri() + "/", r -> {}),
+                "dbre-prod",
+                CLOCK,
+                (name, connection, progress, db) -> {
+                    logins.add(name + " " + connection + " " + progress.endpointHost() + " " + db);
+                    return null;
+                });
+        http.once(
+                call("GET", BASE + "/orders-drill"),
+                json("instance-clone-runnable-labelled", Map.of("HOST", "10.20.0.9")));
+        http.once(
+                call("GET", BASE + "/orders-drill"),
+                json(
+                        "instance-clone-runnable-labelled",
+                        Map.of(
+                                "HOST",
+                                "10.20.0.9",
+                                "\"connectionName\": \"dbre-prod:europe-west1:orders-drill\",",
+                                "",
+                                "\"region\": \"europe-west1\"",
+                                "\"region\": \"europe-west4\"")));
+
+        p.connect("orders-drill", "orders");
+        p.connect("orders-drill", "orders");
+
+        assertThat(logins)
+                .containsExactly(
+                        "orders-drill dbre-prod:europe-west1:orders-drill 10.20.0.9 orders",
+                        "orders-drill dbre-prod:europe-west4:orders-drill 10.20.0.9 orders");
+        assertThat(http.requests().get(1).path()).isEqualTo(BASE + "/orders-drill");
     }
 
     @Test
