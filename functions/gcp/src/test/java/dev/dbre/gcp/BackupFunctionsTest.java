@@ -6,10 +6,14 @@ import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.cloud.NoCredentials;
 import com.google.cloud.secretmanager.v1.SecretManagerServiceClient;
+import com.google.cloud.storage.StorageOptions;
 import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
 import dev.dbre.gcp.backup.CloudSqlAdmin;
+import dev.dbre.gcp.backup.GcsPolicyReader;
 import dev.dbre.gcp.local.BufferedHttpResponse;
 import dev.dbre.gcp.rotation.FakeSecretManager;
 import dev.dbre.gcp.rotation.SecretManagerStore;
@@ -32,11 +36,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
@@ -151,6 +157,9 @@ class BackupFunctionsTest {
                         .replace("${DATABASE}", restored.name()));
         env.put("DBRE_DRILL_REQUEST_FILE", drill.toString());
         env.putAll(extra);
+        if (extra.containsKey("DBRE_BACKUP_POLICY")) {
+            env.remove("DBRE_BACKUP_POLICY_FILE");
+        }
         return GcpBackupRuntime.fromEnv(
                 new Env(env),
                 clock,
@@ -170,6 +179,77 @@ class BackupFunctionsTest {
                 .contains("\"dbre:slot\":\"20261123-2300\"");
         assertThat(db.queryLong("select count(*) from snapshot_runs where policy = 'gold' and database_id = 'orders'"))
                 .isEqualTo(1);
+    }
+
+    @Test
+    void snapshotFunction_readsTheGcsPolicyAtEveryTick_editsTakeEffect_anInvalidEditChangesNothing() throws Exception {
+        String gold = Files.readString(Path.of("src/test/resources/policies/gold-europe-west1.yaml"));
+        AtomicReference<String> object = new AtomicReference<>(gold);
+        try (FakeHttpServer gcs = FakeHttpServer.start()) {
+            Predicate<Recorded> policyObject = r -> r.method().equals("GET")
+                    && r.path().equals("/download/storage/v1/b/dbre-policies/o/backup%2Fgold.yaml")
+                    && "media".equals(r.queryParams().get("alt"));
+            gcs.always(policyObject, r -> Reply.of(200, "application/x-yaml", object.get()));
+            SnapshotFunction function = new SnapshotFunction(
+                    runtime(
+                            Map.of(
+                                    "DBRE_BACKUP_POLICY", "gs://dbre-policies/backup/gold.yaml",
+                                    "DBRE_RESTORE_DB_AUTH", "none",
+                                    "DBRE_RESTORE_DB_SSLMODE", "disable"),
+                            db,
+                            null),
+                    new GcsPolicyReader(() -> StorageOptions.http()
+                            .setHost(gcs.uri().toString())
+                            .setProjectId("dbre-prod")
+                            .setCredentials(NoCredentials.getInstance())
+                            .build()
+                            .getService()));
+
+            function.accept(GcpEvents.cloudEvent(GcpEvents.json("scheduler-snapshot-pubsub.json")));
+            // The policy is edited in the bucket: another name, the instance chosen by id.
+            object.set(gold.replace("name: gold", "name: platinum")
+                    .replace("tag: {key: \"dbre:backup-policy\", value: gold}", "databases: [orders]"));
+            assertThat(object.get()).contains("name: platinum", "databases: [orders]");
+            function.accept(GcpEvents.cloudEvent(scheduledAt("2026-11-24T00:00:00.117Z")));
+
+            List<String> inserted = http.requests(call("POST", BASE + "/orders/backupRuns")).stream()
+                    .map(r -> {
+                        try {
+                            return JSON.readTree(r.body()).get("description").asText();
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    })
+                    .toList();
+            assertThat(inserted).hasSize(2);
+            assertThat(inserted.get(0)).startsWith("dbre-orders-20261123-2300 ").contains("\"dbre:policy\":\"gold\"");
+            assertThat(inserted.get(1))
+                    .startsWith("dbre-orders-20261124-0000 ")
+                    .contains("\"dbre:policy\":\"platinum\"");
+
+            // An edit that breaks the policy: the next tick fails naming the field, and changes nothing.
+            object.set(gold.replace("hourly: 24", "hourly: many"));
+            http.clearRequests();
+            long runs = db.queryLong("select count(*) from snapshot_runs");
+            var tick = GcpEvents.cloudEvent(scheduledAt("2026-11-24T01:00:00.093Z"));
+
+            assertThatThrownBy(() -> function.accept(tick))
+                    .isInstanceOfSatisfying(
+                            ConfigException.class, e -> assertThat(e.variable()).isEqualTo("DBRE_BACKUP_POLICY"))
+                    .hasMessageContaining("gs://dbre-policies/backup/gold.yaml")
+                    .hasMessageContaining("retention.hourly");
+            assertThat(http.requests()).as("no call to Cloud SQL").isEmpty();
+            assertThat(db.queryLong("select count(*) from snapshot_runs")).isEqualTo(runs);
+            assertThat(gcs.requests(policyObject))
+                    .as("read at start and at each of the 3 ticks")
+                    .hasSize(4);
+        }
+    }
+
+    private static JsonNode scheduledAt(String publishTime) throws Exception {
+        JsonNode ce = GcpEvents.json("scheduler-snapshot-pubsub.json");
+        ((ObjectNode) ce.path("data").path("message")).put("publishTime", publishTime);
+        return ce;
     }
 
     @Test
