@@ -246,6 +246,31 @@ class BackupFunctionsTest {
         }
     }
 
+    @Test
+    void snapshotFunction_policyWithShare_isRefusedBeforeAnyChange() throws Exception {
+        Path policy = Files.createTempFile("gold-shared", ".yaml");
+        Files.writeString(
+                policy,
+                Files.readString(Path.of("src/test/resources/policies/gold-europe-west1.yaml"))
+                        + "share:\n  accounts: [dbre-dr]\n");
+        SnapshotFunction function = new SnapshotFunction(runtime(
+                Map.of(
+                        "DBRE_BACKUP_POLICY", policy.toString(),
+                        "DBRE_RESTORE_DB_AUTH", "none",
+                        "DBRE_RESTORE_DB_SSLMODE", "disable"),
+                db,
+                null));
+        var tick = GcpEvents.cloudEvent(GcpEvents.json("scheduler-snapshot-pubsub.json"));
+
+        assertThatThrownBy(() -> function.accept(tick))
+                .isInstanceOfSatisfying(
+                        ConfigException.class, e -> assertThat(e.variable()).isEqualTo("DBRE_BACKUP_POLICY"))
+                .hasMessageContaining("policy gold: share: Cloud SQL backups cannot be shared")
+                .hasMessageContaining("nothing was changed");
+        assertThat(http.requests()).as("no call to Cloud SQL").isEmpty();
+        assertThat(db.queryLong("select count(*) from snapshot_runs")).isZero();
+    }
+
     private static JsonNode scheduledAt(String publishTime) throws Exception {
         JsonNode ce = GcpEvents.json("scheduler-snapshot-pubsub.json");
         ((ObjectNode) ce.path("data").path("message")).put("publishTime", publishTime);

@@ -13,6 +13,7 @@ import com.google.api.services.sqladmin.model.InstancesListResponse;
 import com.google.api.services.sqladmin.model.IpMapping;
 import com.google.api.services.sqladmin.model.Settings;
 import com.google.api.services.sqladmin.model.SqlInstancesGetLatestRecoveryTimeResponse;
+import dev.dbre.backup.BackupPolicy;
 import dev.dbre.backup.DatabaseRef;
 import dev.dbre.backup.ProductionTags;
 import dev.dbre.backup.ProviderException;
@@ -53,10 +54,13 @@ import java.util.concurrent.ConcurrentHashMap;
  *       ones), which therefore never look managed. Creating looks for a run with the name first
  *       (idempotent; two concurrent runs of the same slot could still both insert: runs do not
  *       overlap when scheduled once per slot).
- *   <li>Cloud SQL cannot copy a backup to another region. {@link #copySnapshot} takes a new
- *       on-demand backup stored in the target location instead (BackupRun {@code location}), with
- *       the copy's tags: a second-region backup of the same database, a few minutes younger than
- *       the source. Sharing is a no-op: Cloud SQL backups are not shared across projects.
+ *   <li>Cloud SQL cannot copy a backup to another region. {@link #copySnapshot} runs a second
+ *       on-demand backup of the instance ({@code backupRuns.insert}) with {@code location} set to
+ *       the target region, and the copy's name and tags: not a copy of the source backup's bytes but
+ *       a later backup of the same instance stored in the other region, taken when the copy is due
+ *       (after the source backup completed, so minutes to hours younger). The policy's KMS key is
+ *       not applied: Cloud SQL encrypts every backup with the instance's own key (CMEK if it has
+ *       one). A policy with {@code share} is refused ({@link #unsupported}).
  *   <li>Point-in-time restore is {@code instances.clone} with {@code pointInTime} into a new
  *       instance (none: the latest state). The window is {@code getLatestRecoveryTime}'s earliest
  *       and latest recovery times; where the API gives no earliest, it is the later of now minus
@@ -148,17 +152,39 @@ public final class CloudSqlBackupProvider implements SnapshotProvider, RestorePr
     public Snapshot copySnapshot(
             Snapshot source, String targetRegion, String kmsKeyId, String name, Map<String, String> tags) {
         // kmsKeyId: Cloud SQL encrypts backups with the instance's own CMEK, if it has one.
-        return insert(source.databaseId(), targetRegion, targetRegion, name, tags);
+        // The copy-of tag tells the copy's run from its source's, which has the same name.
+        Map<String, String> copyTags = new TreeMap<>(tags);
+        copyTags.putIfAbsent(Snapshot.TAG_COPY_OF, source.id());
+        return insert(source.databaseId(), targetRegion, targetRegion, name, copyTags);
     }
 
     @Override
     public void shareSnapshot(Snapshot snapshot, List<String> accountIds) {
-        // Cloud SQL has no cross-project sharing of backup runs.
+        // Never reached with a policy that asks for sharing: unsupported() refuses it before the run.
+    }
+
+    /**
+     * {@code share} cannot be carried out: a backup run has no per-backup access list. Another
+     * project can restore this project's backups ({@code restoreBackup} with the backup's project),
+     * but only by IAM on this whole project ({@code cloudsql.backupRuns.get} for its identity), which
+     * is granted once by an administrator, not per snapshot by this function.
+     */
+    @Override
+    public String unsupported(BackupPolicy policy) {
+        if (policy.share() != null) {
+            return "share: Cloud SQL backups cannot be shared with other projects (a backup run has no access"
+                    + " list; to let another project restore them, grant its identity cloudsql.backupRuns.get"
+                    + " on this project); remove share from the policy";
+        }
+        return null;
     }
 
     @Override
     public void deleteSnapshot(Snapshot snapshot) {
-        Optional<BackupRun> run = find(snapshot.databaseId(), snapshot.id());
+        Optional<BackupRun> run = find(
+                snapshot.databaseId(),
+                snapshot.id(),
+                snapshot.tags().containsKey(Snapshot.TAG_COPY_OF) ? snapshot.region() : null);
         if (run.isEmpty() || "DELETED".equals(run.get().getStatus())) {
             return;
         }
@@ -322,7 +348,7 @@ public final class CloudSqlBackupProvider implements SnapshotProvider, RestorePr
     // ---- helpers -------------------------------------------------------------------------------
 
     private Snapshot insert(String instance, String region, String location, String name, Map<String, String> tags) {
-        Optional<BackupRun> existing = find(instance, name);
+        Optional<BackupRun> existing = find(instance, name, location);
         if (existing.isPresent()) {
             return snapshot(existing.get(), instance, region);
         }
@@ -333,14 +359,23 @@ public final class CloudSqlBackupProvider implements SnapshotProvider, RestorePr
             throw CloudSqlErrors.map(e, "inserting backup run " + name + " of " + instance);
         }
         // The insert answers with an operation, not the run: read the run back.
-        return find(instance, name)
+        return find(instance, name, location)
                 .map(r -> snapshot(r, instance, region))
                 .orElse(new Snapshot(name, instance, region, clock.instant(), SnapshotStatus.CREATING, tags, -1));
     }
 
-    private Optional<BackupRun> find(String instance, String snapshotId) {
+    /**
+     * The run named {@code snapshotId}: with {@code copyLocation}, the copy stored there; without, the
+     * source backup. A copy has its source's name (the planner names it so), so the two are told
+     * apart by the copy-of tag and the location, never by the name alone.
+     */
+    private Optional<BackupRun> find(String instance, String snapshotId, String copyLocation) {
         for (BackupRun r : runs(instance)) {
-            if (snapshotId.equals(idOf(r))) {
+            if (!snapshotId.equals(idOf(r))) {
+                continue;
+            }
+            boolean copy = tagsOf(r).containsKey(Snapshot.TAG_COPY_OF);
+            if (copyLocation == null ? !copy : copy && copyLocation.equals(r.getLocation())) {
                 return Optional.of(r);
             }
         }
