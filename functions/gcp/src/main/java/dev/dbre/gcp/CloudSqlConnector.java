@@ -2,10 +2,15 @@ package dev.dbre.gcp;
 
 import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
+import dev.dbre.db.ConnectionFactory;
 import dev.dbre.db.DbAuth;
 import dev.dbre.db.DbSettings;
+import dev.dbre.db.JdbcConnectionFactory;
+import dev.dbre.db.SecretConnectionFactory;
+import dev.dbre.rotation.SecretStore;
 import java.util.Locale;
 import java.util.Properties;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -25,7 +30,12 @@ import java.util.regex.Pattern;
  * default the connector's (PUBLIC,PRIVATE)</td></tr>
  * </table>
  *
+ * <p>The same login reaches another instance (a restored clone) through {@link #forInstance}: its
+ * driver properties come from the one {@link #properties()}.
+ *
+ * @param instance the instance connection name {@code project:region:instance}
  * @param auth IAM (a token from the connector) or SECRET (the password from Secret Manager)
+ * @param ipTypes the connector's {@code ipTypes}, or null for its default
  */
 public record CloudSqlConnector(
         String instance, String database, String user, DbAuth auth, String secretId, String ipTypes) {
@@ -65,21 +75,62 @@ public record CloudSqlConnector(
             throw new ConfigException(DbSettings.SECRET_ID, "is required when " + DbSettings.AUTH + "=secret");
         }
         String user = dbAuth == DbAuth.IAM ? env.required(DbSettings.USER) : env.optional(DbSettings.USER);
-        if (dbAuth == DbAuth.IAM && user.endsWith(".gserviceaccount.com")) {
-            throw new ConfigException(
-                    DbSettings.USER,
-                    "Cloud SQL IAM database users are the service account's e-mail without '.gserviceaccount.com'");
-        }
-        String ipTypes = env.optional(IP_TYPES);
-        if (ipTypes != null) {
-            ipTypes = ipTypes.replace(" ", "").toUpperCase(Locale.ROOT);
-            if (!IP_TYPE_LIST.matcher(ipTypes).matches()) {
-                throw new ConfigException(
-                        IP_TYPES, "must list PUBLIC, PRIVATE or PSC, comma-separated, was '" + ipTypes + "'");
-            }
+        if (dbAuth == DbAuth.IAM) {
+            requireIamUser(DbSettings.USER, user);
         }
         return new CloudSqlConnector(
-                instance, env.string(DbSettings.NAME, "postgres"), user, dbAuth, secretId, ipTypes);
+                instance, env.string(DbSettings.NAME, "postgres"), user, dbAuth, secretId, ipTypes(env));
+    }
+
+    /**
+     * {@value #IP_TYPES}, normalised (upper case, no spaces), or null when not set.
+     *
+     * @throws ConfigException naming {@value #IP_TYPES} when it lists anything but PUBLIC, PRIVATE, PSC
+     */
+    public static String ipTypes(Env env) {
+        String ipTypes = env.optional(IP_TYPES);
+        if (ipTypes == null) {
+            return null;
+        }
+        ipTypes = ipTypes.replace(" ", "").toUpperCase(Locale.ROOT);
+        if (!IP_TYPE_LIST.matcher(ipTypes).matches()) {
+            throw new ConfigException(
+                    IP_TYPES, "must list PUBLIC, PRIVATE or PSC, comma-separated, was '" + ipTypes + "'");
+        }
+        return ipTypes;
+    }
+
+    /**
+     * Checks the name of a Cloud SQL IAM database user.
+     *
+     * @throws ConfigException naming {@code variable} when {@code user} is a full service account e-mail
+     */
+    public static void requireIamUser(String variable, String user) {
+        if (user.endsWith(".gserviceaccount.com")) {
+            throw new ConfigException(
+                    variable,
+                    "Cloud SQL IAM database users are the service account's e-mail without '.gserviceaccount.com'");
+        }
+    }
+
+    /**
+     * The same login (user, auth, secret, IP types) to {@code database} on another instance.
+     *
+     * @param connectionName that instance's connection name {@code project:region:instance}
+     */
+    public CloudSqlConnector forInstance(String connectionName, String database) {
+        return new CloudSqlConnector(connectionName, database, user, auth, secretId, ipTypes);
+    }
+
+    /**
+     * Connections through the connector: IAM sends the connector's token; SECRET the user and
+     * password of the secret, from {@code secrets} (asked once, now).
+     */
+    public ConnectionFactory connectionFactory(Supplier<? extends SecretStore> secrets) {
+        if (auth == DbAuth.SECRET) {
+            return new SecretConnectionFactory(secretSettings(), secrets.get(), jdbcUrl(), properties());
+        }
+        return new JdbcConnectionFactory(jdbcUrl(), properties());
     }
 
     /** The JDBC URL: no host, the connector finds the instance. */

@@ -4,14 +4,17 @@ import com.google.api.services.sqladmin.SQLAdmin;
 import dev.dbre.backup.SnapshotService;
 import dev.dbre.config.Env;
 import dev.dbre.db.ConnectionFactory;
+import dev.dbre.gcp.backup.CloneLogin;
 import dev.dbre.gcp.backup.CloudSqlAdmin;
 import dev.dbre.gcp.backup.CloudSqlBackupProvider;
+import dev.dbre.gcp.rotation.SecretManagerClients;
 import dev.dbre.obs.LogMetricsPublisher;
 import dev.dbre.obs.MetricsPublisher;
 import dev.dbre.restore.RestoreEndpoint;
 import dev.dbre.restore.RestoreService;
-import dev.dbre.restore.RestoredDbLogin;
+import dev.dbre.rotation.SecretStore;
 import java.time.Clock;
+import java.util.function.Supplier;
 
 /**
  * What the Google Cloud snapshot, restore and drill functions build once per instance: the Cloud
@@ -43,10 +46,18 @@ final class GcpBackupRuntime {
 
     /** As above, reaching restored instances on {@code restoredPort} (tests). */
     static GcpBackupRuntime fromEnv(Env env, Clock clock, SQLAdmin sql, int restoredPort) {
+        return fromEnv(env, clock, sql, restoredPort, () -> SecretManagerClients.fromEnv(env, clock));
+    }
+
+    /**
+     * As above, with the Secret Manager store for secret logins to restored instances made by
+     * {@code secrets}, on the first such login only (tests give one over a local fake).
+     */
+    static GcpBackupRuntime fromEnv(
+            Env env, Clock clock, SQLAdmin sql, int restoredPort, Supplier<? extends SecretStore> secrets) {
         String project = env.required(GcpIngestRuntime.PROJECT);
         ConnectionFactory db = GcpConnections.fromEnv(env, clock);
-        // DBRE_RESTORE_DB_AUTH defaults to none here: Cloud SQL IAM login is not built yet
-        RestoredDbLogin restoredLogin = RestoredDbLogin.fromEnv(env, null);
+        CloneLogin restoredLogin = CloudSqlCloneLogin.fromEnv(env, new Lazy<>(secrets));
         CloudSqlBackupProvider provider = new CloudSqlBackupProvider(sql, project, clock, restoredLogin, restoredPort);
         return new GcpBackupRuntime(provider, db, new LogMetricsPublisher(System.out, clock), clock, env);
     }

@@ -4,7 +4,6 @@ import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
 import dev.dbre.db.ConnectionFactory;
 import dev.dbre.db.DbSettings;
-import dev.dbre.db.JdbcConnectionFactory;
 import dev.dbre.db.PasswordConnectionFactory;
 import dev.dbre.db.SecretConnectionFactory;
 import dev.dbre.db.TlsRoots;
@@ -27,15 +26,7 @@ final class GcpConnections {
     static ConnectionFactory fromEnv(Env env, Clock clock) {
         CloudSqlConnector connector = CloudSqlConnector.fromEnv(env);
         if (connector != null) {
-            return switch (connector.auth()) {
-                case SECRET ->
-                    new SecretConnectionFactory(
-                            connector.secretSettings(),
-                            SecretManagerClients.fromEnv(env, clock),
-                            connector.jdbcUrl(),
-                            connector.properties());
-                default -> new JdbcConnectionFactory(connector.jdbcUrl(), connector.properties());
-            };
+            return connector.connectionFactory(() -> SecretManagerClients.fromEnv(env, clock));
         }
         DbSettings settings = TlsRoots.resolve(DbSettings.fromEnv(env), null);
         return switch (settings.auth()) {

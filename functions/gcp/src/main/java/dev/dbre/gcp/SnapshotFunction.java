@@ -3,20 +3,26 @@ package dev.dbre.gcp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.cloud.functions.CloudEventsFunction;
+import dev.dbre.backup.PolicyLocation;
+import dev.dbre.backup.PolicyReader;
 import dev.dbre.backup.SnapshotRunSummary;
 import dev.dbre.backup.SnapshotSchedule;
+import dev.dbre.gcp.backup.GcsPolicyReader;
 import dev.dbre.obs.LogContext;
 import io.cloudevents.CloudEvent;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The scheduled snapshot function: Cloud Scheduler publishes to a Pub/Sub topic; the Eventarc
- * {@code messagePublished} CloudEvent runs the policy in {@code DBRE_BACKUP_POLICY_FILE} with the
- * Cloud SQL provider. The message's {@code publishTime} fixes the slot (a redelivery plans the
+ * {@code messagePublished} CloudEvent runs the backup policy with the Cloud SQL provider. The policy
+ * is at {@code DBRE_BACKUP_POLICY} (a file, or {@code gs://bucket/object}: read again at every
+ * message, so an edit takes effect at the next one; see {@link GcsPolicyReader}) or the older
+ * {@code DBRE_BACKUP_POLICY_FILE}. The message's {@code publishTime} fixes the slot (a redelivery plans the
  * same one); a message body {@code {"dryRun": true}} plans only; any other body is ignored.
  * Per-database failures are in the summary (logged, snapshot_runs, metrics) and the message is
  * acknowledged; a configuration or database fault throws, so Pub/Sub delivers it again.
@@ -35,8 +41,14 @@ public final class SnapshotFunction implements CloudEventsFunction {
     }
 
     SnapshotFunction(GcpBackupRuntime runtime) {
+        this(runtime, GcsPolicyReader.standard());
+    }
+
+    /** @param gcs reads policies at {@code gs://} locations (its client is built on the first read) */
+    SnapshotFunction(GcpBackupRuntime runtime, PolicyReader gcs) {
         this.runtime = runtime;
-        this.schedule = SnapshotSchedule.fromEnv(runtime.env, runtime.snapshotService());
+        this.schedule =
+                SnapshotSchedule.fromEnv(runtime.env, runtime.snapshotService(), Map.of(PolicyLocation.Kind.GCS, gcs));
     }
 
     @Override

@@ -13,20 +13,19 @@ import com.google.api.services.sqladmin.model.InstancesListResponse;
 import com.google.api.services.sqladmin.model.IpMapping;
 import com.google.api.services.sqladmin.model.Settings;
 import com.google.api.services.sqladmin.model.SqlInstancesGetLatestRecoveryTimeResponse;
+import dev.dbre.backup.BackupPolicy;
 import dev.dbre.backup.DatabaseRef;
 import dev.dbre.backup.ProductionTags;
+import dev.dbre.backup.ProviderException;
 import dev.dbre.backup.Snapshot;
 import dev.dbre.backup.SnapshotProvider;
 import dev.dbre.backup.SnapshotStatus;
-import dev.dbre.config.ConfigException;
 import dev.dbre.db.ConnectionFactory;
-import dev.dbre.db.DbAuth;
 import dev.dbre.restore.RestoreOverrides;
 import dev.dbre.restore.RestoreProgress;
 import dev.dbre.restore.RestoreProvider;
 import dev.dbre.restore.RestoreSource;
 import dev.dbre.restore.RestoreWindow;
-import dev.dbre.restore.RestoredDbLogin;
 import dev.dbre.restore.RestoredTags;
 import java.io.IOException;
 import java.time.Clock;
@@ -55,10 +54,13 @@ import java.util.concurrent.ConcurrentHashMap;
  *       ones), which therefore never look managed. Creating looks for a run with the name first
  *       (idempotent; two concurrent runs of the same slot could still both insert: runs do not
  *       overlap when scheduled once per slot).
- *   <li>Cloud SQL cannot copy a backup to another region. {@link #copySnapshot} takes a new
- *       on-demand backup stored in the target location instead (BackupRun {@code location}), with
- *       the copy's tags: a second-region backup of the same database, a few minutes younger than
- *       the source. Sharing is a no-op: Cloud SQL backups are not shared across projects.
+ *   <li>Cloud SQL cannot copy a backup to another region. {@link #copySnapshot} runs a second
+ *       on-demand backup of the instance ({@code backupRuns.insert}) with {@code location} set to
+ *       the target region, and the copy's name and tags: not a copy of the source backup's bytes but
+ *       a later backup of the same instance stored in the other region, taken when the copy is due
+ *       (after the source backup completed, so minutes to hours younger). The policy's KMS key is
+ *       not applied: Cloud SQL encrypts every backup with the instance's own key (CMEK if it has
+ *       one). A policy with {@code share} is refused ({@link #unsupported}).
  *   <li>Point-in-time restore is {@code instances.clone} with {@code pointInTime} into a new
  *       instance (none: the latest state). The window is {@code getLatestRecoveryTime}'s earliest
  *       and latest recovery times; where the API gives no earliest, it is the later of now minus
@@ -67,6 +69,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *       #progress} puts ours (and the tier override) on the clone with {@code instances.patch}
  *       once it is RUNNABLE, and reports AVAILABLE when they are there; {@link #delete} only deletes
  *       an instance with them.
+ *   <li>Verification logs in to the clone by a {@link CloneLogin}: through the Cloud SQL connector
+ *       to the clone's connection name, or to its IP address (the private one when it has one). A
+ *       clone keeps the source's database flags (so {@code cloudsql.iam_authentication}) and, being
+ *       a copy of its data, the source's roles: its IAM database users and its passwords.
  * </ul>
  *
  * <p>Label keys cannot hold ':' on Google Cloud: our tags become labels with ':' replaced by '-'
@@ -81,26 +87,16 @@ public final class CloudSqlBackupProvider implements SnapshotProvider, RestorePr
     private final SQLAdmin sql;
     private final String project;
     private final Clock clock;
-    private final RestoredDbLogin login;
+    private final CloneLogin login;
     private final int port;
 
-    /**
-     * @param login how verification logs in (only {@link DbAuth#NONE} for now, as the rest of the
-     *     Google Cloud module)
-     * @throws ConfigException naming DBRE_RESTORE_DB_AUTH when it asks for iam
-     */
-    public CloudSqlBackupProvider(SQLAdmin sql, String project, Clock clock, RestoredDbLogin login) {
+    /** @param login how verification logs in to a clone ({@link CloneLogin}) */
+    public CloudSqlBackupProvider(SQLAdmin sql, String project, Clock clock, CloneLogin login) {
         this(sql, project, clock, login, 5432);
     }
 
     /** As above, reaching restored instances on {@code port} (Cloud SQL's is 5432; tests use another). */
-    public CloudSqlBackupProvider(SQLAdmin sql, String project, Clock clock, RestoredDbLogin login, int port) {
-        if (login.auth() != DbAuth.NONE) {
-            throw new ConfigException(
-                    RestoredDbLogin.AUTH,
-                    "only none is supported on Google Cloud yet (Cloud SQL IAM login comes with the socket"
-                            + " factory)");
-        }
+    public CloudSqlBackupProvider(SQLAdmin sql, String project, Clock clock, CloneLogin login, int port) {
         this.sql = sql;
         this.project = project;
         this.clock = clock;
@@ -156,17 +152,39 @@ public final class CloudSqlBackupProvider implements SnapshotProvider, RestorePr
     public Snapshot copySnapshot(
             Snapshot source, String targetRegion, String kmsKeyId, String name, Map<String, String> tags) {
         // kmsKeyId: Cloud SQL encrypts backups with the instance's own CMEK, if it has one.
-        return insert(source.databaseId(), targetRegion, targetRegion, name, tags);
+        // The copy-of tag tells the copy's run from its source's, which has the same name.
+        Map<String, String> copyTags = new TreeMap<>(tags);
+        copyTags.putIfAbsent(Snapshot.TAG_COPY_OF, source.id());
+        return insert(source.databaseId(), targetRegion, targetRegion, name, copyTags);
     }
 
     @Override
     public void shareSnapshot(Snapshot snapshot, List<String> accountIds) {
-        // Cloud SQL has no cross-project sharing of backup runs.
+        // Never reached with a policy that asks for sharing: unsupported() refuses it before the run.
+    }
+
+    /**
+     * {@code share} cannot be carried out: a backup run has no per-backup access list. Another
+     * project can restore this project's backups ({@code restoreBackup} with the backup's project),
+     * but only by IAM on this whole project ({@code cloudsql.backupRuns.get} for its identity), which
+     * is granted once by an administrator, not per snapshot by this function.
+     */
+    @Override
+    public String unsupported(BackupPolicy policy) {
+        if (policy.share() != null) {
+            return "share: Cloud SQL backups cannot be shared with other projects (a backup run has no access"
+                    + " list; to let another project restore them, grant its identity cloudsql.backupRuns.get"
+                    + " on this project); remove share from the policy";
+        }
+        return null;
     }
 
     @Override
     public void deleteSnapshot(Snapshot snapshot) {
-        Optional<BackupRun> run = find(snapshot.databaseId(), snapshot.id());
+        Optional<BackupRun> run = find(
+                snapshot.databaseId(),
+                snapshot.id(),
+                snapshot.tags().containsKey(Snapshot.TAG_COPY_OF) ? snapshot.region() : null);
         if (run.isEmpty() || "DELETED".equals(run.get().getStatus())) {
             return;
         }
@@ -262,7 +280,10 @@ public final class CloudSqlBackupProvider implements SnapshotProvider, RestorePr
 
     @Override
     public RestoreProgress progress(String newName) {
-        Optional<DatabaseInstance> found = instance(newName);
+        return progress(newName, instance(newName));
+    }
+
+    private RestoreProgress progress(String newName, Optional<DatabaseInstance> found) {
         if (found.isEmpty()) {
             return new RestoreProgress(RestoreProgress.State.FAILED, null, 0, "no instance " + newName);
         }
@@ -286,9 +307,25 @@ public final class CloudSqlBackupProvider implements SnapshotProvider, RestorePr
         return new RestoreProgress(RestoreProgress.State.AVAILABLE, host, port, state);
     }
 
+    /**
+     * Connections to {@code database} on the clone, by the {@link CloneLogin}: through the connector
+     * to the clone's connection name, or to its IP address.
+     *
+     * @throws ProviderException NotAvailable (retryable) while the clone is not AVAILABLE
+     */
     @Override
     public ConnectionFactory connect(String newName, String database) {
-        return login.passwordConnection(newName, progress(newName), database);
+        Optional<DatabaseInstance> found = instance(newName);
+        RestoreProgress progress = progress(newName, found);
+        return login.connect(newName, found.map(this::connectionName).orElse(null), progress, database);
+    }
+
+    /** The instance connection name, {@code project:region:instance} when the API gives none. */
+    String connectionName(DatabaseInstance i) {
+        if (i.getConnectionName() != null && !i.getConnectionName().isBlank()) {
+            return i.getConnectionName();
+        }
+        return (i.getProject() != null ? i.getProject() : project) + ":" + i.getRegion() + ":" + i.getName();
     }
 
     @Override
@@ -311,7 +348,7 @@ public final class CloudSqlBackupProvider implements SnapshotProvider, RestorePr
     // ---- helpers -------------------------------------------------------------------------------
 
     private Snapshot insert(String instance, String region, String location, String name, Map<String, String> tags) {
-        Optional<BackupRun> existing = find(instance, name);
+        Optional<BackupRun> existing = find(instance, name, location);
         if (existing.isPresent()) {
             return snapshot(existing.get(), instance, region);
         }
@@ -322,14 +359,23 @@ public final class CloudSqlBackupProvider implements SnapshotProvider, RestorePr
             throw CloudSqlErrors.map(e, "inserting backup run " + name + " of " + instance);
         }
         // The insert answers with an operation, not the run: read the run back.
-        return find(instance, name)
+        return find(instance, name, location)
                 .map(r -> snapshot(r, instance, region))
                 .orElse(new Snapshot(name, instance, region, clock.instant(), SnapshotStatus.CREATING, tags, -1));
     }
 
-    private Optional<BackupRun> find(String instance, String snapshotId) {
+    /**
+     * The run named {@code snapshotId}: with {@code copyLocation}, the copy stored there; without, the
+     * source backup. A copy has its source's name (the planner names it so), so the two are told
+     * apart by the copy-of tag and the location, never by the name alone.
+     */
+    private Optional<BackupRun> find(String instance, String snapshotId, String copyLocation) {
         for (BackupRun r : runs(instance)) {
-            if (snapshotId.equals(idOf(r))) {
+            if (!snapshotId.equals(idOf(r))) {
+                continue;
+            }
+            boolean copy = tagsOf(r).containsKey(Snapshot.TAG_COPY_OF);
+            if (copyLocation == null ? !copy : copy && copyLocation.equals(r.getLocation())) {
                 return Optional.of(r);
             }
         }

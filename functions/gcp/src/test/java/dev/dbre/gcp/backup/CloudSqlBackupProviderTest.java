@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dbre.backup.BackupPolicy;
+import dev.dbre.backup.BackupPolicyLoader;
 import dev.dbre.backup.DatabaseRef;
 import dev.dbre.backup.ProviderException;
 import dev.dbre.backup.Snapshot;
@@ -20,6 +22,7 @@ import dev.dbre.testing.FakeHttpServer.Reply;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -45,7 +48,7 @@ class CloudSqlBackupProviderTest {
                         http.uri() + "/", r -> r.getHeaders().setAuthorization("Bearer test-token-not-a-secret")),
                 "dbre-prod",
                 CLOCK,
-                new RestoredDbLogin("verifier", DbAuth.NONE, "require", null));
+                CloneLogin.direct(new RestoredDbLogin("verifier", DbAuth.NONE, "require", null), null));
     }
 
     @AfterEach
@@ -170,6 +173,91 @@ class CloudSqlBackupProviderTest {
         assertThat(copy.region()).isEqualTo("europe-west4");
     }
 
+    /** Runs of "orders": the source backup of the 23:00 slot, completed, and (optionally) its copy. */
+    private static Reply runsWithSourceAndCopy(boolean withCopy) {
+        String source = "{\"kind\":\"sql#backupRun\",\"id\":\"1732406400003\",\"status\":\"SUCCESSFUL\","
+                + "\"type\":\"ON_DEMAND\",\"instance\":\"orders\",\"location\":\"europe-west1\","
+                + "\"startTime\":\"2026-11-23T23:00:03Z\",\"description\":"
+                + JSON.valueToTree(CloudSqlBackupProvider.description(
+                        "dbre-orders-20261123-2300", Map.of("dbre:managed-by", "dbre", "dbre:policy", "gold")))
+                + "}";
+        String copy = "{\"kind\":\"sql#backupRun\",\"id\":\"1732410000004\",\"status\":\"RUNNING\","
+                + "\"type\":\"ON_DEMAND\",\"instance\":\"orders\",\"location\":\"europe-west4\","
+                + "\"startTime\":\"2026-11-24T00:00:04Z\",\"description\":"
+                + JSON.valueToTree(CloudSqlBackupProvider.description(
+                        "dbre-orders-20261123-2300",
+                        Map.of(
+                                "dbre:managed-by", "dbre",
+                                "dbre:policy", "gold",
+                                "dbre:copy-of", "dbre-orders-20261123-2300")))
+                + "}";
+        return Reply.of(
+                200,
+                "application/json",
+                "{\"kind\":\"sql#backupRunsList\",\"items\":[" + (withCopy ? copy + "," : "") + source + "]}");
+    }
+
+    private static final Snapshot SOURCE_2300 = new Snapshot(
+            "dbre-orders-20261123-2300",
+            "orders",
+            "europe-west1",
+            Instant.parse("2026-11-23T23:00:03Z"),
+            SnapshotStatus.AVAILABLE,
+            Map.of("dbre:managed-by", "dbre", "dbre:policy", "gold"),
+            -1);
+
+    @Test
+    void copySnapshot_whileTheSourceRunHasTheSameName_insertsASecondBackupInTheTargetLocation() throws Exception {
+        http.once(call("GET", BASE + "/orders/backupRuns"), runsWithSourceAndCopy(false));
+        http.once(call("POST", BASE + "/orders/backupRuns"), json("operation-backup"));
+        http.once(call("GET", BASE + "/orders/backupRuns"), runsWithSourceAndCopy(true));
+
+        Snapshot copy = provider.copySnapshot(
+                SOURCE_2300,
+                "europe-west4",
+                null,
+                "dbre-orders-20261123-2300",
+                Map.of("dbre:managed-by", "dbre", "dbre:policy", "gold"));
+
+        JsonNode body =
+                JSON.readTree(sent("POST", BASE + "/orders/backupRuns").get(0).body());
+        assertThat(body.get("location").asText()).isEqualTo("europe-west4");
+        assertThat(body.get("description").asText()).contains("\"dbre:copy-of\":\"dbre-orders-20261123-2300\"");
+        assertThat(copy.region()).isEqualTo("europe-west4");
+        assertThat(copy.status()).isEqualTo(SnapshotStatus.CREATING);
+        assertThat(copy.tags()).containsEntry("dbre:copy-of", "dbre-orders-20261123-2300");
+    }
+
+    @Test
+    void copySnapshot_whenTheCopyExists_insertsNothing_andDeleteTellsCopyFromSource() {
+        http.always(call("GET", BASE + "/orders/backupRuns"), runsWithSourceAndCopy(true));
+        http.always(r -> r.method().equals("DELETE"), json("operation-delete-backup"));
+
+        Snapshot copy = provider.copySnapshot(
+                SOURCE_2300, "europe-west4", null, "dbre-orders-20261123-2300", Map.of("dbre:policy", "gold"));
+        provider.deleteSnapshot(copy);
+        provider.deleteSnapshot(SOURCE_2300);
+
+        assertThat(sent("POST", BASE + "/orders/backupRuns")).isEmpty();
+        assertThat(http.requests(r -> r.method().equals("DELETE")))
+                .extracting(Recorded::path)
+                .containsExactly(BASE + "/orders/backupRuns/1732410000004", BASE + "/orders/backupRuns/1732406400003");
+    }
+
+    @Test
+    void unsupported_refusesShare_andAcceptsThePolicyWithoutIt() {
+        String gold = FakeHttpServer.resource("policies/gold-europe-west1.yaml");
+        BackupPolicy shared = BackupPolicyLoader.parse("gold.yaml", gold + "share:\n  accounts: [other-project]\n");
+        BackupPolicy copied = BackupPolicyLoader.parse("gold.yaml", gold + "copy:\n  region: europe-west4\n");
+
+        assertThat(provider.unsupported(shared))
+                .startsWith("share: ")
+                .contains("cannot be shared with other projects")
+                .contains("cloudsql.backupRuns.get");
+        assertThat(provider.unsupported(copied)).isNull();
+        assertThat(http.requests()).isEmpty();
+    }
+
     @Test
     void deleteSnapshot_findsTheRunByNameAndDeletesItsId_andAMissingOneIsSuccess() {
         http.always(call("GET", BASE + "/orders/backupRuns"), json("backup-runs-orders"));
@@ -281,6 +369,42 @@ class CloudSqlBackupProviderTest {
         RestoreProgress done = provider.progress("orders-drill");
         assertThat(done.state()).isEqualTo(RestoreProgress.State.AVAILABLE);
         assertThat(done.endpointHost()).isEqualTo("10.20.0.9");
+    }
+
+    @Test
+    void connect_logsInToTheClonesConnectionName_elseProjectRegionName() {
+        List<String> logins = new ArrayList<>();
+        CloudSqlBackupProvider p = new CloudSqlBackupProvider(
+                CloudSqlAdmin.create(http.uri() + "/", r -> {}),
+                "dbre-prod",
+                CLOCK,
+                (name, connection, progress, db) -> {
+                    logins.add(name + " " + connection + " " + progress.endpointHost() + " " + db);
+                    return null;
+                });
+        http.once(
+                call("GET", BASE + "/orders-drill"),
+                json("instance-clone-runnable-labelled", Map.of("HOST", "10.20.0.9")));
+        http.once(
+                call("GET", BASE + "/orders-drill"),
+                json(
+                        "instance-clone-runnable-labelled",
+                        Map.of(
+                                "HOST",
+                                "10.20.0.9",
+                                "\"connectionName\": \"dbre-prod:europe-west1:orders-drill\",",
+                                "",
+                                "\"region\": \"europe-west1\"",
+                                "\"region\": \"europe-west4\"")));
+
+        p.connect("orders-drill", "orders");
+        p.connect("orders-drill", "orders");
+
+        assertThat(logins)
+                .containsExactly(
+                        "orders-drill dbre-prod:europe-west1:orders-drill 10.20.0.9 orders",
+                        "orders-drill dbre-prod:europe-west4:orders-drill 10.20.0.9 orders");
+        assertThat(http.requests().get(1).path()).isEqualTo(BASE + "/orders-drill");
     }
 
     @Test

@@ -98,6 +98,11 @@ public final class FakeSecretManager implements AutoCloseable {
         return versions.get(secretId);
     }
 
+    /** The requests received so far, as {@code METHOD /path}. */
+    public List<String> requests() {
+        return List.copyOf(requests);
+    }
+
     /** The next call answers with this HTTP status. */
     public void failNext(int status) {
         injected.add(status);
