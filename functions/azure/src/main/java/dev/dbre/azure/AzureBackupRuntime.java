@@ -15,6 +15,7 @@ import dev.dbre.backup.SnapshotSchedule;
 import dev.dbre.backup.SnapshotService;
 import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
+import dev.dbre.config.Lazy;
 import dev.dbre.db.ConnectionFactory;
 import dev.dbre.obs.LogMetricsPublisher;
 import dev.dbre.obs.MetricsPublisher;

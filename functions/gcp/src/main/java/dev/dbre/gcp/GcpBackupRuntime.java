@@ -3,6 +3,7 @@ package dev.dbre.gcp;
 import com.google.api.services.sqladmin.SQLAdmin;
 import dev.dbre.backup.SnapshotService;
 import dev.dbre.config.Env;
+import dev.dbre.config.Lazy;
 import dev.dbre.db.ConnectionFactory;
 import dev.dbre.gcp.backup.CloneLogin;
 import dev.dbre.gcp.backup.CloudSqlAdmin;
@@ -57,7 +58,7 @@ final class GcpBackupRuntime {
             Env env, Clock clock, SQLAdmin sql, int restoredPort, Supplier<? extends SecretStore> secrets) {
         String project = env.required(GcpIngestRuntime.PROJECT);
         ConnectionFactory db = GcpConnections.fromEnv(env, clock);
-        CloneLogin restoredLogin = CloudSqlCloneLogin.fromEnv(env, new Lazy<>(secrets));
+        CloneLogin restoredLogin = CloudSqlCloneLogin.fromEnv(env, Lazy.of(secrets));
         CloudSqlBackupProvider provider = new CloudSqlBackupProvider(sql, project, clock, restoredLogin, restoredPort);
         return new GcpBackupRuntime(provider, db, new LogMetricsPublisher(System.out, clock), clock, env);
     }

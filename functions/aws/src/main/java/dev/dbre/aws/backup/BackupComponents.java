@@ -9,6 +9,7 @@ import dev.dbre.backup.PolicyReader;
 import dev.dbre.backup.SnapshotSchedule;
 import dev.dbre.backup.SnapshotService;
 import dev.dbre.config.Env;
+import dev.dbre.config.Lazy;
 import dev.dbre.obs.MetricsPublisher;
 import dev.dbre.restore.RestoreEndpoint;
 import dev.dbre.restore.RestoreService;

@@ -8,6 +8,7 @@ import dev.dbre.backup.Snapshot;
 import dev.dbre.backup.SnapshotProvider;
 import dev.dbre.backup.SnapshotStatus;
 import dev.dbre.config.ConfigException;
+import dev.dbre.config.Lazy;
 import dev.dbre.db.ConnectionFactory;
 import dev.dbre.db.DbAuth;
 import dev.dbre.restore.RestoreOverrides;

@@ -1,9 +1,11 @@
 package dev.dbre.aws.backup;
 
+import dev.dbre.aws.config.AwsEndpoints;
 import dev.dbre.backup.PolicyLocation;
 import dev.dbre.backup.PolicyReader;
 import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
+import dev.dbre.config.Lazy;
 import java.io.IOException;
 import java.net.URI;
 import java.util.Locale;

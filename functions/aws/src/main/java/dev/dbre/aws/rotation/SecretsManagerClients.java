@@ -1,9 +1,9 @@
 package dev.dbre.aws.rotation;
 
+import dev.dbre.aws.config.AwsEndpoints;
 import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
 import java.net.URI;
-import java.net.URISyntaxException;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -35,22 +35,10 @@ public final class SecretsManagerClients {
                 .credentialsProvider(credentials)
                 // The JDK's HttpURLConnection: no Netty or Apache client to load at cold start.
                 .httpClient(UrlConnectionHttpClient.create());
-        String endpoint = env.optional(ENDPOINT);
+        URI endpoint = AwsEndpoints.optional(env, ENDPOINT);
         if (endpoint != null) {
-            builder.endpointOverride(endpointUri(endpoint));
+            builder.endpointOverride(endpoint);
         }
         return builder.build();
-    }
-
-    private static URI endpointUri(String endpoint) {
-        try {
-            URI uri = new URI(endpoint);
-            if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())) {
-                throw new ConfigException(ENDPOINT, "must be an http(s) URL, was '" + endpoint + "'");
-            }
-            return uri;
-        } catch (URISyntaxException e) {
-            throw new ConfigException(ENDPOINT, "is not a URL: " + e.getMessage());
-        }
     }
 }

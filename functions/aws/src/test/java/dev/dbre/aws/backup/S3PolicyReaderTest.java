@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dbre.backup.PolicyLocation;
 import dev.dbre.config.Env;
+import dev.dbre.config.Lazy;
 import dev.dbre.testing.FakeHttpServer;
 import dev.dbre.testing.FakeHttpServer.Recorded;
 import java.io.IOException;

@@ -6,6 +6,7 @@ import com.google.cloud.storage.StorageException;
 import com.google.cloud.storage.StorageOptions;
 import dev.dbre.backup.PolicyLocation;
 import dev.dbre.backup.PolicyReader;
+import dev.dbre.config.Lazy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
@@ -13,7 +14,7 @@ import java.util.function.Supplier;
 /**
  * Reads a backup policy from Cloud Storage ({@code DBRE_BACKUP_POLICY=gs://bucket/object}) with
  * the Cloud Storage client ({@code google-cloud-storage}) on its JSON API transport: one {@code GET
- * /storage/v1/b/<bucket>/o/<object>?alt=media} per read. The function's service account needs
+ * /download/storage/v1/b/<bucket>/o/<object>?alt=media} per read. The function's service account needs
  * {@value #ROLE} on the bucket (or the object).
  *
  * <p>Why the JSON API, not gRPC: a policy read is one small download per tick, the HTTP client
@@ -23,12 +24,11 @@ public final class GcsPolicyReader implements PolicyReader {
     /** The role that lets the function read the policy object. */
     public static final String ROLE = "roles/storage.objectViewer";
 
-    private final Supplier<Storage> factory;
-    private volatile Storage storage;
+    private final Supplier<Storage> storage;
 
     /** @param factory builds the client, on the first read */
     public GcsPolicyReader(Supplier<Storage> factory) {
-        this.factory = factory;
+        this.storage = Lazy.of(factory);
     }
 
     /** A reader whose client uses Application Default Credentials, built on the first read. */
@@ -44,7 +44,7 @@ public final class GcsPolicyReader implements PolicyReader {
     public String read(PolicyLocation location) throws IOException {
         String where = "gs://" + location.container() + "/" + location.name();
         try {
-            byte[] bytes = storage().readAllBytes(BlobId.of(location.container(), location.name()));
+            byte[] bytes = storage.get().readAllBytes(BlobId.of(location.container(), location.name()));
             return new String(bytes, StandardCharsets.UTF_8);
         } catch (StorageException e) {
             throw switch (e.getCode()) {
@@ -62,19 +62,5 @@ public final class GcsPolicyReader implements PolicyReader {
                             e);
             };
         }
-    }
-
-    private Storage storage() {
-        Storage s = storage;
-        if (s == null) {
-            synchronized (this) {
-                s = storage;
-                if (s == null) {
-                    s = factory.get();
-                    storage = s;
-                }
-            }
-        }
-        return s;
     }
 }

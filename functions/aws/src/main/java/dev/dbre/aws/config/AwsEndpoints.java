@@ -1,4 +1,4 @@
-package dev.dbre.aws.backup;
+package dev.dbre.aws.config;
 
 import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
@@ -6,7 +6,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 
 /** Optional endpoint URLs for AWS clients (an interface VPC endpoint, LocalStack, a test server). */
-final class AwsEndpoints {
+public final class AwsEndpoints {
     private AwsEndpoints() {}
 
     /**
@@ -14,7 +14,7 @@ final class AwsEndpoints {
      *
      * @throws ConfigException naming {@code variable} when it is not an http(s) URL
      */
-    static URI optional(Env env, String variable) {
+    public static URI optional(Env env, String variable) {
         String text = env.optional(variable);
         if (text == null) {
             return null;

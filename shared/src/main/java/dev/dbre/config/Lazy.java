@@ -1,12 +1,13 @@
-package dev.dbre.aws.backup;
+package dev.dbre.config;
 
 import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
- * A value built on first use and kept: AWS clients a function may never need (the Secrets Manager
- * client when restored databases are not verified with a secret, the S3 and SSM clients when the
- * policy is a file) are not built at cold start. A build that throws is tried again on the next use.
+ * A value built on first use and kept: cloud clients a function may never need (the secret store
+ * when restored databases are not verified with a secret, the S3, SSM, Blob or Cloud Storage client
+ * when the policy is a file) are not built at cold start. A build that throws is tried again on the
+ * next use.
  */
 public final class Lazy<T> implements Supplier<T> {
     private final Supplier<? extends T> factory;
