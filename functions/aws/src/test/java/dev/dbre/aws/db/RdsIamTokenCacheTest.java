@@ -48,8 +48,23 @@ class RdsIamTokenCacheTest {
         assertThat(decoded).doesNotContain("wJalrXUtnFEMI");
     }
 
+    /** What a Lambda function has: temporary credentials with a session token. */
+    static final StaticCredentialsProvider SESSION_CREDENTIALS =
+            StaticCredentialsProvider.create(software.amazon.awssdk.auth.credentials.AwsSessionCredentials.create(
+                    "ASIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "IQoJb3JpZ2luX2VjEXAMPLE+/="));
+
     @Test
     void rdsSigner_withAFixedClock_makesExactlyTheSdksRdsUtilitiesToken() throws Exception {
+        sameTokenAsTheSdk(CREDENTIALS);
+    }
+
+    @Test
+    void rdsSigner_withSessionCredentials_makesExactlyTheSdksRdsUtilitiesToken() throws Exception {
+        Map<String, String> params = queryParams(sameTokenAsTheSdk(SESSION_CREDENTIALS));
+        assertThat(params).containsEntry("X-Amz-Security-Token", "IQoJb3JpZ2luX2VjEXAMPLE+/=");
+    }
+
+    private static String sameTokenAsTheSdk(StaticCredentialsProvider credentials) throws Exception {
         Clock fixed = Clock.fixed(START, java.time.ZoneOffset.UTC);
         // The SDK's own RdsUtilities with a clock: its clock constructor is package-private.
         Class<?> impl = Class.forName("software.amazon.awssdk.services.rds.DefaultRdsUtilities");
@@ -57,7 +72,7 @@ class RdsIamTokenCacheTest {
         var builderCtor = builderClass.getDeclaredConstructor();
         builderCtor.setAccessible(true);
         RdsUtilities.Builder builder = (RdsUtilities.Builder) builderCtor.newInstance();
-        builder.region(Region.US_EAST_2).credentialsProvider(CREDENTIALS);
+        builder.region(Region.US_EAST_2).credentialsProvider(credentials);
         var ctor = impl.getDeclaredConstructor(builderClass, Clock.class);
         ctor.setAccessible(true);
         RdsUtilities sdk = (RdsUtilities) ctor.newInstance(builder, fixed);
@@ -66,17 +81,18 @@ class RdsIamTokenCacheTest {
         String expected = sdk.generateAuthenticationToken(
                 b -> b.hostname(s.host()).port(s.port()).username(s.user()));
         String ours =
-                RdsIamTokenCache.forRds(s, Region.US_EAST_2, CREDENTIALS, fixed).get();
+                RdsIamTokenCache.forRds(s, Region.US_EAST_2, credentials, fixed).get();
 
         // The same signed request: same host and path, same parameters and signature (the order of
         // X-Amz-Expires and X-Amz-Credential differs; the signature covers them sorted).
         assertThat(ours.substring(0, ours.indexOf('?'))).isEqualTo(expected.substring(0, expected.indexOf('?')));
         assertThat(queryParams(ours)).isEqualTo(queryParams(expected));
         assertThat(queryParams(ours)).containsEntry("X-Amz-Date", "20261123T120000Z");
-        assertThat(RdsIamTokenCache.forRds(s, Region.US_EAST_2, CREDENTIALS, fixed)
+        assertThat(RdsIamTokenCache.forRds(s, Region.US_EAST_2, credentials, fixed)
                         .get())
                 .as("same clock, same credentials: same token")
                 .isEqualTo(ours);
+        return ours;
     }
 
     private static Map<String, String> queryParams(String token) {
