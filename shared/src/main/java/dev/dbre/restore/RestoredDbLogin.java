@@ -127,17 +127,6 @@ public record RestoredDbLogin(String user, DbAuth auth, String secretId, String 
         };
     }
 
-    /**
-     * A password connection (no token) to {@code database} on the restored {@code newName}.
-     *
-     * @throws ProviderException NotAvailable (retryable) while {@code progress} is not AVAILABLE
-     */
-    public ConnectionFactory passwordConnection(String newName, RestoreProgress progress, String database) {
-        requireAvailable(newName, progress);
-        return new PasswordConnectionFactory(
-                settings(progress.endpointHost(), progress.endpointPort(), database), null);
-    }
-
     /** @throws ProviderException NotAvailable (retryable) while {@code progress} is not AVAILABLE */
     public static void requireAvailable(String newName, RestoreProgress progress) {
         if (progress.state() != RestoreProgress.State.AVAILABLE) {

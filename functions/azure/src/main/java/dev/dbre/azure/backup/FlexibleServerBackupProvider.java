@@ -105,17 +105,6 @@ public final class FlexibleServerBackupProvider implements SnapshotProvider, Res
         this.port = port;
     }
 
-    /** As above on port 5432. */
-    public FlexibleServerBackupProvider(
-            PostgreSqlManager manager,
-            String subscription,
-            String resourceGroup,
-            String managedPolicy,
-            Clock clock,
-            RestoredServerLogin login) {
-        this(manager, subscription, resourceGroup, managedPolicy, clock, login, 5432);
-    }
-
     /**
      * As above with a login that needs no cloud credential ({@code none}; iam and secret fail naming
      * DBRE_RESTORE_DB_AUTH when a restored server is verified).

@@ -1,7 +1,6 @@
 package dev.dbre.azure.backup;
 
 import com.azure.core.credential.TokenCredential;
-import com.azure.identity.DefaultAzureCredentialBuilder;
 import dev.dbre.azure.EntraTokenSupplier;
 import dev.dbre.azure.rotation.KeyVaultClients;
 import dev.dbre.config.ConfigException;
@@ -56,17 +55,6 @@ public final class RestoredServerLogin {
                     throw new ConfigException(RestoredDbLogin.AUTH, "secret has no Key Vault here");
                 },
                 clock);
-    }
-
-    /**
-     * From the environment, with the function's managed identity (DefaultAzureCredential) for both
-     * Entra tokens and Key Vault.
-     *
-     * @throws ConfigException naming the variable that is missing or wrong
-     */
-    public static RestoredServerLogin fromEnv(Env env, Clock clock) {
-        Supplier<TokenCredential> credential = Lazy.of(() -> new DefaultAzureCredentialBuilder().build());
-        return fromEnv(env, clock, credential, () -> KeyVaultClients.fromEnv(env, clock, credential.get()));
     }
 
     /**
