@@ -31,6 +31,8 @@ public final class MetricNames {
     public static final String RESTORE_FAILURES = "RestoreFailures";
     /** Drills verified and cleaned up. */
     public static final String DRILLS_COMPLETED = "DrillsCompleted";
+    /** Drills whose database could not be deleted (CLEANUP_FAILED: an operator must delete it). */
+    public static final String RESTORE_CLEANUP_FAILURES = "RestoreCleanupFailures";
 
     // secret rotation (dimensions: function=rotation, step=<createSecret|setSecret|testSecret|finishSecret>;
     // failures also error=<RotationError>)

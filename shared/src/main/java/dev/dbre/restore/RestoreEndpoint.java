@@ -87,7 +87,7 @@ public final class RestoreEndpoint {
     /**
      * A run as a workflow sees it: {@code runId, state, done} (done: nothing more will happen),
      * plus {@code outcome}, {@code newName}, {@code recoverySeconds}, {@code failureReason} when
-     * known.
+     * known, {@code deadline}, and {@code cleanupError} (the database left) when CLEANUP_FAILED.
      */
     public static ObjectNode runJson(RestoreRun run) {
         ObjectNode out = JSON.createObjectNode();
@@ -104,6 +104,12 @@ public final class RestoreEndpoint {
         }
         if (run.failureReason() != null) {
             out.put("failureReason", run.failureReason());
+        }
+        if (run.deadline() != null) {
+            out.put("deadline", run.deadline().toString());
+        }
+        if (run.state() == RestoreState.CLEANUP_FAILED && run.lastError() != null) {
+            out.put("cleanupError", run.lastError());
         }
         return out;
     }

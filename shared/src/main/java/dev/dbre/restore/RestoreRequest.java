@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -33,6 +34,8 @@ import java.util.regex.Pattern;
  * @param verify queries run against the restored database, each with an expectation
  * @param drill delete the restored database after verification
  * @param confirmProduction must equal {@code source} when the source is production
+ * @param timeout how long the run may take before it fails (its deadline is the request time plus
+ *     this); null: the service's default ({@code DBRE_RESTORE_TIMEOUT})
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RestoreRequest(
@@ -45,7 +48,13 @@ public record RestoreRequest(
         Overrides overrides,
         List<VerifyCheck> verify,
         boolean drill,
-        String confirmProduction) {
+        String confirmProduction,
+        Duration timeout) {
+
+    /** The shortest and longest {@code timeout} (a week: AWS Backup's longest validation window). */
+    public static final Duration MIN_TIMEOUT = Duration.ofMinutes(1);
+
+    public static final Duration MAX_TIMEOUT = Duration.ofDays(7);
 
     /** Names every cloud accepts: RDS, Flexible Server and Cloud SQL all allow this much. */
     static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,61}[a-z0-9]|[a-z]");
@@ -132,7 +141,8 @@ public record RestoreRequest(
             Overrides overrides,
             List<WireCheck> verify,
             Boolean drill,
-            String confirmProduction) {}
+            String confirmProduction,
+            String timeout) {}
 
     private record WireCheck(String name, String sql, WireExpect expect) {}
 
@@ -164,6 +174,7 @@ public record RestoreRequest(
         if (w.targetTime() != null) {
             target = parseTime(w.targetTime());
         }
+        Duration timeout = w.timeout() == null ? null : parseTimeout(w.timeout());
         List<VerifyCheck> checks = new ArrayList<>();
         if (w.verify() != null) {
             for (int i = 0; i < w.verify().size(); i++) {
@@ -189,7 +200,8 @@ public record RestoreRequest(
                 w.overrides(),
                 checks,
                 Boolean.TRUE.equals(w.drill()),
-                w.confirmProduction());
+                w.confirmProduction(),
+                timeout);
         r.validate();
         return r;
     }
@@ -221,6 +233,10 @@ public record RestoreRequest(
                 "requestId",
                 "must be 1 to 200 characters");
         require(!database.isBlank(), "database", "must not be blank");
+        require(
+                timeout == null || (timeout.compareTo(MIN_TIMEOUT) >= 0 && timeout.compareTo(MAX_TIMEOUT) <= 0),
+                "timeout",
+                timeout + " must be between " + MIN_TIMEOUT + " and " + MAX_TIMEOUT);
         Set<String> names = new HashSet<>();
         for (int i = 0; i < verify.size(); i++) {
             VerifyCheck c = verify.get(i);
@@ -269,6 +285,9 @@ public record RestoreRequest(
             if (confirmProduction != null) {
                 m.put("confirmProduction", confirmProduction);
             }
+            if (timeout != null) {
+                m.put("timeout", timeout.toString());
+            }
             return JSON.writeValueAsString(m);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write a request as JSON", e);
@@ -283,6 +302,17 @@ public record RestoreRequest(
                     RestoreError.BAD_REQUEST,
                     "targetTime",
                     "'" + text + "' is not an ISO-8601 time with a zone, e.g. 2026-11-23T22:43:01Z");
+        }
+    }
+
+    static Duration parseTimeout(String text) {
+        try {
+            return Duration.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new RestoreRejectedException(
+                    RestoreError.BAD_REQUEST,
+                    "timeout",
+                    "'" + text + "' is not an ISO-8601 duration, e.g. PT6H or PT90M");
         }
     }
 

@@ -13,6 +13,8 @@ import java.util.function.Consumer;
  * @param verificationJson one result per verification query, as JSON, once verified
  * @param attempts retryable provider faults met in the current state
  * @param recoverySeconds request to verified, once VERIFIED
+ * @param deadline the run fails if still in progress at this time ({@link RestoreState#inProgress})
+ * @param startRef what the provider's start returned ({@link RestoreTarget#startRef}), or null
  */
 public record RestoreRun(
         UUID runId,
@@ -33,10 +35,22 @@ public record RestoreRun(
         Instant requestedAt,
         Instant updatedAt,
         Instant verifiedAt,
-        Double recoverySeconds) {
+        Double recoverySeconds,
+        Instant deadline,
+        String startRef) {
 
     public boolean finished() {
         return state.terminal(drill);
+    }
+
+    /** What this run creates, for the provider. */
+    public RestoreTarget target() {
+        return new RestoreTarget(runId, newName, startRef);
+    }
+
+    /** True when the run is still in progress at or after its deadline. */
+    boolean pastDeadline(Instant now) {
+        return state.inProgress() && deadline != null && !now.isBefore(deadline);
     }
 
     /** The recovery time, once verified. */
@@ -46,6 +60,21 @@ public record RestoreRun(
 
     RestoreRun moveTo(RestoreState next, Instant now) {
         return with(d -> d.advance(next, now));
+    }
+
+    RestoreRun started(String ref, Instant now) {
+        return with(d -> {
+            d.advance(RestoreState.RESTORING, now);
+            d.startRef = ref;
+        });
+    }
+
+    /** The outcome stays as it was (a VERIFIED drill stays VERIFIED); the error names what was left. */
+    RestoreRun cleanupFailed(String error, Instant now) {
+        return with(d -> {
+            d.advance(RestoreState.CLEANUP_FAILED, now);
+            d.lastError = error;
+        });
     }
 
     RestoreRun failed(String reason, Instant now) {
@@ -115,7 +144,9 @@ public record RestoreRun(
                 requestedAt,
                 d.updatedAt,
                 d.verifiedAt,
-                d.recoverySeconds);
+                d.recoverySeconds,
+                deadline,
+                d.startRef);
     }
 
     /** The fields a transition may change, mutable only while one copy is built. */
@@ -131,6 +162,7 @@ public record RestoreRun(
         Instant updatedAt;
         Instant verifiedAt;
         Double recoverySeconds;
+        String startRef;
 
         Draft(RestoreRun run) {
             state = run.state;
@@ -144,6 +176,7 @@ public record RestoreRun(
             updatedAt = run.updatedAt;
             verifiedAt = run.verifiedAt;
             recoverySeconds = run.recoverySeconds;
+            startRef = run.startRef;
         }
 
         /** A new state starts with a clean retry count. */

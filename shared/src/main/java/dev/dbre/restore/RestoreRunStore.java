@@ -12,11 +12,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** The SQL of {@code restore_runs} and {@code restore_run_events} (schema V3). Values always bound. */
+/** The SQL of {@code restore_runs} and {@code restore_run_events} (schema V3, V5). Values always bound. */
 final class RestoreRunStore {
     private static final String COLUMNS = "run_id, request_key, source_id, new_name, target_time, drill,"
             + " request::text, state, outcome, failure_reason, endpoint_host, endpoint_port, verification::text,"
-            + " attempts, last_error, requested_at, updated_at, verified_at, recovery_seconds";
+            + " attempts, last_error, requested_at, updated_at, verified_at, recovery_seconds, deadline_at, start_ref";
+
+    /** The partial unique index of V5: one active run per new name. */
+    static final String ACTIVE_NAME_KEY = "restore_runs_active_name_key";
 
     private RestoreRunStore() {}
 
@@ -36,10 +39,13 @@ final class RestoreRunStore {
                 ps -> ps.setObject(1, runId));
     }
 
-    /** True when a run that has not finished (or a restore kept) uses {@code newName}. */
+    /**
+     * True when an active run uses {@code newName}: any state but CLEANED_UP and CLEANUP_FAILED (the
+     * predicate of {@link #ACTIVE_NAME_KEY}, which is what holds when two submits race).
+     */
     static boolean nameInUse(Connection c, String newName) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("select 1 from restore_runs where new_name = ?"
-                + " and state <> 'CLEANED_UP' and not (state = 'FAILED' and drill) limit 1")) {
+                + " and state not in ('CLEANED_UP', 'CLEANUP_FAILED') limit 1")) {
             ps.setString(1, newName);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
@@ -47,11 +53,15 @@ final class RestoreRunStore {
         }
     }
 
-    /** Inserts a new run; empty if a run with the same key exists already (a concurrent submit). */
+    /**
+     * Inserts a new run; false if a run with the same key exists already (a concurrent submit).
+     *
+     * @throws SQLException SQLSTATE 23505 on {@link #ACTIVE_NAME_KEY} when an active run has the name
+     */
     static boolean insert(Connection c, RestoreRun r) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("insert into restore_runs (run_id, request_key, source_id,"
-                + " new_name, target_time, drill, request, state, requested_at, updated_at)"
-                + " values (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?) on conflict (request_key) do nothing")) {
+                + " new_name, target_time, drill, request, state, requested_at, updated_at, deadline_at)"
+                + " values (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?) on conflict (request_key) do nothing")) {
             ps.setObject(1, r.runId());
             ps.setString(2, r.requestKey());
             ps.setString(3, r.sourceId());
@@ -62,6 +72,7 @@ final class RestoreRunStore {
             ps.setString(8, r.state().name());
             setTime(ps, 9, r.requestedAt());
             setTime(ps, 10, r.updatedAt());
+            setTime(ps, 11, r.deadline());
             return ps.executeUpdate() == 1;
         }
     }
@@ -69,7 +80,8 @@ final class RestoreRunStore {
     static void update(Connection c, RestoreRun r) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("update restore_runs set state = ?, outcome = ?,"
                 + " failure_reason = ?, endpoint_host = ?, endpoint_port = ?, verification = ?::jsonb, attempts = ?,"
-                + " last_error = ?, updated_at = ?, verified_at = ?, recovery_seconds = ? where run_id = ?")) {
+                + " last_error = ?, updated_at = ?, verified_at = ?, recovery_seconds = ?, start_ref = ?"
+                + " where run_id = ?")) {
             ps.setString(1, r.state().name());
             ps.setString(2, r.outcome() == null ? null : r.outcome().name());
             ps.setString(3, r.failureReason());
@@ -89,7 +101,8 @@ final class RestoreRunStore {
             } else {
                 ps.setDouble(11, r.recoverySeconds());
             }
-            ps.setObject(12, r.runId());
+            ps.setString(12, r.startRef());
+            ps.setObject(13, r.runId());
             ps.executeUpdate();
         }
     }
@@ -161,7 +174,9 @@ final class RestoreRunStore {
                 time(rs, 16),
                 time(rs, 17),
                 time(rs, 18),
-                noRecovery ? null : recovery);
+                noRecovery ? null : recovery,
+                time(rs, 20),
+                rs.getString(21));
     }
 
     private static Instant time(ResultSet rs, int i) throws SQLException {

@@ -1,6 +1,9 @@
 package dev.dbre.restore;
 
 import dev.dbre.backup.ProviderException;
+import dev.dbre.backup.Sleeper;
+import dev.dbre.config.ConfigException;
+import dev.dbre.config.Env;
 import dev.dbre.db.ConnectionFactory;
 import dev.dbre.db.SqlStates;
 import dev.dbre.obs.Metric;
@@ -11,11 +14,13 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
+import org.postgresql.util.PSQLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +32,11 @@ import org.slf4j.LoggerFactory;
  * it, mark it available, verify it, clean a drill up. An invocation that finds the row locked
  * returns at once (another is working on it); one that repeats a finished step finds the new state
  * and does the next one or nothing. Time and the invocation's remaining time are passed in.
+ *
+ * <p>Nothing waits or retries forever: a run still in progress at its deadline (request time plus
+ * the request's {@code timeout}, else {@link #TIMEOUT}) fails with that reason, and a drill's
+ * cleanup is tried {@link #MAX_ATTEMPTS} times before the run ends CLEANUP_FAILED naming the
+ * database left. A drill deletes only a database tagged with its own run id ({@link RestoredTags}).
  */
 public final class RestoreService {
     private static final Logger LOG = LoggerFactory.getLogger(RestoreService.class);
@@ -37,18 +47,59 @@ public final class RestoreService {
     /** A step is not started with less time left than this (a verification needs some). */
     static final Duration MIN_STEP_TIME = Duration.ofSeconds(2);
 
+    /** How long a run may take when its request names no {@code timeout} (ISO-8601 duration). */
+    public static final String TIMEOUT = "DBRE_RESTORE_TIMEOUT";
+
+    /** {@link #TIMEOUT}'s default: long enough for a large RDS or Aurora restore, short of a day. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofHours(6);
+
     private final RestoreProvider provider;
     private final ConnectionFactory db;
     private final MetricsPublisher metrics;
+    private final Duration defaultTimeout;
 
     /**
      * @param provider the cloud's (or local) restore provider
-     * @param db the database holding {@code restore_runs} (schema V3)
+     * @param db the database holding {@code restore_runs} (schema V3, V5)
+     * @param defaultTimeout the timeout of a request that names none ({@link #timeoutFromEnv})
      */
-    public RestoreService(RestoreProvider provider, ConnectionFactory db, MetricsPublisher metrics) {
+    public RestoreService(
+            RestoreProvider provider, ConnectionFactory db, MetricsPublisher metrics, Duration defaultTimeout) {
         this.provider = provider;
         this.db = db;
         this.metrics = metrics;
+        this.defaultTimeout = defaultTimeout;
+    }
+
+    /** As above with {@link #DEFAULT_TIMEOUT}. */
+    public RestoreService(RestoreProvider provider, ConnectionFactory db, MetricsPublisher metrics) {
+        this(provider, db, metrics, DEFAULT_TIMEOUT);
+    }
+
+    /**
+     * {@link #TIMEOUT}, or {@link #DEFAULT_TIMEOUT} when unset.
+     *
+     * @throws ConfigException naming the variable when it is not an ISO-8601 duration between {@link
+     *     RestoreRequest#MIN_TIMEOUT} and {@link RestoreRequest#MAX_TIMEOUT}
+     */
+    public static Duration timeoutFromEnv(Env env) {
+        String v = env.optional(TIMEOUT);
+        if (v == null) {
+            return DEFAULT_TIMEOUT;
+        }
+        Duration d;
+        try {
+            d = Duration.parse(v);
+        } catch (DateTimeParseException e) {
+            throw new ConfigException(TIMEOUT, "must be an ISO-8601 duration such as PT6H, was '" + v + "'");
+        }
+        if (d.compareTo(RestoreRequest.MIN_TIMEOUT) < 0 || d.compareTo(RestoreRequest.MAX_TIMEOUT) > 0) {
+            throw new ConfigException(
+                    TIMEOUT,
+                    "must be between " + RestoreRequest.MIN_TIMEOUT + " and " + RestoreRequest.MAX_TIMEOUT + ", was "
+                            + v);
+        }
+        return d;
     }
 
     /** A run id, and whether this call created the run (false: the same request was submitted before). */
@@ -59,7 +110,9 @@ public final class RestoreService {
      * requestId, else its new name): submitting it again returns the existing run.
      *
      * @throws RestoreRejectedException with the rule that failed (SOURCE_NOT_FOUND,
-     *     TARGET_OUTSIDE_WINDOW, NAME_TAKEN, CONFIRMATION_REQUIRED, BAD_REQUEST); nothing changed
+     *     TARGET_OUTSIDE_WINDOW, NAME_TAKEN, CONFIRMATION_REQUIRED, BAD_REQUEST); nothing changed.
+     *     NAME_TAKEN also when a concurrent submit took the name first (the schema's one active run
+     *     per name)
      * @throws RestoreStoreException if the runs table cannot be read or written
      * @throws ProviderException if the provider cannot describe the source
      */
@@ -90,9 +143,24 @@ public final class RestoreService {
                     now,
                     now,
                     null,
+                    null,
+                    now.plus(request.timeout() != null ? request.timeout() : defaultTimeout),
                     null);
             c.setAutoCommit(false);
-            if (!RestoreRunStore.insert(c, run)) {
+            boolean inserted;
+            try {
+                inserted = RestoreRunStore.insert(c, run);
+            } catch (SQLException e) {
+                c.rollback();
+                if (activeNameTaken(e)) {
+                    throw new RestoreRejectedException(
+                            RestoreError.NAME_TAKEN,
+                            "newName",
+                            "another restore run that has not finished uses the name '" + request.newName() + "'");
+                }
+                throw e;
+            }
+            if (!inserted) {
                 c.rollback();
                 RestoreRun other = RestoreRunStore.findByKey(c, request.key()).orElseThrow();
                 return new Submitted(other.runId(), false, other);
@@ -110,6 +178,18 @@ public final class RestoreService {
         } catch (SQLException e) {
             throw new RestoreStoreException("could not record the restore request", e);
         }
+    }
+
+    /** True for the unique violation of the one-active-run-per-name index. */
+    private static boolean activeNameTaken(SQLException e) {
+        if (!"23505".equals(e.getSQLState())) {
+            return false;
+        }
+        if (e instanceof PSQLException p && p.getServerErrorMessage() != null) {
+            String constraint = p.getServerErrorMessage().getConstraint();
+            return constraint == null || RestoreRunStore.ACTIVE_NAME_KEY.equals(constraint);
+        }
+        return true;
     }
 
     /** The rules that need the provider, in order: source, window, name, confirmation. */
@@ -131,7 +211,13 @@ public final class RestoreService {
                     request.targetTime() + " is outside the restorable window of " + request.source() + ": ["
                             + window.earliest() + ", " + window.latest() + "]");
         }
-        if (RestoreRunStore.nameInUse(c, request.newName()) || provider.nameTaken(request.newName())) {
+        if (RestoreRunStore.nameInUse(c, request.newName())) {
+            throw new RestoreRejectedException(
+                    RestoreError.NAME_TAKEN,
+                    "newName",
+                    "another restore run that has not finished uses the name '" + request.newName() + "'");
+        }
+        if (provider.nameTaken(request.newName())) {
             throw new RestoreRejectedException(
                     RestoreError.NAME_TAKEN, "newName", "a database named '" + request.newName() + "' exists already");
         }
@@ -169,7 +255,13 @@ public final class RestoreService {
                 c.rollback();
                 return run;
             }
-            Step step = step(run, now, remaining);
+            Step step = run.pastDeadline(now)
+                    ? failed(
+                            run,
+                            "deadline passed: still " + run.state() + " at " + run.deadline() + " ("
+                                    + Duration.between(run.requestedAt(), run.deadline()) + " after the request)",
+                            now)
+                    : step(run, now, remaining);
             RestoreRunStore.update(c, step.run());
             if (step.run().state() != run.state()) {
                 RestoreRunStore.event(c, runId, step.run().state(), now, step.detail());
@@ -198,15 +290,16 @@ public final class RestoreService {
         try {
             return switch (run.state()) {
                 case REQUESTED -> {
-                    provider.startRestore(
+                    String ref = provider.startRestore(
+                            run.runId(),
                             run.sourceId(),
                             run.targetTime(),
                             run.newName(),
                             run.request().overrides().toMap());
-                    yield new Step(run.moveTo(RestoreState.RESTORING, now), "restore started");
+                    yield new Step(run.started(ref, now), "restore started");
                 }
                 case RESTORING -> {
-                    RestoreProgress p = provider.progress(run.newName());
+                    RestoreProgress p = provider.progress(run.target());
                     yield switch (p.state()) {
                         case RESTORING -> new Step(run.touched(now), p.detail());
                         case AVAILABLE ->
@@ -221,12 +314,8 @@ public final class RestoreService {
                             run.moveTo(RestoreState.VERIFYING, now),
                             run.request().verify().size() + " verification queries");
                 case VERIFYING -> verify(run, now, remaining);
-                case VERIFIED, FAILED -> {
-                    // Only drills get here (finished() stops kept restores): delete the database.
-                    provider.delete(run.newName());
-                    yield new Step(run.moveTo(RestoreState.CLEANED_UP, now), "deleted " + run.newName());
-                }
-                case CLEANED_UP -> new Step(run, "nothing to do");
+                case VERIFIED, FAILED -> cleanUp(run, now); // drills only: finished() stops kept restores
+                case CLEANED_UP, CLEANUP_FAILED -> new Step(run, "nothing to do");
             };
         } catch (ProviderException e) {
             if (e.retryable() && run.attempts() + 1 < MAX_ATTEMPTS) {
@@ -236,6 +325,38 @@ public final class RestoreService {
         } catch (RuntimeException e) {
             LOG.error("restore {}: step {} failed", run.runId(), run.state(), e);
             return failed(run, e.toString(), now);
+        }
+    }
+
+    /**
+     * Deletes the drill's database if it is this run's. Its own failures never touch the outcome:
+     * retryable ones are tried again up to {@link #MAX_ATTEMPTS}, then (or at once for any other)
+     * the run ends CLEANUP_FAILED naming the database.
+     */
+    private Step cleanUp(RestoreRun run, Instant now) {
+        String name = run.newName();
+        try {
+            return switch (provider.delete(run.target())) {
+                case DELETED -> new Step(run.moveTo(RestoreState.CLEANED_UP, now), "deleted " + name);
+                case ABSENT ->
+                    new Step(run.moveTo(RestoreState.CLEANED_UP, now), "nothing to delete: no database " + name);
+                case NOT_OURS ->
+                    new Step(
+                            run.moveTo(RestoreState.CLEANED_UP, now),
+                            "left " + name + " alone: it is not this run's (no " + RestoredTags.TAG_RUN + " "
+                                    + run.runId() + ")");
+            };
+        } catch (ProviderException e) {
+            if (e.retryable() && run.attempts() + 1 < MAX_ATTEMPTS) {
+                return new Step(run.retryLater(e.getMessage(), now), e.getMessage());
+            }
+            String error = "could not delete " + name + " after " + (run.attempts() + 1) + " attempt(s): "
+                    + e.getMessage() + "; it is left for an operator";
+            return new Step(run.cleanupFailed(error, now), error);
+        } catch (RuntimeException e) {
+            LOG.error("restore {}: deleting {} failed", run.runId(), name, e);
+            String error = "could not delete " + name + ": " + e + "; it is left for an operator";
+            return new Step(run.cleanupFailed(error, now), error);
         }
     }
 
@@ -278,6 +399,8 @@ public final class RestoreService {
                         dims,
                         List.of(new Metric(MetricNames.RESTORE_RECOVERY_SECONDS, run.recoverySeconds(), "Seconds")));
             case FAILED -> metrics.publish(dims, List.of(Metric.count(MetricNames.RESTORE_FAILURES, 1)));
+            case CLEANUP_FAILED ->
+                metrics.publish(dims, List.of(Metric.count(MetricNames.RESTORE_CLEANUP_FAILURES, 1)));
             case CLEANED_UP -> {
                 if (run.outcome() == RestoreState.VERIFIED) {
                     metrics.publish(dims, List.of(Metric.count(MetricNames.DRILLS_COMPLETED, 1)));
@@ -317,6 +440,13 @@ public final class RestoreService {
     public RestoreRun runToCompletion(
             UUID runId, Clock clock, Duration budget, Duration poll, Consumer<RestoreRun> onTransition)
             throws InterruptedException {
+        return runToCompletion(runId, clock, Sleeper.SYSTEM, budget, poll, onTransition);
+    }
+
+    /** As above, waiting with {@code sleeper} (tests pass one that moves their clock). */
+    public RestoreRun runToCompletion(
+            UUID runId, Clock clock, Sleeper sleeper, Duration budget, Duration poll, Consumer<RestoreRun> onTransition)
+            throws InterruptedException {
         Instant deadline = clock.instant().plus(budget);
         RestoreRun run = find(runId)
                 .orElseThrow(
@@ -330,7 +460,7 @@ public final class RestoreService {
             if (next.state() != run.state()) {
                 onTransition.accept(next);
             } else {
-                Thread.sleep(poll.toMillis());
+                sleeper.sleep(poll);
             }
             run = next;
         }

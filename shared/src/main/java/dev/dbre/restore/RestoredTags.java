@@ -4,49 +4,57 @@ import dev.dbre.backup.ProviderException;
 import dev.dbre.backup.Snapshot;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
 
 /**
- * Tags (labels) every cloud provider puts on a database it restores: they make a repeated start
- * recognisable (idempotency) and guard deletion: a provider deletes only a database that carries
- * {@code dbre:managed-by=dbre} and {@code dbre:restored-from}, never one it did not restore.
+ * Tags (labels) every cloud provider puts on a database it restores. The run id decides ownership:
+ * a provider adopts an existing database (a repeated start) and deletes one only when it carries
+ * {@code dbre:restore-run=<this run's id>}. "Restored by dbre" is not enough: another run, a kept
+ * restore or a hand-made database may use the same name, and none of those is this run's to touch.
  */
 public final class RestoredTags {
     public static final String TAG_RESTORED_FROM = "dbre:restored-from";
+    /** The id of the restore run that created the database. */
+    public static final String TAG_RUN = "dbre:restore-run";
 
     private RestoredTags() {}
 
     /** The user's tags plus ours (ours win). */
-    public static Map<String, String> of(String sourceId, Map<String, String> userTags) {
+    public static Map<String, String> of(String sourceId, UUID runId, Map<String, String> userTags) {
         Map<String, String> tags = new LinkedHashMap<>(userTags);
         tags.put(Snapshot.TAG_MANAGED_BY, Snapshot.MANAGED_BY_VALUE);
         tags.put(TAG_RESTORED_FROM, sourceId);
+        tags.put(TAG_RUN, runId.toString());
         return tags;
     }
 
-    /** True when {@code tags} say this tool restored the database from {@code sourceId}. */
-    public static boolean restoredFrom(Map<String, String> tags, String sourceId) {
-        return isRestored(tags) && sourceId.equals(tags.get(TAG_RESTORED_FROM));
-    }
-
-    /** True when {@code tags} say this tool restored the database (so it may delete it). */
-    public static boolean isRestored(Map<String, String> tags) {
+    /** True when {@code tags} say that run {@code runId} created the database. */
+    public static boolean createdBy(Map<String, String> tags, UUID runId) {
         return Snapshot.MANAGED_BY_VALUE.equals(tags.get(Snapshot.TAG_MANAGED_BY))
-                && tags.get(TAG_RESTORED_FROM) != null;
+                && runId.toString().equalsIgnoreCase(tags.get(TAG_RUN));
     }
 
     /**
-     * Refuses to delete {@code name} unless {@code tags} say this tool restored it.
+     * The refusal of a start whose name is taken by a database this run did not create.
      *
-     * @param marker how the provider names the missing mark in the error, e.g. "dbre:restored-from tag"
-     * @throws ProviderException NotManaged (not retryable) when the database was not restored by dbre
+     * @param marker how the provider names the missing mark, e.g. "dbre:restore-run tag"
+     * @return NameTaken, not retryable
      */
-    public static void requireRestored(Map<String, String> tags, String name, String marker) {
-        if (!isRestored(tags)) {
-            throw new ProviderException(
-                    "NotManaged",
-                    name + " was not restored by dbre (no " + marker + "): refusing to delete it",
-                    false,
-                    null);
-        }
+    public static ProviderException nameTaken(String name, UUID runId, String marker) {
+        return new ProviderException(
+                "NameTaken",
+                "a database named " + name + " exists that this run did not create (no " + marker + " " + runId
+                        + "): left alone",
+                false,
+                null);
+    }
+
+    /** What {@link RestoreProvider#progress} reports for a database with the name that is not this run's. */
+    public static RestoreProgress notOurs(String name, UUID runId, String marker) {
+        return new RestoreProgress(
+                RestoreProgress.State.FAILED,
+                null,
+                0,
+                name + " is not this run's database (no " + marker + " " + runId + "): left alone");
     }
 }

@@ -41,6 +41,7 @@ class LocalRestoreEndToEndTest {
     static Instant beforeBackup;
     static Instant between;
     static RestoreService service;
+    static java.util.UUID betweenRun;
     static final Clock CLOCK = Clock.systemUTC();
     static final Duration BUDGET = Duration.ofMinutes(2);
     static final Duration POLL = Duration.ofMillis(100);
@@ -82,6 +83,7 @@ class LocalRestoreEndToEndTest {
                         + "\"select count(*) from orders where batch = 'T2'\",\"expect\":{\"equals\":0}}]}"),
                 CLOCK.instant());
         List<RestoreState> seen = new ArrayList<>();
+        betweenRun = sub.runId();
 
         RestoreRun run = service.runToCompletion(sub.runId(), CLOCK, BUDGET, POLL, r -> seen.add(r.state()));
 
@@ -150,7 +152,7 @@ class LocalRestoreEndToEndTest {
     @Test
     @Order(5)
     void drill_verifiesTheLatestData_thenStopsTheServerAndRemovesItsFiles() throws Exception {
-        src.provider.delete("shop-between");
+        src.provider.delete(new RestoreTarget(betweenRun, "shop-between", null));
         RestoreService.Submitted sub = service.submit(
                 request("{\"source\":\"shop\",\"latest\":true,\"newName\":\"shop-drill\",\"drill\":true,"
                         + "\"verify\":[{\"name\":\"all rows\",\"sql\":\"select count(*) from orders\","

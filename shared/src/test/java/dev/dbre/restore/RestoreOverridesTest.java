@@ -37,12 +37,25 @@ class RestoreOverridesTest {
     }
 
     @Test
-    void restoredTags_oursWinOverTheUsers() {
-        Map<String, String> tags = RestoredTags.of("orders", Map.of("dbre:restored-from", "elsewhere", "team", "x"));
+    void restoredTags_oursWinOverTheUsers_andOnlyTheRunThatCreatedADatabaseOwnsIt() {
+        java.util.UUID run = java.util.UUID.randomUUID();
+        java.util.UUID other = java.util.UUID.randomUUID();
+        Map<String, String> tags = RestoredTags.of(
+                "orders",
+                run,
+                Map.of("dbre:restored-from", "elsewhere", "dbre:restore-run", other.toString(), "team", "x"));
 
-        assertThat(tags).containsEntry("dbre:restored-from", "orders").containsEntry("dbre:managed-by", "dbre");
-        assertThat(RestoredTags.restoredFrom(tags, "orders")).isTrue();
-        assertThat(RestoredTags.restoredFrom(tags, "billing")).isFalse();
-        assertThat(RestoredTags.isRestored(Map.of("team", "x"))).isFalse();
+        assertThat(tags)
+                .containsEntry("dbre:restored-from", "orders")
+                .containsEntry("dbre:managed-by", "dbre")
+                .containsEntry("dbre:restore-run", run.toString())
+                .containsEntry("team", "x");
+        assertThat(RestoredTags.createdBy(tags, run)).isTrue();
+        assertThat(RestoredTags.createdBy(tags, other)).isFalse();
+        // Restored by dbre, from the same source, but by another run: not this run's.
+        assertThat(RestoredTags.createdBy(RestoredTags.of("orders", other, Map.of()), run))
+                .isFalse();
+        assertThat(RestoredTags.createdBy(Map.of("dbre:restore-run", run.toString()), run))
+                .isFalse();
     }
 }

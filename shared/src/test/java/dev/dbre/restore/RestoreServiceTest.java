@@ -8,6 +8,7 @@ import dev.dbre.obs.Metric;
 import dev.dbre.obs.MetricNames;
 import dev.dbre.restore.RestoreProgress.State;
 import dev.dbre.testing.FakeRestoreProvider;
+import dev.dbre.testing.MutableClock;
 import dev.dbre.testing.PostgresExtension;
 import dev.dbre.testing.TestDatabase;
 import java.sql.Connection;
@@ -240,7 +241,11 @@ class RestoreServiceTest {
 
         RestoreRequest other = RestoreRequest.parse(
                 "{\"requestId\":\"other\",\"source\":\"orders-db\",\"latest\":true,\"newName\":\"" + name + "\"}");
-        assertRefused(provider(), other.toJson(), RestoreError.NAME_TAKEN, "exists already");
+        assertRefused(
+                provider(),
+                other.toJson(),
+                RestoreError.NAME_TAKEN,
+                "another restore run that has not finished uses the name '" + name + "'");
     }
 
     @Test
@@ -319,6 +324,256 @@ class RestoreServiceTest {
         }
         assertThat(run.state()).isEqualTo(RestoreState.FAILED);
         assertThat(run.failureReason()).contains("Throttling");
+    }
+
+    // ---- never touch what is not ours
+
+    static RestoreRequest named(String requestId, String name, boolean drill) {
+        return RestoreRequest.parse("{\"requestId\":\"" + requestId + "\",\"source\":\"orders-db\","
+                + "\"targetTime\":\"2026-11-22T12:00:00Z\",\"newName\":\"" + name + "\",\"drill\":" + drill
+                + ",\"verify\":[{\"name\":\"items\",\"sql\":\"select count(*) from restored_items\","
+                + "\"expect\":{\"atLeast\":1}}]}");
+    }
+
+    static RestoreRun runToEnd(RestoreService s, java.util.UUID runId) {
+        RestoreRun run = s.find(runId).orElseThrow();
+        for (int i = 0; i < 20 && !run.finished(); i++) {
+            run = s.advance(runId, T0.plusSeconds(60L * (i + 1)), PLENTY);
+        }
+        return run;
+    }
+
+    @Test
+    void keptRestoreAndDrillRacingForOneName_theDrillIsRefusedNamingIt_andTheKeptDatabaseSurvives() throws Exception {
+        String name = name();
+        // Both submits pass every check (no run uses the name, no database has it) before either
+        // inserts: the kept restore then inserts first, the drill second.
+        java.util.concurrent.CyclicBarrier bothChecked = new java.util.concurrent.CyclicBarrier(2);
+        java.util.concurrent.CountDownLatch keptInserted = new java.util.concurrent.CountDownLatch(1);
+        FakeRestoreProvider p = provider().whileCheckingName(n -> {
+            try {
+                bothChecked.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                if (Thread.currentThread().getName().equals("drill")) {
+                    keptInserted.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        RestoreService s = service(p);
+        java.util.concurrent.atomic.AtomicReference<RestoreService.Submitted> kept =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<Throwable> drillOutcome =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        Thread keptThread = new Thread(
+                () -> {
+                    kept.set(s.submit(named("kept-" + name, name, false), T0));
+                    keptInserted.countDown();
+                },
+                "kept");
+        Thread drillThread = new Thread(
+                () -> {
+                    try {
+                        s.submit(named("drill-" + name, name, true), T0);
+                    } catch (Throwable t) {
+                        drillOutcome.set(t);
+                    }
+                },
+                "drill");
+        keptThread.start();
+        drillThread.start();
+        keptThread.join(20_000);
+        drillThread.join(20_000);
+
+        assertThat(kept.get().created()).isTrue();
+        assertThat(drillOutcome.get())
+                .isInstanceOfSatisfying(
+                        RestoreRejectedException.class,
+                        e -> assertThat(e.error()).isEqualTo(RestoreError.NAME_TAKEN))
+                .hasMessageContaining("'" + name + "'");
+        assertThat(db.queryLong("select count(*) from restore_runs where new_name = '" + name + "'"))
+                .isEqualTo(1);
+        RestoreRun keptRun = runToEnd(s, kept.get().runId());
+        assertThat(keptRun.state()).isEqualTo(RestoreState.VERIFIED);
+        assertThat(p.owner(name)).contains(kept.get().runId());
+        assertThat(p.changingCalls()).noneMatch(c -> c.startsWith("delete"));
+    }
+
+    @Test
+    void drillFailingBecauseItsNameWasTaken_leavesTheTakenDatabaseAlone_andCleansUpNothing() {
+        FakeRestoreProvider p = provider();
+        RestoreService s = service(p);
+        String name = name();
+        RestoreService.Submitted drill = s.submit(named("drill-" + name, name, true), T0);
+        // Between the drill's submit and its start, a kept restore elsewhere (another deployment's
+        // schema) takes the name: its database carries that run's id.
+        java.util.UUID keptRun = java.util.UUID.randomUUID();
+        p.existing(name, keptRun);
+
+        RestoreRun failed = s.advance(drill.runId(), T0.plusSeconds(60), PLENTY);
+        assertThat(failed.state()).isEqualTo(RestoreState.FAILED);
+        assertThat(failed.failureReason()).contains("NameTaken", name, "left alone");
+        RestoreRun done = s.advance(drill.runId(), T0.plusSeconds(120), PLENTY);
+
+        assertThat(done.state()).isEqualTo(RestoreState.CLEANED_UP);
+        assertThat(done.outcome()).isEqualTo(RestoreState.FAILED);
+        assertThat(p.owner(name)).contains(keptRun);
+        assertThat(s.events(drill.runId()))
+                .last()
+                .satisfies(e -> assertThat(e.detail())
+                        .contains("left " + name + " alone", drill.runId().toString()));
+    }
+
+    @Test
+    void aDatabaseThatIsNotTheRunsAtProgress_failsTheRun_andIsLeftAlone() {
+        FakeRestoreProvider p = provider().progress(new RestoreProgress(State.RESTORING, null, 0, "creating"));
+        RestoreService s = service(p);
+        String name = name();
+        RestoreService.Submitted drill = s.submit(named("drill-" + name, name, true), T0);
+        s.advance(drill.runId(), T0.plusSeconds(60), PLENTY);
+        // The run's own database is replaced by someone else's under the same name.
+        java.util.UUID other = java.util.UUID.randomUUID();
+        p.existing(name, other);
+
+        RestoreRun run = s.advance(drill.runId(), T0.plusSeconds(120), PLENTY);
+        assertThat(run.state()).isEqualTo(RestoreState.FAILED);
+        assertThat(run.failureReason()).contains("not this run's database");
+        run = s.advance(drill.runId(), T0.plusSeconds(180), PLENTY);
+
+        assertThat(run.state()).isEqualTo(RestoreState.CLEANED_UP);
+        assertThat(p.owner(name)).contains(other);
+    }
+
+    // ---- nothing waits or retries forever
+
+    @Test
+    void runStillRestoringAtItsDeadline_endsFailedWithTheReason_andTheDrillIsCleanedUp() throws Exception {
+        FakeRestoreProvider p = provider().progress(new RestoreProgress(State.RESTORING, null, 0, "creating"));
+        RestoreService s = service(p);
+        String name = name();
+        RestoreRequest r = RestoreRequest.parse("{\"source\":\"orders-db\",\"latest\":true,\"newName\":\"" + name
+                + "\",\"drill\":true,\"timeout\":\"PT2H\"}");
+        MutableClock clock = new MutableClock(T0);
+        RestoreService.Submitted sub = s.submit(r, clock.instant());
+        assertThat(sub.run().deadline()).isEqualTo(T0.plus(Duration.ofHours(2)));
+
+        List<RestoreRun> transitions = new ArrayList<>();
+        RestoreRun run = s.runToCompletion(
+                sub.runId(), clock, clock::advance, Duration.ofHours(3), Duration.ofMinutes(10), transitions::add);
+
+        assertThat(transitions)
+                .extracting(RestoreRun::state)
+                .containsExactly(RestoreState.RESTORING, RestoreState.FAILED, RestoreState.CLEANED_UP);
+        assertThat(run.state()).isEqualTo(RestoreState.CLEANED_UP);
+        assertThat(run.outcome()).isEqualTo(RestoreState.FAILED);
+        assertThat(run.failureReason())
+                .isEqualTo("deadline passed: still RESTORING at " + T0.plus(Duration.ofHours(2)) + " (PT2H after the"
+                        + " request)");
+        assertThat(transitions.get(1).updatedAt()).isAfterOrEqualTo(T0.plus(Duration.ofHours(2)));
+        assertThat(p.exists(name)).isFalse();
+        assertThat(p.changingCalls()).last().isEqualTo("delete " + name);
+    }
+
+    @Test
+    void keptRestorePastItsDeadline_endsFailed_andItsDatabaseIsKept() {
+        FakeRestoreProvider p = provider().progress(new RestoreProgress(State.RESTORING, null, 0, "creating"));
+        RestoreService s = new RestoreService(p, db.connections(), (d, m) -> {}, Duration.ofMinutes(30));
+        String name = name();
+        RestoreService.Submitted sub = s.submit(named("kept-" + name, name, false), T0);
+        s.advance(sub.runId(), T0.plusSeconds(60), PLENTY);
+        assertThat(s.advance(sub.runId(), T0.plus(Duration.ofMinutes(29)), PLENTY)
+                        .state())
+                .isEqualTo(RestoreState.RESTORING);
+
+        RestoreRun run = s.advance(sub.runId(), T0.plus(Duration.ofMinutes(30)), PLENTY);
+
+        assertThat(run.state()).isEqualTo(RestoreState.FAILED);
+        assertThat(run.failureReason()).startsWith("deadline passed: still RESTORING");
+        assertThat(run.finished()).isTrue();
+        assertThat(p.exists(name)).isTrue();
+    }
+
+    @Test
+    void cleanupThatKeepsFailing_endsCleanupFailed_namingTheDatabase_andKeepsTheVerifiedOutcome() {
+        FakeRestoreProvider p = provider();
+        for (int i = 0; i < RestoreService.MAX_ATTEMPTS; i++) {
+            p.failDelete(new ProviderException("InvalidDBInstanceState", "instance is busy", true, null));
+        }
+        RestoreService s = service(p);
+        String name = name();
+        RestoreService.Submitted sub = s.submit(named("drill-" + name, name, true), T0);
+        RestoreRun run = sub.run();
+        int advances = 0;
+        while (!run.finished() && advances < 50) {
+            run = s.advance(sub.runId(), T0.plusSeconds(60L * ++advances), PLENTY);
+        }
+
+        assertThat(run.state()).isEqualTo(RestoreState.CLEANUP_FAILED);
+        assertThat(run.outcome()).isEqualTo(RestoreState.VERIFIED);
+        assertThat(run.failureReason()).isNull();
+        assertThat(run.recoverySeconds()).isNotNull();
+        assertThat(run.lastError())
+                .contains("could not delete " + name, RestoreService.MAX_ATTEMPTS + " attempt(s)", "instance is busy");
+        assertThat(run.finished()).isTrue();
+        assertThat(p.changingCalls().stream().filter(c -> c.startsWith("delete")))
+                .hasSize(RestoreService.MAX_ATTEMPTS);
+        assertThat(s.advance(sub.runId(), T0.plus(Duration.ofDays(1)), PLENTY)).isEqualTo(run);
+        assertThat(RestoreEndpoint.runJson(run).get("cleanupError").asText()).contains(name);
+        assertThat(published)
+                .extracting(Metric::name)
+                .containsExactly(MetricNames.RESTORE_RECOVERY_SECONDS, MetricNames.RESTORE_CLEANUP_FAILURES);
+    }
+
+    @Test
+    void cleanupOfAFailedDrillThatKeepsFailing_endsCleanupFailed_insteadOfLooping() {
+        FakeRestoreProvider p = provider().progress(new RestoreProgress(State.FAILED, null, 0, "restore-error"));
+        p.failDelete(new ProviderException("AccessDenied", "not allowed to delete", false, null));
+        RestoreService s = service(p);
+        String name = name();
+        RestoreService.Submitted sub = s.submit(named("drill-" + name, name, true), T0);
+        RestoreRun run = sub.run();
+        int advances = 0;
+        while (!run.finished() && advances < 50) {
+            run = s.advance(sub.runId(), T0.plusSeconds(60L * ++advances), PLENTY);
+        }
+
+        assertThat(advances).isEqualTo(3); // start, progress (FAILED), one delete that is not retryable
+        assertThat(run.state()).isEqualTo(RestoreState.CLEANUP_FAILED);
+        assertThat(run.outcome()).isEqualTo(RestoreState.FAILED);
+        assertThat(run.failureReason()).isEqualTo("the provider's restore failed: restore-error");
+        assertThat(run.lastError()).contains("could not delete " + name, "not allowed to delete");
+        // The name is free again for the next drill; the database is the operator's to delete.
+        RestoreService.Submitted next = s.submit(named("drill2-" + name, name + "-x", true), T0);
+        assertThat(next.created()).isTrue();
+    }
+
+    @Test
+    void timeoutOutsideItsBounds_isRefusedNamingTheField() {
+        java.util.Map<String, String> expected = java.util.Map.of(
+                "PT30S", "PT30S must be between PT1M and PT168H",
+                "P8D", "PT192H must be between PT1M and PT168H",
+                "6h", "'6h' is not an ISO-8601 duration");
+        expected.forEach((t, message) -> assertThatThrownBy(() -> RestoreRequest.parse(
+                        "{\"source\":\"orders-db\",\"latest\":true,\"newName\":\"x-9\",\"timeout\":\"" + t + "\"}"))
+                .isInstanceOfSatisfying(
+                        RestoreRejectedException.class,
+                        e -> assertThat(e.field()).isEqualTo("timeout"))
+                .hasMessageContaining(message));
+    }
+
+    @Test
+    void timeoutFromEnv_defaultsToSixHours_andNamesTheVariableWhenWrong() {
+        assertThat(RestoreService.timeoutFromEnv(new dev.dbre.config.Env(java.util.Map.of())))
+                .isEqualTo(Duration.ofHours(6));
+        assertThat(RestoreService.timeoutFromEnv(
+                        new dev.dbre.config.Env(java.util.Map.of("DBRE_RESTORE_TIMEOUT", "PT90M"))))
+                .isEqualTo(Duration.ofMinutes(90));
+        assertThatThrownBy(() -> RestoreService.timeoutFromEnv(
+                        new dev.dbre.config.Env(java.util.Map.of("DBRE_RESTORE_TIMEOUT", "3 hours"))))
+                .hasMessageContaining("DBRE_RESTORE_TIMEOUT");
+        assertThatThrownBy(() -> RestoreService.timeoutFromEnv(
+                        new dev.dbre.config.Env(java.util.Map.of("DBRE_RESTORE_TIMEOUT", "P30D"))))
+                .hasMessageContaining("DBRE_RESTORE_TIMEOUT");
     }
 
     @Test

@@ -6,30 +6,40 @@ import dev.dbre.db.ConnectionFactory;
 import dev.dbre.restore.RestoreProgress;
 import dev.dbre.restore.RestoreProvider;
 import dev.dbre.restore.RestoreSource;
+import dev.dbre.restore.RestoreTarget;
 import dev.dbre.restore.RestoreWindow;
+import dev.dbre.restore.RestoredTags;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
- * A {@link RestoreProvider} for state-machine tests: sources and taken names are set up by the
- * test, progress answers are scripted, faults can be injected, and every call is recorded (so a
+ * A {@link RestoreProvider} for state-machine tests: sources and existing databases are set up by
+ * the test, progress answers are scripted, faults can be injected, and every call is recorded (so a
  * test can prove that a refused request made no call that changes anything).
+ *
+ * <p>It behaves as the clouds do on names: a database name exists once; a start whose name exists
+ * is refused unless that database carries the run's id (a repeated start), and delete removes only
+ * a database carrying the run's id.
  */
 public final class FakeRestoreProvider implements RestoreProvider {
     public final List<String> calls = new ArrayList<>();
     private final Map<String, RestoreSource> sources = new HashMap<>();
-    private final Set<String> taken = new HashSet<>();
+    /** Databases by name, with the run id each carries (null: not created by a run). */
+    private final Map<String, Optional<UUID>> databases = new HashMap<>();
+
     private final Deque<RestoreProgress> progress = new ArrayDeque<>();
     private final Deque<RuntimeException> startFaults = new ArrayDeque<>();
+    private final Deque<RuntimeException> deleteFaults = new ArrayDeque<>();
     private ConnectionFactory restoredDatabase;
+    private volatile Consumer<String> whileCheckingName = name -> {};
 
     /** Adds a source with window [earliest, latest]. */
     public FakeRestoreProvider source(String id, boolean production, Instant earliest, Instant latest) {
@@ -41,9 +51,26 @@ public final class FakeRestoreProvider implements RestoreProvider {
         return this;
     }
 
-    public FakeRestoreProvider taken(String name) {
-        taken.add(name);
+    /** A database named {@code name} that no run created (hand-made, or someone else's). */
+    public synchronized FakeRestoreProvider taken(String name) {
+        databases.put(name, Optional.empty());
         return this;
+    }
+
+    /** A database named {@code name} that run {@code runId} created (another run's restore). */
+    public synchronized FakeRestoreProvider existing(String name, UUID runId) {
+        databases.put(name, Optional.of(runId));
+        return this;
+    }
+
+    /** True when a database named {@code name} exists. */
+    public synchronized boolean exists(String name) {
+        return databases.containsKey(name);
+    }
+
+    /** The run id the database named {@code name} carries, if it exists and carries one. */
+    public synchronized Optional<UUID> owner(String name) {
+        return databases.getOrDefault(name, Optional.empty());
     }
 
     /** The next answers of {@link #progress}, in order; the last one repeats. */
@@ -58,6 +85,12 @@ public final class FakeRestoreProvider implements RestoreProvider {
         return this;
     }
 
+    /** The next {@link #delete} calls throw these, in order. */
+    public FakeRestoreProvider failDelete(RuntimeException... faults) {
+        deleteFaults.addAll(List.of(faults));
+        return this;
+    }
+
     /** The database {@link #connect} returns (where verification queries run). */
     public FakeRestoreProvider restoredDatabase(ConnectionFactory db) {
         this.restoredDatabase = db;
@@ -65,7 +98,7 @@ public final class FakeRestoreProvider implements RestoreProvider {
     }
 
     /** Calls that create or delete something (a refused request must make none). */
-    public List<String> changingCalls() {
+    public synchronized List<String> changingCalls() {
         return calls.stream()
                 .filter(c -> c.startsWith("startRestore") || c.startsWith("delete"))
                 .toList();
@@ -78,24 +111,46 @@ public final class FakeRestoreProvider implements RestoreProvider {
     }
 
     @Override
-    public synchronized boolean nameTaken(String name) {
-        calls.add("nameTaken " + name);
-        return taken.contains(name);
+    public boolean nameTaken(String name) {
+        synchronized (this) {
+            calls.add("nameTaken " + name);
+        }
+        whileCheckingName.accept(name);
+        synchronized (this) {
+            return databases.containsKey(name);
+        }
+    }
+
+    /** Runs {@code hook} inside {@link #nameTaken}, outside the lock (a test makes two submits meet there). */
+    public FakeRestoreProvider whileCheckingName(Consumer<String> hook) {
+        this.whileCheckingName = hook;
+        return this;
     }
 
     @Override
-    public synchronized void startRestore(
-            String sourceId, Instant targetTime, String newName, Map<String, Object> overrides) {
+    public synchronized String startRestore(
+            UUID runId, String sourceId, Instant targetTime, String newName, Map<String, Object> overrides) {
         calls.add("startRestore " + sourceId + " " + targetTime + " " + newName + " " + overrides);
         if (!startFaults.isEmpty()) {
             throw startFaults.poll();
         }
-        taken.add(newName);
+        if (databases.containsKey(newName)) {
+            if (databases.get(newName).equals(Optional.of(runId))) {
+                return null; // a repeated start of this run
+            }
+            throw RestoredTags.nameTaken(newName, runId, RestoredTags.TAG_RUN);
+        }
+        databases.put(newName, Optional.of(runId));
+        return null;
     }
 
     @Override
-    public synchronized RestoreProgress progress(String newName) {
-        calls.add("progress " + newName);
+    public synchronized RestoreProgress progress(RestoreTarget target) {
+        calls.add("progress " + target.newName());
+        if (databases.containsKey(target.newName())
+                && !databases.get(target.newName()).equals(Optional.of(target.runId()))) {
+            return RestoredTags.notOurs(target.newName(), target.runId(), RestoredTags.TAG_RUN);
+        }
         if (progress.isEmpty()) {
             return new RestoreProgress(RestoreProgress.State.AVAILABLE, "fake.host", 5432, "available");
         }
@@ -112,8 +167,19 @@ public final class FakeRestoreProvider implements RestoreProvider {
     }
 
     @Override
-    public synchronized void delete(String newName) {
-        calls.add("delete " + newName);
-        taken.remove(newName);
+    public synchronized Deletion delete(RestoreTarget target) {
+        calls.add("delete " + target.newName());
+        if (!deleteFaults.isEmpty()) {
+            throw deleteFaults.poll();
+        }
+        Optional<UUID> owner = databases.get(target.newName());
+        if (owner == null) {
+            return Deletion.ABSENT;
+        }
+        if (!owner.equals(Optional.of(target.runId()))) {
+            return Deletion.NOT_OURS;
+        }
+        databases.remove(target.newName());
+        return Deletion.DELETED;
     }
 }

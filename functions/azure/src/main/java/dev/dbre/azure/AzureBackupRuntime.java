@@ -148,7 +148,7 @@ final class AzureBackupRuntime {
     }
 
     RestoreService restoreService() {
-        return new RestoreService(provider, db, metrics);
+        return new RestoreService(provider, db, metrics, RestoreService.timeoutFromEnv(env));
     }
 
     RestoreEndpoint restoreEndpoint() {

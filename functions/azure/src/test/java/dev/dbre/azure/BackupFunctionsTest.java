@@ -66,6 +66,9 @@ class BackupFunctionsTest {
 
     private final FakeHttpServer http = FakeHttpServer.start();
     private final Set<String> restoring = ConcurrentHashMap.newKeySet();
+    /** The run id each restored server was created with (ARM keeps the tags of the PUT). */
+    private final Map<String, String> runOf = new ConcurrentHashMap<>();
+
     private final Set<String> deleted = ConcurrentHashMap.newKeySet();
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T23:00:05Z"));
     private TestDatabase db;
@@ -94,6 +97,13 @@ class BackupFunctionsTest {
         String name = r.path().substring(RG.length() + 1);
         if (r.method().equals("PUT")) {
             restoring.add(name);
+            try {
+                runOf.put(
+                        name,
+                        JSON.readTree(r.body()).at("/tags/dbre:restore-run").asText());
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
             return Reply.resource(201, "application/json", "flexibleserver/server-drill-starting.json");
         }
         if (r.method().equals("DELETE")) {
@@ -109,7 +119,9 @@ class BackupFunctionsTest {
                         "orders-drill.postgres.database.azure.com",
                         "127.0.0.1",
                         "\"orders-drill\"",
-                        "\"" + name + "\""));
+                        "\"" + name + "\"",
+                        "0b6d3c52-5f0e-4c1a-9a7e-2f4d8e1b7c10",
+                        runOf.get(name)));
     }
 
     private static java.util.function.Predicate<Recorded> get(String path) {
@@ -166,7 +178,7 @@ class BackupFunctionsTest {
 
         assertThat(http.requests(r -> r.method().equals("PUT")))
                 .extracting(Recorded::path)
-                .containsExactly(RG + "/orders/backups/dbre-orders-20261123-2300");
+                .containsExactly(RG + "/orders/backups/dbre-orders-20261123-2300-gold");
         assertThat(db.queryLong("select count(*) from snapshot_runs where policy = 'gold' and database_id = 'orders'"))
                 .isEqualTo(1);
     }
@@ -411,8 +423,11 @@ class BackupFunctionsTest {
                 + "retention:\n" + retention;
     }
 
-    /** Two completed backups of ours (a day apart) beside the automatic and a hand-made one. */
-    private static Reply twoManagedBackups() {
+    /**
+     * The fixture's backups (gold's one beside automatic, hand-made and another policy's ones) and
+     * two completed backups of policy platinum, two days apart.
+     */
+    private static Reply twoPlatinumBackups() {
         String list = FakeHttpServer.resource("flexibleserver/backups-orders.json");
         JsonNode root;
         try {
@@ -421,8 +436,11 @@ class BackupFunctionsTest {
             throw new IllegalStateException(e);
         }
         var values = (com.fasterxml.jackson.databind.node.ArrayNode) root.get("value");
+        var newer = values.get(1).deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) newer).put("name", "dbre-orders-20261122-2200-platinum");
+        values.add(newer);
         var older = values.get(1).deepCopy();
-        ((com.fasterxml.jackson.databind.node.ObjectNode) older).put("name", "dbre-orders-20261120-2200");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) older).put("name", "dbre-orders-20261120-2200-platinum");
         ((com.fasterxml.jackson.databind.node.ObjectNode) older.get("properties"))
                 .put("completedTime", "2026-11-20T22:03:10.1+00:00");
         values.add(older);
@@ -451,8 +469,8 @@ class BackupFunctionsTest {
     @Test
     void timer_blobPolicyEditedBetweenTicks_theNextTickRunsTheEditedPolicy() throws Exception {
         // Once-rules answer before setUp's: one listing per tick.
-        http.once(get(RG + "/orders/backups"), twoManagedBackups());
-        http.once(get(RG + "/orders/backups"), twoManagedBackups());
+        http.once(get(RG + "/orders/backups"), twoPlatinumBackups());
+        http.once(get(RG + "/orders/backups"), twoPlatinumBackups());
         http.always(
                 r -> r.method().equals("DELETE") && r.path().startsWith(RG + "/orders/backups/"),
                 Reply.of(202, null, null));
@@ -462,7 +480,8 @@ class BackupFunctionsTest {
             BackupFunctions f = blobPolicyFunctions(blobs);
 
             f.snapshot("{}", new SimpleExecutionContext("t1", "snapshot-timer"));
-            // Edited in storage: a new name (its backups are now these) and a shorter retention.
+            // Edited in storage: a new name (only backups named for it are its own) and a shorter
+            // retention.
             blob.set(policy("platinum", "  daily: 1\n  keepAtLeast: 1\n"));
             clock.advance(Duration.ofHours(1));
             f.snapshot("{}", new SimpleExecutionContext("t2", "snapshot-timer"));
@@ -472,12 +491,13 @@ class BackupFunctionsTest {
         assertThat(http.requests(r -> r.method().equals("PUT")))
                 .extracting(Recorded::path)
                 .containsExactly(
-                        RG + "/orders/backups/dbre-orders-20261123-2300",
-                        RG + "/orders/backups/dbre-orders-20261124-0000");
-        // Only the edited policy's shorter retention, under its new name, deletes the older backup.
+                        RG + "/orders/backups/dbre-orders-20261123-2300-gold",
+                        RG + "/orders/backups/dbre-orders-20261124-0000-platinum");
+        // Only the edited policy's shorter retention, under its new name, deletes its own older
+        // backup; gold's backup, now another policy's, is left alone.
         assertThat(http.requests(r -> r.method().equals("DELETE")))
                 .extracting(Recorded::path)
-                .containsExactly(RG + "/orders/backups/dbre-orders-20261120-2200");
+                .containsExactly(RG + "/orders/backups/dbre-orders-20261120-2200-platinum");
         assertThat(db.queryLong("select count(*) from snapshot_runs where policy = 'gold'"))
                 .isEqualTo(1);
         assertThat(db.queryLong("select count(*) from snapshot_runs where policy = 'platinum'"))

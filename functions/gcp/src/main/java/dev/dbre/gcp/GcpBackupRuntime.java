@@ -80,7 +80,7 @@ final class GcpBackupRuntime {
     }
 
     RestoreService restoreService() {
-        return new RestoreService(provider, db, metrics);
+        return new RestoreService(provider, db, metrics, RestoreService.timeoutFromEnv(env));
     }
 
     RestoreEndpoint restoreEndpoint() {

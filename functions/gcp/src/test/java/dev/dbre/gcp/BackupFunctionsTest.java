@@ -61,6 +61,9 @@ class BackupFunctionsTest {
     private final FakeHttpServer http = FakeHttpServer.start();
     private final Set<String> cloned = ConcurrentHashMap.newKeySet();
     private final Set<String> labelled = ConcurrentHashMap.newKeySet();
+    /** The run id each clone was labelled with (Cloud SQL keeps the labels of the patch). */
+    private final Map<String, String> runOf = new ConcurrentHashMap<>();
+
     private final Set<String> deleted = ConcurrentHashMap.newKeySet();
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T22:00:05Z"));
     private TestDatabase db;
@@ -86,6 +89,10 @@ class BackupFunctionsTest {
             return json("operation-clone", Map.of());
         });
         http.always(r -> r.path().startsWith(BASE + "/orders-drill-"), this::drillInstance);
+        // The clone operation every clone above answers with: done, without an error.
+        http.always(
+                call("GET", "/v1/projects/dbre-prod/operations/a1b2c3d4-e5f6-4a7b-8c9d-000000000001"),
+                json("operation-clone-done", Map.of()));
         // Any other instance does not exist (the names of new restores).
         http.always(
                 r -> r.method().equals("GET") && r.path().startsWith(BASE + "/"),
@@ -107,6 +114,15 @@ class BackupFunctionsTest {
         switch (method) {
             case "PATCH" -> {
                 labelled.add(name);
+                try {
+                    runOf.put(
+                            name,
+                            JSON.readTree(r.body())
+                                    .at("/settings/userLabels/dbre-restore-run")
+                                    .asText());
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
                 return json("operation-update", Map.of());
             }
             case "DELETE" -> {
@@ -117,7 +133,15 @@ class BackupFunctionsTest {
                 String fixture = labelled.contains(name)
                         ? "instance-clone-runnable-labelled"
                         : "instance-clone-runnable-unlabelled";
-                return json(fixture, Map.of("HOST", "127.0.0.1", "\"orders-drill\"", "\"" + name + "\""));
+                return json(
+                        fixture,
+                        Map.of(
+                                "HOST",
+                                "127.0.0.1",
+                                "\"orders-drill\"",
+                                "\"" + name + "\"",
+                                "0b6d3c52-5f0e-4c1a-9a7e-2f4d8e1b7c10",
+                                runOf.getOrDefault(name, "")));
             }
         }
     }

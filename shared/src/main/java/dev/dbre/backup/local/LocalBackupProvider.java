@@ -15,7 +15,9 @@ import dev.dbre.db.LocalPostgres;
 import dev.dbre.restore.RestoreProgress;
 import dev.dbre.restore.RestoreProvider;
 import dev.dbre.restore.RestoreSource;
+import dev.dbre.restore.RestoreTarget;
 import dev.dbre.restore.RestoreWindow;
+import dev.dbre.restore.RestoredTags;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,6 +35,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -333,36 +336,36 @@ public final class LocalBackupProvider implements SnapshotProvider, RestoreProvi
     /**
      * Copies the newest backup that ended at or before {@code targetTime}, configures recovery and
      * starts the server (it accepts connections once consistent; replay goes on in the background).
-     * Idempotent: a restore of {@code newName} from the same source and target resumes (starts its
-     * server again if this process has not).
+     * Idempotent: a restore of {@code newName} by the same run resumes (starts its server again if
+     * this process has not). The run id is kept in {@code restore.json}.
      *
-     * @throws ProviderException "NameTaken" if {@code newName} holds another restore, "NoBaseBackup",
+     * @throws ProviderException "NameTaken" if {@code newName} holds a restore of another run (or
+     *     any other files), "NoBaseBackup",
      *     "BackupCorrupt" (a file does not match the backup's list), "StartFailed" (with the
      *     server's FATAL line)
      */
     @Override
-    public synchronized void startRestore(
-            String sourceId, Instant targetTime, String newName, Map<String, Object> overrides) {
+    public synchronized String startRestore(
+            UUID runId, String sourceId, Instant targetTime, String newName, Map<String, Object> overrides) {
         checkName("new name", newName);
         Instant target = targetTime == null ? null : targetTime.truncatedTo(ChronoUnit.MICROS);
         Path dir = restoreDir(newName);
         Optional<RestoreRecord> existing = readRestore(newName);
         if (existing.isPresent()) {
             RestoreRecord r = existing.get();
-            if (!r.sourceId().equals(sourceId) || !java.util.Objects.equals(r.targetTime(), target)) {
-                throw new ProviderException(
-                        "NameTaken", "a restored server named " + newName + " exists already", false, null);
+            if (!r.createdBy(runId)) {
+                throw RestoredTags.nameTaken(newName, runId, "runId in restore.json");
             }
             if (RestoreRecord.STARTED.equals(r.status())) {
                 ensureRunning(r);
-                return;
+                return null;
             }
             if (RestoreRecord.FAILED.equals(r.status())) {
                 throw new ProviderException("RestoreFailed", r.failure(), false, null);
             }
             // COPYING: a previous process stopped half-way; start the copy again.
         } else if (Files.exists(dir) || Files.exists(sourceDir(newName))) {
-            throw new ProviderException("NameTaken", "the name " + newName + " is in use", false, null);
+            throw RestoredTags.nameTaken(newName, runId, "runId in restore.json");
         }
         SourceRecord source = readSource(sourceId)
                 .orElseThrow(
@@ -376,7 +379,8 @@ public final class LocalBackupProvider implements SnapshotProvider, RestoreProvi
                                 + (target == null ? "now" : target),
                         false,
                         null));
-        RestoreRecord rec = new RestoreRecord(newName, sourceId, backup.id(), target, RestoreRecord.COPYING, 0, null);
+        RestoreRecord rec =
+                new RestoreRecord(newName, sourceId, backup.id(), target, RestoreRecord.COPYING, 0, null, runId);
         Path data = dir.resolve("data");
         try {
             Files.createDirectories(dir);
@@ -397,19 +401,25 @@ public final class LocalBackupProvider implements SnapshotProvider, RestoreProvi
                     e);
         }
         start(rec);
+        return null;
     }
 
     /**
      * RESTORING while the server replays WAL, AVAILABLE once recovery ended and it was promoted,
-     * FAILED (with the server's FATAL line) if it stopped or never started.
+     * FAILED (with the server's FATAL line) if it stopped or never started, or if the restore with
+     * the name is not the run's (then it is left as it is).
      */
     @Override
-    public synchronized RestoreProgress progress(String newName) {
+    public synchronized RestoreProgress progress(RestoreTarget target) {
+        String newName = target.newName();
         Optional<RestoreRecord> rec = readRestore(newName);
         if (rec.isEmpty()) {
             return new RestoreProgress(RestoreProgress.State.FAILED, null, 0, "no restore named " + newName);
         }
         RestoreRecord r = rec.get();
+        if (!r.createdBy(target.runId())) {
+            return RestoredTags.notOurs(newName, target.runId(), "runId in restore.json");
+        }
         if (RestoreRecord.FAILED.equals(r.status())) {
             return new RestoreProgress(RestoreProgress.State.FAILED, null, 0, r.failure());
         }
@@ -448,19 +458,32 @@ public final class LocalBackupProvider implements SnapshotProvider, RestoreProvi
         return JdbcConnectionFactory.of(server.jdbcUrl(database), "postgres", null);
     }
 
-    /** Stops the restored server and removes its files; a name already gone is not an error. */
+    /**
+     * Stops the restored server and removes its files, if the run created it; a name already gone is
+     * ABSENT, files of another run's restore (or without a record) are NOT_OURS and stay.
+     */
     @Override
-    public synchronized void delete(String newName) {
+    public synchronized Deletion delete(RestoreTarget target) {
+        String newName = target.newName();
         checkName("new name", newName);
+        Path dir = restoreDir(newName);
+        if (!Files.exists(dir)) {
+            return Deletion.ABSENT;
+        }
+        Optional<RestoreRecord> rec = readRestore(newName);
+        if (rec.isEmpty() || !rec.get().createdBy(target.runId())) {
+            return Deletion.NOT_OURS;
+        }
         LocalPostgres server = restored.remove(newName);
         if (server != null) {
             server.close();
         }
         try {
-            DataDirCopy.deleteTree(restoreDir(newName));
+            DataDirCopy.deleteTree(dir);
         } catch (IOException e) {
             throw failure("DeleteFailed", "could not remove the files of " + newName, e);
         }
+        return Deletion.DELETED;
     }
 
     /** The port of a running restored server, if this process runs it. */

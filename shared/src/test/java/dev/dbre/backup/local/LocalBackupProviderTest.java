@@ -7,7 +7,9 @@ import dev.dbre.backup.ProviderException;
 import dev.dbre.backup.Snapshot;
 import dev.dbre.backup.SnapshotStatus;
 import dev.dbre.restore.RestoreProgress;
+import dev.dbre.restore.RestoreProvider;
 import dev.dbre.restore.RestoreSource;
+import dev.dbre.restore.RestoreTarget;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +18,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.Map;
+import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -72,9 +75,12 @@ class LocalBackupProviderTest {
     }
 
     @Test
-    void restoreToATimeBetween_holdsTheFirstRowsOnly_andDeleteRemovesIt() throws Exception {
-        src.provider.startRestore("pg-main", between, "r-between", Map.of());
-        RestoreProgress p = await("r-between");
+    void restoreToATimeBetween_holdsTheFirstRowsOnly_andOnlyItsRunAdoptsOrDeletesIt() throws Exception {
+        UUID run = UUID.randomUUID();
+        RestoreTarget mine = new RestoreTarget(run, "r-between", null);
+        RestoreTarget other = new RestoreTarget(UUID.randomUUID(), "r-between", null);
+        src.provider.startRestore(run, "pg-main", between, "r-between", Map.of());
+        RestoreProgress p = await(mine);
         assertThat(p.state()).as(p.detail()).isEqualTo(RestoreProgress.State.AVAILABLE);
         try (Connection c = src.provider.connect("r-between", "postgres").open();
                 Statement st = c.createStatement();
@@ -84,10 +90,38 @@ class LocalBackupProviderTest {
             assertThat(rs.getInt(2)).isZero();
         }
         assertThat(src.provider.nameTaken("r-between")).isTrue();
-        src.provider.delete("r-between");
+        // A repeated start of the same run resumes; another run with the name is refused, gets
+        // FAILED from progress, and cannot delete it.
+        assertThat(src.provider.startRestore(run, "pg-main", between, "r-between", Map.of()))
+                .isNull();
+        assertThatThrownBy(() -> src.provider.startRestore(other.runId(), "pg-main", between, "r-between", Map.of()))
+                .isInstanceOfSatisfying(
+                        ProviderException.class, e -> assertThat(e.code()).isEqualTo("NameTaken"))
+                .hasMessageContaining("left alone");
+        assertThat(src.provider.progress(other).state()).isEqualTo(RestoreProgress.State.FAILED);
+        assertThat(src.provider.progress(other).detail()).contains("not this run's");
+        assertThat(src.provider.delete(other)).isEqualTo(RestoreProvider.Deletion.NOT_OURS);
+        assertThat(src.provider.progress(mine).state()).isEqualTo(RestoreProgress.State.AVAILABLE);
+
+        assertThat(src.provider.delete(mine)).isEqualTo(RestoreProvider.Deletion.DELETED);
         assertThat(src.provider.baseDir().resolve("restores/r-between")).doesNotExist();
         assertThat(src.provider.nameTaken("r-between")).isFalse();
-        src.provider.delete("r-between"); // gone already: not an error
+        assertThat(src.provider.delete(mine)).isEqualTo(RestoreProvider.Deletion.ABSENT);
+    }
+
+    @Test
+    void filesUnderARestoreNameWithoutARunId_areNotAdoptedNorDeleted() throws Exception {
+        Path dir = src.provider.baseDir().resolve("restores/r-handmade");
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("notes.txt"), "someone else's");
+        UUID run = UUID.randomUUID();
+
+        assertThatThrownBy(() -> src.provider.startRestore(run, "pg-main", between, "r-handmade", Map.of()))
+                .isInstanceOfSatisfying(
+                        ProviderException.class, e -> assertThat(e.code()).isEqualTo("NameTaken"));
+        assertThat(src.provider.delete(new RestoreTarget(run, "r-handmade", null)))
+                .isEqualTo(RestoreProvider.Deletion.NOT_OURS);
+        assertThat(dir.resolve("notes.txt")).exists();
     }
 
     @Test
@@ -102,10 +136,14 @@ class LocalBackupProviderTest {
         }
         Instant after =
                 src.provider.describeSource("pg-main").orElseThrow().window().latest();
-        assertThatThrownBy(() -> src.provider.startRestore("pg-main", after, "r-corrupt", Map.of()))
+        UUID run = UUID.randomUUID();
+        assertThatThrownBy(() -> src.provider.startRestore(run, "pg-main", after, "r-corrupt", Map.of()))
                 .isInstanceOf(ProviderException.class)
                 .hasMessageContaining("global/pg_control is corrupt");
-        assertThat(src.provider.progress("r-corrupt").state()).isEqualTo(RestoreProgress.State.FAILED);
+        assertThat(src.provider
+                        .progress(new RestoreTarget(run, "r-corrupt", null))
+                        .state())
+                .isEqualTo(RestoreProgress.State.FAILED);
         src.provider.deleteSnapshot(src.provider.listSnapshots("pg-main", "local").stream()
                 .filter(x -> x.id().equals("s-corrupt"))
                 .findFirst()
@@ -128,11 +166,11 @@ class LocalBackupProviderTest {
         }
     }
 
-    static RestoreProgress await(String name) throws InterruptedException {
-        RestoreProgress p = src.provider.progress(name);
+    static RestoreProgress await(RestoreTarget target) throws InterruptedException {
+        RestoreProgress p = src.provider.progress(target);
         for (int i = 0; i < 600 && p.state() == RestoreProgress.State.RESTORING; i++) {
             Thread.sleep(100);
-            p = src.provider.progress(name);
+            p = src.provider.progress(target);
         }
         return p;
     }

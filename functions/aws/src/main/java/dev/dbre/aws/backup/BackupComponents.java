@@ -75,9 +75,13 @@ public record BackupComponents(
         return SnapshotService.fromEnv(metrics, database.connections(), env);
     }
 
-    /** The restore service over {@code restore_runs}. */
+    /**
+     * The restore service over {@code restore_runs}, with the default timeout in DBRE_RESTORE_TIMEOUT.
+     *
+     * @throws dev.dbre.config.ConfigException naming DBRE_RESTORE_TIMEOUT when it is not a duration in range
+     */
     public RestoreService restoreService() {
-        return new RestoreService(provider, database.connections(), metrics);
+        return new RestoreService(provider, database.connections(), metrics, RestoreService.timeoutFromEnv(env));
     }
 
     public RestoreEndpoint restoreEndpoint() {

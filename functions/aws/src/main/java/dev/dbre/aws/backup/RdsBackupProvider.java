@@ -15,6 +15,7 @@ import dev.dbre.restore.RestoreOverrides;
 import dev.dbre.restore.RestoreProgress;
 import dev.dbre.restore.RestoreProvider;
 import dev.dbre.restore.RestoreSource;
+import dev.dbre.restore.RestoreTarget;
 import dev.dbre.restore.RestoreWindow;
 import dev.dbre.restore.RestoredDbLogin;
 import dev.dbre.restore.RestoredTags;
@@ -28,6 +29,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -62,7 +64,11 @@ import software.amazon.awssdk.services.rds.model.Tag;
  *       once the cluster is available (AWS refuses earlier), CreateDBInstance for its writer, with
  *       the same identifier as the cluster (instance and cluster identifiers are separate name
  *       spaces). The restored database gets IAM authentication, no deletion protection and the tags
- *       of {@link RestoredTags}; {@link #delete} refuses a database without them.
+ *       of {@link RestoredTags}, its run's id among them ({@code dbre:restore-run}, sent in the
+ *       create call itself). A start that finds the name taken adopts the database only when it
+ *       carries the run's id; {@link #progress} reports on, and {@link #delete} deletes, only such a
+ *       database: any other with the name (a kept restore, another run's, a hand-made one) is
+ *       left alone.
  * </ul>
  *
  * <p>Errors map through {@link RdsErrors}. Snapshot statuses RDS may add later map to {@link
@@ -73,6 +79,8 @@ public final class RdsBackupProvider implements SnapshotProvider, RestoreProvide
     public static final String AURORA_CLUSTER = "aurora-cluster";
     /** On a restored Aurora cluster: the class of the writer instance to create once it is available. */
     static final String TAG_INSTANCE_CLASS = "dbre:instance-class";
+    /** How refusals name the mark a run's database carries. */
+    private static final String RUN_MARKER = RestoredTags.TAG_RUN + " tag";
 
     private static final Set<String> ENGINES = Set.of("postgres", "aurora-postgresql");
     private static final Set<String> INSTANCE_FAILED = Set.of(
@@ -331,9 +339,10 @@ public final class RdsBackupProvider implements SnapshotProvider, RestoreProvide
     }
 
     @Override
-    public void startRestore(String sourceId, Instant targetTime, String newName, Map<String, Object> overrides) {
+    public String startRestore(
+            UUID runId, String sourceId, Instant targetTime, String newName, Map<String, Object> overrides) {
         RestoreOverrides o = RestoreOverrides.of(overrides);
-        Map<String, String> tags = RestoredTags.of(sourceId, o.tags());
+        Map<String, String> tags = RestoredTags.of(sourceId, runId, o.tags());
         RdsClient rds = clients.in(homeRegion);
         try {
             Optional<DBInstance> instance = instance(rds, sourceId);
@@ -350,7 +359,7 @@ public final class RdsBackupProvider implements SnapshotProvider, RestoreProvide
                         .deletionProtection(false)
                         .multiAZ(false)
                         .tags(tags(tags)));
-                return;
+                return null;
             }
             String clusterId = instance.map(DBInstance::dbClusterIdentifier).orElse(sourceId);
             DBCluster source = cluster(rds, clusterId)
@@ -370,18 +379,35 @@ public final class RdsBackupProvider implements SnapshotProvider, RestoreProvide
                     .enableIAMDatabaseAuthentication(true)
                     .deletionProtection(false)
                     .tags(tags(clusterTags)));
+            return null;
         } catch (SdkException e) {
-            if (RdsErrors.is(e, "DBInstanceAlreadyExists", "DBClusterAlreadyExistsFault")
-                    && restoredByUs(rds, newName, sourceId)) {
-                return; // a repeated start of the same request
+            if (RdsErrors.is(e, "DBInstanceAlreadyExists", "DBClusterAlreadyExistsFault")) {
+                if (ownedBy(rds, newName, runId).orElse(false)) {
+                    return null; // a repeated start of the same run
+                }
+                throw RestoredTags.nameTaken(newName, runId, RUN_MARKER);
             }
             throw RdsErrors.map(e, "restoring " + sourceId + " as " + newName);
         }
     }
 
+    /** As RDS reports it, for the run's own database only: another with the name is FAILED, untouched. */
     @Override
-    public RestoreProgress progress(String newName) {
+    public RestoreProgress progress(RestoreTarget target) {
+        String newName = target.newName();
         RdsClient rds = clients.in(homeRegion);
+        try {
+            Optional<Boolean> ours = ownedBy(rds, newName, target.runId());
+            if (ours.isPresent() && !ours.get()) {
+                return RestoredTags.notOurs(newName, target.runId(), RUN_MARKER);
+            }
+            return progress(rds, newName);
+        } catch (SdkException e) {
+            throw RdsErrors.map(e, "describing restore " + newName);
+        }
+    }
+
+    private RestoreProgress progress(RdsClient rds, String newName) {
         try {
             Optional<DBCluster> cluster = cluster(rds, newName);
             if (cluster.isPresent()) {
@@ -414,22 +440,29 @@ public final class RdsBackupProvider implements SnapshotProvider, RestoreProvide
                 secrets);
     }
 
+    private RestoreProgress progress(String newName) {
+        return progress(clients.in(homeRegion), newName);
+    }
+
+    /**
+     * Deletes the run's instance or cluster (and the cluster's writer), skipping final snapshots;
+     * NOT_OURS, deleting nothing, when either one with the name lacks the run's id.
+     */
     @Override
-    public void delete(String newName) {
+    public Deletion delete(RestoreTarget target) {
+        String newName = target.newName();
         RdsClient rds = clients.in(homeRegion);
         try {
             Optional<DBInstance> instance = instance(rds, newName);
             Optional<DBCluster> cluster = cluster(rds, newName);
+            if (instance.isEmpty() && cluster.isEmpty()) {
+                return Deletion.ABSENT;
+            }
             if (instance.isPresent()
-                            && !RestoredTags.isRestored(tagMap(instance.get().tagList()))
+                            && !RestoredTags.createdBy(tagMap(instance.get().tagList()), target.runId())
                     || cluster.isPresent()
-                            && !RestoredTags.isRestored(tagMap(cluster.get().tagList()))) {
-                throw new ProviderException(
-                        "NotManaged",
-                        newName + " was not restored by dbre (no " + RestoredTags.TAG_RESTORED_FROM
-                                + " tag): refusing to delete it",
-                        false,
-                        null);
+                            && !RestoredTags.createdBy(tagMap(cluster.get().tagList()), target.runId())) {
+                return Deletion.NOT_OURS;
             }
             if (instance.isPresent() && !"deleting".equals(instance.get().dbInstanceStatus())) {
                 rds.deleteDBInstance(b ->
@@ -440,9 +473,10 @@ public final class RdsBackupProvider implements SnapshotProvider, RestoreProvide
                 // InvalidDBClusterStateFault is mapped retryable below, the next call finishes it.
                 rds.deleteDBCluster(b -> b.dbClusterIdentifier(newName).skipFinalSnapshot(true));
             }
+            return Deletion.DELETED;
         } catch (SdkException e) {
             if (RdsErrors.is(e, "DBInstanceNotFound", "DBClusterNotFoundFault")) {
-                return;
+                return Deletion.DELETED; // gone between the describe and the delete
             }
             if (RdsErrors.is(e, "InvalidDBClusterStateFault")) {
                 throw new ProviderException(
@@ -508,14 +542,20 @@ public final class RdsBackupProvider implements SnapshotProvider, RestoreProvide
         return new RestoreProgress(RestoreProgress.State.RESTORING, null, 0, status);
     }
 
-    private boolean restoredByUs(RdsClient rds, String name, String sourceId) {
+    /**
+     * Empty when neither an instance nor a cluster has the name; true when every one that has it
+     * carries run {@code runId}'s tag (an Aurora writer carries its cluster's tags).
+     */
+    private static Optional<Boolean> ownedBy(RdsClient rds, String name, UUID runId) {
         Optional<DBCluster> c = cluster(rds, name);
-        if (c.isPresent()) {
-            return RestoredTags.restoredFrom(tagMap(c.get().tagList()), sourceId);
+        Optional<DBInstance> i = instance(rds, name);
+        if (c.isEmpty() && i.isEmpty()) {
+            return Optional.empty();
         }
-        return instance(rds, name)
-                .map(i -> RestoredTags.restoredFrom(tagMap(i.tagList()), sourceId))
-                .orElse(false);
+        return Optional.of(c.map(x -> RestoredTags.createdBy(tagMap(x.tagList()), runId))
+                        .orElse(true)
+                && i.map(x -> RestoredTags.createdBy(tagMap(x.tagList()), runId))
+                        .orElse(true));
     }
 
     private String writerClass(RdsClient rds, DBCluster source) {

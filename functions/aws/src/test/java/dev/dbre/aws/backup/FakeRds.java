@@ -80,6 +80,19 @@ public final class FakeRds implements AutoCloseable {
         return Reply.resource(status, "text/xml", "rds/" + fixture + ".xml");
     }
 
+    /** The run id the restored fixtures carry as their {@code dbre:restore-run} tag. */
+    public static final String FIXTURE_RUN = "0b6d3c52-5f0e-4c1a-9a7e-2f4d8e1b7c10";
+
+    /** The {@code dbre:restore-run} tag a restore or create request sent, or null. */
+    public static String runTag(Recorded r) {
+        for (var e : r.form().entrySet()) {
+            if (e.getKey().endsWith(".Key") && e.getValue().equals("dbre:restore-run")) {
+                return r.form().get(e.getKey().substring(0, e.getKey().length() - 4) + ".Value");
+            }
+        }
+        return null;
+    }
+
     /** The requests with this Action. */
     public List<Recorded> sent(String action) {
         return http.requests(action(action));

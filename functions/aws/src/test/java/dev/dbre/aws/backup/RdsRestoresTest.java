@@ -9,17 +9,35 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dbre.backup.ProviderException;
 import dev.dbre.restore.RestoreProgress;
+import dev.dbre.restore.RestoreProvider;
 import dev.dbre.restore.RestoreSource;
+import dev.dbre.restore.RestoreTarget;
+import dev.dbre.testing.FakeHttpServer;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** RdsBackupProvider's restore side through the real SDK client against RDS-shaped XML on 127.0.0.1. */
 class RdsRestoresTest {
+    /** The run whose id the restored fixtures carry ({@code dbre:restore-run}). */
+    static final UUID RUN = UUID.fromString("0b6d3c52-5f0e-4c1a-9a7e-2f4d8e1b7c10");
+
+    static final UUID OTHER_RUN = UUID.fromString("7a4e9f20-1c3b-4d5e-8f60-718293a4b5c6");
+
     private final FakeRds rds = new FakeRds();
     private final RdsBackupProvider provider = rds.provider();
+
+    static RestoreTarget target(String name) {
+        return new RestoreTarget(RUN, name, null);
+    }
+
+    /** A fixture of RUN's restore, as another run's. */
+    static FakeHttpServer.Reply othersRun(String fixture) {
+        return ok(fixture, Map.of(RUN.toString(), OTHER_RUN.toString()));
+    }
 
     @AfterEach
     void stop() {
@@ -107,6 +125,7 @@ class RdsRestoresTest {
         rds.http.once(action("RestoreDBInstanceToPointInTime"), ok("restore-db-instance-to-point-in-time"));
 
         provider.startRestore(
+                RUN,
                 "orders",
                 Instant.parse("2026-11-23T12:30:00Z"),
                 "orders-drill",
@@ -133,6 +152,13 @@ class RdsRestoresTest {
         assertThat(form.entrySet())
                 .anySatisfy(e -> assertThat(e.getValue()).isEqualTo("dbre:restored-from"))
                 .anySatisfy(e -> assertThat(e.getValue()).isEqualTo("team"));
+        // The run's id is sent in the restore call itself: no moment where the database is untagged.
+        String runKey = form.entrySet().stream()
+                .filter(e -> e.getValue().equals("dbre:restore-run"))
+                .map(Map.Entry::getKey)
+                .findFirst()
+                .orElseThrow();
+        assertThat(form).containsEntry(runKey.replace(".Key", ".Value"), RUN.toString());
     }
 
     @Test
@@ -141,7 +167,7 @@ class RdsRestoresTest {
                 action("DescribeDBInstances", "DBInstanceIdentifier", "orders"), ok("describe-db-instance-orders"));
         rds.http.once(action("RestoreDBInstanceToPointInTime"), ok("restore-db-instance-to-point-in-time"));
 
-        provider.startRestore("orders", null, "orders-drill", Map.of());
+        provider.startRestore(RUN, "orders", null, "orders-drill", Map.of());
 
         assertThat(rds.sent("RestoreDBInstanceToPointInTime").get(0).form())
                 .containsEntry("UseLatestRestorableTime", "true")
@@ -149,7 +175,7 @@ class RdsRestoresTest {
     }
 
     @Test
-    void startRestore_repeatedForTheSameRequest_isHarmless() {
+    void startRestore_repeatedForTheSameRun_isHarmless() {
         rds.http.always(
                 action("DescribeDBInstances", "DBInstanceIdentifier", "orders"), ok("describe-db-instance-orders"));
         rds.http.always(action("RestoreDBInstanceToPointInTime"), error(400, "error-db-instance-already-exists"));
@@ -158,9 +184,23 @@ class RdsRestoresTest {
                 action("DescribeDBInstances", "DBInstanceIdentifier", "orders-drill"),
                 ok("describe-db-instance-restored-creating"));
 
-        provider.startRestore("orders", null, "orders-drill", Map.of());
+        provider.startRestore(RUN, "orders", null, "orders-drill", Map.of());
 
         assertThat(rds.sent("RestoreDBInstanceToPointInTime")).hasSize(1);
+    }
+
+    @Test
+    void startRestore_whenTheNameIsAnotherRunsRestoreOfTheSameSource_isNameTaken() {
+        rds.http.always(
+                action("DescribeDBInstances", "DBInstanceIdentifier", "orders"), ok("describe-db-instance-orders"));
+        rds.http.always(action("RestoreDBInstanceToPointInTime"), error(400, "error-db-instance-already-exists"));
+        noCluster("orders-drill");
+        rds.http.always(
+                action("DescribeDBInstances", "DBInstanceIdentifier", "orders-drill"),
+                othersRun("describe-db-instance-restored-creating"));
+
+        assertProviderError(
+                () -> provider.startRestore(RUN, "orders", null, "orders-drill", Map.of()), "NameTaken", false);
     }
 
     @Test
@@ -174,23 +214,25 @@ class RdsRestoresTest {
                 ok("describe-db-instance-unmanaged"));
 
         assertProviderError(
-                () -> provider.startRestore("orders", null, "orders-drill", Map.of()),
-                "DBInstanceAlreadyExists",
-                false);
+                () -> provider.startRestore(RUN, "orders", null, "orders-drill", Map.of()), "NameTaken", false);
     }
 
     @Test
     void progress_ofAnInstance_followsItsStatus() {
         noCluster("orders-drill");
+        // Each progress reads the instance twice: whose it is, then its status.
         instanceAnswers(
                 "orders-drill",
                 "describe-db-instance-restored-creating",
+                "describe-db-instance-restored-creating",
                 "describe-db-instance-restored-available",
+                "describe-db-instance-restored-available",
+                "describe-db-instance-restored-failed",
                 "describe-db-instance-restored-failed");
 
-        RestoreProgress creating = provider.progress("orders-drill");
-        RestoreProgress available = provider.progress("orders-drill");
-        RestoreProgress failed = provider.progress("orders-drill");
+        RestoreProgress creating = provider.progress(target("orders-drill"));
+        RestoreProgress available = provider.progress(target("orders-drill"));
+        RestoreProgress failed = provider.progress(target("orders-drill"));
 
         assertThat(creating.state()).isEqualTo(RestoreProgress.State.RESTORING);
         assertThat(available.state()).isEqualTo(RestoreProgress.State.AVAILABLE);
@@ -198,6 +240,21 @@ class RdsRestoresTest {
         assertThat(available.endpointPort()).isEqualTo(5432);
         assertThat(failed.state()).isEqualTo(RestoreProgress.State.FAILED);
         assertThat(failed.detail()).isEqualTo("incompatible-restore");
+    }
+
+    @Test
+    void progress_ofAnInstanceThatIsNotTheRuns_isFailed_andChangesNothing() {
+        noCluster("orders-drill");
+        rds.http.always(
+                action("DescribeDBInstances", "DBInstanceIdentifier", "orders-drill"),
+                othersRun("describe-db-instance-restored-available"));
+
+        RestoreProgress p = provider.progress(target("orders-drill"));
+
+        assertThat(p.state()).isEqualTo(RestoreProgress.State.FAILED);
+        assertThat(p.detail()).contains("not this run's", RUN.toString());
+        assertThat(rds.http.requests(r -> !r.form().getOrDefault("Action", "").startsWith("Describe")))
+                .isEmpty();
     }
 
     @Test
@@ -209,7 +266,7 @@ class RdsRestoresTest {
                 ok("describe-db-instance-billing-writer"));
         rds.http.once(action("RestoreDBClusterToPointInTime"), ok("restore-db-cluster-to-point-in-time"));
 
-        provider.startRestore("billing", Instant.parse("2026-11-20T08:00:00Z"), "billing-drill", Map.of());
+        provider.startRestore(RUN, "billing", Instant.parse("2026-11-20T08:00:00Z"), "billing-drill", Map.of());
 
         Map<String, String> restore =
                 rds.sent("RestoreDBClusterToPointInTime").get(0).form();
@@ -226,7 +283,13 @@ class RdsRestoresTest {
         rds.http.once(
                 action("DescribeDBClusters", "DBClusterIdentifier", "billing-drill"),
                 ok("describe-db-cluster-billing-drill-creating"));
-        assertThat(provider.progress("billing-drill").state()).isEqualTo(RestoreProgress.State.RESTORING);
+        rds.http.once(
+                action("DescribeDBClusters", "DBClusterIdentifier", "billing-drill"),
+                ok("describe-db-cluster-billing-drill-creating"));
+        rds.http.once(
+                action("DescribeDBInstances", "DBInstanceIdentifier", "billing-drill"),
+                error(404, "error-db-instance-not-found"));
+        assertThat(provider.progress(target("billing-drill")).state()).isEqualTo(RestoreProgress.State.RESTORING);
         assertThat(rds.sent("CreateDBInstance")).isEmpty();
 
         // 2: the cluster is available without an instance: create the writer.
@@ -236,19 +299,24 @@ class RdsRestoresTest {
         rds.http.once(
                 action("DescribeDBInstances", "DBInstanceIdentifier", "billing-drill"),
                 error(404, "error-db-instance-not-found"));
+        rds.http.once(
+                action("DescribeDBInstances", "DBInstanceIdentifier", "billing-drill"),
+                error(404, "error-db-instance-not-found"));
         rds.http.once(action("CreateDBInstance"), ok("create-db-instance"));
-        assertThat(provider.progress("billing-drill").state()).isEqualTo(RestoreProgress.State.RESTORING);
-        assertThat(rds.sent("CreateDBInstance").get(0).form())
+        assertThat(provider.progress(target("billing-drill")).state()).isEqualTo(RestoreProgress.State.RESTORING);
+        Map<String, String> create = rds.sent("CreateDBInstance").get(0).form();
+        assertThat(create)
                 .containsEntry("DBInstanceIdentifier", "billing-drill")
                 .containsEntry("DBClusterIdentifier", "billing-drill")
                 .containsEntry("Engine", "aurora-postgresql")
                 .containsEntry("DBInstanceClass", "db.r6g.xlarge");
+        assertThat(create.values()).contains("dbre:restore-run", RUN.toString());
 
         // 3: the writer is available: the cluster endpoint is the one to verify through.
         rds.http.always(
                 action("DescribeDBInstances", "DBInstanceIdentifier", "billing-drill"),
                 ok("describe-db-instance-billing-drill-available"));
-        RestoreProgress done = provider.progress("billing-drill");
+        RestoreProgress done = provider.progress(target("billing-drill"));
         assertThat(done.state()).isEqualTo(RestoreProgress.State.AVAILABLE);
         assertThat(done.endpointHost()).isEqualTo("billing-drill.cluster-abcdefghijkl.us-east-1.rds.amazonaws.com");
         assertThat(rds.sent("CreateDBInstance")).hasSize(1);
@@ -262,7 +330,7 @@ class RdsRestoresTest {
         noCluster("orders-drill");
         rds.http.once(action("DeleteDBInstance"), ok("delete-db-instance"));
 
-        provider.delete("orders-drill");
+        assertThat(provider.delete(target("orders-drill"))).isEqualTo(RestoreProvider.Deletion.DELETED);
 
         assertThat(rds.sent("DeleteDBInstance").get(0).form())
                 .containsEntry("DBInstanceIdentifier", "orders-drill")
@@ -272,14 +340,39 @@ class RdsRestoresTest {
     }
 
     @Test
-    void delete_refusesADatabaseThisToolDidNotRestore() {
+    void delete_leavesADatabaseThisToolDidNotRestore() {
         rds.http.always(
                 action("DescribeDBInstances", "DBInstanceIdentifier", "orders-drill"),
                 ok("describe-db-instance-unmanaged"));
         noCluster("orders-drill");
 
-        assertProviderError(() -> provider.delete("orders-drill"), "NotManaged", false);
+        assertThat(provider.delete(target("orders-drill"))).isEqualTo(RestoreProvider.Deletion.NOT_OURS);
         assertThat(rds.sent("DeleteDBInstance")).isEmpty();
+    }
+
+    @Test
+    void delete_leavesADatabaseAnotherRunRestored_evenFromTheSameSource() {
+        rds.http.always(
+                action("DescribeDBInstances", "DBInstanceIdentifier", "orders-drill"),
+                othersRun("describe-db-instance-restored-available"));
+        noCluster("orders-drill");
+
+        assertThat(provider.delete(target("orders-drill"))).isEqualTo(RestoreProvider.Deletion.NOT_OURS);
+        assertThat(rds.sent("DeleteDBInstance")).isEmpty();
+    }
+
+    @Test
+    void delete_ofAnAuroraClusterAnotherRunRestored_deletesNeitherItNorItsWriter() {
+        rds.http.always(
+                action("DescribeDBInstances", "DBInstanceIdentifier", "billing-drill"),
+                othersRun("describe-db-instance-billing-drill-available"));
+        rds.http.always(
+                action("DescribeDBClusters", "DBClusterIdentifier", "billing-drill"),
+                othersRun("describe-db-cluster-billing-drill-available"));
+
+        assertThat(provider.delete(target("billing-drill"))).isEqualTo(RestoreProvider.Deletion.NOT_OURS);
+        assertThat(rds.sent("DeleteDBInstance")).isEmpty();
+        assertThat(rds.sent("DeleteDBCluster")).isEmpty();
     }
 
     @Test
@@ -287,7 +380,7 @@ class RdsRestoresTest {
         noInstance("orders-drill");
         noCluster("orders-drill");
 
-        provider.delete("orders-drill");
+        assertThat(provider.delete(target("orders-drill"))).isEqualTo(RestoreProvider.Deletion.ABSENT);
 
         assertThat(rds.sent("DeleteDBInstance")).isEmpty();
     }

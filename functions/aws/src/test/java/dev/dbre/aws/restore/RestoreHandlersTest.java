@@ -43,6 +43,9 @@ class RestoreHandlersTest {
 
     private final FakeRds rds = new FakeRds();
     private final Set<String> restored = ConcurrentHashMap.newKeySet();
+    /** The run id each restored instance was tagged with (RDS keeps the tags of the restore). */
+    private final Map<String, String> runOf = new java.util.concurrent.ConcurrentHashMap<>();
+
     private final Set<String> deleted = ConcurrentHashMap.newKeySet();
     private final List<String> metrics = new ArrayList<>();
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T22:00:05Z"));
@@ -59,6 +62,7 @@ class RestoreHandlersTest {
         rds.http.always(action("DescribeDBInstances"), this::describeRestored);
         rds.http.always(action("RestoreDBInstanceToPointInTime"), r -> {
             restored.add(r.form().get("TargetDBInstanceIdentifier"));
+            runOf.put(r.form().get("TargetDBInstanceIdentifier"), FakeRds.runTag(r));
             return ok("restore-db-instance-to-point-in-time");
         });
         rds.http.always(action("DeleteDBInstance"), r -> {
@@ -86,7 +90,9 @@ class RestoreHandlersTest {
                         "<Port>5432</Port>",
                         "<Port>" + db.server().port() + "</Port>",
                         "<DBInstanceIdentifier>orders-drill</DBInstanceIdentifier>",
-                        "<DBInstanceIdentifier>" + id + "</DBInstanceIdentifier>"));
+                        "<DBInstanceIdentifier>" + id + "</DBInstanceIdentifier>",
+                        FakeRds.FIXTURE_RUN,
+                        runOf.get(id)));
     }
 
     private Map<String, String> env() throws Exception {

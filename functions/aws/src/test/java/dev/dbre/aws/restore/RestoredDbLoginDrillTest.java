@@ -55,6 +55,9 @@ class RestoredDbLoginDrillTest {
 
     private final FakeRds rds = new FakeRds();
     private final Set<String> restored = ConcurrentHashMap.newKeySet();
+    /** The run id each restored instance was tagged with (RDS keeps the tags of the restore). */
+    private final Map<String, String> runOf = new java.util.concurrent.ConcurrentHashMap<>();
+
     private final Set<String> deleted = ConcurrentHashMap.newKeySet();
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T22:00:05Z"));
     private FakeSecretsManager secrets;
@@ -76,6 +79,7 @@ class RestoredDbLoginDrillTest {
         rds.http.always(action("DescribeDBInstances"), this::describeRestored);
         rds.http.always(action("RestoreDBInstanceToPointInTime"), r -> {
             restored.add(r.form().get("TargetDBInstanceIdentifier"));
+            runOf.put(r.form().get("TargetDBInstanceIdentifier"), FakeRds.runTag(r));
             return ok("restore-db-instance-to-point-in-time");
         });
         rds.http.always(action("DeleteDBInstance"), r -> {
@@ -118,7 +122,9 @@ class RestoredDbLoginDrillTest {
                         "<Port>5432</Port>",
                         "<Port>" + TlsPostgres.server().port() + "</Port>",
                         "<DBInstanceIdentifier>orders-drill</DBInstanceIdentifier>",
-                        "<DBInstanceIdentifier>" + id + "</DBInstanceIdentifier>"));
+                        "<DBInstanceIdentifier>" + id + "</DBInstanceIdentifier>",
+                        FakeRds.FIXTURE_RUN,
+                        runOf.get(id)));
     }
 
     private Map<String, String> env() throws Exception {

@@ -17,6 +17,7 @@ import dev.dbre.backup.DatabaseRef;
 import dev.dbre.backup.ProductionTags;
 import dev.dbre.backup.ProviderException;
 import dev.dbre.backup.Snapshot;
+import dev.dbre.backup.SnapshotNames;
 import dev.dbre.backup.SnapshotProvider;
 import dev.dbre.backup.SnapshotStatus;
 import dev.dbre.db.ConnectionFactory;
@@ -24,6 +25,7 @@ import dev.dbre.restore.RestoreOverrides;
 import dev.dbre.restore.RestoreProgress;
 import dev.dbre.restore.RestoreProvider;
 import dev.dbre.restore.RestoreSource;
+import dev.dbre.restore.RestoreTarget;
 import dev.dbre.restore.RestoreWindow;
 import dev.dbre.restore.RestoredDbLogin;
 import dev.dbre.restore.RestoredTags;
@@ -39,7 +41,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
+import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
@@ -55,10 +57,15 @@ import java.util.regex.Pattern;
  *   <li>On-demand backups are not in that SDK (its API version, 2022-12-01, predates them), so
  *       they are ARM REST calls over the same authenticated {@link HttpPipeline}, API version
  *       {@value #BACKUP_API}: list, PUT and DELETE {@code .../flexibleServers/{server}/backups/{name}}.
- *       A backup has neither tags nor a description: a backup is ours when its name has the shape
- *       {@code dbre-<server>-<yyyymmdd-hhmm>}; it then reads as tagged with the policy this
- *       provider runs for (the snapshot function runs one policy) and its slot from the name. Other
- *       backups (automatic, hand-made) are never managed.
+ *       A backup has neither tags nor a description, so ownership lives in its name: a policy's
+ *       backup is named {@code <snapshot name>-<policy>}, i.e. {@code
+ *       dbre-<server>-<yyyymmdd-hhmm>-<policy>} (server and policy as {@link
+ *       SnapshotNames#sanitise} writes them). A backup is the policy's only when its name is exactly
+ *       that for the server it belongs to and the policy this provider runs for; it then reads as
+ *       the snapshot {@code dbre-<server>-<yyyymmdd-hhmm>}, tagged with that policy and its slot.
+ *       Every other backup (automatic, hand-made such as {@code dbre-manual-20240101-0000},
+ *       another policy's, another server's, or named before policies were part of the name) reads
+ *       untagged under its own name, and retention never deletes it.
  *   <li>Cross-region copies and sharing are not possible for Flexible Server backups: a policy
  *       with {@code copy} or {@code share} is refused before a run changes anything ({@link
  *       #unsupported}; geo-redundant backup storage and geo-restore are the cross-region answer).
@@ -71,7 +78,12 @@ public final class FlexibleServerBackupProvider implements SnapshotProvider, Res
     public static final String KIND = "flexible-server";
     static final String BACKUP_API = "2024-08-01";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern STAMP = Pattern.compile("-(\\d{8}-\\d{4})$");
+    /** A slot stamp in a backup name, UTC {@code yyyymmdd-hhmm}. */
+    private static final Pattern STAMP = Pattern.compile("\\d{8}-\\d{4}");
+
+    private static final int STAMP_LENGTH = 13;
+    /** How refusals name the mark a run's server carries. */
+    private static final String RUN_MARKER = RestoredTags.TAG_RUN + " tag";
 
     private final PostgreSqlManager manager;
     private final String subscription;
@@ -195,19 +207,28 @@ public final class FlexibleServerBackupProvider implements SnapshotProvider, Res
         return out;
     }
 
+    /** Creates the backup named {@link #backupName} for the policy in {@code tags} (this provider's). */
     @Override
     public Snapshot createSnapshot(DatabaseRef database, String name, Map<String, String> tags) {
-        JsonNode existing = arm(HttpMethod.GET, backupsPath(database.id()) + "/" + name, "reading backup " + name);
+        String policy = tags.getOrDefault(Snapshot.TAG_POLICY, managedPolicy);
+        if (policy == null || !policy.equals(managedPolicy)) {
+            throw new ProviderException(
+                    "WrongPolicy",
+                    "creating backup " + name + ": this provider runs policy " + managedPolicy + ", not " + policy,
+                    false,
+                    null);
+        }
+        String backup = backupName(name, policy);
+        JsonNode existing = arm(HttpMethod.GET, backupsPath(database.id()) + "/" + backup, "reading backup " + backup);
         if (existing != null) {
             return snapshot(existing, database.id(), database.region());
         }
-        JsonNode started = arm(HttpMethod.PUT, backupsPath(database.id()) + "/" + name, "creating backup " + name);
+        JsonNode started = arm(HttpMethod.PUT, backupsPath(database.id()) + "/" + backup, "creating backup " + backup);
         if (started != null && started.has("name")) {
             return snapshot(started, database.id(), database.region());
         }
         // 202 Accepted: the backup runs; it is listed once complete.
-        return new Snapshot(
-                name, database.id(), database.region(), clock.instant(), SnapshotStatus.CREATING, ourTags(name), -1);
+        return snapshot(backup, null, database.id(), database.region());
     }
 
     @Override
@@ -230,12 +251,19 @@ public final class FlexibleServerBackupProvider implements SnapshotProvider, Res
                 null);
     }
 
+    /** Deletes the policy's backup behind {@code snapshot}; refuses one the policy does not own. */
     @Override
     public void deleteSnapshot(Snapshot snapshot) {
-        arm(
-                HttpMethod.DELETE,
-                backupsPath(snapshot.databaseId()) + "/" + snapshot.id(),
-                "deleting backup " + snapshot.id());
+        if (managedPolicy == null || !snapshot.managedBy(managedPolicy)) {
+            throw new ProviderException(
+                    "NotManaged",
+                    "backup " + snapshot.id() + " of " + snapshot.databaseId() + " is not policy " + managedPolicy
+                            + "'s: refusing to delete it",
+                    false,
+                    null);
+        }
+        String backup = backupName(snapshot.id(), managedPolicy);
+        arm(HttpMethod.DELETE, backupsPath(snapshot.databaseId()) + "/" + backup, "deleting backup " + backup);
     }
 
     // ---- RestoreProvider -----------------------------------------------------------------------
@@ -260,21 +288,26 @@ public final class FlexibleServerBackupProvider implements SnapshotProvider, Res
         return server(name).isPresent();
     }
 
+    /**
+     * Sends the point-in-time restore with our tags, the run's id among them, in the create request
+     * itself. A server with the name is adopted only when it carries the run's id.
+     */
     @Override
-    public void startRestore(String sourceId, Instant targetTime, String newName, Map<String, Object> overrides) {
+    public String startRestore(
+            UUID runId, String sourceId, Instant targetTime, String newName, Map<String, Object> overrides) {
         RestoreOverrides o = RestoreOverrides.of(overrides);
         Optional<Server> existing = server(newName);
         if (existing.isPresent()) {
-            if (RestoredTags.restoredFrom(tagsOf(existing.get()), sourceId)) {
-                return; // started by an earlier call of this step
+            if (RestoredTags.createdBy(tagsOf(existing.get()), runId)) {
+                return null; // started by an earlier call of this step
             }
-            throw new ProviderException("ServerAlreadyExists", "a server named " + newName + " exists", false, null);
+            throw RestoredTags.nameTaken(newName, runId, RUN_MARKER);
         }
         Server source = server(sourceId)
                 .orElseThrow(() -> new ProviderException("ResourceNotFound", "no server " + sourceId, false, null));
         ServerInner inner = new ServerInner()
                 .withLocation(source.regionName())
-                .withTags(RestoredTags.of(sourceId, o.tags()))
+                .withTags(RestoredTags.of(sourceId, runId, o.tags()))
                 .withCreateMode(CreateMode.POINT_IN_TIME_RESTORE)
                 .withSourceServerResourceId(source.id())
                 .withPointInTimeUtc(
@@ -289,11 +322,20 @@ public final class FlexibleServerBackupProvider implements SnapshotProvider, Res
         } catch (RuntimeException e) {
             throw AzureErrors.map(e, "restoring " + sourceId + " as " + newName);
         }
+        return null;
     }
 
+    /** The server's state, for the run's own server only: another with the name is FAILED, untouched. */
     @Override
-    public RestoreProgress progress(String newName) {
-        Optional<Server> found = server(newName);
+    public RestoreProgress progress(RestoreTarget target) {
+        Optional<Server> found = server(target.newName());
+        if (found.isPresent() && !RestoredTags.createdBy(tagsOf(found.get()), target.runId())) {
+            return RestoredTags.notOurs(target.newName(), target.runId(), RUN_MARKER);
+        }
+        return progress(found);
+    }
+
+    private RestoreProgress progress(Optional<Server> found) {
         if (found.isEmpty()) {
             // ARM may not show a server until its creation is under way.
             return new RestoreProgress(RestoreProgress.State.RESTORING, null, 0, "not visible yet");
@@ -311,24 +353,29 @@ public final class FlexibleServerBackupProvider implements SnapshotProvider, Res
 
     @Override
     public ConnectionFactory connect(String newName, String database) {
-        return login.connect(newName, progress(newName), database);
+        return login.connect(newName, progress(server(newName)), database);
     }
 
+    /** Deletes the server if it carries the run's id; any other server with the name is NOT_OURS. */
     @Override
-    public void delete(String newName) {
+    public Deletion delete(RestoreTarget target) {
+        String newName = target.newName();
         Optional<Server> found = server(newName);
         if (found.isEmpty()) {
-            return;
+            return Deletion.ABSENT;
         }
-        RestoredTags.requireRestored(tagsOf(found.get()), newName, "dbre:restored-from tag");
+        if (!RestoredTags.createdBy(tagsOf(found.get()), target.runId())) {
+            return Deletion.NOT_OURS;
+        }
         try {
             manager.serviceClient().getServers().beginDelete(resourceGroup, newName);
         } catch (RuntimeException e) {
             if (AzureErrors.status(e) == 404) {
-                return;
+                return Deletion.DELETED;
             }
             throw AzureErrors.map(e, "deleting " + newName);
         }
+        return Deletion.DELETED;
     }
 
     // ---- helpers -------------------------------------------------------------------------------
@@ -381,27 +428,43 @@ public final class FlexibleServerBackupProvider implements SnapshotProvider, Res
     }
 
     private Snapshot snapshot(JsonNode b, String server, String region) {
-        String name = b.path("name").asText();
         JsonNode props = b.path("properties");
         Instant completed = props.hasNonNull("completedTime")
                 ? OffsetDateTime.parse(props.get("completedTime").asText()).toInstant()
                 : null;
-        SnapshotStatus status = completed != null ? SnapshotStatus.AVAILABLE : SnapshotStatus.CREATING;
-        return new Snapshot(
-                name, server, region, completed != null ? completed : clock.instant(), status, ourTags(name), -1);
+        return snapshot(b.path("name").asText(), completed, server, region);
     }
 
-    /** The tags a backup of ours reads as (see the class comment); none for others. */
-    Map<String, String> ourTags(String backupName) {
-        Matcher m = STAMP.matcher(backupName);
-        if (managedPolicy == null || !backupName.startsWith("dbre-") || !m.find()) {
-            return Map.of();
+    /**
+     * A backup of {@code server} as a snapshot: the policy's (see the class comment) under its
+     * snapshot name and tagged, any other under its own name and untagged.
+     *
+     * @param completed when the backup completed, null while it runs
+     */
+    Snapshot snapshot(String backup, Instant completed, String server, String region) {
+        SnapshotStatus status = completed != null ? SnapshotStatus.AVAILABLE : SnapshotStatus.CREATING;
+        Instant at = completed != null ? completed : clock.instant();
+        String prefix = SnapshotNames.PREFIX + SnapshotNames.sanitise(server) + "-";
+        String suffix = managedPolicy == null ? null : "-" + SnapshotNames.sanitise(managedPolicy);
+        if (suffix != null
+                && backup.startsWith(prefix)
+                && backup.endsWith(suffix)
+                && backup.length() == prefix.length() + STAMP_LENGTH + suffix.length()) {
+            String stamp = backup.substring(prefix.length(), prefix.length() + STAMP_LENGTH);
+            if (STAMP.matcher(stamp).matches()) {
+                Map<String, String> tags = new LinkedHashMap<>();
+                tags.put(Snapshot.TAG_MANAGED_BY, Snapshot.MANAGED_BY_VALUE);
+                tags.put(Snapshot.TAG_POLICY, managedPolicy);
+                tags.put(Snapshot.TAG_SLOT, stamp);
+                return new Snapshot(prefix + stamp, server, region, at, status, tags, -1);
+            }
         }
-        Map<String, String> tags = new LinkedHashMap<>();
-        tags.put(Snapshot.TAG_MANAGED_BY, Snapshot.MANAGED_BY_VALUE);
-        tags.put(Snapshot.TAG_POLICY, managedPolicy);
-        tags.put(Snapshot.TAG_SLOT, m.group(1));
-        return tags;
+        return new Snapshot(backup, server, region, at, status, Map.of(), -1);
+    }
+
+    /** The backup name of policy {@code policy}'s snapshot {@code snapshotId} (see the class comment). */
+    static String backupName(String snapshotId, String policy) {
+        return snapshotId + "-" + SnapshotNames.sanitise(policy);
     }
 
     private static DatabaseRef ref(Server s) {

@@ -14,7 +14,9 @@ import dev.dbre.backup.Snapshot;
 import dev.dbre.backup.SnapshotStatus;
 import dev.dbre.db.DbAuth;
 import dev.dbre.restore.RestoreProgress;
+import dev.dbre.restore.RestoreProvider;
 import dev.dbre.restore.RestoreSource;
+import dev.dbre.restore.RestoreTarget;
 import dev.dbre.restore.RestoredDbLogin;
 import dev.dbre.testing.FakeHttpServer;
 import dev.dbre.testing.FakeHttpServer.Recorded;
@@ -85,45 +87,82 @@ class FlexibleServerBackupProviderTest {
         assertThat(http.requests().get(0).queryParams()).containsKey("api-version");
     }
 
+    static final java.util.UUID RUN = java.util.UUID.fromString("0b6d3c52-5f0e-4c1a-9a7e-2f4d8e1b7c10");
+
+    static RestoreTarget target(java.util.UUID run) {
+        return new RestoreTarget(run, "orders-drill", null);
+    }
+
     @Test
-    void listSnapshots_onlyBackupsNamedLikeOursAreManaged_withTheSlotFromTheName() {
+    void listSnapshots_onlyThisPolicysBackupsOfThisServerAreManaged_notTheNamePatternAlone() {
         http.always(call("GET", RG_PATH + "/orders/backups"), json("backups-orders"));
 
         List<Snapshot> snaps = provider.listSnapshots("orders", "westeurope");
 
         assertThat(snaps)
                 .extracting(Snapshot::id)
-                .containsExactly("backup_638678316000000000", "dbre-orders-20261122-2200", "before-upgrade");
+                .containsExactly(
+                        "backup_638678316000000000",
+                        "dbre-orders-20261122-2200",
+                        "before-upgrade",
+                        "dbre-manual-20240101-0000",
+                        "dbre-orders-20261121-2200-silver",
+                        "dbre-orders-20261120-2200");
         assertThat(snaps).allMatch(s -> s.status() == SnapshotStatus.AVAILABLE);
         assertThat(snaps.get(1).managedBy("gold")).isTrue();
         assertThat(snaps.get(1).tags()).containsEntry("dbre:slot", "20261122-2200");
-        assertThat(snaps.get(0).managedBy("gold")).isFalse();
-        assertThat(snaps.get(2).managedBy("gold")).isFalse();
+        // Automatic, hand-made, another policy's, and one with only the old name pattern: none ours.
+        assertThat(snaps).filteredOn(x -> x != snaps.get(1)).noneMatch(x -> x.managedBy("gold"));
+        assertThat(snaps)
+                .filteredOn(x -> x != snaps.get(1))
+                .allMatch(x -> x.tags().isEmpty());
+        // The silver policy's provider sees its own backup, and none of gold's.
+        List<Snapshot> silver = provider.forPolicy("silver").listSnapshots("orders", "westeurope");
+        assertThat(silver)
+                .filteredOn(x -> x.managedBy("silver"))
+                .extracting(Snapshot::id)
+                .containsExactly("dbre-orders-20261121-2200");
+        assertThat(silver).noneMatch(x -> x.managedBy("gold"));
+        // Listed under another server, gold's backup of orders is not gold's backup of that server.
+        assertThat(provider.snapshot("dbre-orders-20261122-2200-gold", Instant.EPOCH, "billing", "westeurope")
+                        .tags())
+                .isEmpty();
         assertThat(snaps.get(1).createdAt()).isEqualTo(Instant.parse("2026-11-22T22:03:10.1Z"));
         assertThat(http.requests().get(0).queryParams()).containsEntry("api-version", "2024-08-01");
     }
 
     @Test
-    void createSnapshot_putsAnOnDemandBackup_andAnExistingOneIsReturned() {
-        http.once(call("GET", RG_PATH + "/orders/backups/dbre-orders-20261123-2300"), error(404, "error-not-found"));
+    void createSnapshot_putsAnOnDemandBackupNamedForThePolicy_andAnExistingOneIsReturned() {
         http.once(
-                call("PUT", RG_PATH + "/orders/backups/dbre-orders-20261123-2300"),
+                call("GET", RG_PATH + "/orders/backups/dbre-orders-20261123-2300-gold"), error(404, "error-not-found"));
+        http.once(
+                call("PUT", RG_PATH + "/orders/backups/dbre-orders-20261123-2300-gold"),
                 Reply.of(202, null, null).withHeader("Azure-AsyncOperation", "http://127.0.0.1/op"));
-        http.once(call("GET", RG_PATH + "/orders/backups/dbre-orders-20261122-2200"), json("backup-existing"));
+        http.once(call("GET", RG_PATH + "/orders/backups/dbre-orders-20261122-2200-gold"), json("backup-existing"));
 
-        Snapshot started = provider.createSnapshot(ORDERS, "dbre-orders-20261123-2300", Map.of());
+        Snapshot started = provider.createSnapshot(ORDERS, "dbre-orders-20261123-2300", Map.of("dbre:policy", "gold"));
         Snapshot existing = provider.createSnapshot(ORDERS, "dbre-orders-20261122-2200", Map.of());
 
         assertThat(started.status()).isEqualTo(SnapshotStatus.CREATING);
+        assertThat(started.id()).isEqualTo("dbre-orders-20261123-2300");
         assertThat(started.managedBy("gold")).isTrue();
         assertThat(existing.status()).isEqualTo(SnapshotStatus.AVAILABLE);
+        assertThat(existing.managedBy("gold")).isTrue();
+        assertProviderError(
+                () -> provider.createSnapshot(ORDERS, "dbre-orders-20261123-2300", Map.of("dbre:policy", "silver")),
+                "WrongPolicy",
+                false);
         assertThat(http.requests(r -> r.method().equals("PUT"))).hasSize(1);
     }
 
     @Test
-    void deleteSnapshot_sendsDelete_andAMissingBackupIsSuccess() {
-        http.once(call("DELETE", RG_PATH + "/orders/backups/dbre-orders-20261122-2200"), Reply.of(202, null, null));
-        http.once(call("DELETE", RG_PATH + "/orders/backups/dbre-orders-20261001-0000"), error(404, "error-not-found"));
+    void deleteSnapshot_deletesThePolicysBackup_aMissingOneIsSuccess_andAnyOtherIsRefused() {
+        http.once(
+                call("DELETE", RG_PATH + "/orders/backups/dbre-orders-20261122-2200-gold"), Reply.of(202, null, null));
+        http.once(
+                call("DELETE", RG_PATH + "/orders/backups/dbre-orders-20261001-0000-gold"),
+                error(404, "error-not-found"));
+        Map<String, String> gold = Map.of("dbre:managed-by", "dbre", "dbre:policy", "gold");
 
         provider.deleteSnapshot(new Snapshot(
                 "dbre-orders-20261122-2200",
@@ -131,7 +170,7 @@ class FlexibleServerBackupProviderTest {
                 "westeurope",
                 Instant.EPOCH,
                 SnapshotStatus.AVAILABLE,
-                Map.of(),
+                gold,
                 -1));
         provider.deleteSnapshot(new Snapshot(
                 "dbre-orders-20261001-0000",
@@ -139,8 +178,19 @@ class FlexibleServerBackupProviderTest {
                 "westeurope",
                 Instant.EPOCH,
                 SnapshotStatus.AVAILABLE,
-                Map.of(),
+                gold,
                 -1));
+        assertProviderError(
+                () -> provider.deleteSnapshot(new Snapshot(
+                        "dbre-manual-20240101-0000",
+                        "orders",
+                        "westeurope",
+                        Instant.EPOCH,
+                        SnapshotStatus.AVAILABLE,
+                        Map.of(),
+                        -1)),
+                "NotManaged",
+                false);
 
         assertThat(http.requests(r -> r.method().equals("DELETE"))).hasSize(2);
     }
@@ -148,8 +198,9 @@ class FlexibleServerBackupProviderTest {
     @Test
     void throttlingIsRetryable_quotaIsNot_copyIsUnsupported() {
         http.once(call("GET", RG_PATH + "/orders/backups"), error(429, "error-throttled"));
-        http.once(call("GET", RG_PATH + "/orders/backups/dbre-orders-20261123-2300"), error(404, "error-not-found"));
-        http.once(call("PUT", RG_PATH + "/orders/backups/dbre-orders-20261123-2300"), error(400, "error-quota"));
+        http.once(
+                call("GET", RG_PATH + "/orders/backups/dbre-orders-20261123-2300-gold"), error(404, "error-not-found"));
+        http.once(call("PUT", RG_PATH + "/orders/backups/dbre-orders-20261123-2300-gold"), error(400, "error-quota"));
 
         assertProviderError(() -> provider.listSnapshots("orders", "westeurope"), "TooManyRequests", true);
         assertProviderError(
@@ -216,8 +267,15 @@ class FlexibleServerBackupProviderTest {
     void forPolicy_backupsReadAsManagedByThatPolicyOnly() {
         FlexibleServerBackupProvider silver = provider.forPolicy("silver");
 
-        assertThat(silver.ourTags("dbre-orders-20261122-2200")).containsEntry("dbre:policy", "silver");
-        assertThat(provider.ourTags("dbre-orders-20261122-2200")).containsEntry("dbre:policy", "gold");
+        assertThat(silver.snapshot("dbre-orders-20261122-2200-silver", Instant.EPOCH, "orders", "westeurope")
+                        .tags())
+                .containsEntry("dbre:policy", "silver");
+        assertThat(silver.snapshot("dbre-orders-20261122-2200-gold", Instant.EPOCH, "orders", "westeurope")
+                        .tags())
+                .isEmpty();
+        assertThat(provider.snapshot("dbre-orders-20261122-2200-gold", Instant.EPOCH, "orders", "westeurope")
+                        .tags())
+                .containsEntry("dbre:policy", "gold");
         assertThat(provider.forPolicy("gold")).isSameAs(provider);
     }
 
@@ -244,6 +302,7 @@ class FlexibleServerBackupProviderTest {
                 Reply.resource(201, "application/json", "flexibleserver/server-drill-starting.json"));
 
         provider.startRestore(
+                RUN,
                 "orders",
                 Instant.parse("2026-11-23T12:30:00Z"),
                 "orders-drill",
@@ -258,6 +317,7 @@ class FlexibleServerBackupProviderTest {
         assertThat(put.at("/location").asText()).isEqualTo("West Europe");
         assertThat(put.at("/tags/dbre:restored-from").asText()).isEqualTo("orders");
         assertThat(put.at("/tags/ticket").asText()).isEqualTo("CHG-4711");
+        assertThat(put.at("/tags/dbre:restore-run").asText()).isEqualTo(RUN.toString());
         // The source's own authentication settings, so Entra tokens log in to the restored server.
         assertThat(put.at("/properties/authConfig/activeDirectoryAuth").asText())
                 .isEqualTo("Enabled");
@@ -267,36 +327,53 @@ class FlexibleServerBackupProviderTest {
 
         http.once(call("GET", RG_PATH + "/orders-drill"), json("server-drill-starting"));
         http.once(call("GET", RG_PATH + "/orders-drill"), json("server-drill-ready"));
-        assertThat(provider.progress("orders-drill").state()).isEqualTo(RestoreProgress.State.RESTORING);
-        RestoreProgress ready = provider.progress("orders-drill");
+        assertThat(provider.progress(target(RUN)).state()).isEqualTo(RestoreProgress.State.RESTORING);
+        RestoreProgress ready = provider.progress(target(RUN));
         assertThat(ready.state()).isEqualTo(RestoreProgress.State.AVAILABLE);
         assertThat(ready.endpointHost()).isEqualTo("orders-drill.postgres.database.azure.com");
     }
 
     @Test
-    void startRestore_repeated_isHarmless_butAForeignServerOfThatNameIsRefused() {
+    void startRestore_repeatedByTheSameRun_isHarmless_butAnotherRunsOrAForeignServerOfThatNameIsRefused() {
+        http.once(call("GET", RG_PATH + "/orders-drill"), json("server-drill-starting"));
         http.once(call("GET", RG_PATH + "/orders-drill"), json("server-drill-starting"));
         http.once(call("GET", RG_PATH + "/orders-drill"), json("server-unmanaged"));
 
-        provider.startRestore("orders", null, "orders-drill", Map.of());
-        assertThatThrownBy(() -> provider.startRestore("orders", null, "orders-drill", Map.of()))
-                .isInstanceOfSatisfying(
-                        ProviderException.class, e -> assertThat(e.code()).isEqualTo("ServerAlreadyExists"));
+        assertThat(provider.startRestore(RUN, "orders", null, "orders-drill", Map.of()))
+                .isNull();
+        // Restored by dbre from the same source, but by another run (a kept restore, say): not adopted.
+        assertProviderError(
+                () -> provider.startRestore(java.util.UUID.randomUUID(), "orders", null, "orders-drill", Map.of()),
+                "NameTaken",
+                false);
+        assertProviderError(
+                () -> provider.startRestore(RUN, "orders", null, "orders-drill", Map.of()), "NameTaken", false);
         assertThat(http.requests(r -> r.method().equals("PUT"))).isEmpty();
     }
 
     @Test
-    void delete_onlyAServerWeRestored() {
+    void progress_ofAServerThatIsNotTheRuns_isFailed_andChangesNothing() {
+        http.always(call("GET", RG_PATH + "/orders-drill"), json("server-drill-ready"));
+
+        RestoreProgress p = provider.progress(target(java.util.UUID.randomUUID()));
+
+        assertThat(p.state()).isEqualTo(RestoreProgress.State.FAILED);
+        assertThat(p.detail()).contains("not this run's");
+        assertThat(http.requests(r -> !r.method().equals("GET"))).isEmpty();
+    }
+
+    @Test
+    void delete_onlyTheRunsOwnServer() {
         http.once(call("GET", RG_PATH + "/orders-drill"), json("server-unmanaged"));
+        http.once(call("GET", RG_PATH + "/orders-drill"), json("server-drill-ready"));
         http.once(call("GET", RG_PATH + "/orders-drill"), json("server-drill-ready"));
         http.once(call("DELETE", RG_PATH + "/orders-drill"), Reply.of(204, null, null));
         http.once(call("GET", RG_PATH + "/orders-drill"), error(404, "error-not-found"));
 
-        assertThatThrownBy(() -> provider.delete("orders-drill"))
-                .isInstanceOfSatisfying(
-                        ProviderException.class, e -> assertThat(e.code()).isEqualTo("NotManaged"));
-        provider.delete("orders-drill");
-        provider.delete("orders-drill");
+        assertThat(provider.delete(target(RUN))).isEqualTo(RestoreProvider.Deletion.NOT_OURS);
+        assertThat(provider.delete(target(java.util.UUID.randomUUID()))).isEqualTo(RestoreProvider.Deletion.NOT_OURS);
+        assertThat(provider.delete(target(RUN))).isEqualTo(RestoreProvider.Deletion.DELETED);
+        assertThat(provider.delete(target(RUN))).isEqualTo(RestoreProvider.Deletion.ABSENT);
 
         assertThat(http.requests(r -> r.method().equals("DELETE"))).hasSize(1);
     }

@@ -11,6 +11,8 @@ import com.google.api.services.sqladmin.model.DatabaseInstance;
 import com.google.api.services.sqladmin.model.InstancesCloneRequest;
 import com.google.api.services.sqladmin.model.InstancesListResponse;
 import com.google.api.services.sqladmin.model.IpMapping;
+import com.google.api.services.sqladmin.model.Operation;
+import com.google.api.services.sqladmin.model.OperationError;
 import com.google.api.services.sqladmin.model.Settings;
 import com.google.api.services.sqladmin.model.SqlInstancesGetLatestRecoveryTimeResponse;
 import dev.dbre.backup.BackupPolicy;
@@ -25,6 +27,7 @@ import dev.dbre.restore.RestoreOverrides;
 import dev.dbre.restore.RestoreProgress;
 import dev.dbre.restore.RestoreProvider;
 import dev.dbre.restore.RestoreSource;
+import dev.dbre.restore.RestoreTarget;
 import dev.dbre.restore.RestoreWindow;
 import dev.dbre.restore.RestoredTags;
 import java.io.IOException;
@@ -39,6 +42,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -65,10 +69,15 @@ import java.util.concurrent.ConcurrentHashMap;
  *       instance (none: the latest state). The window is {@code getLatestRecoveryTime}'s earliest
  *       and latest recovery times; where the API gives no earliest, it is the later of now minus
  *       {@code transactionLogRetentionDays} and the oldest successful backup. No window when
- *       {@code pointInTimeRecoveryEnabled} is off. A clone cannot carry labels, so {@link
- *       #progress} puts ours (and the tier override) on the clone with {@code instances.patch}
- *       once it is RUNNABLE, and reports AVAILABLE when they are there; {@link #delete} only deletes
- *       an instance with them.
+ *       {@code pointInTimeRecoveryEnabled} is off. A clone cannot carry labels, so until it is
+ *       labelled the proof that an instance is the run's clone is the clone operation its start
+ *       returned ({@link RestoreTarget#startRef}): the clone request named the instance, and an
+ *       instance name exists once per project, so while that operation has not failed the
+ *       instance with the name is the one it creates. {@link #progress} puts our labels (the run's
+ *       id among them) and the tier override on the clone with {@code instances.patch} once it is
+ *       RUNNABLE, and reports AVAILABLE when they are there. An instance with the name that carries
+ *       another run's id, or none and no such proof, is never labelled, adopted or deleted: the
+ *       run fails and the instance is left alone.
  *   <li>Verification logs in to the clone by a {@link CloneLogin}: through the Cloud SQL connector
  *       to the clone's connection name, or to its IP address (the private one when it has one). A
  *       clone keeps the source's database flags (so {@code cloudsql.iam_authentication}) and, being
@@ -82,6 +91,10 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class CloudSqlBackupProvider implements SnapshotProvider, RestoreProvider {
     public static final String KIND = "cloud-sql";
     private static final String FOREIGN_PREFIX = "backup-run-";
+    /** The run id's label (labels cannot hold ':'). */
+    private static final String RUN_LABEL = RestoredTags.TAG_RUN.replace(':', '-');
+
+    private static final String RUN_MARKER = RUN_LABEL + " label";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final SQLAdmin sql;
@@ -243,44 +256,104 @@ public final class CloudSqlBackupProvider implements SnapshotProvider, RestorePr
         return instance(name).isPresent();
     }
 
+    /**
+     * Clones {@code sourceId} as {@code newName}.
+     *
+     * @return the clone operation's name: what proves the instance is this run's until it is labelled
+     * @throws ProviderException NameTaken when an instance with the name exists that is not labelled
+     *     with the run's id (also one still being created: an unlabelled instance cannot be told
+     *     from someone else's)
+     */
     @Override
-    public void startRestore(String sourceId, Instant targetTime, String newName, Map<String, Object> overrides) {
-        RestoreOverrides.of(overrides); // checks types now; applied in progress() (a clone takes no settings)
+    public String startRestore(
+            UUID runId, String sourceId, Instant targetTime, String newName, Map<String, Object> overrides) {
+        RestoreOverrides o = RestoreOverrides.of(overrides); // applied in progress(): a clone takes no settings
         CloneContext ctx = new CloneContext().setDestinationInstanceName(newName);
         if (targetTime != null) {
             ctx.setPointInTime(targetTime.toString());
         }
+        Operation op;
         try {
-            sql.instances()
+            op = sql.instances()
                     .clone(project, sourceId, new InstancesCloneRequest().setCloneContext(ctx))
                     .execute();
         } catch (IOException e) {
             if (CloudSqlErrors.status(e) == 409 && CloudSqlErrors.reason(e).contains("AlreadyExists")) {
                 Optional<DatabaseInstance> existing = instance(newName);
-                if (existing.isPresent()
-                        && (restoredFrom(existing.get(), sourceId)
-                                || "PENDING_CREATE".equals(existing.get().getState()))) {
-                    return; // our own clone, started by an earlier call of this step
+                if (existing.isPresent() && createdBy(existing.get(), runId)) {
+                    return null; // this run's clone, labelled after an earlier start
                 }
+                throw RestoredTags.nameTaken(newName, runId, RUN_MARKER);
             }
             throw CloudSqlErrors.map(e, "cloning " + sourceId + " as " + newName);
         }
-        pendingOverrides.put(
-                newName,
-                RestoredTags.of(sourceId, RestoreOverrides.of(overrides).tags()));
-        pendingTier.put(
-                newName, Optional.ofNullable(RestoreOverrides.of(overrides).instanceClass()));
+        pendingOverrides.put(runId, RestoredTags.of(sourceId, runId, o.tags()));
+        pendingTier.put(runId, Optional.ofNullable(o.instanceClass()));
+        return op == null ? null : op.getName();
     }
 
     // Labels and tier to put on a clone once it runs, kept by the function instance that started
-    // it. Another instance that sees the clone first labels it without the user's tags and tier:
-    // dbre-managed-by=dbre and dbre-restored-from=unknown (enough for the guarded delete).
-    private final Map<String, Map<String, String>> pendingOverrides = new ConcurrentHashMap<>();
-    private final Map<String, Optional<String>> pendingTier = new ConcurrentHashMap<>();
+    // it, by run. Another instance that sees the clone first labels it without the user's tags and
+    // tier: dbre-managed-by=dbre, dbre-restored-from=unknown and the run's id (enough to own it).
+    private final Map<UUID, Map<String, String>> pendingOverrides = new ConcurrentHashMap<>();
+    private final Map<UUID, Optional<String>> pendingTier = new ConcurrentHashMap<>();
 
+    /**
+     * The clone's state; labels it once RUNNABLE. FAILED, leaving the instance untouched, when the
+     * instance with the name is not the run's, or when the run's clone operation failed.
+     */
     @Override
-    public RestoreProgress progress(String newName) {
-        return progress(newName, instance(newName));
+    public RestoreProgress progress(RestoreTarget target) {
+        String newName = target.newName();
+        Optional<DatabaseInstance> found = instance(newName);
+        if (found.isEmpty()) {
+            return progress(newName, found);
+        }
+        DatabaseInstance i = found.get();
+        if (!createdBy(i, target.runId())) {
+            Optional<String> cloneFailure = labelled(i) ? Optional.empty() : cloneFailure(target);
+            if (labelled(i) || cloneFailure == null) {
+                return RestoredTags.notOurs(newName, target.runId(), RUN_MARKER);
+            }
+            if (cloneFailure.isPresent()) {
+                return new RestoreProgress(
+                        RestoreProgress.State.FAILED,
+                        null,
+                        0,
+                        "the clone failed (" + cloneFailure.get() + "); " + newName + " is not this run's: left alone");
+            }
+            if ("RUNNABLE".equals(i.getState())) {
+                label(i, labels(i), target.runId());
+                return new RestoreProgress(RestoreProgress.State.RESTORING, null, 0, "labelling the clone");
+            }
+        }
+        return progress(newName, found);
+    }
+
+    /**
+     * Whether the run's clone operation failed: empty when it has not (the instance is its clone),
+     * its error when it did, null when there is no such operation to prove anything.
+     */
+    private Optional<String> cloneFailure(RestoreTarget target) {
+        if (target.startRef() == null) {
+            return null;
+        }
+        Operation op;
+        try {
+            op = sql.operations().get(project, target.startRef()).execute();
+        } catch (IOException e) {
+            if (CloudSqlErrors.status(e) == 404) {
+                return null;
+            }
+            throw CloudSqlErrors.map(e, "reading clone operation " + target.startRef());
+        }
+        if (op.getError() != null
+                && op.getError().getErrors() != null
+                && !op.getError().getErrors().isEmpty()) {
+            OperationError first = op.getError().getErrors().get(0);
+            return Optional.of(first.getCode() + ": " + first.getMessage());
+        }
+        return Optional.empty();
     }
 
     private RestoreProgress progress(String newName, Optional<DatabaseInstance> found) {
@@ -295,10 +368,8 @@ public final class CloudSqlBackupProvider implements SnapshotProvider, RestorePr
         if (!"RUNNABLE".equals(state)) {
             return new RestoreProgress(RestoreProgress.State.RESTORING, null, 0, state);
         }
-        Map<String, String> labels = labels(i);
-        if (!RestoredTags.isRestored(tagsOf(labels))) {
-            label(i, labels);
-            return new RestoreProgress(RestoreProgress.State.RESTORING, null, 0, "labelling the clone");
+        if (!labelled(i)) {
+            return new RestoreProgress(RestoreProgress.State.RESTORING, null, 0, "not labelled yet");
         }
         String host = address(i);
         if (host == null) {
@@ -328,21 +399,35 @@ public final class CloudSqlBackupProvider implements SnapshotProvider, RestorePr
         return (i.getProject() != null ? i.getProject() : project) + ":" + i.getRegion() + ":" + i.getName();
     }
 
+    /**
+     * Deletes the run's clone: labelled with the run's id, or, not labelled yet, created by the
+     * run's clone operation (which has not failed). Any other instance with the name is NOT_OURS.
+     */
     @Override
-    public void delete(String newName) {
+    public Deletion delete(RestoreTarget target) {
+        String newName = target.newName();
         Optional<DatabaseInstance> found = instance(newName);
-        if (found.isEmpty() || "PENDING_DELETE".equals(found.get().getState())) {
-            return;
+        if (found.isEmpty()) {
+            return Deletion.ABSENT;
         }
-        RestoredTags.requireRestored(tagsOf(labels(found.get())), newName, "dbre-restored-from label");
+        DatabaseInstance i = found.get();
+        boolean ours = createdBy(i, target.runId())
+                || (!labelled(i) && Optional.<String>empty().equals(cloneFailure(target)));
+        if (!ours) {
+            return Deletion.NOT_OURS;
+        }
+        if ("PENDING_DELETE".equals(i.getState())) {
+            return Deletion.DELETED;
+        }
         try {
             sql.instances().delete(project, newName).execute();
         } catch (IOException e) {
             if (CloudSqlErrors.status(e) == 404) {
-                return;
+                return Deletion.DELETED;
             }
             throw CloudSqlErrors.map(e, "deleting instance " + newName);
         }
+        return Deletion.DELETED;
     }
 
     // ---- helpers -------------------------------------------------------------------------------
@@ -421,13 +506,12 @@ public final class CloudSqlBackupProvider implements SnapshotProvider, RestorePr
         }
     }
 
-    private void label(DatabaseInstance i, Map<String, String> labels) {
-        Map<String, String> tags = pendingOverrides.getOrDefault(
-                i.getName(), RestoredTags.of(labels.getOrDefault("dbre-restored-from", "unknown"), Map.of()));
+    private void label(DatabaseInstance i, Map<String, String> labels, UUID runId) {
+        Map<String, String> tags = pendingOverrides.getOrDefault(runId, RestoredTags.of("unknown", runId, Map.of()));
         Map<String, String> merged = new TreeMap<>(labels);
         merged.putAll(labelsOf(tags));
         Settings patch = new Settings().setUserLabels(merged);
-        pendingTier.getOrDefault(i.getName(), Optional.empty()).ifPresent(patch::setTier);
+        pendingTier.getOrDefault(runId, Optional.empty()).ifPresent(patch::setTier);
         try {
             sql.instances()
                     .patch(project, i.getName(), new DatabaseInstance().setSettings(patch))
@@ -453,8 +537,14 @@ public final class CloudSqlBackupProvider implements SnapshotProvider, RestorePr
         return oldest.isAfter(logs) ? oldest : logs;
     }
 
-    private boolean restoredFrom(DatabaseInstance i, String sourceId) {
-        return RestoredTags.restoredFrom(tagsOf(labels(i)), sourceId);
+    /** True when the instance carries run {@code runId}'s labels. */
+    private static boolean createdBy(DatabaseInstance i, UUID runId) {
+        return RestoredTags.createdBy(tagsOf(labels(i)), runId);
+    }
+
+    /** True when the instance carries any run id label: then only that label says whose it is. */
+    private static boolean labelled(DatabaseInstance i) {
+        return labels(i).containsKey(RUN_LABEL);
     }
 
     private Snapshot snapshot(BackupRun r, String instance, String fallbackRegion) {

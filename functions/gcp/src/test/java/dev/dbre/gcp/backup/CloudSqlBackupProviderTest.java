@@ -14,7 +14,9 @@ import dev.dbre.backup.Snapshot;
 import dev.dbre.backup.SnapshotStatus;
 import dev.dbre.db.DbAuth;
 import dev.dbre.restore.RestoreProgress;
+import dev.dbre.restore.RestoreProvider;
 import dev.dbre.restore.RestoreSource;
+import dev.dbre.restore.RestoreTarget;
 import dev.dbre.restore.RestoredDbLogin;
 import dev.dbre.testing.FakeHttpServer;
 import dev.dbre.testing.FakeHttpServer.Recorded;
@@ -25,6 +27,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -39,8 +42,19 @@ class CloudSqlBackupProviderTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final DatabaseRef ORDERS = new DatabaseRef("orders", "cloud-sql", "europe-west1", Map.of(), true);
 
+    /** The run whose id the labelled clone fixture carries. */
+    static final UUID RUN = UUID.fromString("0b6d3c52-5f0e-4c1a-9a7e-2f4d8e1b7c10");
+    /** The name of the clone operation in operation-clone.json. */
+    static final String CLONE_OP = "a1b2c3d4-e5f6-4a7b-8c9d-000000000001";
+
+    static final String OPERATIONS = "/v1/projects/dbre-prod/operations/";
+
     private final FakeHttpServer http = FakeHttpServer.start();
     private final CloudSqlBackupProvider provider = provider(http);
+
+    static RestoreTarget target(UUID run, String startRef) {
+        return new RestoreTarget(run, "orders-drill", startRef);
+    }
 
     static CloudSqlBackupProvider provider(FakeHttpServer http) {
         return new CloudSqlBackupProvider(
@@ -338,12 +352,15 @@ class CloudSqlBackupProviderTest {
     @Test
     void restore_clonesToThePointInTime_labelsTheCloneWhenRunnable_thenReportsItsAddress() throws Exception {
         http.once(call("POST", BASE + "/orders/clone"), json("operation-clone"));
+        http.always(call("GET", OPERATIONS + CLONE_OP), json("operation-clone-done"));
 
-        provider.startRestore(
+        String ref = provider.startRestore(
+                RUN,
                 "orders",
                 Instant.parse("2026-11-23T12:30:00Z"),
                 "orders-drill",
                 Map.of("instanceClass", "db-custom-1-3840", "tags", Map.of("ticket", "CHG-4711")));
+        assertThat(ref).isEqualTo(CLONE_OP);
 
         JsonNode clone =
                 JSON.readTree(sent("POST", BASE + "/orders/clone").get(0).body());
@@ -351,24 +368,66 @@ class CloudSqlBackupProviderTest {
         assertThat(clone.at("/cloneContext/pointInTime").asText()).isEqualTo("2026-11-23T12:30:00Z");
 
         http.once(call("GET", BASE + "/orders-drill"), json("instance-clone-pending"));
-        assertThat(provider.progress("orders-drill").state()).isEqualTo(RestoreProgress.State.RESTORING);
+        assertThat(provider.progress(target(RUN, ref)).state()).isEqualTo(RestoreProgress.State.RESTORING);
 
         http.once(call("GET", BASE + "/orders-drill"), json("instance-clone-runnable-unlabelled"));
         http.once(call("PATCH", BASE + "/orders-drill"), json("operation-update"));
-        assertThat(provider.progress("orders-drill").state()).isEqualTo(RestoreProgress.State.RESTORING);
+        assertThat(provider.progress(target(RUN, ref)).state()).isEqualTo(RestoreProgress.State.RESTORING);
         JsonNode patch =
                 JSON.readTree(sent("PATCH", BASE + "/orders-drill").get(0).body());
         assertThat(patch.at("/settings/userLabels/dbre-managed-by").asText()).isEqualTo("dbre");
         assertThat(patch.at("/settings/userLabels/dbre-restored-from").asText()).isEqualTo("orders");
         assertThat(patch.at("/settings/userLabels/ticket").asText()).isEqualTo("chg-4711");
         assertThat(patch.at("/settings/tier").asText()).isEqualTo("db-custom-1-3840");
+        assertThat(patch.at("/settings/userLabels/dbre-restore-run").asText()).isEqualTo(RUN.toString());
 
         http.always(
                 call("GET", BASE + "/orders-drill"),
                 json("instance-clone-runnable-labelled", Map.of("HOST", "10.20.0.9")));
-        RestoreProgress done = provider.progress("orders-drill");
+        RestoreProgress done = provider.progress(target(RUN, ref));
         assertThat(done.state()).isEqualTo(RestoreProgress.State.AVAILABLE);
         assertThat(done.endpointHost()).isEqualTo("10.20.0.9");
+    }
+
+    @Test
+    void progress_ofARunnableUnlabelledInstanceTheRunDidNotClone_failsTheRun_andNeverLabelsIt() {
+        http.always(call("GET", BASE + "/orders-drill"), json("instance-clone-runnable-unlabelled"));
+        http.always(call("GET", OPERATIONS + "op-not-there"), error(404, "error-404-instance"));
+
+        // No clone operation of the run at all (a start that never cloned), or one that is unknown.
+        RestoreProgress noProof = provider.progress(target(RUN, null));
+        RestoreProgress unknownOp = provider.progress(target(RUN, "op-not-there"));
+
+        assertThat(noProof.state()).isEqualTo(RestoreProgress.State.FAILED);
+        assertThat(noProof.detail()).contains("not this run's", "left alone");
+        assertThat(unknownOp.state()).isEqualTo(RestoreProgress.State.FAILED);
+        assertThat(sent("PATCH", BASE + "/orders-drill")).isEmpty();
+    }
+
+    @Test
+    void progress_afterTheRunsCloneFailed_failsWithItsError_andDoesNotLabelTheInstanceOfThatName() {
+        http.always(call("GET", BASE + "/orders-drill"), json("instance-clone-runnable-unlabelled"));
+        http.always(call("GET", OPERATIONS + CLONE_OP), json("operation-clone-failed"));
+
+        RestoreProgress p = provider.progress(target(RUN, CLONE_OP));
+
+        assertThat(p.state()).isEqualTo(RestoreProgress.State.FAILED);
+        assertThat(p.detail()).contains("INTERNAL_ERROR", "not this run's");
+        assertThat(sent("PATCH", BASE + "/orders-drill")).isEmpty();
+    }
+
+    @Test
+    void progress_ofAnInstanceLabelledByAnotherRun_failsTheRun_andChangesNothing() {
+        http.always(
+                call("GET", BASE + "/orders-drill"),
+                json("instance-clone-runnable-labelled", Map.of("HOST", "10.20.0.9")));
+        http.always(call("GET", OPERATIONS + CLONE_OP), json("operation-clone-done"));
+
+        RestoreProgress p = provider.progress(target(UUID.randomUUID(), CLONE_OP));
+
+        assertThat(p.state()).isEqualTo(RestoreProgress.State.FAILED);
+        assertThat(p.detail()).contains("not this run's");
+        assertThat(http.requests(r -> !r.method().equals("GET"))).isEmpty();
     }
 
     @Test
@@ -408,13 +467,17 @@ class CloudSqlBackupProviderTest {
     }
 
     @Test
-    void startRestore_toLatest_sendsNoPointInTime_andARepeatedStartIsHarmless() throws Exception {
+    void startRestore_toLatest_sendsNoPointInTime_andARepeatedStartOfTheLabelledCloneIsHarmless() throws Exception {
         http.once(call("POST", BASE + "/orders/clone"), json("operation-clone"));
         http.once(call("POST", BASE + "/orders/clone"), error(409, "error-409-exists"));
-        http.always(call("GET", BASE + "/orders-drill"), json("instance-clone-pending"));
+        http.always(
+                call("GET", BASE + "/orders-drill"),
+                json("instance-clone-runnable-labelled", Map.of("HOST", "10.20.0.9")));
 
-        provider.startRestore("orders", null, "orders-drill", Map.of());
-        provider.startRestore("orders", null, "orders-drill", Map.of());
+        assertThat(provider.startRestore(RUN, "orders", null, "orders-drill", Map.of()))
+                .isEqualTo(CLONE_OP);
+        assertThat(provider.startRestore(RUN, "orders", null, "orders-drill", Map.of()))
+                .isNull();
 
         JsonNode clone =
                 JSON.readTree(sent("POST", BASE + "/orders/clone").get(0).body());
@@ -422,26 +485,51 @@ class CloudSqlBackupProviderTest {
     }
 
     @Test
+    void startRestore_whenAnInstanceBeingCreatedHasTheName_isNameTaken_notAdopted() {
+        http.always(call("POST", BASE + "/orders/clone"), error(409, "error-409-exists"));
+        http.always(call("GET", BASE + "/orders-drill"), json("instance-clone-pending"));
+
+        assertProviderError(
+                () -> provider.startRestore(RUN, "orders", null, "orders-drill", Map.of()), "NameTaken", false);
+        assertThat(sent("PATCH", BASE + "/orders-drill")).isEmpty();
+    }
+
+    @Test
     void startRestore_whileAnotherOperationRuns_isRetryable() {
         http.once(call("POST", BASE + "/orders/clone"), error(409, "error-409-in-progress"));
 
-        assertThatThrownBy(() -> provider.startRestore("orders", null, "orders-drill", Map.of()))
+        assertThatThrownBy(() -> provider.startRestore(RUN, "orders", null, "orders-drill", Map.of()))
                 .isInstanceOfSatisfying(
                         ProviderException.class, e -> assertThat(e.retryable()).isTrue());
     }
 
     @Test
-    void delete_removesOnlyAnInstanceWeRestored() {
+    void delete_removesOnlyTheRunsClone() {
         http.once(call("GET", BASE + "/orders-drill"), json("instance-unmanaged"));
+        http.once(call("GET", BASE + "/orders-drill"), json("instance-clone-runnable-labelled"));
         http.once(call("GET", BASE + "/orders-drill"), json("instance-clone-runnable-labelled"));
         http.once(call("DELETE", BASE + "/orders-drill"), json("operation-delete"));
         http.once(call("GET", BASE + "/orders-drill"), error(404, "error-404-instance"));
 
-        assertThatThrownBy(() -> provider.delete("orders-drill"))
-                .isInstanceOfSatisfying(
-                        ProviderException.class, e -> assertThat(e.code()).isEqualTo("NotManaged"));
-        provider.delete("orders-drill");
-        provider.delete("orders-drill");
+        assertThat(provider.delete(target(RUN, null))).isEqualTo(RestoreProvider.Deletion.NOT_OURS);
+        assertThat(provider.delete(target(UUID.randomUUID(), null))).isEqualTo(RestoreProvider.Deletion.NOT_OURS);
+        assertThat(provider.delete(target(RUN, null))).isEqualTo(RestoreProvider.Deletion.DELETED);
+        assertThat(provider.delete(target(RUN, null))).isEqualTo(RestoreProvider.Deletion.ABSENT);
+
+        assertThat(sent("DELETE", BASE + "/orders-drill")).hasSize(1);
+    }
+
+    @Test
+    void delete_ofTheRunsCloneBeforeItIsLabelled_goesByItsCloneOperation() {
+        http.always(call("GET", BASE + "/orders-drill"), json("instance-clone-pending"));
+        http.once(call("GET", OPERATIONS + CLONE_OP), json("operation-clone-failed"));
+        http.once(call("GET", OPERATIONS + CLONE_OP), json("operation-clone-done"));
+        http.once(call("DELETE", BASE + "/orders-drill"), json("operation-delete"));
+
+        // The run's clone failed: the instance of that name is someone else's.
+        assertThat(provider.delete(target(RUN, CLONE_OP))).isEqualTo(RestoreProvider.Deletion.NOT_OURS);
+        assertThat(provider.delete(target(RUN, null))).isEqualTo(RestoreProvider.Deletion.NOT_OURS);
+        assertThat(provider.delete(target(RUN, CLONE_OP))).isEqualTo(RestoreProvider.Deletion.DELETED);
 
         assertThat(sent("DELETE", BASE + "/orders-drill")).hasSize(1);
     }
