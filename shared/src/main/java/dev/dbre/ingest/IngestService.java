@@ -85,7 +85,7 @@ public final class IngestService {
             c = connections.open();
             c.setAutoCommit(false);
             long batchId = IngestLedger.openBatch(c, batch.source(), records, started);
-            ids = IngestLedger.claim(c, batch.source(), batchId, records);
+            ids = IngestLedger.claim(c, batch.source(), batch.previousSources(), batchId, records);
             Written written = writeNewRecords(c, records, ids, w);
             long parseNanos = written.parseNanos;
             long storeNanos = System.nanoTime() - t0 - parseNanos;

@@ -15,9 +15,12 @@ import java.util.Map;
 /**
  * Turns the Event Hubs trigger's binding values into an {@link IngestBatch}.
  *
- * <p>Exactly-once key: source {@code eventhubs:<namespace>/<hub>/<consumer group>}, shard = the
- * partition id, sequence = the event's {@code SequenceNumber} (unique and increasing within a
- * partition, and the same on every redelivery).
+ * <p>Exactly-once key: source {@code eventhubs:<namespace>/<hub>}, shard = the partition id,
+ * sequence = the event's {@code SequenceNumber} (unique and increasing within a partition, and the
+ * same on every redelivery and in every consumer group). The key names the hub, not the consumer
+ * group: two function apps reading one hub through two consumer groups into one database store
+ * each event once. Releases before schema V7 put the consumer group in the source; that source is
+ * passed as the batch's previous source, so an event stored under it is still a duplicate.
  */
 final class EventHubsBatch {
     private EventHubsBatch() {}
@@ -28,8 +31,8 @@ final class EventHubsBatch {
      * @param partitionContext {@code PartitionContext}
      * @param namespaceFallback used when the PartitionContext has no FullyQualifiedNamespace
      * @throws IllegalArgumentException when the metadata cannot key the events (a missing partition,
-     *     hub, consumer group, namespace or sequence number, or an array of the wrong length); the
-     *     message names the field
+     *     hub, namespace or sequence number, or an array of the wrong length); the message names the
+     *     field
      */
     static IngestBatch of(
             List<byte[]> bodies,
@@ -51,7 +54,11 @@ final class EventHubsBatch {
                     + AzureIngestRuntime.EVENTHUB_NAMESPACE + " is not set");
         }
         String hub = required(partitionContext, "EventHubName", "EventHubPath");
-        String group = required(partitionContext, "ConsumerGroup", "ConsumerGroupName");
+        // Not part of the key; only to find events an earlier release keyed under it.
+        String group = text(partitionContext, "ConsumerGroup");
+        if (group == null) {
+            group = text(partitionContext, "ConsumerGroupName");
+        }
         String partition = required(partitionContext, "PartitionId", null);
         int n = bodies == null ? 0 : bodies.size();
         int m = properties == null ? 0 : properties.length;
@@ -74,7 +81,8 @@ final class EventHubsBatch {
                                     partition, sequence, 0, arrival, new byte[0], "the event has no body")
                             : new SourceRecord(partition, sequence, arrival, body, PayloadFormat.AUTO));
         }
-        return new IngestBatch("eventhubs:" + namespace + "/" + hub + "/" + group, records);
+        String source = "eventhubs:" + namespace + "/" + hub;
+        return new IngestBatch(source, records, group == null ? List.of() : List.of(source + "/" + group));
     }
 
     /**

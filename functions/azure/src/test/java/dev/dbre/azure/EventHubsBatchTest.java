@@ -9,18 +9,23 @@ import dev.dbre.ingest.PayloadFormat;
 import dev.dbre.ingest.SourceRecord;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class EventHubsBatchTest {
     @Test
-    void sampleEvents_keyedBySourcePartitionAndSequence_arrivingAtEnqueuedTime() throws Exception {
+    void sampleEvents_keyedByHubPartitionAndSequence_arrivingAtEnqueuedTime() throws Exception {
         EventHubsInvocation in = AzureEvents.eventHubs("eventhubs-batch.json");
         IngestBatch batch =
                 EventHubsBatch.of(in.events(), in.systemProperties(), in.partitionContext(), null, TestRuntimes.CLOCK);
 
-        assertThat(batch.source()).isEqualTo("eventhubs:dbre-prod.servicebus.windows.net/metrics/$Default");
+        // The hub, not the consumer group: two readers of the hub share the keys.
+        assertThat(batch.source()).isEqualTo("eventhubs:dbre-prod.servicebus.windows.net/metrics");
+        // The key releases before schema V7 used, still recognised as stored.
+        assertThat(batch.previousSources())
+                .containsExactly("eventhubs:dbre-prod.servicebus.windows.net/metrics/$Default");
         assertThat(batch.records()).hasSize(4);
         SourceRecord first = batch.records().get(0);
         assertThat(first.shard()).isEqualTo("3");
@@ -36,7 +41,8 @@ class EventHubsBatchTest {
         Map<String, Object> v4 = Map.of("EventHubPath", "metrics", "ConsumerGroupName", "ingest", "PartitionId", "0");
         in.systemProperties()[0].EnqueuedTimeUtc = "2026-11-23T10:00:00.5"; // no zone: UTC
         IngestBatch batch = EventHubsBatch.of(in.events(), in.systemProperties(), v4, "ns1", TestRuntimes.CLOCK);
-        assertThat(batch.source()).isEqualTo("eventhubs:ns1/metrics/ingest");
+        assertThat(batch.source()).isEqualTo("eventhubs:ns1/metrics");
+        assertThat(batch.previousSources()).containsExactly("eventhubs:ns1/metrics/ingest");
         assertThat(batch.records().get(0).arrival()).isEqualTo(Instant.parse("2026-11-23T10:00:00.500Z"));
     }
 
@@ -46,6 +52,16 @@ class EventHubsBatchTest {
         Map<String, Object> v4 = Map.of("EventHubPath", "metrics", "ConsumerGroupName", "ingest", "PartitionId", "0");
         assertThatThrownBy(() -> EventHubsBatch.of(in.events(), in.systemProperties(), v4, null, TestRuntimes.CLOCK))
                 .hasMessageContaining("DBRE_EVENTHUB_NAMESPACE");
+    }
+
+    @Test
+    void noConsumerGroup_stillKeysTheEvents() throws Exception {
+        EventHubsInvocation in = AzureEvents.eventHubs("eventhubs-batch.json");
+        Map<String, Object> context = new HashMap<>(in.partitionContext());
+        context.remove("ConsumerGroup");
+        IngestBatch batch = EventHubsBatch.of(in.events(), in.systemProperties(), context, null, TestRuntimes.CLOCK);
+        assertThat(batch.source()).isEqualTo("eventhubs:dbre-prod.servicebus.windows.net/metrics");
+        assertThat(batch.previousSources()).isEmpty();
     }
 
     @Test

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dbre.azure.AzureEvents.EventHubsInvocation;
 import dev.dbre.azure.local.SimpleExecutionContext;
+import dev.dbre.ingest.IngestBatch;
+import dev.dbre.ingest.IngestService;
+import dev.dbre.ingest.parse.ParseLimits;
 import dev.dbre.testing.PostgresExtension;
 import dev.dbre.testing.TestDatabase;
 import java.util.HashMap;
@@ -19,7 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(PostgresExtension.class)
 class EventHubsIngestFunctionTest {
-    private static final String SOURCE = "eventhubs:dbre-prod.servicebus.windows.net/metrics/$Default";
+    private static final String SOURCE = "eventhubs:dbre-prod.servicebus.windows.net/metrics";
 
     private TestDatabase db;
     private EventHubsInvocation sample;
@@ -100,6 +103,39 @@ class EventHubsIngestFunctionTest {
         assertThat(db.queryLong("select count(*) from ingest_records where shard = '4'"))
                 .isEqualTo(4);
         assertThat(db.queryLong("select count(*) from metric_points")).isEqualTo(14);
+    }
+
+    @Test
+    void twoConsumerGroupsIntoOneDatabase_storeEachEventOnce() throws Exception {
+        EventHubsIngestFunction f = new EventHubsIngestFunction(TestRuntimes.forDatabase(db));
+        invoke(f, sample, "inv-default");
+        Map<String, Object> otherGroup = new HashMap<>(sample.partitionContext());
+        otherGroup.put("ConsumerGroup", "audit");
+        invoke(f, new EventHubsInvocation(sample.events(), sample.systemProperties(), otherGroup), "inv-audit");
+
+        assertThat(db.queryLong("select count(*) from ingest_records")).isEqualTo(4);
+        assertThat(db.queryLong("select count(*) from metric_points")).isEqualTo(7);
+        assertThat(db.queryLong("select count(*) from ingest_rejects")).isEqualTo(2);
+        assertThat(db.queryLong("select duplicate_records from ingest_batches order by id desc limit 1"))
+                .isEqualTo(4);
+    }
+
+    @Test
+    void eventStoredUnderTheConsumerGroupKeyOfAnEarlierRelease_isADuplicate() throws Exception {
+        // Written while the earlier release was still running (after the V7 migration): its key
+        // names the consumer group.
+        IngestBatch earlier = EventHubsBatch.of(
+                sample.events(), sample.systemProperties(), sample.partitionContext(), null, TestRuntimes.CLOCK);
+        new IngestService(db.connections(), ParseLimits.DEFAULTS, TestRuntimes.CLOCK)
+                .ingest(new IngestBatch(SOURCE + "/$Default", earlier.records()));
+        long points = db.queryLong("select count(*) from metric_points");
+
+        invoke(new EventHubsIngestFunction(TestRuntimes.forDatabase(db)), sample, "inv-after-upgrade");
+
+        assertThat(db.queryLong("select count(*) from metric_points")).isEqualTo(points);
+        assertThat(db.queryLong("select count(*) from ingest_records")).isEqualTo(4);
+        assertThat(db.queryLong("select count(*) from ingest_records where source = '" + SOURCE + "'"))
+                .isZero();
     }
 
     @Test

@@ -21,8 +21,13 @@ import java.util.Locale;
  *
  * <p>The event's data is a {@code MessagePublishedData} JSON object: {@code message.data} (base64),
  * {@code message.messageId}, {@code message.publishTime}, {@code message.attributes} and {@code
- * subscription}. Exactly-once key: source {@code pubsub:<subscription>}, shard {@code ""}, sequence
- * = the message id (the same on every redelivery).
+ * subscription}. Exactly-once key: source {@code pubsub:projects/<p>/topics/<t>} (the topic, from
+ * the event's {@code source} {@code //pubsub.googleapis.com/projects/<p>/topics/<t>}), shard {@code
+ * ""}, sequence = the message id (unique within the topic, the same on every redelivery and in
+ * every subscription). The key names the topic, not the subscription: two subscriptions of one
+ * topic into one database store each message once. Releases before schema V7 keyed by the
+ * subscription; that source is passed as the batch's previous source, so a message stored under it
+ * is still a duplicate.
  *
  * <p>Never throws for bad input: an event that is not a MessagePublishedData, or whose data is not
  * base64, becomes an undecodable record (kept as a BAD_RECORD reject, and acknowledged: redelivery
@@ -30,6 +35,7 @@ import java.util.Locale;
  */
 final class PubSubMessages {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String PUBSUB_SERVICE = "//pubsub.googleapis.com/";
 
     private PubSubMessages() {}
 
@@ -45,11 +51,12 @@ final class PubSubMessages {
         }
         JsonNode message = root == null ? null : root.path("message");
         String subscription = root == null ? null : text(root, "subscription");
-        // Without a subscription (a hand-made event) the topic in the event source keys the record.
-        String source = "pubsub:" + (subscription != null ? subscription : event.getSource());
+        String source = topicSource(event);
+        List<String> previous = List.of("pubsub:" + (subscription != null ? subscription : event.getSource()));
         if (message == null || !message.isObject()) {
             return one(
                     source,
+                    previous,
                     SourceRecord.undecodable(
                             "",
                             event.getId(),
@@ -64,7 +71,7 @@ final class PubSubMessages {
         String data = text(message, "data");
         if (data == null) {
             // Pub/Sub allows a message with attributes only: nothing to parse, the key is still kept.
-            return one(source, new SourceRecord("", sequence, arrival, new byte[0], PayloadFormat.AUTO));
+            return one(source, previous, new SourceRecord("", sequence, arrival, new byte[0], PayloadFormat.AUTO));
         }
         byte[] payload;
         try {
@@ -72,6 +79,7 @@ final class PubSubMessages {
         } catch (IllegalArgumentException e) {
             return one(
                     source,
+                    previous,
                     SourceRecord.undecodable(
                             "",
                             sequence,
@@ -80,7 +88,8 @@ final class PubSubMessages {
                             data.getBytes(StandardCharsets.UTF_8),
                             "message.data is not valid base64: " + e.getMessage()));
         }
-        return one(source, new SourceRecord("", sequence, arrival, payload, format(message.path("attributes"))));
+        return one(
+                source, previous, new SourceRecord("", sequence, arrival, payload, format(message.path("attributes"))));
     }
 
     /** From the {@code content-type} or {@code format} attribute; AUTO when neither says. */
@@ -110,8 +119,17 @@ final class PubSubMessages {
         }
     }
 
-    private static IngestBatch one(String source, SourceRecord record) {
-        return new IngestBatch(source, List.of(record));
+    /**
+     * {@code pubsub:projects/<p>/topics/<t>} from the event source Eventarc (and the Functions
+     * Framework's conversion of a legacy Pub/Sub event) sets; any other source is kept whole.
+     */
+    static String topicSource(CloudEvent event) {
+        String s = String.valueOf(event.getSource());
+        return "pubsub:" + (s.startsWith(PUBSUB_SERVICE) ? s.substring(PUBSUB_SERVICE.length()) : s);
+    }
+
+    private static IngestBatch one(String source, List<String> previousSources, SourceRecord record) {
+        return new IngestBatch(source, List.of(record), previousSources);
     }
 
     private static String first(JsonNode node, String name, String otherName) {

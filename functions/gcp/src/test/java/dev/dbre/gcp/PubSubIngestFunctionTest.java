@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dbre.ingest.IngestBatch;
+import dev.dbre.ingest.IngestService;
+import dev.dbre.ingest.parse.ParseLimits;
 import dev.dbre.testing.PostgresExtension;
 import dev.dbre.testing.TestDatabase;
 import java.nio.charset.StandardCharsets;
@@ -16,8 +19,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** Sends {@code events/gcp/pubsub-cloudevent.json} through the Pub/Sub function into PostgreSQL. */
 @ExtendWith(PostgresExtension.class)
 class PubSubIngestFunctionTest {
-    private static final String SOURCE =
-            "pubsub:projects/dbre-prod/subscriptions/eventarc-europe-west1-dbre-ingest-pubsub-412";
+    private static final String SOURCE = "pubsub:projects/dbre-prod/topics/dbre-metrics";
+    private static final String SUBSCRIPTION =
+            "projects/dbre-prod/subscriptions/eventarc-europe-west1-dbre-ingest-pubsub-412";
 
     private TestDatabase db;
     private PubSubIngestFunction function;
@@ -35,7 +39,7 @@ class PubSubIngestFunctionTest {
     }
 
     @Test
-    void sampleMessage_isStoredKeyedBySubscriptionAndMessageId_withItsBadLineKept() throws Exception {
+    void sampleMessage_isStoredKeyedByTopicAndMessageId_withItsBadLineKept() throws Exception {
         function.accept(GcpEvents.cloudEvent(sample));
 
         assertThat(db.queryLong("select count(*) from ingest_records where source = '" + SOURCE
@@ -59,6 +63,34 @@ class PubSubIngestFunctionTest {
         assertThat(db.queryLong("select count(*) from ingest_records")).isEqualTo(1);
         assertThat(db.queryLong("select count(*) from metric_points")).isEqualTo(2);
         assertThat(db.queryLong("select count(*) from ingest_rejects")).isEqualTo(1);
+    }
+
+    @Test
+    void twoSubscriptionsOfOneTopicIntoOneDatabase_storeEachMessageOnce() throws Exception {
+        function.accept(GcpEvents.cloudEvent(sample));
+        ((ObjectNode) sample.get("data")).put("subscription", "projects/dbre-prod/subscriptions/audit");
+        sample.put("id", "11863428911432541-audit"); // each push delivery is its own CloudEvent
+        function.accept(GcpEvents.cloudEvent(sample));
+
+        assertThat(db.queryLong("select count(*) from ingest_records")).isEqualTo(1);
+        assertThat(db.queryLong("select count(*) from metric_points")).isEqualTo(2);
+        assertThat(db.queryLong("select count(*) from ingest_rejects")).isEqualTo(1);
+    }
+
+    @Test
+    void messageStoredUnderTheSubscriptionKeyOfAnEarlierRelease_isADuplicate() throws Exception {
+        // Releases before schema V7 keyed by the subscription, which V7 cannot map to its topic.
+        new IngestService(db.connections(), ParseLimits.DEFAULTS, TestRuntimes.CLOCK)
+                .ingest(new IngestBatch(
+                        "pubsub:" + SUBSCRIPTION,
+                        PubSubMessages.of(GcpEvents.cloudEvent(sample), TestRuntimes.CLOCK)
+                                .records()));
+        assertThat(db.queryLong("select count(*) from metric_points")).isEqualTo(2);
+
+        function.accept(GcpEvents.cloudEvent(sample)); // redelivered after the upgrade
+
+        assertThat(db.queryLong("select count(*) from ingest_records")).isEqualTo(1);
+        assertThat(db.queryLong("select count(*) from metric_points")).isEqualTo(2);
     }
 
     @Test

@@ -43,6 +43,20 @@ public final class IngestLedger {
             + " on conflict on constraint ingest_records_key do nothing"
             + " returning id, shard, sequence, sub_sequence";
 
+    // The same, skipping records already stored under a key an earlier release used for this
+    // stream (the unique index answers each probe). Only batches that name previous sources pay.
+    private static final String CLAIM_UNLESS_STORED_BEFORE = "insert into ingest_records (source, shard, sequence,"
+            + " sub_sequence, batch_id, arrived_at, bytes)"
+            + " select ?, k.shard, k.sequence, k.sub_sequence, ?,"
+            + " timestamptz '2000-01-01 00:00:00+00' + k.arrival * interval '1 microsecond', k.bytes"
+            + " from unnest(?::text[], ?::text[], ?::int4[], ?::int8[], ?::int4[])"
+            + " as k(shard, sequence, sub_sequence, arrival, bytes)"
+            + " where not exists (select 1 from ingest_records p where p.source = any(?::text[])"
+            + " and p.shard = k.shard and p.sequence = k.sequence and p.sub_sequence = k.sub_sequence)"
+            + " order by k.shard, k.sequence, k.sub_sequence"
+            + " on conflict on constraint ingest_records_key do nothing"
+            + " returning id, shard, sequence, sub_sequence";
+
     private static final String RECORD_COUNTS = "update ingest_records r set lines = u.lines, points = u.points,"
             + " checks = u.checks, events = u.events, rejects = u.rejects"
             + " from unnest(?::int8[], ?::int4[], ?::int4[], ?::int4[], ?::int4[], ?::int4[])"
@@ -82,12 +96,16 @@ public final class IngestLedger {
     /**
      * Claims the records' keys.
      *
+     * @param previousSources sources an earlier release keyed this stream's records under: a
+     *     record stored under one of them is a duplicate too (see {@link
+     *     dev.dbre.ingest.IngestBatch#previousSources})
      * @return per record, in input order: its new {@code ingest_records.id}, or {@link #DUPLICATE}
      *     when it was stored before (or appears earlier in this same batch)
      * @throws SQLException on any database error (a concurrent delivery of the same record makes
      *     this wait, not fail)
      */
-    public static long[] claim(Connection c, String source, long batchId, List<SourceRecord> records)
+    public static long[] claim(
+            Connection c, String source, List<String> previousSources, long batchId, List<SourceRecord> records)
             throws SQLException {
         int n = records.size();
         long[] ids = new long[n];
@@ -109,7 +127,8 @@ public final class IngestLedger {
         }
         Map<Key, Long> claimed = new HashMap<>(n * 2);
         PGConnection pg = c.unwrap(PGConnection.class); // takes primitive arrays, no boxing
-        try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
+        boolean checkPrevious = !previousSources.isEmpty();
+        try (PreparedStatement ps = c.prepareStatement(checkPrevious ? CLAIM_UNLESS_STORED_BEFORE : CLAIM)) {
             ps.setString(1, source);
             ps.setLong(2, batchId);
             ps.setArray(3, c.createArrayOf("text", shards));
@@ -117,6 +136,9 @@ public final class IngestLedger {
             ps.setArray(5, pg.createArrayOf("int4", subs));
             ps.setArray(6, pg.createArrayOf("int8", arrivals));
             ps.setArray(7, pg.createArrayOf("int4", bytes));
+            if (checkPrevious) {
+                ps.setArray(8, c.createArrayOf("text", previousSources.toArray(new String[0])));
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     claimed.put(new Key(rs.getString(2), rs.getString(3), rs.getInt(4)), rs.getLong(1));

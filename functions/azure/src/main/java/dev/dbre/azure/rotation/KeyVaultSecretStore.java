@@ -36,7 +36,11 @@ import java.util.function.Supplier;
  *       latest" gets until the first rotation.
  *   <li>{@value #VERSION_TAG}: the rotation's version id (the client request token) of a version
  *       made by {@link #putValue}; versions without it are known by Key Vault's own version id.
- *       {@code putValue} looks it up first, which makes it idempotent.
+ *       {@code putValue} looks it up first, which makes a retried step idempotent. Key Vault has no
+ *       conditional write, so two concurrent deliveries of one token can both write a version: each
+ *       then lists the versions carrying the token and converges on the earliest (created time,
+ *       then Key Vault's version id), disabling the later ones and moving their tag to {@value
+ *       #DUPLICATE_TAG}. Until that is done the listing already ignores them.
  *   <li>Rotation is on when the CURRENT version has an expiry (only then does Key Vault send {@code
  *       SecretNearExpiry}) and its {@value #ROTATION_TAG} tag is not {@code disabled}.
  *   <li>Each new version expires {@code expiry} after it is written, so the next near-expiry event
@@ -57,6 +61,13 @@ public final class KeyVaultSecretStore implements SecretStore {
     public static final String STAGE_TAG = "dbre-stage";
     public static final String VERSION_TAG = "dbre-version";
     public static final String ROTATION_TAG = "dbre-rotation";
+    /** On a version disabled because another delivery of its token wrote first: that token. */
+    public static final String DUPLICATE_TAG = "dbre-duplicate-of";
+
+    /** Which of two versions carrying one token is the version: the earlier written. */
+    private static final Comparator<SecretProperties> EARLIEST = Comparator.comparing(
+                    SecretProperties::getCreatedOn, Comparator.nullsLast(Comparator.naturalOrder()))
+            .thenComparing(SecretProperties::getVersion, Comparator.nullsLast(Comparator.naturalOrder()));
 
     private final SecretClient client;
     private final Duration expiry;
@@ -125,11 +136,40 @@ public final class KeyVaultSecretStore implements SecretStore {
                 .setContentType("application/json")
                 .setExpiresOn(OffsetDateTime.ofInstant(clock.instant().plus(expiry), ZoneOffset.UTC)));
         call("set", secretId, () -> client.setSecret(secret));
+        disableLaterCopies(secretId, versionId);
         // A label lives on one version: take the new one's labels off the others (as Secrets Manager does).
         for (Version other : versions) {
             for (String stage : stages) {
                 removeStage(secretId, other, stage);
             }
+        }
+    }
+
+    /**
+     * A concurrent delivery of the same token may have written its own version between our lookup
+     * and our write (Key Vault has no conditional write): keep the earliest version carrying the
+     * token, disable the others and move their token to {@value #DUPLICATE_TAG}. Every delivery
+     * does this after writing, so they all converge on the same version, whichever finishes first.
+     */
+    private void disableLaterCopies(String secretId, String versionId) {
+        List<SecretProperties> copies = new ArrayList<>();
+        call("list versions of", secretId, () -> {
+            client.listPropertiesOfSecretVersions(secretId).forEach(p -> {
+                if (versionId.equals(tags(p).get(VERSION_TAG))) {
+                    copies.add(p);
+                }
+            });
+            return null;
+        });
+        copies.sort(EARLIEST);
+        for (SecretProperties later : copies.subList(Math.min(1, copies.size()), copies.size())) {
+            Map<String, String> tags = new HashMap<>(tags(later));
+            tags.remove(VERSION_TAG);
+            tags.remove(STAGE_TAG);
+            tags.put(DUPLICATE_TAG, versionId);
+            later.setTags(tags);
+            later.setEnabled(false);
+            call("disable a duplicate version of", secretId, () -> client.updateSecretProperties(later));
         }
     }
 
@@ -191,9 +231,17 @@ public final class KeyVaultSecretStore implements SecretStore {
             }
             throw e;
         }
+        // Two versions with one token (concurrent putValue): the earliest is the version; putValue
+        // is disabling the others.
+        listed.sort(EARLIEST);
+        Set<String> tokens = new LinkedHashSet<>();
         List<Version> versions = new ArrayList<>();
         for (SecretProperties p : listed) {
             Map<String, String> tags = tags(p);
+            String token = tags.get(VERSION_TAG);
+            if (token != null && !tokens.add(token)) {
+                continue;
+            }
             String id = tags.getOrDefault(VERSION_TAG, p.getVersion());
             Set<String> stages = new LinkedHashSet<>();
             String tagged = tags.get(STAGE_TAG);

@@ -34,6 +34,10 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -47,6 +51,10 @@ import javax.net.ssl.SSLContext;
  * disabled version). It does Key Vault's challenge-based authentication: a request without a bearer
  * token gets 401 with {@code WWW-Authenticate: Bearer authorization=..., resource=...}, and only
  * {@value #TOKEN} is accepted afterwards.
+ *
+ * <p>Requests are served concurrently, as Key Vault serves them (each is applied atomically); {@link
+ * #holdWrites} makes a test's concurrent writes interleave: every request up to the write has been
+ * answered for all of them before any write is applied.
  *
  * <p>Why TLS: the SDK's bearer-token policy refuses plain http ("token credentials require a URL
  * using the HTTPS protocol scheme"), so Key Vault's SDK cannot be pointed at http://127.0.0.1.
@@ -62,6 +70,8 @@ public final class FakeKeyVault implements AutoCloseable {
     private final AtomicLong clock = new AtomicLong(1_700_000_000L);
     final List<String> scopesAsked = new CopyOnWriteArrayList<>();
     final List<String> requests = new CopyOnWriteArrayList<>();
+    private final ExecutorService executor = Executors.newCachedThreadPool();
+    private volatile CountDownLatch heldWrites;
 
     static final class Version {
         final String id = UUID.randomUUID().toString().replace("-", "");
@@ -89,7 +99,32 @@ public final class FakeKeyVault implements AutoCloseable {
         server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setHttpsConfigurator(new HttpsConfigurator(ssl));
         server.createContext("/", this::handle);
+        server.setExecutor(executor);
         server.start();
+    }
+
+    /**
+     * The next {@code writers} {@code PUT /secrets/{name}} requests each wait (up to 10 s) until all
+     * of them have arrived, then are applied one after the other.
+     */
+    public void holdWrites(int writers) {
+        heldWrites = new CountDownLatch(writers);
+    }
+
+    private void awaitOtherWriters() throws IOException {
+        CountDownLatch latch = heldWrites;
+        if (latch == null) {
+            return;
+        }
+        latch.countDown();
+        try {
+            if (!latch.await(10, TimeUnit.SECONDS)) {
+                throw new IOException("the other held writes never came");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
     }
 
     public String vaultUrl() {
@@ -179,6 +214,9 @@ public final class FakeKeyVault implements AutoCloseable {
             }
             String name = parts[2];
             String second = parts.length > 3 ? parts[3] : "";
+            if (ex.getRequestMethod().equals("PUT")) {
+                awaitOtherWriters();
+            }
             synchronized (this) {
                 switch (ex.getRequestMethod()) {
                     case "PUT" -> send(ex, 200, put(name, JSON.readTree(body)));
@@ -325,5 +363,6 @@ public final class FakeKeyVault implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        executor.shutdownNow();
     }
 }

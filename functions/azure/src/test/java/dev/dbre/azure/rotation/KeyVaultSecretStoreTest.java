@@ -12,7 +12,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -106,6 +111,65 @@ class KeyVaultSecretStoreTest extends SecretStoreContract {
 
         assertThat(vault.versions("app-db").get(0).tags.get(KeyVaultSecretStore.STAGE_TAG))
                 .isEqualTo(SecretMetadata.PREVIOUS);
+    }
+
+    @Test
+    void twoConcurrentPutsOfOneToken_convergeOnTheEarliestVersion_andDisableTheOther() throws Exception {
+        vault.create("app-db", FIRST, NOW.plus(Duration.ofDays(30)).getEpochSecond());
+        // Two deliveries of one rotation, each on its own function instance: both look the token
+        // up before either writes.
+        KeyVaultSecretStore a =
+                new KeyVaultSecretStore(vault.client(), Duration.ofDays(90), Clock.fixed(NOW, ZoneOffset.UTC));
+        KeyVaultSecretStore b =
+                new KeyVaultSecretStore(vault.client(), Duration.ofDays(90), Clock.fixed(NOW, ZoneOffset.UTC));
+        vault.holdWrites(2);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<?> first = pool.submit(() -> a.putValue("app-db", TOKEN_2, SECOND, Set.of(SecretMetadata.PENDING)));
+            Future<?> second = pool.submit(() -> b.putValue("app-db", TOKEN_2, THIRD, Set.of(SecretMetadata.PENDING)));
+            first.get(30, TimeUnit.SECONDS);
+            second.get(30, TimeUnit.SECONDS);
+        } finally {
+            pool.shutdownNow();
+        }
+
+        List<FakeKeyVault.Version> versions = vault.versions("app-db");
+        assertThat(versions).as("both wrote: the race happened").hasSize(3);
+        FakeKeyVault.Version kept =
+                versions.get(1).created < versions.get(2).created ? versions.get(1) : versions.get(2);
+        FakeKeyVault.Version extra = kept == versions.get(1) ? versions.get(2) : versions.get(1);
+        assertThat(kept.enabled).isTrue();
+        assertThat(kept.tags)
+                .containsEntry(KeyVaultSecretStore.VERSION_TAG, TOKEN_2)
+                .containsEntry(KeyVaultSecretStore.STAGE_TAG, SecretMetadata.PENDING);
+        assertThat(extra.enabled).isFalse();
+        assertThat(extra.tags)
+                .containsEntry(KeyVaultSecretStore.DUPLICATE_TAG, TOKEN_2)
+                .doesNotContainKeys(KeyVaultSecretStore.VERSION_TAG, KeyVaultSecretStore.STAGE_TAG);
+        // Every reader sees the one version and its value.
+        assertThat(store.describe("app-db").versionWith(SecretMetadata.PENDING)).isEqualTo(TOKEN_2);
+        assertThat(store.valueByVersion("app-db", TOKEN_2, SecretMetadata.PENDING))
+                .contains(kept.value);
+        assertThat(store.valueByStage("app-db", SecretMetadata.CURRENT)).contains(FIRST);
+        // A third delivery finds it and writes nothing.
+        store.putValue("app-db", TOKEN_2, FIRST, Set.of(SecretMetadata.PENDING));
+        assertThat(vault.versions("app-db")).hasSize(3);
+    }
+
+    @Test
+    void listingWhileTheCopiesAreBeingDisabled_readsTheEarliest() {
+        vault.create("app-db", FIRST, NOW.plus(Duration.ofDays(30)).getEpochSecond());
+        store.putValue("app-db", TOKEN_2, SECOND, Set.of(SecretMetadata.PENDING));
+        // As if a concurrent delivery had just written its copy and not yet disabled it.
+        String copy = vault.create("app-db", THIRD, null);
+        vault.versions("app-db").get(2).tags.put(KeyVaultSecretStore.VERSION_TAG, TOKEN_2);
+        vault.versions("app-db").get(2).tags.put(KeyVaultSecretStore.STAGE_TAG, SecretMetadata.PENDING);
+
+        assertThat(store.valueByVersion("app-db", TOKEN_2, SecretMetadata.PENDING))
+                .contains(SECOND);
+        assertThat(store.describe("app-db").versionStages())
+                .doesNotContainKey(copy)
+                .hasSize(2);
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.dbre.gcp.rotation;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.api.client.http.HttpResponseException;
 import com.google.api.gax.rpc.ApiException;
 import com.google.api.gax.rpc.StatusCode;
 import com.google.cloud.secretmanager.v1.Secret;
@@ -12,6 +14,7 @@ import dev.dbre.rotation.PasswordPolicy;
 import dev.dbre.rotation.SecretMetadata;
 import dev.dbre.rotation.SecretStore;
 import dev.dbre.rotation.SecretStoreException;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,7 +42,10 @@ import java.util.zip.CRC32C;
  *       {@link #putValue} pins that with the alias before it adds a version.
  *   <li>The rotation's version id (the token) of version {@code n} is the secret annotation {@code
  *       dbre-version-n}; versions without one are known by their number. {@link #putValue} looks
- *       the token up first, which makes it idempotent.
+ *       the token up first, which makes a retried step idempotent. Adding a version has no
+ *       condition, but the annotation is written with the secret's etag: of two concurrent
+ *       deliveries of one token only one annotates its version; the other reads the secret again,
+ *       finds the token on the winner's version and disables its own.
  *   <li>Rotation is on when the secret has a rotation schedule ({@code rotation.nextRotationTime}
  *       or {@code rotationPeriod}): that is what makes Secret Manager publish {@code SECRET_ROTATE}.
  *   <li>When CURRENT moves, every enabled version that no longer carries a label and was created
@@ -49,11 +55,15 @@ import java.util.zip.CRC32C;
  * </ul>
  *
  * Failures become {@link SecretStoreException}: UNAVAILABLE, RESOURCE_EXHAUSTED, DEADLINE_EXCEEDED,
- * ABORTED, INTERNAL (and an etag conflict) are retryable; the rest are not. Messages hold the
+ * ABORTED, INTERNAL and an etag conflict (FAILED_PRECONDITION, HTTP 400, on {@code UpdateSecret})
+ * are retryable; the rest are not. Messages hold the
  * operation, the secret name and the status code, never a value.
  */
 public final class SecretManagerStore implements SecretStore {
     static final String TOKEN_ANNOTATION = "dbre-version-";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Reads of the secret after an etag conflict before putValue gives up (retryably). */
+    private static final int PUT_ATTEMPTS = 5;
 
     private final SecretManagerServiceClient client;
     private final Duration grace;
@@ -126,25 +136,60 @@ public final class SecretManagerStore implements SecretStore {
     /** @throws SecretStoreException if the secret does not exist or a call fails */
     @Override
     public void putValue(String secretId, String versionId, String value, Set<String> stages) {
-        State state = state(secretId)
-                .orElseThrow(
-                        () -> new SecretStoreException("Secret Manager has no secret '" + secretId + "'", false, null));
-        if (state.byId(versionId) != null) {
-            return; // added before: a retried step
-        }
-        Secret secret = state.secret();
-        if (!secret.containsVersionAliases(SecretMetadata.CURRENT)) {
-            // Pin the implicit CURRENT first: the version added below is newer and, were the run to
-            // stop before it is annotated, must not be taken for the current one.
-            Version current = state.withStage(SecretMetadata.CURRENT);
-            if (current != null) {
-                secret = update(
-                        secret.toBuilder()
-                                .putVersionAliases(SecretMetadata.CURRENT, current.number())
-                                .build(),
-                        "version_aliases");
+        Long added = null; // the version this call added, once it has
+        for (int attempt = 1; ; attempt++) {
+            State state = state(secretId)
+                    .orElseThrow(() ->
+                            new SecretStoreException("Secret Manager has no secret '" + secretId + "'", false, null));
+            Version stored = state.byId(versionId);
+            if (stored != null) {
+                if (added != null && stored.number() != added) {
+                    // A concurrent delivery of this token annotated its version first: ours is a copy.
+                    disable(secretId, added);
+                }
+                return; // added before: a retried step, or the concurrent delivery's version
+            }
+            try {
+                Secret secret = pinImplicitCurrent(state);
+                if (added == null) {
+                    added = addVersion(secretId, value);
+                }
+                Secret.Builder b = secret.toBuilder().putAnnotations(TOKEN_ANNOTATION + added, versionId);
+                for (String stage : stages) {
+                    b.putVersionAliases(stage, added); // an alias names one version: this moves it
+                }
+                update(b.build(), "annotations,version_aliases");
+                return;
+            } catch (SecretStoreException e) {
+                if (!(e instanceof EtagConflictException) || attempt == PUT_ATTEMPTS) {
+                    throw e;
+                }
+                // The secret changed since we read it (another delivery, a label move): read it again.
             }
         }
+    }
+
+    /**
+     * A secret without an AWSCURRENT alias has its newest enabled version as CURRENT: pin that with
+     * the alias before adding a version, which is newer and, were the run to stop before it is
+     * annotated, must not be taken for the current one.
+     *
+     * @return the secret as it is now
+     */
+    private Secret pinImplicitCurrent(State state) {
+        Secret secret = state.secret();
+        Version current = state.withStage(SecretMetadata.CURRENT);
+        if (secret.containsVersionAliases(SecretMetadata.CURRENT) || current == null) {
+            return secret;
+        }
+        return update(
+                secret.toBuilder()
+                        .putVersionAliases(SecretMetadata.CURRENT, current.number())
+                        .build(),
+                "version_aliases");
+    }
+
+    private long addVersion(String secretId, String value) {
         byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
         CRC32C crc = new CRC32C();
         crc.update(bytes);
@@ -152,13 +197,12 @@ public final class SecretManagerStore implements SecretStore {
                 .setData(ByteString.copyFrom(bytes))
                 .setDataCrc32C(crc.getValue())
                 .build();
-        SecretVersion added = call("add a version to", secretId, () -> client.addSecretVersion(secretId, payload));
-        long number = number(added.getName());
-        Secret.Builder b = secret.toBuilder().putAnnotations(TOKEN_ANNOTATION + number, versionId);
-        for (String stage : stages) {
-            b.putVersionAliases(stage, number); // an alias names one version: this moves it
-        }
-        update(b.build(), "annotations,version_aliases");
+        return number(call("add a version to", secretId, () -> client.addSecretVersion(secretId, payload))
+                .getName());
+    }
+
+    private void disable(String secretId, long number) {
+        call("disable a version of", secretId, () -> client.disableSecretVersion(secretId + "/versions/" + number));
     }
 
     /**
@@ -206,10 +250,7 @@ public final class SecretManagerStore implements SecretStore {
             update(updated, "annotations,version_aliases");
         }
         for (Version v : retire) {
-            call(
-                    "disable a version of",
-                    secretId,
-                    () -> client.disableSecretVersion(secretId + "/versions/" + v.number()));
+            disable(secretId, v.number());
         }
     }
 
@@ -277,8 +318,8 @@ public final class SecretManagerStore implements SecretStore {
                     .toStringUtf8());
         } catch (SecretStoreException e) {
             if (e.getCause() instanceof ApiException api
-                    && (api.getStatusCode().getCode() == StatusCode.Code.NOT_FOUND
-                            || api.getStatusCode().getCode() == StatusCode.Code.FAILED_PRECONDITION)) {
+                    && (rpcCode(api) == StatusCode.Code.NOT_FOUND
+                            || rpcCode(api) == StatusCode.Code.FAILED_PRECONDITION)) {
                 return Optional.empty(); // gone, or disabled
             }
             throw e;
@@ -290,18 +331,61 @@ public final class SecretManagerStore implements SecretStore {
         for (String p : paths.split(",")) {
             mask.addPaths(p);
         }
-        return call("update", secret.getName(), () -> client.updateSecret(secret, mask.build()));
+        try {
+            return call("update", secret.getName(), () -> client.updateSecret(secret, mask.build()));
+        } catch (SecretStoreException e) {
+            // UpdateSecret with a stale etag fails FAILED_PRECONDITION (HTTP 400), as Secret
+            // Manager's etag documentation says; update sends nothing else that can.
+            if (e.getCause() instanceof ApiException api && rpcCode(api) == StatusCode.Code.FAILED_PRECONDITION) {
+                throw new EtagConflictException(secret.getName(), api);
+            }
+            throw e;
+        }
+    }
+
+    /** The secret changed since it was read: read it again and retry. */
+    private static final class EtagConflictException extends SecretStoreException {
+        EtagConflictException(String secretId, Throwable cause) {
+            super("Secret Manager secret '" + secretId + "' changed while it was being updated (etag)", true, cause);
+        }
     }
 
     private static long number(String versionName) {
         return Long.parseLong(versionName.substring(versionName.lastIndexOf('/') + 1));
     }
 
+    /**
+     * The status Secret Manager answered. Over the HTTP/JSON transport gax derives the code from
+     * the HTTP status alone, and 400 becomes INVALID_ARGUMENT, while Secret Manager answers a stale
+     * etag and a read of a disabled version with FAILED_PRECONDITION on HTTP 400: the error body's
+     * {@code status} tells them apart.
+     */
+    static StatusCode.Code rpcCode(ApiException e) {
+        StatusCode.Code code = e.getStatusCode().getCode();
+        if (code != StatusCode.Code.INVALID_ARGUMENT) {
+            return code;
+        }
+        for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+            if (t instanceof HttpResponseException h && h.getContent() != null) {
+                try {
+                    String status = JSON.readTree(h.getContent())
+                            .path("error")
+                            .path("status")
+                            .asText("");
+                    return status.isEmpty() ? code : StatusCode.Code.valueOf(status);
+                } catch (IOException | IllegalArgumentException notAStatus) {
+                    return code;
+                }
+            }
+        }
+        return code;
+    }
+
     private static <T> T call(String operation, String secretId, Supplier<T> call) {
         try {
             return call.get();
         } catch (ApiException e) {
-            StatusCode.Code code = e.getStatusCode().getCode();
+            StatusCode.Code code = rpcCode(e);
             boolean retryable = e.isRetryable()
                     || switch (code) {
                         case UNAVAILABLE, RESOURCE_EXHAUSTED, DEADLINE_EXCEEDED, ABORTED, INTERNAL -> true;

@@ -27,6 +27,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A stateful Secret Manager (v1 REST) on http://127.0.0.1, with the paths and verbs of the REST
@@ -34,7 +38,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * {@code GET /v1/{secret}/versions}, {@code POST /v1/{secret}:addVersion}, {@code GET
  * /v1/{version}:access} (FAILED_PRECONDITION for a disabled version), {@code POST
  * /v1/{version}:disable}; errors as {@code {"error":{"code","message","status"}}}. Bodies use the
- * protobuf JSON mapping (as the REST API does), written and read with protobuf's JsonFormat.
+ * protobuf JSON mapping (as the REST API does), written and read with protobuf's JsonFormat. A
+ * PATCH with a stale etag fails FAILED_PRECONDITION, HTTP 400 (Secret Manager's etag documentation);
+ * adding a version does not change the secret's etag.
+ *
+ * <p>Requests are served concurrently, as the service serves them (each is applied atomically);
+ * {@link #holdAddVersions} makes a test's concurrent writes interleave.
  */
 public final class FakeSecretManager implements AutoCloseable {
     public static final String PROJECT = "projects/dbre-test";
@@ -45,6 +54,9 @@ public final class FakeSecretManager implements AutoCloseable {
     private final Deque<Integer> injected = new ConcurrentLinkedDeque<>();
     final List<String> requests = new CopyOnWriteArrayList<>();
     private long etag;
+    private final ExecutorService executor = Executors.newCachedThreadPool();
+    private volatile CountDownLatch heldWrites;
+    private volatile String touchOnAddVersion;
 
     /** A version as the fake keeps it. */
     public static final class Stored {
@@ -63,7 +75,40 @@ public final class FakeSecretManager implements AutoCloseable {
     public FakeSecretManager() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::handle);
+        server.setExecutor(executor);
         server.start();
+    }
+
+    /**
+     * The next {@code writers} {@code :addVersion} requests each wait (up to 10 s) until all of them
+     * have arrived, then are applied one after the other: every read before them has been answered.
+     */
+    public void holdAddVersions(int writers) {
+        heldWrites = new CountDownLatch(writers);
+    }
+
+    /**
+     * When the next {@code :addVersion} of {@code secretId} arrives, the secret is first changed as
+     * another writer would change it (a no-op update, which still gives it a new etag).
+     */
+    public void changeSecretOnNextAddVersion(String secretId) {
+        touchOnAddVersion = secretId;
+    }
+
+    private void awaitOtherWriters() throws IOException {
+        CountDownLatch latch = heldWrites;
+        if (latch == null) {
+            return;
+        }
+        latch.countDown();
+        try {
+            if (!latch.await(10, TimeUnit.SECONDS)) {
+                throw new IOException("the other held writes never came");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
     }
 
     public String endpoint() {
@@ -137,6 +182,9 @@ public final class FakeSecretManager implements AutoCloseable {
             String override = ex.getRequestHeaders().getFirst("X-HTTP-Method-Override");
             String method = override != null ? override : ex.getRequestMethod();
             requests.add(method + " " + path);
+            if ("addVersion".equals(verb)) {
+                awaitOtherWriters();
+            }
             synchronized (this) {
                 route(ex, method, name, verb, body);
             }
@@ -163,7 +211,7 @@ public final class FakeSecretManager implements AutoCloseable {
             Secret.Builder in = Secret.newBuilder();
             JsonFormat.parser().ignoringUnknownFields().merge(body, in);
             if (!in.getEtag().isEmpty() && !in.getEtag().equals(secret.getEtag())) {
-                sendError(ex, 409, "ABORTED", "etag mismatch");
+                sendError(ex, 400, "FAILED_PRECONDITION", "etag mismatch");
                 return;
             }
             String mask = query(ex, "updateMask");
@@ -187,6 +235,10 @@ public final class FakeSecretManager implements AutoCloseable {
             com.google.cloud.secretmanager.v1.AddSecretVersionRequest.Builder in =
                     com.google.cloud.secretmanager.v1.AddSecretVersionRequest.newBuilder();
             JsonFormat.parser().ignoringUnknownFields().merge(body, in);
+            if (secretId.equals(touchOnAddVersion)) {
+                touchOnAddVersion = null;
+                secrets.put(secretId, secret.toBuilder().setEtag(nextEtag()).build());
+            }
             long n = stored.stream().mapToLong(s -> s.number).max().orElse(0) + 1;
             Instant created = stored.get(stored.size() - 1).created.plusSeconds(1);
             Stored s = new Stored(n, in.getPayload().getData().toStringUtf8(), created);
@@ -289,5 +341,6 @@ public final class FakeSecretManager implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        executor.shutdownNow();
     }
 }

@@ -14,6 +14,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -109,6 +113,77 @@ class SecretManagerStoreTest extends SecretStoreContract {
 
         assertThat(fake.secret(id).getVersionAliasesMap()).containsEntry(SecretMetadata.CURRENT, 1L);
         assertThat(fake.requests).filteredOn(r -> r.startsWith("PATCH")).hasSize(2);
+    }
+
+    @Test
+    void twoConcurrentPutsOfOneToken_leaveOneAnnotatedVersion_andDisableTheOther() throws Exception {
+        String id = secretId("app-db");
+        createSecret(id, FIRST, true);
+        store.putValue(id, TOKEN_2, SECOND, Set.of(SecretMetadata.PENDING)); // CURRENT is pinned now
+        store.moveStage(id, SecretMetadata.CURRENT, TOKEN_2, "1");
+        // Two deliveries of the next rotation, each on its own function instance: both read the
+        // secret before either adds a version.
+        try (SecretManagerServiceClient clientA = fake.client();
+                SecretManagerServiceClient clientB = fake.client()) {
+            SecretManagerStore a =
+                    new SecretManagerStore(clientA, Duration.ofHours(24), Clock.fixed(NOW, ZoneOffset.UTC));
+            SecretManagerStore b =
+                    new SecretManagerStore(clientB, Duration.ofHours(24), Clock.fixed(NOW, ZoneOffset.UTC));
+            fake.holdAddVersions(2);
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            try {
+                Future<?> first = pool.submit(() -> a.putValue(id, TOKEN_3, THIRD, Set.of(SecretMetadata.PENDING)));
+                Future<?> second = pool.submit(() -> b.putValue(id, TOKEN_3, FIRST, Set.of(SecretMetadata.PENDING)));
+                first.get(30, TimeUnit.SECONDS); // neither fails: the loser converges
+                second.get(30, TimeUnit.SECONDS);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+
+        assertThat(fake.versions(id)).as("both added: the race happened").hasSize(4);
+        long annotated = fake.secret(id).getAnnotationsMap().entrySet().stream()
+                .filter(e -> e.getValue().equals(TOKEN_3))
+                .count();
+        assertThat(annotated).isEqualTo(1);
+        long kept = fake.secret(id).getVersionAliasesOrThrow(SecretMetadata.PENDING);
+        assertThat(fake.secret(id).getAnnotationsMap()).containsEntry("dbre-version-" + kept, TOKEN_3);
+        FakeSecretManager.Stored copy = fake.versions(id).get(kept == 3 ? 3 : 2);
+        assertThat(copy.state).isEqualTo(SecretVersion.State.DISABLED);
+        assertThat(fake.versions(id).get((int) kept - 1).state).isEqualTo(SecretVersion.State.ENABLED);
+        String value = fake.versions(id).get((int) kept - 1).value;
+        assertThat(store.valueByVersion(id, TOKEN_3, SecretMetadata.PENDING)).contains(value);
+        assertThat(store.valueByStage(id, SecretMetadata.CURRENT)).contains(SECOND);
+        // A third delivery finds it and adds nothing.
+        store.putValue(id, TOKEN_3, SECOND, Set.of(SecretMetadata.PENDING));
+        assertThat(fake.versions(id)).hasSize(4);
+    }
+
+    @Test
+    void labelMovedBetweenReadAndWrite_isReadAgain_notAFailure() {
+        String id = secretId("app-db");
+        createSecret(id, FIRST, true);
+        store.putValue(id, TOKEN_2, SECOND, Set.of(SecretMetadata.PENDING));
+        // Another writer changes the secret after this put has read it: its etag goes stale.
+        fake.changeSecretOnNextAddVersion(id);
+
+        store.putValue(id, TOKEN_3, THIRD, Set.of(SecretMetadata.PENDING));
+
+        assertThat(fake.secret(id).getAnnotationsMap()).containsEntry("dbre-version-3", TOKEN_3);
+        assertThat(fake.secret(id).getVersionAliasesMap()).containsEntry(SecretMetadata.PENDING, 3L);
+        assertThat(fake.versions(id)).hasSize(3);
+    }
+
+    @Test
+    void disabledVersion_readsAsEmpty() {
+        String id = secretId("app-db");
+        createSecret(id, FIRST, true);
+        store.putValue(id, TOKEN_2, SECOND, Set.of(SecretMetadata.PENDING));
+        fake.versions(id).get(1).state = SecretVersion.State.DISABLED;
+
+        // Secret Manager answers FAILED_PRECONDITION on HTTP 400, which gax's HTTP/JSON transport
+        // reports as INVALID_ARGUMENT.
+        assertThat(store.valueByVersion(id, TOKEN_2, null)).isEmpty();
     }
 
     @Test
