@@ -10,6 +10,8 @@ import java.util.List;
  * @param firstRejectLine for the first rejected line in the batch (HTTP 400 names it): its
  *     1-based line number, else 0
  * @param firstRejectReason reason of that line, else null
+ * @param ignoredFields fields skipped on stored lines because their kind of line does not know
+ *     them (a newer client's; docs/ingest-format.md)
  */
 public record BatchResult(
         long batchId,
@@ -20,9 +22,34 @@ public record BatchResult(
         long parseNanos,
         long storeNanos,
         int firstRejectLine,
-        RejectReason firstRejectReason) {
+        RejectReason firstRejectReason,
+        long ignoredFields) {
     public BatchResult {
         records = List.copyOf(records);
+    }
+
+    /** A result without ignored fields (a failed batch, a test's canned answer). */
+    public BatchResult(
+            long batchId,
+            List<RecordResult> records,
+            long stored,
+            long rejected,
+            int duplicates,
+            long parseNanos,
+            long storeNanos,
+            int firstRejectLine,
+            RejectReason firstRejectReason) {
+        this(
+                batchId,
+                records,
+                stored,
+                rejected,
+                duplicates,
+                parseNanos,
+                storeNanos,
+                firstRejectLine,
+                firstRejectReason,
+                0);
     }
 
     /** The records the trigger must deliver again. */

@@ -110,14 +110,15 @@ public final class IngestService {
                             written.totalRejects,
                             clock.instant(),
                             parseNanos,
-                            storeNanos));
+                            storeNanos,
+                            written.totalIgnoredFields));
             // If the connection drops here the outcome is unknown: we report FAILED, and the retry
             // is safe either way because the committed key rows make it a DUPLICATE.
             c.commit();
             BatchResult result = result(batchId, records, ids, written, parseNanos, storeNanos);
             log.info(
                     "ingest batch {} source={} records={} duplicates={} points={} checks={} events={} rejected={}"
-                            + " parse_ms={} store_ms={}",
+                            + " fields_ignored={} parse_ms={} store_ms={}",
                     batchId,
                     batch.source(),
                     records.size(),
@@ -126,6 +127,7 @@ public final class IngestService {
                     written.totalChecks,
                     written.totalEvents,
                     written.totalRejects,
+                    written.totalIgnoredFields,
                     parseNanos / 1_000_000,
                     storeNanos / 1_000_000);
             return result;
@@ -202,7 +204,8 @@ public final class IngestService {
                 parseNanos,
                 storeNanos,
                 w.firstRejectLine,
-                w.firstRejectReason);
+                w.firstRejectReason,
+                w.totalIgnoredFields);
     }
 
     /**
@@ -293,6 +296,7 @@ public final class IngestService {
         long totalChecks;
         long totalEvents;
         long totalRejects;
+        long totalIgnoredFields;
         long parseNanos;
         int firstRejectLine;
         RejectReason firstRejectReason;
@@ -318,6 +322,7 @@ public final class IngestService {
             totalChecks += checks[count];
             totalEvents += events[count];
             totalRejects += rejects[count];
+            totalIgnoredFields += sink.recordIgnoredFields();
             count++;
         }
     }

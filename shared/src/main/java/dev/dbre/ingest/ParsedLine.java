@@ -73,6 +73,16 @@ public final class ParsedLine {
     public int priorityOff, priorityLen = -1;
     public int sourceTypeOff, sourceTypeLen = -1;
     public int alertTypeOff, alertTypeLen = -1;
+    /**
+     * The event's title or text holds the two bytes {@code \n}, which stand for a line break (the
+     * protocol's escape). The slices stay as written; {@link #name()}, {@link #text()} and the
+     * store turn each {@code \n} into a line break.
+     */
+    public boolean escapedNewlines;
+
+    // --- any accepted line --------------------------------------------------------------------
+    /** Fields the line carried that its kind does not know (a newer client's), skipped and counted. */
+    public int ignoredFields;
 
     // --- reject -------------------------------------------------------------------------------
     public RejectReason reason;
@@ -102,6 +112,8 @@ public final class ParsedLine {
         this.priorityLen = -1;
         this.sourceTypeLen = -1;
         this.alertTypeLen = -1;
+        this.escapedNewlines = false;
+        this.ignoredFields = 0;
         this.reason = null;
         this.detail = null;
     }
@@ -116,8 +128,9 @@ public final class ParsedLine {
 
     // --- allocating accessors, for the command line and tests ---------------------------------
 
+    /** The name; an event's title with its {@code \n} escapes turned into line breaks. */
     public String name() {
-        return text(nameOff, nameLen);
+        return unescaped(nameOff, nameLen);
     }
 
     public String tag(int i) {
@@ -140,8 +153,14 @@ public final class ParsedLine {
         return text(messageOff, messageLen);
     }
 
+    /** An event's text, with its {@code \n} escapes turned into line breaks. */
     public String text() {
-        return text(textOff, textLen);
+        return unescaped(textOff, textLen);
+    }
+
+    private String unescaped(int off, int len) {
+        String s = text(off, len);
+        return s != null && escapedNewlines ? s.replace("\\n", "\n") : s;
     }
 
     public byte[] rawLine() {

@@ -13,6 +13,7 @@ public final class IngestMetrics {
                 Metric.count(MetricNames.INGEST_RECORDS, result.records().size()),
                 Metric.count(MetricNames.INGEST_POINTS_STORED, result.stored()),
                 Metric.count(MetricNames.INGEST_LINES_REJECTED, result.rejected()),
+                Metric.count(MetricNames.INGEST_FIELDS_IGNORED, result.ignoredFields()),
                 Metric.count(MetricNames.INGEST_RECORDS_DUPLICATE, result.duplicates()),
                 Metric.count(MetricNames.INGEST_RECORDS_FAILED, result.failed().size()),
                 Metric.millis(MetricNames.INGEST_PARSE_TIME, result.parseNanos() / 1e6),

@@ -8,6 +8,9 @@ public final class MetricNames {
     public static final String INGEST_RECORDS = "IngestRecords";
     public static final String INGEST_POINTS_STORED = "IngestPointsStored";
     public static final String INGEST_LINES_REJECTED = "IngestLinesRejected";
+    /** Fields skipped because their kind of line does not know them (a newer client's). */
+    public static final String INGEST_FIELDS_IGNORED = "IngestFieldsIgnored";
+
     public static final String INGEST_RECORDS_DUPLICATE = "IngestRecordsDuplicate";
     public static final String INGEST_RECORDS_FAILED = "IngestRecordsFailed";
     public static final String INGEST_PARSE_TIME = "IngestParseTime";

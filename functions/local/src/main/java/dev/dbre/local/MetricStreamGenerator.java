@@ -227,7 +227,7 @@ public final class MetricStreamGenerator {
             case BAD_SAMPLE_RATE -> line.append("http.requests:1|c|@1.5");
             case BAD_TIMESTAMP -> line.append("queue.depth:3|g|Tyesterday");
             case BAD_TAG -> line.append("http.requests:1|c|#env:prod,,service:api");
-            case BAD_FIELD -> line.append("http.requests:1|c|z:zone-a");
+            case BAD_FIELD -> line.append("http.requests:1|c|@0.5|@0.5"); // given twice
             case BAD_STATUS -> line.append("_sc|db.can_connect|7");
             case BAD_EVENT -> line.append("_e{40,4}:short title|text");
             default -> throw new AssertionError(why);

@@ -15,9 +15,11 @@ import java.io.UncheckedIOException;
  * <ul>
  *   <li>a metric: {@code {"kind":"metric","name","type","value","rate","tags","ts","container"}},
  *       one object per value of a packed line; a set's value is its member string;
- *   <li>a service check: {@code {"kind":"service_check","name","status","tags","ts","host","message"}};
+ *   <li>a service check: {@code {"kind":"service_check","name","status","tags","ts","host","message",
+ *       "container"}};
  *   <li>an event: {@code {"kind":"event","title","text","ts","host","aggregation_key","priority",
- *       "source_type","alert_type","tags"}};
+ *       "source_type","alert_type","tags","container"}}, title and text with their {@code \n}
+ *       escapes turned into line breaks;
  *   <li>a reject: {@code {"kind":"reject","line","reason","detail"}}.
  * </ul>
  *
@@ -94,6 +96,7 @@ final class ParsedLineJsonWriter implements LineConsumer, AutoCloseable {
         ts(l);
         g.writeStringField("host", l.host());
         g.writeStringField("message", l.message());
+        g.writeStringField("container", l.container());
         end();
     }
 
@@ -109,6 +112,7 @@ final class ParsedLineJsonWriter implements LineConsumer, AutoCloseable {
         g.writeStringField("source_type", l.text(l.sourceTypeOff, l.sourceTypeLen));
         g.writeStringField("alert_type", l.text(l.alertTypeOff, l.alertTypeLen));
         tags(l);
+        g.writeStringField("container", l.container());
         end();
     }
 

@@ -24,7 +24,11 @@ import java.util.Objects;
  * Parses one DogStatsD line: a metric {@code name:value[:value...]|type[|@rate][|#tags][|T<unix
  * seconds>][|c:<container>]}, a service check {@code _sc|name|status[|d:ts][|h:host][|#tags][|m:msg]}
  * or an event {@code _e{title_len,text_len}:title|text[|d:ts][|h:host][|k:key][|p:prio][|s:src][|t:alert][|#tags]}.
- * The user-facing rules (and every reject reason) are in {@code docs/ingest-format.md}.
+ * The user-facing rules (and every reject reason) are in {@code docs/ingest-format.md}. Where they
+ * differ from the first version (the frozen copy in the tests), real clients' output decided: an
+ * empty {@code |#} is no tags, a field the line's kind does not know is skipped and counted, a
+ * service check's message ends before trailing known fields, and {@code \n} in an event is a line
+ * break.
  *
  * <p>Hot path: the common metric line is parsed in one pass from its first byte ({@link
  * #parseCommonMetric}, used by {@link PayloadParser}); every other line takes the general path
@@ -55,7 +59,6 @@ public final class DogStatsdParser {
     static final String D_TOO_MANY_TAGS = "more tags than DBRE_INGEST_MAX_TAGS";
     static final String D_BAD_TIMESTAMP = "timestamp is not whole Unix seconds between 1 and 253402300799";
     static final String D_EMPTY_FIELD = "empty field ('||' or a trailing '|')";
-    static final String D_UNKNOWN_FIELD = "unknown field after '|'";
     static final String D_DUPLICATE_FIELD = "field given twice";
     static final String D_EMPTY_FIELD_VALUE = "field has an empty value";
     static final String D_SC_NO_NAME = "service check has no '|name'";
@@ -263,6 +266,9 @@ public final class DogStatsdParser {
         int q;
         while (true) {
             q = Scan.findPlain2(b, s, end, Scan.COMMAS, Scan.BARS);
+            if (q == s && n == 0 && (q == end || b[q] == '|' || lineEndsAt(b, q, end))) {
+                return q; // "|#" alone: no tags (clients that fill a template send it)
+            }
             if (q == s || n == maxTags) {
                 return -1;
             }
@@ -574,16 +580,20 @@ public final class DogStatsdParser {
         }
         out.nameOff = title;
         out.nameLen = (int) titleLen;
-        out.textOff = text; // kept raw: a "\\n" escape stays two characters
+        out.textOff = text; // kept as written: the readers turn each "\\n" into a line break
         out.textLen = (int) textLen;
+        out.escapedNewlines = hasEscapedNewline(b, title, titleEnd) || hasEscapedNewline(b, text, textEnd);
         out.kind = ParsedLine.Kind.EVENT;
         return fields(b, textEnd, end, out, EVENT_FIELDS);
     }
 
     /**
-     * The {@code |field} list from {@code p} (at a '|' or the end), in any order. Unknown fields
-     * and fields given twice reject the line, except the ones DogStatsD 1.5 ({@code e:}) and 1.6
-     * ({@code card:}) added, which are accepted and ignored.
+     * The {@code |field} list from {@code p} (at a '|' or the end), in any order. A field this kind
+     * of line does not know is skipped and counted in {@link ParsedLine#ignoredFields} (the
+     * protocol gains fields; a newer client's line must not become a reject); a known field given
+     * twice or malformed rejects the line. DogStatsD 1.5's {@code e:} and 1.6's {@code card:} are
+     * known and not stored. A service check's {@code m:} runs to the end of the line, '|'
+     * included, except for trailing known fields ({@link #messageEnd}).
      */
     private ParsedLine fields(byte[] b, int p, int end, ParsedLine out, int allowed) {
         int seen = 0;
@@ -596,7 +606,9 @@ public final class DogStatsdParser {
                 int common = c == '#' ? F_TAGS : c == '@' ? F_RATE : c == 'T' ? F_UNIX_T : 0;
                 if (common != 0) {
                     if ((common & allowed) == 0) {
-                        return out.reject(BAD_FIELD, D_UNKNOWN_FIELD);
+                        out.ignoredFields++;
+                        p = Scan.find1(b, f, end, Scan.BARS);
+                        continue;
                     }
                     if ((seen & common) != 0) {
                         return out.reject(BAD_FIELD, D_DUPLICATE_FIELD);
@@ -637,7 +649,9 @@ public final class DogStatsdParser {
                 field = 0;
             }
             if ((field & allowed) == 0) {
-                return out.reject(BAD_FIELD, D_UNKNOWN_FIELD);
+                out.ignoredFields++;
+                p = fe;
+                continue;
             }
             if ((seen & field) != 0) {
                 return out.reject(BAD_FIELD, D_DUPLICATE_FIELD);
@@ -647,14 +661,70 @@ public final class DogStatsdParser {
             if (field == F_CARDINALITY) {
                 vs = f + 5;
             } else if (field == F_MESSAGE) {
-                fe = end; // m: must be last, so the message is the rest of the line, '|' included
+                // Kept as a slice now, checked after the fields that follow it, so the checks run
+                // in the order of a line that put those fields before m:.
+                fe = messageEnd(b, vs, end);
+                out.messageOff = vs;
+                out.messageLen = fe - vs;
+                p = fe;
+                continue;
             }
             if (!field(b, field, vs, fe, out)) {
                 return out;
             }
             p = fe;
         }
+        if (out.messageLen == 0) {
+            return out.reject(BAD_FIELD, D_EMPTY_FIELD_VALUE);
+        }
         return out;
+    }
+
+    /**
+     * Where a service check's message that starts at {@code s} ends: at the first '|' after which
+     * every field up to the end of the line is one that clients write after the message ({@code
+     * c:}, {@code e:}, {@code card:}, {@code d:}, {@code h:}, {@code #}), else at the end of the line.
+     * A '|' inside the message stays in it (the Java client, for one, writes the message before its
+     * container id and does not escape '|'). Found from the right: one pass over the message.
+     */
+    private static int messageEnd(byte[] b, int s, int end) {
+        int split = end;
+        int q = end;
+        for (int i = end - 1; i >= s; i--) {
+            if (b[i] == '|') {
+                if (!trailsMessage(b, i + 1, q)) {
+                    break;
+                }
+                split = i;
+                q = i;
+            }
+        }
+        return split;
+    }
+
+    /** The field {@code [f, fe)} is one that may follow a service check's message. */
+    private static boolean trailsMessage(byte[] b, int f, int fe) {
+        if (f == fe) {
+            return false;
+        }
+        byte c = b[f];
+        if (c == '#') {
+            return true;
+        }
+        if (fe - f >= 2 && b[f + 1] == ':') {
+            return c == 'c' || c == 'e' || c == 'd' || c == 'h';
+        }
+        return isCardinality(b, f, fe);
+    }
+
+    /** [s, e) holds the two bytes {@code \n}: a line break, in an event's title or text. */
+    private static boolean hasEscapedNewline(byte[] b, int s, int e) {
+        for (int i = s + 1; i < e; i++) {
+            if (b[i] == 'n' && b[i - 1] == '\\') {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isCardinality(byte[] b, int f, int fe) {
@@ -691,10 +761,6 @@ public final class DogStatsdParser {
             case F_HOST -> {
                 out.hostOff = s;
                 out.hostLen = len;
-            }
-            case F_MESSAGE -> {
-                out.messageOff = s;
-                out.messageLen = len;
             }
             case F_AGG_KEY -> {
                 out.aggregationKeyOff = s;
@@ -738,6 +804,9 @@ public final class DogStatsdParser {
         while (true) {
             int q = Scan.find2(b, s, end, Scan.COMMAS, Scan.BARS);
             if (q == s) {
+                if (n == 0 && (q == end || b[q] == '|')) {
+                    return q; // "|#" alone: no tags (clients that fill a template send it)
+                }
                 out.reject(BAD_TAG, D_EMPTY_TAG);
                 return -1;
             }

@@ -2,6 +2,7 @@ package dev.dbre.ingest.parse;
 
 import dev.dbre.ingest.MetricType;
 import dev.dbre.ingest.ParsedLine;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -82,18 +83,22 @@ public final class DogStatsdPrinter {
                 }
                 optional(sb, "|h:", line.host());
                 tags(sb, tagList(line));
+                optional(sb, "|c:", line.container());
                 optional(sb, "|m:", line.message());
                 yield sb.toString();
             }
             case EVENT -> {
+                // Line breaks go back to the protocol's "\\n"; the lengths are the escaped UTF-8 bytes.
+                String title = line.name().replace("\n", "\\n");
+                String text = line.text().replace("\n", "\\n");
                 StringBuilder sb = new StringBuilder("_e{")
-                        .append(line.nameLen)
+                        .append(utf8Length(title))
                         .append(',')
-                        .append(line.textLen)
+                        .append(utf8Length(text))
                         .append("}:")
-                        .append(line.name())
+                        .append(title)
                         .append('|')
-                        .append(line.text());
+                        .append(text);
                 if (line.hasTimestamp()) {
                     sb.append("|d:").append(line.timestamp);
                 }
@@ -103,10 +108,15 @@ public final class DogStatsdPrinter {
                 optional(sb, "|s:", line.text(line.sourceTypeOff, line.sourceTypeLen));
                 optional(sb, "|t:", line.text(line.alertTypeOff, line.alertTypeLen));
                 tags(sb, tagList(line));
+                optional(sb, "|c:", line.container());
                 yield sb.toString();
             }
             case REJECT -> throw new AssertionError("handled above");
         };
+    }
+
+    private static int utf8Length(String s) {
+        return s.getBytes(StandardCharsets.UTF_8).length;
     }
 
     private static List<String> tagList(ParsedLine line) {

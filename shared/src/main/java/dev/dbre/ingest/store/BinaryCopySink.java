@@ -66,6 +66,7 @@ public final class BinaryCopySink {
     private int checkRows;
     private int eventRows;
     private int rejectRows;
+    private int ignoredFields;
 
     // Per transaction: the first rejected line, for the batch result (HTTP 400 names it).
     private int firstRejectLine;
@@ -83,13 +84,13 @@ public final class BinaryCopySink {
                 chunkBytes,
                 chunkBytes + 64 * 1024);
         this.checks = new TableCopy(
-                "COPY service_checks (record_id, line, ts, name, status, host, message, tags)"
+                "COPY service_checks (record_id, line, ts, name, status, host, message, tags, container)"
                         + " FROM STDIN (FORMAT binary)",
                 0,
                 8 * 1024);
         this.events = new TableCopy(
                 "COPY ingest_events (record_id, line, ts, title, text, host, aggregation_key, priority,"
-                        + " source_type, alert_type, tags) FROM STDIN (FORMAT binary)",
+                        + " source_type, alert_type, tags, container) FROM STDIN (FORMAT binary)",
                 0,
                 8 * 1024);
         this.rejects = new TableCopy(
@@ -123,6 +124,7 @@ public final class BinaryCopySink {
         checkRows = 0;
         eventRows = 0;
         rejectRows = 0;
+        ignoredFields = 0;
     }
 
     /**
@@ -210,6 +212,11 @@ public final class BinaryCopySink {
         return rejectRows;
     }
 
+    /** Fields skipped as unknown on this record's stored lines ({@link ParsedLine#ignoredFields}). */
+    public int recordIgnoredFields() {
+        return ignoredFields;
+    }
+
     public int firstRejectLine() {
         return firstRejectLine;
     }
@@ -266,6 +273,7 @@ public final class BinaryCopySink {
             points.endRow();
         }
         pointRows += n;
+        ignoredFields += l.ignoredFields;
     }
 
     private void check(ParsedLine l) throws SQLException {
@@ -277,14 +285,15 @@ public final class BinaryCopySink {
                 l,
                 hasNul(l.buf, l.nameOff, l.nameLen)
                         || hasNul(l.buf, l.hostOff, l.hostLen)
-                        || hasNul(l.buf, l.messageOff, l.messageLen))) {
+                        || hasNul(l.buf, l.messageOff, l.messageLen)
+                        || hasNul(l.buf, l.containerOff, l.containerLen))) {
             return;
         }
         if (l.status < 0 || l.status > 3) {
             reject(l, RejectReason.BAD_STATUS, "internal: status outside 0..3");
             return;
         }
-        PgBinaryBuffer b = checks.row(8);
+        PgBinaryBuffer b = checks.row(9);
         b.int64Field(recordId);
         b.int32Field(l.lineNumber);
         b.timestampField(timestampMicros(l));
@@ -293,8 +302,10 @@ public final class BinaryCopySink {
         b.bytesField(l.buf, l.hostOff, l.hostLen);
         b.bytesField(l.buf, l.messageOff, l.messageLen);
         b.textArrayField(l.buf, l.tagOff, l.tagLen, l.tagCount);
+        b.bytesField(l.buf, l.containerOff, l.containerLen);
         checks.endRow();
         checkRows++;
+        ignoredFields += l.ignoredFields;
     }
 
     private void event(ParsedLine l) throws SQLException {
@@ -306,24 +317,32 @@ public final class BinaryCopySink {
                         || hasNul(l.buf, l.aggregationKeyOff, l.aggregationKeyLen)
                         || hasNul(l.buf, l.priorityOff, l.priorityLen)
                         || hasNul(l.buf, l.sourceTypeOff, l.sourceTypeLen)
-                        || hasNul(l.buf, l.alertTypeOff, l.alertTypeLen))) {
+                        || hasNul(l.buf, l.alertTypeOff, l.alertTypeLen)
+                        || hasNul(l.buf, l.containerOff, l.containerLen))) {
             return;
         }
-        PgBinaryBuffer b = events.row(11);
+        PgBinaryBuffer b = events.row(12);
         b.int64Field(recordId);
         b.int32Field(l.lineNumber);
         b.timestampField(timestampMicros(l));
         // title and text are NOT NULL: an absent one is stored as empty text.
-        b.bytesField(l.buf, l.nameOff, Math.max(0, l.nameLen));
-        b.bytesField(l.buf, l.textOff, Math.max(0, l.textLen));
+        if (l.escapedNewlines) {
+            b.unescapedNewlinesField(l.buf, l.nameOff, Math.max(0, l.nameLen));
+            b.unescapedNewlinesField(l.buf, l.textOff, Math.max(0, l.textLen));
+        } else {
+            b.bytesField(l.buf, l.nameOff, Math.max(0, l.nameLen));
+            b.bytesField(l.buf, l.textOff, Math.max(0, l.textLen));
+        }
         b.bytesField(l.buf, l.hostOff, l.hostLen);
         b.bytesField(l.buf, l.aggregationKeyOff, l.aggregationKeyLen);
         b.bytesField(l.buf, l.priorityOff, l.priorityLen);
         b.bytesField(l.buf, l.sourceTypeOff, l.sourceTypeLen);
         b.bytesField(l.buf, l.alertTypeOff, l.alertTypeLen);
         b.textArrayField(l.buf, l.tagOff, l.tagLen, l.tagCount);
+        b.bytesField(l.buf, l.containerOff, l.containerLen);
         events.endRow();
         eventRows++;
+        ignoredFields += l.ignoredFields;
     }
 
     /**

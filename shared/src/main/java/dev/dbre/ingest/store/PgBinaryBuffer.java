@@ -114,6 +114,30 @@ final class PgBinaryBuffer {
         pos += len;
     }
 
+    /**
+     * A text field from a slice in which each two bytes {@code \n} become one line break (an
+     * event's title and text); null when len &lt; 0.
+     */
+    void unescapedNewlinesField(byte[] src, int off, int len) {
+        if (len < 0) {
+            nullField();
+            return;
+        }
+        ensure(4 + len);
+        int lenAt = pos;
+        pos += 4;
+        int end = off + len;
+        for (int i = off; i < end; i++) {
+            byte c = src[i];
+            if (c == '\\' && i + 1 < end && src[i + 1] == 'n') {
+                c = '\n';
+                i++;
+            }
+            buf[pos++] = c;
+        }
+        INT.set(buf, lenAt, pos - lenAt - 4);
+    }
+
     /** A text field from an ASCII constant (codes, reasons): no String-to-bytes allocation. */
     void asciiField(byte[] ascii) {
         bytesField(ascii, 0, ascii.length);

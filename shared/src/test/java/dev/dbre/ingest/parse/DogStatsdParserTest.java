@@ -188,16 +188,19 @@ class DogStatsdParserTest {
                 "a:1f|g => BAD_VALUE",
                 "a: 1|g => BAD_VALUE",
                 "a:|s => BAD_VALUE",
-                "a:1|c|# => BAD_TAG",
                 "a:1|c|#a,,b => BAD_TAG",
                 "a:1|c|#a, => BAD_TAG",
+                "a:1|c|#,a => BAD_TAG",
                 "a:1|c|| => BAD_FIELD",
                 "a:1|c| => BAD_FIELD",
-                "a:1|c|x:1 => BAD_FIELD",
-                "a:1|c|h:host => BAD_FIELD",
+                "a:1|c|x:1| => BAD_FIELD",
                 "a:1|c|@0.5|@0.5 => BAD_FIELD",
                 "a:1|c|#a|#b => BAD_FIELD",
+                "a:1|c|#|#b => BAD_FIELD",
+                "a:1|c|c:x|x:1|c:y => BAD_FIELD",
                 "a:1|c|c: => BAD_FIELD",
+                "a:1|c|@ => BAD_SAMPLE_RATE",
+                "a:1|c|x:1|Tsoon => BAD_TIMESTAMP",
             })
     void malformedMetric_isRejectedWithItsReason(String line, RejectReason reason) {
         ParsedLine l = parse(line);
@@ -273,11 +276,15 @@ class DogStatsdParserTest {
                 "_sc|x|4 => BAD_STATUS",
                 "_sc|x|01 => BAD_STATUS",
                 "_sc|x|a => BAD_STATUS",
-                "_sc|x|0|@0.5 => BAD_FIELD",
-                "_sc|x|0|T1700000000 => BAD_FIELD",
                 "_sc|x|0|d:abc => BAD_TIMESTAMP",
                 "_sc|x|0|h: => BAD_FIELD",
                 "_sc|x|0|#a,,b => BAD_TAG",
+                "_sc|x|0|h:a|x:1|h:b => BAD_FIELD",
+                "_sc|x|0|m: => BAD_FIELD",
+                "_sc|x|0|m:|c:ci-1 => BAD_FIELD",
+                "_sc|x|0|h:a|m:down|h:b => BAD_FIELD",
+                "_sc|x|0|m:down|d:x => BAD_TIMESTAMP",
+                "_sc|x|0|m:down|#a,,b => BAD_TAG",
             })
     void malformedServiceCheck_isRejectedWithItsReason(String line, RejectReason reason) {
         assertThat(parse(line).reason).isEqualTo(reason);
@@ -286,7 +293,7 @@ class DogStatsdParserTest {
     @Test
     void event_givesEveryField_withLengthsInUtf8Bytes() {
         String title = "Déploiement";
-        String text = "v2 out\\\\nrollback ready";
+        String text = "v2 out, rollback ready";
         String line = "_e{" + title.getBytes(StandardCharsets.UTF_8).length + "," + text.length() + "}:" + title + "|"
                 + text + "|d:1700000000|h:web-1|k:deploy-42|p:low|s:jenkins|t:success|#env:prod,app:web";
         ParsedLine l = parse(line);
@@ -300,6 +307,86 @@ class DogStatsdParserTest {
         assertThat(l.text(l.sourceTypeOff, l.sourceTypeLen)).isEqualTo("jenkins");
         assertThat(l.text(l.alertTypeOff, l.alertTypeLen)).isEqualTo("success");
         assertThat(tags(l)).containsExactly("app:web", "env:prod");
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiterString = " => ",
+            value = {"name:1|c|# => ''", "name:1|g|#|T1657100430 => 1657100430", "name:1|g|T1657100430|# => 1657100430"
+            })
+    void emptyTagSection_isNoTags(String line, String ts) {
+        ParsedLine l = parse(line);
+        assertThat(l.kind).as("%s: %s", line, l.detail).isEqualTo(Kind.METRIC);
+        assertThat(l.tagCount).isZero();
+        assertThat(l.ignoredFields).isZero();
+        assertThat(l.timestamp).isEqualTo(ts.isEmpty() ? ParsedLine.NO_TIMESTAMP : Long.parseLong(ts));
+    }
+
+    @Test
+    void unknownFields_areSkippedAndCounted_onEveryKindOfLine() {
+        ParsedLine metric = parse("a:1|c|f:gzip|#b,a|x:1|card:low|e:it-1|h:web-1|T1700000000|m:hi");
+        assertThat(metric.kind).as(metric.detail).isEqualTo(Kind.METRIC);
+        assertThat(tags(metric)).containsExactly("a", "b");
+        assertThat(metric.timestamp).isEqualTo(1_700_000_000L);
+        assertThat(metric.ignoredFields)
+                .as("f:, x:, h: and m: are not metric fields")
+                .isEqualTo(4);
+
+        ParsedLine check = parse("_sc|db.up|0|x:1|@0.5|T1700000000|h:db-1|m:ok");
+        assertThat(check.kind).as(check.detail).isEqualTo(Kind.SERVICE_CHECK);
+        assertThat(check.host()).isEqualTo("db-1");
+        assertThat(check.message()).isEqualTo("ok");
+        assertThat(check.ignoredFields).isEqualTo(3);
+
+        ParsedLine event = parse("_e{1,2}:t|xx|f:1|@0.5|m:msg|k:key");
+        assertThat(event.kind).as(event.detail).isEqualTo(Kind.EVENT);
+        assertThat(event.text(event.aggregationKeyOff, event.aggregationKeyLen)).isEqualTo("key");
+        assertThat(event.ignoredFields).isEqualTo(3);
+
+        assertThat(parse("a:1|c|#a").ignoredFields).isZero();
+    }
+
+    @Test
+    void serviceCheckMessage_keepsItsPipes_butNotTheKnownFieldsAfterIt() {
+        // What the Java client writes: the container id after the message.
+        ParsedLine l =
+                parse("_sc|db.can_connect|2|h:db-1|#db:orders|m:connection refused | port 5432|c:ci-83a8f1b8d2f3e1a0");
+        assertThat(l.kind).as(l.detail).isEqualTo(Kind.SERVICE_CHECK);
+        assertThat(l.message()).isEqualTo("connection refused | port 5432");
+        assertThat(l.container()).isEqualTo("ci-83a8f1b8d2f3e1a0");
+        assertThat(l.host()).isEqualTo("db-1");
+
+        ParsedLine all = parse("_sc|x|1|m:a|b|#env:ci|d:1700000000|h:h1|e:it-1|card:low|c:ci-1");
+        assertThat(all.message()).isEqualTo("a|b");
+        assertThat(tags(all)).containsExactly("env:ci");
+        assertThat(all.timestamp).isEqualTo(1_700_000_000L);
+        assertThat(all.host()).isEqualTo("h1");
+        assertThat(all.container()).isEqualTo("ci-1");
+
+        // Only a run of known fields up to the end splits: anything else after it stays message.
+        assertThat(parse("_sc|x|1|m:a|c:ci-1|then more").message()).isEqualTo("a|c:ci-1|then more");
+        assertThat(parse("_sc|x|1|m:a|x:1|c:ci-1").message()).isEqualTo("a|x:1");
+        assertThat(parse("_sc|x|1|m:a||c:ci-1").message()).isEqualTo("a|");
+        assertThat(parse("_sc|x|1|m:a | b").message()).isEqualTo("a | b");
+    }
+
+    @Test
+    void eventNewlineEscapes_areLineBreaks_inTitleAndText() {
+        String title = "failover\\nprimary";
+        String text = "primary db-1\\nreplica db-2 promoted";
+        ParsedLine l = parse("_e{" + title.length() + "," + text.length() + "}:" + title + "|" + text + "|t:warning");
+        assertThat(l.kind).as(l.detail).isEqualTo(Kind.EVENT);
+        assertThat(l.escapedNewlines).isTrue();
+        assertThat(l.name()).isEqualTo("failover\nprimary");
+        assertThat(l.text()).isEqualTo("primary db-1\nreplica db-2 promoted");
+        assertThat(l.textLen).as("the slice stays as written").isEqualTo(text.length());
+        // A backslash before anything else stays; a line without the escape is read as written.
+        ParsedLine plain = parse("_e{1,5}:t|a\\tb\\");
+        assertThat(plain.escapedNewlines).isFalse();
+        assertThat(plain.text()).isEqualTo("a\\tb\\");
+        assertThat(DogStatsdPrinter.print(l))
+                .as("printed back with the escape")
+                .isEqualTo("_e{" + title.length() + "," + text.length() + "}:" + title + "|" + text + "|t:warning");
     }
 
     @Test
@@ -324,7 +411,8 @@ class DogStatsdParserTest {
                 "_e{1,1}:t|xx => BAD_EVENT",
                 "_e{1,2}:t|xx|p:high => BAD_EVENT",
                 "_e{1,2}:t|xx|t:fatal => BAD_EVENT",
-                "_e{1,2}:t|xx|m:msg => BAD_FIELD",
+                "_e{1,2}:t|xx|k:a|k:b => BAD_FIELD",
+                "_e{1,2}:t|xx|k: => BAD_FIELD",
                 "_e{1,2}:t|xx|d:x => BAD_TIMESTAMP",
                 "_e{9999999999,2}:t|xx => BAD_EVENT",
             })
