@@ -96,11 +96,8 @@ public final class Alarms extends Construct {
         a.addAlarmAction(new SnsAction(topic));
         a.addOkAction(new SnsAction(topic));
         alarms.add(a);
-        dashboard.addWidgets(AlarmWidget.Builder.create()
-                .title(id)
-                .alarm(a)
-                .width(8)
-                .build());
+        dashboard.addWidgets(
+                AlarmWidget.Builder.create().title(id).alarm(a).width(8).build());
         return a;
     }
 
@@ -110,18 +107,31 @@ public final class Alarms extends Construct {
                 .statistic("Sum")
                 .period(Duration.minutes(5))
                 .build();
-        above(name + "Errors", "dbre " + name + ": invocations failed", f.alias().metricErrors(sum5m), 0,
+        above(
+                name + "Errors",
+                "dbre " + name + ": invocations failed",
+                f.alias().metricErrors(sum5m),
+                0,
                 TreatMissingData.NOT_BREACHING);
-        above(name + "Throttles", "dbre " + name + ": invocations throttled (reserved concurrency reached)",
-                f.alias().metricThrottles(sum5m), 0, TreatMissingData.NOT_BREACHING);
+        above(
+                name + "Throttles",
+                "dbre " + name + ": invocations throttled (reserved concurrency reached)",
+                f.alias().metricThrottles(sum5m),
+                0,
+                TreatMissingData.NOT_BREACHING);
     }
 
     /** Messages waiting in a failure queue: every one is an event that was given up on. */
     void queueDepth(String id, String description, IQueue queue) {
-        above(id, description, queue.metricApproximateNumberOfMessagesVisible(MetricOptions.builder()
+        above(
+                id,
+                description,
+                queue.metricApproximateNumberOfMessagesVisible(MetricOptions.builder()
                         .statistic("Maximum")
                         .period(Duration.minutes(5))
-                        .build()), 0, TreatMissingData.NOT_BREACHING);
+                        .build()),
+                0,
+                TreatMissingData.NOT_BREACHING);
     }
 
     /**

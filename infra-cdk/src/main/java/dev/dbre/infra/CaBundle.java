@@ -81,8 +81,8 @@ public final class CaBundle {
             X509Certificate c = certs.get(i);
             String subject = c.getSubjectX500Principal().getName();
             if (c.getBasicConstraints() < 0) {
-                throw new IllegalArgumentException("RDS CA bundle " + file + ": certificate " + (i + 1) + " ("
-                        + subject + ") is not a CA certificate");
+                throw new IllegalArgumentException("RDS CA bundle " + file + ": certificate " + (i + 1) + " (" + subject
+                        + ") is not a CA certificate");
             }
             if (subject.contains("Amazon RDS") && validAt(c, now)) {
                 currentRdsCa = true;

@@ -37,15 +37,20 @@ public final class DbreApp {
         }
         Path lambdaJar = context(app, "lambdaJar").map(Path::of).orElseGet(DbreApp::defaultJar);
         Path caBundle = context(app, "caBundle").map(Path::of).orElse(Path.of("target/rds-ca/global-bundle.pem"));
-        build(app, DbreConfig.load(Path.of(config.toString())), new DbreStack.Artifacts(lambdaJar, caBundle, Path.of("target")));
+        build(
+                app,
+                DbreConfig.load(Path.of(config.toString())),
+                new DbreStack.Artifacts(lambdaJar, caBundle, Path.of("target")));
         app.synth();
     }
 
     /** The stack with the nag packs applied: what {@link #main} synthesizes, and what the tests check. */
     public static DbreStack build(App app, DbreConfig config, DbreStack.Artifacts artifacts) {
         DbreStack stack = new DbreStack(app, config, artifacts);
-        Aspects.of(app).add(new AwsSolutionsChecks(NagPackProps.builder().verbose(true).build()));
-        Aspects.of(app).add(new ServerlessChecks(NagPackProps.builder().verbose(true).build()));
+        Aspects.of(app)
+                .add(new AwsSolutionsChecks(NagPackProps.builder().verbose(true).build()));
+        Aspects.of(app)
+                .add(new ServerlessChecks(NagPackProps.builder().verbose(true).build()));
         return stack;
     }
 

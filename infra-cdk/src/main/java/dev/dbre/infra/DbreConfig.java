@@ -39,7 +39,10 @@ public record DbreConfig(
 
     /** The private subnets the functions run in, and the database's security group. */
     public record Network(
-            String vpcId, List<String> availabilityZones, List<String> privateSubnetIds, String databaseSecurityGroupId) {}
+            String vpcId,
+            List<String> availabilityZones,
+            List<String> privateSubnetIds,
+            String databaseSecurityGroupId) {}
 
     /**
      * The database holding the ingested data and the runs tables, reached with an RDS IAM token:
@@ -97,16 +100,14 @@ public record DbreConfig(
     /** Where alarms go: a new topic with an e-mail subscription, or an existing topic. */
     public record Alarms(Optional<String> email, Optional<String> topicArn) {}
 
-    private static final ObjectMapper JSON =
-            new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d");
     private static final Pattern ARN = Pattern.compile("arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\\d{12}:.+");
     private static final Pattern SCHEDULE = Pattern.compile("(rate|cron)\\(.+\\)");
     /** CloudWatch Logs' allowed retention periods, in days. */
     private static final Set<Integer> RETENTION_DAYS = Set.of(
-            1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
-            3653);
+            1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653);
 
     /**
      * Reads and validates the file.
@@ -154,9 +155,10 @@ public record DbreConfig(
             }
             int retention = integer(o, "", "logRetentionDays", 30, 1, 3653);
             if (!RETENTION_DAYS.contains(retention)) {
-                throw error("logRetentionDays", "must be one of CloudWatch Logs' periods " + RETENTION_DAYS.stream()
-                        .sorted()
-                        .toList() + ", was " + retention);
+                throw error(
+                        "logRetentionDays",
+                        "must be one of CloudWatch Logs' periods "
+                                + RETENTION_DAYS.stream().sorted().toList() + ", was " + retention);
             }
             return new DbreConfig(
                     matching(o, "", "account", ACCOUNT, "12 digits"),
@@ -180,8 +182,10 @@ public record DbreConfig(
             List<String> azs = texts(o, at, "availabilityZones", true);
             List<String> subnets = texts(o, at, "privateSubnetIds", true);
             if (azs.size() != subnets.size()) {
-                throw error(at + ".privateSubnetIds", "needs one subnet per availability zone (" + azs.size()
-                        + " zones, " + subnets.size() + " subnets)");
+                throw error(
+                        at + ".privateSubnetIds",
+                        "needs one subnet per availability zone (" + azs.size() + " zones, " + subnets.size()
+                                + " subnets)");
             }
             return new Network(
                     matching(o, at, "vpcId", Pattern.compile("vpc-[0-9a-f]+"), "vpc-<hex>"),
@@ -198,7 +202,8 @@ public record DbreConfig(
                     integer(o, at, "port", 5432, 1, 65535),
                     text(o, at, "name", "postgres"),
                     text(o, at, "user", null),
-                    matching(o, at, "resourceId", Pattern.compile("(db|cluster)-[A-Z0-9]+"), "db-<id> or cluster-<id>"));
+                    matching(
+                            o, at, "resourceId", Pattern.compile("(db|cluster)-[A-Z0-9]+"), "db-<id> or cluster-<id>"));
         }
 
         Ingest ingest(ObjectNode o) {
@@ -291,14 +296,17 @@ public record DbreConfig(
             }
             ObjectNode tag = object(required(o, at, "databaseTag"), at + ".databaseTag");
             fields(tag, at + ".databaseTag", "key", "value");
-            Optional<String> copyRegion = optional(o, "copyRegion").map(n -> matching(o, at, "copyRegion", REGION, "a Region"));
+            Optional<String> copyRegion =
+                    optional(o, "copyRegion").map(n -> matching(o, at, "copyRegion", REGION, "a Region"));
             Optional<String> copyKey = optional(o, "copyKmsKeyArn").map(n -> arn(o, at, "copyKmsKeyArn"));
             if (copyKey.isPresent() && copyRegion.isEmpty()) {
                 throw error(at + ".copyKmsKeyArn", "needs copyRegion: the key is the copy Region's");
             }
             if (copyKey.isPresent() && !copyKey.get().contains(":kms:" + copyRegion.get() + ":")) {
-                throw error(at + ".copyKmsKeyArn", "must be a key in copyRegion " + copyRegion.get()
-                        + " (KMS keys are Region-scoped), was " + copyKey.get());
+                throw error(
+                        at + ".copyKmsKeyArn",
+                        "must be a key in copyRegion " + copyRegion.get() + " (KMS keys are Region-scoped), was "
+                                + copyKey.get());
             }
             return new Snapshot(
                     policy,
@@ -317,13 +325,18 @@ public record DbreConfig(
             String at = "restore";
             fields(o, at, "sources", "newNamePrefix", "verifyUser", "deadlineHours", "pollSeconds", "drill");
             String prefix = matching(
-                    o, at, "newNamePrefix", Pattern.compile("[a-z][a-z0-9-]{1,30}"), "2-31 lowercase letters, digits, -");
+                    o,
+                    at,
+                    "newNamePrefix",
+                    Pattern.compile("[a-z][a-z0-9-]{1,30}"),
+                    "2-31 lowercase letters, digits, -");
             Optional<Drill> drill = optional(o, "drill").map(n -> drill(object(n, at + ".drill"), prefix));
             List<String> sources = texts(o, at, "sources", true);
             drill.ifPresent(d -> {
                 if (!sources.contains(d.source())) {
-                    throw error(at + ".drill.request", "restores from \"" + d.source()
-                            + "\", which is not one of restore.sources " + sources);
+                    throw error(
+                            at + ".drill.request",
+                            "restores from \"" + d.source() + "\", which is not one of restore.sources " + sources);
                 }
             });
             return new Restore(
@@ -346,7 +359,8 @@ public record DbreConfig(
                 throw error(at + ".request", "cannot be read as JSON: " + request + ": " + e.getMessage());
             }
             if (!r.path("drill").asBoolean(false)) {
-                throw error(at + ".request", request + " must say \"drill\": true (the drill deletes what it restores)");
+                throw error(
+                        at + ".request", request + " must say \"drill\": true (the drill deletes what it restores)");
             }
             String source = r.path("source").asText("");
             String newName = r.path("newName").asText("");
@@ -354,8 +368,10 @@ public record DbreConfig(
                 throw error(at + ".request", request + " names no source");
             }
             if (!newName.startsWith(prefix)) {
-                throw error(at + ".request", request + ": newName \"" + newName + "\" must start with restore.newNamePrefix \""
-                        + prefix + "\" (the functions may only create and delete databases named so)");
+                throw error(
+                        at + ".request",
+                        request + ": newName \"" + newName + "\" must start with restore.newNamePrefix \"" + prefix
+                                + "\" (the functions may only create and delete databases named so)");
             }
             return new Drill(request, source, schedule(o, at, "schedule", "rate(5 minutes)"));
         }
@@ -378,7 +394,8 @@ public record DbreConfig(
             String at = "alarms";
             fields(o, at, "email", "topicArn");
             Optional<String> email = optional(o, "email")
-                    .map(n -> matching(o, at, "email", Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+"), "an e-mail address"));
+                    .map(n -> matching(
+                            o, at, "email", Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+"), "an e-mail address"));
             Optional<String> topic = optional(o, "topicArn").map(n -> arn(o, at, "topicArn"));
             if (email.isPresent() == topic.isPresent()) {
                 throw error(at, "needs exactly one of email (a new topic) and topicArn (an existing one)");
@@ -451,8 +468,9 @@ public record DbreConfig(
         String schedule(ObjectNode o, String at, String name, String fallback) {
             String v = text(o, at, name, fallback);
             if (!SCHEDULE.matcher(v).matches()) {
-                throw error(path(at, name), "must be an EventBridge Scheduler rate(...) or cron(...) expression, was \""
-                        + v + "\"");
+                throw error(
+                        path(at, name),
+                        "must be an EventBridge Scheduler rate(...) or cron(...) expression, was \"" + v + "\"");
             }
             return v;
         }

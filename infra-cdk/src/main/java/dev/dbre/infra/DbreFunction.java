@@ -113,16 +113,12 @@ public final class DbreFunction extends Construct {
                 .layers(List.of(platform.filesLayer()))
                 .reservedConcurrentExecutions(spec.reservedConcurrency())
                 .environment(env);
-        if (spec.asyncInvoked()) {
-            b.deadLetterQueue(platform.asyncFailures());
-        }
         if (spec.snapStart()) {
             b.snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS);
         }
         this.function = b.build();
-        Alias.Builder alias = Alias.Builder.create(this, "Alias")
-                .aliasName(ALIAS)
-                .version(function.getCurrentVersion());
+        Alias.Builder alias =
+                Alias.Builder.create(this, "Alias").aliasName(ALIAS).version(function.getCurrentVersion());
         if (spec.asyncInvoked()) {
             alias.onFailure(new SqsDestination(platform.asyncFailures()))
                     .retryAttempts(2)
@@ -136,15 +132,21 @@ public final class DbreFunction extends Construct {
                 "Lambda's VPC attachment (ec2 network-interface actions) and X-Ray's PutTraceSegments/"
                         + "PutTelemetryRecords support no resource-level permissions; the log-stream wildcard"
                         + " is limited to this function's own log group.",
-                List.of("Resource::*", "Resource::<" + stack.getLogicalId((CfnElement) logGroup.getNode().getDefaultChild()) + ".Arn>:*"));
-        if (!spec.asyncInvoked()) {
-            Nag.suppress(
-                    function,
-                    "Serverless-LambdaDLQ",
-                    "Invoked synchronously (API Gateway, the Kinesis mapping with its own on-failure"
-                            + " destination, Step Functions, the deployment's trigger): a dead-letter queue"
-                            + " only ever receives asynchronous invocations.");
-        }
+                List.of(
+                        "Resource::*",
+                        "Resource::<"
+                                + stack.getLogicalId(
+                                        (CfnElement) logGroup.getNode().getDefaultChild()) + ".Arn>:*"));
+        Nag.suppress(
+                function,
+                "Serverless-LambdaDLQ",
+                spec.asyncInvoked()
+                        ? "Failed asynchronous invocations go to the alias's on-failure destination (the"
+                                + " stack's FailedInvocations queue, with the error as well as the event),"
+                                + " Lambda's successor to a dead-letter queue; both would send each failure twice."
+                        : "Invoked synchronously (API Gateway, the Kinesis mapping with its own on-failure"
+                                + " destination, Step Functions, the deployment's trigger): a dead-letter queue"
+                                + " only ever receives asynchronous invocations.");
         if (!platform.runtime().getName().equals("java25")) {
             Nag.suppress(
                     function,

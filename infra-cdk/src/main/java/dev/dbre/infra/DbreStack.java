@@ -92,14 +92,17 @@ public final class DbreStack extends Stack {
                 .allowAllOutbound(false)
                 .build();
         functionsSg.addEgressRule(Peer.anyIpv4(), Port.tcp(443), "HTTPS to AWS APIs (via endpoints or NAT)");
-        ISecurityGroup databaseSg = SecurityGroup.fromSecurityGroupId(this, "DatabaseSecurityGroup", n.databaseSecurityGroupId());
+        ISecurityGroup databaseSg =
+                SecurityGroup.fromSecurityGroupId(this, "DatabaseSecurityGroup", n.databaseSecurityGroupId());
         functionsSg.addEgressRule(databaseSg, Port.tcp(config.database().port()), "PostgreSQL");
-        databaseSg.addIngressRule(functionsSg, Port.tcp(config.database().port()), "PostgreSQL from the dbre functions");
+        databaseSg.addIngressRule(
+                functionsSg, Port.tcp(config.database().port()), "PostgreSQL from the dbre functions");
 
-        Queue asyncFailures = failureQueue("FailedInvocations",
+        Queue asyncFailures = failureQueue(
+                "FailedInvocations",
                 "asynchronous invocations (schedules, rotation) that failed after Lambda's retries");
-        Queue scheduleDeadLetters = failureQueue("UndeliveredSchedules",
-                "schedule invocations EventBridge Scheduler could not deliver");
+        Queue scheduleDeadLetters =
+                failureQueue("UndeliveredSchedules", "schedule invocations EventBridge Scheduler could not deliver");
 
         LayerVersion files = LayerVersion.Builder.create(this, "Files")
                 .description("dbre files: RDS CA bundle, drill request, backup policy")
@@ -129,7 +132,8 @@ public final class DbreStack extends Stack {
 
         this.alarms = new Alarms(this, "Alarms", config.alarms(), config.stackName());
         alarms.queueDepth("FailedInvocationsDepth", "dbre: an asynchronous invocation failed for good", asyncFailures);
-        alarms.queueDepth("UndeliveredSchedulesDepth", "dbre: a schedule could not invoke its function", scheduleDeadLetters);
+        alarms.queueDepth(
+                "UndeliveredSchedulesDepth", "dbre: a schedule could not invoke its function", scheduleDeadLetters);
 
         this.migration = new SchemaMigration(this, "Schema", platform, config);
         List<Construct> usesSchema = new ArrayList<>();
@@ -183,7 +187,8 @@ public final class DbreStack extends Stack {
             Path dir = artifacts.stagingDir().resolve("files-layer");
             if (Files.exists(dir)) {
                 try (var walk = Files.walk(dir)) {
-                    for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    for (Path p :
+                            walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
                         Files.delete(p);
                     }
                 }
@@ -232,7 +237,8 @@ public final class DbreStack extends Stack {
             case 2922 -> RetentionDays.EIGHT_YEARS;
             case 3288 -> RetentionDays.NINE_YEARS;
             case 3653 -> RetentionDays.TEN_YEARS;
-            default -> throw new IllegalArgumentException("logRetentionDays: " + days + " is not a CloudWatch Logs period");
+            default ->
+                throw new IllegalArgumentException("logRetentionDays: " + days + " is not a CloudWatch Logs period");
         };
     }
 

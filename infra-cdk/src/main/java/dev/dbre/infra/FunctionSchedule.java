@@ -17,7 +17,8 @@ import software.constructs.Construct;
  * the maintenance step slot in the same way). No flexible window (a slot is a slot), a bounded
  * retry, and a dead-letter queue for invocations the scheduler could not deliver.
  *
- * <p>The input carries {@code <aws.scheduler.scheduled-time>}, which the snapshot function uses
+ * <p>The input is the shape of {@code events/aws/scheduler-*.json}; it carries {@code
+ * <aws.scheduler.scheduled-time>}, which the snapshot function uses
  * to fix its slot (a retried delivery keeps the same time, so it finds the same slot).
  */
 public final class FunctionSchedule extends Construct {
@@ -38,7 +39,10 @@ public final class FunctionSchedule extends Construct {
                 .timeWindow(TimeWindow.off())
                 .target(LambdaInvoke.Builder.create(target.alias())
                         .input(ScheduleTargetInput.fromObject(Map.of(
-                                "scheduledTime", "<aws.scheduler.scheduled-time>", "schedule", id)))
+                                "scheduleArn", "<aws.scheduler.schedule-arn>",
+                                "scheduledTime", "<aws.scheduler.scheduled-time>",
+                                "executionId", "<aws.scheduler.execution-id>",
+                                "attemptNumber", "<aws.scheduler.attempt-number>")))
                         .retryAttempts(3)
                         .maxEventAge(Duration.hours(1))
                         .deadLetterQueue(deadLetters)

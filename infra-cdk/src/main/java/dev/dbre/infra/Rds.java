@@ -67,7 +67,9 @@ final class Rds {
                         "rds:DescribeDBClusters",
                         "rds:DescribeDBSnapshots",
                         "rds:DescribeDBClusterSnapshots"),
-                all.stream().map(r -> "arn:" + s.getPartition() + ":rds:" + r + ":" + s.getAccount() + ":*").toList(),
+                all.stream()
+                        .map(r -> "arn:" + s.getPartition() + ":rds:" + r + ":" + s.getAccount() + ":*")
+                        .toList(),
                 null));
         out.add(statement(
                 "SnapshotTaggedInstances",
@@ -104,7 +106,10 @@ final class Rds {
                 Map.of("StringEquals", Map.of("rds:snapshot-tag/" + MANAGED_BY_TAG, MANAGED_BY_VALUE))));
         out.add(statement(
                 "ManageOwnClusterSnapshots",
-                List.of("rds:DeleteDBClusterSnapshot", "rds:ModifyDBClusterSnapshotAttribute", "rds:CopyDBClusterSnapshot"),
+                List.of(
+                        "rds:DeleteDBClusterSnapshot",
+                        "rds:ModifyDBClusterSnapshotAttribute",
+                        "rds:CopyDBClusterSnapshot"),
                 ownClusterSnapshots,
                 Map.of("StringEquals", Map.of("rds:cluster-snapshot-tag/" + MANAGED_BY_TAG, MANAGED_BY_VALUE))));
         c.copyKmsKeyArn()
@@ -122,10 +127,7 @@ final class Rds {
     static PolicyStatement restoreDescribe(Stack s) {
         return statement(
                 "DescribeDatabases",
-                List.of(
-                        "rds:DescribeDBInstances",
-                        "rds:DescribeDBClusters",
-                        "rds:DescribeDBInstanceAutomatedBackups"),
+                List.of("rds:DescribeDBInstances", "rds:DescribeDBClusters", "rds:DescribeDBInstanceAutomatedBackups"),
                 List.of("arn:" + s.getPartition() + ":rds:" + s.getRegion() + ":" + s.getAccount() + ":*"),
                 null);
     }

@@ -10,6 +10,7 @@ import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.sqs.IQueue;
+import software.amazon.awscdk.services.stepfunctions.CatchProps;
 import software.amazon.awscdk.services.stepfunctions.Choice;
 import software.amazon.awscdk.services.stepfunctions.Condition;
 import software.amazon.awscdk.services.stepfunctions.DefinitionBody;
@@ -24,7 +25,6 @@ import software.amazon.awscdk.services.stepfunctions.Succeed;
 import software.amazon.awscdk.services.stepfunctions.TaskInput;
 import software.amazon.awscdk.services.stepfunctions.Wait;
 import software.amazon.awscdk.services.stepfunctions.WaitTime;
-import software.amazon.awscdk.services.stepfunctions.CatchProps;
 import software.amazon.awscdk.services.stepfunctions.tasks.LambdaInvoke;
 import software.constructs.Construct;
 
@@ -59,7 +59,12 @@ public final class RestoreWorkflow extends Construct {
     private FunctionSchedule drillSchedule;
 
     RestoreWorkflow(
-            Construct scope, String id, FunctionPlatform platform, DbreConfig config, Alarms alarms, IQueue deadLetters) {
+            Construct scope,
+            String id,
+            FunctionPlatform platform,
+            DbreConfig config,
+            Alarms alarms,
+            IQueue deadLetters) {
         super(scope, id);
         DbreConfig.Restore c = config.restore().orElseThrow();
         Stack s = Stack.of(this);
@@ -207,7 +212,8 @@ public final class RestoreWorkflow extends Construct {
                 .error("RestoreStepRefused")
                 .cause("the run does not exist or the step's input was wrong")
                 .build();
-        advance.addCatch(stepRefused, CatchProps.builder().errors(List.of(REFUSED)).build());
+        advance.addCatch(
+                stepRefused, CatchProps.builder().errors(List.of(REFUSED)).build());
         Fail failed = Fail.Builder.create(states, "RunFailed")
                 .error("RestoreFailed")
                 .causePath("$.failureReason")
@@ -215,19 +221,22 @@ public final class RestoreWorkflow extends Construct {
         Wait wait = Wait.Builder.create(states, "Wait")
                 .time(WaitTime.duration(Duration.seconds(c.pollSeconds())))
                 .build();
-        Choice outcome = Choice.Builder.create(states, "Outcome?").build()
+        Choice outcome = Choice.Builder.create(states, "Outcome?")
+                .build()
                 .when(
-                        Condition.and(
-                                Condition.isPresent("$.outcome"), Condition.stringEquals("$.outcome", "FAILED")),
+                        Condition.and(Condition.isPresent("$.outcome"), Condition.stringEquals("$.outcome", "FAILED")),
                         failed)
                 .otherwise(new Succeed(states, "Done"));
-        advance.next(Choice.Builder.create(states, "Done?").build()
+        advance.next(Choice.Builder.create(states, "Done?")
+                .build()
                 .when(Condition.booleanEquals("$.done", true), outcome)
                 .otherwise(wait.next(advance)));
-        submitTask.next(Choice.Builder.create(states, "Accepted?").build()
+        submitTask.next(Choice.Builder.create(states, "Accepted?")
+                .build()
                 .when(Condition.numberEquals("$.statusCode", 202), runOnly.next(advance))
                 .otherwise(refused));
-        Choice start = Choice.Builder.create(states, "Resume?").build()
+        Choice start = Choice.Builder.create(states, "Resume?")
+                .build()
                 .when(Condition.isPresent("$.runId"), advance)
                 .otherwise(submitTask);
 

@@ -67,8 +67,8 @@ public final class SecretRotation extends Construct {
                             .sid("FindRdsManagedMasterEndpoint")
                             .effect(Effect.ALLOW)
                             .actions(List.of("rds:DescribeDBInstances", "rds:DescribeDBClusters"))
-                            .resources(List.of("arn:" + s.getPartition() + ":rds:" + s.getRegion() + ":" + s.getAccount()
-                                    + ":*"))
+                            .resources(List.of(
+                                    "arn:" + s.getPartition() + ":rds:" + s.getRegion() + ":" + s.getAccount() + ":*"))
                             .build());
         });
         Nag.suppress(

@@ -24,10 +24,17 @@ public final class SnapshotBackup extends Construct {
     private final FunctionSchedule schedule;
 
     SnapshotBackup(
-            Construct scope, String id, FunctionPlatform platform, DbreConfig config, Alarms alarms, IQueue deadLetters) {
+            Construct scope,
+            String id,
+            FunctionPlatform platform,
+            DbreConfig config,
+            Alarms alarms,
+            IQueue deadLetters) {
         super(scope, id);
         DbreConfig.Snapshot c = config.snapshot().orElseThrow();
-        String policy = c.policyFile().map(p -> POLICY_FILE + extension(p.getFileName().toString())).orElse(c.policy());
+        String policy = c.policyFile()
+                .map(p -> POLICY_FILE + extension(p.getFileName().toString()))
+                .orElse(c.policy());
         this.function = new DbreFunction(
                 this,
                 "Snapshot",
@@ -52,8 +59,8 @@ public final class SnapshotBackup extends Construct {
                             .sid("ReadPolicyParameter")
                             .effect(Effect.ALLOW)
                             .actions(List.of("ssm:GetParameter"))
-                            .resources(List.of("arn:" + s.getPartition() + ":ssm:" + s.getRegion() + ":" + s.getAccount()
-                                    + ":parameter" + name))
+                            .resources(List.of("arn:" + s.getPartition() + ":ssm:" + s.getRegion() + ":"
+                                    + s.getAccount() + ":parameter" + name))
                             .build());
         } else if (c.policy().startsWith("s3://")) {
             function.role()
@@ -61,7 +68,8 @@ public final class SnapshotBackup extends Construct {
                             .sid("ReadPolicyObject")
                             .effect(Effect.ALLOW)
                             .actions(List.of("s3:GetObject"))
-                            .resources(List.of("arn:" + s.getPartition() + ":s3:::" + c.policy().substring(5)))
+                            .resources(List.of("arn:" + s.getPartition() + ":s3:::"
+                                    + c.policy().substring(5)))
                             .build());
         }
         Nag.suppress(

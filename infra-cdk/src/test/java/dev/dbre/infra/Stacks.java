@@ -11,7 +11,8 @@ import software.amazon.awscdk.assertions.Template;
  * #minimal()} from {@code src/test/resources/minimal.json} (ingest only, an existing stream, JWT).
  */
 final class Stacks {
-    record Synthesized(App app, DbreStack stack, Template template, Map<String, Object> json) {}
+    record Synthesized(
+            App app, DbreStack stack, Template template, Map<String, Object> json, Path staging, Path bundle) {}
 
     private static Synthesized full;
     private static Synthesized minimal;
@@ -35,11 +36,10 @@ final class Stacks {
     static Synthesized synth(Path config) {
         Path dir = TestFiles.tmp("stack");
         App app = new App();
+        Path bundle = TestFiles.rdsBundle(dir);
         DbreStack stack = DbreApp.build(
-                app,
-                DbreConfig.load(config),
-                new DbreStack.Artifacts(TestFiles.lambdaJar(dir), TestFiles.rdsBundle(dir), dir));
+                app, DbreConfig.load(config), new DbreStack.Artifacts(TestFiles.lambdaJar(dir), bundle, dir));
         Template template = Template.fromStack(stack);
-        return new Synthesized(app, stack, template, template.toJSON());
+        return new Synthesized(app, stack, template, template.toJSON(), dir, bundle);
     }
 }

@@ -14,7 +14,8 @@ import java.util.zip.ZipOutputStream;
 /** Files the infrastructure tests make: CA bundles (with the JDK's keytool) and a stand-in jar. */
 final class TestFiles {
     /** The subject of an RDS-like root CA. */
-    static final String RDS_CA = "CN=Amazon RDS test-1 Root CA RSA2048 G1, OU=Amazon RDS, O=Amazon Web Services Inc., C=US";
+    static final String RDS_CA =
+            "CN=Amazon RDS test-1 Root CA RSA2048 G1, OU=Amazon RDS, O=Amazon Web Services Inc., C=US";
 
     private TestFiles() {}
 
@@ -38,14 +39,41 @@ final class TestFiles {
         try {
             Path store = dir.resolve(file + ".p12");
             Path pem = dir.resolve(file);
-            String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+            String keytool =
+                    Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
             run(List.of(
-                    keytool, "-genkeypair", "-alias", "k", "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
-                    subject, "-validity", "3650", "-keystore", store.toString(), "-storepass", "changeit",
-                    "-storetype", "PKCS12", "-ext", ca ? "bc:c=ca:true" : "bc:c=ca:false"));
+                    keytool,
+                    "-genkeypair",
+                    "-alias",
+                    "k",
+                    "-keyalg",
+                    "EC",
+                    "-groupname",
+                    "secp256r1",
+                    "-dname",
+                    subject,
+                    "-validity",
+                    "3650",
+                    "-keystore",
+                    store.toString(),
+                    "-storepass",
+                    "changeit",
+                    "-storetype",
+                    "PKCS12",
+                    "-ext",
+                    ca ? "bc:c=ca:true" : "bc:c=ca:false"));
             run(List.of(
-                    keytool, "-exportcert", "-rfc", "-alias", "k", "-keystore", store.toString(), "-storepass",
-                    "changeit", "-file", pem.toString()));
+                    keytool,
+                    "-exportcert",
+                    "-rfc",
+                    "-alias",
+                    "k",
+                    "-keystore",
+                    store.toString(),
+                    "-storepass",
+                    "changeit",
+                    "-file",
+                    pem.toString()));
             return pem;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
