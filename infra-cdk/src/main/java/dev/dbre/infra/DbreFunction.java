@@ -3,6 +3,7 @@ package dev.dbre.infra;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.CfnElement;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
@@ -117,6 +118,12 @@ public final class DbreFunction extends Construct {
             b.snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS);
         }
         this.function = b.build();
+        if (spec.snapStart()) {
+            Annotations.of(function)
+                    .acknowledgeWarning(
+                            "@aws-cdk/aws-lambda:snapStartRequirePublish",
+                            "every deployment publishes the current version, and the alias points at it");
+        }
         Alias.Builder alias =
                 Alias.Builder.create(this, "Alias").aliasName(ALIAS).version(function.getCurrentVersion());
         if (spec.asyncInvoked()) {

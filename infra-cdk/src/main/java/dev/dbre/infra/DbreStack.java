@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Environment;
@@ -86,6 +87,11 @@ public final class DbreStack extends Stack {
                         .availabilityZones(n.availabilityZones())
                         .privateSubnetIds(n.privateSubnetIds())
                         .build());
+        for (var subnet : vpc.getPrivateSubnets()) {
+            // The functions only place network interfaces in the subnets; no route is read or added.
+            Annotations.of(subnet)
+                    .acknowledgeWarning("@aws-cdk/aws-ec2:noSubnetRouteTableId", "no routes are managed here");
+        }
         SecurityGroup functionsSg = SecurityGroup.Builder.create(this, "FunctionsSecurityGroup")
                 .vpc(vpc)
                 .description("dbre functions: PostgreSQL to the database, HTTPS to AWS APIs")

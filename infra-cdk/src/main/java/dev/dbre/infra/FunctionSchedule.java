@@ -1,6 +1,5 @@
 package dev.dbre.infra;
 
-import java.util.Map;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.TimeZone;
 import software.amazon.awscdk.services.scheduler.Schedule;
@@ -38,7 +37,7 @@ public final class FunctionSchedule extends Construct {
                 .schedule(ScheduleExpression.expression(expression, TimeZone.of(timeZone)))
                 .timeWindow(TimeWindow.off())
                 .target(LambdaInvoke.Builder.create(target.alias())
-                        .input(ScheduleTargetInput.fromObject(Map.of(
+                        .input(ScheduleTargetInput.fromObject(Ordered.map(
                                 "scheduleArn", "<aws.scheduler.schedule-arn>",
                                 "scheduledTime", "<aws.scheduler.scheduled-time>",
                                 "executionId", "<aws.scheduler.execution-id>",

@@ -68,7 +68,7 @@ public final class RestoreWorkflow extends Construct {
         super(scope, id);
         DbreConfig.Restore c = config.restore().orElseThrow();
         Stack s = Stack.of(this);
-        Map<String, String> env = Map.of("DBRE_RESTORE_DB_USER", c.verifyUser(), "DBRE_RESTORE_DB_AUTH", "iam");
+        Map<String, String> env = Ordered.map("DBRE_RESTORE_DB_USER", c.verifyUser(), "DBRE_RESTORE_DB_AUTH", "iam");
         this.submit = new DbreFunction(
                 this,
                 "Submit",
@@ -138,7 +138,7 @@ public final class RestoreWorkflow extends Construct {
                     "dbre restore drill: no drill of " + d.source() + " was verified and cleaned up for 36 hours",
                     Alarms.dbreMetric(
                             "DrillsCompleted",
-                            Map.of("function", "restore", "source", d.source()),
+                            Ordered.map("function", "restore", "source", d.source()),
                             "Sum",
                             Duration.hours(6)),
                     1,
@@ -186,7 +186,7 @@ public final class RestoreWorkflow extends Construct {
                 .lambdaFunction(submit.alias())
                 .comment("Validate and record the request (refusals end here, with the rule and field)")
                 .payload(TaskInput.fromObject(event))
-                .resultSelector(Map.of(
+                .resultSelector(Ordered.map(
                         "statusCode.$", "$.Payload.statusCode", "response.$", "States.StringToJson($.Payload.body)"))
                 .build();
         Fail refused = Fail.Builder.create(states, "Refused")

@@ -6,6 +6,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.ZipEntry;
@@ -30,19 +33,20 @@ final class TestFiles {
     }
 
     /**
-     * A PEM file with one self-signed certificate made by keytool.
+     * A PEM file with one self-signed certificate, made by one run of keytool (the key pair and
+     * certificate go into a PKCS12 store, read back here and written as PEM).
      *
-     * @param ca true for a CA certificate (basic constraints CA:true)
-     * @param validityDays how long it is valid from now
+     * @param ca true for a CA certificate (basic constraints CA:true); valid 10 years from now
      */
     static Path certificate(Path dir, String file, String subject, boolean ca) {
         try {
             Path store = dir.resolve(file + ".p12");
-            Path pem = dir.resolve(file);
             String keytool =
                     Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
             run(List.of(
                     keytool,
+                    "-J-XX:TieredStopAtLevel=1",
+                    "-J-XX:+UseSerialGC",
                     "-genkeypair",
                     "-alias",
                     "k",
@@ -62,32 +66,39 @@ final class TestFiles {
                     "PKCS12",
                     "-ext",
                     ca ? "bc:c=ca:true" : "bc:c=ca:false"));
-            run(List.of(
-                    keytool,
-                    "-exportcert",
-                    "-rfc",
-                    "-alias",
-                    "k",
-                    "-keystore",
-                    store.toString(),
-                    "-storepass",
-                    "changeit",
-                    "-file",
-                    pem.toString()));
-            return pem;
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            try (var in = Files.newInputStream(store)) {
+                ks.load(in, "changeit".toCharArray());
+            }
+            byte[] der = ks.getCertificate("k").getEncoded();
+            String pem = "-----BEGIN CERTIFICATE-----\n"
+                    + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                            .encodeToString(der)
+                    + "\n-----END CERTIFICATE-----\n";
+            return Files.writeString(dir.resolve(file), pem, StandardCharsets.US_ASCII);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
         }
     }
 
-    /** An RDS-like CA bundle of two root CAs, as AWS's global bundle is a list of roots. */
-    static Path rdsBundle(Path dir) {
+    private static Path rdsBundle;
+
+    /**
+     * An RDS-like CA bundle of two root CAs, as AWS's global bundle is a list of roots; made once
+     * per test JVM (each keytool run is a JVM start) and copied into {@code dir}.
+     */
+    static synchronized Path rdsBundle(Path dir) {
         try {
-            Path a = certificate(dir, "a.pem", RDS_CA, true);
-            Path b = certificate(dir, "b.pem", RDS_CA.replace("test-1", "test-2"), true);
-            Path bundle = dir.resolve("global-bundle.pem");
-            Files.writeString(bundle, Files.readString(a) + Files.readString(b));
-            return bundle;
+            if (rdsBundle == null) {
+                Path made = tmp("rds-ca");
+                Path a = certificate(made, "a.pem", RDS_CA, true);
+                Path b = certificate(made, "b.pem", RDS_CA.replace("test-1", "test-2"), true);
+                rdsBundle =
+                        Files.writeString(made.resolve("global-bundle.pem"), Files.readString(a) + Files.readString(b));
+            }
+            return Files.copy(rdsBundle, dir.resolve("global-bundle.pem"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
