@@ -54,7 +54,7 @@ output "database_role_sql" {
     SELECT * FROM pgaadauth_create_principal_with_oid('${azurerm_user_assigned_identity.functions.name}', '${azurerm_user_assigned_identity.functions.principal_id}', 'service', false, false);
     GRANT SELECT, INSERT ON ingest_batches, ingest_records, metric_points, service_checks, ingest_events, ingest_rejects TO "${azurerm_user_assigned_identity.functions.name}";
     GRANT UPDATE ON ingest_batches TO "${azurerm_user_assigned_identity.functions.name}";
-    GRANT SELECT, INSERT, UPDATE ON snapshot_runs, restore_runs TO "${azurerm_user_assigned_identity.functions.name}";
+    GRANT SELECT, INSERT, UPDATE ON snapshot_runs, restore_runs, restore_run_events TO "${azurerm_user_assigned_identity.functions.name}";
   SQL
 }
 
