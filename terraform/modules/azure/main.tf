@@ -49,30 +49,30 @@ locals {
   # user-assigned identity explicitly (credential + clientId), and AZURE_CLIENT_ID makes
   # DefaultAzureCredential (ARM, Key Vault, Blob, Entra database tokens) pick the same identity.
   app_settings = merge(var.extra_app_settings, local.snapshot_settings, {
-    AZURE_CLIENT_ID                         = azurerm_user_assigned_identity.functions.client_id
-    AZURE_SUBSCRIPTION_ID                   = data.azurerm_client_config.current.subscription_id
-    AzureWebJobsStorage__accountName        = azurerm_storage_account.host.name
-    AzureWebJobsStorage__credential         = "managedidentity"
-    AzureWebJobsStorage__clientId           = azurerm_user_assigned_identity.functions.client_id
-    DBRE_EVENTHUB__fullyQualifiedNamespace  = "${azurerm_eventhub_namespace.ingest.name}.servicebus.windows.net"
-    DBRE_EVENTHUB__credential               = "managedidentity"
-    DBRE_EVENTHUB__clientId                 = azurerm_user_assigned_identity.functions.client_id
-    DBRE_EVENTHUB_NAME                      = azurerm_eventhub.ingest.name
-    DBRE_EVENTHUB_CONSUMER_GROUP            = azurerm_eventhub_consumer_group.ingest.name
-    DBRE_DB_HOST                            = var.database.host
-    DBRE_DB_PORT                            = tostring(var.database.port)
-    DBRE_DB_NAME                            = var.database.name
-    DBRE_DB_USER                            = azurerm_user_assigned_identity.functions.name
-    DBRE_DB_AUTH                            = "iam"
-    DBRE_DB_SSLMODE                         = "verify-full"
-    DBRE_AZURE_RESOURCE_GROUP               = local.fleet_resource_group_name
-    DBRE_SNAPSHOT_SCHEDULE                  = var.snapshot.schedule
-    DBRE_BACKUP_DRY_RUN                     = tostring(var.snapshot.dry_run)
-    DBRE_DRILL_SCHEDULE                     = var.drill.schedule
-    DBRE_DRILL_REQUEST_FILE                 = local.drill_request_file
-    DBRE_KEY_VAULT_URL                      = trimsuffix(azurerm_key_vault.secrets.vault_uri, "/")
-    DBRE_KEY_VAULT_SECRET_EXPIRY_DAYS       = tostring(var.rotation.secret_expiry_days)
-    DBRE_ROTATION_STRATEGY                  = var.rotation.strategy
+    AZURE_CLIENT_ID                        = azurerm_user_assigned_identity.functions.client_id
+    AZURE_SUBSCRIPTION_ID                  = data.azurerm_client_config.current.subscription_id
+    AzureWebJobsStorage__accountName       = azurerm_storage_account.host.name
+    AzureWebJobsStorage__credential        = "managedidentity"
+    AzureWebJobsStorage__clientId          = azurerm_user_assigned_identity.functions.client_id
+    DBRE_EVENTHUB__fullyQualifiedNamespace = "${azurerm_eventhub_namespace.ingest.name}.servicebus.windows.net"
+    DBRE_EVENTHUB__credential              = "managedidentity"
+    DBRE_EVENTHUB__clientId                = azurerm_user_assigned_identity.functions.client_id
+    DBRE_EVENTHUB_NAME                     = azurerm_eventhub.ingest.name
+    DBRE_EVENTHUB_CONSUMER_GROUP           = azurerm_eventhub_consumer_group.ingest.name
+    DBRE_DB_HOST                           = var.database.host
+    DBRE_DB_PORT                           = tostring(var.database.port)
+    DBRE_DB_NAME                           = var.database.name
+    DBRE_DB_USER                           = azurerm_user_assigned_identity.functions.name
+    DBRE_DB_AUTH                           = "iam"
+    DBRE_DB_SSLMODE                        = "verify-full"
+    DBRE_AZURE_RESOURCE_GROUP              = local.fleet_resource_group_name
+    DBRE_SNAPSHOT_SCHEDULE                 = var.snapshot.schedule
+    DBRE_BACKUP_DRY_RUN                    = tostring(var.snapshot.dry_run)
+    DBRE_DRILL_SCHEDULE                    = var.drill.schedule
+    DBRE_DRILL_REQUEST_FILE                = local.drill_request_file
+    DBRE_KEY_VAULT_URL                     = trimsuffix(azurerm_key_vault.secrets.vault_uri, "/")
+    DBRE_KEY_VAULT_SECRET_EXPIRY_DAYS      = tostring(var.rotation.secret_expiry_days)
+    DBRE_ROTATION_STRATEGY                 = var.rotation.strategy
     # A timer whose schedule setting is missing stops the host from indexing it, so both schedules
     # are always set and a switched-off timer is disabled by the host's own setting instead.
     "AzureWebJobs.${local.functions.snapshot}.Disabled" = tostring(var.snapshot.policy_json == null)

@@ -191,12 +191,12 @@ variable "restore_workflow" {
 variable "rotation" {
   description = "rotate-keyvault: the strategy (single or alternating, docs/rotation.md) and the expiry of each new version in days (Key Vault sends SecretNearExpiry 30 days before it). The Key Vault is created here and holds only dbre's database secrets."
   type = object({
-    strategy            = optional(string, "single")
-    secret_expiry_days  = optional(number, 90)
-    purge_protection    = optional(bool, true)
-    soft_delete_days    = optional(number, 90)
-    max_delivery_tries  = optional(number, 10)
-    event_ttl_minutes   = optional(number, 1440)
+    strategy           = optional(string, "single")
+    secret_expiry_days = optional(number, 90)
+    purge_protection   = optional(bool, true)
+    soft_delete_days   = optional(number, 90)
+    max_delivery_tries = optional(number, 10)
+    event_ttl_minutes  = optional(number, 1440)
   })
   default = {}
 

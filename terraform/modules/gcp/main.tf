@@ -187,15 +187,15 @@ resource "google_cloudfunctions2_function" "fn" {
   }
 
   service_config {
-    available_memory              = var.functions.memory
-    timeout_seconds               = var.functions.timeout_seconds
-    max_instance_count            = var.functions.max_instances
-    service_account_email         = google_service_account.fn[each.value.account].email
-    ingress_settings              = each.value.topic == null ? "ALLOW_ALL" : "ALLOW_INTERNAL_ONLY"
-    vpc_connector                 = var.vpc_connector
-    vpc_connector_egress_settings = var.vpc_connector == null ? null : "PRIVATE_RANGES_ONLY"
+    available_memory               = var.functions.memory
+    timeout_seconds                = var.functions.timeout_seconds
+    max_instance_count             = var.functions.max_instances
+    service_account_email          = google_service_account.fn[each.value.account].email
+    ingress_settings               = each.value.topic == null ? "ALLOW_ALL" : "ALLOW_INTERNAL_ONLY"
+    vpc_connector                  = var.vpc_connector
+    vpc_connector_egress_settings  = var.vpc_connector == null ? null : "PRIVATE_RANGES_ONLY"
     all_traffic_on_latest_revision = true
-    environment_variables         = merge(var.extra_environment, local.db_environment, each.value.environment)
+    environment_variables          = merge(var.extra_environment, local.db_environment, each.value.environment)
 
     dynamic "secret_volumes" {
       for_each = each.value.files

@@ -99,7 +99,7 @@ variable "functions" {
 variable "ingest" {
   description = "Ingest: the Pub/Sub topic that feeds the Pub/Sub function (created as <prefix>-metrics when topic is null), and who may call the HTTP function (IAM members given roles/run.invoker, e.g. \"serviceAccount:agent@p.iam.gserviceaccount.com\")."
   type = object({
-    topic        = optional(string)
+    topic         = optional(string)
     http_invokers = optional(list(string), [])
   })
   default = {}
