@@ -34,7 +34,7 @@ class DeclarationsTest {
                 resource "azurerm_resource_group" "rg" {
                   name     = "${var.missing}-${local.here}"
                   location = local.nowhere
-                  tags     = { for k, v in var.known : k => azurerm_storage_account.gone.id }
+                  tags     = { for k, v in var.known : k => v if k != azurerm_storage_account.gone.id }
                 }
                 output "o" { value = data.azurerm_client_config.none.tenant_id }
                 """);
