@@ -1,0 +1,48 @@
+output "functions" {
+  description = "Each function's name and URL (the HTTP functions: ingest-http and restore; callers need roles/run.invoker)."
+  value       = { for k, f in google_cloudfunctions2_function.fn : k => { name = f.name, url = f.url } }
+}
+
+output "ingest_topic" {
+  description = "The Pub/Sub topic whose messages ingest-pubsub stores."
+  value       = local.ingest_topic
+}
+
+output "ingest_url" {
+  description = "HTTP ingest endpoint: POST DogStatsD or JSON with an identity token of an ingest.http_invokers member."
+  value       = google_cloudfunctions2_function.fn["ingest-http"].url
+}
+
+output "restore_workflow" {
+  description = "The restore workflow: gcloud workflows run <name> --location <region> --data @request.json."
+  value       = google_workflows_workflow.restore.name
+}
+
+output "service_accounts" {
+  description = "The functions' service accounts by job (ingest, backup, rotation, trigger)."
+  value       = { for k, sa in google_service_account.fn : k => sa.email }
+}
+
+output "rotation_topic" {
+  description = "The topic Secret Manager publishes rotation notifications to; rotated secrets must list it."
+  value       = google_pubsub_topic.rotation.id
+}
+
+output "rotated_secrets" {
+  description = "Secrets created with a rotation schedule. Add their first version outside Terraform (gcloud secrets versions add), so that no password enters the state."
+  value       = [for s in google_secret_manager_secret.rotated : s.id]
+}
+
+output "config_bucket" {
+  description = "Bucket of the backup policy (backup-policy.json) and, later, the SLO reports."
+  value       = google_storage_bucket.config.name
+}
+
+output "database_grants_sql" {
+  description = "Run once on the database as an administrator: the table grants of the IAM database users."
+  value       = <<-SQL
+    GRANT SELECT, INSERT ON ingest_batches, ingest_records, metric_points, service_checks, ingest_events, ingest_rejects TO "${local.db_user["ingest"]}";
+    GRANT UPDATE ON ingest_batches TO "${local.db_user["ingest"]}";
+    GRANT SELECT, INSERT, UPDATE ON snapshot_runs, restore_runs, restore_run_events TO "${local.db_user["backup"]}";
+  SQL
+}
