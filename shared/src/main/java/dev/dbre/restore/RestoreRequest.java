@@ -228,6 +228,8 @@ public record RestoreRequest(
             require(c.name() != null && !c.name().isBlank(), at + ".name", "is required");
             require(names.add(c.name()), at + ".name", "'" + c.name() + "' is used twice");
             require(c.sql() != null && !c.sql().isBlank(), at + ".sql", "is required");
+            String refusal = VerifyQuery.refusal(c.sql(), true);
+            require(refusal == null, at + ".sql", refusal);
             require(c.expect() != null, at + ".expect", "is required (atLeast, atMost, equals or checksum)");
             Expect e = c.expect();
             int set = (e.atLeast() != null ? 1 : 0)

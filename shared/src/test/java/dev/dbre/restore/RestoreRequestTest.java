@@ -73,6 +73,9 @@ class RestoreRequestTest {
                 "{\"source\":\"a\",\"latest\":true,\"newName\":\"b\",\"verify\":[{\"name\":\"n\",\"sql\":\"select 1\",\"expect\":{\"atLeast\":1,\"atMost\":2}}]}|verify[0].expect|exactly one",
                 "{\"source\":\"a\",\"latest\":true,\"newName\":\"b\",\"verify\":[{\"name\":\"n\",\"sql\":\" \",\"expect\":{\"atLeast\":1}}]}|verify[0].sql|is required",
                 "{\"source\":\"a\",\"latest\":true,\"newName\":\"b\",\"verify\":[{\"name\":\"n\",\"sql\":\"select 1\",\"expect\":{\"checksum\":\"abc\"}}]}|verify[0].expect.checksum|32 lowercase hex",
+                "{\"source\":\"a\",\"latest\":true,\"newName\":\"b\",\"verify\":[{\"name\":\"n\",\"sql\":\"select 1; commit; delete from orders\",\"expect\":{\"atLeast\":1}}]}|verify[0].sql|must be one statement, it holds 3",
+                "{\"source\":\"a\",\"latest\":true,\"newName\":\"b\",\"verify\":[{\"name\":\"n\",\"sql\":\"select 1; set statement_timeout = 0\",\"expect\":{\"atLeast\":1}}]}|verify[0].sql|must be one statement",
+                "{\"source\":\"a\",\"latest\":true,\"newName\":\"b\",\"verify\":[{\"name\":\"n\",\"sql\":\"delete from orders\",\"expect\":{\"atLeast\":1}}]}|verify[0].sql|must be a query",
             })
     void badRequest_isRefused_namingTheField(String json, String field, String message) {
         assertThatThrownBy(() -> RestoreRequest.parse(json))
