@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.dbre.db.DatabaseNames;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -28,7 +29,8 @@ import java.util.regex.Pattern;
  * @param targetTime the time to restore to; null when {@code latest}
  * @param latest restore to the latest restorable time
  * @param newName the new database's name: lowercase letters, digits, '-', starting with a letter
- * @param database the database the verification queries run in (default {@code postgres})
+ * @param database the database the verification queries run in (default {@code postgres}); a
+ *     PostgreSQL identifier ({@link DatabaseNames})
  * @param overrides settings of the new database the provider applies
  * @param verify queries run against the restored database, each with an expectation
  * @param drill delete the restored database after verification
@@ -220,7 +222,9 @@ public record RestoreRequest(
                 requestId == null || (!requestId.isBlank() && requestId.length() <= 200),
                 "requestId",
                 "must be 1 to 200 characters");
-        require(!database.isBlank(), "database", "must not be blank");
+        // The name goes into a JDBC URL: a '?' or '&' in it must not add driver settings.
+        String databaseProblem = DatabaseNames.problem(database);
+        require(databaseProblem == null, "database", databaseProblem);
         Set<String> names = new HashSet<>();
         for (int i = 0; i < verify.size(); i++) {
             VerifyCheck c = verify.get(i);
