@@ -183,8 +183,7 @@ public final class IngestService {
         for (int i = 0; i < records.size(); i++) {
             SourceRecord r = records.get(i);
             if (ids[i] == IngestLedger.DUPLICATE || ids[i] == IngestLedger.CONFLICT) {
-                RecordOutcome seen =
-                        ids[i] == IngestLedger.CONFLICT ? RecordOutcome.CONFLICT : RecordOutcome.DUPLICATE;
+                RecordOutcome seen = ids[i] == IngestLedger.CONFLICT ? RecordOutcome.CONFLICT : RecordOutcome.DUPLICATE;
                 results.add(new RecordResult(r.shard(), r.sequence(), r.subSequence(), seen, 0, 0, null));
                 continue;
             }

@@ -1,6 +1,5 @@
 package dev.dbre.db;
 
-import static dev.dbre.testing.DriverView.HOSTILE_NAMES;
 import static dev.dbre.testing.DriverView.effective;
 import static dev.dbre.testing.DriverView.settingsOnly;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -147,8 +146,8 @@ class DatabaseNameInjectionTest {
                 .doesNotContainKeys("password", "socketFactory", "cloudSqlInstance");
         // Nothing but the database differs from a login to "postgres".
         assertThat(settingsOnly(viaIam))
-                .isEqualTo(settingsOnly(
-                        effective(iam.connect("orders-drill", AVAILABLE, "postgres", s -> () -> "token-for-" + s.host(), null))));
+                .isEqualTo(settingsOnly(effective(
+                        iam.connect("orders-drill", AVAILABLE, "postgres", s -> () -> "token-for-" + s.host(), null))));
     }
 
     @Test
@@ -168,7 +167,8 @@ class DatabaseNameInjectionTest {
 
         // 3D000 invalid_catalog_name: the server was asked, over verified TLS, for that very name.
         assertThatThrownBy(() -> new SecretConnectionFactory(settings, store).open())
-                .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("3D000"))
+                .isInstanceOfSatisfying(
+                        SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("3D000"))
                 .hasMessageContaining("postgres?sslmode=disable");
     }
 }

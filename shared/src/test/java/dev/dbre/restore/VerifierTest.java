@@ -37,8 +37,7 @@ class VerifierTest {
     }
 
     private static RestoreRequest.VerifyCheck atLeastOne(String name, String sql) {
-        return new RestoreRequest.VerifyCheck(
-                name, sql, new RestoreRequest.Expect(BigDecimal.ONE, null, null, null));
+        return new RestoreRequest.VerifyCheck(name, sql, new RestoreRequest.Expect(BigDecimal.ONE, null, null, null));
     }
 
     private static RestoreRequest.VerifyCheck equalsText(String name, String sql, String value) {
@@ -76,13 +75,15 @@ class VerifierTest {
                 "select set_config('transaction_read_only', 'off', false)|25001",
             })
     void escapeAttempt_failsItsCheck_andChangesNothing(String sql, String error) throws SQLException {
-        List<Verifier.CheckResult> results = run(atLeastOne("escape", sql), atLeastOne("after", "select count(*) from orders"));
+        List<Verifier.CheckResult> results =
+                run(atLeastOne("escape", sql), atLeastOne("after", "select count(*) from orders"));
 
         assertThat(results.get(0).passed()).isFalse();
         assertThat(results.get(0).error()).startsWith(error);
         assertThat(results.get(1).passed()).as("the next check still runs").isTrue();
         assertThat(orders()).isEqualTo(3);
-        assertThat(db.queryLong("select count(*) from pg_class where relname = 'orders_copy'")).isZero();
+        assertThat(db.queryLong("select count(*) from pg_class where relname = 'orders_copy'"))
+                .isZero();
     }
 
     @Test

@@ -114,8 +114,8 @@ class GcpLoginUrlsTest {
     @ParameterizedTest
     @FieldSource("dev.dbre.testing.DriverView#HOSTILE_NAMES")
     void clone_connectorIam_hostileName_staysAName_andTheInstanceIsTheClone(String name) throws Exception {
-        CloudSqlCloneLogin login = CloudSqlCloneLogin.fromEnv(
-                env("DBRE_RESTORE_DB_USER", "dbre-drill@dbre-prod.iam"), () -> {
+        CloudSqlCloneLogin login =
+                CloudSqlCloneLogin.fromEnv(env("DBRE_RESTORE_DB_USER", "dbre-drill@dbre-prod.iam"), () -> {
                     throw new AssertionError("no secret store with iam");
                 });
 

@@ -21,8 +21,17 @@ class LocalLoginUrlsTest {
     @ParameterizedTest
     @FieldSource("dev.dbre.testing.DriverView#HOSTILE_NAMES")
     void hostileDbreDbName_isRefusedAtStart(String name) {
-        Env env = new Env(Map.of("DBRE_DB_HOST", "127.0.0.1", "DBRE_DB_AUTH", "none", "DBRE_DB_USER", "postgres",
-                "DBRE_DB_SSLMODE", "disable", "DBRE_DB_NAME", name));
+        Env env = new Env(Map.of(
+                "DBRE_DB_HOST",
+                "127.0.0.1",
+                "DBRE_DB_AUTH",
+                "none",
+                "DBRE_DB_USER",
+                "postgres",
+                "DBRE_DB_SSLMODE",
+                "disable",
+                "DBRE_DB_NAME",
+                name));
 
         assertThatThrownBy(() -> LocalConnections.fromEnv(env))
                 .isInstanceOfSatisfying(

@@ -88,7 +88,8 @@ class HttpIngestStoreTest {
         } finally {
             pool.shutdownNow();
         }
-        assertThat(db.queryLong("select count(*) from metric_points where name = 'raced'")).isEqualTo(1);
+        assertThat(db.queryLong("select count(*) from metric_points where name = 'raced'"))
+                .isEqualTo(1);
     }
 
     @Test
@@ -113,16 +114,18 @@ class HttpIngestStoreTest {
         IngestService service = new IngestService(db.connections(), ParseLimits.DEFAULTS, CLOCK);
         HttpIngest http = new HttpIngest(service::ingest, HttpIngestLimits.DEFAULTS, CLOCK);
         Map<String, String> headers = Map.of("Idempotency-Key", "legacy-key-1");
-        http.handle(new HttpIngestRequest("POST", headers, "legacy:1|c".getBytes(StandardCharsets.UTF_8), "a", "ingest"));
+        http.handle(
+                new HttpIngestRequest("POST", headers, "legacy:1|c".getBytes(StandardCharsets.UTF_8), "a", "ingest"));
         // What a row written before V4 looks like: the key without a digest.
         db.execute("update ingest_records set payload_sha256 = null where sequence = 'legacy-key-1'");
 
-        HttpIngestResponse other =
-                http.handle(new HttpIngestRequest("POST", headers, "legacy:2|c".getBytes(StandardCharsets.UTF_8), "b", "ingest"));
+        HttpIngestResponse other = http.handle(
+                new HttpIngestRequest("POST", headers, "legacy:2|c".getBytes(StandardCharsets.UTF_8), "b", "ingest"));
 
         assertThat(other.status()).isEqualTo(202);
         assertThat(other.body()).contains("\"duplicate\":true");
-        assertThat(db.queryLong("select count(*) from metric_points where name = 'legacy'")).isEqualTo(1);
+        assertThat(db.queryLong("select count(*) from metric_points where name = 'legacy'"))
+                .isEqualTo(1);
     }
 
     private static byte[] gzip(byte[] plain) throws java.io.IOException {

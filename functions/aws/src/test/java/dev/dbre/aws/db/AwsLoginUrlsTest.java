@@ -117,16 +117,15 @@ class AwsLoginUrlsTest {
                 .containsEntry("sslmode", "verify-full")
                 .containsEntry("sslrootcert", AwsDatabaseTest.ROOT_PEM)
                 .containsEntry("user", "verifier")
-                .hasEntrySatisfying("password", t -> assertThat(t)
-                        .startsWith(ENDPOINT + ":5432/?")
-                        .contains("DBUser=verifier"))
+                .hasEntrySatisfying(
+                        "password",
+                        t -> assertThat(t).startsWith(ENDPOINT + ":5432/?").contains("DBUser=verifier"))
                 .doesNotContainKeys("sslfactory", "socketFactory", "cloudSqlInstance");
     }
 
     @ParameterizedTest
     @FieldSource("dev.dbre.testing.DriverView#HOSTILE_NAMES")
-    void restoredDatabase_secret_hostileName_staysAName_andThePasswordGoesOverVerifyFull(String name)
-            throws Exception {
+    void restoredDatabase_secret_hostileName_staysAName_andThePasswordGoesOverVerifyFull(String name) throws Exception {
         MemorySecretStore store = new MemorySecretStore();
         store.create("prod/orders/app", "{\"username\":\"app\",\"password\":\"source-password\"}", true);
         RestoredDbLogin secret =
