@@ -87,6 +87,18 @@ class RestoreRequestTest {
     }
 
     @Test
+    void runStoredBeforeTheDatabaseAndQueryRules_isStillReadable_theVerifierRefusesItsQuery() {
+        String stored = "{\"source\":\"a\",\"latest\":true,\"newName\":\"b\",\"database\":\"postgres?sslmode=disable\","
+                + "\"verify\":[{\"name\":\"n\",\"sql\":\"select 1; commit; delete from orders\",\"expect\":{\"atLeast\":1}}]}";
+
+        RestoreRequest r = RestoreRequest.parseStored(stored);
+
+        assertThat(r.database()).isEqualTo("postgres?sslmode=disable");
+        assertThat(VerifyQuery.refusal(r.verify().get(0).sql(), true)).contains("one statement");
+        assertThatThrownBy(() -> RestoreRequest.parse(stored)).isInstanceOf(RestoreRejectedException.class);
+    }
+
+    @Test
     void notJson_isABadRequest() {
         assertThatThrownBy(() -> RestoreRequest.parse("{\"source\": "))
                 .isInstanceOfSatisfying(
