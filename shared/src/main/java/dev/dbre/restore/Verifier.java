@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import org.postgresql.core.BaseConnection;
+import org.postgresql.jdbc.PreferQueryMode;
 
 /**
  * Runs a request's verification queries against the restored database, so that a query cannot
@@ -60,11 +61,18 @@ public final class Verifier {
             try (Statement s = c.createStatement()) {
                 s.execute("set default_transaction_read_only = on");
             }
-            boolean standardStrings = c.unwrap(BaseConnection.class).getStandardConformingStrings();
+            BaseConnection pg = c.unwrap(BaseConnection.class);
+            if (pg.getPreferQueryMode() == PreferQueryMode.SIMPLE) {
+                // The simple protocol runs every command in a string; the extended one refuses a second.
+                throw new SQLException(
+                        "verification needs PgJDBC's extended query protocol, not preferQueryMode=simple");
+            }
+            boolean standardStrings = pg.getStandardConformingStrings();
             c.setAutoCommit(false);
             c.setReadOnly(true);
             try (Statement s = c.createStatement()) {
-                // PgJDBC's setReadOnly already began READ ONLY; said again so it holds whatever its readOnlyMode.
+                // PgJDBC begins the transaction READ ONLY (setReadOnly); said again so that it holds
+                // whatever PgJDBC's readOnlyMode.
                 s.execute("set transaction read only");
             }
             for (RestoreRequest.VerifyCheck check : checks) {

@@ -122,6 +122,19 @@ class VerifierTest {
         assertThat(results.get(1).error()).startsWith("57014");
     }
 
+    @Test
+    void simpleQueryProtocol_isRefused_beforeAnyQuery() {
+        java.util.Properties simple = new java.util.Properties();
+        simple.setProperty("user", "postgres");
+        simple.setProperty("preferQueryMode", "simple");
+        dev.dbre.db.ConnectionFactory viaSimple = new dev.dbre.db.JdbcConnectionFactory(db.jdbcUrl(), simple);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+                        Verifier.run(viaSimple, List.of(atLeastOne("count", "select count(*) from orders")), TIMEOUT))
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("extended query protocol");
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(
             delimiter = '|',
