@@ -12,7 +12,7 @@ import java.util.Set;
  * <caption>Environment variables</caption>
  * <tr><td>DBRE_DB_HOST</td><td>required</td></tr>
  * <tr><td>DBRE_DB_PORT</td><td>5432</td></tr>
- * <tr><td>DBRE_DB_NAME</td><td>postgres</td></tr>
+ * <tr><td>DBRE_DB_NAME</td><td>postgres; a PostgreSQL identifier ({@link DatabaseNames})</td></tr>
  * <tr><td>DBRE_DB_USER</td><td>required, except with DBRE_DB_AUTH=secret (then the secret's {@code username}
  * wins; this is the fallback when the secret has none)</td></tr>
  * <tr><td>DBRE_DB_AUTH</td><td>iam | secret | none; default iam</td></tr>
@@ -52,8 +52,11 @@ public record DbSettings(
      */
     public static DbSettings fromEnv(Env env) {
         String host = env.required(HOST);
+        if (PgUrls.hostProblem(host) != null) {
+            throw new ConfigException(HOST, PgUrls.hostProblem(host));
+        }
         int port = env.integer(PORT, 5432, 1, 65535);
-        String database = env.string(NAME, "postgres");
+        String database = DatabaseNames.fromEnv(env, NAME, "postgres");
         String authText = env.string(AUTH, "iam").toLowerCase(Locale.ROOT);
         DbAuth auth;
         try {
@@ -88,8 +91,8 @@ public record DbSettings(
         return sslMode.startsWith("verify");
     }
 
-    /** The JDBC URL, without credentials. */
+    /** The JDBC URL, without credentials or settings ({@link PgUrls}: the name is encoded). */
     public String jdbcUrl() {
-        return "jdbc:postgresql://" + host + ":" + port + "/" + database;
+        return PgUrls.direct(host, port, database);
     }
 }

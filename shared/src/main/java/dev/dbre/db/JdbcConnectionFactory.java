@@ -6,7 +6,7 @@ import java.sql.SQLException;
 import java.util.Properties;
 
 /** A {@link ConnectionFactory} over a plain JDBC URL and driver properties. */
-public final class JdbcConnectionFactory implements ConnectionFactory {
+public final class JdbcConnectionFactory implements ConnectionFactory, JdbcTarget {
     private final String url;
     private final Properties properties;
 
@@ -28,8 +28,14 @@ public final class JdbcConnectionFactory implements ConnectionFactory {
         return new JdbcConnectionFactory(url, p);
     }
 
+    @Override
     public String url() {
         return url;
+    }
+
+    @Override
+    public Properties driverProperties() {
+        return (Properties) properties.clone();
     }
 
     @Override

@@ -137,7 +137,7 @@ public final class LocalPostgres implements AutoCloseable {
 
     /** JDBC URL of {@code database} on this server (user {@code postgres}, no password). */
     public String jdbcUrl(String database) {
-        return "jdbc:postgresql://127.0.0.1:" + port() + "/" + database;
+        return PgUrls.direct("127.0.0.1", port(), database);
     }
 
     /** A connection factory for {@code database} as the superuser {@code postgres}. */

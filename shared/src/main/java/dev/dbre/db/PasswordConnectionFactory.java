@@ -11,7 +11,7 @@ import java.util.function.Supplier;
  * on every open (IAM tokens expire; the supplier caches and refreshes them). TLS settings come from
  * the settings; the password is never logged or kept here.
  */
-public final class PasswordConnectionFactory implements ConnectionFactory {
+public final class PasswordConnectionFactory implements ConnectionFactory, JdbcTarget {
     private final DbSettings settings;
     private final Supplier<String> password;
 
@@ -23,8 +23,18 @@ public final class PasswordConnectionFactory implements ConnectionFactory {
 
     @Override
     public Connection open() throws SQLException {
-        return DriverManager.getConnection(
-                settings.jdbcUrl(), properties(settings, settings.user(), password == null ? null : password.get()));
+        return DriverManager.getConnection(url(), driverProperties());
+    }
+
+    @Override
+    public String url() {
+        return settings.jdbcUrl();
+    }
+
+    /** The properties of the next login, with a password or token fresh from the supplier. */
+    @Override
+    public Properties driverProperties() {
+        return properties(settings, settings.user(), password == null ? null : password.get());
     }
 
     /**

@@ -32,6 +32,11 @@ public final class PooledConnectionFactory implements ConnectionFactory, AutoClo
         return pool().getConnection();
     }
 
+    /** The factory each new physical connection is opened through. */
+    public ConnectionFactory physical() {
+        return physical;
+    }
+
     private synchronized HikariDataSource pool() {
         if (pool == null) {
             HikariConfig config = new HikariConfig();

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * failure (network, TLS, server down) is thrown at once: another password would not help. Neither
  * a password nor a secret value is ever logged or put into an exception message.
  */
-public final class SecretConnectionFactory implements ConnectionFactory {
+public final class SecretConnectionFactory implements ConnectionFactory, JdbcTarget {
     private static final Logger LOG = LoggerFactory.getLogger(SecretConnectionFactory.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -117,12 +117,27 @@ public final class SecretConnectionFactory implements ConnectionFactory {
     }
 
     private Connection login(Credentials c) throws SQLException {
+        Connection connection = DriverManager.getConnection(url, withCredentials(c));
+        remember(c);
+        return connection;
+    }
+
+    private Properties withCredentials(Credentials c) {
         Properties p = (Properties) base.clone();
         p.setProperty("user", c.user());
         p.setProperty("password", c.password());
-        Connection connection = DriverManager.getConnection(url, p);
-        remember(c);
-        return connection;
+        return p;
+    }
+
+    @Override
+    public String url() {
+        return url;
+    }
+
+    /** The properties of the first login {@link #open()} tries: with the cached or CURRENT credentials. */
+    @Override
+    public Properties driverProperties() throws SQLException {
+        return withCredentials(cachedOrCurrent());
     }
 
     private synchronized Credentials cachedOrCurrent() throws SQLException {

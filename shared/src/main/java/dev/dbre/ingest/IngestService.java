@@ -148,8 +148,8 @@ public final class IngestService {
         Written out = new Written(records.size());
         sink.begin(c);
         for (int i = 0; i < records.size(); i++) {
-            if (ids[i] == IngestLedger.DUPLICATE) {
-                out.duplicates++;
+            if (ids[i] == IngestLedger.DUPLICATE || ids[i] == IngestLedger.CONFLICT) {
+                out.duplicates++; // a key stored before, whatever its payload: nothing written
                 continue;
             }
             SourceRecord r = records.get(i);
@@ -184,9 +184,9 @@ public final class IngestService {
         int k = 0;
         for (int i = 0; i < records.size(); i++) {
             SourceRecord r = records.get(i);
-            if (ids[i] == IngestLedger.DUPLICATE) {
-                results.add(new RecordResult(
-                        r.shard(), r.sequence(), r.subSequence(), RecordOutcome.DUPLICATE, 0, 0, null));
+            if (ids[i] == IngestLedger.DUPLICATE || ids[i] == IngestLedger.CONFLICT) {
+                RecordOutcome seen = ids[i] == IngestLedger.CONFLICT ? RecordOutcome.CONFLICT : RecordOutcome.DUPLICATE;
+                results.add(new RecordResult(r.shard(), r.sequence(), r.subSequence(), seen, 0, 0, null));
                 continue;
             }
             int stored = w.points[k] + w.checks[k] + w.events[k];

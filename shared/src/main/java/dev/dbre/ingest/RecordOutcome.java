@@ -8,6 +8,11 @@ public enum RecordOutcome {
     STORED_WITH_REJECTS,
     /** Already stored by an earlier delivery; nothing written again. */
     DUPLICATE,
+    /**
+     * Not stored: its key was stored before with another payload ({@link
+     * SourceRecord#payloadSha256()} differs). Retrying the same bytes cannot help.
+     */
+    CONFLICT,
     /** Not stored because of a transient fault; the trigger must deliver it again. */
     FAILED;
 

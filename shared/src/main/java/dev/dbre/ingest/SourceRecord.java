@@ -16,6 +16,10 @@ import java.util.Objects;
  * @param format how to parse them
  * @param decodeError non-null when the trigger could not decode the record (bad base64, corrupt
  *     gzip): the record is then stored as one reject with reason BAD_RECORD and this detail
+ * @param payloadSha256 SHA-256 of the payload when the key must be bound to these bytes (a client's
+ *     HTTP {@code Idempotency-Key}): stored with the key, and a later record with the same key and
+ *     another digest is a {@link RecordOutcome#CONFLICT}; null where the platform assigns the key
+ *     (stream sequence numbers cannot carry other bytes)
  */
 public record SourceRecord(
         String shard,
@@ -24,7 +28,8 @@ public record SourceRecord(
         Instant arrival,
         byte[] payload,
         PayloadFormat format,
-        String decodeError) {
+        String decodeError,
+        byte[] payloadSha256) {
     public SourceRecord {
         Objects.requireNonNull(shard, "shard");
         Objects.requireNonNull(sequence, "sequence");
@@ -33,8 +38,19 @@ public record SourceRecord(
         Objects.requireNonNull(format, "format");
     }
 
+    public SourceRecord(
+            String shard,
+            String sequence,
+            int subSequence,
+            Instant arrival,
+            byte[] payload,
+            PayloadFormat format,
+            String decodeError) {
+        this(shard, sequence, subSequence, arrival, payload, format, decodeError, null);
+    }
+
     public SourceRecord(String shard, String sequence, Instant arrival, byte[] payload, PayloadFormat format) {
-        this(shard, sequence, 0, arrival, payload, format, null);
+        this(shard, sequence, 0, arrival, payload, format, null, null);
     }
 
     /** A record whose bytes could not be decoded; it is kept as a BAD_RECORD reject. */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.dbre.db.DatabaseNames;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,7 +30,8 @@ import java.util.regex.Pattern;
  * @param targetTime the time to restore to; null when {@code latest}
  * @param latest restore to the latest restorable time
  * @param newName the new database's name: lowercase letters, digits, '-', starting with a letter
- * @param database the database the verification queries run in (default {@code postgres})
+ * @param database the database the verification queries run in (default {@code postgres}); a
+ *     PostgreSQL identifier ({@link DatabaseNames})
  * @param overrides settings of the new database the provider applies
  * @param verify queries run against the restored database, each with an expectation
  * @param drill delete the restored database after verification
@@ -154,6 +156,26 @@ public record RestoreRequest(
      * @throws RestoreRejectedException BAD_REQUEST naming the field that is wrong
      */
     public static RestoreRequest parse(String json) {
+        RestoreRequest r = read(json);
+        r.validate();
+        return r;
+    }
+
+    /**
+     * Reads a request stored with its run. A run recorded before a rule was added must still be
+     * readable, so the rules on what reaches the restored database ({@code database}, {@code
+     * verify[].sql}) are not applied here: the database name is encoded in the URL regardless, and
+     * the verifier checks each query again before sending it (a refused one fails its check).
+     *
+     * @throws RestoreRejectedException BAD_REQUEST naming the field, for JSON no request could hold
+     */
+    static RestoreRequest parseStored(String json) {
+        RestoreRequest r = read(json);
+        r.validate(false);
+        return r;
+    }
+
+    private static RestoreRequest read(String json) {
         Wire w;
         try {
             w = JSON.readValue(json, Wire.class);
@@ -202,7 +224,6 @@ public record RestoreRequest(
                 Boolean.TRUE.equals(w.drill()),
                 w.confirmProduction(),
                 timeout);
-        r.validate();
         return r;
     }
 
@@ -212,6 +233,10 @@ public record RestoreRequest(
      * @throws RestoreRejectedException BAD_REQUEST naming the field
      */
     public void validate() {
+        validate(true);
+    }
+
+    private void validate(boolean reachRules) {
         require(source != null && !source.isBlank(), "source", "is required");
         if (latest == (targetTime != null)) {
             throw new RestoreRejectedException(
@@ -232,6 +257,9 @@ public record RestoreRequest(
                 requestId == null || (!requestId.isBlank() && requestId.length() <= 200),
                 "requestId",
                 "must be 1 to 200 characters");
+        // The name goes into a JDBC URL: a '?' or '&' in it must not add driver settings.
+        String databaseProblem = reachRules ? DatabaseNames.problem(database) : null;
+        require(databaseProblem == null, "database", databaseProblem);
         require(!database.isBlank(), "database", "must not be blank");
         require(
                 timeout == null || (timeout.compareTo(MIN_TIMEOUT) >= 0 && timeout.compareTo(MAX_TIMEOUT) <= 0),
@@ -244,6 +272,8 @@ public record RestoreRequest(
             require(c.name() != null && !c.name().isBlank(), at + ".name", "is required");
             require(names.add(c.name()), at + ".name", "'" + c.name() + "' is used twice");
             require(c.sql() != null && !c.sql().isBlank(), at + ".sql", "is required");
+            String refusal = reachRules ? VerifyQuery.refusal(c.sql(), true) : null;
+            require(refusal == null, at + ".sql", refusal);
             require(c.expect() != null, at + ".expect", "is required (atLeast, atMost, equals or checksum)");
             Expect e = c.expect();
             int set = (e.atLeast() != null ? 1 : 0)

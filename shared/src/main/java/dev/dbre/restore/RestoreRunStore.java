@@ -162,7 +162,7 @@ final class RestoreRunStore {
                 rs.getString(4),
                 time(rs, 5),
                 rs.getBoolean(6),
-                RestoreRequest.parse(rs.getString(7)),
+                RestoreRequest.parseStored(rs.getString(7)),
                 RestoreState.valueOf(rs.getString(8)),
                 outcome == null ? null : RestoreState.valueOf(outcome),
                 rs.getString(10),

@@ -16,11 +16,25 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.jdbc.PreferQueryMode;
 
 /**
- * Runs a request's verification queries against the restored database: each in a read-only
- * transaction (a query cannot change the restored data), under a statement timeout that fits the
- * invocation's remaining time.
+ * Runs a request's verification queries against the restored database, so that a query cannot
+ * change the restored data or outlast the invocation:
+ *
+ * <ul>
+ *   <li>each query must be one statement and a query ({@link VerifyQuery}); anything else fails
+ *       its check without being sent;
+ *   <li>the session defaults to read-only, and all checks run in one read-only transaction that is
+ *       rolled back at the end (nothing a query sets outlives the run);
+ *   <li>each query runs inside a savepoint: in a subtransaction PostgreSQL refuses to turn {@code
+ *       transaction_read_only} off, so {@code set_config(...)} cannot lift it;
+ *   <li>each query gets {@code statement_timeout} set just before it (fitting the invocation's
+ *       remaining time): the server arms the timer when the statement starts, so a {@code
+ *       set_config('statement_timeout', ...)} inside the query does not change it, and the next
+ *       check sets it again.
+ * </ul>
  */
 public final class Verifier {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -44,23 +58,43 @@ public final class Verifier {
             throws SQLException {
         List<CheckResult> results = new ArrayList<>();
         try (Connection c = db.open()) {
+            try (Statement s = c.createStatement()) {
+                s.execute("set default_transaction_read_only = on");
+            }
+            BaseConnection pg = c.unwrap(BaseConnection.class);
+            if (pg.getPreferQueryMode() == PreferQueryMode.SIMPLE) {
+                // The simple protocol runs every command in a string; the extended one refuses a second.
+                throw new SQLException(
+                        "verification needs PgJDBC's extended query protocol, not preferQueryMode=simple");
+            }
+            boolean standardStrings = pg.getStandardConformingStrings();
             c.setAutoCommit(false);
             c.setReadOnly(true);
+            try (Statement s = c.createStatement()) {
+                // PgJDBC begins the transaction READ ONLY (setReadOnly); said again so that it holds
+                // whatever PgJDBC's readOnlyMode.
+                s.execute("set transaction read only");
+            }
             for (RestoreRequest.VerifyCheck check : checks) {
-                results.add(runOne(c, check, timeout));
+                results.add(runOne(c, check, timeout, standardStrings));
             }
             c.rollback();
         }
         return results;
     }
 
-    private static CheckResult runOne(Connection c, RestoreRequest.VerifyCheck check, Duration timeout)
+    private static CheckResult runOne(
+            Connection c, RestoreRequest.VerifyCheck check, Duration timeout, boolean standardStrings)
             throws SQLException {
         String expected = check.expect().describe();
+        VerifyQuery query = VerifyQuery.check(check.sql(), standardStrings);
+        if (query.refusal() != null) {
+            return new CheckResult(check.name(), false, expected, null, "REFUSED: the query " + query.refusal());
+        }
         try (Statement s = c.createStatement()) {
             s.execute("set local statement_timeout = " + Math.max(1, timeout.toMillis()));
             s.execute("savepoint check_query");
-            try (ResultSet rs = s.executeQuery(check.sql())) {
+            try (ResultSet rs = s.executeQuery(query.statement())) {
                 String actual;
                 boolean passed;
                 if (check.expect().checksum() != null) {

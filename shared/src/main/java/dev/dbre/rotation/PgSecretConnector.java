@@ -1,7 +1,6 @@
 package dev.dbre.rotation;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
+import dev.dbre.db.PgUrls;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -24,9 +23,8 @@ public final class PgSecretConnector implements SecretConnector {
 
     /** The JDBC URL of the secret's database, without credentials or settings. */
     static String url(DbSecret s) {
-        // The host is checked by DbSecret (no '/', '?'); the database name is encoded for the URL.
-        return "jdbc:postgresql://" + s.host() + ":" + s.port() + "/"
-                + URLEncoder.encode(s.dbname(), StandardCharsets.UTF_8).replace("+", "%20");
+        // The host is checked by DbSecret (no '/', '?'); PgUrls encodes the database name.
+        return PgUrls.direct(s.host(), s.port(), s.dbname());
     }
 
     @Override

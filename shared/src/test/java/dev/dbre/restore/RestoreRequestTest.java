@@ -73,6 +73,9 @@ class RestoreRequestTest {
                 "{\"source\":\"a\",\"latest\":true,\"newName\":\"b\",\"verify\":[{\"name\":\"n\",\"sql\":\"select 1\",\"expect\":{\"atLeast\":1,\"atMost\":2}}]}|verify[0].expect|exactly one",
                 "{\"source\":\"a\",\"latest\":true,\"newName\":\"b\",\"verify\":[{\"name\":\"n\",\"sql\":\" \",\"expect\":{\"atLeast\":1}}]}|verify[0].sql|is required",
                 "{\"source\":\"a\",\"latest\":true,\"newName\":\"b\",\"verify\":[{\"name\":\"n\",\"sql\":\"select 1\",\"expect\":{\"checksum\":\"abc\"}}]}|verify[0].expect.checksum|32 lowercase hex",
+                "{\"source\":\"a\",\"latest\":true,\"newName\":\"b\",\"verify\":[{\"name\":\"n\",\"sql\":\"select 1; commit; delete from orders\",\"expect\":{\"atLeast\":1}}]}|verify[0].sql|must be one statement, it holds 3",
+                "{\"source\":\"a\",\"latest\":true,\"newName\":\"b\",\"verify\":[{\"name\":\"n\",\"sql\":\"select 1; set statement_timeout = 0\",\"expect\":{\"atLeast\":1}}]}|verify[0].sql|must be one statement",
+                "{\"source\":\"a\",\"latest\":true,\"newName\":\"b\",\"verify\":[{\"name\":\"n\",\"sql\":\"delete from orders\",\"expect\":{\"atLeast\":1}}]}|verify[0].sql|must be a query",
             })
     void badRequest_isRefused_namingTheField(String json, String field, String message) {
         assertThatThrownBy(() -> RestoreRequest.parse(json))
@@ -81,6 +84,18 @@ class RestoreRequestTest {
                     assertThat(e.field()).isEqualTo(field);
                 })
                 .hasMessageContaining(message);
+    }
+
+    @Test
+    void runStoredBeforeTheDatabaseAndQueryRules_isStillReadable_theVerifierRefusesItsQuery() {
+        String stored = "{\"source\":\"a\",\"latest\":true,\"newName\":\"b\",\"database\":\"postgres?sslmode=disable\","
+                + "\"verify\":[{\"name\":\"n\",\"sql\":\"select 1; commit; delete from orders\",\"expect\":{\"atLeast\":1}}]}";
+
+        RestoreRequest r = RestoreRequest.parseStored(stored);
+
+        assertThat(r.database()).isEqualTo("postgres?sslmode=disable");
+        assertThat(VerifyQuery.refusal(r.verify().get(0).sql(), true)).contains("one statement");
+        assertThatThrownBy(() -> RestoreRequest.parse(stored)).isInstanceOf(RestoreRejectedException.class);
     }
 
     @Test

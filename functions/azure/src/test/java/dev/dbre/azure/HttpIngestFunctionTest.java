@@ -72,6 +72,23 @@ class HttpIngestFunctionTest {
     }
 
     @Test
+    void sameIdempotencyKeyWithAnotherBody_answers409NamingTheKey_andStoresNothing() throws Exception {
+        SimpleHttpRequestMessage sample = AzureEvents.http("http-text.json");
+        call(function, sample, "inv-1");
+        SimpleHttpRequestMessage other = new SimpleHttpRequestMessage(
+                sample.getUri(),
+                sample.getHttpMethod(),
+                sample.getHeaders(),
+                Optional.of("payments.failed:500|c\n".getBytes(StandardCharsets.UTF_8)));
+
+        HttpResponseMessage again = call(function, other, "inv-2");
+
+        assertThat(again.getStatusCode()).isEqualTo(409);
+        assertThat(body(again).get("key").asText()).isEqualTo("agent-7f3c-000042");
+        assertThat(db.queryLong("select count(*) from metric_points")).isEqualTo(2);
+    }
+
+    @Test
     void gzipJsonSample_isDecoded_andKeyedByTheInvocationId() throws Exception {
         HttpResponseMessage r = call(function, AzureEvents.http("http-json-gzip.json"), "6f1c0b1e-inv");
 

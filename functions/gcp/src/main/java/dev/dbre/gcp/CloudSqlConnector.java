@@ -3,9 +3,11 @@ package dev.dbre.gcp;
 import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
 import dev.dbre.db.ConnectionFactory;
+import dev.dbre.db.DatabaseNames;
 import dev.dbre.db.DbAuth;
 import dev.dbre.db.DbSettings;
 import dev.dbre.db.JdbcConnectionFactory;
+import dev.dbre.db.PgUrls;
 import dev.dbre.db.SecretConnectionFactory;
 import dev.dbre.rotation.SecretStore;
 import java.util.Locale;
@@ -79,7 +81,12 @@ public record CloudSqlConnector(
             requireIamUser(DbSettings.USER, user);
         }
         return new CloudSqlConnector(
-                instance, env.string(DbSettings.NAME, "postgres"), user, dbAuth, secretId, ipTypes(env));
+                instance,
+                DatabaseNames.fromEnv(env, DbSettings.NAME, "postgres"),
+                user,
+                dbAuth,
+                secretId,
+                ipTypes(env));
     }
 
     /**
@@ -133,9 +140,9 @@ public record CloudSqlConnector(
         return new JdbcConnectionFactory(jdbcUrl(), properties());
     }
 
-    /** The JDBC URL: no host, the connector finds the instance. */
+    /** The JDBC URL: no host, the connector finds the instance ({@link PgUrls}: the name is encoded). */
     public String jdbcUrl() {
-        return "jdbc:postgresql:///" + database;
+        return PgUrls.throughSocketFactory(database);
     }
 
     /** The driver properties (without a password: the connector or the secret supplies it). */

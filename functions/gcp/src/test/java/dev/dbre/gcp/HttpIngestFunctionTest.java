@@ -46,6 +46,23 @@ class HttpIngestFunctionTest {
     }
 
     @Test
+    void sameIdempotencyKeyWithAnotherBody_answers409NamingTheKey_andStoresNothing() throws Exception {
+        GcpEvents.HttpSample sample = GcpEvents.http("http-text.json");
+        HttpIngestFunction function = new HttpIngestFunction(TestRuntimes.forDatabase(db));
+        function.service(new Request(sample), new BufferedHttpResponse());
+        long points = db.queryLong("select count(*) from metric_points");
+        GcpEvents.HttpSample other = new GcpEvents.HttpSample(
+                sample.method(), sample.headers(), "payments.failed:500|c\n".getBytes(StandardCharsets.UTF_8));
+        BufferedHttpResponse out = new BufferedHttpResponse();
+
+        function.service(new Request(other), out);
+
+        assertThat(out.status()).isEqualTo(409);
+        assertThat(out.body()).contains("\"key\":\"agent-0c9d-000311\"");
+        assertThat(db.queryLong("select count(*) from metric_points")).isEqualTo(points);
+    }
+
+    @Test
     void bodyOverTheLimit_answers413_withoutReadingItAll() throws Exception {
         Map<String, String> env = TestRuntimes.settings(db.server().port(), db.name());
         env.put("DBRE_HTTP_MAX_BODY_BYTES", "16");

@@ -12,6 +12,8 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
@@ -28,7 +30,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One request is one source record: source {@code "http:" + route}, shard {@code ""}, sequence
  * = the {@code Idempotency-Key} header, else the platform's request id. A client that retries
- * with the same {@code Idempotency-Key} never stores a point twice.
+ * with the same {@code Idempotency-Key} never stores a point twice. The key is bound to the body
+ * it first came with (the SHA-256 of the decoded body is stored with it): the same key with another
+ * body is refused with 409, never answered as a duplicate while the new body is dropped.
  *
  * <table>
  * <caption>Responses (always application/json)</caption>
@@ -38,6 +42,8 @@ import org.slf4j.LoggerFactory;
  * (the lines are kept in ingest_rejects); also a corrupt gzip body, an empty body or a bad
  * Idempotency-Key</td></tr>
  * <tr><td>405</td><td>not POST (with {@code Allow: POST})</td></tr>
+ * <tr><td>409</td><td>the {@code Idempotency-Key} was used before with another body: {@code
+ * {"error":..,"detail":..,"key":..}}; nothing is stored (send a new payload under a new key)</td></tr>
  * <tr><td>413</td><td>body over {@code DBRE_HTTP_MAX_BODY_BYTES}, or decoded over {@code DBRE_HTTP_MAX_DECODED_BYTES}</td></tr>
  * <tr><td>415</td><td>a Content-Encoding other than gzip or identity</td></tr>
  * <tr><td>503</td><td>a transient storage fault (with {@code Retry-After}): send the same request
@@ -109,13 +115,26 @@ public final class HttpIngest {
         }
 
         String sequence = key != null ? key.trim() : request.requestId();
-        SourceRecord record = new SourceRecord("", sequence, clock.instant(), body, format);
+        // The client's key is bound to the decoded body (gzip or not, the same lines are the same
+        // request); the platform's request id is never reused, so it needs no digest.
+        byte[] digest = key != null ? sha256(body) : null;
+        SourceRecord record = new SourceRecord("", sequence, 0, clock.instant(), body, format, null, digest);
         BatchResult result = ingest.apply(new IngestBatch("http:" + request.route(), List.of(record)));
         return respond(result);
     }
 
     private static HttpIngestResponse respond(BatchResult result) {
         RecordResult only = result.records().isEmpty() ? null : result.records().get(0);
+        if (only != null && only.outcome() == RecordOutcome.CONFLICT) {
+            ObjectNode o = JSON.createObjectNode();
+            o.put("error", IDEMPOTENCY_KEY + " reused with another body");
+            o.put(
+                    "detail",
+                    "the key '" + only.sequence() + "' was used before with a different body; nothing was"
+                            + " stored: send a new payload under a new key");
+            o.put("key", only.sequence());
+            return new HttpIngestResponse(409, JSON_TYPE, o.toString(), result);
+        }
         if (only == null || only.outcome() == RecordOutcome.FAILED) {
             // The cause is logged, not returned: the client can do nothing with it but retry.
             LOG.warn("http ingest could not store the request: {}", only == null ? "no result" : only.failure());
@@ -182,6 +201,14 @@ public final class HttpIngest {
             }
         }
         return null;
+    }
+
+    private static byte[] sha256(byte[] body) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(body);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
     }
 
     private static final class TooLarge extends Exception {

@@ -22,10 +22,17 @@ import org.postgresql.PGConnection;
  * record that an earlier (committed) delivery already stored returns no row and is a duplicate.
  * A concurrent delivery of the same record waits on the unique index until the first commits
  * (then it is a duplicate) or rolls back (then it claims the record itself).
+ *
+ * <p>A record that carries a payload digest (an HTTP {@code Idempotency-Key}) stores it in the key
+ * row; a later record with that key and another digest is a {@link #CONFLICT}, not a duplicate. A
+ * key row without a digest (a stream record, or a key stored before schema V4) stays a duplicate
+ * whatever the payload.
  */
 public final class IngestLedger {
     /** Returned by {@link #claim} for a record already stored. */
     public static final long DUPLICATE = -1;
+    /** Returned by {@link #claim} for a key stored before with another payload digest. */
+    public static final long CONFLICT = -2;
 
     private static final String OPEN_BATCH = "insert into ingest_batches (source, shard, first_sequence,"
             + " last_sequence, records, started_at) values (?, ?, ?, ?, ?, ?) returning id";
@@ -33,29 +40,29 @@ public final class IngestLedger {
     // One statement for all records (arrays + unnest): one round trip per batch, not per record.
     // Sorted by key so that two deliveries overlapping in their records take the unique-index
     // locks in the same order and wait for each other instead of deadlocking.
-    private static final String CLAIM = "insert into ingest_records (source, shard, sequence, sub_sequence,"
-            + " batch_id, arrived_at, bytes)"
+    private static final String CLAIM_INSERT = "insert into ingest_records (source, shard, sequence, sub_sequence,"
+            + " batch_id, arrived_at, bytes, payload_sha256)"
             + " select ?, k.shard, k.sequence, k.sub_sequence, ?,"
-            + " timestamptz '2000-01-01 00:00:00+00' + k.arrival * interval '1 microsecond', k.bytes"
-            + " from unnest(?::text[], ?::text[], ?::int4[], ?::int8[], ?::int4[])"
-            + " as k(shard, sequence, sub_sequence, arrival, bytes)"
-            + " order by k.shard, k.sequence, k.sub_sequence"
+            + " timestamptz '2000-01-01 00:00:00+00' + k.arrival * interval '1 microsecond', k.bytes, k.sha256"
+            + " from unnest(?::text[], ?::text[], ?::int4[], ?::int8[], ?::int4[], ?::bytea[])"
+            + " as k(shard, sequence, sub_sequence, arrival, bytes, sha256)";
+    private static final String CLAIM_ORDER = " order by k.shard, k.sequence, k.sub_sequence"
             + " on conflict on constraint ingest_records_key do nothing"
             + " returning id, shard, sequence, sub_sequence";
+    private static final String CLAIM = CLAIM_INSERT + CLAIM_ORDER;
 
     // The same, skipping records already stored under a key an earlier release used for this
     // stream (the unique index answers each probe). Only batches that name previous sources pay.
-    private static final String CLAIM_UNLESS_STORED_BEFORE = "insert into ingest_records (source, shard, sequence,"
-            + " sub_sequence, batch_id, arrived_at, bytes)"
-            + " select ?, k.shard, k.sequence, k.sub_sequence, ?,"
-            + " timestamptz '2000-01-01 00:00:00+00' + k.arrival * interval '1 microsecond', k.bytes"
-            + " from unnest(?::text[], ?::text[], ?::int4[], ?::int8[], ?::int4[])"
-            + " as k(shard, sequence, sub_sequence, arrival, bytes)"
+    private static final String CLAIM_UNLESS_STORED_BEFORE = CLAIM_INSERT
             + " where not exists (select 1 from ingest_records p where p.source = any(?::text[])"
             + " and p.shard = k.shard and p.sequence = k.sequence and p.sub_sequence = k.sub_sequence)"
-            + " order by k.shard, k.sequence, k.sub_sequence"
-            + " on conflict on constraint ingest_records_key do nothing"
-            + " returning id, shard, sequence, sub_sequence";
+            + CLAIM_ORDER;
+
+    // The digests stored with keys this batch found taken (only asked for records that carry one).
+    private static final String STORED_DIGESTS = "select r.shard, r.sequence, r.sub_sequence, r.payload_sha256"
+            + " from ingest_records r join unnest(?::text[], ?::text[], ?::int4[]) as k(shard, sequence, sub_sequence)"
+            + " on r.shard = k.shard and r.sequence = k.sequence and r.sub_sequence = k.sub_sequence"
+            + " where r.source = ?";
 
     private static final String RECORD_COUNTS = "update ingest_records r set lines = u.lines, points = u.points,"
             + " checks = u.checks, events = u.events, rejects = u.rejects"
@@ -65,7 +72,7 @@ public final class IngestLedger {
 
     private static final String CLOSE_BATCH = "update ingest_batches set duplicate_records = ?, lines = ?,"
             + " points_stored = ?, checks_stored = ?, events_stored = ?, lines_rejected = ?, finished_at = ?,"
-            + " parse_nanos = ?, store_nanos = ?, fields_ignored = ? where id = ?";
+            + " parse_nanos = ?, store_nanos = ? where id = ?";
 
     private IngestLedger() {}
 
@@ -99,8 +106,9 @@ public final class IngestLedger {
      * @param previousSources sources an earlier release keyed this stream's records under: a
      *     record stored under one of them is a duplicate too (see {@link
      *     dev.dbre.ingest.IngestBatch#previousSources})
-     * @return per record, in input order: its new {@code ingest_records.id}, or {@link #DUPLICATE}
-     *     when it was stored before (or appears earlier in this same batch)
+     * @return per record, in input order: its new {@code ingest_records.id}, {@link #DUPLICATE}
+     *     when it was stored before (or appears earlier in this same batch), or {@link #CONFLICT}
+     *     when its key was stored before with another payload digest
      * @throws SQLException on any database error (a concurrent delivery of the same record makes
      *     this wait, not fail)
      */
@@ -117,6 +125,8 @@ public final class IngestLedger {
         int[] subs = new int[n];
         long[] arrivals = new long[n];
         int[] bytes = new int[n];
+        byte[][] digests = new byte[n][];
+        boolean anyDigest = false;
         for (int i = 0; i < n; i++) {
             SourceRecord r = records.get(i);
             shards[i] = r.shard();
@@ -124,6 +134,8 @@ public final class IngestLedger {
             subs[i] = r.subSequence();
             arrivals[i] = BinaryCopySink.pgMicros(r.arrival());
             bytes[i] = r.payload().length;
+            digests[i] = r.payloadSha256();
+            anyDigest |= digests[i] != null;
         }
         Map<Key, Long> claimed = new HashMap<>(n * 2);
         PGConnection pg = c.unwrap(PGConnection.class); // takes primitive arrays, no boxing
@@ -136,8 +148,10 @@ public final class IngestLedger {
             ps.setArray(5, pg.createArrayOf("int4", subs));
             ps.setArray(6, pg.createArrayOf("int8", arrivals));
             ps.setArray(7, pg.createArrayOf("int4", bytes));
+            // Stream batches carry no digest: an empty array, which unnest pads with nulls.
+            ps.setArray(8, pg.createArrayOf("bytea", anyDigest ? digests : new byte[0][]));
             if (checkPrevious) {
-                ps.setArray(8, c.createArrayOf("text", previousSources.toArray(new String[0])));
+                ps.setArray(9, c.createArrayOf("text", previousSources.toArray(new String[0])));
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -145,12 +159,56 @@ public final class IngestLedger {
                 }
             }
         }
+        Map<Key, byte[]> taken = null;
         for (int i = 0; i < n; i++) {
             // remove: a second record with the same key in this batch is a duplicate of the first.
             Long id = claimed.remove(new Key(shards[i], sequences[i], subs[i]));
-            ids[i] = id == null ? DUPLICATE : id;
+            if (id != null) {
+                ids[i] = id;
+            } else if (digests[i] == null) {
+                ids[i] = DUPLICATE;
+            } else {
+                if (taken == null) {
+                    taken = storedDigests(c, source, shards, sequences, subs, digests);
+                }
+                byte[] stored = taken.get(new Key(shards[i], sequences[i], subs[i]));
+                ids[i] = stored == null || Arrays.equals(stored, digests[i]) ? DUPLICATE : CONFLICT;
+            }
         }
         return ids;
+    }
+
+    /** The digests stored with the keys of the records that carry one (null values: none stored). */
+    private static Map<Key, byte[]> storedDigests(
+            Connection c, String source, String[] shards, String[] sequences, int[] subs, byte[][] digests)
+            throws SQLException {
+        int m = 0;
+        for (byte[] d : digests) {
+            m += d == null ? 0 : 1;
+        }
+        String[] sh = new String[m];
+        String[] seq = new String[m];
+        int[] sub = new int[m];
+        for (int i = 0, j = 0; i < digests.length; i++) {
+            if (digests[i] != null) {
+                sh[j] = shards[i];
+                seq[j] = sequences[i];
+                sub[j++] = subs[i];
+            }
+        }
+        Map<Key, byte[]> stored = new HashMap<>(m * 2);
+        try (PreparedStatement ps = c.prepareStatement(STORED_DIGESTS)) {
+            ps.setArray(1, c.createArrayOf("text", sh));
+            ps.setArray(2, c.createArrayOf("text", seq));
+            ps.setArray(3, c.unwrap(PGConnection.class).createArrayOf("int4", sub));
+            ps.setString(4, source);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    stored.put(new Key(rs.getString(1), rs.getString(2), rs.getInt(3)), rs.getBytes(4));
+                }
+            }
+        }
+        return stored;
     }
 
     /**
@@ -187,8 +245,7 @@ public final class IngestLedger {
             long rejected,
             Instant finishedAt,
             long parseNanos,
-            long storeNanos,
-            long ignoredFields) {}
+            long storeNanos) {}
 
     /**
      * Writes the batch totals.
@@ -206,8 +263,7 @@ public final class IngestLedger {
             ps.setTimestamp(7, Timestamp.from(t.finishedAt()));
             ps.setLong(8, t.parseNanos());
             ps.setLong(9, t.storeNanos());
-            ps.setLong(10, t.ignoredFields());
-            ps.setLong(11, batchId);
+            ps.setLong(10, batchId);
             ps.executeUpdate();
         }
     }

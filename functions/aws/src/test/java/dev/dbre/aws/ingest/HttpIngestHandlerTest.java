@@ -141,6 +141,24 @@ class HttpIngestHandlerTest {
     }
 
     @Test
+    void reusedIdempotencyKeyWithAnotherBody_is409NamingTheKey_storesNothing() throws Exception {
+        TestDatabase db = PostgresExtension.newDatabase();
+        Rows rows = new Rows(db);
+        HttpIngestHandler handler = handler(db);
+        handler.handleRequest(LambdaEvents.http("apigw-http-v2-text.json"), LambdaEvents.context("req-1"));
+        long points = rows.count("metric_points");
+        APIGatewayV2HTTPEvent reused = LambdaEvents.http("apigw-http-v2-text.json");
+        reused.getRequestContext().setRequestId("another-request-same-key");
+        reused.setBody("payments.failed:500|c\n");
+
+        APIGatewayV2HTTPResponse r = handler.handleRequest(reused, LambdaEvents.context("req-2"));
+
+        assertThat(r.getStatusCode()).isEqualTo(409);
+        assertThat(body(r).get("key").asText()).isEqualTo("2f6c1e9a-text-0001");
+        assertThat(rows.count("metric_points")).isEqualTo(points);
+    }
+
+    @Test
     void databaseDown_503WithRetryAfter() throws Exception {
         int closedPort;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
