@@ -48,20 +48,33 @@ class IngestKeysMigrationTest {
         return out;
     }
 
+    /**
+     * Writes the batch and key rows an earlier release wrote for these records. Plain SQL, not
+     * today's {@link IngestService}: today's service also writes columns that later migrations add.
+     */
+    private static void storedByAnEarlierRelease(TestDatabase db, String source, String shard, String... sequences)
+            throws Exception {
+        long batch = db.queryLong("insert into ingest_batches (source, shard, records, started_at) values ('" + source
+                + "', '" + shard + "', " + sequences.length + ", now()) returning id");
+        for (String sequence : sequences) {
+            db.execute("insert into ingest_records (source, shard, sequence, batch_id, bytes) values ('" + source
+                    + "', '" + shard + "', '" + sequence + "', " + batch + ", 10)");
+        }
+    }
+
     @Test
     void oldFormatKeys_areRewrittenToTheStream_andARedeliveryIsADuplicate() throws Exception {
         TestDatabase db = EarlierSchema.before("7");
-        IngestService earlier = new IngestService(db.connections(), ParseLimits.DEFAULTS, CLOCK);
         // What releases before V7 wrote: the reader in the source.
-        earlier.ingest(new IngestBatch(HUB + "/$Default", records("3", "4100", "4101")));
-        earlier.ingest(new IngestBatch(HUB + "/audit", records("3", "4101", "4102"))); // 4101 twice
-        earlier.ingest(new IngestBatch(
-                "pubsub://pubsub.googleapis.com/projects/dbre-prod/topics/dbre-metrics", records("", "m-1")));
-        earlier.ingest(new IngestBatch("pubsub:projects/dbre-prod/subscriptions/eventarc-sub", records("", "m-2")));
-        earlier.ingest(new IngestBatch(
-                KINESIS, records("shardId-000000000006", "49590338271490256608559692538361571095921575989136588898")));
+        storedByAnEarlierRelease(db, HUB + "/$Default", "3", "4100", "4101");
+        storedByAnEarlierRelease(db, HUB + "/audit", "3", "4101", "4102"); // 4101 twice
+        storedByAnEarlierRelease(
+                db, "pubsub://pubsub.googleapis.com/projects/dbre-prod/topics/dbre-metrics", "", "m-1");
+        storedByAnEarlierRelease(db, "pubsub:projects/dbre-prod/subscriptions/eventarc-sub", "", "m-2");
+        storedByAnEarlierRelease(
+                db, KINESIS, "shardId-000000000006", "49590338271490256608559692538361571095921575989136588898");
+        assertThat(db.queryLong("select count(*) from ingest_records")).isEqualTo(7);
         long points = db.queryLong("select count(*) from metric_points");
-        assertThat(points).isEqualTo(7);
 
         assertThat(SchemaMigrator.migrate(db.jdbcUrl(), "postgres", null)).isPositive();
 
@@ -101,8 +114,7 @@ class IngestKeysMigrationTest {
     @Test
     void migratingTwice_changesNothingMore() throws Exception {
         TestDatabase db = EarlierSchema.before("7");
-        new IngestService(db.connections(), ParseLimits.DEFAULTS, CLOCK)
-                .ingest(new IngestBatch(HUB + "/$Default", records("0", "1")));
+        storedByAnEarlierRelease(db, HUB + "/$Default", "0", "1");
         SchemaMigrator.migrate(db.jdbcUrl(), "postgres", null);
         assertThat(SchemaMigrator.migrate(db.jdbcUrl(), "postgres", null)).isZero();
         assertThat(db.queryLong("select count(*) from ingest_records where source = '" + HUB + "'"))

@@ -72,7 +72,7 @@ public final class IngestLedger {
 
     private static final String CLOSE_BATCH = "update ingest_batches set duplicate_records = ?, lines = ?,"
             + " points_stored = ?, checks_stored = ?, events_stored = ?, lines_rejected = ?, finished_at = ?,"
-            + " parse_nanos = ?, store_nanos = ? where id = ?";
+            + " parse_nanos = ?, store_nanos = ?, fields_ignored = ? where id = ?";
 
     private IngestLedger() {}
 
@@ -245,7 +245,8 @@ public final class IngestLedger {
             long rejected,
             Instant finishedAt,
             long parseNanos,
-            long storeNanos) {}
+            long storeNanos,
+            long ignoredFields) {}
 
     /**
      * Writes the batch totals.
@@ -263,7 +264,8 @@ public final class IngestLedger {
             ps.setTimestamp(7, Timestamp.from(t.finishedAt()));
             ps.setLong(8, t.parseNanos());
             ps.setLong(9, t.storeNanos());
-            ps.setLong(10, batchId);
+            ps.setLong(10, t.ignoredFields());
+            ps.setLong(11, batchId);
             ps.executeUpdate();
         }
     }
