@@ -35,8 +35,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class IngestService {
     private static final Logger log = LoggerFactory.getLogger(IngestService.class);
-    /** A worker whose buffers grew past this (a batch of huge rejects) is not kept for reuse. */
-    private static final long MAX_RETAINED_BYTES = 16L * 1024 * 1024;
+    /**
+     * A worker whose buffers grew past this (a batch of huge rejects, a JSON document with a huge
+     * string) is not kept for reuse.
+     */
+    static final long MAX_RETAINED_BYTES = 16L * 1024 * 1024;
 
     private final ConnectionFactory connections;
     private final ParseLimits limits;
@@ -69,7 +72,7 @@ public final class IngestService {
         try {
             return store(batch, worker);
         } finally {
-            if (worker.sink.retainedBytes() <= MAX_RETAINED_BYTES) {
+            if (worker.retainedBytes() <= MAX_RETAINED_BYTES) {
                 idle.offer(worker);
             }
         }
@@ -275,8 +278,27 @@ public final class IngestService {
         }
     }
 
+    /** Bytes the idle workers hold (their parser and COPY buffers), for tests of the reuse cap. */
+    long idleRetainedBytes() {
+        long sum = 0;
+        for (Worker w : idle) {
+            sum += w.retainedBytes();
+        }
+        return sum;
+    }
+
+    /** How many workers wait for reuse. */
+    int idleWorkers() {
+        return idle.size();
+    }
+
     /** A parser and COPY buffers, used by one call at a time. */
-    private record Worker(PayloadParser parser, BinaryCopySink sink) {}
+    private record Worker(PayloadParser parser, BinaryCopySink sink) {
+        /** Both kinds of buffer count against the reuse cap: the parser's grows too. */
+        long retainedBytes() {
+            return parser.retainedBytes() + sink.retainedBytes();
+        }
+    }
 
     /** Counters of the records written in this transaction, in input order of the new ones. */
     private static final class Written {

@@ -418,6 +418,29 @@ class IngestServiceTest {
         assertThat(result.records().get(0).failure()).isEqualTo("database error (SQLSTATE 42P01)");
     }
 
+    @Test
+    void workerThatParsedAHugeJsonString_isNotKeptForReuse() {
+        IngestService fresh = new IngestService(db.connections(), ParseLimits.DEFAULTS, CLOCK);
+        // A 6 MB string: the COPY buffers grow only to hold the 6 MB reject (under the cap), but
+        // the JSON parser's scratch buffer grows to three times the string (18 MB, over it).
+        String huge = "{\"name\":\"" + "x".repeat(6 * 1024 * 1024) + "\",\"value\":1}";
+        BatchResult result = fresh.ingest(new IngestBatch(
+                SOURCE,
+                List.of(new SourceRecord(
+                        "s", "huge", ARRIVAL, huge.getBytes(StandardCharsets.UTF_8), PayloadFormat.JSON))));
+
+        assertThat(result.records())
+                .extracting(RecordResult::outcome)
+                .containsExactly(RecordOutcome.STORED_WITH_REJECTS);
+        assertThat(fresh.idleWorkers())
+                .as("the worker holding 18 MB is dropped")
+                .isZero();
+
+        fresh.ingest(batch(record("s", "small", "a:1|c")));
+        assertThat(fresh.idleWorkers()).isEqualTo(1);
+        assertThat(fresh.idleRetainedBytes()).isLessThanOrEqualTo(IngestService.MAX_RETAINED_BYTES);
+    }
+
     // --- helpers ----------------------------------------------------------------------------
 
     /** A connection whose commit succeeds on the server, then fails as a lost socket would. */
