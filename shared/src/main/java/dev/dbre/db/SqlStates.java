@@ -20,6 +20,9 @@ import java.sql.SQLTransientException;
  *       crash_shutdown, 57P03 cannot_connect_now (starting up, recovery, failover).
  *   <li>class 53 — insufficient resources (53100 disk full, 53200 out of memory, 53300 too many
  *       connections, 53400 configuration limit exceeded).
+ *   <li>55P03 lock_not_available — {@code lock_timeout} ended a wait for a lock, e.g. a record key
+ *       held by another session's open (possibly abandoned) transaction ({@link DbTimeouts}).
+ *   <li>57014 query_canceled — {@code statement_timeout}, or a cancel request.
  * </ul>
  *
  * Also transient: an {@link IOException} anywhere in the cause chain (socket closed, reset,
@@ -37,6 +40,8 @@ public final class SqlStates {
     public static final String CRASH_SHUTDOWN = "57P02";
     public static final String CANNOT_CONNECT_NOW = "57P03";
     public static final String UNIQUE_VIOLATION = "23505";
+    public static final String LOCK_NOT_AVAILABLE = "55P03";
+    public static final String QUERY_CANCELED = "57014";
 
     private SqlStates() {}
 
@@ -51,7 +56,9 @@ public final class SqlStates {
                 || sqlState.equals(DEADLOCK_DETECTED)
                 || sqlState.equals(ADMIN_SHUTDOWN)
                 || sqlState.equals(CRASH_SHUTDOWN)
-                || sqlState.equals(CANNOT_CONNECT_NOW);
+                || sqlState.equals(CANNOT_CONNECT_NOW)
+                || sqlState.equals(LOCK_NOT_AVAILABLE)
+                || sqlState.equals(QUERY_CANCELED);
     }
 
     /**

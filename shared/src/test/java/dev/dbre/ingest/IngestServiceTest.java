@@ -3,6 +3,8 @@ package dev.dbre.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dbre.db.ConnectionFactory;
+import dev.dbre.db.DbTimeouts;
+import dev.dbre.db.JdbcConnectionFactory;
 import dev.dbre.ingest.parse.ParseLimits;
 import dev.dbre.testing.PostgresExtension;
 import dev.dbre.testing.TestDatabase;
@@ -416,6 +418,35 @@ class IngestServiceTest {
 
         assertThat(result.records()).extracting(RecordResult::outcome).containsOnly(RecordOutcome.FAILED);
         assertThat(result.records().get(0).failure()).isEqualTo("database error (SQLSTATE 42P01)");
+    }
+
+    @Test
+    void claimStuckBehindAnAbandonedTransaction_endsAsTransientFailure_notAHang() throws Exception {
+        IngestService bounded = new IngestService(
+                JdbcConnectionFactory.of(db.jdbcUrl(), "postgres", null, new DbTimeouts(5, 10, 1, 20)),
+                ParseLimits.DEFAULTS,
+                CLOCK);
+        IngestBatch batch = batch(record("s", "1", "a:1|c"), record("s", "2", "b:1|c"));
+        ExecutorService thread = Executors.newSingleThreadExecutor();
+        try (Connection abandoned = db.open()) {
+            // Another session claimed record 2's key and never ends its transaction.
+            abandoned.setAutoCommit(false);
+            try (Statement s = abandoned.createStatement()) {
+                s.execute("insert into ingest_records (source, shard, sequence, batch_id) values ('" + SOURCE
+                        + "', 's', '2', 0)");
+            }
+            BatchResult stuck = CompletableFuture.supplyAsync(() -> bounded.ingest(batch), thread)
+                    .get(60, TimeUnit.SECONDS);
+
+            assertThat(stuck.records()).extracting(RecordResult::outcome).containsOnly(RecordOutcome.FAILED);
+            assertThat(stuck.records().get(0).failure()).isEqualTo("transient database fault (SQLSTATE 55P03)");
+            abandoned.rollback();
+        } finally {
+            thread.shutdownNow();
+        }
+        BatchResult retried = bounded.ingest(batch);
+        assertThat(retried.records()).extracting(RecordResult::outcome).containsOnly(RecordOutcome.STORED);
+        assertThat(db.queryLong("select count(*) from metric_points")).isEqualTo(2);
     }
 
     @Test
