@@ -26,6 +26,7 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -402,10 +403,12 @@ class IngestServiceTest {
     }
 
     @Test
-    void nonTransientDatabaseError_reportsFailed_withSqlState_noException() {
-        // A schema problem (here: the tables are not on the search path) is a bug, not a transient
-        // fault; the records still come back FAILED and nothing is thrown.
+    void faultThatIsNotTheRecords_isBug_foundInLogarithmicallyManyAttempts_noException() {
+        // A schema problem (here: the tables are not on the search path) fails every record and
+        // even a reject row: not a poison record, and not transient. Nothing is thrown.
+        AtomicInteger opens = new AtomicInteger();
         ConnectionFactory wrongSchema = () -> {
+            opens.incrementAndGet();
             Connection c = db.open();
             try (Statement s = c.createStatement()) {
                 s.execute("set search_path = nowhere");
@@ -413,11 +416,113 @@ class IngestServiceTest {
             return c;
         };
         IngestService broken = new IngestService(wrongSchema, ParseLimits.DEFAULTS, CLOCK);
+        List<SourceRecord> eight = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            eight.add(record("s", String.valueOf(i), "a:" + i + "|c"));
+        }
 
-        BatchResult result = broken.ingest(batch(record("s", "1", "a:1|c")));
+        BatchResult result = broken.ingest(new IngestBatch(SOURCE, eight));
 
-        assertThat(result.records()).extracting(RecordResult::outcome).containsOnly(RecordOutcome.FAILED);
-        assertThat(result.records().get(0).failure()).isEqualTo("database error (SQLSTATE 42P01)");
+        assertThat(result.records()).extracting(RecordResult::outcome).containsOnly(RecordOutcome.BUG);
+        assertThat(result.failed()).hasSize(8);
+        assertThat(result.failedByBug()).isTrue();
+        assertThat(result.records().get(0).failure())
+                .isEqualTo("database error (SQLSTATE 42P01: relation \"ingest_batches\" does not exist)");
+        // The batch, then halves down to the first record (4, 2, 1), then its reject row.
+        assertThat(opens).hasValue(5);
+    }
+
+    @Test
+    void recordTheDatabaseRefuses_isKeptAsBadRecord_theOthersStored_nothingRetried() throws Exception {
+        // A constraint (an operator's, say) that one record's line breaks: not a duplicate, and
+        // the same on every retry. Today's rule would fail all five records forever.
+        db.execute("alter table metric_points add constraint no_poison check (name <> 'poison.metric')");
+        try {
+            IngestBatch batch = batch(
+                    record("s", "1", "a:1|c"),
+                    record("s", "2", "b:2|c"),
+                    record("s", "3", "c:3|c\npoison.metric:1|g"),
+                    record("s", "4", "d:4|c"),
+                    record("s", "5", "e:5|c"));
+
+            BatchResult result = service.ingest(batch);
+
+            assertThat(result.records())
+                    .extracting(RecordResult::outcome)
+                    .containsExactly(
+                            RecordOutcome.STORED,
+                            RecordOutcome.STORED,
+                            RecordOutcome.STORED_WITH_REJECTS,
+                            RecordOutcome.STORED,
+                            RecordOutcome.STORED);
+            assertThat(result.failed()).isEmpty();
+            assertThat(result.stored()).isEqualTo(4);
+            assertThat(result.rejected()).isEqualTo(1);
+            assertThat(result.batchId()).isPositive();
+            assertThat(db.queryLong("select count(*) from metric_points")).isEqualTo(4);
+            try (Connection c = db.open();
+                    Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery(
+                            "select sequence, line, reason, detail, raw from ingest_rejects_by_source")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString("sequence")).isEqualTo("3");
+                assertThat(rs.getInt("line")).isEqualTo(1);
+                assertThat(rs.getString("reason")).isEqualTo("BAD_RECORD");
+                assertThat(rs.getString("detail"))
+                        .startsWith("the record could not be stored: database error (SQLSTATE 23514: ")
+                        .contains("no_poison");
+                assertThat(new String(rs.getBytes("raw"), StandardCharsets.UTF_8))
+                        .isEqualTo("c:3|c\npoison.metric:1|g");
+                assertThat(rs.next()).isFalse();
+            }
+
+            BatchResult redelivered = service.ingest(batch);
+            assertThat(redelivered.records()).extracting(RecordResult::outcome).containsOnly(RecordOutcome.DUPLICATE);
+        } finally {
+            db.execute("alter table metric_points drop constraint no_poison");
+        }
+    }
+
+    @Test
+    void transientFaultWhileLookingForThePoisonRecord_leavesTheRestFailed_forTheRetry() throws Exception {
+        db.execute("alter table metric_points add constraint no_poison check (name <> 'poison.metric')");
+        try {
+            // Opens: 1 the batch (fails on the poison), 2 the first half (stored), 3 the second half:
+            // the database is gone.
+            AtomicInteger opens = new AtomicInteger();
+            ConnectionFactory thirdFails = () -> {
+                if (opens.incrementAndGet() == 3) {
+                    throw new PSQLException("Connection refused", PSQLState.CONNECTION_UNABLE_TO_CONNECT);
+                }
+                return db.open();
+            };
+            IngestService flaky = new IngestService(thirdFails, ParseLimits.DEFAULTS, CLOCK);
+            IngestBatch batch = batch(
+                    record("s", "1", "a:1|c"),
+                    record("s", "2", "b:2|c"),
+                    record("s", "3", "c:3|c"),
+                    record("s", "4", "poison.metric:1|g"));
+
+            BatchResult result = flaky.ingest(batch);
+
+            assertThat(result.records())
+                    .extracting(RecordResult::outcome)
+                    .containsExactly(
+                            RecordOutcome.STORED, RecordOutcome.STORED, RecordOutcome.FAILED, RecordOutcome.FAILED);
+            assertThat(result.records().get(2).failure()).isEqualTo("transient database fault (SQLSTATE 08001)");
+            assertThat(result.failedByBug()).isFalse();
+
+            BatchResult retried = service.ingest(batch);
+            assertThat(retried.records())
+                    .extracting(RecordResult::outcome)
+                    .containsExactly(
+                            RecordOutcome.DUPLICATE,
+                            RecordOutcome.DUPLICATE,
+                            RecordOutcome.STORED,
+                            RecordOutcome.STORED_WITH_REJECTS);
+        } finally {
+            db.execute("alter table metric_points drop constraint no_poison");
+        }
     }
 
     @Test

@@ -40,6 +40,8 @@ import org.slf4j.LoggerFactory;
  * <tr><td>405</td><td>not POST (with {@code Allow: POST})</td></tr>
  * <tr><td>413</td><td>body over {@code DBRE_HTTP_MAX_BODY_BYTES}, or decoded over {@code DBRE_HTTP_MAX_DECODED_BYTES}</td></tr>
  * <tr><td>415</td><td>a Content-Encoding other than gzip or identity</td></tr>
+ * <tr><td>500</td><td>a fault that is not the request's and not transient (a bug, the schema, a
+ * grant): logged at error level; a retry meets it again until it is fixed</td></tr>
  * <tr><td>503</td><td>a transient storage fault (with {@code Retry-After}): send the same request
  * again</td></tr>
  * </table>
@@ -116,6 +118,15 @@ public final class HttpIngest {
 
     private static HttpIngestResponse respond(BatchResult result) {
         RecordResult only = result.records().isEmpty() ? null : result.records().get(0);
+        if (only != null && only.outcome() == RecordOutcome.BUG) {
+            // Logged at error level by the core; a retry meets the same fault until it is fixed.
+            return error(
+                    500,
+                    Map.of(),
+                    "could not store the request",
+                    "an internal error, logged by the function; retrying will not help until it is fixed",
+                    result);
+        }
         if (only == null || only.outcome() == RecordOutcome.FAILED) {
             // The cause is logged, not returned: the client can do nothing with it but retry.
             LOG.warn("http ingest could not store the request: {}", only == null ? "no result" : only.failure());
