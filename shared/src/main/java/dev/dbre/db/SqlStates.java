@@ -29,6 +29,13 @@ import java.sql.SQLTransientException;
  * timed out) and JDBC's own {@link SQLTransientException} / {@link SQLRecoverableException}.
  * Everything else (syntax, constraint, data exceptions, 42xxx) is permanent: a bug to log at
  * error level, not something a retry fixes.
+ *
+ * <p>Of the permanent ones, a data fault may be caused by the values of one row, so another row
+ * may pass ({@link #isDataFault}): class 22 data exception (a value out of range, an invalid byte
+ * sequence), class 23 integrity constraint violation (a check, not-null or foreign-key constraint;
+ * a unique one other than the key the code claims), class 54 program limit exceeded (a row or index
+ * entry too large). The others (42 a missing table or a revoked grant, 0A, 25, 3D, 3F, XX, ...)
+ * are about the database or the code, whatever the row.
  */
 public final class SqlStates {
     /** PgJDBC's state for a connection lost or a socket error. */
@@ -80,6 +87,16 @@ public final class SqlStates {
             }
         }
         return false;
+    }
+
+    /**
+     * True when {@code sqlState} is of a class whose faults can come from one row's values (22, 23,
+     * 54): the same statement with other rows may succeed.
+     */
+    public static boolean isDataFault(String sqlState) {
+        return sqlState != null
+                && sqlState.length() == 5
+                && (sqlState.startsWith("22") || sqlState.startsWith("23") || sqlState.startsWith("54"));
     }
 
     /** The first SQLSTATE in the cause chain, or null. */

@@ -33,13 +33,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Failure rule: a transient fault ({@link SqlStates}: connection lost, lock or statement
  * timeout, serialization failure...) makes every record not stored before FAILED, for the trigger
- * to deliver again. Any other failure is not retried as a whole, because it would fail the same way
- * every time and hold the stream back: the batch is stored again in halves, down to the record
- * that fails on its own. That record is a poison record: it is kept as one BAD_RECORD reject with
- * its raw bytes and the error, in place of its lines, and reported stored. When even that reject
- * cannot be written, the fault is not the record's (a bug, a missing table, a revoked grant): it is
- * logged once at error level and the records not stored come back {@link RecordOutcome#BUG}, for
- * the trigger's bounded retry and failure destination.
+ * to deliver again. A fault that one record's values may cause ({@link SqlStates#isDataFault}: a
+ * constraint, a value out of range; or an exception of our own code) is not retried as a whole,
+ * because it would fail the same way every time and hold the stream back: the batch is stored again
+ * in halves, down to the record that fails on its own. That record is a poison record: it is kept
+ * as one BAD_RECORD reject with its raw bytes and the error, in place of its lines, and reported
+ * stored. Any other fault (a missing table, a revoked grant), or one that even that reject row
+ * meets, is not the records': it is logged once at error level and the records not stored come
+ * back {@link RecordOutcome#BUG}, for the trigger's bounded retry and failure destination.
  *
  * <p>Thread-safe: each call takes its own connection and its own parser and COPY buffers (reused
  * from a small pool of idle ones).
@@ -101,6 +102,12 @@ public final class IngestService {
         if (SqlStates.isTransient(whole.failure())) {
             return failed(batch, whole.ids(), whole.failure());
         }
+        Isolation out = new Isolation(batch);
+        if (!mayBeARecordsFault(whole.failure())) {
+            logBug(batch.source(), whole.failure());
+            out.stop(whole.failure(), true);
+            return out.result();
+        }
         int n = batch.records().size();
         log.warn(
                 "ingest batch from {} failed with a non-transient error ({}); storing its {} records in parts to"
@@ -108,7 +115,6 @@ public final class IngestService {
                 batch.source(),
                 describe(whole.failure()),
                 n);
-        Isolation out = new Isolation(batch);
         isolate(batch.source(), batch.records(), 0, n, whole.failure(), w, out);
         return out.result();
     }
@@ -137,6 +143,9 @@ public final class IngestService {
                 out.stored(half[0], a.result());
             } else if (SqlStates.isTransient(a.failure())) {
                 out.stop(a.failure(), false);
+            } else if (!mayBeARecordsFault(a.failure())) {
+                logBug(source, a.failure());
+                out.stop(a.failure(), true);
             } else {
                 isolate(source, records, half[0], half[1], a.failure(), w, out);
             }
@@ -166,15 +175,27 @@ public final class IngestService {
         } else if (SqlStates.isTransient(a.failure())) {
             out.stop(a.failure(), false);
         } else {
-            log.error(
-                    "ingest batch from {} not stored: even a reject row cannot be written, so the fault is not the"
-                            + " records' (a bug, the schema or a grant); the trigger retries and then gives up by its"
-                            + " own policy: {}",
-                    source,
-                    describe(a.failure()),
-                    a.failure());
+            logBug(source, a.failure());
             out.stop(a.failure(), true);
         }
+    }
+
+    /**
+     * True when one record's values may cause {@code failure}: a data fault of the database, or an
+     * exception of our own code (it may come from one record's bytes).
+     */
+    private static boolean mayBeARecordsFault(Exception failure) {
+        String state = SqlStates.sqlState(failure);
+        return state == null || SqlStates.isDataFault(state);
+    }
+
+    private static void logBug(String source, Exception failure) {
+        log.error(
+                "ingest batch from {} not stored: a fault that is not the records' (a bug, the schema or a grant);"
+                        + " the trigger retries and then gives up by its own policy: {}",
+                source,
+                describe(failure),
+                failure);
     }
 
     /**

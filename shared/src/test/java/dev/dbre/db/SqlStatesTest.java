@@ -31,6 +31,18 @@ class SqlStatesTest {
         assertThat(SqlStates.isTransient(new SQLException("x", state))).isFalse();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"22001", "22021", "22P05", "23502", "23505", "23514", "54000"})
+    void dataFaults_mayComeFromOneRow(String state) {
+        assertThat(SqlStates.isDataFault(state)).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"42P01", "42501", "0A000", "25P02", "XX000", "08006", "55P03"})
+    void otherFaults_areNotARowsFault(String state) {
+        assertThat(SqlStates.isDataFault(state)).isFalse();
+    }
+
     @Test
     void nullOrMissingState_isPermanent() {
         assertThat(SqlStates.isTransient((String) null)).isFalse();

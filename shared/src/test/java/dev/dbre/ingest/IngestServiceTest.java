@@ -403,9 +403,9 @@ class IngestServiceTest {
     }
 
     @Test
-    void faultThatIsNotTheRecords_isBug_foundInLogarithmicallyManyAttempts_noException() {
-        // A schema problem (here: the tables are not on the search path) fails every record and
-        // even a reject row: not a poison record, and not transient. Nothing is thrown.
+    void faultOfTheSchema_isBugAtOnce_noException() {
+        // The tables are not on the search path: no record's values cause that, so there is
+        // nothing to look for. Not transient either. Nothing is thrown.
         AtomicInteger opens = new AtomicInteger();
         ConnectionFactory wrongSchema = () -> {
             opens.incrementAndGet();
@@ -416,20 +416,42 @@ class IngestServiceTest {
             return c;
         };
         IngestService broken = new IngestService(wrongSchema, ParseLimits.DEFAULTS, CLOCK);
+
+        BatchResult result = broken.ingest(batch(record("s", "1", "a:1|c"), record("s", "2", "b:1|c")));
+
+        assertThat(result.records()).extracting(RecordResult::outcome).containsOnly(RecordOutcome.BUG);
+        assertThat(result.failedByBug()).isTrue();
+        assertThat(result.records().get(0).failure())
+                .isEqualTo("database error (SQLSTATE 42P01: relation \"ingest_batches\" does not exist)");
+        assertThat(opens).hasValue(1);
+    }
+
+    @Test
+    void dataFaultThatEvenARejectRowMeets_isBug_foundInLogarithmicallyManyAttempts() throws Exception {
+        // A constraint every batch row breaks: a data fault, so the search for a poison record
+        // runs, and ends at the first record, whose reject row breaks it too.
+        db.execute("alter table ingest_batches add constraint no_batch check (records < 0)");
+        AtomicInteger opens = new AtomicInteger();
+        ConnectionFactory counting = () -> {
+            opens.incrementAndGet();
+            return db.open();
+        };
+        IngestService broken = new IngestService(counting, ParseLimits.DEFAULTS, CLOCK);
         List<SourceRecord> eight = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             eight.add(record("s", String.valueOf(i), "a:" + i + "|c"));
         }
+        try {
+            BatchResult result = broken.ingest(new IngestBatch(SOURCE, eight));
 
-        BatchResult result = broken.ingest(new IngestBatch(SOURCE, eight));
-
-        assertThat(result.records()).extracting(RecordResult::outcome).containsOnly(RecordOutcome.BUG);
-        assertThat(result.failed()).hasSize(8);
-        assertThat(result.failedByBug()).isTrue();
-        assertThat(result.records().get(0).failure())
-                .isEqualTo("database error (SQLSTATE 42P01: relation \"ingest_batches\" does not exist)");
-        // The batch, then halves down to the first record (4, 2, 1), then its reject row.
-        assertThat(opens).hasValue(5);
+            assertThat(result.records()).extracting(RecordResult::outcome).containsOnly(RecordOutcome.BUG);
+            assertThat(result.records().get(0).failure()).startsWith("database error (SQLSTATE 23514: ");
+            // The batch, then halves down to the first record (4, 2, 1), then its reject row.
+            assertThat(opens).hasValue(5);
+            assertThat(db.queryLong("select count(*) from ingest_records")).isZero();
+        } finally {
+            db.execute("alter table ingest_batches drop constraint no_batch");
+        }
     }
 
     @Test
