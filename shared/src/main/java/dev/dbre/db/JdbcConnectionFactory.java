@@ -15,8 +15,20 @@ public final class JdbcConnectionFactory implements ConnectionFactory, JdbcTarge
         this.properties = (Properties) properties.clone();
     }
 
-    /** A factory for {@code url} logging in as {@code user}, with {@code password} if not null. */
+    /**
+     * A factory for {@code url} logging in as {@code user}, with {@code password} if not null, and
+     * no timeouts (tests and the local provider's own connections to its embedded server).
+     */
     public static JdbcConnectionFactory of(String url, String user, String password) {
+        return new JdbcConnectionFactory(url, login(user, password));
+    }
+
+    /** As {@link #of(String, String, String)}, every wait bounded by {@code timeouts}. */
+    public static JdbcConnectionFactory of(String url, String user, String password, DbTimeouts timeouts) {
+        return new JdbcConnectionFactory(url, timeouts.applyTo(login(user, password)));
+    }
+
+    private static Properties login(String user, String password) {
         Properties p = new Properties();
         if (user != null) {
             p.setProperty("user", user);
@@ -25,7 +37,7 @@ public final class JdbcConnectionFactory implements ConnectionFactory, JdbcTarge
             p.setProperty("password", password);
         }
         p.setProperty("ApplicationName", "dbre-functions");
-        return new JdbcConnectionFactory(url, p);
+        return p;
     }
 
     @Override

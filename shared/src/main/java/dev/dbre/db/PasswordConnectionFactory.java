@@ -14,11 +14,18 @@ import java.util.function.Supplier;
 public final class PasswordConnectionFactory implements ConnectionFactory, JdbcTarget {
     private final DbSettings settings;
     private final Supplier<String> password;
+    private final DbTimeouts timeouts;
+
+    /** With {@link DbTimeouts#DEFAULTS}. */
+    public PasswordConnectionFactory(DbSettings settings, Supplier<String> password) {
+        this(settings, password, DbTimeouts.DEFAULTS);
+    }
 
     /** @param password supplies the password or IAM token; null for {@link DbAuth#NONE} */
-    public PasswordConnectionFactory(DbSettings settings, Supplier<String> password) {
+    public PasswordConnectionFactory(DbSettings settings, Supplier<String> password, DbTimeouts timeouts) {
         this.settings = settings;
         this.password = password;
+        this.timeouts = timeouts;
     }
 
     @Override
@@ -34,15 +41,20 @@ public final class PasswordConnectionFactory implements ConnectionFactory, JdbcT
     /** The properties of the next login, with a password or token fresh from the supplier. */
     @Override
     public Properties driverProperties() {
-        return properties(settings, settings.user(), password == null ? null : password.get());
+        return properties(settings, settings.user(), password == null ? null : password.get(), timeouts);
+    }
+
+    /** As {@link #properties(DbSettings, String, String, DbTimeouts)} with {@link DbTimeouts#DEFAULTS}. */
+    static Properties properties(DbSettings settings, String user, String password) {
+        return properties(settings, user, password, DbTimeouts.DEFAULTS);
     }
 
     /**
      * The driver properties for a login as {@code user}: TLS per the settings ({@link
      * DbSettings#SYSTEM_ROOTS} selects PgJDBC's factory over the Java trust store; PgJDBC still
-     * checks the host name for verify-full), a connect timeout, and the password if not null.
+     * checks the host name for verify-full), the {@code timeouts}, and the password if not null.
      */
-    static Properties properties(DbSettings settings, String user, String password) {
+    static Properties properties(DbSettings settings, String user, String password, DbTimeouts timeouts) {
         Properties p = new Properties();
         p.setProperty("user", user);
         if (password != null) {
@@ -55,8 +67,7 @@ public final class PasswordConnectionFactory implements ConnectionFactory, JdbcT
             p.setProperty("sslrootcert", settings.sslRootCert());
         }
         p.setProperty("ApplicationName", "dbre-functions");
-        p.setProperty("connectTimeout", "10");
-        return p;
+        return timeouts.applyTo(p);
     }
 
     @Override

@@ -17,14 +17,33 @@ import java.sql.SQLException;
  * evicted by HikariCP.
  */
 public final class PooledConnectionFactory implements ConnectionFactory, AutoCloseable {
+    /** Connections kept open across warm invocations, 1–20; the default is per cloud. */
+    public static final String POOL_SIZE = "DBRE_DB_POOL_SIZE";
+
+    /** The largest {@value #POOL_SIZE} accepted. */
+    public static final int MAX_POOL_SIZE = 20;
+
     private final ConnectionFactory physical;
     private final int maxSize;
+    private final long waitMillis;
     private HikariDataSource pool;
 
-    /** @param maxSize connections kept at most (a Lambda handles one invocation at a time: 1–2) */
+    /** Waiting at most 10 s for a connection (a free one, or a new login). */
     public PooledConnectionFactory(ConnectionFactory physical, int maxSize) {
+        this(physical, maxSize, DbTimeouts.DEFAULTS);
+    }
+
+    /**
+     * @param maxSize connections kept at most (a Lambda handles one invocation at a time: 1–2)
+     * @param timeouts the physical connections' timeouts: {@link #open()} waits for a free
+     *     connection or a new login about as long as one login may take, then fails as a transient
+     *     fault ({@link java.sql.SQLTransientConnectionException})
+     */
+    public PooledConnectionFactory(ConnectionFactory physical, int maxSize, DbTimeouts timeouts) {
         this.physical = physical;
         this.maxSize = maxSize;
+        // One second more than a login may take, so that a login's own error is what the caller sees.
+        this.waitMillis = (timeouts.connectSeconds() + 1) * 1000L;
     }
 
     @Override
@@ -46,7 +65,7 @@ public final class PooledConnectionFactory implements ConnectionFactory, AutoClo
             config.setMinimumIdle(0);
             // Don't fail construction when the database is down: open() reports it per call.
             config.setInitializationFailTimeout(-1);
-            config.setConnectionTimeout(10_000);
+            config.setConnectionTimeout(waitMillis);
             // Below RDS Proxy's and most load balancers' idle cut-offs.
             config.setIdleTimeout(300_000);
             config.setMaxLifetime(840_000);

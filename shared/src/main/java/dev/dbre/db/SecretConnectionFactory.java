@@ -51,9 +51,14 @@ public final class SecretConnectionFactory implements ConnectionFactory, JdbcTar
     private final Properties base;
     private Credentials cached;
 
-    /** @param settings with {@link DbSettings#secretId()} set and TLS already resolved ({@link TlsRoots}) */
+    /** With {@link DbTimeouts#DEFAULTS}. */
     public SecretConnectionFactory(DbSettings settings, SecretStore store) {
-        this(settings, store, settings.jdbcUrl(), PasswordConnectionFactory.properties(settings, "", null));
+        this(settings, store, DbTimeouts.DEFAULTS);
+    }
+
+    /** @param settings with {@link DbSettings#secretId()} set and TLS already resolved ({@link TlsRoots}) */
+    public SecretConnectionFactory(DbSettings settings, SecretStore store, DbTimeouts timeouts) {
+        this(settings, store, settings.jdbcUrl(), PasswordConnectionFactory.properties(settings, "", null, timeouts));
     }
 
     /**

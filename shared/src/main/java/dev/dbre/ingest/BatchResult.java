@@ -57,6 +57,14 @@ public record BatchResult(
         return records.stream().filter(r -> r.outcome().mustRetry()).toList();
     }
 
+    /**
+     * True when a record was not stored because of a bug ({@link RecordOutcome#BUG}): the handler
+     * fails the invocation, so the platform's error count and bounded retry see it.
+     */
+    public boolean failedByBug() {
+        return records.stream().anyMatch(r -> r.outcome() == RecordOutcome.BUG);
+    }
+
     /** True when lines were received but every one was rejected. */
     public boolean nothingParsed() {
         return stored == 0 && rejected > 0 && failed().isEmpty();

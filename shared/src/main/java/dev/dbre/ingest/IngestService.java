@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import org.postgresql.util.PSQLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,13 +31,29 @@ import org.slf4j.LoggerFactory;
  * together, so a retry after any failure (timeout, lost connection, crash after commit, duplicate
  * or concurrent delivery) stores every point once.
  *
+ * <p>Failure rule: a transient fault ({@link SqlStates}: connection lost, lock or statement
+ * timeout, serialization failure...) makes every record not stored before FAILED, for the trigger
+ * to deliver again. A fault that one record's values may cause ({@link SqlStates#isDataFault}: a
+ * constraint, a value out of range; or an exception of our own code) is not retried as a whole,
+ * because it would fail the same way every time and hold the stream back: the batch is stored again
+ * in halves, down to the record that fails on its own. That record is a poison record: it is kept
+ * as one BAD_RECORD reject with its raw bytes and the error, in place of its lines, and reported
+ * stored. Any other fault (a missing table, a revoked grant), or one that even that reject row
+ * meets, is not the records': it is logged once at error level and the records not stored come
+ * back {@link RecordOutcome#BUG}, for the trigger's bounded retry and failure destination.
+ *
  * <p>Thread-safe: each call takes its own connection and its own parser and COPY buffers (reused
  * from a small pool of idle ones).
  */
 public final class IngestService {
     private static final Logger log = LoggerFactory.getLogger(IngestService.class);
-    /** A worker whose buffers grew past this (a batch of huge rejects) is not kept for reuse. */
-    private static final long MAX_RETAINED_BYTES = 16L * 1024 * 1024;
+    /**
+     * A worker whose buffers grew past this (a batch of huge rejects, a JSON document with a huge
+     * string) is not kept for reuse.
+     */
+    static final long MAX_RETAINED_BYTES = 16L * 1024 * 1024;
+    /** Longest server message kept in a log line or a reject's detail. */
+    private static final int MAX_DESCRIBED_CHARS = 300;
 
     private final ConnectionFactory connections;
     private final ParseLimits limits;
@@ -51,9 +68,10 @@ public final class IngestService {
 
     /**
      * Parses and stores one batch exactly once per source record. Never throws for bad input or
-     * for a database fault: bad lines are kept as rejects, and when the batch cannot be committed
-     * every record not stored before comes back FAILED (with a short reason, never a secret) for
-     * the trigger to deliver again. Safe to call from several threads.
+     * for a database fault: bad lines are kept as rejects, a record that cannot be stored is kept
+     * as a BAD_RECORD reject, and a record not stored comes back FAILED (transient) or BUG (with a
+     * short reason, never a secret) for the trigger to deliver again. Safe to call from several
+     * threads.
      *
      * @return one result per record, in input order, and the batch totals
      */
@@ -67,15 +85,147 @@ public final class IngestService {
             worker = new Worker(new PayloadParser(limits), new BinaryCopySink());
         }
         try {
-            return store(batch, worker);
+            return storeOrIsolate(batch, worker);
         } finally {
-            if (worker.sink.retainedBytes() <= MAX_RETAINED_BYTES) {
+            if (worker.retainedBytes() <= MAX_RETAINED_BYTES) {
                 idle.offer(worker);
             }
         }
     }
 
-    private BatchResult store(IngestBatch batch, Worker w) {
+    /** One transaction for the batch; after a failure that is not transient, {@link #isolate}. */
+    private BatchResult storeOrIsolate(IngestBatch batch, Worker w) {
+        Attempt whole = store(batch, w);
+        if (whole.stored()) {
+            return whole.result();
+        }
+        if (SqlStates.isTransient(whole.failure())) {
+            return failed(batch, whole.ids(), whole.failure());
+        }
+        Isolation out = new Isolation(batch);
+        if (!mayBeARecordsFault(whole.failure())) {
+            logBug(batch.source(), whole.failure());
+            out.stop(whole.failure(), true);
+            return out.result();
+        }
+        int n = batch.records().size();
+        log.warn(
+                "ingest batch from {} failed with a non-transient error ({}); storing its {} records in parts to"
+                        + " find the record that causes it",
+                batch.source(),
+                describe(whole.failure()),
+                n);
+        isolate(batch.source(), batch.records(), 0, n, whole.failure(), w, out);
+        return out.result();
+    }
+
+    /**
+     * Stores records {@code [from, to)}, which failed together with the non-transient {@code
+     * failure}: each half in its own transaction, splitting a failing half again, down to one
+     * record, which is then kept as a poison record ({@link #keepPoison}). Stops at the first
+     * transient fault or bug (recorded in {@code out}); the records not stored by then are FAILED or
+     * BUG.
+     */
+    private void isolate(
+            String source, List<SourceRecord> records, int from, int to, Exception failure, Worker w, Isolation out) {
+        if (to - from == 1) {
+            keepPoison(source, records.get(from), from, failure, w, out);
+            return;
+        }
+        int mid = (from + to) >>> 1;
+        int[][] halves = {{from, mid}, {mid, to}};
+        for (int[] half : halves) {
+            if (out.stopped()) {
+                return;
+            }
+            Attempt a = store(new IngestBatch(source, records.subList(half[0], half[1])), w);
+            if (a.stored()) {
+                out.stored(half[0], a.result());
+            } else if (SqlStates.isTransient(a.failure())) {
+                out.stop(a.failure(), false);
+            } else if (!mayBeARecordsFault(a.failure())) {
+                logBug(source, a.failure());
+                out.stop(a.failure(), true);
+            } else {
+                isolate(source, records, half[0], half[1], a.failure(), w, out);
+            }
+        }
+    }
+
+    /**
+     * {@code r} fails on its own with the non-transient {@code failure}: keeps it as one BAD_RECORD
+     * reject (its raw bytes, the error), claiming its key so it is never delivered again. If that
+     * fails too, nothing about the record is the cause: a bug.
+     */
+    private void keepPoison(String source, SourceRecord r, int index, Exception failure, Worker w, Isolation out) {
+        String why = "the record could not be stored: " + describe(failure);
+        SourceRecord kept =
+                SourceRecord.undecodable(r.shard(), r.sequence(), r.subSequence(), r.arrival(), r.payload(), why);
+        Attempt a = store(new IngestBatch(source, List.of(kept)), w);
+        if (a.stored()) {
+            log.error(
+                    "poison record kept as a BAD_RECORD reject, not retried: source={} shard={} sequence={} sub={}: {}",
+                    source,
+                    r.shard(),
+                    r.sequence(),
+                    r.subSequence(),
+                    why,
+                    failure);
+            out.stored(index, a.result());
+        } else if (SqlStates.isTransient(a.failure())) {
+            out.stop(a.failure(), false);
+        } else {
+            logBug(source, a.failure());
+            out.stop(a.failure(), true);
+        }
+    }
+
+    /**
+     * True when one record's values may cause {@code failure}: a data fault of the database, or an
+     * exception of our own code (it may come from one record's bytes).
+     */
+    private static boolean mayBeARecordsFault(Exception failure) {
+        String state = SqlStates.sqlState(failure);
+        return state == null || SqlStates.isDataFault(state);
+    }
+
+    private static void logBug(String source, Exception failure) {
+        log.error(
+                "ingest batch from {} not stored: a fault that is not the records' (a bug, the schema or a grant);"
+                        + " the trigger retries and then gives up by its own policy: {}",
+                source,
+                describe(failure),
+                failure);
+    }
+
+    /**
+     * A short description of a failure for logs and reject details: the SQLSTATE and the server's
+     * primary message (never its detail, which may repeat row values), or the exception's class.
+     */
+    static String describe(Throwable failure) {
+        String state = SqlStates.sqlState(failure);
+        if (state == null) {
+            return "internal error (" + failure.getClass().getSimpleName() + ")";
+        }
+        String message = null;
+        for (Throwable t = failure; t != null && message == null; t = t.getCause()) {
+            if (t instanceof PSQLException p && p.getServerErrorMessage() != null) {
+                message = p.getServerErrorMessage().getMessage();
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        if (message == null) {
+            return "database error (SQLSTATE " + state + ")";
+        }
+        if (message.length() > MAX_DESCRIBED_CHARS) {
+            message = message.substring(0, MAX_DESCRIBED_CHARS) + "...";
+        }
+        return "database error (SQLSTATE " + state + ": " + message + ")";
+    }
+
+    private Attempt store(IngestBatch batch, Worker w) {
         long t0 = System.nanoTime();
         Instant started = clock.instant();
         List<SourceRecord> records = batch.records();
@@ -130,11 +280,11 @@ public final class IngestService {
                     written.totalIgnoredFields,
                     parseNanos / 1_000_000,
                     storeNanos / 1_000_000);
-            return result;
+            return new Attempt(result, null, null);
         } catch (Exception e) {
             w.sink.abort();
             rollbackQuietly(c);
-            return failed(batch, ids, e);
+            return new Attempt(null, e, ids);
         } finally {
             closeQuietly(c);
         }
@@ -208,34 +358,25 @@ public final class IngestService {
                 w.totalIgnoredFields);
     }
 
+    /** The reason a record was not stored because of the transient fault {@code e}. */
+    private static String transientReason(Exception e) {
+        String state = SqlStates.sqlState(e);
+        return "transient database fault (SQLSTATE " + (state == null ? "none, I/O error" : state) + ")";
+    }
+
     /**
-     * The batch could not be committed: every record not known to be stored before is FAILED.
-     * A record found DUPLICATE was committed by an earlier delivery (ON CONFLICT only reports a
-     * conflict with a committed row), so it stays DUPLICATE.
+     * The batch could not be committed because of a transient fault: every record not known to be
+     * stored before is FAILED. A record found DUPLICATE was committed by an earlier delivery (ON
+     * CONFLICT only reports a conflict with a committed row), so it stays DUPLICATE.
      */
     private static BatchResult failed(IngestBatch batch, long[] ids, Exception e) {
-        String state = SqlStates.sqlState(e);
-        boolean transientFault = SqlStates.isTransient(e);
-        String reason = transientFault
-                ? "transient database fault (SQLSTATE " + (state == null ? "none, I/O error" : state) + ")"
-                : (state != null
-                        ? "database error (SQLSTATE " + state + ")"
-                        : "internal error (" + e.getClass().getSimpleName() + ")");
-        if (transientFault) {
-            log.warn(
-                    "ingest batch not stored, will be retried: source={} records={} {} ({})",
-                    batch.source(),
-                    batch.records().size(),
-                    reason,
-                    e.getClass().getSimpleName());
-        } else {
-            log.error(
-                    "ingest batch not stored because of a non-transient error: source={} records={} {}",
-                    batch.source(),
-                    batch.records().size(),
-                    reason,
-                    e);
-        }
+        String reason = transientReason(e);
+        log.warn(
+                "ingest batch not stored, will be retried: source={} records={} {} ({})",
+                batch.source(),
+                batch.records().size(),
+                reason,
+                e.getClass().getSimpleName());
         List<RecordResult> results = new ArrayList<>(batch.records().size());
         int duplicates = 0;
         for (int i = 0; i < batch.records().size(); i++) {
@@ -278,8 +419,121 @@ public final class IngestService {
         }
     }
 
+    /** Bytes the idle workers hold (their parser and COPY buffers), for tests of the reuse cap. */
+    long idleRetainedBytes() {
+        long sum = 0;
+        for (Worker w : idle) {
+            sum += w.retainedBytes();
+        }
+        return sum;
+    }
+
+    /** How many workers wait for reuse. */
+    int idleWorkers() {
+        return idle.size();
+    }
+
+    /** One transaction: its result, or the failure that rolled it back and the claim's ids if known. */
+    private record Attempt(BatchResult result, Exception failure, long[] ids) {
+        boolean stored() {
+            return failure == null;
+        }
+    }
+
+    /**
+     * The outcome of {@link #isolate}: the parts stored (each its own transaction and batch row),
+     * and what stopped it, if anything.
+     */
+    private static final class Isolation {
+        private final IngestBatch batch;
+        private final RecordResult[] records;
+        private final List<BatchResult> parts = new ArrayList<>();
+        private Exception stop;
+        private boolean bug;
+
+        Isolation(IngestBatch batch) {
+            this.batch = batch;
+            this.records = new RecordResult[batch.records().size()];
+        }
+
+        void stored(int from, BatchResult part) {
+            parts.add(part);
+            for (int i = 0; i < part.records().size(); i++) {
+                records[from + i] = part.records().get(i);
+            }
+        }
+
+        void stop(Exception failure, boolean isBug) {
+            stop = failure;
+            bug = isBug;
+        }
+
+        boolean stopped() {
+            return stop != null;
+        }
+
+        /** The parts together; the records not stored are FAILED (transient stop) or BUG. */
+        BatchResult result() {
+            String reason = stop == null ? null : bug ? describe(stop) : transientReason(stop);
+            List<RecordResult> out = new ArrayList<>(records.length);
+            for (int i = 0; i < records.length; i++) {
+                RecordResult r = records[i];
+                if (r == null) {
+                    SourceRecord s = batch.records().get(i);
+                    r = new RecordResult(
+                            s.shard(),
+                            s.sequence(),
+                            s.subSequence(),
+                            bug ? RecordOutcome.BUG : RecordOutcome.FAILED,
+                            0,
+                            0,
+                            reason);
+                }
+                out.add(r);
+            }
+            long batchId = -1;
+            long stored = 0;
+            long rejected = 0;
+            int duplicates = 0;
+            long parseNanos = 0;
+            long storeNanos = 0;
+            int firstRejectLine = 0;
+            RejectReason firstRejectReason = null;
+            long ignoredFields = 0;
+            for (BatchResult p : parts) {
+                batchId = batchId < 0 ? p.batchId() : batchId;
+                ignoredFields += p.ignoredFields();
+                stored += p.stored();
+                rejected += p.rejected();
+                duplicates += p.duplicates();
+                parseNanos += p.parseNanos();
+                storeNanos += p.storeNanos();
+                if (firstRejectReason == null && p.firstRejectReason() != null) {
+                    firstRejectLine = p.firstRejectLine();
+                    firstRejectReason = p.firstRejectReason();
+                }
+            }
+            return new BatchResult(
+                    batchId,
+                    out,
+                    stored,
+                    rejected,
+                    duplicates,
+                    parseNanos,
+                    storeNanos,
+                    firstRejectLine,
+                    firstRejectReason,
+                    ignoredFields);
+        }
+    }
+
     /** A parser and COPY buffers, used by one call at a time. */
-    private record Worker(PayloadParser parser, BinaryCopySink sink) {}
+    private record Worker(PayloadParser parser, BinaryCopySink sink) {
+        /** Both kinds of buffer count against the reuse cap: the parser's grows too. */
+        long retainedBytes() {
+            return parser.retainedBytes() + sink.retainedBytes();
+        }
+    }
 
     /** Counters of the records written in this transaction, in input order of the new ones. */
     private static final class Written {

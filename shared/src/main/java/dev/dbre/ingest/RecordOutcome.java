@@ -14,10 +14,16 @@ public enum RecordOutcome {
      */
     CONFLICT,
     /** Not stored because of a transient fault; the trigger must deliver it again. */
-    FAILED;
+    FAILED,
+    /**
+     * Not stored because of a fault that is not the record's and that a retry meets again (a bug,
+     * a missing table, a revoked grant): logged at error level; the trigger retries it by its own
+     * bounded policy and then hands it to its failure destination.
+     */
+    BUG;
 
     /** True when the trigger must retry this record. */
     public boolean mustRetry() {
-        return this == FAILED;
+        return this == FAILED || this == BUG;
     }
 }

@@ -3,7 +3,7 @@ package dev.dbre.ingest;
 /**
  * The outcome for one source record.
  *
- * @param failure for FAILED, a short description of the transient fault (never a secret); else null
+ * @param failure for FAILED and BUG, a short description of the fault (never a secret); else null
  */
 public record RecordResult(
         String shard,

@@ -39,6 +39,10 @@ public enum RejectReason {
     BAD_UTF8,
     /** The JSON is not well formed, or a value has the wrong JSON type. */
     BAD_JSON,
-    /** The record could not be decoded at all (bad base64, corrupt gzip, KPL checksum). */
+    /**
+     * The record could not be decoded at all (bad base64, corrupt gzip, KPL checksum, trigger
+     * metadata that cannot key it), or the database refused it on its own (a poison record: the
+     * detail names the error). One row on line 1 with the record's raw bytes.
+     */
     BAD_RECORD;
 }

@@ -6,6 +6,7 @@ import dev.dbre.config.Env;
 import dev.dbre.db.ConnectionFactory;
 import dev.dbre.db.DbAuth;
 import dev.dbre.db.DbSettings;
+import dev.dbre.db.DbTimeouts;
 import dev.dbre.db.PasswordConnectionFactory;
 import dev.dbre.db.SecretConnectionFactory;
 import dev.dbre.db.TlsRoots;
@@ -33,9 +34,11 @@ import java.util.function.Supplier;
  * <tr><td>{@value #SSLMODE}</td><td>default: DBRE_DB_SSLMODE, else verify-full</td></tr>
  * <tr><td>{@value #SSLROOTCERT}</td><td>default: DBRE_DB_SSLROOTCERT, else the cloud's default
  * ({@link TlsRoots}); with verification on and no root the function fails at start naming it</td></tr>
+ * <tr><td>{@code DBRE_DB_*_TIMEOUT_SECONDS}</td><td>the function's own {@link DbTimeouts}</td></tr>
  * </table>
  */
-public record RestoredDbLogin(String user, DbAuth auth, String secretId, String sslMode, String sslRootCert) {
+public record RestoredDbLogin(
+        String user, DbAuth auth, String secretId, String sslMode, String sslRootCert, DbTimeouts timeouts) {
     public static final String USER = "DBRE_RESTORE_DB_USER";
     public static final String AUTH = "DBRE_RESTORE_DB_AUTH";
     public static final String SECRET_ID = "DBRE_RESTORE_DB_SECRET_ID";
@@ -44,9 +47,14 @@ public record RestoredDbLogin(String user, DbAuth auth, String secretId, String 
 
     private static final Set<String> SSL_MODES = Set.of("verify-full", "verify-ca", "require", "disable");
 
-    /** A login without a secret. */
+    /** A login without a secret, with {@link DbTimeouts#DEFAULTS}. */
     public RestoredDbLogin(String user, DbAuth auth, String sslMode, String sslRootCert) {
         this(user, auth, null, sslMode, sslRootCert);
+    }
+
+    /** With {@link DbTimeouts#DEFAULTS}. */
+    public RestoredDbLogin(String user, DbAuth auth, String secretId, String sslMode, String sslRootCert) {
+        this(user, auth, secretId, sslMode, sslRootCert, DbTimeouts.DEFAULTS);
     }
 
     /**
@@ -88,10 +96,13 @@ public record RestoredDbLogin(String user, DbAuth auth, String secretId, String 
         if (root == null) {
             root = env.optional(DbSettings.SSLROOTCERT);
         }
-        RestoredDbLogin login = new RestoredDbLogin(user, auth, secretId, sslMode, root);
+        // The function's own timeouts (DBRE_DB_*): a verification check longer than the socket
+        // timeout needs it raised for the restore and drill functions.
+        DbTimeouts timeouts = DbTimeouts.fromEnv(env);
+        RestoredDbLogin login = new RestoredDbLogin(user, auth, secretId, sslMode, root, timeouts);
         try {
             DbSettings resolved = TlsRoots.resolve(login.settings("restored", 5432, "postgres"), defaultRoots);
-            return new RestoredDbLogin(user, auth, secretId, sslMode, resolved.sslRootCert());
+            return new RestoredDbLogin(user, auth, secretId, sslMode, resolved.sslRootCert(), timeouts);
         } catch (ConfigException e) {
             throw new ConfigException(SSLROOTCERT, "(or " + DbSettings.SSLROOTCERT + ") " + e.getMessage());
         }
@@ -116,14 +127,14 @@ public record RestoredDbLogin(String user, DbAuth auth, String secretId, String 
         requireAvailable(newName, progress);
         DbSettings settings = settings(progress.endpointHost(), progress.endpointPort(), database);
         return switch (auth) {
-            case NONE -> new PasswordConnectionFactory(settings, null);
+            case NONE -> new PasswordConnectionFactory(settings, null, timeouts);
             case IAM -> {
                 if (iamTokens == null) {
                     throw new ConfigException(AUTH, "iam is not available for this provider's direct connections");
                 }
-                yield new PasswordConnectionFactory(settings, iamTokens.apply(settings));
+                yield new PasswordConnectionFactory(settings, iamTokens.apply(settings), timeouts);
             }
-            case SECRET -> new SecretConnectionFactory(settings, secrets.get());
+            case SECRET -> new SecretConnectionFactory(settings, secrets.get(), timeouts);
         };
     }
 

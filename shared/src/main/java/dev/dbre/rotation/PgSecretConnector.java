@@ -1,5 +1,6 @@
 package dev.dbre.rotation;
 
+import dev.dbre.db.DbTimeouts;
 import dev.dbre.db.PgUrls;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -9,16 +10,24 @@ import java.util.Properties;
 /**
  * Logs in with PgJDBC. TLS per the secret ({@link DbSecret#sslMode()}, verify-full unless it says
  * otherwise) and never a fallback: PgJDBC's verify-full, verify-ca and require modes fail rather
- * than continue in plaintext. A 5-second connect and login timeout, as AWS's templates use.
+ * than continue in plaintext. By default a 5-second connect and login timeout, as AWS's templates
+ * use, and statement, lock and socket timeouts ({@link DbTimeouts#ROTATION_DEFAULTS}).
  */
 public final class PgSecretConnector implements SecretConnector {
-    public static final int CONNECT_TIMEOUT_SECONDS = 5;
+    public static final int CONNECT_TIMEOUT_SECONDS = DbTimeouts.ROTATION_DEFAULTS.connectSeconds();
 
     private final String sslRootCert;
+    private final DbTimeouts timeouts;
+
+    /** With {@link DbTimeouts#ROTATION_DEFAULTS}. */
+    public PgSecretConnector(String sslRootCert) {
+        this(sslRootCert, DbTimeouts.ROTATION_DEFAULTS);
+    }
 
     /** @param sslRootCert the CA bundle that signs the server's certificate, or null for PgJDBC's default */
-    public PgSecretConnector(String sslRootCert) {
+    public PgSecretConnector(String sslRootCert, DbTimeouts timeouts) {
         this.sslRootCert = sslRootCert;
+        this.timeouts = timeouts;
     }
 
     /** The JDBC URL of the secret's database, without credentials or settings. */
@@ -43,9 +52,7 @@ public final class PgSecretConnector implements SecretConnector {
         }
         // GSS encryption is tried before TLS by default; it would only add a round trip here.
         p.setProperty("gssEncMode", "disable");
-        p.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
-        p.setProperty("loginTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
-        p.setProperty("socketTimeout", "30");
+        timeouts.applyTo(p);
         p.setProperty("ApplicationName", "dbre-rotation");
         return DriverManager.getConnection(url(secret), p);
     }

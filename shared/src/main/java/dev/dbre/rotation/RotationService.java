@@ -119,7 +119,7 @@ public final class RotationService {
     public RotationService(SecretStore store, RotationSettings settings, MasterEndpointResolver masterEndpoints) {
         this(
                 store,
-                new PgSecretConnector(settings.sslRootCert()),
+                new PgSecretConnector(settings.sslRootCert(), settings.timeouts()),
                 settings,
                 new PasswordGenerator(),
                 new SecureRandom(),

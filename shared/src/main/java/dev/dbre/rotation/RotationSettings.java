@@ -3,6 +3,7 @@ package dev.dbre.rotation;
 import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
 import dev.dbre.db.DbSettings;
+import dev.dbre.db.DbTimeouts;
 
 /**
  * The rotation function's settings, read once at start-up. The password variables keep the names
@@ -19,9 +20,12 @@ import dev.dbre.db.DbSettings;
  * <tr><td>{@value #REQUIRE_EACH_INCLUDED_TYPE}</td><td>true | false; default true</td></tr>
  * <tr><td>{@value DbSettings#SSLROOTCERT}</td><td>CA bundle used to verify the database's
  * certificate; default PgJDBC's ({@code ~/.postgresql/root.crt})</td></tr>
+ * <tr><td>{@code DBRE_DB_*_TIMEOUT_SECONDS}</td><td>timeouts of the logins to the secret's
+ * database ({@link DbTimeouts}); defaults {@link DbTimeouts#ROTATION_DEFAULTS}</td></tr>
  * </table>
  */
-public record RotationSettings(RotationStrategy strategy, PasswordPolicy passwordPolicy, String sslRootCert) {
+public record RotationSettings(
+        RotationStrategy strategy, PasswordPolicy passwordPolicy, String sslRootCert, DbTimeouts timeouts) {
     public static final String STRATEGY = "DBRE_ROTATION_STRATEGY";
     public static final String PASSWORD_LENGTH = "PASSWORD_LENGTH";
     public static final String EXCLUDE_CHARACTERS = "EXCLUDE_CHARACTERS";
@@ -38,6 +42,11 @@ public record RotationSettings(RotationStrategy strategy, PasswordPolicy passwor
     public static final int MIN_PASSWORD_LENGTH = 16;
 
     public static final int MAX_PASSWORD_LENGTH = 4096;
+
+    /** With {@link DbTimeouts#ROTATION_DEFAULTS}. */
+    public RotationSettings(RotationStrategy strategy, PasswordPolicy passwordPolicy, String sslRootCert) {
+        this(strategy, passwordPolicy, sslRootCert, DbTimeouts.ROTATION_DEFAULTS);
+    }
 
     /** Single user, AWS's password defaults, PgJDBC's CA bundle. */
     public static final RotationSettings DEFAULTS =
@@ -71,10 +80,19 @@ public record RotationSettings(RotationStrategy strategy, PasswordPolicy passwor
                     "with " + EXCLUDE_UPPERCASE + ", " + EXCLUDE_LOWERCASE + ", " + EXCLUDE_NUMBERS + " and "
                             + EXCLUDE_PUNCTUATION + " leaves no character to make a password from");
         }
-        return new RotationSettings(strategy, policy, env.optional(DbSettings.SSLROOTCERT));
+        return new RotationSettings(
+                strategy,
+                policy,
+                env.optional(DbSettings.SSLROOTCERT),
+                DbTimeouts.fromEnv(env, DbTimeouts.ROTATION_DEFAULTS));
     }
 
     public RotationSettings withStrategy(RotationStrategy s) {
-        return new RotationSettings(s, passwordPolicy, sslRootCert);
+        return new RotationSettings(s, passwordPolicy, sslRootCert, timeouts);
+    }
+
+    /** The same settings with the CA bundle decided by the cloud's wiring. */
+    public RotationSettings withSslRootCert(String root) {
+        return new RotationSettings(strategy, passwordPolicy, root, timeouts);
     }
 }

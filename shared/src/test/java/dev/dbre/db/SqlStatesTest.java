@@ -17,7 +17,7 @@ class SqlStatesTest {
     @ValueSource(
             strings = {
                 "08000", "08001", "08003", "08004", "08006", "40001", "40P01", "57P01", "57P02", "57P03", "53000",
-                "53100", "53200", "53300", "53400"
+                "53100", "53200", "53300", "53400", "55P03", "57014"
             })
     void transientStates(String state) {
         assertThat(SqlStates.isTransient(state)).isTrue();
@@ -25,10 +25,22 @@ class SqlStatesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"23505", "23502", "22021", "22008", "42P01", "42601", "XX000", "57014", "40002", "0800"})
+    @ValueSource(strings = {"23505", "23502", "22021", "22008", "42P01", "42601", "XX000", "55000", "40002", "0800"})
     void permanentStates(String state) {
         assertThat(SqlStates.isTransient(state)).isFalse();
         assertThat(SqlStates.isTransient(new SQLException("x", state))).isFalse();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"22001", "22021", "22P05", "23502", "23505", "23514", "54000"})
+    void dataFaults_mayComeFromOneRow(String state) {
+        assertThat(SqlStates.isDataFault(state)).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"42P01", "42501", "0A000", "25P02", "XX000", "08006", "55P03"})
+    void otherFaults_areNotARowsFault(String state) {
+        assertThat(SqlStates.isDataFault(state)).isFalse();
     }
 
     @Test

@@ -3,6 +3,8 @@ package dev.dbre.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dbre.db.ConnectionFactory;
+import dev.dbre.db.DbTimeouts;
+import dev.dbre.db.JdbcConnectionFactory;
 import dev.dbre.ingest.parse.ParseLimits;
 import dev.dbre.testing.PostgresExtension;
 import dev.dbre.testing.TestDatabase;
@@ -24,6 +26,7 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -400,10 +403,12 @@ class IngestServiceTest {
     }
 
     @Test
-    void nonTransientDatabaseError_reportsFailed_withSqlState_noException() {
-        // A schema problem (here: the tables are not on the search path) is a bug, not a transient
-        // fault; the records still come back FAILED and nothing is thrown.
+    void faultOfTheSchema_isBugAtOnce_noException() {
+        // The tables are not on the search path: no record's values cause that, so there is
+        // nothing to look for. Not transient either. Nothing is thrown.
+        AtomicInteger opens = new AtomicInteger();
         ConnectionFactory wrongSchema = () -> {
+            opens.incrementAndGet();
             Connection c = db.open();
             try (Statement s = c.createStatement()) {
                 s.execute("set search_path = nowhere");
@@ -412,10 +417,187 @@ class IngestServiceTest {
         };
         IngestService broken = new IngestService(wrongSchema, ParseLimits.DEFAULTS, CLOCK);
 
-        BatchResult result = broken.ingest(batch(record("s", "1", "a:1|c")));
+        BatchResult result = broken.ingest(batch(record("s", "1", "a:1|c"), record("s", "2", "b:1|c")));
 
-        assertThat(result.records()).extracting(RecordResult::outcome).containsOnly(RecordOutcome.FAILED);
-        assertThat(result.records().get(0).failure()).isEqualTo("database error (SQLSTATE 42P01)");
+        assertThat(result.records()).extracting(RecordResult::outcome).containsOnly(RecordOutcome.BUG);
+        assertThat(result.failedByBug()).isTrue();
+        assertThat(result.records().get(0).failure())
+                .isEqualTo("database error (SQLSTATE 42P01: relation \"ingest_batches\" does not exist)");
+        assertThat(opens).hasValue(1);
+    }
+
+    @Test
+    void dataFaultThatEvenARejectRowMeets_isBug_foundInLogarithmicallyManyAttempts() throws Exception {
+        // A constraint every batch row breaks: a data fault, so the search for a poison record
+        // runs, and ends at the first record, whose reject row breaks it too.
+        db.execute("alter table ingest_batches add constraint no_batch check (records < 0)");
+        AtomicInteger opens = new AtomicInteger();
+        ConnectionFactory counting = () -> {
+            opens.incrementAndGet();
+            return db.open();
+        };
+        IngestService broken = new IngestService(counting, ParseLimits.DEFAULTS, CLOCK);
+        List<SourceRecord> eight = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            eight.add(record("s", String.valueOf(i), "a:" + i + "|c"));
+        }
+        try {
+            BatchResult result = broken.ingest(new IngestBatch(SOURCE, eight));
+
+            assertThat(result.records()).extracting(RecordResult::outcome).containsOnly(RecordOutcome.BUG);
+            assertThat(result.records().get(0).failure()).startsWith("database error (SQLSTATE 23514: ");
+            // The batch, then halves down to the first record (4, 2, 1), then its reject row.
+            assertThat(opens).hasValue(5);
+            assertThat(db.queryLong("select count(*) from ingest_records")).isZero();
+        } finally {
+            db.execute("alter table ingest_batches drop constraint no_batch");
+        }
+    }
+
+    @Test
+    void recordTheDatabaseRefuses_isKeptAsBadRecord_theOthersStored_nothingRetried() throws Exception {
+        // A constraint (an operator's, say) that one record's line breaks: not a duplicate, and
+        // the same on every retry. Today's rule would fail all five records forever.
+        db.execute("alter table metric_points add constraint no_poison check (name <> 'poison.metric')");
+        try {
+            IngestBatch batch = batch(
+                    record("s", "1", "a:1|c"),
+                    record("s", "2", "b:2|c"),
+                    record("s", "3", "c:3|c\npoison.metric:1|g"),
+                    record("s", "4", "d:4|c|x:unknown-field"),
+                    record("s", "5", "e:5|c"));
+
+            BatchResult result = service.ingest(batch);
+
+            assertThat(result.records())
+                    .extracting(RecordResult::outcome)
+                    .containsExactly(
+                            RecordOutcome.STORED,
+                            RecordOutcome.STORED,
+                            RecordOutcome.STORED_WITH_REJECTS,
+                            RecordOutcome.STORED,
+                            RecordOutcome.STORED);
+            assertThat(result.failed()).isEmpty();
+            assertThat(result.stored()).isEqualTo(4);
+            assertThat(result.rejected()).isEqualTo(1);
+            assertThat(result.ignoredFields()).as("summed over the halves stored apart").isEqualTo(1);
+            assertThat(result.batchId()).isPositive();
+            assertThat(db.queryLong("select count(*) from metric_points")).isEqualTo(4);
+            try (Connection c = db.open();
+                    Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery(
+                            "select sequence, line, reason, detail, raw from ingest_rejects_by_source")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString("sequence")).isEqualTo("3");
+                assertThat(rs.getInt("line")).isEqualTo(1);
+                assertThat(rs.getString("reason")).isEqualTo("BAD_RECORD");
+                assertThat(rs.getString("detail"))
+                        .startsWith("the record could not be stored: database error (SQLSTATE 23514: ")
+                        .contains("no_poison");
+                assertThat(new String(rs.getBytes("raw"), StandardCharsets.UTF_8))
+                        .isEqualTo("c:3|c\npoison.metric:1|g");
+                assertThat(rs.next()).isFalse();
+            }
+
+            BatchResult redelivered = service.ingest(batch);
+            assertThat(redelivered.records()).extracting(RecordResult::outcome).containsOnly(RecordOutcome.DUPLICATE);
+        } finally {
+            db.execute("alter table metric_points drop constraint no_poison");
+        }
+    }
+
+    @Test
+    void transientFaultWhileLookingForThePoisonRecord_leavesTheRestFailed_forTheRetry() throws Exception {
+        db.execute("alter table metric_points add constraint no_poison check (name <> 'poison.metric')");
+        try {
+            // Opens: 1 the batch (fails on the poison), 2 the first half (stored), 3 the second half:
+            // the database is gone.
+            AtomicInteger opens = new AtomicInteger();
+            ConnectionFactory thirdFails = () -> {
+                if (opens.incrementAndGet() == 3) {
+                    throw new PSQLException("Connection refused", PSQLState.CONNECTION_UNABLE_TO_CONNECT);
+                }
+                return db.open();
+            };
+            IngestService flaky = new IngestService(thirdFails, ParseLimits.DEFAULTS, CLOCK);
+            IngestBatch batch = batch(
+                    record("s", "1", "a:1|c"),
+                    record("s", "2", "b:2|c"),
+                    record("s", "3", "c:3|c"),
+                    record("s", "4", "poison.metric:1|g"));
+
+            BatchResult result = flaky.ingest(batch);
+
+            assertThat(result.records())
+                    .extracting(RecordResult::outcome)
+                    .containsExactly(
+                            RecordOutcome.STORED, RecordOutcome.STORED, RecordOutcome.FAILED, RecordOutcome.FAILED);
+            assertThat(result.records().get(2).failure()).isEqualTo("transient database fault (SQLSTATE 08001)");
+            assertThat(result.failedByBug()).isFalse();
+
+            BatchResult retried = service.ingest(batch);
+            assertThat(retried.records())
+                    .extracting(RecordResult::outcome)
+                    .containsExactly(
+                            RecordOutcome.DUPLICATE,
+                            RecordOutcome.DUPLICATE,
+                            RecordOutcome.STORED,
+                            RecordOutcome.STORED_WITH_REJECTS);
+        } finally {
+            db.execute("alter table metric_points drop constraint no_poison");
+        }
+    }
+
+    @Test
+    void claimStuckBehindAnAbandonedTransaction_endsAsTransientFailure_notAHang() throws Exception {
+        IngestService bounded = new IngestService(
+                JdbcConnectionFactory.of(db.jdbcUrl(), "postgres", null, new DbTimeouts(5, 10, 1, 20)),
+                ParseLimits.DEFAULTS,
+                CLOCK);
+        IngestBatch batch = batch(record("s", "1", "a:1|c"), record("s", "2", "b:1|c"));
+        ExecutorService thread = Executors.newSingleThreadExecutor();
+        try (Connection abandoned = db.open()) {
+            // Another session claimed record 2's key and never ends its transaction.
+            abandoned.setAutoCommit(false);
+            try (Statement s = abandoned.createStatement()) {
+                s.execute("insert into ingest_records (source, shard, sequence, batch_id) values ('" + SOURCE
+                        + "', 's', '2', 0)");
+            }
+            BatchResult stuck = CompletableFuture.supplyAsync(() -> bounded.ingest(batch), thread)
+                    .get(60, TimeUnit.SECONDS);
+
+            assertThat(stuck.records()).extracting(RecordResult::outcome).containsOnly(RecordOutcome.FAILED);
+            assertThat(stuck.records().get(0).failure()).isEqualTo("transient database fault (SQLSTATE 55P03)");
+            abandoned.rollback();
+        } finally {
+            thread.shutdownNow();
+        }
+        BatchResult retried = bounded.ingest(batch);
+        assertThat(retried.records()).extracting(RecordResult::outcome).containsOnly(RecordOutcome.STORED);
+        assertThat(db.queryLong("select count(*) from metric_points")).isEqualTo(2);
+    }
+
+    @Test
+    void workerThatParsedAHugeJsonString_isNotKeptForReuse() {
+        IngestService fresh = new IngestService(db.connections(), ParseLimits.DEFAULTS, CLOCK);
+        // A 6 MB string: the COPY buffers grow only to hold the 6 MB reject (under the cap), but
+        // the JSON parser's scratch buffer grows to three times the string (18 MB, over it).
+        String huge = "{\"name\":\"" + "x".repeat(6 * 1024 * 1024) + "\",\"value\":1}";
+        BatchResult result = fresh.ingest(new IngestBatch(
+                SOURCE,
+                List.of(new SourceRecord(
+                        "s", "huge", ARRIVAL, huge.getBytes(StandardCharsets.UTF_8), PayloadFormat.JSON))));
+
+        assertThat(result.records())
+                .extracting(RecordResult::outcome)
+                .containsExactly(RecordOutcome.STORED_WITH_REJECTS);
+        assertThat(fresh.idleWorkers())
+                .as("the worker holding 18 MB is dropped")
+                .isZero();
+
+        fresh.ingest(batch(record("s", "small", "a:1|c")));
+        assertThat(fresh.idleWorkers()).isEqualTo(1);
+        assertThat(fresh.idleRetainedBytes()).isLessThanOrEqualTo(IngestService.MAX_RETAINED_BYTES);
     }
 
     // --- helpers ----------------------------------------------------------------------------

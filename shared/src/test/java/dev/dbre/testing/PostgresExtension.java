@@ -33,7 +33,9 @@ public final class PostgresExtension implements ParameterResolver {
             Path base = Path.of(
                     System.getProperty("java.io.tmpdir"),
                     "embedded-pg-" + ProcessHandle.current().pid());
-            LocalPostgres started = LocalPostgres.start(base, 0, Map.of());
+            // Room for the pools the function runtimes keep (one idle connection each, for up to
+            // 5 minutes): a test JVM builds dozens of runtimes and closes none.
+            LocalPostgres started = LocalPostgres.start(base, 0, Map.of("max_connections", "300"));
             Runtime.getRuntime().addShutdownHook(new Thread(started::close, "embedded-pg-stop"));
             try (Connection c = DriverManager.getConnection(started.jdbcUrl("postgres"), "postgres", "");
                     Statement s = c.createStatement()) {

@@ -3,12 +3,16 @@ package dev.dbre.azure;
 import dev.dbre.ingest.IngestBatch;
 import dev.dbre.ingest.PayloadFormat;
 import dev.dbre.ingest.SourceRecord;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -30,9 +34,11 @@ final class EventHubsBatch {
      * @param properties {@code SystemPropertiesArray}, one per body
      * @param partitionContext {@code PartitionContext}
      * @param namespaceFallback used when the PartitionContext has no FullyQualifiedNamespace
-     * @throws IllegalArgumentException when the metadata cannot key the events (a missing partition,
-     *     hub, namespace or sequence number, or an array of the wrong length); the message names the
-     *     field
+     * @throws IllegalArgumentException when the metadata cannot key the batch (a missing partition,
+     *     hub or namespace, or an array of the wrong length); the message names the field. One event
+     *     whose SequenceNumber is missing or not a number does not fail the batch: it becomes an
+     *     undecodable record (kept as a BAD_RECORD reject), keyed by its Offset, or without one by
+     *     a digest of its enqueued time and body, so a redelivery finds it stored.
      */
     static IngestBatch of(
             List<byte[]> bodies,
@@ -67,14 +73,14 @@ final class EventHubsBatch {
         }
         List<SourceRecord> records = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            SystemProperty p = properties[i];
-            String sequence = p == null ? null : p.SequenceNumber;
-            if (sequence == null || sequence.isBlank()) {
-                throw new IllegalArgumentException("SystemPropertiesArray[" + i + "] has no SequenceNumber");
-            }
-            sequence = canonicalSequence(sequence.trim(), i);
+            SystemProperty p = properties[i] == null ? new SystemProperty() : properties[i];
             Instant arrival = enqueued(p.EnqueuedTimeUtc, clock);
             byte[] body = bodies.get(i);
+            String sequence = canonicalSequence(p.SequenceNumber);
+            if (sequence == null) {
+                records.add(badSequence(partition, p, i, arrival, body));
+                continue;
+            }
             records.add(
                     body == null
                             ? SourceRecord.undecodable(
@@ -87,16 +93,53 @@ final class EventHubsBatch {
 
     /**
      * The sequence number as a plain integer: the worker may hand over "42" or "42.0" (a JSON
-     * number read as a double), and both must give the same key.
+     * number read as a double), and both must give the same key. Null when missing or not a whole
+     * number.
      */
-    private static String canonicalSequence(String s, int index) {
+    private static String canonicalSequence(String raw) {
+        if (raw == null || raw.isBlank()) {
+            return null;
+        }
+        String s = raw.trim();
         String t = s.endsWith(".0") ? s.substring(0, s.length() - 2) : s;
         try {
             return Long.toString(Long.parseLong(t));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(
-                    "SystemPropertiesArray[" + index + "].SequenceNumber is not a whole number: '" + s + "'");
+            return null;
         }
+    }
+
+    /**
+     * An event whose SequenceNumber cannot key it: a poison record, kept with its body as a
+     * BAD_RECORD reject. Its key must be the same on every redelivery and never a sequence number:
+     * {@code offset:<Offset>} when the Offset is a number, else {@code digest:<SHA-256 of the
+     * enqueued time and the body>}.
+     */
+    private static SourceRecord badSequence(
+            String partition, SystemProperty p, int index, Instant arrival, byte[] body) {
+        String why = p.SequenceNumber == null || p.SequenceNumber.isBlank()
+                ? "SystemPropertiesArray[" + index + "] has no SequenceNumber"
+                : "SystemPropertiesArray[" + index + "].SequenceNumber is not a whole number: '"
+                        + cut(p.SequenceNumber.trim()) + "'";
+        byte[] raw = body == null ? new byte[0] : body;
+        String offset = p.Offset == null ? "" : p.Offset.trim();
+        String key = offset.matches("[0-9]{1,20}") ? "offset:" + offset : "digest:" + digest(p.EnqueuedTimeUtc, raw);
+        return SourceRecord.undecodable(partition, key, 0, arrival, raw, why);
+    }
+
+    private static String digest(String enqueued, byte[] body) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(String.valueOf(enqueued).getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) '\n');
+            return HexFormat.of().formatHex(sha.digest(body));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+
+    private static String cut(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 40) + "...";
     }
 
     /** EnqueuedTimeUtc comes as ISO-8601, with or without the zone (then UTC). */

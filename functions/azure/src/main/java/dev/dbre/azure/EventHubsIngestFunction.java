@@ -1,6 +1,7 @@
 package dev.dbre.azure;
 
 import com.microsoft.azure.functions.ExecutionContext;
+import com.microsoft.azure.functions.RetryContext;
 import com.microsoft.azure.functions.annotation.BindingName;
 import com.microsoft.azure.functions.annotation.Cardinality;
 import com.microsoft.azure.functions.annotation.EventHubTrigger;
@@ -9,6 +10,7 @@ import com.microsoft.azure.functions.annotation.FunctionName;
 import dev.dbre.config.Env;
 import dev.dbre.ingest.BatchResult;
 import dev.dbre.ingest.IngestBatch;
+import dev.dbre.ingest.IngestBugException;
 import dev.dbre.ingest.RecordResult;
 import dev.dbre.obs.IngestMetrics;
 import dev.dbre.obs.LogContext;
@@ -28,6 +30,16 @@ import org.slf4j.LoggerFactory;
  * sequence number) and skipped. The retry count is unlimited (-1) because when the host gives up it
  * checkpoints past the batch and the events would be lost; a database outage therefore holds the
  * partition back, as a Kinesis stream with unlimited retries does.
+ *
+ * <p>A record the database refuses on its own, or an event whose SequenceNumber is missing or
+ * garbled, is kept as a BAD_RECORD reject and does not fail the batch. A fault that a retry meets
+ * again (a bug, the schema, a grant: {@link dev.dbre.ingest.RecordOutcome#BUG}, or a
+ * PartitionContext that cannot key the batch) throws {@link IngestBugException} for {@value
+ * AzureIngestRuntime#MAX_BUG_RETRIES} retries of the batch, then gives up: the batch is logged at
+ * error level with its partition and sequence range (to replay from the hub once fixed) and the
+ * function returns, so the host checkpoints past it instead of holding the partition forever. This
+ * is what a Kinesis event source mapping does with {@code MaximumRetryAttempts} and an {@code
+ * OnFailure} destination, which Event Hubs does not have.
  */
 public class EventHubsIngestFunction {
     public static final String NAME = "ingest-eventhubs";
@@ -54,9 +66,11 @@ public class EventHubsIngestFunction {
     }
 
     /**
-     * @throws IngestNotStoredException when some events were not stored (the host retries the
-     *     batch)
-     * @throws IllegalArgumentException when the trigger metadata cannot key the events
+     * @throws IngestNotStoredException when some events were not stored because of a transient
+     *     fault (the host retries the batch)
+     * @throws IngestBugException when events were not stored because of a bug, or the trigger
+     *     metadata cannot key them, and the batch has been retried fewer than {@value
+     *     AzureIngestRuntime#MAX_BUG_RETRIES} times
      */
     @FunctionName(NAME)
     @ExponentialBackoffRetry(maxRetryCount = -1, minimumInterval = "00:00:02", maximumInterval = "00:05:00")
@@ -73,8 +87,19 @@ public class EventHubsIngestFunction {
             @BindingName("PartitionContext") Map<String, Object> partitionContext,
             ExecutionContext context) {
         try (LogContext ignored = LogContext.open(context.getInvocationId(), NAME)) {
-            IngestBatch batch = EventHubsBatch.of(
-                    events, systemProperties, partitionContext, runtime.namespaceFallback, runtime.clock);
+            IngestBatch batch;
+            try {
+                batch = EventHubsBatch.of(
+                        events, systemProperties, partitionContext, runtime.namespaceFallback, runtime.clock);
+            } catch (IllegalArgumentException e) {
+                // Nothing can key these events: a host or extension version this code does not know.
+                failByBug(
+                        context,
+                        "the trigger metadata cannot key the events: " + e.getMessage(),
+                        partitionContext,
+                        systemProperties);
+                return;
+            }
             BatchResult result = runtime.ingest.ingest(batch);
             runtime.metrics.publish(Map.of("function", NAME), IngestMetrics.of(result));
             List<RecordResult> failed = result.failed();
@@ -87,6 +112,16 @@ public class EventHubsIngestFunction {
                     result.rejected(),
                     result.duplicates(),
                     failed.size());
+            if (result.failedByBug()) {
+                RecordResult first = failed.get(0);
+                failByBug(
+                        context,
+                        failed.size() + " of " + batch.records().size() + " events not stored (first: partition "
+                                + first.shard() + " sequence " + first.sequence() + ": " + first.failure() + ")",
+                        partitionContext,
+                        systemProperties);
+                return;
+            }
             if (!failed.isEmpty()) {
                 RecordResult first = failed.get(0);
                 throw new IngestNotStoredException(
@@ -95,5 +130,34 @@ public class EventHubsIngestFunction {
                                 + first.sequence() + ": " + first.failure() + "); the host retries the batch");
             }
         }
+    }
+
+    /**
+     * Throws {@link IngestBugException} while the host has retried this batch fewer than {@value
+     * AzureIngestRuntime#MAX_BUG_RETRIES} times; then logs the batch's range at error level and
+     * returns, so the host checkpoints past it.
+     */
+    private void failByBug(
+            ExecutionContext context, String what, Map<String, Object> partitionContext, SystemProperty[] properties) {
+        RetryContext retry = context.getRetryContext();
+        int retries = retry == null ? 0 : retry.getRetrycount();
+        if (retries < runtime.maxBugRetries) {
+            throw new IngestBugException(what + "; a fault that is not the events', the host retries the batch (retry "
+                    + (retries + 1) + " of " + runtime.maxBugRetries + ", then the batch is skipped)");
+        }
+        LOG.error(
+                "giving up on an Event Hubs batch after {} retries: {}. The host checkpoints past it; replay"
+                        + " partition {} sequence numbers {} to {} from the hub once the fault is fixed",
+                retries,
+                what,
+                partitionContext == null ? null : partitionContext.get("PartitionId"),
+                sequenceAt(properties, 0),
+                sequenceAt(properties, properties == null ? 0 : properties.length - 1));
+    }
+
+    private static String sequenceAt(SystemProperty[] properties, int i) {
+        return properties == null || i < 0 || i >= properties.length || properties[i] == null
+                ? "?"
+                : properties[i].SequenceNumber;
     }
 }

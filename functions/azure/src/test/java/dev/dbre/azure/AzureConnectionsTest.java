@@ -6,9 +6,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.azure.core.credential.AccessToken;
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.credential.TokenRequestContext;
+import dev.dbre.azure.local.SimpleExecutionContext;
 import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
+import dev.dbre.db.PooledConnectionFactory;
 import dev.dbre.testing.MutableClock;
+import dev.dbre.testing.PostgresExtension;
+import dev.dbre.testing.TestDatabase;
+import dev.dbre.testing.TlsPostgres;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -94,6 +104,98 @@ class AzureConnectionsTest {
         assertThat(tokens.get()).isEqualTo("token-2");
         assertThat(credential.scopes).containsOnly("https://ossrdbms-aad.database.windows.net/.default");
         assertThat(tokens.toString()).doesNotContain("token-");
+    }
+
+    @Test
+    void twoEventHubsInvocations_reuseOnePhysicalConnection() throws Exception {
+        TestDatabase db = PostgresExtension.newDatabase();
+        EventHubsIngestFunction f = new EventHubsIngestFunction(TestRuntimes.forDatabase(db));
+        AzureEvents.EventHubsInvocation batch = AzureEvents.eventHubs("eventhubs-batch.json");
+
+        f.run(batch.events(), batch.systemProperties(), batch.partitionContext(), context("inv-1"));
+        List<Integer> afterFirst = functionBackends(db);
+        f.run(batch.events(), batch.systemProperties(), batch.partitionContext(), context("inv-2"));
+        List<Integer> afterSecond = functionBackends(db);
+
+        assertThat(afterFirst)
+                .as("one connection stays open after the invocation")
+                .hasSize(1);
+        assertThat(afterSecond)
+                .as("the second invocation used the same backend")
+                .isEqualTo(afterFirst);
+    }
+
+    @Test
+    void pooledEntraLogins_aNewPhysicalConnectionAsksForANewToken_aWarmOneDoesNot() throws Exception {
+        String token = "entra-token-for-the-pool-test";
+        String role = TlsPostgres.newRole(token);
+        Map<String, String> env = new HashMap<>();
+        env.put("DBRE_DB_HOST", "127.0.0.1");
+        env.put("DBRE_DB_PORT", Integer.toString(TlsPostgres.server().port()));
+        env.put("DBRE_DB_NAME", "postgres");
+        env.put("DBRE_DB_USER", role);
+        env.put("DBRE_DB_AUTH", "iam");
+        env.put("DBRE_DB_SSLMODE", "verify-full");
+        env.put("DBRE_DB_SSLROOTCERT", TlsPostgres.rootCert().toString());
+        // Tokens that expire within the supplier's 5-minute margin: every login must ask again.
+        AtomicInteger asked = new AtomicInteger();
+        TokenCredential credential = new TokenCredential() {
+            @Override
+            public Mono<AccessToken> getToken(TokenRequestContext request) {
+                return Mono.just(getTokenSync(request));
+            }
+
+            @Override
+            public AccessToken getTokenSync(TokenRequestContext request) {
+                asked.incrementAndGet();
+                return new AccessToken(token, OffsetDateTime.now(ZoneOffset.UTC).plusMinutes(1));
+            }
+        };
+
+        try (PooledConnectionFactory pool =
+                AzureConnections.fromEnv(new Env(env), Clock.systemUTC(), () -> credential)) {
+            int first = backendPid(pool);
+            assertThat(backendPid(pool)).isEqualTo(first);
+            assertThat(asked).as("two invocations, one login").hasValue(1);
+
+            try (Connection admin =
+                            DriverManager.getConnection(TlsPostgres.server().jdbcUrl("postgres"), "postgres", "");
+                    Statement s = admin.createStatement()) {
+                s.execute("select pg_terminate_backend(" + first + ")");
+            }
+            Thread.sleep(700); // HikariCP checks a connection idle for over 500 ms before lending it
+            assertThat(backendPid(pool)).isNotEqualTo(first);
+            assertThat(asked)
+                    .as("the new physical connection logged in with a new token")
+                    .hasValue(2);
+        }
+    }
+
+    private static SimpleExecutionContext context(String invocationId) {
+        return new SimpleExecutionContext(invocationId, EventHubsIngestFunction.NAME);
+    }
+
+    private static int backendPid(PooledConnectionFactory pool) throws SQLException {
+        try (Connection c = pool.open();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select pg_backend_pid()")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    /** The backends of the functions' connections to {@code db} (not this query's own). */
+    private static List<Integer> functionBackends(TestDatabase db) throws SQLException {
+        List<Integer> pids = new ArrayList<>();
+        try (Connection c = db.open();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select pid from pg_stat_activity where datname = '" + db.name()
+                        + "' and application_name = 'dbre-functions' and pid <> pg_backend_pid() order by pid")) {
+            while (rs.next()) {
+                pids.add(rs.getInt(1));
+            }
+        }
+        return pids;
     }
 
     @Test

@@ -3,15 +3,21 @@ package dev.dbre.azure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.microsoft.azure.functions.ExecutionContext;
+import com.microsoft.azure.functions.RetryContext;
+import com.microsoft.azure.functions.RpcException;
 import dev.dbre.azure.AzureEvents.EventHubsInvocation;
 import dev.dbre.azure.local.SimpleExecutionContext;
+import dev.dbre.config.Env;
 import dev.dbre.ingest.IngestBatch;
+import dev.dbre.ingest.IngestBugException;
 import dev.dbre.ingest.IngestService;
 import dev.dbre.ingest.parse.ParseLimits;
 import dev.dbre.testing.PostgresExtension;
 import dev.dbre.testing.TestDatabase;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -139,11 +145,114 @@ class EventHubsIngestFunctionTest {
     }
 
     @Test
-    void eventWithoutSequenceNumber_isRefusedNamingTheField() {
+    void eventWithoutSequenceNumber_isKeptAsBadRecordKeyedByItsOffset_theOthersStored() throws Exception {
+        // Today the whole batch is refused on every delivery, and the partition stops.
         sample.systemProperties()[1].SequenceNumber = null;
+        sample.systemProperties()[2].SequenceNumber = "4102x";
         EventHubsIngestFunction f = new EventHubsIngestFunction(TestRuntimes.forDatabase(db));
+
+        invoke(f, sample, "inv-1");
+        invoke(f, sample, "inv-2"); // redelivered: nothing stored twice
+
+        assertThat(db.queryLong("select count(*) from ingest_records")).isEqualTo(4);
+        assertThat(db.queryLong("select count(*) from ingest_rejects_by_source where reason = 'BAD_RECORD'"
+                        + " and sequence = 'offset:8589935104'"
+                        + " and detail = 'SystemPropertiesArray[1] has no SequenceNumber'"))
+                .isEqualTo(1);
+        assertThat(db.queryLong("select count(*) from ingest_rejects_by_source where reason = 'BAD_RECORD'"
+                        + " and sequence = 'offset:8589935616' and detail like '%not a whole number%4102x%'"))
+                .isEqualTo(1);
+        assertThat(db.queryLong("select count(*) from ingest_records where sequence in ('4100', '4103')"))
+                .isEqualTo(2);
+    }
+
+    @Test
+    void recordTheDatabaseRefuses_isKeptAsBadRecord_andTheBatchCompletes() throws Exception {
+        db.execute("alter table metric_points add constraint no_poison check (name <> 'queue.depth')");
+        EventHubsIngestFunction f = new EventHubsIngestFunction(TestRuntimes.forDatabase(db));
+
+        invoke(f, sample, "inv-1"); // no exception: the host checkpoints
+
+        assertThat(db.queryLong("select count(*) from ingest_records")).isEqualTo(4);
+        assertThat(db.queryLong("select count(*) from ingest_rejects where reason = 'BAD_RECORD'"
+                        + " and detail like '%23514%no_poison%'"))
+                .isEqualTo(1);
+        assertThat(db.queryLong("select count(*) from metric_points where name = 'queue.depth'"))
+                .isZero();
+    }
+
+    @Test
+    void metadataThatCannotKeyTheBatch_failsLoudly_thenIsSkippedAfterTheBound() throws Exception {
+        Map<String, Object> noPartition = new HashMap<>(sample.partitionContext());
+        noPartition.remove("PartitionId");
+        Map<String, String> settings =
+                new HashMap<>(TestRuntimes.settings(db.server().port(), db.name()));
+        settings.put("DBRE_EVENTHUB_MAX_BUG_RETRIES", "3");
+        EventHubsIngestFunction f =
+                new EventHubsIngestFunction(AzureIngestRuntime.fromEnv(new Env(settings), TestRuntimes.CLOCK));
+
+        assertThatThrownBy(() -> f.run(sample.events(), sample.systemProperties(), noPartition, retry("inv-1", 0)))
+                .isInstanceOf(IngestBugException.class)
+                .hasMessageContaining("PartitionContext has no PartitionId")
+                .hasMessageContaining("retry 1 of 3");
+        assertThatThrownBy(() -> f.run(sample.events(), sample.systemProperties(), noPartition, retry("inv-1", 2)))
+                .isInstanceOf(IngestBugException.class);
+        // After the third retry the function gives up: the host checkpoints past the batch.
+        f.run(sample.events(), sample.systemProperties(), noPartition, retry("inv-1", 3));
+        assertThat(db.queryLong("select count(*) from ingest_records")).isZero();
+    }
+
+    @Test
+    void faultThatIsNotTheEvents_throwsABugNotATransientFault() {
+        Map<String, String> settings =
+                new HashMap<>(TestRuntimes.settings(db.server().port(), db.name()));
+        // A database without the schema: nothing, not even a reject row, can be written.
+        settings.put("DBRE_DB_NAME", "postgres");
+        EventHubsIngestFunction f =
+                new EventHubsIngestFunction(AzureIngestRuntime.fromEnv(new Env(settings), TestRuntimes.CLOCK));
+
         assertThatThrownBy(() -> invoke(f, sample, "inv-1"))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("SystemPropertiesArray[1] has no SequenceNumber");
+                .isInstanceOf(IngestBugException.class)
+                .hasMessageContaining("SQLSTATE 42P01");
+    }
+
+    /** The context the host passes on the {@code retries}-th retry of a batch. */
+    private static ExecutionContext retry(String invocationId, int retries) {
+        return new ExecutionContext() {
+            @Override
+            public Logger getLogger() {
+                return Logger.getLogger(EventHubsIngestFunction.NAME);
+            }
+
+            @Override
+            public String getInvocationId() {
+                return invocationId;
+            }
+
+            @Override
+            public String getFunctionName() {
+                return EventHubsIngestFunction.NAME;
+            }
+
+            @Override
+            public RetryContext getRetryContext() {
+                return new RetryContext() {
+                    @Override
+                    public int getRetrycount() {
+                        return retries;
+                    }
+
+                    @Override
+                    public int getMaxretrycount() {
+                        return -1;
+                    }
+
+                    @Override
+                    public RpcException getException() {
+                        return null;
+                    }
+                };
+            }
+        };
     }
 }

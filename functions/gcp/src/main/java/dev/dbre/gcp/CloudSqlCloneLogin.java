@@ -70,7 +70,7 @@ final class CloudSqlCloneLogin implements CloneLogin {
             return CloneLogin.direct(login, secrets).connect(newName, connectionName, progress, database);
         }
         RestoredDbLogin.requireAvailable(newName, progress);
-        return connector(connectionName, database).connectionFactory(secrets);
+        return connector(connectionName, database).connectionFactory(secrets, login.timeouts());
     }
 
     /** The connector settings for {@code database} on the clone, or null for a direct login. */

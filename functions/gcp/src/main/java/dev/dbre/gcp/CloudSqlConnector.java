@@ -6,6 +6,7 @@ import dev.dbre.db.ConnectionFactory;
 import dev.dbre.db.DatabaseNames;
 import dev.dbre.db.DbAuth;
 import dev.dbre.db.DbSettings;
+import dev.dbre.db.DbTimeouts;
 import dev.dbre.db.JdbcConnectionFactory;
 import dev.dbre.db.PgUrls;
 import dev.dbre.db.SecretConnectionFactory;
@@ -134,10 +135,16 @@ public record CloudSqlConnector(
      * password of the secret, from {@code secrets} (asked once, now).
      */
     public ConnectionFactory connectionFactory(Supplier<? extends SecretStore> secrets) {
+        return connectionFactory(secrets, DbTimeouts.DEFAULTS);
+    }
+
+    /** As {@link #connectionFactory(Supplier)}, every wait bounded by {@code timeouts}. */
+    public ConnectionFactory connectionFactory(Supplier<? extends SecretStore> secrets, DbTimeouts timeouts) {
+        Properties properties = properties(timeouts);
         if (auth == DbAuth.SECRET) {
-            return new SecretConnectionFactory(secretSettings(), secrets.get(), jdbcUrl(), properties());
+            return new SecretConnectionFactory(secretSettings(), secrets.get(), jdbcUrl(), properties);
         }
-        return new JdbcConnectionFactory(jdbcUrl(), properties());
+        return new JdbcConnectionFactory(jdbcUrl(), properties);
     }
 
     /** The JDBC URL: no host, the connector finds the instance ({@link PgUrls}: the name is encoded). */
@@ -145,8 +152,16 @@ public record CloudSqlConnector(
         return PgUrls.throughSocketFactory(database);
     }
 
-    /** The driver properties (without a password: the connector or the secret supplies it). */
+    /** The driver properties with {@link DbTimeouts#DEFAULTS}. */
     public Properties properties() {
+        return properties(DbTimeouts.DEFAULTS);
+    }
+
+    /**
+     * The driver properties (without a password: the connector or the secret supplies it), every
+     * wait bounded by {@code timeouts}.
+     */
+    public Properties properties(DbTimeouts timeouts) {
         Properties p = new Properties();
         if (user != null) {
             p.setProperty("user", user);
@@ -161,8 +176,7 @@ public record CloudSqlConnector(
         }
         p.setProperty("sslmode", "disable"); // the connector's socket is TLS already
         p.setProperty("ApplicationName", "dbre-functions");
-        p.setProperty("connectTimeout", "10");
-        return p;
+        return timeouts.applyTo(p);
     }
 
     /** Settings for {@link dev.dbre.db.SecretConnectionFactory} (its URL and TLS come from here). */

@@ -4,6 +4,7 @@ import com.google.cloud.functions.CloudEventsFunction;
 import dev.dbre.config.Env;
 import dev.dbre.ingest.BatchResult;
 import dev.dbre.ingest.IngestBatch;
+import dev.dbre.ingest.IngestBugException;
 import dev.dbre.ingest.RecordResult;
 import dev.dbre.obs.IngestMetrics;
 import dev.dbre.obs.LogContext;
@@ -16,8 +17,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Ingests one Pub/Sub message (an Eventarc {@code messagePublished} CloudEvent) into PostgreSQL,
- * exactly once per message id. A message that cannot be decoded is kept as a reject and
- * acknowledged; a transient database fault throws, so Pub/Sub delivers the message again.
+ * exactly once per message id. A message that cannot be decoded, or that the database refuses on
+ * its own, is kept as a BAD_RECORD reject and acknowledged; a transient database fault throws, so
+ * Pub/Sub delivers the message again. A fault that a retry meets again (a bug, the schema, a grant)
+ * throws {@link IngestBugException}: Pub/Sub redelivers it by the subscription's retry policy and,
+ * with a dead-letter topic, moves it there after its maximum delivery attempts.
  */
 public final class PubSubIngestFunction implements CloudEventsFunction {
     static final String NAME = "ingest-pubsub";
@@ -44,8 +48,10 @@ public final class PubSubIngestFunction implements CloudEventsFunction {
     }
 
     /**
-     * @throws IngestNotStoredException when the message could not be stored (the framework answers
-     *     500 and Pub/Sub redelivers)
+     * @throws IngestNotStoredException when the message could not be stored because of a transient
+     *     fault (the framework answers 500 and Pub/Sub redelivers)
+     * @throws IngestBugException when it could not be stored because of a bug (the same, until the
+     *     subscription's dead-letter policy moves it)
      */
     @Override
     public void accept(CloudEvent event) {
@@ -66,6 +72,11 @@ public final class PubSubIngestFunction implements CloudEventsFunction {
                     record == null ? "no result" : record.outcome(),
                     result.stored(),
                     result.rejected());
+            if (result.failedByBug()) {
+                throw new IngestBugException("message " + batch.records().get(0).sequence() + " not stored ("
+                        + record.failure() + "): a fault that is not the message's; Pub/Sub delivers it again"
+                        + " until the subscription's dead-letter policy moves it");
+            }
             if (record == null || !failed.isEmpty()) {
                 throw new IngestNotStoredException(
                         "message " + batch.records().get(0).sequence() + " not stored ("

@@ -51,8 +51,7 @@ public final class SecretRotationFunction implements CloudEventsFunction {
             RotationSettings settings = RotationSettings.fromEnv(env);
             String root = TlsRoots.forSecrets(env, null);
             return new Runtime(
-                    new RotationService(
-                                    store, new RotationSettings(settings.strategy(), settings.passwordPolicy(), root))
+                    new RotationService(store, settings.withSslRootCert(root))
                             .withMetrics(new LogMetricsPublisher(System.out, Clock.systemUTC())),
                     settings.strategy());
         }

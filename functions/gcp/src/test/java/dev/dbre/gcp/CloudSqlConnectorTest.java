@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
 import dev.dbre.db.DbAuth;
+import dev.dbre.db.DbTimeouts;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -41,6 +42,20 @@ class CloudSqlConnectorTest {
                 .containsEntry("user", "dbre-ingest@dbre-prod.iam")
                 .containsEntry("sslmode", "disable")
                 .doesNotContainKey("password");
+    }
+
+    @Test
+    void connectorLogins_boundEveryWait() {
+        CloudSqlConnector c = CloudSqlConnector.fromEnv(env("DBRE_DB_USER", "dbre-ingest@dbre-prod.iam"));
+
+        assertThat(c.properties(new DbTimeouts(2, 7, 3, 11)))
+                .containsEntry("connectTimeout", "2")
+                .containsEntry("loginTimeout", "2")
+                .containsEntry("socketTimeout", "11")
+                .containsEntry("options", "-c statement_timeout=7000 -c lock_timeout=3000");
+        assertThat(c.properties())
+                .containsEntry("socketTimeout", Integer.toString(DbTimeouts.DEFAULTS.socketSeconds()))
+                .containsEntry("options", DbTimeouts.DEFAULTS.serverOptions());
     }
 
     @Test

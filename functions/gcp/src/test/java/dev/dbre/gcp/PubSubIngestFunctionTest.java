@@ -5,13 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dbre.config.Env;
 import dev.dbre.ingest.IngestBatch;
+import dev.dbre.ingest.IngestBugException;
 import dev.dbre.ingest.IngestService;
 import dev.dbre.ingest.parse.ParseLimits;
 import dev.dbre.testing.PostgresExtension;
 import dev.dbre.testing.TestDatabase;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -141,5 +145,33 @@ class PubSubIngestFunctionTest {
                 .isInstanceOf(IngestNotStoredException.class)
                 .hasMessageContaining("11863428911432541")
                 .hasMessageContaining("delivers it again");
+    }
+
+    @Test
+    void messageTheDatabaseRefuses_isKeptAsBadRecord_andAcknowledged() throws Exception {
+        // Today the message is redelivered until the subscription gives up on it.
+        db.execute("alter table service_checks add constraint no_poison check (name <> 'orders.db')");
+
+        function.accept(GcpEvents.cloudEvent(sample)); // no exception: Pub/Sub acks it
+
+        assertThat(
+                        db.queryLong(
+                                "select count(*) from ingest_rejects where reason = 'BAD_RECORD'"
+                                        + " and detail like '%23514%no_poison%' and convert_from(raw, 'UTF8') like 'orders.created:5|c%'"))
+                .isEqualTo(1);
+        assertThat(db.queryLong("select count(*) from metric_points")).isZero();
+    }
+
+    @Test
+    void faultThatIsNotTheMessages_throwsABugNotATransientFault() throws Exception {
+        Map<String, String> settings =
+                new HashMap<>(TestRuntimes.settings(db.server().port(), "postgres"));
+        PubSubIngestFunction noSchema =
+                new PubSubIngestFunction(GcpIngestRuntime.fromEnv(new Env(settings), TestRuntimes.CLOCK));
+
+        assertThatThrownBy(() -> noSchema.accept(GcpEvents.cloudEvent(sample)))
+                .isInstanceOf(IngestBugException.class)
+                .hasMessageContaining("SQLSTATE 42P01")
+                .hasMessageContaining("dead-letter");
     }
 }

@@ -2,6 +2,7 @@ package dev.dbre.local;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.dbre.db.DbTimeouts;
 import dev.dbre.db.JdbcConnectionFactory;
 import dev.dbre.ingest.BatchResult;
 import dev.dbre.ingest.IngestBatch;
@@ -78,7 +79,11 @@ final class IngestCommand implements Callable<Integer> {
         }
         Clock clock = Clock.systemUTC();
         IngestService service = new IngestService(
-                JdbcConnectionFactory.of(jdbcUrl, user, parent.env.optional(MigrateCommand.ENV_PASSWORD)),
+                JdbcConnectionFactory.of(
+                        jdbcUrl,
+                        user,
+                        parent.env.optional(MigrateCommand.ENV_PASSWORD),
+                        DbTimeouts.fromEnv(parent.env)),
                 ParseLimits.fromEnv(parent.env),
                 clock);
         String key = sequence != null ? sequence : sha256(payload);

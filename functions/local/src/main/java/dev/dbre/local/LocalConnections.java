@@ -4,6 +4,7 @@ import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
 import dev.dbre.db.ConnectionFactory;
 import dev.dbre.db.DbSettings;
+import dev.dbre.db.DbTimeouts;
 import dev.dbre.db.PasswordConnectionFactory;
 import dev.dbre.db.SecretConnectionFactory;
 import dev.dbre.db.TlsRoots;
@@ -28,12 +29,14 @@ public final class LocalConnections {
      */
     public static ConnectionFactory fromEnv(Env env) {
         DbSettings settings = TlsRoots.resolve(DbSettings.fromEnv(env), null);
+        DbTimeouts timeouts = DbTimeouts.fromEnv(env);
         return switch (settings.auth()) {
-            case NONE -> new PasswordConnectionFactory(settings, null);
+            case NONE -> new PasswordConnectionFactory(settings, null, timeouts);
             case SECRET ->
                 new SecretConnectionFactory(
                         settings,
-                        new LocalSecretStore(Path.of(env.string(SECRETS_DIR, ".dbre/secrets")), Clock.systemUTC()));
+                        new LocalSecretStore(Path.of(env.string(SECRETS_DIR, ".dbre/secrets")), Clock.systemUTC()),
+                        timeouts);
             case IAM ->
                 throw new ConfigException(
                         DbSettings.AUTH, "iam needs a cloud identity; locally use secret (the local store) or none");

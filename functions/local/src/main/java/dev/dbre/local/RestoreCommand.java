@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dbre.backup.local.LocalBackupProvider;
 import dev.dbre.db.ConnectionFactory;
+import dev.dbre.db.DbTimeouts;
 import dev.dbre.db.JdbcConnectionFactory;
 import dev.dbre.db.LocalPostgres;
 import dev.dbre.obs.LogMetricsPublisher;
@@ -147,7 +148,12 @@ final class RestoreCommand {
             if (confirmProduction != null) {
                 req.put("confirmProduction", confirmProduction);
             }
-            return drive(parent.out, parent.env.optional(MigrateCommand.ENV_PASSWORD), common, req);
+            return drive(
+                    parent.out,
+                    parent.env.optional(MigrateCommand.ENV_PASSWORD),
+                    DbTimeouts.fromEnv(parent.env),
+                    common,
+                    req);
         }
     }
 
@@ -188,7 +194,12 @@ final class RestoreCommand {
             } else {
                 req.put("latest", true);
             }
-            return drive(parent.out, parent.env.optional(MigrateCommand.ENV_PASSWORD), common, req);
+            return drive(
+                    parent.out,
+                    parent.env.optional(MigrateCommand.ENV_PASSWORD),
+                    DbTimeouts.fromEnv(parent.env),
+                    common,
+                    req);
         }
     }
 
@@ -221,7 +232,8 @@ final class RestoreCommand {
         return req;
     }
 
-    private static int drive(PrintStream out, String password, Common c, ObjectNode req) throws Exception {
+    private static int drive(PrintStream out, String password, DbTimeouts timeouts, Common c, ObjectNode req)
+            throws Exception {
         Clock clock = Clock.systemUTC();
         RestoreRequest request;
         try {
@@ -236,7 +248,7 @@ final class RestoreCommand {
             ConnectionFactory state;
             if (c.jdbcUrl != null) {
                 SchemaMigrator.migrate(c.jdbcUrl, c.user, password);
-                state = JdbcConnectionFactory.of(c.jdbcUrl, c.user, password);
+                state = JdbcConnectionFactory.of(c.jdbcUrl, c.user, password, timeouts);
             } else {
                 stateServer = startStateServer(c.baseDir.resolve("state"));
                 state = stateServer.connectionFactory(STATE_DB);

@@ -12,6 +12,7 @@ import dev.dbre.backup.SnapshotProvider;
 import dev.dbre.backup.SnapshotRunStore;
 import dev.dbre.backup.SnapshotRunSummary;
 import dev.dbre.backup.SnapshotService;
+import dev.dbre.db.DbTimeouts;
 import dev.dbre.db.JdbcConnectionFactory;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -118,8 +119,11 @@ final class SnapshotCommand implements Callable<Integer> {
         BackupPolicy policy = BackupPolicyLoader.load(policyFile);
         SnapshotRunStore store = jdbcUrl == null
                 ? null
-                : new SnapshotRunStore(
-                        JdbcConnectionFactory.of(jdbcUrl, user, parent.env.optional(MigrateCommand.ENV_PASSWORD)));
+                : new SnapshotRunStore(JdbcConnectionFactory.of(
+                        jdbcUrl,
+                        user,
+                        parent.env.optional(MigrateCommand.ENV_PASSWORD),
+                        DbTimeouts.fromEnv(parent.env)));
         SnapshotService service = new SnapshotService(
                 (dimensions, metrics) -> {}, // the summary printed below carries the same figures
                 store,

@@ -46,6 +46,8 @@ import org.slf4j.LoggerFactory;
  * {"error":..,"detail":..,"key":..}}; nothing is stored (send a new payload under a new key)</td></tr>
  * <tr><td>413</td><td>body over {@code DBRE_HTTP_MAX_BODY_BYTES}, or decoded over {@code DBRE_HTTP_MAX_DECODED_BYTES}</td></tr>
  * <tr><td>415</td><td>a Content-Encoding other than gzip or identity</td></tr>
+ * <tr><td>500</td><td>a fault that is not the request's and not transient (a bug, the schema, a
+ * grant): logged at error level; a retry meets it again until it is fixed</td></tr>
  * <tr><td>503</td><td>a transient storage fault (with {@code Retry-After}): send the same request
  * again</td></tr>
  * </table>
@@ -134,6 +136,15 @@ public final class HttpIngest {
                             + " stored: send a new payload under a new key");
             o.put("key", only.sequence());
             return new HttpIngestResponse(409, JSON_TYPE, o.toString(), result);
+        }
+        if (only != null && only.outcome() == RecordOutcome.BUG) {
+            // Logged at error level by the core; a retry meets the same fault until it is fixed.
+            return error(
+                    500,
+                    Map.of(),
+                    "could not store the request",
+                    "an internal error, logged by the function; retrying will not help until it is fixed",
+                    result);
         }
         if (only == null || only.outcome() == RecordOutcome.FAILED) {
             // The cause is logged, not returned: the client can do nothing with it but retry.

@@ -510,6 +510,14 @@ public final class JsonPointParser {
         return false;
     }
 
+    /**
+     * Bytes held by the reusable scratch buffer: it grows to about three times the longest string
+     * read (UTF-8 room for every char) and is kept for the next document.
+     */
+    public long retainedBytes() {
+        return scratch.length;
+    }
+
     private void ensure(int more) {
         if (used + more > scratch.length) {
             scratch = Arrays.copyOf(scratch, Math.max(scratch.length * 2, used + more));

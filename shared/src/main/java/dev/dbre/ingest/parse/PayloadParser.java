@@ -24,6 +24,11 @@ public final class PayloadParser {
         this.json = new JsonPointParser(limits);
     }
 
+    /** Bytes held by this parser's reusable buffers (the JSON scratch buffer and the line's arrays). */
+    public long retainedBytes() {
+        return json.retainedBytes() + 8L * line.values.length + 4L * (line.tagOff.length + line.tagLen.length);
+    }
+
     /**
      * Splits on \n (a trailing \r is dropped), skips empty/blank lines, parses each line
      * (DOGSTATSD) or the JSON document (JSON; AUTO picks by first non-blank byte '{' or '['), calls

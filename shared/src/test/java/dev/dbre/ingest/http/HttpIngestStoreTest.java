@@ -2,11 +2,14 @@ package dev.dbre.ingest.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dbre.db.ConnectionFactory;
 import dev.dbre.ingest.IngestService;
 import dev.dbre.ingest.parse.ParseLimits;
 import dev.dbre.testing.PostgresExtension;
 import dev.dbre.testing.TestDatabase;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -134,5 +137,30 @@ class HttpIngestStoreTest {
             gz.write(plain);
         }
         return out.toByteArray();
+    }
+
+    @Test
+    void faultThatIsNotTheRequests_is500_not503(TestDatabase db) {
+        // The tables are not on the search path: a retry meets the same fault, so no Retry-After.
+        ConnectionFactory wrongSchema = () -> {
+            Connection c = db.open();
+            try (Statement s = c.createStatement()) {
+                s.execute("set search_path = nowhere");
+            }
+            return c;
+        };
+        IngestService service = new IngestService(wrongSchema, ParseLimits.DEFAULTS, CLOCK);
+        HttpIngest http = new HttpIngest(service::ingest, HttpIngestLimits.DEFAULTS, CLOCK);
+
+        HttpIngestResponse response = http.handle(new HttpIngestRequest(
+                "POST",
+                Map.of("Content-Type", "text/plain"),
+                "a:1|c".getBytes(StandardCharsets.UTF_8),
+                "req",
+                "ingest"));
+
+        assertThat(response.status()).isEqualTo(500);
+        assertThat(response.headers()).doesNotContainKey("Retry-After");
+        assertThat(response.body()).contains("retrying will not help");
     }
 }

@@ -5,6 +5,7 @@ import dev.dbre.aws.rotation.SecretsManagerStore;
 import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
 import dev.dbre.db.DbSettings;
+import dev.dbre.db.DbTimeouts;
 import dev.dbre.db.PasswordConnectionFactory;
 import dev.dbre.db.PooledConnectionFactory;
 import dev.dbre.db.SecretConnectionFactory;
@@ -29,7 +30,7 @@ import software.amazon.awssdk.regions.Region;
  */
 public record AwsDatabase(PooledConnectionFactory connections, RdsIamTokenCache tokens) implements AutoCloseable {
     /** Connections kept open across invocations. */
-    public static final String POOL_SIZE = "DBRE_DB_POOL_SIZE";
+    public static final String POOL_SIZE = PooledConnectionFactory.POOL_SIZE;
 
     /** The region Lambda runs in; it signs the IAM token. */
     public static final String AWS_REGION = "AWS_REGION";
@@ -44,26 +45,48 @@ public record AwsDatabase(PooledConnectionFactory connections, RdsIamTokenCache 
 
     /** As {@link #fromEnv(Env, Clock)}, signing with {@code credentials}. */
     public static AwsDatabase fromEnv(Env env, Clock clock, AwsCredentialsProvider credentials) {
+        return fromEnv(env, clock, credentials, DbTimeouts.fromEnv(env));
+    }
+
+    /**
+     * For the schema migration: as {@link #fromEnv(Env, Clock)} but without a statement or socket
+     * timeout ({@link DbTimeouts#forMigrations()}).
+     */
+    public static AwsDatabase forMigrations(Env env, Clock clock) {
+        return fromEnv(
+                env,
+                clock,
+                DefaultCredentialsProvider.builder().build(),
+                DbTimeouts.fromEnv(env).forMigrations());
+    }
+
+    private static AwsDatabase fromEnv(Env env, Clock clock, AwsCredentialsProvider credentials, DbTimeouts timeouts) {
         // No default root: the RDS roots are in no public trust store and no package ships them.
         DbSettings settings = TlsRoots.resolve(DbSettings.fromEnv(env), null);
-        int poolSize = env.integer(POOL_SIZE, 1, 1, 20);
+        int poolSize = env.integer(POOL_SIZE, 1, 1, PooledConnectionFactory.MAX_POOL_SIZE);
         return switch (settings.auth()) {
             case NONE ->
                 new AwsDatabase(
-                        new PooledConnectionFactory(new PasswordConnectionFactory(settings, null), poolSize), null);
+                        new PooledConnectionFactory(
+                                new PasswordConnectionFactory(settings, null, timeouts), poolSize, timeouts),
+                        null);
             case SECRET ->
                 new AwsDatabase(
                         new PooledConnectionFactory(
                                 new SecretConnectionFactory(
                                         settings,
-                                        new SecretsManagerStore(SecretsManagerClients.fromEnv(env, credentials))),
-                                poolSize),
+                                        new SecretsManagerStore(SecretsManagerClients.fromEnv(env, credentials)),
+                                        timeouts),
+                                poolSize,
+                                timeouts),
                         null);
             case IAM -> {
                 String region = env.required(AWS_REGION);
                 RdsIamTokenCache tokens = RdsIamTokenCache.forRds(settings, Region.of(region), credentials, clock);
                 yield new AwsDatabase(
-                        new PooledConnectionFactory(new PasswordConnectionFactory(settings, tokens), poolSize), tokens);
+                        new PooledConnectionFactory(
+                                new PasswordConnectionFactory(settings, tokens, timeouts), poolSize, timeouts),
+                        tokens);
             }
         };
     }

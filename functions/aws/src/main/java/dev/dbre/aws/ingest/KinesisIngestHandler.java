@@ -9,6 +9,7 @@ import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse.BatchIt
 import dev.dbre.config.Env;
 import dev.dbre.ingest.BatchResult;
 import dev.dbre.ingest.IngestBatch;
+import dev.dbre.ingest.IngestBugException;
 import dev.dbre.ingest.IngestService;
 import dev.dbre.ingest.RecordResult;
 import dev.dbre.obs.IngestMetrics;
@@ -27,8 +28,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Lambda handler for a Kinesis event source mapping with {@code ReportBatchItemFailures}: decodes
  * the records (KPL aggregates split into their user records), hands them to the ingest core, and
- * reports exactly the Kinesis sequence numbers whose records were not stored, so Lambda retries only
- * from the first of them. Bad lines are stored as rejects by the core and never fail a record.
+ * reports exactly the Kinesis sequence numbers whose records were not stored because of a transient
+ * fault, so Lambda retries only from the first of them. Bad lines are stored as rejects by the core
+ * and never fail a record; a record the database refuses on its own is kept as a BAD_RECORD reject.
+ * A fault that is not the records' and that a retry meets again (a bug, the schema, a grant) fails
+ * the invocation ({@link IngestBugException}), so the event source mapping's {@code
+ * MaximumRetryAttempts} and {@code OnFailure} destination apply.
  *
  * <p>Handler: {@code dev.dbre.aws.ingest.KinesisIngestHandler::handleRequest}.
  */
@@ -62,6 +67,10 @@ public final class KinesisIngestHandler implements RequestHandler<KinesisEvent, 
         this.clock = clock;
     }
 
+    /**
+     * @throws IngestBugException when records were not stored because of a bug (Lambda counts an
+     *     error and retries the batch by the event source mapping's policy)
+     */
     @Override
     public StreamsEventResponse handleRequest(KinesisEvent event, Context context) {
         try (LogContext ignored = LogContext.open(context == null ? null : context.getAwsRequestId(), "ingest")) {
@@ -83,16 +92,27 @@ public final class KinesisIngestHandler implements RequestHandler<KinesisEvent, 
         try {
             result = ingest.ingest(new IngestBatch(source, KinesisRecords.toSourceRecords(records, clock.instant())));
         } catch (RuntimeException e) {
-            // The core reports faults per record and should not throw; if it does, retry them all.
+            // The core reports faults per record and does not throw: this is a bug (here or in
+            // decoding), which a retry of the same records meets again.
             LOG.error("ingest failed for {} records of {}: {}", records.size(), source, e.toString(), e);
             metrics.publish(
                     IngestComponents.METRIC_DIMENSIONS,
                     List.of(
                             Metric.count(MetricNames.INGEST_RECORDS, records.size()),
                             Metric.count(MetricNames.INGEST_RECORDS_FAILED, records.size())));
-            return KinesisRecords.allFailed(records);
+            throw new IngestBugException(
+                    "ingest failed for " + records.size() + " records of " + source + ": "
+                            + e.getClass().getName(),
+                    e);
         }
         metrics.publish(IngestComponents.METRIC_DIMENSIONS, IngestMetrics.of(result));
+        if (result.failedByBug()) {
+            RecordResult first = result.failed().get(0);
+            throw new IngestBugException(result.failed().size() + " of " + records.size()
+                    + " records not stored because of a fault that is not theirs (first: shard=" + first.shard()
+                    + " sequence=" + first.sequence() + ": " + first.failure()
+                    + "); Lambda retries by the event source mapping's MaximumRetryAttempts, then OnFailure");
+        }
         if (!result.failed().isEmpty()) {
             RecordResult first = result.failed().get(0);
             LOG.warn(

@@ -74,11 +74,6 @@ final class KinesisRecords {
                 records, r -> failed.contains(shard(r) + '\0' + r.getKinesis().getSequenceNumber()));
     }
 
-    /** Every record as a failure (the core could not be called at all). */
-    static List<BatchItemFailure> allFailed(List<KinesisEventRecord> records) {
-        return failuresWhere(records, r -> true);
-    }
-
     private static List<BatchItemFailure> failuresWhere(
             List<KinesisEventRecord> records, Predicate<KinesisEventRecord> failed) {
         List<BatchItemFailure> out = new ArrayList<>();

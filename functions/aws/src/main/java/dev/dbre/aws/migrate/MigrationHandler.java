@@ -41,7 +41,7 @@ public final class MigrationHandler implements RequestHandler<Map<String, Object
     public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
         try (LogContext ignored = LogContext.open(context == null ? null : context.getAwsRequestId(), "migrate");
                 // Flyway holds a second connection for its lock while it migrates.
-                AwsDatabase db = AwsDatabase.fromEnv(env.with(AwsDatabase.POOL_SIZE, "3"), Clock.systemUTC())) {
+                AwsDatabase db = AwsDatabase.forMigrations(env.with(AwsDatabase.POOL_SIZE, "3"), Clock.systemUTC())) {
             int applied = SchemaMigrator.migrate(new ConnectionFactoryDataSource(db.connections()));
             LOG.info("schema migrations applied: {}", applied);
             return Map.of("applied", applied);

@@ -61,10 +61,7 @@ public final class SecretsManagerRotationHandler implements RequestHandler<Map<S
     SecretsManagerRotationHandler(SecretsManagerStore store, MasterEndpointResolver masterEndpoints, Env env) {
         RotationSettings settings = RotationSettings.fromEnv(env);
         String root = TlsRoots.forSecrets(env, null);
-        this.rotation = new RotationService(
-                        store,
-                        new RotationSettings(settings.strategy(), settings.passwordPolicy(), root),
-                        masterEndpoints)
+        this.rotation = new RotationService(store, settings.withSslRootCert(root), masterEndpoints)
                 .withMetrics(new EmfMetricsPublisher());
     }
 

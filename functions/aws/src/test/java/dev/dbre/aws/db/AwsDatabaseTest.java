@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
+import dev.dbre.db.DbTimeouts;
 import dev.dbre.testing.PostgresExtension;
 import dev.dbre.testing.TestDatabase;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
@@ -98,7 +101,9 @@ class AwsDatabaseTest {
                         "DBRE_DB_NAME", tdb.name(),
                         "DBRE_DB_USER", "postgres",
                         "DBRE_DB_AUTH", "none",
-                        "DBRE_DB_SSLMODE", "disable")),
+                        "DBRE_DB_SSLMODE", "disable",
+                        "DBRE_DB_STATEMENT_TIMEOUT_SECONDS", "7",
+                        "DBRE_DB_LOCK_TIMEOUT_SECONDS", "3")),
                 Clock.systemUTC(),
                 RdsIamTokenCacheTest.CREDENTIALS);
 
@@ -106,7 +111,18 @@ class AwsDatabaseTest {
             assertThat(db.tokens()).isNull();
             try (Connection c = db.connections().open()) {
                 assertThat(c.isValid(5)).isTrue();
+                assertThat(show(c, "statement_timeout")).isEqualTo("7s");
+                assertThat(show(c, "lock_timeout")).isEqualTo("3s");
+                assertThat(c.getNetworkTimeout()).isEqualTo(DbTimeouts.DEFAULTS.socketSeconds() * 1000);
             }
+        }
+    }
+
+    private static String show(Connection c, String setting) throws Exception {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("show " + setting)) {
+            rs.next();
+            return rs.getString(1);
         }
     }
 }

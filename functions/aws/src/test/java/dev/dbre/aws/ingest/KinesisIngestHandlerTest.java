@@ -1,11 +1,14 @@
 package dev.dbre.aws.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse.BatchItemFailure;
+import dev.dbre.db.ConnectionFactory;
 import dev.dbre.db.JdbcConnectionFactory;
+import dev.dbre.ingest.IngestBugException;
 import dev.dbre.ingest.IngestService;
 import dev.dbre.ingest.parse.ParseLimits;
 import dev.dbre.obs.MetricNames;
@@ -15,6 +18,8 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -154,6 +159,45 @@ class KinesisIngestHandlerTest {
                 .containsExactly(Integer.toString(data.length));
         assertThat(rows.list("select name from metric_points where name like 'kpl.%'"))
                 .isEmpty();
+    }
+
+    @Test
+    void recordTheDatabaseRefuses_isKeptAsBadRecord_andNotReportedForRetry() throws Exception {
+        TestDatabase db = PostgresExtension.newDatabase();
+        Rows rows = new Rows(db);
+        // One KPL user record breaks a constraint: today every record would come back for retry,
+        // and the shard would stop.
+        db.execute("alter table metric_points add constraint no_poison check (name <> 'kpl.c')");
+
+        StreamsEventResponse response =
+                handler(db).handleRequest(LambdaEvents.kinesis(FILE), LambdaEvents.context("req-poison"));
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(rows.list("select sequence, sub_sequence, reason, convert_from(raw, 'UTF8') from"
+                        + " ingest_rejects_by_source where reason = 'BAD_RECORD'"))
+                .containsExactly(SEQUENCES.get(3) + "|1|BAD_RECORD|kpl.b:2|g\nkpl.c:3|ms");
+        assertThat(rows.list("select name from metric_points where name like 'kpl.%' order by name"))
+                .containsExactly("kpl.a", "kpl.d");
+        assertThat(rows.list("select count(*) from ingest_records")).containsExactly("6");
+    }
+
+    @Test
+    void faultThatIsNotTheRecords_failsTheInvocation_forTheMappingsBoundedRetry() throws Exception {
+        TestDatabase db = PostgresExtension.newDatabase();
+        ConnectionFactory wrongSchema = () -> {
+            Connection c = db.open();
+            try (Statement s = c.createStatement()) {
+                s.execute("set search_path = nowhere");
+            }
+            return c;
+        };
+        KinesisIngestHandler broken =
+                new KinesisIngestHandler(new IngestService(wrongSchema, ParseLimits.DEFAULTS, CLOCK), metrics, CLOCK);
+
+        assertThatThrownBy(() -> broken.handleRequest(LambdaEvents.kinesis(FILE), LambdaEvents.context("req-bug")))
+                .isInstanceOf(IngestBugException.class)
+                .hasMessageContaining("SQLSTATE 42P01")
+                .hasMessageContaining("MaximumRetryAttempts");
     }
 
     @Test

@@ -51,8 +51,7 @@ public class KeyVaultRotationFunction {
             // Azure Database for PostgreSQL chains to roots the Java trust store holds.
             String root = TlsRoots.forSecrets(env, DbSettings.SYSTEM_ROOTS);
             return new Runtime(
-                    new RotationService(
-                                    store, new RotationSettings(settings.strategy(), settings.passwordPolicy(), root))
+                    new RotationService(store, settings.withSslRootCert(root))
                             .withMetrics(new LogMetricsPublisher(System.out, Clock.systemUTC())),
                     settings.strategy(),
                     KeyVaultClients.vaultUrl(env));
