@@ -480,7 +480,9 @@ class IngestServiceTest {
             assertThat(result.failed()).isEmpty();
             assertThat(result.stored()).isEqualTo(4);
             assertThat(result.rejected()).isEqualTo(1);
-            assertThat(result.ignoredFields()).as("summed over the halves stored apart").isEqualTo(1);
+            assertThat(result.ignoredFields())
+                    .as("summed over the halves stored apart")
+                    .isEqualTo(1);
             assertThat(result.batchId()).isPositive();
             assertThat(db.queryLong("select count(*) from metric_points")).isEqualTo(4);
             try (Connection c = db.open();
