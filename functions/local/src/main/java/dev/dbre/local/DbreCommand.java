@@ -49,11 +49,15 @@ public final class DbreCommand implements Runnable {
 
     final InputStream in;
     final PrintStream out;
+    /** Progress and notes: stdout carries only the command's result. */
+    final PrintStream err;
+
     final Env env;
 
-    DbreCommand(InputStream in, PrintStream out, Env env) {
+    DbreCommand(InputStream in, PrintStream out, PrintStream err, Env env) {
         this.in = in;
         this.out = out;
+        this.err = err;
         this.env = env;
     }
 
@@ -75,7 +79,7 @@ public final class DbreCommand implements Runnable {
      */
     public static int execute(
             String[] args, InputStream in, PrintStream out, PrintStream err, Map<String, String> environment) {
-        CommandLine cmd = new CommandLine(new DbreCommand(in, out, new Env(environment)));
+        CommandLine cmd = new CommandLine(new DbreCommand(in, out, err, new Env(environment)));
         cmd.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cmd.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         cmd.setCaseInsensitiveEnumValuesAllowed(true);

@@ -214,7 +214,9 @@ public final class LocalBackupProvider implements SnapshotProvider, RestoreProvi
             String stopLsn;
             String label;
             String spcmap;
-            // Waits until the WAL the backup needs is archived.
+            // Waits until the WAL the backup needs is archived: bounded, an archiver that keeps
+            // failing would otherwise hold this call forever.
+            s.execute("set statement_timeout = " + ARCHIVE_WAIT.toMillis());
             try (ResultSet rs = s.executeQuery("select lsn::text, labelfile, spcmapfile from pg_backup_stop(true)")) {
                 rs.next();
                 stopLsn = rs.getString(1);
