@@ -2,7 +2,6 @@ package dev.dbre.local;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.dbre.db.JdbcConnectionFactory;
 import dev.dbre.ingest.BatchResult;
 import dev.dbre.ingest.IngestBatch;
 import dev.dbre.ingest.IngestService;
@@ -51,7 +50,12 @@ final class IngestCommand implements Callable<Integer> {
     @Mixin
     InputOptions input;
 
-    @Option(names = "--jdbc-url", required = true, paramLabel = "URL", description = "The database, migrated.")
+    @Option(
+            names = "--jdbc-url",
+            required = true,
+            paramLabel = "URL",
+            converter = Databases.UrlConverter.class,
+            description = "The database, migrated (dbre migrate).")
     String jdbcUrl;
 
     @Option(names = "--user", paramLabel = "USER", description = "Database user (default: the driver's).")
@@ -78,7 +82,7 @@ final class IngestCommand implements Callable<Integer> {
         }
         Clock clock = Clock.systemUTC();
         IngestService service = new IngestService(
-                JdbcConnectionFactory.of(jdbcUrl, user, parent.env.optional(MigrateCommand.ENV_PASSWORD)),
+                Databases.connect(jdbcUrl, user, parent.env.optional(MigrateCommand.ENV_PASSWORD), "ingest_batches"),
                 ParseLimits.fromEnv(parent.env),
                 clock);
         String key = sequence != null ? sequence : sha256(payload);
@@ -86,7 +90,12 @@ final class IngestCommand implements Callable<Integer> {
         BatchResult result = service.ingest(new IngestBatch(source, List.of(record)));
         RecordResult r = result.records().get(0);
         parent.out.println(summary(source, r));
-        return r.outcome().mustRetry() ? DbreCommand.EXIT_FAILURE : DbreCommand.EXIT_OK;
+        if (r.outcome().mustRetry()) {
+            parent.err.println("dbre ingest: the record was not stored (" + r.failure() + " at "
+                    + Databases.target(jdbcUrl) + "); running this again may help, and stores nothing twice");
+            return DbreCommand.EXIT_FAILURE;
+        }
+        return DbreCommand.EXIT_OK;
     }
 
     private static String summary(String source, RecordResult r) throws IOException {

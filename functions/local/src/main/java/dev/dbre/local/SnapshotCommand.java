@@ -16,7 +16,6 @@ import dev.dbre.backup.SnapshotRunSummary;
 import dev.dbre.backup.SnapshotService;
 import dev.dbre.backup.SnapshotStatus;
 import dev.dbre.backup.local.LocalBackupProvider;
-import dev.dbre.db.JdbcConnectionFactory;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -86,6 +85,7 @@ final class SnapshotCommand implements Callable<Integer> {
     @Option(
             names = "--jdbc-url",
             paramLabel = "URL",
+            converter = Databases.UrlConverter.class,
             description = "A migrated database to record the run in (table snapshot_runs); none when absent.")
     String jdbcUrl;
 
@@ -140,8 +140,8 @@ final class SnapshotCommand implements Callable<Integer> {
         BackupPolicy policy = BackupPolicyLoader.load(policyFile);
         SnapshotRunStore store = jdbcUrl == null
                 ? null
-                : new SnapshotRunStore(
-                        JdbcConnectionFactory.of(jdbcUrl, user, parent.env.optional(MigrateCommand.ENV_PASSWORD)));
+                : new SnapshotRunStore(Databases.connect(
+                        jdbcUrl, user, parent.env.optional(MigrateCommand.ENV_PASSWORD), "snapshot_runs"));
         SnapshotService service = new SnapshotService(
                 (dimensions, metrics) -> {}, // the summary printed below carries the same figures
                 store,

@@ -79,7 +79,7 @@ class RestoreCommandTest {
                 "cli-too-early");
 
         assertThat(r.exitCode()).isEqualTo(DbreCommand.EXIT_FAILURE);
-        assertThat(r.out()).contains("refused: TARGET_OUTSIDE_WINDOW (targetTime)");
+        assertThat(r.out()).contains("refused: TARGET_OUTSIDE_WINDOW (--at)");
         assertThat(src.provider.baseDir().resolve("restores/cli-too-early")).doesNotExist();
     }
 
@@ -94,5 +94,40 @@ class RestoreCommandTest {
     void drillName_isAValidNewName() {
         assertThat(RestoreCommand.drillName("Orders_DB", Instant.parse("2026-11-23T22:43:01Z")))
                 .isEqualTo("drill-orders-db-20261123-224301");
+    }
+
+    @Test
+    void aTimeThatIsNotOne_isAUsageError_namingTheOption() {
+        Cli r = Cli.run("restore", "--source", "cli-src", "--at", "yesterday", "--name", "x");
+
+        assertThat(r.exitCode()).isEqualTo(DbreCommand.EXIT_USAGE);
+        assertThat(r.err()).contains("--at").contains("'yesterday' is not a time");
+    }
+
+    @Test
+    void aNameTheRulesRefuse_isAUsageError_namingTheOptionNotTheField() {
+        Cli r = Cli.run(
+                "restore",
+                "--home",
+                src.provider.baseDir().resolveSibling("unused-home").toString(),
+                "--source",
+                "cli-src",
+                "--latest",
+                "--name",
+                "Bad_Name");
+
+        assertThat(r.exitCode()).isEqualTo(DbreCommand.EXIT_USAGE);
+        assertThat(r.out()).contains("refused: BAD_REQUEST (--name)").doesNotContain("newName");
+    }
+
+    @Test
+    void durations_takeTheShortAndTheIsoForm() {
+        assertThat(OptionTypes.parseDuration("30m")).isEqualTo(java.time.Duration.ofMinutes(30));
+        assertThat(OptionTypes.parseDuration("1h30m")).isEqualTo(java.time.Duration.ofMinutes(90));
+        assertThat(OptionTypes.parseDuration("PT30M")).isEqualTo(java.time.Duration.ofMinutes(30));
+        assertThat(OptionTypes.format(java.time.Duration.ofMinutes(90))).isEqualTo("1h30m");
+        Cli r = Cli.run("drill", "--source", "x", "--timeout", "soon");
+        assertThat(r.exitCode()).isEqualTo(DbreCommand.EXIT_USAGE);
+        assertThat(r.err()).contains("--timeout").contains("30m");
     }
 }
