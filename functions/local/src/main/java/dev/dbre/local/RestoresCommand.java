@@ -166,13 +166,29 @@ final class RestoresCommand implements Runnable {
         @Parameters(paramLabel = "NAME", description = "The restore's --name.")
         String name;
 
+        @Option(
+                names = "--jdbc-url",
+                paramLabel = "URL",
+                converter = Databases.UrlConverter.class,
+                description = "Where its run was recorded, if `dbre restore` was given one (default: the embedded"
+                        + " server under <home>/backup/state).")
+        String jdbcUrl;
+
+        @Option(names = "--user", paramLabel = "USER", description = "User for --jdbc-url.")
+        String user;
+
         @Override
         public Integer call() throws SQLException {
             DbreCommand parent = restores.parent;
             Path backups = Home.backupDir(home.resolve(parent.env));
             boolean files = Files.exists(backups.resolve("restores").resolve(name));
             int records = 0;
-            if (Files.isDirectory(backups.resolve("state").resolve("data"))) {
+            if (jdbcUrl != null) {
+                records = retire(
+                        Databases.connect(
+                                jdbcUrl, user, parent.env.optional(MigrateCommand.ENV_PASSWORD), "restore_runs"),
+                        name);
+            } else if (Files.isDirectory(backups.resolve("state").resolve("data"))) {
                 try (LocalPostgres state = RestoreCommand.startStateServer(backups.resolve("state"), parent.err)) {
                     records = retire(state.connectionFactory(RestoreCommand.STATE_DB), name);
                 }
