@@ -38,6 +38,7 @@ import picocli.CommandLine.Spec;
             RestoreCommand.Drill.class,
             RestoresCommand.class,
             RotateCommand.class,
+            SecretCommand.class,
             CommandLine.HelpCommand.class
         },
         footerHeading = "%nLocal state:%n",
