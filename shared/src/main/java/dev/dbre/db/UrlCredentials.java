@@ -13,7 +13,7 @@ public final class UrlCredentials {
     private static final Pattern USER_INFO = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://[^/\\s:@]*:)[^@/\\s]*@");
     private static final Pattern PARAMETER = Pattern.compile(
             "(?i)(\\b(?:password|passwd|pwd|sslpassword|secret|token|access_token|api_key|apikey)\\s*=\\s*)"
-                    + "[^&;,\\s}]*");
+                    + "[^&;,\\s}'\"]*");
 
     private UrlCredentials() {}
 

@@ -14,6 +14,12 @@ class UrlCredentialsTest {
     }
 
     @Test
+    void aQuoteAroundTheUrl_staysOutsideTheMask() {
+        assertThat(UrlCredentials.mask("'jdbc:mysql://h/db?password=hunter2' is not"))
+                .isEqualTo("'jdbc:mysql://h/db?password=***' is not");
+    }
+
+    @Test
     void userInfoPasswords_areMasked_andTheUserKept() {
         assertThat(UrlCredentials.mask("bad URL postgres://app:s3cr%40t@db.example:5432/orders"))
                 .isEqualTo("bad URL postgres://app:***@db.example:5432/orders");

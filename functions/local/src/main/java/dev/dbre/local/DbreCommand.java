@@ -89,6 +89,14 @@ public final class DbreCommand implements Runnable {
                 spec.commandLine(), "a command is required (" + String.join(", ", commandNames(spec)) + ")");
     }
 
+    /** Whether --verbose was given (it is inherited: any command's copy counts). */
+    boolean verbose() {
+        return verbose
+                || spec.commandLine().getParseResult() != null
+                        && spec.commandLine().getParseResult().expandedArgs().stream()
+                                .anyMatch(a -> a.equals(VERBOSE) || a.equals("-v"));
+    }
+
     /** The commands, in the order of {@code --help}, without {@code help}. */
     static List<String> commandNames(CommandSpec spec) {
         return spec.subcommands().entrySet().stream()

@@ -339,7 +339,11 @@ final class RestoreCommand {
                 stateServer = startStateServer(backups.resolve("state"), parent.err);
                 state = stateServer.connectionFactory(STATE_DB);
             }
-            RestoreService service = new RestoreService(provider, state, new LogMetricsPublisher(System.err, clock));
+            // The metric lines the functions publish are for a log pipeline: here only with --verbose.
+            RestoreService service = new RestoreService(
+                    provider,
+                    state,
+                    parent.verbose() ? new LogMetricsPublisher(System.err, clock) : (dimensions, metrics) -> {});
             long t0 = System.nanoTime();
             RestoreService.Submitted sub;
             try {
@@ -401,6 +405,10 @@ final class RestoreCommand {
     private static void interrupted(
             DbreCommand parent, LocalBackupProvider provider, RestoreRequest request, AtomicBoolean ended) {
         if (ended.get()) {
+            return;
+        }
+        if (!java.nio.file.Files.exists(provider.baseDir().resolve("restores").resolve(request.newName()))) {
+            parent.err.println("interrupted before " + request.newName() + " had any files");
             return;
         }
         if (request.drill()) {

@@ -10,11 +10,13 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * {@code scripts/dbre} run as a process, on the jar this build just packaged (the script finds it
  * up to date; DBRE_NO_BUILD=1 makes it fail rather than build again), from another directory.
  */
+@ExtendWith(dev.dbre.testing.PostgresExtension.class)
 class DbreScriptIT {
     static final Path SCRIPT =
             Path.of("..", "..", "scripts", "dbre").toAbsolutePath().normalize();
@@ -68,5 +70,30 @@ class DbreScriptIT {
 
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("--format");
+    }
+
+    @Test
+    void ingestIntoADatabaseNotMigrated_printsOneLineWithTheHint_andNoStackTrace() throws Exception {
+        String url = MigrateCommandTest.emptyDatabase(
+                "script_unmigrated_" + ProcessHandle.current().pid());
+        Path input = Files.createDirectories(Path.of("target", "script-it")).resolve("one.txt");
+        Files.writeString(input, "a:1|c\n", StandardCharsets.UTF_8);
+
+        Result r = run(null, "ingest", input.toAbsolutePath().toString(), "--jdbc-url", url, "--user", "postgres");
+
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().lines().toList())
+                .containsExactly("dbre ingest: the database " + url.substring("jdbc:postgresql://".length())
+                        + " has no table ingest_batches: its schema is not applied; run `dbre migrate --jdbc-url "
+                        + url + "` first");
+    }
+
+    @Test
+    void aPasswordInAUrl_isNeverPrinted_throughTheScript() throws Exception {
+        Result r = run(null, "migrate", "--jdbc-url", "jdbc:mysql://db.example:3306/app?user=u&password=hunter2");
+
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("password=***").doesNotContain("hunter2");
+        assertThat(r.out()).doesNotContain("hunter2");
     }
 }
