@@ -58,6 +58,6 @@ public final class JdbcConnectionFactory implements ConnectionFactory, JdbcTarge
     @Override
     public String toString() {
         // Never print the properties: they may hold a password.
-        return "JdbcConnectionFactory[" + url + "]";
+        return "JdbcConnectionFactory[" + UrlCredentials.mask(url) + "]";
     }
 }

@@ -77,6 +77,32 @@ public final class LocalPostgres implements AutoCloseable {
                 startupWait);
     }
 
+    /**
+     * Starts a server on {@code dataDir}, running initdb there first when it holds no data
+     * directory yet. Unlike {@link #start}, the directory stays when the server stops: a later
+     * process starts the same database again (one timeline, one WAL archive).
+     *
+     * @param dataDir an empty or absent folder, or a data directory made by an earlier call
+     * @param runDir folder for the socket and the unpacked binaries
+     * @throws UncheckedIOException if initdb fails or the server does not start within {@code startupWait}
+     */
+    public static LocalPostgres startKept(
+            Path dataDir,
+            Path runDir,
+            int port,
+            Map<String, String> serverConfig,
+            Path serverLog,
+            Duration startupWait) {
+        return launch(
+                dataDir.toAbsolutePath().normalize(),
+                runDir.toAbsolutePath().normalize(),
+                false,
+                port,
+                serverConfig,
+                serverLog.toAbsolutePath(),
+                startupWait);
+    }
+
     private static LocalPostgres launch(
             Path data,
             Path runDir,

@@ -3,7 +3,6 @@ package dev.dbre.local;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.dbre.db.DbTimeouts;
-import dev.dbre.db.JdbcConnectionFactory;
 import dev.dbre.ingest.BatchResult;
 import dev.dbre.ingest.IngestBatch;
 import dev.dbre.ingest.IngestService;
@@ -52,7 +51,12 @@ final class IngestCommand implements Callable<Integer> {
     @Mixin
     InputOptions input;
 
-    @Option(names = "--jdbc-url", required = true, paramLabel = "URL", description = "The database, migrated.")
+    @Option(
+            names = "--jdbc-url",
+            required = true,
+            paramLabel = "URL",
+            converter = Databases.UrlConverter.class,
+            description = "The database, migrated (dbre migrate).")
     String jdbcUrl;
 
     @Option(names = "--user", paramLabel = "USER", description = "Database user (default: the driver's).")
@@ -79,11 +83,12 @@ final class IngestCommand implements Callable<Integer> {
         }
         Clock clock = Clock.systemUTC();
         IngestService service = new IngestService(
-                JdbcConnectionFactory.of(
+                Databases.connect(
                         jdbcUrl,
                         user,
                         parent.env.optional(MigrateCommand.ENV_PASSWORD),
-                        DbTimeouts.fromEnv(parent.env)),
+                        DbTimeouts.fromEnv(parent.env),
+                        "ingest_batches"),
                 ParseLimits.fromEnv(parent.env),
                 clock);
         String key = sequence != null ? sequence : sha256(payload);
@@ -91,7 +96,12 @@ final class IngestCommand implements Callable<Integer> {
         BatchResult result = service.ingest(new IngestBatch(source, List.of(record)));
         RecordResult r = result.records().get(0);
         parent.out.println(summary(source, r));
-        return r.outcome().mustRetry() ? DbreCommand.EXIT_FAILURE : DbreCommand.EXIT_OK;
+        if (r.outcome().mustRetry()) {
+            parent.err.println("dbre ingest: the record was not stored (" + r.failure() + " at "
+                    + Databases.target(jdbcUrl) + "); running this again may help, and stores nothing twice");
+            return DbreCommand.EXIT_FAILURE;
+        }
+        return DbreCommand.EXIT_OK;
     }
 
     private static String summary(String source, RecordResult r) throws IOException {

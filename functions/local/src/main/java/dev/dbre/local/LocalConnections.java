@@ -15,7 +15,7 @@ import java.time.Clock;
 /**
  * The database login of the local runtime, by {@code DBRE_DB_AUTH}: {@code none}, or {@code
  * secret}: user and password from the local versioned store ({@value #SECRETS_DIR}, default {@code
- * .dbre/secrets}, the folder {@code dbre rotate} uses), with the same fallbacks during a rotation as
+ * $DBRE_HOME/secrets}, else {@code .dbre/secrets}: the folder {@code dbre secret} and {@code dbre rotate} use), with the same fallbacks during a rotation as
  * in the clouds. There is no cloud identity here, so {@code iam} is refused.
  */
 public final class LocalConnections {
@@ -35,7 +35,11 @@ public final class LocalConnections {
             case SECRET ->
                 new SecretConnectionFactory(
                         settings,
-                        new LocalSecretStore(Path.of(env.string(SECRETS_DIR, ".dbre/secrets")), Clock.systemUTC()),
+                        new LocalSecretStore(
+                                Path.of(env.string(
+                                        SECRETS_DIR,
+                                        Home.secretsDir(new Home().resolve(env)).toString())),
+                                Clock.systemUTC()),
                         timeouts);
             case IAM ->
                 throw new ConfigException(

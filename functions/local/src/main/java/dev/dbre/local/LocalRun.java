@@ -41,11 +41,13 @@ import picocli.CommandLine.Option;
         name = "run-local",
         mixinStandardHelpOptions = true,
         description = {
-            "Runs the ingest function end to end on an embedded PostgreSQL: migrate, the sample events of AWS,"
-                    + " Azure and Google Cloud through the real handlers, a generated DogStatsD stream, a retry of"
-                    + " part of it, and the figures read back with SQL.",
-            "JSON logs go to <base-dir>/logs/run-local.log, the functions' metric lines to <base-dir>/logs/stdout.log."
+            "Runs every function end to end on an embedded PostgreSQL, one stage after another with a progress line"
+                    + " each (the stages are listed below).",
+            "Replaces <base-dir> (default .run-local in the project) at each start: its database, its backups (source"
+                    + " run-local: `dbre restore --home <base-dir>` restores from them) and its logs. JSON logs go to"
+                    + " <base-dir>/logs/run-local.log, the functions' metric lines to <base-dir>/logs/stdout.log."
         },
+        footerHeading = "%nStages:%n",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every stage succeeded", "1:a stage failed (its line says why)", "2:usage error"})
 public final class LocalRun implements Callable<Integer> {
@@ -61,6 +63,9 @@ public final class LocalRun implements Callable<Integer> {
 
     @Mixin
     Options options = new Options();
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     private final PrintStream out;
 
@@ -157,7 +162,7 @@ public final class LocalRun implements Callable<Integer> {
             terminal.println("run-local: cannot write the logs under " + logs + ": " + e.getMessage());
             System.exit(1);
         }
-        CommandLine cmd = new CommandLine(new LocalRun(terminal));
+        CommandLine cmd = commandLine(terminal);
         // scripts/run-local passes --base-dir and --events-dir first: the user's own come later and win.
         cmd.setOverwrittenOptionsAllowed(true);
         cmd.setOut(new PrintWriter(terminal, true, StandardCharsets.UTF_8));
@@ -166,6 +171,18 @@ public final class LocalRun implements Callable<Integer> {
             return DbreCommand.EXIT_FAILURE;
         });
         System.exit(cmd.execute(args));
+    }
+
+    /** The command line model, its help listing the stages of {@link #stages()}. */
+    static CommandLine commandLine(PrintStream terminal) {
+        CommandLine cmd = new CommandLine(new LocalRun(terminal));
+        List<Stage> stages = stages();
+        String[] lines = new String[stages.size()];
+        for (int i = 0; i < lines.length; i++) {
+            lines[i] = "  " + (i + 1) + ". " + stages.get(i).title();
+        }
+        cmd.getCommandSpec().usageMessage().footer(lines);
+        return cmd;
     }
 
     /** The logs folder, from --base-dir if given (read before picocli: logging starts first). */
@@ -183,7 +200,11 @@ public final class LocalRun implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        options.validate();
+        try {
+            options.validate();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         RunReport report = run();
         return report == null ? DbreCommand.EXIT_FAILURE : DbreCommand.EXIT_OK;
     }

@@ -11,8 +11,18 @@ final class Logs {
 
     private Logs() {}
 
-    /** JSON log lines to stderr (stdout carries the command's output). */
-    static void useDefaultConfiguration() {
+    /** Read by {@code dbre-log4j2.xml} before DBRE_LOG_LEVEL: {@code --verbose} sets it. */
+    static final String LEVEL_PROPERTY = "dbre.log.level";
+
+    /**
+     * JSON log lines to stderr (stdout carries the command's output); none by default (the
+     * command prints its own one-line outcome), DEBUG with {@code --verbose}.
+     */
+    static void useDefaultConfiguration(boolean verbose) {
+        if (verbose) {
+            System.setProperty(LEVEL_PROPERTY, "debug");
+            System.setProperty("dbre.log.libraries", "warn");
+        }
         if (System.getProperty(CONFIG_PROPERTY) == null) {
             System.setProperty(CONFIG_PROPERTY, "dbre-log4j2.xml");
         }

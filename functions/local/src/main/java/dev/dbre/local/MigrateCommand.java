@@ -39,6 +39,7 @@ final class MigrateCommand implements Callable<Integer> {
             names = "--jdbc-url",
             required = true,
             paramLabel = "URL",
+            converter = Databases.UrlConverter.class,
             description = "e.g. jdbc:postgresql://127.0.0.1:5432/dbre?sslmode=verify-full")
     String jdbcUrl;
 
@@ -51,7 +52,7 @@ final class MigrateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws SQLException {
         String password = parent.env.optional(ENV_PASSWORD);
-        JdbcConnectionFactory db = JdbcConnectionFactory.of(jdbcUrl, user, password);
+        JdbcConnectionFactory db = Databases.connect(jdbcUrl, user, password);
         List<String> before = appliedVersions(db);
         int count = SchemaMigrator.migrate(jdbcUrl, user, password);
         List<String> after = appliedVersions(db);

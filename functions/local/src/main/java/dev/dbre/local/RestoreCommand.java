@@ -11,11 +11,13 @@ import dev.dbre.db.JdbcConnectionFactory;
 import dev.dbre.db.LocalPostgres;
 import dev.dbre.obs.LogMetricsPublisher;
 import dev.dbre.restore.RestoreEvent;
+import dev.dbre.restore.RestoreProvider;
 import dev.dbre.restore.RestoreRejectedException;
 import dev.dbre.restore.RestoreRequest;
 import dev.dbre.restore.RestoreRun;
 import dev.dbre.restore.RestoreService;
 import dev.dbre.restore.RestoreState;
+import dev.dbre.restore.RestoreTarget;
 import dev.dbre.schema.SchemaMigrator;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -33,6 +35,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -47,14 +50,16 @@ import picocli.CommandLine.ParentCommand;
 final class RestoreCommand {
     private RestoreCommand() {}
 
-    /** What both commands share: where the backups and the runs live. */
+    /** What both commands share: where the backups and the runs live, what to restore, how to check it. */
     static final class Common {
+        @Mixin
+        Home home = new Home();
+
         @Option(
                 names = "--base-dir",
-                defaultValue = ".run-local/backup",
+                hidden = true,
                 paramLabel = "DIR",
-                description = "The local provider's folder: sources' archived WAL, snapshots, restored servers"
-                        + " (default: ${DEFAULT-VALUE}, what run-local leaves).")
+                description = "Deprecated: --home (the backups are <home>/backup).")
         Path baseDir;
 
         @Option(names = "--source", required = true, paramLabel = "ID", description = "The database to restore from.")
@@ -68,17 +73,22 @@ final class RestoreCommand {
         Path verifyFile;
 
         @Option(
-                names = "--database",
+                names = "--verify-database",
                 defaultValue = "postgres",
                 paramLabel = "DB",
-                description = "The database the verification queries run in (default: ${DEFAULT-VALUE}).")
+                description = "The database of the restored server the --verify queries run in (default:"
+                        + " ${DEFAULT-VALUE}).")
+        String verifyDatabase;
+
+        @Option(names = "--database", hidden = true, paramLabel = "DB", description = "Deprecated: --verify-database.")
         String database;
 
         @Option(
                 names = "--jdbc-url",
                 paramLabel = "URL",
+                converter = Databases.UrlConverter.class,
                 description = "Where restore runs are recorded (schema applied if needed; password from "
-                        + MigrateCommand.ENV_PASSWORD + "). Default: an embedded server under <base-dir>/state.")
+                        + MigrateCommand.ENV_PASSWORD + "). Default: an embedded server under <home>/backup/state.")
         String jdbcUrl;
 
         @Option(names = "--user", paramLabel = "USER", description = "User for --jdbc-url.")
@@ -86,10 +96,31 @@ final class RestoreCommand {
 
         @Option(
                 names = "--timeout",
-                defaultValue = "PT30M",
+                defaultValue = "30m",
                 paramLabel = "DURATION",
-                description = "Give up waiting after this long, ISO-8601 (default: ${DEFAULT-VALUE}).")
+                converter = OptionTypes.DurationType.class,
+                description = "Give up waiting after this long: 30m, 1h, 90s or ISO-8601 PT30M (default:"
+                        + " ${DEFAULT-VALUE}).")
         Duration timeout;
+
+        /** The local provider's folder: {@code <home>/backup}, or the deprecated {@code --base-dir}. */
+        Path backupDir(DbreCommand parent) {
+            if (baseDir != null) {
+                parent.err.println(
+                        "dbre: --base-dir is deprecated; use --home (the backups are <home>/backup, here --home "
+                                + baseDir.toAbsolutePath().normalize().getParent() + ")");
+                return baseDir.toAbsolutePath().normalize();
+            }
+            return Home.backupDir(home.resolve(parent.env));
+        }
+
+        String verifyDatabase(DbreCommand parent) {
+            if (database != null) {
+                parent.err.println("dbre: --database is deprecated here; use --verify-database");
+                return database;
+            }
+            return verifyDatabase;
+        }
     }
 
     @Command(
@@ -98,14 +129,17 @@ final class RestoreCommand {
             description = {
                 "Restores a database to a point in time as a new server (127.0.0.1, its own port), verifies it and"
                         + " prints the recovery time.",
-                "The restored server runs while this command runs; its files stay under <base-dir>/restores/<name>"
-                        + " (a later restore or drill command with the same --base-dir starts it again)."
+                "Its files stay under <home>/backup/restores/<name>. With --keep-running the server keeps running"
+                        + " (host, port and a psql line are printed) until Ctrl-C; `dbre restores start NAME` starts it"
+                        + " again later, `dbre restores list` shows the kept ones, `dbre restores delete NAME` removes"
+                        + " one.",
+                "Ctrl-C while it restores stops it; the same command again resumes it."
             },
             exitCodeListHeading = "%nExit codes:%n",
             exitCodeList = {
                 "0:restored and verified",
                 "1:refused (the rule is named), failed (the reason is printed), or timed out",
-                "2:usage error"
+                "2:usage error (also a --name or --at the request rules refuse)"
             })
     static final class Restore implements Callable<Integer> {
         @ParentCommand
@@ -121,8 +155,9 @@ final class RestoreCommand {
             @Option(
                     names = "--at",
                     paramLabel = "TIME",
+                    converter = OptionTypes.TimeType.class,
                     description = "ISO-8601 time with a zone, e.g. 2026-11-23T22:43:01Z.")
-            String at;
+            Instant at;
 
             @Option(names = "--latest", description = "The latest restorable time.")
             boolean latest;
@@ -137,31 +172,35 @@ final class RestoreCommand {
                 description = "Required when the source is production: its id again.")
         String confirmProduction;
 
+        @Option(
+                names = "--keep-running",
+                description = "Once verified, keep the restored server running (host, port, psql line printed) until"
+                        + " Ctrl-C.")
+        boolean keepRunning;
+
         @Override
         public Integer call() throws Exception {
-            ObjectNode req = request(common, name, false);
+            ObjectNode req = request(parent, common, name, false);
             if (target.at != null) {
-                req.put("targetTime", target.at);
+                req.put("targetTime", target.at.toString());
             } else {
                 req.put("latest", true);
             }
             if (confirmProduction != null) {
                 req.put("confirmProduction", confirmProduction);
             }
-            return drive(
-                    parent.out,
-                    parent.env.optional(MigrateCommand.ENV_PASSWORD),
-                    DbTimeouts.fromEnv(parent.env),
-                    common,
-                    req);
+            return drive(parent, common, req, keepRunning);
         }
     }
 
     @Command(
             name = "drill",
             mixinStandardHelpOptions = true,
-            description = "A restore drill: restores (to --at, or the latest time), verifies, prints the recovery time,"
-                    + " then stops the restored server and removes its files.",
+            description = {
+                "A restore drill: restores (to --at, or the latest time), verifies, prints the recovery time,"
+                        + " then stops the restored server and removes its files.",
+                "Ctrl-C stops it and removes what it made."
+            },
             exitCodeListHeading = "%nExit codes:%n",
             exitCodeList = {
                 "0:restored, verified and cleaned up",
@@ -175,8 +214,12 @@ final class RestoreCommand {
         @Mixin
         Common common = new Common();
 
-        @Option(names = "--at", paramLabel = "TIME", description = "ISO-8601 time with a zone (default: the latest).")
-        String at;
+        @Option(
+                names = "--at",
+                paramLabel = "TIME",
+                converter = OptionTypes.TimeType.class,
+                description = "ISO-8601 time with a zone (default: the latest).")
+        Instant at;
 
         @Option(
                 names = "--name",
@@ -188,18 +231,13 @@ final class RestoreCommand {
         public Integer call() throws Exception {
             Clock clock = Clock.systemUTC();
             String n = name != null ? name : drillName(common.source, clock.instant());
-            ObjectNode req = request(common, n, true);
+            ObjectNode req = request(parent, common, n, true);
             if (at != null) {
-                req.put("targetTime", at);
+                req.put("targetTime", at.toString());
             } else {
                 req.put("latest", true);
             }
-            return drive(
-                    parent.out,
-                    parent.env.optional(MigrateCommand.ENV_PASSWORD),
-                    DbTimeouts.fromEnv(parent.env),
-                    common,
-                    req);
+            return drive(parent, common, req, false);
         }
     }
 
@@ -216,52 +254,111 @@ final class RestoreCommand {
         return head + "-" + stamp;
     }
 
-    private static ObjectNode request(Common c, String name, boolean drill) throws IOException {
+    private static ObjectNode request(DbreCommand parent, Common c, String name, boolean drill) throws IOException {
         ObjectNode req = JSON.createObjectNode();
         req.put("source", c.source);
         req.put("newName", name);
-        req.put("database", c.database);
+        req.put("database", c.verifyDatabase(parent));
         req.put("drill", drill);
         if (c.verifyFile != null) {
-            JsonNode checks = JSON.readTree(Files.readString(c.verifyFile));
+            JsonNode checks;
+            try {
+                checks = JSON.readTree(Files.readString(c.verifyFile));
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new CliException("--verify: no such file " + c.verifyFile);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new CliException("--verify: " + c.verifyFile + " is not JSON: " + e.getOriginalMessage());
+            }
             if (!(checks instanceof ArrayNode)) {
-                throw new IllegalArgumentException(c.verifyFile + " must hold a JSON array of verification queries");
+                throw new CliException("--verify: " + c.verifyFile + " must hold a JSON array of verification queries");
             }
             req.set("verify", checks);
         }
         return req;
     }
 
-    private static int drive(PrintStream out, String password, DbTimeouts timeouts, Common c, ObjectNode req)
-            throws Exception {
+    /** The request fields the options set, by the option's name. */
+    private static final Map<String, String> OPTION_OF_FIELD = Map.of(
+            "source", "--source",
+            "targetTime", "--at",
+            "latest", "--latest",
+            "newName", "--name",
+            "database", "--verify-database",
+            "confirmProduction", "--confirm-production",
+            "verify", "--verify");
+
+    /** A refusal in the words of the command line: options, not request fields. */
+    static String refusal(RestoreRejectedException e, Path backups) {
+        String text = e.getMessage();
+        for (Map.Entry<String, String> f : OPTION_OF_FIELD.entrySet()) {
+            text = text.replace("(" + f.getKey() + ")", "(" + f.getValue() + ")")
+                    .replace(" " + f.getKey() + " ", " " + f.getValue() + " ");
+        }
+        text = text.replace("give targetTime (ISO-8601) or latest: true", "give --at TIME or --latest")
+                .replace("set --confirm-production to", "pass --confirm-production");
+        String hint = switch (e.error()) {
+            case SOURCE_NOT_FOUND ->
+                "; the sources under " + backups + " are those `dbre snapshot` made there (run-local's are"
+                        + " under its own home: --home <project>/.run-local)";
+            case NAME_TAKEN ->
+                "; `dbre restores list` shows the kept restores, `dbre restores delete NAME` removes one";
+            default -> "";
+        };
+        return "refused: " + text + hint;
+    }
+
+    /** A request field the options set wrong is a usage error; every other refusal a runtime one. */
+    private static int refused(DbreCommand parent, RestoreRejectedException e, Path backups) {
+        parent.out.println(refusal(e, backups));
+        boolean usage = e.error() == dev.dbre.restore.RestoreError.BAD_REQUEST
+                && e.field() != null
+                && !e.field().startsWith("verify");
+        return usage ? DbreCommand.EXIT_USAGE : DbreCommand.EXIT_FAILURE;
+    }
+
+    private static int drive(DbreCommand parent, Common c, ObjectNode req, boolean keepRunning) throws Exception {
+        PrintStream out = parent.out;
+        String password = parent.env.optional(MigrateCommand.ENV_PASSWORD);
+        DbTimeouts timeouts = DbTimeouts.fromEnv(parent.env);
+        Path backups = c.backupDir(parent);
         Clock clock = Clock.systemUTC();
         RestoreRequest request;
         try {
             request = RestoreRequest.parse(JSON.writeValueAsString(req));
         } catch (RestoreRejectedException e) {
-            out.println("refused: " + e.getMessage());
-            return DbreCommand.EXIT_FAILURE;
+            return refused(parent, e, backups);
         }
-        LocalBackupProvider provider = new LocalBackupProvider(c.baseDir, Duration.ofMinutes(2));
+        LocalBackupProvider provider = new LocalBackupProvider(backups, Duration.ofMinutes(2));
         LocalPostgres stateServer = null;
+        AtomicBoolean ended = new AtomicBoolean();
+        java.util.concurrent.atomic.AtomicReference<java.util.UUID> runId =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        Thread onInterrupt =
+                new Thread(() -> interrupted(parent, provider, request, runId.get(), ended), "dbre-restore-interrupt");
+        Runtime.getRuntime().addShutdownHook(onInterrupt);
         try {
             ConnectionFactory state;
             if (c.jdbcUrl != null) {
+                Databases.connect(c.jdbcUrl, c.user, password, timeouts);
                 SchemaMigrator.migrate(c.jdbcUrl, c.user, password);
                 state = JdbcConnectionFactory.of(c.jdbcUrl, c.user, password, timeouts);
             } else {
-                stateServer = startStateServer(c.baseDir.resolve("state"));
+                stateServer = startStateServer(backups.resolve("state"), parent.err);
                 state = stateServer.connectionFactory(STATE_DB);
             }
-            RestoreService service = new RestoreService(provider, state, new LogMetricsPublisher(System.err, clock));
+            // The metric lines the functions publish are for a log pipeline: here only with --verbose.
+            RestoreService service = new RestoreService(
+                    provider,
+                    state,
+                    parent.verbose() ? new LogMetricsPublisher(System.err, clock) : (dimensions, metrics) -> {});
             long t0 = System.nanoTime();
             RestoreService.Submitted sub;
             try {
                 sub = service.submit(request, clock.instant());
             } catch (RestoreRejectedException e) {
-                out.println("refused: " + e.getMessage());
-                return DbreCommand.EXIT_FAILURE;
+                return refused(parent, e, backups);
             }
+            runId.set(sub.runId());
             out.println("run " + sub.runId() + (sub.created() ? "" : " (submitted before)") + ": "
                     + detail(service, sub.runId()));
             RestoreRun run = service.runToCompletion(
@@ -275,8 +372,19 @@ final class RestoreCommand {
                             (System.nanoTime() - t0) / 1e9,
                             r.state(),
                             detail(service, r.runId())));
-            return report(out, provider, run);
+            int code = report(out, provider, run, c.verifyDatabase(parent), keepRunning);
+            ended.set(true);
+            if (code == DbreCommand.EXIT_OK && keepRunning && run.state() == RestoreState.VERIFIED) {
+                waitUntilInterrupted(out);
+            }
+            return code;
         } finally {
+            ended.set(true);
+            try {
+                Runtime.getRuntime().removeShutdownHook(onInterrupt);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C: the hook runs now.
+            }
             provider.close();
             if (stateServer != null) {
                 stateServer.close();
@@ -284,7 +392,59 @@ final class RestoreCommand {
         }
     }
 
-    private static int report(PrintStream out, LocalBackupProvider provider, RestoreRun run) {
+    /** Test seam: how --keep-running waits (production: until the JVM is told to stop). */
+    static volatile Runnable keepRunningWait = () -> {
+        try {
+            new java.util.concurrent.CountDownLatch(1).await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    };
+
+    private static void waitUntilInterrupted(PrintStream out) {
+        out.println("running until Ctrl-C ...");
+        keepRunningWait.run();
+    }
+
+    /**
+     * Ctrl-C before the run ended: a drill's server and files go (nothing of a drill is worth
+     * keeping); a restore keeps its files, so the same command resumes it.
+     */
+    private static void interrupted(
+            DbreCommand parent,
+            LocalBackupProvider provider,
+            RestoreRequest request,
+            java.util.UUID runId,
+            AtomicBoolean ended) {
+        if (ended.get()) {
+            return;
+        }
+        if (runId == null
+                || !java.nio.file.Files.exists(
+                        provider.baseDir().resolve("restores").resolve(request.newName()))) {
+            parent.err.println("interrupted before " + request.newName() + " had any files");
+            return;
+        }
+        if (request.drill()) {
+            try {
+                // Only what this run made: a name another restore holds stays (NOT_OURS).
+                RestoreProvider.Deletion d = provider.delete(new RestoreTarget(runId, request.newName(), null));
+                parent.err.println(
+                        d == RestoreProvider.Deletion.NOT_OURS
+                                ? "interrupted: " + request.newName() + " belongs to another restore; left as it is"
+                                : "interrupted: removed the drill server " + request.newName() + " and its files");
+            } catch (RuntimeException e) {
+                parent.err.println("interrupted: could not remove the drill server " + request.newName() + " ("
+                        + DbreCommand.describe(e) + "); `dbre restores delete " + request.newName() + "` removes it");
+            }
+        } else {
+            parent.err.println("interrupted: the same command again resumes the restore " + request.newName()
+                    + "; `dbre restores delete " + request.newName() + "` removes what it made");
+        }
+    }
+
+    private static int report(
+            PrintStream out, LocalBackupProvider provider, RestoreRun run, String database, boolean keepRunning) {
         if (!run.finished()) {
             out.println("timed out in state " + run.state() + "; run the same command again to resume");
             return DbreCommand.EXIT_FAILURE;
@@ -292,10 +452,16 @@ final class RestoreCommand {
         if (run.outcome() == RestoreState.VERIFIED) {
             out.printf(Locale.ROOT, "recovery time: %.1f s (request to verified)%n", run.recoverySeconds());
             if (run.state() == RestoreState.VERIFIED) {
-                out.println("restored server: 127.0.0.1:"
-                        + provider.runningPort(run.newName()).orElse(run.endpointPort())
-                        + " (stops when this command ends; files under "
-                        + provider.baseDir().resolve("restores").resolve(run.newName()) + ")");
+                int port = provider.runningPort(run.newName()).orElse(run.endpointPort());
+                Path files = provider.baseDir().resolve("restores").resolve(run.newName());
+                if (keepRunning) {
+                    out.println("restored server: 127.0.0.1:" + port + " (files under " + files + ")");
+                    out.println("  psql -h 127.0.0.1 -p " + port + " -U postgres " + database);
+                } else {
+                    out.println("restored server " + run.newName() + ": stopped, files under " + files
+                            + "; `dbre restores start " + run.newName() + "` runs it again, `dbre restores delete "
+                            + run.newName() + "` removes it");
+                }
             }
             return DbreCommand.EXIT_OK;
         }
@@ -311,19 +477,17 @@ final class RestoreCommand {
     static final String STATE_DB = "dbre";
 
     /** The embedded server holding restore_runs, kept between commands under {@code dir}. */
-    static LocalPostgres startStateServer(Path dir) throws SQLException {
-        Path data = dir.toAbsolutePath().resolve("data");
-        boolean fresh = !Files.exists(data.resolve("postgresql.conf"));
-        LocalPostgres pg = fresh
-                ? LocalPostgres.start(dir, 0, Map.of())
-                : LocalPostgres.startExisting(
-                        data, dir, 0, Map.of(), dir.resolve("server.log"), Duration.ofSeconds(60));
-        if (fresh) {
-            try (Connection conn = pg.connectionFactory("postgres").open();
-                    Statement s = conn.createStatement()) {
-                s.execute("create database \"" + STATE_DB + "\"");
-            }
-        }
+    static LocalPostgres startStateServer(Path dir, PrintStream notes) throws SQLException {
+        LocalPostgres pg = KeptPostgres.open(
+                dir,
+                Map.of(),
+                server -> {
+                    try (Connection conn = server.connectionFactory("postgres").open();
+                            Statement s = conn.createStatement()) {
+                        s.execute("create database \"" + STATE_DB + "\"");
+                    }
+                },
+                notes);
         SchemaMigrator.migrate(pg.jdbcUrl(STATE_DB), "postgres", null);
         return pg;
     }

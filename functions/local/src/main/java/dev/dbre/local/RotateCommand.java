@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -42,14 +43,14 @@ final class RotateCommand implements Callable<Integer> {
     @Option(
             names = "--strategy",
             paramLabel = "single|alternating",
-            description = "Default: " + RotationSettings.STRATEGY + ", else single.")
-    String strategy;
+            converter = OptionTypes.StrategyType.class,
+            description = "Default: $" + RotationSettings.STRATEGY + ", else single.")
+    RotationStrategy strategy;
 
-    @Option(
-            names = "--store",
-            defaultValue = ".dbre/secrets",
-            paramLabel = "DIR",
-            description = "The local secret store's folder (default: ${DEFAULT-VALUE}).")
+    @Mixin
+    Home home = new Home();
+
+    @Option(names = "--store", hidden = true, paramLabel = "DIR", description = "Deprecated: --home (<home>/secrets).")
     Path store;
 
     @Option(
@@ -61,13 +62,22 @@ final class RotateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         RotationSettings settings = RotationSettings.fromEnv(parent.env);
-        RotationStrategy s = strategy == null ? settings.strategy() : RotationStrategy.parse(strategy, "--strategy");
+        RotationStrategy s = strategy == null ? settings.strategy() : strategy;
         String t = token == null ? UUID.randomUUID().toString() : token;
-        LocalSecretStore secrets = new LocalSecretStore(store, Clock.systemUTC());
+        LocalSecretStore secrets = new LocalSecretStore(secretsDir(parent, home, store), Clock.systemUTC());
         parent.out.println(
                 "rotating " + secretId + " (" + s.name().toLowerCase(java.util.Locale.ROOT) + ", token " + t + ")");
         new RotationService(secrets, settings).rotateNow(secretId, t, s, r -> parent.out.println("  " + r));
         parent.out.println("done: " + secretId + " CURRENT is version " + t);
         return DbreCommand.EXIT_OK;
+    }
+
+    /** {@code <home>/secrets}, or the deprecated {@code --store DIR}. */
+    static Path secretsDir(DbreCommand parent, Home home, Path store) {
+        if (store != null) {
+            parent.err.println("dbre: --store is deprecated; use --home (the store is <home>/secrets)");
+            return store;
+        }
+        return Home.secretsDir(home.resolve(parent.env));
     }
 }

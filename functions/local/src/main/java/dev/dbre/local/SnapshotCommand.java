@@ -4,25 +4,30 @@ import dev.dbre.backup.BackupPolicy;
 import dev.dbre.backup.BackupPolicyLoader;
 import dev.dbre.backup.DatabaseOutcome;
 import dev.dbre.backup.DatabasePlan;
+import dev.dbre.backup.DatabaseRef;
 import dev.dbre.backup.KeptSnapshot;
 import dev.dbre.backup.PlannedAction;
 import dev.dbre.backup.RetryPolicy;
 import dev.dbre.backup.Sleeper;
+import dev.dbre.backup.Snapshot;
 import dev.dbre.backup.SnapshotProvider;
 import dev.dbre.backup.SnapshotRunStore;
 import dev.dbre.backup.SnapshotRunSummary;
 import dev.dbre.backup.SnapshotService;
+import dev.dbre.backup.SnapshotStatus;
+import dev.dbre.backup.local.LocalBackupProvider;
 import dev.dbre.db.DbTimeouts;
-import dev.dbre.db.JdbcConnectionFactory;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -38,9 +43,10 @@ import picocli.CommandLine.ParentCommand;
             "Runs a backup policy (docs/backup-policy.md) against the local provider: takes this slot's base backup of"
                     + " the local database, prunes by the policy's retention, and prints the plan (every action and every"
                     + " snapshot kept, with why) and a summary.",
-            "The local database is an embedded PostgreSQL under <local-dir>/source (created on first use) with WAL"
-                    + " archiving; snapshots live under <local-dir>/backup. Select it in the policy with"
-                    + " selection: {databases: [local], region: local} (or by a --tag).",
+            "The local database is an embedded PostgreSQL under <home>/source (made on first use, kept between runs)"
+                    + " with WAL archiving; snapshots live under <home>/backup, where restore and drill find them."
+                    + " Select it in the policy with selection: {databases: [local], region: local} (or by a --tag).",
+            "--dry-run starts nothing and changes nothing. Progress goes to stderr, the plan and summary to stdout.",
             "With --jdbc-url the run is recorded in snapshot_runs (password from " + MigrateCommand.ENV_PASSWORD + ").",
             "Retries: " + RetryPolicy.ENV_MAX_ATTEMPTS + ", " + RetryPolicy.ENV_BASE_DELAY_MS + ", "
                     + RetryPolicy.ENV_MAX_DELAY_MS + "."
@@ -52,11 +58,6 @@ import picocli.CommandLine.ParentCommand;
             "2:usage error"
         })
 final class SnapshotCommand implements Callable<Integer> {
-    /** The local provider's folder when --local-dir is not given. */
-    static final String ENV_LOCAL_DIR = "DBRE_LOCAL_DIR";
-
-    static final String DEFAULT_LOCAL_DIR = ".dbre/local";
-
     /** Opens the provider a run works against (the local one; tests put a simulated one here). */
     interface ProviderOpener {
         OpenProvider open(SnapshotCommand command);
@@ -85,6 +86,7 @@ final class SnapshotCommand implements Callable<Integer> {
     @Option(
             names = "--jdbc-url",
             paramLabel = "URL",
+            converter = Databases.UrlConverter.class,
             description = "A migrated database to record the run in (table snapshot_runs); none when absent.")
     String jdbcUrl;
 
@@ -94,18 +96,20 @@ final class SnapshotCommand implements Callable<Integer> {
             description = "Database user for --jdbc-url (default: the driver's).")
     String user;
 
-    @Option(
-            names = "--local-dir",
-            paramLabel = "DIR",
-            description =
-                    "The local provider's folder (default: $" + ENV_LOCAL_DIR + ", else " + DEFAULT_LOCAL_DIR + ").")
+    @Mixin
+    Home home = new Home();
+
+    @Option(names = "--local-dir", hidden = true, paramLabel = "DIR", description = "Deprecated: --home.")
     Path localDir;
 
     @Option(
-            names = "--database",
+            names = "--source",
             defaultValue = "local",
             paramLabel = "ID",
             description = "The local database's id (default: ${DEFAULT-VALUE}).")
+    String source;
+
+    @Option(names = "--database", hidden = true, paramLabel = "ID", description = "Deprecated: --source.")
     String database;
 
     @Option(
@@ -114,16 +118,35 @@ final class SnapshotCommand implements Callable<Integer> {
             description = "A tag of the local database, for policies that select by tag (repeatable).")
     Map<String, String> tags = new LinkedHashMap<>();
 
+    /** The home, honouring the deprecated --local-dir. */
+    Path homeDir() {
+        if (localDir != null) {
+            parent.err.println("dbre snapshot: --local-dir is deprecated; use --home");
+            return localDir.toAbsolutePath().normalize();
+        }
+        return home.resolve(parent.env);
+    }
+
+    /** The source id, honouring the deprecated --database. */
+    String sourceId() {
+        if (database != null) {
+            parent.err.println("dbre snapshot: --database is deprecated; use --source");
+            return database;
+        }
+        return source;
+    }
+
     @Override
     public Integer call() throws Exception {
         BackupPolicy policy = BackupPolicyLoader.load(policyFile);
         SnapshotRunStore store = jdbcUrl == null
                 ? null
-                : new SnapshotRunStore(JdbcConnectionFactory.of(
+                : new SnapshotRunStore(Databases.connect(
                         jdbcUrl,
                         user,
                         parent.env.optional(MigrateCommand.ENV_PASSWORD),
-                        DbTimeouts.fromEnv(parent.env)));
+                        DbTimeouts.fromEnv(parent.env),
+                        "snapshot_runs"));
         SnapshotService service = new SnapshotService(
                 (dimensions, metrics) -> {}, // the summary printed below carries the same figures
                 store,
@@ -144,9 +167,85 @@ final class SnapshotCommand implements Callable<Integer> {
     }
 
     static OpenProvider openLocal(SnapshotCommand c) {
-        Path dir = c.localDir != null ? c.localDir : Path.of(c.parent.env.string(ENV_LOCAL_DIR, DEFAULT_LOCAL_DIR));
-        LocalSnapshotSource source = LocalSnapshotSource.open(dir, c.database, c.tags);
-        return new OpenProvider(source.snapshots(), source);
+        Path home = c.homeDir();
+        String id = c.sourceId();
+        if (c.dryRun) {
+            DatabaseRef ref = new DatabaseRef(id, LocalBackupProvider.KIND, LocalBackupProvider.REGION, c.tags, false);
+            return new OpenProvider(LocalSnapshotSource.readOnly(home, ref), () -> {});
+        }
+        c.parent.err.println("starting the local database " + id + " under " + home.resolve("source") + " ...");
+        LocalSnapshotSource source = LocalSnapshotSource.open(home, id, c.tags, c.parent.err);
+        removeUnfinished(source, c.parent.err);
+        return new OpenProvider(new Progress(source.snapshots(), c.parent.err), source);
+    }
+
+    /**
+     * Removes this database's snapshots that can never be used: CREATING ones (the folder is
+     * locked, so no other run is taking them: an interrupted run left them) and FAILED ones (a
+     * failed base backup restores nothing; removing the current slot's lets this run take it again).
+     */
+    private static void removeUnfinished(LocalSnapshotSource source, PrintStream notes) {
+        for (Snapshot s : source.provider.listSnapshots(source.database.id(), source.database.region())) {
+            if (s.status() == SnapshotStatus.CREATING || s.status() == SnapshotStatus.FAILED) {
+                notes.println("removing snapshot " + s.id() + " (" + s.status()
+                        + (s.status() == SnapshotStatus.CREATING ? ", left by an interrupted run" : "") + ")");
+                source.provider.deleteSnapshot(s);
+            }
+        }
+    }
+
+    /** Says what each change is and how long it took (the base backup is the long wait). */
+    private record Progress(SnapshotProvider p, PrintStream notes) implements SnapshotProvider {
+        @Override
+        public List<DatabaseRef> listDatabases(String region) {
+            return p.listDatabases(region);
+        }
+
+        @Override
+        public List<Snapshot> listSnapshots(String databaseId, String region) {
+            return p.listSnapshots(databaseId, region);
+        }
+
+        @Override
+        public Snapshot createSnapshot(DatabaseRef db, String name, Map<String, String> tags) {
+            return timed(
+                    "taking snapshot " + name + " of " + db.id() + " (a base backup)",
+                    () -> p.createSnapshot(db, name, tags));
+        }
+
+        @Override
+        public Snapshot copySnapshot(
+                Snapshot source, String targetRegion, String kmsKeyId, String name, Map<String, String> tags) {
+            return timed(
+                    "copying snapshot " + source.id() + " to " + targetRegion,
+                    () -> p.copySnapshot(source, targetRegion, kmsKeyId, name, tags));
+        }
+
+        @Override
+        public void shareSnapshot(Snapshot snapshot, List<String> accountIds) {
+            p.shareSnapshot(snapshot, accountIds);
+        }
+
+        @Override
+        public void deleteSnapshot(Snapshot snapshot) {
+            timed("deleting snapshot " + snapshot.id(), () -> {
+                p.deleteSnapshot(snapshot);
+                return null;
+            });
+        }
+
+        @Override
+        public String unsupported(BackupPolicy policy) {
+            return p.unsupported(policy);
+        }
+
+        private <T> T timed(String what, java.util.function.Supplier<T> call) {
+            notes.println(what + " ...");
+            long t0 = System.nanoTime();
+            T result = call.get();
+            notes.println(what + " ... done in " + LocalRun.seconds(System.nanoTime() - t0));
+            return result;
+        }
     }
 
     /** The plan as readable lines (action, database, snapshot, reason), then the outcome. */

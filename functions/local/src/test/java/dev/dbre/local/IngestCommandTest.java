@@ -34,4 +34,74 @@ class IngestCommandTest {
         assertThat(db.queryLong("select count(*) from ingest_records where source = 'cli:dbre-ingest'"))
                 .isEqualTo(1);
     }
+
+    @Test
+    void intoADatabaseNotMigrated_saysRunMigrate_inOneLine(@TempDir Path dir) throws Exception {
+        String url = MigrateCommandTest.emptyDatabase(
+                "ingest_unmigrated_" + ProcessHandle.current().pid());
+        Path file = Files.writeString(dir.resolve("a.txt"), "a:1|c\n");
+
+        Cli r = Cli.run("ingest", file.toString(), "--jdbc-url", url, "--user", "postgres");
+
+        assertThat(r.exitCode()).isEqualTo(DbreCommand.EXIT_FAILURE);
+        assertThat(r.err().lines()).hasSize(1);
+        assertThat(r.err())
+                .startsWith("dbre ingest: the database 127.0.0.1:")
+                .contains("has no table ingest_batches")
+                .contains("run `dbre migrate --jdbc-url " + url + "` first");
+    }
+
+    @Test
+    void refusedConnection_namesHostAndPort_andSaysRetryingWillNotHelp(@TempDir Path dir) throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        Path file = Files.writeString(dir.resolve("a.txt"), "a:1|c\n");
+
+        Cli r = Cli.run("ingest", file.toString(), "--jdbc-url", "jdbc:postgresql://127.0.0.1:" + port + "/x");
+
+        assertThat(r.exitCode()).isEqualTo(DbreCommand.EXIT_FAILURE);
+        assertThat(r.err())
+                .isEqualTo(
+                        "dbre ingest: cannot connect to 127.0.0.1:" + port + ": connection refused (no server listens"
+                                + " there); running this again will not help until one does: start PostgreSQL there or fix"
+                                + " --jdbc-url\n")
+                .doesNotContain("transient");
+    }
+
+    @Test
+    void wrongPassword_namesTheUserAndWhatToCheck(@TempDir Path dir) throws Exception {
+        var server = dev.dbre.rotation.PasswordPostgres.server();
+        Path file = Files.writeString(dir.resolve("a.txt"), "a:1|c\n");
+
+        Cli r = Cli.run(
+                java.util.Map.of("DBRE_DB_PASSWORD", "wrong"),
+                new java.io.ByteArrayInputStream(new byte[0]),
+                "ingest",
+                file.toString(),
+                "--jdbc-url",
+                server.jdbcUrl("postgres"),
+                "--user",
+                dev.dbre.rotation.PasswordPostgres.ADMIN);
+
+        assertThat(r.exitCode()).isEqualTo(DbreCommand.EXIT_FAILURE);
+        assertThat(r.err())
+                .startsWith("dbre ingest: 127.0.0.1:" + server.port() + " refused the login of user "
+                        + dev.dbre.rotation.PasswordPostgres.ADMIN
+                        + " (SQLSTATE 28P01): check --user and DBRE_DB_PASSWORD")
+                .doesNotContain("wrong");
+    }
+
+    @Test
+    void aLibpqUrl_isAUsageError_showingTheJdbcForm_withoutThePassword() {
+        Cli r = Cli.run("ingest", "--jdbc-url", "postgres://app:hunter2@127.0.0.1:5432/dbre");
+
+        assertThat(r.exitCode()).isEqualTo(DbreCommand.EXIT_USAGE);
+        assertThat(r.err())
+                .contains("--jdbc-url")
+                .contains("jdbc:postgresql://HOST:PORT/DATABASE")
+                .contains("postgres://app:***@127.0.0.1:5432/dbre")
+                .doesNotContain("hunter2");
+    }
 }

@@ -105,4 +105,33 @@ class LocalRunTest {
                 .doesNotContain("[stage 3/");
         assertThat(Files.exists(base.resolve("postgres/data/postmaster.pid"))).isFalse();
     }
+
+    @Test
+    void anOptionOutOfRange_isAUsageError_beforeAnythingStarts() {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+        picocli.CommandLine cmd = LocalRun.commandLine(new PrintStream(printed, true, StandardCharsets.UTF_8));
+        cmd.setErr(new java.io.PrintWriter(errors, true, StandardCharsets.UTF_8));
+
+        int code = cmd.execute("--bad-share", "2", "--base-dir", "target/never-made");
+
+        assertThat(code).isEqualTo(DbreCommand.EXIT_USAGE);
+        assertThat(errors.toString(StandardCharsets.UTF_8)).contains("--bad-share must be between 0 and 1, was 2.0");
+        assertThat(printed.toString(StandardCharsets.UTF_8)).doesNotContain("[start]");
+        assertThat(java.nio.file.Path.of("target/never-made")).doesNotExist();
+    }
+
+    @Test
+    void help_listsEveryStage() {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        picocli.CommandLine cmd = LocalRun.commandLine(new PrintStream(printed, true, StandardCharsets.UTF_8));
+        cmd.setOut(new java.io.PrintWriter(printed, true, StandardCharsets.UTF_8));
+
+        cmd.execute("--help");
+
+        String help = printed.toString(StandardCharsets.UTF_8);
+        for (int i = 0; i < LocalRun.stages().size(); i++) {
+            assertThat(help).contains((i + 1) + ". " + LocalRun.stages().get(i).title());
+        }
+    }
 }

@@ -75,4 +75,16 @@ class MigrateCommandTest {
 
         assertThat(r.exitCode()).isEqualTo(DbreCommand.EXIT_USAGE);
     }
+
+    @Test
+    void aPasswordInAnotherDatabasesUrl_isNeverPrinted() {
+        Cli r = Cli.run("migrate", "--jdbc-url", "jdbc:mysql://db.example:3306/app?user=u&password=hunter2");
+
+        assertThat(r.exitCode()).isEqualTo(DbreCommand.EXIT_USAGE);
+        assertThat(r.err())
+                .contains("is not a PostgreSQL JDBC URL")
+                .contains("password=***")
+                .doesNotContain("hunter2");
+        assertThat(r.out()).doesNotContain("hunter2");
+    }
 }

@@ -84,4 +84,12 @@ class RotateCommandTest {
         assertThat(cli.exitCode()).isEqualTo(DbreCommand.EXIT_FAILURE);
         assertThat(cli.err()).contains("secret nope not found");
     }
+
+    @Test
+    void anUnknownStrategy_isAUsageError() {
+        Cli cli = Cli.run("rotate", "--secret", "x", "--strategy", "dual", "--home", dir.toString());
+
+        assertThat(cli.exitCode()).isEqualTo(DbreCommand.EXIT_USAGE);
+        assertThat(cli.err()).contains("--strategy").contains("single or alternating");
+    }
 }

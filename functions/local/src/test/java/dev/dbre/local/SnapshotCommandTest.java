@@ -15,12 +15,15 @@ import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(PostgresExtension.class)
@@ -171,5 +174,63 @@ class SnapshotCommandTest {
                             .count())
                     .isEqualTo(1);
         }
+    }
+
+    /**
+     * The reported hang: a dry run, then a run, then a run in the next slot, in one folder. Each
+     * run used to start a fresh database whose first WAL segment clashed with the archived one, and
+     * the base backup waited for the archiver forever.
+     */
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void dryRunThenRunThenNextSlot_allFinish_andTheDryRunStartsNothing() throws Exception {
+        SnapshotCommand.opener = SnapshotCommand::openLocal;
+        Instant t0 = Instant.now();
+        SnapshotCommand.clock = Clock.fixed(t0, ZoneOffset.UTC);
+        Path local = dir.resolve("hang");
+        String policy = Path.of("../../docs/examples/backup-policy-local.json").toString();
+
+        Cli dry = Cli.run("snapshot", "--policy", policy, "--dry-run", "--local-dir", local.toString());
+        assertThat(dry.exitCode()).as(dry.out() + dry.err()).isZero();
+        assertThat(dry.out()).contains("create dbre-local-");
+        assertThat(local.resolve("source")).doesNotExist();
+        assertThat(local.resolve("backup")).doesNotExist();
+
+        Cli first = Cli.run("snapshot", "--policy", policy, "--local-dir", local.toString());
+        SnapshotCommand.clock = Clock.fixed(t0.plus(Duration.ofHours(1)), ZoneOffset.UTC);
+        Cli next = Cli.run("snapshot", "--policy", policy, "--local-dir", local.toString());
+
+        assertThat(first.exitCode()).as(first.out() + first.err()).isZero();
+        assertThat(first.out()).contains("done: created 1");
+        assertThat(first.err()).contains("taking snapshot dbre-local-").contains("done in");
+        assertThat(next.exitCode()).as(next.out() + next.err()).isZero();
+        assertThat(next.out()).contains("done: created 1");
+        try (var manifests = Files.walk(local.resolve("backup"))) {
+            assertThat(manifests
+                            .filter(p -> p.getFileName().toString().equals("manifest.json"))
+                            .count())
+                    .isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aNewDatabaseOverTheArchiveOfOneThatIsGone_isRefused_sayingWhatToDo() throws Exception {
+        SnapshotCommand.opener = SnapshotCommand::openLocal;
+        Path home = dir.resolve("orphan");
+        Files.createDirectories(home.resolve("backup/sources/local/wal"));
+        Files.writeString(home.resolve("backup/sources/local/wal/000000010000000000000001"), "x");
+
+        Cli r = Cli.run(
+                "snapshot",
+                "--policy",
+                Path.of("../../docs/examples/backup-policy-local.json").toString(),
+                "--home",
+                home.toString());
+
+        assertThat(r.exitCode()).isEqualTo(DbreCommand.EXIT_FAILURE);
+        assertThat(r.err())
+                .contains("belongs to an earlier local database local")
+                .contains("--home");
+        assertThat(home.resolve("source/data")).doesNotExist();
     }
 }

@@ -217,7 +217,9 @@ public final class LocalBackupProvider implements SnapshotProvider, RestoreProvi
             String stopLsn;
             String label;
             String spcmap;
-            // Waits until the WAL the backup needs is archived.
+            // Waits until the WAL the backup needs is archived: bounded, an archiver that keeps
+            // failing would otherwise hold this call forever.
+            s.execute("set statement_timeout = " + ARCHIVE_WAIT.toMillis());
             try (ResultSet rs = s.executeQuery("select lsn::text, labelfile, spcmapfile from pg_backup_stop(true)")) {
                 rs.next();
                 stopLsn = rs.getString(1);
@@ -484,6 +486,15 @@ public final class LocalBackupProvider implements SnapshotProvider, RestoreProvi
             throw failure("DeleteFailed", "could not remove the files of " + newName, e);
         }
         return Deletion.DELETED;
+    }
+
+    /**
+     * The run that restored {@code newName}, from its {@code restore.json}: what an operator's delete
+     * by name ({@code dbre restores delete}) passes as its target's run id.
+     */
+    public Optional<UUID> restoredBy(String newName) {
+        checkName("new name", newName);
+        return readRestore(newName).map(RestoreRecord::runId);
     }
 
     /** The port of a running restored server, if this process runs it. */
