@@ -36,11 +36,17 @@ public final class DriverView {
      * @throws AssertionError when the factory does not show its URL, or PgJDBC cannot parse it
      */
     public static Map<String, String> effective(ConnectionFactory factory) throws SQLException {
+        JdbcTarget target = target(factory);
+        return effective(target.url(), target.driverProperties());
+    }
+
+    /** The factory that logs in, behind a pool if there is one, as the URL and properties it uses. */
+    public static JdbcTarget target(ConnectionFactory factory) {
         ConnectionFactory f = factory instanceof PooledConnectionFactory pool ? pool.physical() : factory;
         if (!(f instanceof JdbcTarget target)) {
             throw new AssertionError(f.getClass().getName() + " does not show its URL and properties");
         }
-        return effective(target.url(), target.driverProperties());
+        return target;
     }
 
     /** {@code url} and {@code properties} as PgJDBC merges them. */

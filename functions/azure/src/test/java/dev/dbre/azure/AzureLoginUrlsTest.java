@@ -13,10 +13,10 @@ import dev.dbre.config.Env;
 import dev.dbre.db.ConnectionFactory;
 import dev.dbre.db.DbAuth;
 import dev.dbre.db.DbSettings;
-import dev.dbre.db.JdbcTarget;
 import dev.dbre.restore.RestoreProgress;
 import dev.dbre.restore.RestoredDbLogin;
 import dev.dbre.rotation.MemorySecretStore;
+import dev.dbre.testing.DriverView;
 import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.Map;
@@ -73,7 +73,7 @@ class AzureLoginUrlsTest {
         // for here; the restored-server test below shows the token in the properties.
         ConnectionFactory f = AzureConnections.fromEnv(env(), TestRuntimes.CLOCK);
 
-        assertThat(effective(((JdbcTarget) f).url(), new Properties()))
+        assertThat(effective(DriverView.target(f).url(), new Properties()))
                 .containsOnlyKeys("PGHOST", "PGPORT", "PGDBNAME")
                 .containsEntry("PGDBNAME", "metrics");
     }

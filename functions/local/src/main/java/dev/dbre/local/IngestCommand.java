@@ -34,7 +34,7 @@ import picocli.CommandLine.ParentCommand;
         description = {
             "Stores FILE (or standard input) through the ingest core as one source record and prints the"
                     + " outcome as one JSON object.",
-            "The record's key is --source plus --sequence (default: the SHA-256 of the bytes): ingesting the same"
+            "The record's key is --stream plus --sequence (default: the SHA-256 of the bytes): ingesting the same"
                     + " bytes again stores nothing twice (outcome DUPLICATE).",
             "The password is read from " + MigrateCommand.ENV_PASSWORD + " if set."
         },
@@ -63,11 +63,25 @@ final class IngestCommand implements Callable<Integer> {
     String user;
 
     @Option(
-            names = "--source",
+            names = "--stream",
             defaultValue = "cli:dbre-ingest",
-            paramLabel = "SOURCE",
-            description = "The source name stored with the record (default: ${DEFAULT-VALUE}).")
-    String source;
+            paramLabel = "STREAM",
+            description = "The stream name stored with the record, the first half of its exactly-once key"
+                    + " (default: ${DEFAULT-VALUE}).")
+    String stream;
+
+    // --source means the database backed up or restored from in every other command.
+    @Option(names = "--source", hidden = true, paramLabel = "STREAM", description = "Deprecated: --stream.")
+    String deprecatedSource;
+
+    /** The stream, honouring the deprecated --source. */
+    private String stream() {
+        if (deprecatedSource != null) {
+            parent.err.println("dbre ingest: --source is deprecated here; use --stream");
+            return deprecatedSource;
+        }
+        return stream;
+    }
 
     @Option(
             names = "--sequence",
@@ -93,6 +107,7 @@ final class IngestCommand implements Callable<Integer> {
                 clock);
         String key = sequence != null ? sequence : sha256(payload);
         SourceRecord record = new SourceRecord("", key, clock.instant(), payload, input.format.payloadFormat);
+        String source = stream();
         BatchResult result = service.ingest(new IngestBatch(source, List.of(record)));
         RecordResult r = result.records().get(0);
         parent.out.println(summary(source, r));

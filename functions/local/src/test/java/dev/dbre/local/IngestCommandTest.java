@@ -36,6 +36,25 @@ class IngestCommandTest {
     }
 
     @Test
+    void streamNamesTheKey_andTheOldSourceOptionStillWorks_saying_itIsDeprecated(TestDatabase db, @TempDir Path dir)
+            throws Exception {
+        Path file = Files.writeString(dir.resolve("a.txt"), "a:1|c\n");
+
+        Cli stream = Cli.run(
+                "ingest", file.toString(), "--jdbc-url", db.jdbcUrl(), "--user", "postgres", "--stream", "app-1");
+        Cli old = Cli.run(
+                "ingest", file.toString(), "--jdbc-url", db.jdbcUrl(), "--user", "postgres", "--source", "app-1");
+
+        assertThat(stream.exitCode()).as(stream.err()).isZero();
+        assertThat(stream.err()).doesNotContain("deprecated");
+        assertThat(old.exitCode()).as(old.err()).isZero();
+        assertThat(old.err()).contains("--source is deprecated here; use --stream");
+        assertThat(old.out()).contains("\"outcome\":\"DUPLICATE\"");
+        assertThat(db.queryLong("select count(*) from ingest_records where source = 'app-1'"))
+                .isEqualTo(1);
+    }
+
+    @Test
     void intoADatabaseNotMigrated_saysRunMigrate_inOneLine(@TempDir Path dir) throws Exception {
         String url = MigrateCommandTest.emptyDatabase(
                 "ingest_unmigrated_" + ProcessHandle.current().pid());
