@@ -27,8 +27,11 @@ class IngestCommandTest {
         assertThat(first.out()).contains("\"outcome\":\"STORED_WITH_REJECTS\"").contains("\"rejected\":1");
         assertThat(again.exitCode()).isZero();
         assertThat(again.out()).contains("\"outcome\":\"DUPLICATE\"");
-        assertThat(db.queryLong("select count(*) from metric_points")).isEqualTo(2);
-        assertThat(db.queryLong("select count(*) from service_checks")).isEqualTo(1);
+        // The class shares one database: count this test's own rows.
+        assertThat(db.queryLong("select count(*) from metric_points where name = 'a'"))
+                .isEqualTo(2);
+        assertThat(db.queryLong("select count(*) from service_checks where name = 'chk'"))
+                .isEqualTo(1);
         assertThat(db.queryLong("select count(*) from ingest_rejects where reason = 'BAD_VALUE'"))
                 .isEqualTo(1);
         assertThat(db.queryLong("select count(*) from ingest_records where source = 'cli:dbre-ingest'"))
@@ -38,7 +41,7 @@ class IngestCommandTest {
     @Test
     void streamNamesTheKey_andTheOldSourceOptionStillWorks_saying_itIsDeprecated(TestDatabase db, @TempDir Path dir)
             throws Exception {
-        Path file = Files.writeString(dir.resolve("a.txt"), "a:1|c\n");
+        Path file = Files.writeString(dir.resolve("a.txt"), "stream.option:1|c\n");
 
         Cli stream = Cli.run(
                 "ingest", file.toString(), "--jdbc-url", db.jdbcUrl(), "--user", "postgres", "--stream", "app-1");
