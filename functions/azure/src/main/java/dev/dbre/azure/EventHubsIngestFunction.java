@@ -1,7 +1,6 @@
 package dev.dbre.azure;
 
 import com.microsoft.azure.functions.ExecutionContext;
-import com.microsoft.azure.functions.RetryContext;
 import com.microsoft.azure.functions.annotation.BindingName;
 import com.microsoft.azure.functions.annotation.Cardinality;
 import com.microsoft.azure.functions.annotation.EventHubTrigger;
@@ -93,7 +92,8 @@ public class EventHubsIngestFunction {
                         events, systemProperties, partitionContext, runtime.namespaceFallback, runtime.clock);
             } catch (IllegalArgumentException e) {
                 // Nothing can key these events: a host or extension version this code does not know.
-                failByBug(
+                EventHubsBugRetries.failOrSkip(
+                        runtime.maxBugRetries,
                         context,
                         "the trigger metadata cannot key the events: " + e.getMessage(),
                         partitionContext,
@@ -114,7 +114,8 @@ public class EventHubsIngestFunction {
                     failed.size());
             if (result.failedByBug()) {
                 RecordResult first = failed.get(0);
-                failByBug(
+                EventHubsBugRetries.failOrSkip(
+                        runtime.maxBugRetries,
                         context,
                         failed.size() + " of " + batch.records().size() + " events not stored (first: partition "
                                 + first.shard() + " sequence " + first.sequence() + ": " + first.failure() + ")",
@@ -130,34 +131,5 @@ public class EventHubsIngestFunction {
                                 + first.sequence() + ": " + first.failure() + "); the host retries the batch");
             }
         }
-    }
-
-    /**
-     * Throws {@link IngestBugException} while the host has retried this batch fewer than {@value
-     * AzureIngestRuntime#MAX_BUG_RETRIES} times; then logs the batch's range at error level and
-     * returns, so the host checkpoints past it.
-     */
-    private void failByBug(
-            ExecutionContext context, String what, Map<String, Object> partitionContext, SystemProperty[] properties) {
-        RetryContext retry = context.getRetryContext();
-        int retries = retry == null ? 0 : retry.getRetrycount();
-        if (retries < runtime.maxBugRetries) {
-            throw new IngestBugException(what + "; a fault that is not the events', the host retries the batch (retry "
-                    + (retries + 1) + " of " + runtime.maxBugRetries + ", then the batch is skipped)");
-        }
-        LOG.error(
-                "giving up on an Event Hubs batch after {} retries: {}. The host checkpoints past it; replay"
-                        + " partition {} sequence numbers {} to {} from the hub once the fault is fixed",
-                retries,
-                what,
-                partitionContext == null ? null : partitionContext.get("PartitionId"),
-                sequenceAt(properties, 0),
-                sequenceAt(properties, properties == null ? 0 : properties.length - 1));
-    }
-
-    private static String sequenceAt(SystemProperty[] properties, int i) {
-        return properties == null || i < 0 || i >= properties.length || properties[i] == null
-                ? "?"
-                : properties[i].SequenceNumber;
     }
 }
