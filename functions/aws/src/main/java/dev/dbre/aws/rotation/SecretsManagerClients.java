@@ -30,12 +30,19 @@ public final class SecretsManagerClients {
 
     /** As {@link #fromEnv(Env)}, with {@code credentials}. */
     public static SecretsManagerClient fromEnv(Env env, AwsCredentialsProvider credentials) {
+        return of(env.required(AWS_REGION), AwsEndpoints.optional(env, ENDPOINT), credentials);
+    }
+
+    /**
+     * A client of {@code region}, at {@code endpoint} (null: the SDK's), signing with {@code
+     * credentials}.
+     */
+    public static SecretsManagerClient of(String region, URI endpoint, AwsCredentialsProvider credentials) {
         var builder = SecretsManagerClient.builder()
-                .region(Region.of(env.required(AWS_REGION)))
+                .region(Region.of(region))
                 .credentialsProvider(credentials)
                 // The JDK's HttpURLConnection: no Netty or Apache client to load at cold start.
                 .httpClient(UrlConnectionHttpClient.create());
-        URI endpoint = AwsEndpoints.optional(env, ENDPOINT);
         if (endpoint != null) {
             builder.endpointOverride(endpoint);
         }

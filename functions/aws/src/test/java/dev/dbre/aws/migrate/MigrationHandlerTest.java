@@ -37,9 +37,9 @@ class MigrationHandlerTest {
     }
 
     @Test
-    void missingHost_failsNamingTheVariable() {
-        MigrationHandler handler = new MigrationHandler(new Env(Map.of("DBRE_DB_USER", "x", "DBRE_DB_AUTH", "none")));
-        assertThatThrownBy(() -> handler.handleRequest(Map.of(), null))
+    void missingHost_failsAtColdStartNamingTheVariable() {
+        // The configuration is read once, when Lambda builds the handler (init), not per invocation.
+        assertThatThrownBy(() -> new MigrationHandler(new Env(Map.of("DBRE_DB_USER", "x", "DBRE_DB_AUTH", "none"))))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("DBRE_DB_HOST");
     }
