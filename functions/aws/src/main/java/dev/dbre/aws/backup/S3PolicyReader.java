@@ -57,17 +57,27 @@ public final class S3PolicyReader implements PolicyReader {
      */
     public static S3PolicyReader fromEnv(Env env, AwsCredentialsProvider credentials) {
         URI endpoint = AwsEndpoints.optional(env, ENDPOINT);
-        return new S3PolicyReader(Lazy.of(() -> {
-            S3ClientBuilder b = S3Client.builder()
-                    .region(Region.of(env.required("AWS_REGION")))
-                    .credentialsProvider(credentials)
-                    .crossRegionAccessEnabled(true)
-                    .httpClientBuilder(UrlConnectionHttpClient.builder());
-            if (endpoint != null) {
-                b.endpointOverride(endpoint).forcePathStyle(true);
-            }
-            return b.build();
-        }));
+        return new S3PolicyReader(Lazy.of(() -> client(env.required("AWS_REGION"), endpoint, credentials)));
+    }
+
+    /**
+     * A reader whose client is built on first use, in {@code region}, at {@code endpoint} (null: the
+     * SDK's; else path-style), with the JDK's HTTP client.
+     */
+    public static S3PolicyReader of(String region, URI endpoint, AwsCredentialsProvider credentials) {
+        return new S3PolicyReader(Lazy.of(() -> client(region, endpoint, credentials)));
+    }
+
+    private static S3Client client(String region, URI endpoint, AwsCredentialsProvider credentials) {
+        S3ClientBuilder b = S3Client.builder()
+                .region(Region.of(region))
+                .credentialsProvider(credentials)
+                .crossRegionAccessEnabled(true)
+                .httpClientBuilder(UrlConnectionHttpClient.builder());
+        if (endpoint != null) {
+            b.endpointOverride(endpoint).forcePathStyle(true);
+        }
+        return b.build();
     }
 
     /**

@@ -52,7 +52,11 @@ public final class SsmPolicyReader implements PolicyReader {
      */
     public static SsmPolicyReader fromEnv(Env env, AwsCredentialsProvider credentials) {
         URI endpoint = AwsEndpoints.optional(env, ENDPOINT);
-        String region = env.required("AWS_REGION");
+        return of(env.required("AWS_REGION"), endpoint, credentials);
+    }
+
+    /** A reader whose client is built on first use, in {@code region}, at {@code endpoint} (null: the SDK's). */
+    public static SsmPolicyReader of(String region, URI endpoint, AwsCredentialsProvider credentials) {
         return new SsmPolicyReader(
                 Lazy.of(() -> {
                     SsmClientBuilder b = SsmClient.builder()

@@ -2,12 +2,12 @@ package dev.dbre.aws.ingest;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.dbre.aws.event.ApiGatewayHttp;
 import dev.dbre.ingest.http.HttpIngestLimits;
 import dev.dbre.ingest.http.HttpIngestRequest;
 import dev.dbre.ingest.http.HttpIngestResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.Map;
 
 /**
  * API Gateway HTTP API (payload format 2.0) events to the cloud-neutral {@link HttpIngestRequest}
@@ -49,33 +49,27 @@ final class ApiGatewayRequests {
         } else {
             bytes = body.getBytes(StandardCharsets.UTF_8);
         }
-        APIGatewayV2HTTPEvent.RequestContext rc = event.getRequestContext();
-        String method = rc != null && rc.getHttp() != null && rc.getHttp().getMethod() != null
-                ? rc.getHttp().getMethod()
-                : "POST";
-        String requestId = rc != null && rc.getRequestId() != null ? rc.getRequestId() : fallbackRequestId;
-        String route = event.getRouteKey() != null ? event.getRouteKey() : "$default";
-        return new HttpIngestRequest(method, event.getHeaders(), bytes, requestId, route);
+        return new HttpIngestRequest(
+                ApiGatewayHttp.method(event),
+                event.getHeaders(),
+                bytes,
+                ApiGatewayHttp.requestId(event, fallbackRequestId),
+                ApiGatewayHttp.route(event));
     }
 
     static APIGatewayV2HTTPResponse toResponse(HttpIngestResponse r) {
-        return APIGatewayV2HTTPResponse.builder()
-                .withStatusCode(r.status())
-                .withHeaders(r.headers())
-                .withBody(r.body())
-                .withIsBase64Encoded(false)
-                .build();
+        return ApiGatewayHttp.response(r.status(), r.headers(), r.body());
+    }
+
+    /** The answer when the core throws (it reports faults as statuses, so this is a bug). */
+    static APIGatewayV2HTTPResponse internalError() {
+        return ApiGatewayHttp.json(500, Json.object("error", "internal error"));
     }
 
     /** A refusal in the same JSON shape as {@code HttpIngest}'s errors. */
     static APIGatewayV2HTTPResponse refused(Refused e) {
         String body =
                 Json.object("error", e.status == 413 ? "body too large" : "bad base64 body", "detail", e.getMessage());
-        return APIGatewayV2HTTPResponse.builder()
-                .withStatusCode(e.status)
-                .withHeaders(Map.of("Content-Type", "application/json"))
-                .withBody(body)
-                .withIsBase64Encoded(false)
-                .build();
+        return ApiGatewayHttp.json(e.status, body);
     }
 }

@@ -4,13 +4,11 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import dev.dbre.config.Env;
 import dev.dbre.ingest.IngestService;
 import dev.dbre.ingest.http.HttpIngest;
 import dev.dbre.ingest.http.HttpIngestLimits;
 import dev.dbre.ingest.http.HttpIngestRequest;
 import dev.dbre.ingest.http.HttpIngestResponse;
-import dev.dbre.obs.IngestMetrics;
 import dev.dbre.obs.LogContext;
 import dev.dbre.obs.MetricsPublisher;
 import java.time.Clock;
@@ -19,36 +17,34 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Lambda handler for an API Gateway HTTP API route (payload format 2.0). It decodes the body's
- * base64 and hands the request to the cloud-neutral {@link HttpIngest} (content types, bounded
- * gzip, Idempotency-Key, size limits, status codes: see there and the module README), then maps
- * the response back. One request body is one source record, keyed by the {@code Idempotency-Key}
- * header, else the API Gateway request id (which a client retry does not keep: clients that retry
- * should send the header).
+ * Lambda handler for an API Gateway HTTP API route (payload format 2.0). It decodes the event
+ * ({@link ApiGatewayRequests}: base64, size before decoding) and hands the request to the
+ * cloud-neutral {@link HttpIngest} (content types, bounded gzip, Idempotency-Key, size limits,
+ * status codes: see there and the module README), then maps the response back. One request body is
+ * one source record, keyed by the {@code Idempotency-Key} header, else the API Gateway request id
+ * (which a client retry does not keep: clients that retry should send the header).
  *
  * <p>Handler: {@code dev.dbre.aws.ingest.HttpIngestHandler::handleRequest}.
  */
 public final class HttpIngestHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
     private static final Logger LOG = LoggerFactory.getLogger(HttpIngestHandler.class);
-    private static final SnapStartHooks HOOKS = SnapStartHooks.global();
 
     private final HttpIngest endpoint;
     private final HttpIngestLimits limits;
-    private final MetricsPublisher metrics;
+    private final MeteredIngest metrics;
 
     /**
-     * Builds its clients from the environment (Lambda calls this once per execution environment).
+     * Used by Lambda: the wiring of this execution environment ({@link IngestWiring}).
      *
      * @throws dev.dbre.config.ConfigException naming the variable that is missing or wrong
      */
     public HttpIngestHandler() {
-        this(IngestComponents.fromEnv(Env.system()), HttpIngestLimits.fromEnv(Env.system()));
+        this(IngestWiring.system());
     }
 
-    /** From components built once (the no-arg constructor; tests that check the SnapStart wiring). */
-    HttpIngestHandler(IngestComponents c, HttpIngestLimits limits) {
-        this(c.ingest(), c.metrics(), c.clock(), limits);
-        c.registerWith(HOOKS);
+    /** From a wiring built once, its SnapStart actions registered with the global hooks. */
+    HttpIngestHandler(IngestWiring w) {
+        this(w.registerWith(SnapStartHooks.global()).ingest(), w.metrics(), w.clock(), w.httpLimits());
     }
 
     /** For tests and other runtimes, with the default size limits. */
@@ -60,7 +56,7 @@ public final class HttpIngestHandler implements RequestHandler<APIGatewayV2HTTPE
     public HttpIngestHandler(IngestService ingest, MetricsPublisher metrics, Clock clock, HttpIngestLimits limits) {
         this.endpoint = new HttpIngest(ingest::ingest, limits, clock);
         this.limits = limits;
-        this.metrics = metrics;
+        this.metrics = new MeteredIngest(ingest, metrics);
     }
 
     @Override
@@ -86,16 +82,11 @@ public final class HttpIngestHandler implements RequestHandler<APIGatewayV2HTTPE
         try {
             response = endpoint.handle(request);
         } catch (RuntimeException e) {
-            // The core reports faults as statuses and should not throw; if it does, say so plainly.
             LOG.error("http ingest failed: {}", e.toString(), e);
-            return ApiGatewayRequests.toResponse(new HttpIngestResponse(
-                    500,
-                    java.util.Map.of("Content-Type", "application/json"),
-                    Json.object("error", "internal error"),
-                    null));
+            return ApiGatewayRequests.internalError();
         }
         if (response.result() != null) {
-            metrics.publish(IngestComponents.METRIC_DIMENSIONS, IngestMetrics.of(response.result()));
+            metrics.publish(response.result());
         }
         return ApiGatewayRequests.toResponse(response);
     }

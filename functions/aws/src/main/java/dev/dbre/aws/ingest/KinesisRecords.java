@@ -1,7 +1,9 @@
 package dev.dbre.aws.ingest;
 
+import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent.KinesisEventRecord;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse.BatchItemFailure;
+import dev.dbre.aws.event.BadEventException;
 import dev.dbre.ingest.BatchResult;
 import dev.dbre.ingest.PayloadFormat;
 import dev.dbre.ingest.RecordResult;
@@ -10,13 +12,43 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 
 /** Kinesis records to the core's source records, and the core's result back to batch item failures. */
 final class KinesisRecords {
     private KinesisRecords() {}
+
+    /**
+     * The event's records grouped by stream ARN, in delivery order. An event source mapping's batch
+     * comes from one shard of one stream; grouping only guards against a hand-made mix. No event or
+     * no records is an empty batch.
+     *
+     * @throws BadEventException naming {@code Records[i].kinesis} or {@code
+     *     Records[i].kinesis.sequenceNumber} when a record lacks it (nothing could key it exactly once)
+     */
+    static Map<String, List<KinesisEventRecord>> bySource(KinesisEvent event) {
+        Map<String, List<KinesisEventRecord>> out = new LinkedHashMap<>();
+        if (event == null || event.getRecords() == null) {
+            return out;
+        }
+        List<KinesisEventRecord> records = event.getRecords();
+        for (int i = 0; i < records.size(); i++) {
+            KinesisEventRecord r = records.get(i);
+            if (r == null || r.getKinesis() == null) {
+                throw new BadEventException("Records[" + i + "].kinesis", "is missing");
+            }
+            String sequence = r.getKinesis().getSequenceNumber();
+            if (sequence == null || sequence.isBlank()) {
+                throw new BadEventException("Records[" + i + "].kinesis.sequenceNumber", "is missing");
+            }
+            out.computeIfAbsent(source(r), k -> new ArrayList<>()).add(r);
+        }
+        return out;
+    }
 
     /** The stream ARN every record of an ESM batch shares (the batch's source). */
     static String source(KinesisEventRecord r) {

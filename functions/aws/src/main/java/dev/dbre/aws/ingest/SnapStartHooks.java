@@ -65,6 +65,11 @@ public final class SnapStartHooks implements Resource {
         LOG.info("restored from snapshot: {} reset actions run", afterRestore.size());
     }
 
+    /** How many reset actions {@link #afterRestore} runs. */
+    int restoreActions() {
+        return afterRestore.size();
+    }
+
     /** What the last {@link #beforeCheckpoint} primed, or null before the first. */
     Priming.Report lastPriming() {
         return lastPriming;

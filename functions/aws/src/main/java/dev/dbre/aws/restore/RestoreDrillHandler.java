@@ -2,8 +2,8 @@ package dev.dbre.aws.restore;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import dev.dbre.aws.backup.BackupComponents;
-import dev.dbre.config.Env;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.dbre.aws.backup.BackupWiring;
 import dev.dbre.obs.LogContext;
 import dev.dbre.restore.DrillSchedule;
 import dev.dbre.restore.RestoreEndpoint;
@@ -36,11 +36,11 @@ public final class RestoreDrillHandler implements RequestStreamHandler {
 
     /** @throws dev.dbre.config.ConfigException naming the variable that is missing or wrong */
     public RestoreDrillHandler() {
-        this(BackupComponents.fromEnv(Env.system()));
+        this(BackupWiring.system());
     }
 
-    public RestoreDrillHandler(BackupComponents c) {
-        this(DrillSchedule.fromEnv(c.env(), c.restoreService()), c.clock());
+    public RestoreDrillHandler(BackupWiring c) {
+        this(c.drillSchedule(), c.clock());
     }
 
     public RestoreDrillHandler(DrillSchedule drills, Clock clock) {
@@ -62,8 +62,11 @@ public final class RestoreDrillHandler implements RequestStreamHandler {
                 json = RestoreEndpoint.runJson(run).toString();
             } catch (RestoreRejectedException e) {
                 LOG.warn("drill refused: {}", e.getMessage());
-                json = "{\"error\":\"" + e.error().name() + "\",\"message\":"
-                        + com.fasterxml.jackson.databind.node.TextNode.valueOf(e.getMessage()) + "}";
+                json = JsonNodeFactory.instance
+                        .objectNode()
+                        .put("error", e.error().name())
+                        .put("message", e.getMessage())
+                        .toString();
             }
             output.write(json.getBytes(StandardCharsets.UTF_8));
         }

@@ -4,14 +4,12 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import dev.dbre.aws.backup.BackupComponents;
-import dev.dbre.config.Env;
+import dev.dbre.aws.backup.BackupWiring;
+import dev.dbre.aws.event.ApiGatewayHttp;
+import dev.dbre.aws.event.BadEventException;
 import dev.dbre.obs.LogContext;
 import dev.dbre.restore.RestoreEndpoint;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.Base64;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,15 +24,18 @@ import org.slf4j.LoggerFactory;
 public final class RestoreHttpHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
     private static final Logger LOG = LoggerFactory.getLogger(RestoreHttpHandler.class);
 
+    private static final String BAD_BASE64 =
+            "{\"error\":\"BAD_REQUEST\",\"field\":\"body\",\"message\":\"the body is not valid base64\"}";
+
     private final RestoreEndpoint endpoint;
     private final Clock clock;
 
     /** @throws dev.dbre.config.ConfigException naming the variable that is missing or wrong */
     public RestoreHttpHandler() {
-        this(BackupComponents.fromEnv(Env.system()));
+        this(BackupWiring.system());
     }
 
-    public RestoreHttpHandler(BackupComponents c) {
+    public RestoreHttpHandler(BackupWiring c) {
         this(c.restoreEndpoint(), c.clock());
     }
 
@@ -47,25 +48,15 @@ public final class RestoreHttpHandler implements RequestHandler<APIGatewayV2HTTP
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         String requestId = context == null ? null : context.getAwsRequestId();
         try (LogContext ignored = LogContext.open(requestId, "restore")) {
-            String body = event.getBody();
-            if (body != null && event.getIsBase64Encoded()) {
-                try {
-                    body = new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
-                } catch (IllegalArgumentException e) {
-                    return response(400, "{\"error\":\"BAD_REQUEST\",\"message\":\"the body is not valid base64\"}");
-                }
+            String body;
+            try {
+                body = ApiGatewayHttp.textBody(event);
+            } catch (BadEventException e) {
+                return ApiGatewayHttp.json(400, BAD_BASE64);
             }
             RestoreEndpoint.Response r = endpoint.submit(body, clock.instant());
             LOG.info("restore request: route={} status={}", event.getRouteKey(), r.status());
-            return response(r.status(), r.json());
+            return ApiGatewayHttp.json(r.status(), r.json());
         }
-    }
-
-    private static APIGatewayV2HTTPResponse response(int status, String json) {
-        return APIGatewayV2HTTPResponse.builder()
-                .withStatusCode(status)
-                .withHeaders(Map.of("Content-Type", "application/json"))
-                .withBody(json)
-                .build();
     }
 }

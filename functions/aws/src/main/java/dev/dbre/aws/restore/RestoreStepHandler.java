@@ -2,8 +2,7 @@ package dev.dbre.aws.restore;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import dev.dbre.aws.backup.BackupComponents;
-import dev.dbre.config.Env;
+import dev.dbre.aws.backup.BackupWiring;
 import dev.dbre.obs.LogContext;
 import dev.dbre.restore.RestoreEndpoint;
 import java.io.IOException;
@@ -31,10 +30,10 @@ public final class RestoreStepHandler implements RequestStreamHandler {
 
     /** @throws dev.dbre.config.ConfigException naming the variable that is missing or wrong */
     public RestoreStepHandler() {
-        this(BackupComponents.fromEnv(Env.system()));
+        this(BackupWiring.system());
     }
 
-    public RestoreStepHandler(BackupComponents c) {
+    public RestoreStepHandler(BackupWiring c) {
         this(c.restoreEndpoint(), c.clock());
     }
 

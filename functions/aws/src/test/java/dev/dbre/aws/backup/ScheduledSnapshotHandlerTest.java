@@ -71,7 +71,7 @@ class ScheduledSnapshotHandlerTest {
 
     private ScheduledSnapshotHandler handler(Map<String, String> env) {
         return new ScheduledSnapshotHandler(
-                BackupComponents.fromEnv(new Env(env), rds.clients, FakeRds.CREDENTIALS, (d, m) -> {}, FakeRds.CLOCK));
+                BackupWiring.fromEnv(new Env(env), rds.clients, FakeRds.CREDENTIALS, (d, m) -> {}, FakeRds.CLOCK));
     }
 
     @Test

@@ -90,7 +90,7 @@ class ScheduledSnapshotPolicyStoreTest {
 
     private ScheduledSnapshotHandler handler(Map<String, String> env) {
         return new ScheduledSnapshotHandler(
-                BackupComponents.fromEnv(new Env(env), rds.clients, FakeRds.CREDENTIALS, (d, m) -> {}, FakeRds.CLOCK));
+                BackupWiring.fromEnv(new Env(env), rds.clients, FakeRds.CREDENTIALS, (d, m) -> {}, FakeRds.CLOCK));
     }
 
     private static String event(String scheduledTime) {

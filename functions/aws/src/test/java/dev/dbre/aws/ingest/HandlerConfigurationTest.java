@@ -34,8 +34,9 @@ class HandlerConfigurationTest {
                 "DBRE_DB_SSLMODE", "require",
                 "DBRE_INGEST_MAX_TAGS", "-1"));
 
-        assertThatThrownBy(() -> IngestComponents.fromEnv(
-                        env, StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "x"))))
+        assertThatThrownBy(() -> IngestWiring.of(
+                        IngestConfig.fromEnv(env),
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "x"))))
                 .isInstanceOfSatisfying(
                         ConfigException.class, e -> assertThat(e.variable()).isEqualTo("DBRE_INGEST_MAX_TAGS"));
     }

@@ -1,9 +1,11 @@
 package dev.dbre.aws.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse.BatchItemFailure;
+import dev.dbre.aws.event.BadEventException;
 import dev.dbre.ingest.BatchResult;
 import dev.dbre.ingest.PayloadFormat;
 import dev.dbre.ingest.RecordOutcome;
@@ -65,5 +67,37 @@ class KinesisRecordsTest {
         assertThat(KinesisRecords.failures(
                         event.getRecords(), new BatchResult(1, results, 0, 0, results.size(), 0, 0, 0, null)))
                 .isEmpty();
+    }
+
+    @Test
+    void bySource_keepsDeliveryOrder_andAnEmptyEventIsAnEmptyBatch() {
+        assertThat(KinesisRecords.bySource(event))
+                .containsOnlyKeys(KinesisIngestHandlerTest.STREAM)
+                .extractingByKey(KinesisIngestHandlerTest.STREAM)
+                .isEqualTo(event.getRecords());
+        assertThat(KinesisRecords.bySource(null)).isEmpty();
+        assertThat(KinesisRecords.bySource(new KinesisEvent())).isEmpty();
+    }
+
+    @Test
+    void recordWithoutItsKinesisPart_isRefusedNamingTheField() {
+        KinesisEvent bad = LambdaEvents.kinesis(KinesisIngestHandlerTest.FILE);
+        bad.getRecords().get(1).setKinesis(null);
+
+        assertThatThrownBy(() -> KinesisRecords.bySource(bad))
+                .isInstanceOfSatisfying(
+                        BadEventException.class, e -> assertThat(e.field()).isEqualTo("Records[1].kinesis"));
+    }
+
+    @Test
+    void recordWithoutASequenceNumber_isRefusedNamingTheField() {
+        KinesisEvent bad = LambdaEvents.kinesis(KinesisIngestHandlerTest.FILE);
+        bad.getRecords().get(2).getKinesis().setSequenceNumber(null);
+
+        assertThatThrownBy(() -> KinesisRecords.bySource(bad))
+                .isInstanceOfSatisfying(
+                        BadEventException.class,
+                        e -> assertThat(e.field()).isEqualTo("Records[2].kinesis.sequenceNumber"))
+                .hasMessageContaining("is missing");
     }
 }

@@ -3,7 +3,6 @@ package dev.dbre.aws.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dbre.config.Env;
-import dev.dbre.ingest.http.HttpIngestLimits;
 import dev.dbre.testing.PostgresExtension;
 import dev.dbre.testing.TestDatabase;
 import java.sql.Connection;
@@ -47,12 +46,12 @@ class SnapStartHooksTest {
 
     @Test
     void handlerBuiltFromTheEnvironment_registersItsTokenCacheWithTheGlobalHooks() {
-        IngestComponents components = IngestComponents.fromEnv(
-                new Env(Map.of(
+        IngestWiring components = IngestWiring.of(
+                IngestConfig.fromEnv(new Env(Map.of(
                         "DBRE_DB_HOST", "db.internal",
                         "DBRE_DB_USER", "dbre_ingest",
                         "AWS_REGION", "us-east-2",
-                        "DBRE_DB_SSLMODE", "require")),
+                        "DBRE_DB_SSLMODE", "require"))),
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIAIOSFODNN7EXAMPLE", "example")));
         new KinesisIngestHandler(components);
         components.database().tokens().get();
@@ -66,16 +65,16 @@ class SnapStartHooksTest {
     @Test
     void globalHooks_closeThePooledConnectionBeforeTheSnapshot() throws Exception {
         TestDatabase db = PostgresExtension.newDatabase();
-        IngestComponents components = IngestComponents.fromEnv(
-                new Env(Map.of(
+        IngestWiring components = IngestWiring.of(
+                IngestConfig.fromEnv(new Env(Map.of(
                         "DBRE_DB_HOST", "127.0.0.1",
                         "DBRE_DB_PORT", Integer.toString(db.server().port()),
                         "DBRE_DB_NAME", db.name(),
                         "DBRE_DB_USER", "postgres",
                         "DBRE_DB_AUTH", "none",
-                        "DBRE_DB_SSLMODE", "disable")),
+                        "DBRE_DB_SSLMODE", "disable"))),
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIAIOSFODNN7EXAMPLE", "example")));
-        new HttpIngestHandler(components, HttpIngestLimits.DEFAULTS);
+        new HttpIngestHandler(components);
         try (Connection c = components.database().connections().open()) {
             assertThat(c.isValid(5)).isTrue();
         }
@@ -89,6 +88,28 @@ class SnapStartHooksTest {
             Thread.sleep(50);
         }
         assertThat(pooledBackends(db)).isZero();
+    }
+
+    @Test
+    void aWiringUsedByBothIngestHandlers_registersItsActionsOnce() {
+        IngestWiring wiring = IngestWiring.of(
+                IngestConfig.fromEnv(new Env(Map.of(
+                        "DBRE_DB_HOST", "db.internal",
+                        "DBRE_DB_USER", "dbre_ingest",
+                        "AWS_REGION", "us-east-2",
+                        "DBRE_DB_SSLMODE", "require"))),
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIAIOSFODNN7EXAMPLE", "example")));
+        SnapStartHooks hooks = new SnapStartHooks();
+        java.util.concurrent.atomic.AtomicInteger restores = new java.util.concurrent.atomic.AtomicInteger();
+        hooks.onRestore(restores::incrementAndGet);
+
+        wiring.registerWith(hooks);
+        wiring.registerWith(hooks);
+        hooks.afterRestore(null);
+
+        // Ours plus the one registered here: one restore action each, not two of ours.
+        assertThat(hooks.restoreActions()).isEqualTo(2);
+        assertThat(restores).hasValue(1);
     }
 
     /** Server backends of the function (ApplicationName dbre-functions) on this test's database. */

@@ -9,8 +9,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.dbre.aws.backup.BackupComponents;
 import dev.dbre.aws.backup.BackupEvents;
+import dev.dbre.aws.backup.BackupWiring;
 import dev.dbre.aws.backup.FakeRds;
 import dev.dbre.config.Env;
 import dev.dbre.obs.Metric;
@@ -107,8 +107,8 @@ class RestoreHandlersTest {
         return env;
     }
 
-    private BackupComponents components() throws Exception {
-        return BackupComponents.fromEnv(
+    private BackupWiring components() throws Exception {
+        return BackupWiring.fromEnv(
                 new Env(env()),
                 rds.clients,
                 FakeRds.CREDENTIALS,
@@ -159,7 +159,7 @@ class RestoreHandlersTest {
 
     @Test
     void workflowStep_startsTheRestoreOfTheSubmittedRun_andReportsNotDone() throws Exception {
-        BackupComponents c = components();
+        BackupWiring c = components();
         String runId = json(new RestoreHttpHandler(c)
                         .handleRequest(BackupEvents.http("apigw-http-v2-restore.json"), BackupEvents.context("h4"))
                         .getBody())

@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.dbre.aws.backup.BackupComponents;
 import dev.dbre.aws.backup.BackupEvents;
+import dev.dbre.aws.backup.BackupWiring;
 import dev.dbre.aws.backup.FakeRds;
 import dev.dbre.aws.db.RdsIamTokenCache;
 import dev.dbre.aws.rotation.FakeSecretsManager;
@@ -144,8 +144,8 @@ class RestoredDbLoginDrillTest {
     }
 
     private List<JsonNode> runDrill(Map<String, String> env) throws Exception {
-        BackupComponents c =
-                BackupComponents.fromEnv(new Env(env), rds.clients, FakeRds.CREDENTIALS, (dims, values) -> {}, clock);
+        BackupWiring c =
+                BackupWiring.fromEnv(new Env(env), rds.clients, FakeRds.CREDENTIALS, (dims, values) -> {}, clock);
         RestoreDrillHandler drill = new RestoreDrillHandler(c);
         String event = BackupEvents.text("scheduler-drill.json");
         return Drills.tick(
@@ -237,8 +237,8 @@ class RestoredDbLoginDrillTest {
         env.put("DBRE_RESTORE_DB_AUTH", "iam");
         env.put("DBRE_RESTORE_DB_USER", role);
         env.remove("DBRE_RESTORE_DB_SECRET_ID");
-        BackupComponents c =
-                BackupComponents.fromEnv(new Env(env), rds.clients, FakeRds.CREDENTIALS, (dims, values) -> {}, clock);
+        BackupWiring c =
+                BackupWiring.fromEnv(new Env(env), rds.clients, FakeRds.CREDENTIALS, (dims, values) -> {}, clock);
         RestoreDrillHandler drill = new RestoreDrillHandler(c);
         DbSettings endpoint = RestoredDbLogin.fromEnv(new Env(env), null)
                 .settings("127.0.0.1", TlsPostgres.server().port(), restoredDb);
