@@ -1,10 +1,7 @@
 package dev.dbre.aws.backup;
 
-import dev.dbre.aws.config.AwsEndpoints;
 import dev.dbre.backup.PolicyLocation;
 import dev.dbre.backup.PolicyReader;
-import dev.dbre.config.ConfigException;
-import dev.dbre.config.Env;
 import dev.dbre.config.Lazy;
 import java.io.IOException;
 import java.io.InputStream;
@@ -48,16 +45,6 @@ public final class S3PolicyReader implements PolicyReader {
     /** @param client the S3 client, asked for on the first read (pass a {@link Lazy}) */
     public S3PolicyReader(Supplier<S3Client> client) {
         this.client = client;
-    }
-
-    /**
-     * A reader whose client is built on first use, in {@code AWS_REGION}, with the JDK's HTTP client.
-     *
-     * @throws ConfigException naming {@value #ENDPOINT} when it is set but not an http(s) URL
-     */
-    public static S3PolicyReader fromEnv(Env env, AwsCredentialsProvider credentials) {
-        URI endpoint = AwsEndpoints.optional(env, ENDPOINT);
-        return new S3PolicyReader(Lazy.of(() -> client(env.required("AWS_REGION"), endpoint, credentials)));
     }
 
     /**

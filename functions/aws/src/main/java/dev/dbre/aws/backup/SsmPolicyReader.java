@@ -1,10 +1,7 @@
 package dev.dbre.aws.backup;
 
-import dev.dbre.aws.config.AwsEndpoints;
 import dev.dbre.backup.PolicyLocation;
 import dev.dbre.backup.PolicyReader;
-import dev.dbre.config.ConfigException;
-import dev.dbre.config.Env;
 import dev.dbre.config.Lazy;
 import java.io.IOException;
 import java.net.URI;
@@ -42,17 +39,6 @@ public final class SsmPolicyReader implements PolicyReader {
     public SsmPolicyReader(Supplier<SsmClient> client, String region) {
         this.client = client;
         this.region = region;
-    }
-
-    /**
-     * A reader whose client is built on first use, in {@code AWS_REGION}, with the JDK's HTTP client.
-     *
-     * @throws ConfigException naming {@code AWS_REGION} when it is missing, or {@value #ENDPOINT} when
-     *     it is set but not an http(s) URL
-     */
-    public static SsmPolicyReader fromEnv(Env env, AwsCredentialsProvider credentials) {
-        URI endpoint = AwsEndpoints.optional(env, ENDPOINT);
-        return of(env.required("AWS_REGION"), endpoint, credentials);
     }
 
     /** A reader whose client is built on first use, in {@code region}, at {@code endpoint} (null: the SDK's). */

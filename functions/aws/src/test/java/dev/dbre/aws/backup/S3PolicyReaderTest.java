@@ -7,13 +7,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dbre.backup.PolicyLocation;
-import dev.dbre.config.Env;
 import dev.dbre.config.Lazy;
 import dev.dbre.testing.FakeHttpServer;
 import dev.dbre.testing.FakeHttpServer.Recorded;
 import java.io.IOException;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -29,15 +27,9 @@ class S3PolicyReaderTest {
         http.close();
     }
 
-    /** The reader as the function builds it: AWS_REGION, cross-Region access, standard retries. */
+    /** The reader as the wiring builds it: AWS_REGION, cross-Region access, standard retries. */
     private S3PolicyReader fromEnv() {
-        return S3PolicyReader.fromEnv(
-                new Env(Map.of(
-                        "AWS_REGION",
-                        "us-east-1",
-                        S3PolicyReader.ENDPOINT,
-                        http.uri().toString())),
-                FakeRds.CREDENTIALS);
+        return S3PolicyReader.of("us-east-1", http.uri(), FakeRds.CREDENTIALS);
     }
 
     @Test

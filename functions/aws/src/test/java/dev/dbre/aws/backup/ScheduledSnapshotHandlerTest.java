@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dbre.aws.event.BadEventException;
 import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
 import dev.dbre.testing.FakeHttpServer.Recorded;
@@ -124,5 +125,18 @@ class ScheduledSnapshotHandlerTest {
         assertThatThrownBy(() -> handler(env))
                 .isInstanceOfSatisfying(
                         ConfigException.class, e -> assertThat(e.variable()).isEqualTo("DBRE_BACKUP_POLICY_FILE"));
+    }
+
+    @Test
+    void aDryRunThatIsNotABoolean_failsTheTickNamingTheField_andCreatesNothing() throws Exception {
+        String input = BackupEvents.text("scheduler-snapshot.json").replace("\"dryRun\": false", "\"dryRun\": \"yes\"");
+        ScheduledSnapshotHandler handler = handler(env(db));
+
+        assertThatThrownBy(() -> BackupEvents.invoke(handler::handleRequest, input, BackupEvents.context("r3")))
+                .isInstanceOfSatisfying(
+                        BadEventException.class, e -> assertThat(e.field()).isEqualTo("dryRun"));
+        assertThat(rds.sent("CreateDBClusterSnapshot")).isEmpty();
+        assertThat(rds.sent("CreateDBSnapshot")).isEmpty();
+        assertThat(db.queryLong("select count(*) from snapshot_runs")).isZero();
     }
 }

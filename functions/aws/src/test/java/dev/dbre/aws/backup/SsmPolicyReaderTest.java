@@ -7,12 +7,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dbre.backup.PolicyLocation;
-import dev.dbre.config.Env;
 import dev.dbre.config.Lazy;
 import dev.dbre.testing.FakeHttpServer;
 import dev.dbre.testing.FakeHttpServer.Recorded;
 import java.io.IOException;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,13 +30,7 @@ class SsmPolicyReaderTest {
     @Test
     void aSecureString_isReadDecrypted() throws IOException {
         http.always(getParameter(NAME), parameter(NAME, "SecureString", "name: gold\n"));
-        SsmPolicyReader production = SsmPolicyReader.fromEnv(
-                new Env(Map.of(
-                        "AWS_REGION",
-                        "us-east-1",
-                        SsmPolicyReader.ENDPOINT,
-                        http.uri().toString())),
-                FakeRds.CREDENTIALS);
+        SsmPolicyReader production = SsmPolicyReader.of("us-east-1", http.uri(), FakeRds.CREDENTIALS);
 
         assertThat(production.read(GOLD)).isEqualTo("name: gold\n");
 
