@@ -1,7 +1,7 @@
 package dev.dbre.azure.backup;
 
 import com.azure.core.credential.TokenCredential;
-import dev.dbre.azure.EntraTokenSupplier;
+import dev.dbre.azure.db.EntraTokenSupplier;
 import dev.dbre.azure.rotation.KeyVaultClients;
 import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;

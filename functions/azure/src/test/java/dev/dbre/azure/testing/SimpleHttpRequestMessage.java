@@ -1,4 +1,4 @@
-package dev.dbre.azure.local;
+package dev.dbre.azure.testing;
 
 import com.microsoft.azure.functions.HttpMethod;
 import com.microsoft.azure.functions.HttpRequestMessage;

@@ -1,4 +1,4 @@
-package dev.dbre.azure;
+package dev.dbre.azure.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,8 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.microsoft.azure.functions.HttpMethod;
 import com.microsoft.azure.functions.HttpResponseMessage;
-import dev.dbre.azure.local.SimpleExecutionContext;
-import dev.dbre.azure.local.SimpleHttpRequestMessage;
+import dev.dbre.azure.testing.AzureEvents;
+import dev.dbre.azure.testing.SimpleExecutionContext;
+import dev.dbre.azure.testing.SimpleHttpRequestMessage;
 import dev.dbre.testing.PostgresExtension;
 import dev.dbre.testing.TestDatabase;
 import java.nio.charset.StandardCharsets;

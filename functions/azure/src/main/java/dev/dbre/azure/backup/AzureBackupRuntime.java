@@ -1,12 +1,9 @@
-package dev.dbre.azure;
+package dev.dbre.azure.backup;
 
 import com.azure.core.credential.TokenCredential;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.resourcemanager.postgresqlflexibleserver.PostgreSqlManager;
-import dev.dbre.azure.backup.ArmClients;
-import dev.dbre.azure.backup.BlobPolicyReader;
-import dev.dbre.azure.backup.FlexibleServerBackupProvider;
-import dev.dbre.azure.backup.RestoredServerLogin;
+import dev.dbre.azure.db.AzureConnections;
 import dev.dbre.azure.rotation.KeyVaultClients;
 import dev.dbre.backup.PolicyLocation;
 import dev.dbre.backup.PolicyReader;

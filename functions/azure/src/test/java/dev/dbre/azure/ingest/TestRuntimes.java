@@ -1,4 +1,4 @@
-package dev.dbre.azure;
+package dev.dbre.azure.ingest;
 
 import dev.dbre.config.Env;
 import dev.dbre.testing.TestDatabase;
@@ -11,17 +11,17 @@ import java.time.ZoneOffset;
 import java.util.Map;
 
 /** Runtimes configured exactly as in Azure, through the app settings (env), for the tests. */
-final class TestRuntimes {
-    static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-23T10:00:30Z"), ZoneOffset.UTC);
+public final class TestRuntimes {
+    public static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-23T10:00:30Z"), ZoneOffset.UTC);
 
     private TestRuntimes() {}
 
-    static AzureIngestRuntime forDatabase(TestDatabase db) {
+    public static AzureIngestRuntime forDatabase(TestDatabase db) {
         return AzureIngestRuntime.fromEnv(new Env(settings(db.server().port(), db.name())), CLOCK);
     }
 
     /** A runtime whose database port has nothing listening: every connection attempt fails. */
-    static AzureIngestRuntime forDatabaseDown() throws IOException {
+    public static AzureIngestRuntime forDatabaseDown() throws IOException {
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
@@ -29,7 +29,7 @@ final class TestRuntimes {
         return AzureIngestRuntime.fromEnv(new Env(settings(port, "postgres")), CLOCK);
     }
 
-    static Map<String, String> settings(int port, String database) {
+    public static Map<String, String> settings(int port, String database) {
         return Map.of(
                 "DBRE_DB_HOST", "127.0.0.1",
                 "DBRE_DB_PORT", Integer.toString(port),

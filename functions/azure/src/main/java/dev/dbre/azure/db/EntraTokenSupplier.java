@@ -1,4 +1,4 @@
-package dev.dbre.azure;
+package dev.dbre.azure.db;
 
 import com.azure.core.credential.AccessToken;
 import com.azure.core.credential.TokenCredential;

@@ -1,4 +1,4 @@
-package dev.dbre.azure;
+package dev.dbre.azure.db;
 
 import com.azure.core.credential.TokenCredential;
 import com.azure.identity.DefaultAzureCredentialBuilder;
@@ -27,7 +27,7 @@ import java.util.function.Supplier;
  * partition and per HTTP request), kept across warm invocations; each new physical connection asks
  * the token supplier (or the secret) again, so a login never uses an expired token.
  */
-final class AzureConnections {
+public final class AzureConnections {
     /** The worker runs invocations concurrently: a few connections, not one. */
     static final int DEFAULT_POOL_SIZE = 4;
 
@@ -36,7 +36,7 @@ final class AzureConnections {
     /**
      * @throws ConfigException naming the variable that is missing or wrong
      */
-    static PooledConnectionFactory fromEnv(Env env, Clock clock) {
+    public static PooledConnectionFactory fromEnv(Env env, Clock clock) {
         // DefaultAzureCredential: the function app's managed identity in Azure, the developer's az
         // login locally. It asks Entra for nothing until the first token request.
         return fromEnv(env, clock, () -> new DefaultAzureCredentialBuilder().build());
@@ -46,7 +46,7 @@ final class AzureConnections {
      * As {@link #fromEnv(Env, Clock)}, with {@code credential} for {@code iam} (asked now, only
      * with iam).
      */
-    static PooledConnectionFactory fromEnv(Env env, Clock clock, Supplier<TokenCredential> credential) {
+    public static PooledConnectionFactory fromEnv(Env env, Clock clock, Supplier<TokenCredential> credential) {
         DbSettings settings = TlsRoots.resolve(DbSettings.fromEnv(env), DbSettings.SYSTEM_ROOTS);
         DbTimeouts timeouts = DbTimeouts.fromEnv(env);
         int poolSize = env.integer(

@@ -1,4 +1,4 @@
-package dev.dbre.azure;
+package dev.dbre.azure.backup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,12 +8,13 @@ import com.azure.core.credential.TokenCredential;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.microsoft.azure.functions.HttpResponseMessage;
-import dev.dbre.azure.backup.ArmClients;
-import dev.dbre.azure.backup.BlobPolicyReaderTest;
-import dev.dbre.azure.local.SimpleExecutionContext;
-import dev.dbre.azure.local.SimpleHttpRequestMessage;
+import dev.dbre.azure.db.EntraTokenSupplier;
+import dev.dbre.azure.ingest.TestRuntimes;
 import dev.dbre.azure.rotation.FakeKeyVault;
 import dev.dbre.azure.rotation.KeyVaultSecretStore;
+import dev.dbre.azure.testing.AzureEvents;
+import dev.dbre.azure.testing.SimpleExecutionContext;
+import dev.dbre.azure.testing.SimpleHttpRequestMessage;
 import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
 import dev.dbre.db.LocalPostgres;

@@ -1,4 +1,4 @@
-package dev.dbre.azure;
+package dev.dbre.azure.backup;
 
 import com.microsoft.azure.functions.ExecutionContext;
 import com.microsoft.azure.functions.HttpMethod;

@@ -1,4 +1,4 @@
-package dev.dbre.azure;
+package dev.dbre.azure.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,7 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.azure.core.credential.AccessToken;
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.credential.TokenRequestContext;
-import dev.dbre.azure.local.SimpleExecutionContext;
+import dev.dbre.azure.ingest.AzureIngestRuntime;
+import dev.dbre.azure.ingest.EventHubsIngestFunction;
+import dev.dbre.azure.ingest.TestRuntimes;
+import dev.dbre.azure.testing.AzureEvents;
+import dev.dbre.azure.testing.SimpleExecutionContext;
 import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
 import dev.dbre.db.PooledConnectionFactory;

@@ -1,4 +1,4 @@
-package dev.dbre.azure;
+package dev.dbre.azure.db;
 
 import static dev.dbre.testing.DriverView.effective;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,6 +8,7 @@ import com.azure.core.credential.AccessToken;
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.credential.TokenRequestContext;
 import dev.dbre.azure.backup.RestoredServerLogin;
+import dev.dbre.azure.ingest.TestRuntimes;
 import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
 import dev.dbre.db.ConnectionFactory;

@@ -1,4 +1,4 @@
-package dev.dbre.azure;
+package dev.dbre.azure.testing;
 
 import com.google.gson.Gson;
 import com.google.gson.JsonArray;
@@ -6,7 +6,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.microsoft.azure.functions.HttpMethod;
-import dev.dbre.azure.local.SimpleHttpRequestMessage;
+import dev.dbre.azure.ingest.SystemProperty;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -23,16 +23,16 @@ import java.util.Optional;
  * Reads the sample events in {@code events/azure/} and builds the binding values from them as the
  * Java worker does: trigger metadata JSON is converted to the parameter types with Gson.
  */
-final class AzureEvents {
+public final class AzureEvents {
     private static final Gson GSON = new Gson();
 
     private AzureEvents() {}
 
     /** The Event Hubs trigger's three binding values. */
-    record EventHubsInvocation(
+    public record EventHubsInvocation(
             List<byte[]> events, SystemProperty[] systemProperties, Map<String, Object> partitionContext) {}
 
-    static Path eventsDir() {
+    public static Path eventsDir() {
         Path dir = Path.of("").toAbsolutePath();
         while (dir != null && !Files.isDirectory(dir.resolve("events/azure"))) {
             dir = dir.getParent();
@@ -44,13 +44,13 @@ final class AzureEvents {
         return dir.resolve("events/azure");
     }
 
-    static JsonObject read(String file) throws IOException {
+    public static JsonObject read(String file) throws IOException {
         return JsonParser.parseString(Files.readString(eventsDir().resolve(file), StandardCharsets.UTF_8))
                 .getAsJsonObject();
     }
 
     @SuppressWarnings("unchecked")
-    static EventHubsInvocation eventHubs(String file) throws IOException {
+    public static EventHubsInvocation eventHubs(String file) throws IOException {
         JsonObject doc = read(file);
         List<byte[]> bodies = new ArrayList<>();
         for (JsonElement e : doc.getAsJsonArray("events")) {
@@ -63,7 +63,7 @@ final class AzureEvents {
                 GSON.fromJson(doc.getAsJsonObject("PartitionContext"), Map.class));
     }
 
-    static SimpleHttpRequestMessage http(String file) throws IOException {
+    public static SimpleHttpRequestMessage http(String file) throws IOException {
         JsonObject doc = read(file);
         Map<String, String> headers = new LinkedHashMap<>();
         doc.getAsJsonObject("headers")

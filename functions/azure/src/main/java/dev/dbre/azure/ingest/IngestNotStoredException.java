@@ -1,4 +1,4 @@
-package dev.dbre.azure;
+package dev.dbre.azure.ingest;
 
 /**
  * Thrown from the Event Hubs function when records could not be stored because of a transient

@@ -1,4 +1,4 @@
-package dev.dbre.azure;
+package dev.dbre.azure.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,8 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.microsoft.azure.functions.ExecutionContext;
 import com.microsoft.azure.functions.RetryContext;
 import com.microsoft.azure.functions.RpcException;
-import dev.dbre.azure.AzureEvents.EventHubsInvocation;
-import dev.dbre.azure.local.SimpleExecutionContext;
+import dev.dbre.azure.testing.AzureEvents;
+import dev.dbre.azure.testing.AzureEvents.EventHubsInvocation;
+import dev.dbre.azure.testing.SimpleExecutionContext;
 import dev.dbre.config.Env;
 import dev.dbre.ingest.IngestBatch;
 import dev.dbre.ingest.IngestBugException;

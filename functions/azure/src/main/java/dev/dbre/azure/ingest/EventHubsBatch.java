@@ -1,4 +1,4 @@
-package dev.dbre.azure;
+package dev.dbre.azure.ingest;
 
 import dev.dbre.ingest.IngestBatch;
 import dev.dbre.ingest.PayloadFormat;

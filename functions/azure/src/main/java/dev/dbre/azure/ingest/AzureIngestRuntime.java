@@ -1,5 +1,6 @@
-package dev.dbre.azure;
+package dev.dbre.azure.ingest;
 
+import dev.dbre.azure.db.AzureConnections;
 import dev.dbre.config.Env;
 import dev.dbre.ingest.IngestService;
 import dev.dbre.ingest.http.HttpIngest;
@@ -15,7 +16,7 @@ import java.time.Clock;
  * <p>The Java worker creates a new function object per invocation, so the functions' no-argument
  * constructors take this from {@link #shared()}; tests build their own with {@link #fromEnv}.
  */
-final class AzureIngestRuntime {
+public final class AzureIngestRuntime {
     /**
      * Event Hubs namespace used in the batch source when the host's PartitionContext does not name
      * one (Event Hubs extension 4.x and older).
@@ -56,7 +57,7 @@ final class AzureIngestRuntime {
     /**
      * @throws dev.dbre.config.ConfigException naming the first setting that is missing or wrong
      */
-    static AzureIngestRuntime fromEnv(Env env, Clock clock) {
+    public static AzureIngestRuntime fromEnv(Env env, Clock clock) {
         IngestService service =
                 new IngestService(AzureConnections.fromEnv(env, clock), ParseLimits.fromEnv(env), clock);
         HttpIngest http = new HttpIngest(service::ingest, HttpIngestLimits.fromEnv(env), clock);

@@ -1,9 +1,10 @@
-package dev.dbre.azure;
+package dev.dbre.azure.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.dbre.azure.AzureEvents.EventHubsInvocation;
+import dev.dbre.azure.testing.AzureEvents;
+import dev.dbre.azure.testing.AzureEvents.EventHubsInvocation;
 import dev.dbre.ingest.IngestBatch;
 import dev.dbre.ingest.PayloadFormat;
 import dev.dbre.ingest.SourceRecord;

@@ -1,4 +1,4 @@
-package dev.dbre.azure;
+package dev.dbre.azure.ingest;
 
 import com.microsoft.azure.functions.ExecutionContext;
 import com.microsoft.azure.functions.annotation.BindingName;
@@ -60,7 +60,7 @@ public class EventHubsIngestFunction {
         return new EventHubsIngestFunction(AzureIngestRuntime.fromEnv(new Env(appSettings), clock));
     }
 
-    EventHubsIngestFunction(AzureIngestRuntime runtime) {
+    public EventHubsIngestFunction(AzureIngestRuntime runtime) {
         this.runtime = runtime;
     }
 

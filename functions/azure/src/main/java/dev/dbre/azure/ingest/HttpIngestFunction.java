@@ -1,4 +1,4 @@
-package dev.dbre.azure;
+package dev.dbre.azure.ingest;
 
 import com.microsoft.azure.functions.ExecutionContext;
 import com.microsoft.azure.functions.HttpRequestMessage;

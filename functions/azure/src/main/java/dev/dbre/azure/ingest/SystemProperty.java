@@ -1,4 +1,4 @@
-package dev.dbre.azure;
+package dev.dbre.azure.ingest;
 
 /**
  * One entry of the Event Hubs trigger's {@code SystemPropertiesArray} metadata, as the Java worker
