@@ -1,13 +1,13 @@
 package dev.dbre.azure.backup;
 
 import com.azure.core.credential.TokenCredential;
-import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.resourcemanager.postgresqlflexibleserver.PostgreSqlManager;
 import dev.dbre.azure.db.AzureConnections;
-import dev.dbre.azure.rotation.KeyVaultClients;
-import dev.dbre.backup.PolicyLocation;
+import dev.dbre.azure.db.AzureCredentials;
 import dev.dbre.backup.PolicyReader;
 import dev.dbre.backup.PolicySource;
+import dev.dbre.backup.Sleeper;
+import dev.dbre.backup.SnapshotRunStore;
 import dev.dbre.backup.SnapshotSchedule;
 import dev.dbre.backup.SnapshotService;
 import dev.dbre.config.ConfigException;
@@ -19,23 +19,26 @@ import dev.dbre.obs.MetricsPublisher;
 import dev.dbre.restore.DrillSchedule;
 import dev.dbre.restore.RestoreEndpoint;
 import dev.dbre.restore.RestoreService;
+import dev.dbre.restore.RestoredDbLogin;
 import dev.dbre.rotation.SecretStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * What the Azure snapshot, restore and drill functions build once per process: the Flexible Server
- * provider for {@value #SUBSCRIPTION} / {@value #RESOURCE_GROUP}, the login to restored servers
- * ({@code DBRE_RESTORE_DB_*}: Entra token by default, Key Vault secret, or none), the database
- * holding {@code snapshot_runs} and {@code restore_runs} (DBRE_DB_*), the log metrics publisher and
- * the clock. The backup policy ({@code DBRE_BACKUP_POLICY}: a file or an Azure blob) is optional
- * here: the snapshot function requires it, reads and validates it on its first run in the process
- * and again at every tick; the restore functions do not need it.
+ * What the Azure snapshot, restore and drill functions build once per process from {@link
+ * BackupConfig}: the Flexible Server provider for the subscription and resource group, the login
+ * to restored servers ({@code DBRE_RESTORE_DB_*}: Entra token by default, Key Vault secret, or
+ * none), the database holding {@code snapshot_runs} and {@code restore_runs} (DBRE_DB_*), the log
+ * metrics publisher and the clock. The snapshot schedule (which reads and validates the policy) and
+ * the drill schedule (which reads the drill request) are built on the first run of their function.
  */
-final class AzureBackupRuntime {
-    static final String SUBSCRIPTION = "AZURE_SUBSCRIPTION_ID";
-    static final String RESOURCE_GROUP = "DBRE_AZURE_RESOURCE_GROUP";
+public final class AzureBackupRuntime {
+    /** The process-wide instance, built from the app settings on first use (tried again after an error). */
+    static final Lazy<AzureBackupRuntime> SHARED = Lazy.of(AzureBackupRuntime::production);
 
     /**
      * The cloud clients the runtime uses, each built on first use in production; tests give local
@@ -47,81 +50,125 @@ final class AzureBackupRuntime {
      * @param secrets the Key Vault secret store (DBRE_RESTORE_DB_AUTH=secret)
      * @param blobs the policy reader for Azure blobs
      */
-    record Clients(
+    public record Clients(
             PostgreSqlManager arm,
             int restoredPort,
             Supplier<TokenCredential> credential,
             Supplier<SecretStore> secrets,
-            PolicyReader blobs) {
-        /** The function's managed identity (DefaultAzureCredential) for everything, built lazily. */
-        static Clients production(Env env, Clock clock, PostgreSqlManager arm, int restoredPort) {
-            Supplier<TokenCredential> credential = Lazy.of(() -> new DefaultAzureCredentialBuilder().build());
-            return new Clients(
-                    arm,
-                    restoredPort,
-                    credential,
-                    () -> KeyVaultClients.fromEnv(env, clock, credential.get()),
-                    BlobPolicyReader.withCredential(credential));
-        }
-    }
+            PolicyReader blobs) {}
 
-    private static volatile AzureBackupRuntime shared;
+    private final BackupConfig config;
+    private final FlexibleServerBackupProvider provider;
+    private final MetricsPublisher metrics;
+    private final Clock clock;
+    private final RestoreService restores;
+    private final Lazy<SnapshotSchedule> snapshots;
+    private final Lazy<DrillSchedule> drills;
 
-    final FlexibleServerBackupProvider provider;
-    final ConnectionFactory db;
-    final MetricsPublisher metrics;
-    final Clock clock;
-    final Env env;
-    private final PolicySource policySource;
-    private SnapshotSchedule schedule;
-
-    private AzureBackupRuntime(
-            FlexibleServerBackupProvider provider,
-            ConnectionFactory db,
-            MetricsPublisher metrics,
-            Clock clock,
-            Env env,
-            PolicySource policySource) {
-        this.provider = provider;
-        this.db = db;
-        this.metrics = metrics;
+    private AzureBackupRuntime(BackupConfig config, Clock clock, Clients clients) {
+        this.config = config;
         this.clock = clock;
-        this.env = env;
-        this.policySource = policySource;
-    }
-
-    /** @throws ConfigException naming the variable that is missing or wrong */
-    static AzureBackupRuntime fromEnv(Env env, Clock clock, PostgreSqlManager manager, int restoredPort) {
-        return fromEnv(env, clock, Clients.production(env, clock, manager, restoredPort));
-    }
-
-    /** @throws ConfigException naming the variable that is missing or wrong */
-    static AzureBackupRuntime fromEnv(Env env, Clock clock, Clients clients) {
-        String subscription = env.required(SUBSCRIPTION);
-        String group = env.required(RESOURCE_GROUP);
-        ConnectionFactory db = AzureConnections.fromEnv(env, clock);
-        // The location is checked now; the policy itself when the snapshot function first runs.
-        PolicySource source = PolicySource.fromEnv(env, Map.of(PolicyLocation.Kind.AZURE_BLOB, clients.blobs()));
-        RestoredServerLogin login = RestoredServerLogin.fromEnv(env, clock, clients.credential(), clients.secrets());
+        this.metrics = new LogMetricsPublisher(System.out, clock);
+        ConnectionFactory db = AzureConnections.pooled(config.db(), clock, clients.credential());
+        RestoredServerLogin login =
+                new RestoredServerLogin(config.restoreLogin(), clients.credential(), clients.secrets(), clock);
         // Restore-only until a snapshot tick names the policy (forPolicy).
-        FlexibleServerBackupProvider provider = new FlexibleServerBackupProvider(
-                clients.arm(), subscription, group, null, clock, login, clients.restoredPort());
-        return new AzureBackupRuntime(provider, db, new LogMetricsPublisher(System.out, clock), clock, env, source);
+        this.provider = new FlexibleServerBackupProvider(
+                clients.arm(),
+                config.subscription(),
+                config.resourceGroup(),
+                null,
+                clock,
+                login,
+                clients.restoredPort());
+        this.restores = new RestoreService(provider, db, metrics, config.restoreTimeout());
+        this.snapshots = Lazy.of(() -> snapshotSchedule(config, metrics, db));
+        this.drills = Lazy.of(() -> drillSchedule(config, restores));
     }
 
-    static AzureBackupRuntime shared() {
-        AzureBackupRuntime r = shared;
-        if (r == null) {
-            synchronized (AzureBackupRuntime.class) {
-                r = shared;
-                if (r == null) {
-                    Env env = Env.system();
-                    r = fromEnv(env, Clock.systemUTC(), ArmClients.standard(env.required(SUBSCRIPTION)), 5432);
-                    shared = r;
-                }
-            }
+    /** In Azure: the app settings, the function app's identity, ARM in the configured subscription. */
+    private static AzureBackupRuntime production() {
+        Env env = Env.system();
+        Clock clock = Clock.systemUTC();
+        PolicyReader blobs = BlobPolicyReader.withCredential(AzureCredentials.DEFAULT);
+        BackupConfig config = BackupConfig.fromEnv(env, blobs);
+        return new AzureBackupRuntime(
+                config,
+                clock,
+                productionClients(config, clock, ArmClients.standard(config.subscription()), 5432, blobs));
+    }
+
+    private static Clients productionClients(
+            BackupConfig config, Clock clock, PostgreSqlManager arm, int restoredPort, PolicyReader blobs) {
+        Supplier<TokenCredential> credential = AzureCredentials.DEFAULT;
+        Supplier<SecretStore> secrets = () -> config.restoreVault()
+                .orElseThrow(() -> new ConfigException(RestoredDbLogin.AUTH, "secret has no Key Vault configured"))
+                .store(credential.get(), clock);
+        return new Clients(arm, restoredPort, credential, secrets, blobs);
+    }
+
+    /**
+     * With the process's identity and the given ARM client (tests: ARM on 127.0.0.1).
+     *
+     * @throws ConfigException naming the variable that is missing or wrong
+     */
+    public static AzureBackupRuntime fromEnv(Env env, Clock clock, PostgreSqlManager manager, int restoredPort) {
+        PolicyReader blobs = BlobPolicyReader.withCredential(AzureCredentials.DEFAULT);
+        BackupConfig config = BackupConfig.fromEnv(env, blobs);
+        return new AzureBackupRuntime(config, clock, productionClients(config, clock, manager, restoredPort, blobs));
+    }
+
+    /** @throws ConfigException naming the variable that is missing or wrong */
+    public static AzureBackupRuntime fromEnv(Env env, Clock clock, Clients clients) {
+        return new AzureBackupRuntime(BackupConfig.fromEnv(env, clients.blobs()), clock, clients);
+    }
+
+    private static SnapshotSchedule snapshotSchedule(
+            BackupConfig config, MetricsPublisher metrics, ConnectionFactory db) {
+        SnapshotService service = new SnapshotService(
+                metrics, new SnapshotRunStore(db), config.snapshotRetry(), Sleeper.SYSTEM, new SecureRandom());
+        return new SnapshotSchedule(
+                config.policy()
+                        .orElseThrow(
+                                () -> new ConfigException(
+                                        PolicySource.POLICY,
+                                        "is required by the snapshot function: a policy file or https://<account>.blob.core.windows.net/<container>/<blob>")),
+                service,
+                config.dryRun());
+    }
+
+    private static DrillSchedule drillSchedule(BackupConfig config, RestoreService restores) {
+        Path path = config.drillRequest()
+                .orElseThrow(() -> new ConfigException(DrillSchedule.FILE, "is required by the drill function"));
+        try {
+            return new DrillSchedule(Files.readString(path), restores, DrillSchedule.FILE);
+        } catch (IOException e) {
+            throw new ConfigException(DrillSchedule.FILE, "cannot read " + path + ": " + e.getMessage());
         }
-        return r;
+    }
+
+    /**
+     * The process-wide instance (what the functions' no-argument constructors use).
+     *
+     * @throws ConfigException on a configuration error, naming the setting (every invocation then
+     *     fails with it; the build is tried again at the next)
+     */
+    public static AzureBackupRuntime shared() {
+        return SHARED.get();
+    }
+
+    /** The settings read at cold start. */
+    public BackupConfig config() {
+        return config;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    /** The provider, restore-only until {@code forPolicy} names a policy. */
+    public FlexibleServerBackupProvider provider() {
+        return provider;
     }
 
     /**
@@ -131,28 +178,20 @@ final class AzureBackupRuntime {
      * @throws ConfigException naming DBRE_BACKUP_POLICY when no policy is configured, or it cannot be
      *     read, or it is invalid
      */
-    synchronized SnapshotSchedule snapshotSchedule() {
-        if (schedule == null) {
-            if (policySource == null) {
-                throw new ConfigException(
-                        PolicySource.POLICY,
-                        "is required by the snapshot function: a policy file or https://<account>.blob.core.windows.net/<container>/<blob>");
-            }
-            schedule = new SnapshotSchedule(
-                    policySource, SnapshotService.fromEnv(metrics, db, env), env.bool(SnapshotSchedule.DRY_RUN, false));
-        }
-        return schedule;
+    public SnapshotSchedule snapshotSchedule() {
+        return snapshots.get();
     }
 
-    RestoreService restoreService() {
-        return new RestoreService(provider, db, metrics, RestoreService.timeoutFromEnv(env));
+    public RestoreEndpoint restoreEndpoint() {
+        return new RestoreEndpoint(restores);
     }
 
-    RestoreEndpoint restoreEndpoint() {
-        return new RestoreEndpoint(restoreService());
-    }
-
-    DrillSchedule drillSchedule() {
-        return DrillSchedule.fromEnv(env, restoreService());
+    /**
+     * The drill schedule, built on the first call from {@value DrillSchedule#FILE}.
+     *
+     * @throws ConfigException naming it when it is not set, cannot be read, or is not a drill request
+     */
+    public DrillSchedule drillSchedule() {
+        return drills.get();
     }
 }

@@ -1,92 +1,44 @@
 package dev.dbre.azure.ingest;
 
+import com.azure.core.credential.TokenCredential;
 import dev.dbre.azure.db.AzureConnections;
+import dev.dbre.azure.db.AzureCredentials;
 import dev.dbre.config.Env;
+import dev.dbre.config.Lazy;
 import dev.dbre.ingest.IngestService;
 import dev.dbre.ingest.http.HttpIngest;
-import dev.dbre.ingest.http.HttpIngestLimits;
-import dev.dbre.ingest.parse.ParseLimits;
 import dev.dbre.obs.LogMetricsPublisher;
 import dev.dbre.obs.MetricsPublisher;
 import java.time.Clock;
+import java.util.function.Supplier;
 
 /**
- * What the Azure ingest functions share, built once per worker process from the app settings.
+ * What the Azure ingest functions share, built once per worker process from {@link IngestConfig}.
  *
  * <p>The Java worker creates a new function object per invocation, so the functions' no-argument
- * constructors take this from {@link #shared()}; tests build their own with {@link #fromEnv}.
+ * constructors take this from {@link #SHARED}; tests and run-local build their own with {@link
+ * #fromEnv}.
  */
-public final class AzureIngestRuntime {
-    /**
-     * Event Hubs namespace used in the batch source when the host's PartitionContext does not name
-     * one (Event Hubs extension 4.x and older).
-     */
-    static final String EVENTHUB_NAMESPACE = "DBRE_EVENTHUB_NAMESPACE";
+public record AzureIngestRuntime(
+        IngestConfig config, IngestService ingest, HttpIngest http, MetricsPublisher metrics, Clock clock) {
 
     /**
-     * How many times the host retries an Event Hubs batch that failed because of a bug before the
-     * function gives up on it (logs its range and lets the host checkpoint past it); default 10,
-     * about 18 minutes with the function's back-off. Transient faults are retried without a bound.
+     * The process-wide instance, built from the app settings on first use. A configuration error
+     * fails every invocation with the same message, naming the setting (the build is tried again).
      */
-    static final String MAX_BUG_RETRIES = "DBRE_EVENTHUB_MAX_BUG_RETRIES";
+    static final Lazy<AzureIngestRuntime> SHARED =
+            Lazy.of(() -> of(IngestConfig.fromEnv(Env.system()), Clock.systemUTC(), AzureCredentials.DEFAULT));
 
-    private static volatile AzureIngestRuntime shared;
-
-    final IngestService ingest;
-    final HttpIngest http;
-    final MetricsPublisher metrics;
-    final Clock clock;
-    final String namespaceFallback;
-    final int maxBugRetries;
-
-    private AzureIngestRuntime(
-            IngestService ingest,
-            HttpIngest http,
-            MetricsPublisher metrics,
-            Clock clock,
-            String namespaceFallback,
-            int maxBugRetries) {
-        this.ingest = ingest;
-        this.http = http;
-        this.metrics = metrics;
-        this.clock = clock;
-        this.namespaceFallback = namespaceFallback;
-        this.maxBugRetries = maxBugRetries;
-    }
-
-    /**
-     * @throws dev.dbre.config.ConfigException naming the first setting that is missing or wrong
-     */
+    /** @throws dev.dbre.config.ConfigException naming the first setting that is missing or wrong */
     public static AzureIngestRuntime fromEnv(Env env, Clock clock) {
-        IngestService service =
-                new IngestService(AzureConnections.fromEnv(env, clock), ParseLimits.fromEnv(env), clock);
-        HttpIngest http = new HttpIngest(service::ingest, HttpIngestLimits.fromEnv(env), clock);
-        return new AzureIngestRuntime(
-                service,
-                http,
-                new LogMetricsPublisher(System.out, clock),
-                clock,
-                env.optional(EVENTHUB_NAMESPACE),
-                env.integer(MAX_BUG_RETRIES, 10, 0, 1000));
+        return of(IngestConfig.fromEnv(env), clock, AzureCredentials.DEFAULT);
     }
 
-    /**
-     * The process-wide instance, built from the environment on first use.
-     *
-     * @throws dev.dbre.config.ConfigException on a configuration error (every invocation then fails
-     *     with the same message, naming the setting)
-     */
-    static AzureIngestRuntime shared() {
-        AzureIngestRuntime r = shared;
-        if (r == null) {
-            synchronized (AzureIngestRuntime.class) {
-                r = shared;
-                if (r == null) {
-                    r = fromEnv(Env.system(), Clock.systemUTC());
-                    shared = r;
-                }
-            }
-        }
-        return r;
+    /** The runtime over {@code config}, signing in to the database with {@code credential} when it logs in with Entra. */
+    public static AzureIngestRuntime of(IngestConfig config, Clock clock, Supplier<TokenCredential> credential) {
+        IngestService service =
+                new IngestService(AzureConnections.pooled(config.db(), clock, credential), config.parseLimits(), clock);
+        HttpIngest http = new HttpIngest(service::ingest, config.httpLimits(), clock);
+        return new AzureIngestRuntime(config, service, http, new LogMetricsPublisher(System.out, clock), clock);
     }
 }

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Turns the Event Hubs trigger's binding values into an {@link IngestBatch}.
@@ -46,26 +47,7 @@ final class EventHubsBatch {
             Map<String, Object> partitionContext,
             String namespaceFallback,
             Clock clock) {
-        if (partitionContext == null) {
-            throw new IllegalArgumentException("the trigger passed no PartitionContext");
-        }
-        // Event Hubs extension 5.x names them FullyQualifiedNamespace, EventHubName, ConsumerGroup;
-        // 4.x used EventHubPath and ConsumerGroupName.
-        String namespace = text(partitionContext, "FullyQualifiedNamespace");
-        if (namespace == null) {
-            namespace = namespaceFallback;
-        }
-        if (namespace == null) {
-            throw new IllegalArgumentException("PartitionContext has no FullyQualifiedNamespace and "
-                    + AzureIngestRuntime.EVENTHUB_NAMESPACE + " is not set");
-        }
-        String hub = required(partitionContext, "EventHubName", "EventHubPath");
-        // Not part of the key; only to find events an earlier release keyed under it.
-        String group = text(partitionContext, "ConsumerGroup");
-        if (group == null) {
-            group = text(partitionContext, "ConsumerGroupName");
-        }
-        String partition = required(partitionContext, "PartitionId", null);
+        EventHubsPartition partition = EventHubsPartition.of(partitionContext, Optional.ofNullable(namespaceFallback));
         int n = bodies == null ? 0 : bodies.size();
         int m = properties == null ? 0 : properties.length;
         if (n != m) {
@@ -77,18 +59,21 @@ final class EventHubsBatch {
             Instant arrival = enqueued(p.EnqueuedTimeUtc, clock);
             byte[] body = bodies.get(i);
             String sequence = canonicalSequence(p.SequenceNumber);
+            String shard = partition.partitionId();
             if (sequence == null) {
-                records.add(badSequence(partition, p, i, arrival, body));
+                records.add(badSequence(shard, p, i, arrival, body));
                 continue;
             }
             records.add(
                     body == null
                             ? SourceRecord.undecodable(
-                                    partition, sequence, 0, arrival, new byte[0], "the event has no body")
-                            : new SourceRecord(partition, sequence, arrival, body, PayloadFormat.AUTO));
+                                    shard, sequence, 0, arrival, new byte[0], "the event has no body")
+                            : new SourceRecord(shard, sequence, arrival, body, PayloadFormat.AUTO));
         }
-        String source = "eventhubs:" + namespace + "/" + hub;
-        return new IngestBatch(source, records, group == null ? List.of() : List.of(source + "/" + group));
+        return new IngestBatch(
+                partition.source(),
+                records,
+                partition.sourceBeforeV7().map(List::of).orElse(List.of()));
     }
 
     /**
@@ -156,25 +141,5 @@ final class EventHubsBatch {
                 return clock.instant();
             }
         }
-    }
-
-    private static String required(Map<String, Object> context, String key, String oldKey) {
-        String v = text(context, key);
-        if (v == null && oldKey != null) {
-            v = text(context, oldKey);
-        }
-        if (v == null) {
-            throw new IllegalArgumentException("PartitionContext has no " + key);
-        }
-        return v;
-    }
-
-    private static String text(Map<String, Object> context, String key) {
-        Object v = context.get(key);
-        if (v == null) {
-            return null;
-        }
-        String s = v.toString().trim();
-        return s.isEmpty() ? null : s;
     }
 }

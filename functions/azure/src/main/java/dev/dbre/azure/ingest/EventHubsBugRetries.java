@@ -19,7 +19,7 @@ final class EventHubsBugRetries {
 
     /**
      * Throws {@link IngestBugException} while the host has retried this batch fewer than {@value
-     * AzureIngestRuntime#MAX_BUG_RETRIES} ({@code maxBugRetries}) times; then logs the batch's range at error level and
+     * IngestConfig#MAX_BUG_RETRIES} ({@code maxBugRetries}) times; then logs the batch's range at error level and
      * returns, so the host checkpoints past it.
      */
     static void failOrSkip(
@@ -39,7 +39,7 @@ final class EventHubsBugRetries {
                         + " partition {} sequence numbers {} to {} from the hub once the fault is fixed",
                 retries,
                 what,
-                partitionContext == null ? null : partitionContext.get("PartitionId"),
+                EventHubsPartition.partitionIdOf(partitionContext),
                 sequenceAt(properties, 0),
                 sequenceAt(properties, properties == null ? 0 : properties.length - 1));
     }

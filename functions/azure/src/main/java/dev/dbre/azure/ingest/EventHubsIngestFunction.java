@@ -10,7 +10,6 @@ import dev.dbre.config.Env;
 import dev.dbre.ingest.BatchResult;
 import dev.dbre.ingest.IngestBatch;
 import dev.dbre.ingest.IngestBugException;
-import dev.dbre.ingest.RecordResult;
 import dev.dbre.obs.IngestMetrics;
 import dev.dbre.obs.LogContext;
 import java.time.Clock;
@@ -34,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * garbled, is kept as a BAD_RECORD reject and does not fail the batch. A fault that a retry meets
  * again (a bug, the schema, a grant: {@link dev.dbre.ingest.RecordOutcome#BUG}, or a
  * PartitionContext that cannot key the batch) throws {@link IngestBugException} for {@value
- * AzureIngestRuntime#MAX_BUG_RETRIES} retries of the batch, then gives up: the batch is logged at
+ * IngestConfig#MAX_BUG_RETRIES} retries of the batch, then gives up: the batch is logged at
  * error level with its partition and sequence range (to replay from the hub once fixed) and the
  * function returns, so the host checkpoints past it instead of holding the partition forever. This
  * is what a Kinesis event source mapping does with {@code MaximumRetryAttempts} and an {@code
@@ -44,11 +43,13 @@ public class EventHubsIngestFunction {
     public static final String NAME = "ingest-eventhubs";
     private static final Logger LOG = LoggerFactory.getLogger(EventHubsIngestFunction.class);
 
+    private static final Map<String, String> METRIC_DIMENSIONS = Map.of("function", NAME);
+
     private final AzureIngestRuntime runtime;
 
     /** Used by the Functions host: the runtime is built from the app settings, once per process. */
     public EventHubsIngestFunction() {
-        this(AzureIngestRuntime.shared());
+        this(AzureIngestRuntime.SHARED.get());
     }
 
     /**
@@ -69,7 +70,7 @@ public class EventHubsIngestFunction {
      *     fault (the host retries the batch)
      * @throws IngestBugException when events were not stored because of a bug, or the trigger
      *     metadata cannot key them, and the batch has been retried fewer than {@value
-     *     AzureIngestRuntime#MAX_BUG_RETRIES} times
+     *     IngestConfig#MAX_BUG_RETRIES} times
      */
     @FunctionName(NAME)
     @ExponentialBackoffRetry(maxRetryCount = -1, minimumInterval = "00:00:02", maximumInterval = "00:05:00")
@@ -86,50 +87,34 @@ public class EventHubsIngestFunction {
             @BindingName("PartitionContext") Map<String, Object> partitionContext,
             ExecutionContext context) {
         try (LogContext ignored = LogContext.open(context.getInvocationId(), NAME)) {
+            int maxBugRetries = runtime.config().maxBugRetries();
             IngestBatch batch;
             try {
                 batch = EventHubsBatch.of(
-                        events, systemProperties, partitionContext, runtime.namespaceFallback, runtime.clock);
+                        events,
+                        systemProperties,
+                        partitionContext,
+                        runtime.config().eventHubNamespace().orElse(null),
+                        runtime.clock());
             } catch (IllegalArgumentException e) {
                 // Nothing can key these events: a host or extension version this code does not know.
-                EventHubsBugRetries.failOrSkip(
-                        runtime.maxBugRetries,
-                        context,
-                        "the trigger metadata cannot key the events: " + e.getMessage(),
-                        partitionContext,
-                        systemProperties);
+                String why = "the trigger metadata cannot key the events: " + e.getMessage();
+                EventHubsBugRetries.failOrSkip(maxBugRetries, context, why, partitionContext, systemProperties);
                 return;
             }
-            BatchResult result = runtime.ingest.ingest(batch);
-            runtime.metrics.publish(Map.of("function", NAME), IngestMetrics.of(result));
-            List<RecordResult> failed = result.failed();
+            BatchResult result = runtime.ingest().ingest(batch);
+            runtime.metrics().publish(METRIC_DIMENSIONS, IngestMetrics.of(result));
             LOG.info(
                     "ingested {} events from {} partition {}: {} stored, {} rejected, {} duplicate, {} failed",
                     batch.records().size(),
                     batch.source(),
-                    partitionContext.get("PartitionId"),
+                    EventHubsPartition.partitionIdOf(partitionContext),
                     result.stored(),
                     result.rejected(),
                     result.duplicates(),
-                    failed.size());
-            if (result.failedByBug()) {
-                RecordResult first = failed.get(0);
-                EventHubsBugRetries.failOrSkip(
-                        runtime.maxBugRetries,
-                        context,
-                        failed.size() + " of " + batch.records().size() + " events not stored (first: partition "
-                                + first.shard() + " sequence " + first.sequence() + ": " + first.failure() + ")",
-                        partitionContext,
-                        systemProperties);
-                return;
-            }
-            if (!failed.isEmpty()) {
-                RecordResult first = failed.get(0);
-                throw new IngestNotStoredException(
-                        failed.size() + " of " + batch.records().size()
-                                + " events not stored (first: partition " + first.shard() + " sequence "
-                                + first.sequence() + ": " + first.failure() + "); the host retries the batch");
-            }
+                    result.failed().size());
+            EventHubsFailures.raise(
+                    result, batch.records().size(), maxBugRetries, context, partitionContext, systemProperties);
         }
     }
 }

@@ -35,7 +35,7 @@ public class HttpIngestFunction {
 
     /** Used by the Functions host: the runtime is built from the app settings, once per process. */
     public HttpIngestFunction() {
-        this(AzureIngestRuntime.shared());
+        this(AzureIngestRuntime.SHARED.get());
     }
 
     /**
@@ -47,7 +47,7 @@ public class HttpIngestFunction {
         return new HttpIngestFunction(AzureIngestRuntime.fromEnv(new Env(appSettings), clock));
     }
 
-    HttpIngestFunction(AzureIngestRuntime runtime) {
+    public HttpIngestFunction(AzureIngestRuntime runtime) {
         this.runtime = runtime;
     }
 
@@ -57,14 +57,15 @@ public class HttpIngestFunction {
                     HttpRequestMessage<Optional<byte[]>> request,
             ExecutionContext context) {
         try (LogContext ignored = LogContext.open(context.getInvocationId(), NAME)) {
-            HttpIngestResponse response = runtime.http.handle(new HttpIngestRequest(
-                    request.getHttpMethod().name(),
-                    request.getHeaders(),
-                    request.getBody().orElse(null),
-                    context.getInvocationId(),
-                    ROUTE));
+            HttpIngestResponse response = runtime.http()
+                    .handle(new HttpIngestRequest(
+                            request.getHttpMethod().name(),
+                            request.getHeaders(),
+                            request.getBody().orElse(null),
+                            context.getInvocationId(),
+                            ROUTE));
             if (response.result() != null) {
-                runtime.metrics.publish(Map.of("function", NAME), IngestMetrics.of(response.result()));
+                runtime.metrics().publish(Map.of("function", NAME), IngestMetrics.of(response.result()));
             }
             LOG.info("http ingest answered {}", response.status());
             HttpResponseMessage.Builder builder =

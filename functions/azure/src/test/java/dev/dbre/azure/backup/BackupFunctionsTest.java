@@ -7,9 +7,14 @@ import com.azure.core.credential.AccessToken;
 import com.azure.core.credential.TokenCredential;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.microsoft.azure.functions.ExecutionContext;
+import com.microsoft.azure.functions.HttpRequestMessage;
 import com.microsoft.azure.functions.HttpResponseMessage;
 import dev.dbre.azure.db.EntraTokenSupplier;
 import dev.dbre.azure.ingest.TestRuntimes;
+import dev.dbre.azure.restore.DrillFunction;
+import dev.dbre.azure.restore.RestoreAdvanceFunction;
+import dev.dbre.azure.restore.RestoreSubmitFunction;
 import dev.dbre.azure.rotation.FakeKeyVault;
 import dev.dbre.azure.rotation.KeyVaultSecretStore;
 import dev.dbre.azure.testing.AzureEvents;
@@ -60,6 +65,37 @@ import reactor.core.publisher.Mono;
  * so a drill's verification really runs.
  */
 class BackupFunctionsTest {
+    /** The four functions over one runtime, as the host builds them in one process. */
+    private record BackupFunctions(
+            SnapshotFunction snapshots,
+            RestoreSubmitFunction submits,
+            RestoreAdvanceFunction advances,
+            DrillFunction drills) {
+        BackupFunctions(AzureBackupRuntime runtime) {
+            this(
+                    new SnapshotFunction(runtime),
+                    new RestoreSubmitFunction(runtime),
+                    new RestoreAdvanceFunction(runtime),
+                    new DrillFunction(runtime));
+        }
+
+        void snapshot(String timerInfo, ExecutionContext context) {
+            snapshots.snapshot(timerInfo, context);
+        }
+
+        HttpResponseMessage submit(HttpRequestMessage<Optional<byte[]>> request, ExecutionContext context) {
+            return submits.submit(request, context);
+        }
+
+        HttpResponseMessage advance(HttpRequestMessage<Optional<byte[]>> request, ExecutionContext context) {
+            return advances.advance(request, context);
+        }
+
+        void drill(String timerInfo, ExecutionContext context) {
+            drills.drill(timerInfo, context);
+        }
+    }
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SUB = "00000000-1111-2222-3333-444444444444";
     private static final String RG =
@@ -245,6 +281,31 @@ class BackupFunctionsTest {
         assertThat(restoring).containsExactly("orders-drill-20261123");
         assertThat(deleted).containsExactly("orders-drill-20261123");
         Drills.assertOneVerifiedDrillCleanedUp(db);
+    }
+
+    @Test
+    void restoreTimeoutWrong_failsAtColdStartNamingIt_notAtTheFirstRestore() throws Exception {
+        Map<String, String> env = settings();
+        env.put("DBRE_RESTORE_TIMEOUT", "forever");
+
+        assertThatThrownBy(() -> functions(env))
+                .isInstanceOfSatisfying(
+                        ConfigException.class, e -> assertThat(e.variable()).isEqualTo("DBRE_RESTORE_TIMEOUT"));
+    }
+
+    @Test
+    void drillWithoutItsRequestFile_failsAtTheDrillNamingIt_whileTheSnapshotRuns() throws Exception {
+        Map<String, String> env = settings();
+        env.remove("DBRE_DRILL_REQUEST_FILE");
+        BackupFunctions f = functions(env);
+
+        f.snapshot(text("timer-snapshot.json"), new SimpleExecutionContext("t1", "snapshot-timer"));
+        assertThatThrownBy(() ->
+                        f.drill(text("timer-drill.json"), new SimpleExecutionContext("d1", "restore-drill-timer")))
+                .isInstanceOfSatisfying(
+                        ConfigException.class, e -> assertThat(e.variable()).isEqualTo("DBRE_DRILL_REQUEST_FILE"));
+        assertThat(db.queryLong("select count(*) from snapshot_runs where policy = 'gold'"))
+                .isEqualTo(1);
     }
 
     // ---- verification logins to the restored server: Entra token, Key Vault secret ------------
