@@ -3,7 +3,7 @@ package dev.dbre.azure.backup;
 import com.azure.core.credential.TokenCredential;
 import com.azure.resourcemanager.postgresqlflexibleserver.PostgreSqlManager;
 import dev.dbre.azure.db.AzureConnections;
-import dev.dbre.azure.db.AzureCredentials;
+import dev.dbre.azure.identity.AzureCredentials;
 import dev.dbre.backup.PolicyReader;
 import dev.dbre.backup.PolicySource;
 import dev.dbre.backup.Sleeper;
@@ -89,13 +89,7 @@ public final class AzureBackupRuntime {
     /** In Azure: the app settings, the function app's identity, ARM in the configured subscription. */
     private static AzureBackupRuntime production() {
         Env env = Env.system();
-        Clock clock = Clock.systemUTC();
-        PolicyReader blobs = BlobPolicyReader.withCredential(AzureCredentials.DEFAULT);
-        BackupConfig config = BackupConfig.fromEnv(env, blobs);
-        return new AzureBackupRuntime(
-                config,
-                clock,
-                productionClients(config, clock, ArmClients.standard(config.subscription()), 5432, blobs));
+        return fromEnv(env, Clock.systemUTC(), ArmClients.standard(env.required(BackupConfig.SUBSCRIPTION)), 5432);
     }
 
     private static Clients productionClients(

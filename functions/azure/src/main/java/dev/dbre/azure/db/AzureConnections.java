@@ -1,6 +1,7 @@
 package dev.dbre.azure.db;
 
 import com.azure.core.credential.TokenCredential;
+import dev.dbre.azure.identity.AzureCredentials;
 import dev.dbre.config.Env;
 import dev.dbre.db.DatabaseConnections;
 import dev.dbre.db.PooledConnectionFactory;

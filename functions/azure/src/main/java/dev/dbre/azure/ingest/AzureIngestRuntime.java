@@ -2,7 +2,7 @@ package dev.dbre.azure.ingest;
 
 import com.azure.core.credential.TokenCredential;
 import dev.dbre.azure.db.AzureConnections;
-import dev.dbre.azure.db.AzureCredentials;
+import dev.dbre.azure.identity.AzureCredentials;
 import dev.dbre.config.Env;
 import dev.dbre.config.Lazy;
 import dev.dbre.ingest.IngestService;

@@ -1,4 +1,4 @@
-package dev.dbre.azure.db;
+package dev.dbre.azure.identity;
 
 import com.azure.core.credential.TokenCredential;
 import com.azure.identity.DefaultAzureCredentialBuilder;
