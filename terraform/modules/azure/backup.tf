@@ -1,4 +1,5 @@
-# snapshot-timer, restore-submit, restore-advance, restore-drill-timer (BackupFunctions).
+# snapshot-timer, restore-submit, restore-advance, restore-drill-timer (SnapshotFunction, RestoreSubmitFunction,
+# RestoreAdvanceFunction, DrillFunction).
 
 resource "azurerm_storage_blob" "backup_policy" {
   count                  = var.snapshot.policy_json == null ? 0 : 1

@@ -28,7 +28,7 @@ class LogLayoutTest {
         mdc.putValue("request_id", "2f1e9c1a-invocation");
         mdc.putValue("function", "ingest-eventhubs");
         LogEvent event = Log4jLogEvent.newBuilder()
-                .setLoggerName("dev.dbre.azure.EventHubsIngestFunction")
+                .setLoggerName("dev.dbre.azure.ingest.EventHubsIngestFunction")
                 .setLevel(Level.INFO)
                 .setMessage(new SimpleMessage("ingested 4 events"))
                 .setContextData(mdc)

@@ -5,8 +5,8 @@ import com.azure.core.http.HttpPipeline;
 import com.azure.core.http.HttpPipelineBuilder;
 import com.azure.core.management.AzureEnvironment;
 import com.azure.core.management.profile.AzureProfile;
-import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.resourcemanager.postgresqlflexibleserver.PostgreSqlManager;
+import dev.dbre.azure.identity.AzureCredentials;
 import java.util.Map;
 
 /** Builds the Flexible Server manager: ARM endpoint, subscription, and an authenticated pipeline. */
@@ -15,7 +15,7 @@ public final class ArmClients {
 
     /** The public cloud with the function's managed identity (DefaultAzureCredential). */
     public static PostgreSqlManager standard(String subscription) {
-        TokenCredential credential = new DefaultAzureCredentialBuilder().build();
+        TokenCredential credential = AzureCredentials.DEFAULT.get();
         AzureProfile profile = new AzureProfile(null, subscription, AzureEnvironment.AZURE);
         return PostgreSqlManager.authenticate(credential, profile);
     }

@@ -1,7 +1,6 @@
 package dev.dbre.azure.backup;
 
 import com.azure.core.credential.TokenCredential;
-import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.models.BlobDownloadContentResponse;
@@ -9,7 +8,6 @@ import com.azure.storage.blob.models.BlobErrorCode;
 import com.azure.storage.blob.models.BlobStorageException;
 import dev.dbre.backup.PolicyLocation;
 import dev.dbre.backup.PolicyReader;
-import dev.dbre.config.Lazy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -39,11 +37,6 @@ public final class BlobPolicyReader implements PolicyReader {
      */
     public BlobPolicyReader(Supplier<BlobServiceClientBuilder> builders) {
         this.builders = Objects.requireNonNull(builders, "builders");
-    }
-
-    /** The function's managed identity (DefaultAzureCredential), built on the first read. */
-    public static BlobPolicyReader withManagedIdentity() {
-        return withCredential(Lazy.of(() -> new DefaultAzureCredentialBuilder().build()));
     }
 
     /** Reads as {@code credential}, asked for on the first read. */

@@ -1,14 +1,10 @@
 package dev.dbre.azure.backup;
 
 import com.azure.core.credential.TokenCredential;
-import dev.dbre.azure.EntraTokenSupplier;
-import dev.dbre.azure.rotation.KeyVaultClients;
+import dev.dbre.azure.db.EntraTokenSupplier;
 import dev.dbre.config.ConfigException;
-import dev.dbre.config.Env;
 import dev.dbre.config.Lazy;
 import dev.dbre.db.ConnectionFactory;
-import dev.dbre.db.DbAuth;
-import dev.dbre.db.DbSettings;
 import dev.dbre.restore.RestoreProgress;
 import dev.dbre.restore.RestoredDbLogin;
 import dev.dbre.rotation.SecretStore;
@@ -55,23 +51,6 @@ public final class RestoredServerLogin {
                     throw new ConfigException(RestoredDbLogin.AUTH, "secret has no Key Vault here");
                 },
                 clock);
-    }
-
-    /**
-     * From the environment, with the given credential and secret store (tests: a fake credential, the
-     * fake vault's store).
-     *
-     * @throws ConfigException naming the variable that is missing or wrong; with secret, {@value
-     *     KeyVaultClients#VAULT_URL} is checked now, not at the first verification
-     */
-    public static RestoredServerLogin fromEnv(
-            Env env, Clock clock, Supplier<TokenCredential> credential, Supplier<SecretStore> secrets) {
-        RestoredDbLogin login = RestoredDbLogin.fromEnv(env, DbSettings.SYSTEM_ROOTS);
-        if (login.auth() == DbAuth.SECRET) {
-            KeyVaultClients.vaultUrl(env);
-            KeyVaultClients.expiry(env);
-        }
-        return new RestoredServerLogin(login, credential, secrets, clock);
     }
 
     public RestoredDbLogin login() {

@@ -1,16 +1,11 @@
 package dev.dbre.azure.rotation;
 
-import com.azure.core.credential.TokenCredential;
-import com.azure.identity.DefaultAzureCredentialBuilder;
-import com.azure.security.keyvault.secrets.SecretClient;
-import com.azure.security.keyvault.secrets.SecretClientBuilder;
 import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 
-/** Builds the Key Vault secret store once per function instance, from the environment. */
+/** The Key Vault settings' names and checks ({@link KeyVaultConfig} holds their values). */
 public final class KeyVaultClients {
     /** The vault, e.g. {@code https://my-vault.vault.azure.net}. */
     public static final String VAULT_URL = "DBRE_KEY_VAULT_URL";
@@ -19,24 +14,6 @@ public final class KeyVaultClients {
     public static final String EXPIRY_DAYS = "DBRE_KEY_VAULT_SECRET_EXPIRY_DAYS";
 
     private KeyVaultClients() {}
-
-    /**
-     * A store over the vault, authenticated by the function's managed identity
-     * (DefaultAzureCredential).
-     *
-     * @throws ConfigException naming {@value #VAULT_URL} or {@value #EXPIRY_DAYS} when missing or wrong
-     */
-    public static KeyVaultSecretStore fromEnv(Env env, Clock clock) {
-        return fromEnv(env, clock, new DefaultAzureCredentialBuilder().build());
-    }
-
-    /** As {@link #fromEnv(Env, Clock)}, with {@code credential}. */
-    public static KeyVaultSecretStore fromEnv(Env env, Clock clock, TokenCredential credential) {
-        String url = vaultUrl(env);
-        SecretClient client =
-                new SecretClientBuilder().vaultUrl(url).credential(credential).buildClient();
-        return new KeyVaultSecretStore(client, expiry(env), clock);
-    }
 
     /** @throws ConfigException naming {@value #VAULT_URL} unless it is set to an https URL */
     public static String vaultUrl(Env env) {

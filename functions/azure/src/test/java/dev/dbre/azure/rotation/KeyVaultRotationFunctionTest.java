@@ -60,7 +60,7 @@ class KeyVaultRotationFunctionTest {
                 NOW.plus(Duration.ofDays(20)).getEpochSecond());
         KeyVaultSecretStore store =
                 new KeyVaultSecretStore(vault.client(), Duration.ofDays(90), Clock.fixed(NOW, ZoneOffset.UTC));
-        function = new KeyVaultRotationFunction(KeyVaultRotationFunction.Runtime.fromEnv(env(vault.vaultUrl()), store));
+        function = new KeyVaultRotationFunction(KeyVaultRotationRuntime.fromEnv(env(vault.vaultUrl()), store));
     }
 
     @AfterEach
@@ -130,7 +130,7 @@ class KeyVaultRotationFunctionTest {
         KeyVaultSecretStore store =
                 new KeyVaultSecretStore(vault.client(), Duration.ofDays(90), Clock.fixed(NOW, ZoneOffset.UTC));
         var other = new KeyVaultRotationFunction(
-                KeyVaultRotationFunction.Runtime.fromEnv(env("https://other-kv.vault.azure.net"), store));
+                KeyVaultRotationRuntime.fromEnv(env("https://other-kv.vault.azure.net"), store));
 
         assertThatThrownBy(() -> other.run(Files.readString(EVENT), CONTEXT))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -148,7 +148,7 @@ class KeyVaultRotationFunctionTest {
 
     @Test
     void missingVaultUrl_failsAtStartNamingIt() {
-        assertThatThrownBy(() -> KeyVaultRotationFunction.Runtime.fromEnv(new Env(Map.of()), null))
+        assertThatThrownBy(() -> KeyVaultRotationRuntime.fromEnv(new Env(Map.of()), null))
                 .isInstanceOfSatisfying(
                         ConfigException.class, e -> assertThat(e.variable()).isEqualTo("DBRE_KEY_VAULT_URL"));
     }
