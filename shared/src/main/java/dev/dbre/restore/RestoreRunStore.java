@@ -155,28 +155,29 @@ final class RestoreRunStore {
         String outcome = rs.getString(9);
         double recovery = rs.getDouble(19);
         boolean noRecovery = rs.wasNull();
-        return new RestoreRun(
-                rs.getObject(1, UUID.class),
-                rs.getString(2),
-                rs.getString(3),
-                rs.getString(4),
-                time(rs, 5),
-                rs.getBoolean(6),
-                RestoreRequest.parseStored(rs.getString(7)),
-                RestoreState.valueOf(rs.getString(8)),
-                outcome == null ? null : RestoreState.valueOf(outcome),
-                rs.getString(10),
-                rs.getString(11),
-                rs.getInt(12),
-                rs.getString(13),
-                rs.getInt(14),
-                rs.getString(15),
-                time(rs, 16),
-                time(rs, 17),
-                time(rs, 18),
-                noRecovery ? null : recovery,
-                time(rs, 20),
-                rs.getString(21));
+        RestoreRun.Columns run = new RestoreRun.Columns();
+        run.runId = rs.getObject(1, UUID.class);
+        run.requestKey = rs.getString(2);
+        run.sourceId = rs.getString(3);
+        run.newName = rs.getString(4);
+        run.targetTime = time(rs, 5);
+        run.drill = rs.getBoolean(6);
+        run.request = RestoreRequest.parseStored(rs.getString(7));
+        run.state = RestoreState.valueOf(rs.getString(8));
+        run.outcome = outcome == null ? null : RestoreState.valueOf(outcome);
+        run.failureReason = rs.getString(10);
+        run.endpointHost = rs.getString(11);
+        run.endpointPort = rs.getInt(12);
+        run.verificationJson = rs.getString(13);
+        run.attempts = rs.getInt(14);
+        run.lastError = rs.getString(15);
+        run.requestedAt = time(rs, 16);
+        run.updatedAt = time(rs, 17);
+        run.verifiedAt = time(rs, 18);
+        run.recoverySeconds = noRecovery ? null : recovery;
+        run.deadline = time(rs, 20);
+        run.startRef = rs.getString(21);
+        return run.toRun();
     }
 
     private static Instant time(ResultSet rs, int i) throws SQLException {

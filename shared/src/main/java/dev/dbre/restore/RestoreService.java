@@ -124,28 +124,11 @@ public final class RestoreService {
                 return new Submitted(existing.get().runId(), false, existing.get());
             }
             checkAgainstProvider(c, request);
-            RestoreRun run = new RestoreRun(
+            RestoreRun run = RestoreRun.requested(
                     UUID.randomUUID(),
-                    request.key(),
-                    request.source(),
-                    request.newName(),
-                    request.targetTime(),
-                    request.drill(),
                     request,
-                    RestoreState.REQUESTED,
-                    null,
-                    null,
-                    null,
-                    0,
-                    null,
-                    0,
-                    null,
                     now,
-                    now,
-                    null,
-                    null,
-                    now.plus(request.timeout() != null ? request.timeout() : defaultTimeout),
-                    null);
+                    now.plus(request.timeout() != null ? request.timeout() : defaultTimeout));
             c.setAutoCommit(false);
             boolean inserted;
             try {
@@ -310,9 +293,7 @@ public final class RestoreService {
                     };
                 }
                 case AVAILABLE ->
-                    new Step(
-                            run.moveTo(RestoreState.VERIFYING, now),
-                            run.request().verify().size() + " verification queries");
+                    new Step(run.verifying(now), run.request().verify().size() + " verification queries");
                 case VERIFYING -> verify(run, now, remaining);
                 case VERIFIED, FAILED -> cleanUp(run, now); // drills only: finished() stops kept restores
                 case CLEANED_UP, CLEANUP_FAILED -> new Step(run, "nothing to do");
@@ -337,12 +318,11 @@ public final class RestoreService {
         String name = run.newName();
         try {
             return switch (provider.delete(run.target())) {
-                case DELETED -> new Step(run.moveTo(RestoreState.CLEANED_UP, now), "deleted " + name);
-                case ABSENT ->
-                    new Step(run.moveTo(RestoreState.CLEANED_UP, now), "nothing to delete: no database " + name);
+                case DELETED -> new Step(run.cleanedUp(now), "deleted " + name);
+                case ABSENT -> new Step(run.cleanedUp(now), "nothing to delete: no database " + name);
                 case NOT_OURS ->
                     new Step(
-                            run.moveTo(RestoreState.CLEANED_UP, now),
+                            run.cleanedUp(now),
                             "left " + name + " alone: it is not this run's (no " + RestoredTags.TAG_RUN + " "
                                     + run.runId() + ")");
             };

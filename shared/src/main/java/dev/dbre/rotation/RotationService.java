@@ -2,14 +2,12 @@ package dev.dbre.rotation;
 
 import static dev.dbre.rotation.SecretMetadata.CURRENT;
 import static dev.dbre.rotation.SecretMetadata.PENDING;
-import static dev.dbre.rotation.SecretMetadata.PREVIOUS;
 
 import dev.dbre.db.SqlStates;
 import dev.dbre.obs.Metric;
 import dev.dbre.obs.MetricNames;
 import dev.dbre.obs.MetricsPublisher;
 import dev.dbre.rotation.StepResult.Action;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -40,15 +38,16 @@ import org.slf4j.LoggerFactory;
  *       token's PENDING label is removed.
  * </ol>
  *
- * Passwords reach the database only as SCRAM verifiers, and no message or log line holds a
+ * What differs between single user and alternating users (the pending user, the engine rule, how
+ * setSecret changes the password, testSecret's owner-role check) is a {@link UserStrategy}: {@link
+ * SingleUserStrategy} or {@link AlternatingUsersStrategy}, picked from the {@link RotationStrategy}
+ * asked for.
+ *
+ * <p>Passwords reach the database only as SCRAM verifiers, and no message or log line holds a
  * password or a secret value.
  */
 public final class RotationService {
     private static final Logger LOG = LoggerFactory.getLogger(RotationService.class);
-    /** PostgreSQL's NAMEDATALEN - 1. */
-    static final int MAX_ROLE_NAME_BYTES = 63;
-
-    static final String CLONE_SUFFIX = "_clone";
     /** The {@code function} dimension of the rotation metrics. */
     static final String METRICS_FUNCTION = "rotation";
 
@@ -138,7 +137,8 @@ public final class RotationService {
      * @throws RotationException naming the rule or failure ({@link RotationError}); {@link
      *     RotationException#retryable()} says whether the same step may succeed later unchanged
      */
-    public StepResult rotate(RotationRequest request, RotationStrategy strategy) {
+    public StepResult rotate(RotationRequest request, RotationStrategy kind) {
+        UserStrategy strategy = strategy(kind);
         try {
             StepResult result = gate(request);
             if (result == null) {
@@ -154,7 +154,7 @@ public final class RotationService {
                     request.step().wireName(),
                     request.secretId(),
                     request.token(),
-                    strategy.name().toLowerCase(java.util.Locale.ROOT),
+                    strategy.kind().name().toLowerCase(java.util.Locale.ROOT),
                     result.action() + (result.detail() == null ? "" : " " + result.detail()));
             publish(request, null);
             return result;
@@ -168,6 +168,14 @@ public final class RotationService {
                     e.getMessage());
             throw e;
         }
+    }
+
+    /** The one place the configured value picks its implementation. */
+    private UserStrategy strategy(RotationStrategy kind) {
+        return switch (kind) {
+            case SINGLE -> new SingleUserStrategy(store, connector);
+            case ALTERNATING -> new AlternatingUsersStrategy(store, connector, masterEndpoints);
+        };
     }
 
     /** One count per step: completed, or failed with its error. Never throws (the publisher's contract). */
@@ -204,7 +212,7 @@ public final class RotationService {
             throw new RotationException(RotationError.ROTATION_DISABLED, "rotation is not enabled on " + secretId);
         }
         if (!meta.versionStages().containsKey(token)) {
-            begin(secretId, token, strategy);
+            begin(secretId, token, strategy(strategy));
         }
         List<StepResult> results = new ArrayList<>(4);
         for (RotationStep step : RotationStep.values()) {
@@ -220,7 +228,7 @@ public final class RotationService {
      * the first step: value-less where the store can hold that ({@link SecretStore#beginVersion}),
      * else already with its new value (createSecret then keeps it).
      */
-    private void begin(String secretId, String token, RotationStrategy strategy) {
+    private void begin(String secretId, String token, UserStrategy strategy) {
         if (store(() -> store.beginVersion(secretId, token), "begin version " + token)) {
             return;
         }
@@ -261,7 +269,7 @@ public final class RotationService {
 
     // ---- the steps ----
 
-    private StepResult createSecret(RotationRequest r, RotationStrategy strategy) {
+    private StepResult createSecret(RotationRequest r, UserStrategy strategy) {
         DbSecret current = currentSecret(r.secretId());
         requireEngine(current, strategy, r.secretId());
         Optional<String> existing =
@@ -274,13 +282,12 @@ public final class RotationService {
         return new StepResult(r.secretId(), r.token(), r.step(), Action.PENDING_CREATED, "user " + pending.username());
     }
 
-    private DbSecret newPendingValue(DbSecret current, RotationStrategy strategy) {
+    private DbSecret newPendingValue(DbSecret current, UserStrategy strategy) {
         String password = newPassword();
-        String user = strategy == RotationStrategy.ALTERNATING ? alternateUser(current.username()) : current.username();
-        return current.with(user, password);
+        return current.with(strategy.pendingUser(current.username()), password);
     }
 
-    private StepResult setSecret(RotationRequest r, RotationStrategy strategy) {
+    private StepResult setSecret(RotationRequest r, UserStrategy strategy) {
         String id = r.secretId();
         DbSecret current = currentSecret(id);
         DbSecret pending = pendingSecret(r);
@@ -288,66 +295,15 @@ public final class RotationService {
             return new StepResult(id, r.token(), r.step(), Action.ALREADY_SET, "PENDING already logs in");
         }
         String verifier = verifier(pending.password());
-        if (strategy == RotationStrategy.SINGLE) {
-            if (!pending.username().equals(current.username()) || !pending.sameServer(current)) {
-                throw new RotationException(
-                        RotationError.PENDING_MISMATCH,
-                        "the PENDING value of " + id + " is for another user or server than CURRENT");
-            }
-            try (Connection c = logInCurrentOrPrevious(id, current)) {
-                PgRoles.setPassword(c, current.username(), verifier);
-            } catch (SQLException e) {
-                throw dbFailure(
-                        RotationError.DATABASE_ERROR,
-                        "could not set the password of role " + current.username(),
-                        e,
-                        pending.password(),
-                        verifier);
-            }
-            return new StepResult(id, r.token(), r.step(), Action.PASSWORD_SET, "role " + current.username());
-        }
-        requireEngine(current, strategy, id);
-        if (!pending.username().equals(alternateUser(current.username())) || !pending.sameServer(current)) {
-            throw new RotationException(
-                    RotationError.PENDING_MISMATCH,
-                    "the PENDING value of " + id + " must be for user " + alternateUser(current.username())
-                            + " on CURRENT's server");
-        }
-        // Confused-deputy protection: whoever asks for a rotation must hold a working CURRENT, or the
-        // administrator would set a password for a user the caller never controlled.
-        try (Connection ignored = connector.open(current)) {
-            // logged in
-        } catch (SQLException e) {
-            throw dbFailure(RotationError.CANNOT_LOG_IN, "CURRENT of " + id + " cannot log in", e);
-        }
-        DbSecret admin = adminSecret(id, current);
-        try (Connection a = connector.open(admin)) {
-            boolean created =
-                    PgRoles.prepareAlternate(a, current.username(), pending.username(), verifier, current.ownerRole());
-            return new StepResult(
-                    id,
-                    r.token(),
-                    r.step(),
-                    Action.PASSWORD_SET,
-                    (created ? "created role " : "updated role ")
-                            + pending.username()
-                            + (current.ownerRole() == null ? "" : ", owner role " + current.ownerRole()));
-        } catch (SQLException e) {
-            throw dbFailure(
-                    RotationError.DATABASE_ERROR,
-                    "as the administrator of " + id + ", could not create or update role " + pending.username(),
-                    e,
-                    pending.password(),
-                    verifier,
-                    admin.password());
-        }
+        String changed = strategy.setPassword(id, current, pending, verifier);
+        return new StepResult(id, r.token(), r.step(), Action.PASSWORD_SET, changed);
     }
 
-    private StepResult testSecret(RotationRequest r, RotationStrategy strategy) {
+    private StepResult testSecret(RotationRequest r, UserStrategy strategy) {
         DbSecret pending = pendingSecret(r);
         String owner = pending.ownerRole();
         try (Connection c = connector.open(pending)) {
-            String problem = PgRoles.check(c, owner, strategy == RotationStrategy.ALTERNATING);
+            String problem = PgRoles.check(c, owner, strategy.ownerRoleFromLogin());
             if (problem != null) {
                 throw new RotationException(
                         RotationError.TEST_FAILED, "PENDING of " + r.secretId() + " logs in, but " + problem);
@@ -407,66 +363,9 @@ public final class RotationService {
         return DbSecret.parse(value, "the PENDING value of secret " + r.secretId());
     }
 
-    private DbSecret adminSecret(String id, DbSecret current) {
-        String adminId = current.masterArn();
-        if (adminId == null) {
-            throw new RotationException(
-                    RotationError.ADMIN_SECRET_INVALID,
-                    "the CURRENT value of " + id + " has no 'masterarn' (the administrator secret alternating users"
-                            + " need)");
-        }
-        String value = store(() -> store.valueByStage(adminId, CURRENT), "read the administrator secret")
-                .orElseThrow(() -> new RotationException(
-                        RotationError.ADMIN_SECRET_INVALID,
-                        "the administrator secret " + adminId + " named by " + id + " has no CURRENT value"));
-        if (!DbSecret.hasHost(value)) {
-            return managedAdminSecret(id, adminId, value, current);
-        }
-        DbSecret admin;
-        try {
-            admin = DbSecret.parse(value, "the administrator secret " + adminId);
-        } catch (RotationException e) {
-            throw new RotationException(RotationError.ADMIN_SECRET_INVALID, e.getMessage());
-        }
-        if (!admin.sameServer(current)) {
-            throw new RotationException(
-                    RotationError.ADMIN_SECRET_INVALID,
-                    "the administrator secret " + adminId + " is for " + admin.host() + ":" + admin.port() + ", " + id
-                            + " for " + current.host() + ":" + current.port());
-        }
-        return admin;
-    }
-
-    /**
-     * An administrator secret with no host (an RDS-managed master secret): its endpoint comes from
-     * the resolver, and it is accepted only if CURRENT's host is that endpoint or one of its
-     * replicas (a read replica, a cluster's reader endpoint: the same data, AWS's #156).
-     */
-    private DbSecret managedAdminSecret(String id, String adminId, String value, DbSecret current) {
-        MasterEndpoint endpoint = store(
-                        () -> masterEndpoints.resolve(adminId), "find the endpoint of administrator secret " + adminId)
-                .orElseThrow(() -> new RotationException(
-                        RotationError.ADMIN_SECRET_INVALID,
-                        "the administrator secret " + adminId + " named by " + id
-                                + " has no 'host', and it is not a database-managed master secret whose endpoint"
-                                + " could be found"));
-        if (!endpoint.serves(current.host())) {
-            throw new RotationException(
-                    RotationError.ADMIN_SECRET_INVALID,
-                    "the administrator secret " + adminId + " is for " + endpoint.source() + " (" + endpoint.host()
-                            + ":" + endpoint.port() + " and its replicas " + endpoint.replicaHosts() + "), " + id
-                            + " for " + current.host() + ":" + current.port());
-        }
-        try {
-            return DbSecret.parseAt(value, "the administrator secret " + adminId, endpoint, current);
-        } catch (RotationException e) {
-            throw new RotationException(RotationError.ADMIN_SECRET_INVALID, e.getMessage());
-        }
-    }
-
-    private static void requireEngine(DbSecret current, RotationStrategy strategy, String id) {
+    static void requireEngine(DbSecret current, UserStrategy strategy, String id) {
         String engine = current.engine();
-        if (engine == null && strategy == RotationStrategy.SINGLE) {
+        if (engine == null && !strategy.engineRequired()) {
             return; // AWS's single-user template does not ask for it either
         }
         if (engine == null || !DbSecret.ENGINES.contains(engine)) {
@@ -476,19 +375,9 @@ public final class RotationService {
         }
     }
 
-    /** {@code <user>_clone}, or {@code <user>} from {@code <user>_clone}. */
+    /** {@code <user>_clone}, or {@code <user>} from {@code <user>_clone}: {@link AlternatingUsersStrategy#alternateUser}. */
     static String alternateUser(String user) {
-        String alt = user.endsWith(CLONE_SUFFIX)
-                ? user.substring(0, user.length() - CLONE_SUFFIX.length())
-                : user + CLONE_SUFFIX;
-        int bytes = alt.getBytes(StandardCharsets.UTF_8).length;
-        if (bytes > MAX_ROLE_NAME_BYTES || alt.isEmpty()) {
-            throw new RotationException(
-                    RotationError.USERNAME_TOO_LONG,
-                    "the alternate user of " + user + " would be " + bytes + " bytes; PostgreSQL allows "
-                            + MAX_ROLE_NAME_BYTES);
-        }
-        return alt;
+        return AlternatingUsersStrategy.alternateUser(user);
     }
 
     // ---- passwords and logins ----
@@ -528,37 +417,7 @@ public final class RotationService {
         }
     }
 
-    private Connection logInCurrentOrPrevious(String id, DbSecret current) {
-        try {
-            return connector.open(current);
-        } catch (SQLException e) {
-            if (!isLoginRefused(e)) {
-                throw dbFailure(RotationError.CANNOT_LOG_IN, "CURRENT of " + id + " cannot log in", e);
-            }
-        }
-        Optional<String> previousValue = store(() -> store.valueByStage(id, PREVIOUS), "read PREVIOUS");
-        if (previousValue.isPresent()) {
-            DbSecret previous = DbSecret.parse(previousValue.get(), "the PREVIOUS value of secret " + id);
-            if (previous.username().equals(current.username()) && previous.sameServer(current)) {
-                // AWS's template uses CURRENT's TLS setting for PREVIOUS too: never weaker than CURRENT.
-                DbSecret withCurrentTls =
-                        DbSecret.parse(current.toJson(), "CURRENT").with(previous.username(), previous.password());
-                try {
-                    return connector.open(withCurrentTls);
-                } catch (SQLException e) {
-                    throw dbFailure(
-                            RotationError.CANNOT_LOG_IN,
-                            "neither CURRENT nor PREVIOUS of " + id + " can log in as " + current.username(),
-                            e);
-                }
-            }
-        }
-        throw new RotationException(
-                RotationError.CANNOT_LOG_IN,
-                "CURRENT of " + id + " cannot log in as " + current.username() + " and there is no usable PREVIOUS");
-    }
-
-    private static boolean isLoginRefused(SQLException e) {
+    static boolean isLoginRefused(SQLException e) {
         String state = SqlStates.sqlState(e);
         return "28P01".equals(state) || "28000".equals(state);
     }
@@ -586,7 +445,7 @@ public final class RotationService {
         return new RotationException(error, what + ": " + detail, error.retryable(), state);
     }
 
-    private static <T> T store(Supplier<T> call, String what) {
+    static <T> T store(Supplier<T> call, String what) {
         try {
             return call.get();
         } catch (SecretStoreException e) {
@@ -594,7 +453,7 @@ public final class RotationService {
         }
     }
 
-    private static void store(Runnable call, String what) {
+    static void store(Runnable call, String what) {
         store(
                 () -> {
                     call.run();

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -36,7 +37,9 @@ import org.junit.jupiter.api.Test;
  *       README.
  * </ul>
  *
- * The code is read, not a list kept by hand, so a variable someone adds later is checked too.
+ * The code is read, not a list kept by hand, so a variable someone adds later is checked too. Both
+ * are also checked against the catalogue ({@link Settings#ALL}): every name in the code is there,
+ * with the modules that name it, and every README row gives the catalogue's default.
  */
 class EnvDocumentationTest {
     private static final Pattern NAME = Pattern.compile("DBRE_[A-Z0-9]+(?:_[A-Z0-9]+)*");
@@ -46,6 +49,15 @@ class EnvDocumentationTest {
     private static final Pattern ARTIFACT = Pattern.compile("<artifactId>([^<]+)</artifactId>");
 
     private static final Path ROOT = repositoryRoot();
+
+    /** The catalogue names every variable; it is not a reader of them. */
+    private static final String CATALOGUE = "shared/src/main/java/dev/dbre/config/Settings.java";
+
+    /** Modules that set the functions' variables when they deploy them, and read none themselves. */
+    private static final Set<String> DEPLOYERS = Set.of("infra-cdk", "terraform");
+
+    /** A whole name in a README row: not a prefix with {@code *}, not the host's {@code NAME__suffix}. */
+    private static final Pattern EXACT = Pattern.compile("DBRE_[A-Z0-9]+(?:_[A-Z0-9]+)*(?![A-Za-z0-9_*])");
 
     // Modules whose README may document the scripts' own variables: scripts/dbre and
     // scripts/run-local launch functions/local; scripts/deploy* build and deploy the other two.
@@ -135,6 +147,104 @@ class EnvDocumentationTest {
         assertThat(names).containsOnlyKeys("DBRE_A_B", "DBRE_C");
     }
 
+    @Test
+    void everyVariableTheCodeNames_isInTheCatalogue_withTheModulesThatReadIt() {
+        Map<String, Set<String>> readers = new TreeMap<>();
+        Map<String, String> where = new TreeMap<>();
+        for (Module m : modules().values()) {
+            m.read().forEach((name, file) -> {
+                where.putIfAbsent(name, file);
+                Set<String> r = readers.computeIfAbsent(name, n -> new TreeSet<>());
+                if (!DEPLOYERS.contains(m.dir())) {
+                    r.add(m.dir());
+                }
+            });
+        }
+        List<String> problems = new ArrayList<>();
+        readers.forEach((name, modules) -> {
+            Optional<Settings.Setting> setting = Settings.find(name);
+            if (setting.isEmpty()) {
+                problems.add(name + " is read by the code (" + where.get(name) + ") but is not in the catalogue: add"
+                        + " s(\"" + name + "\", <default, or null>, \"<allowed values>\", \"<meaning>\", "
+                        + quoted(modules) + ") to Settings.ALL in " + CATALOGUE);
+            } else if (!setting.get().readBy().equals(modules)) {
+                problems.add(CATALOGUE + ": " + name + " is named by the code of " + modules + " (" + where.get(name)
+                        + ") but its readBy is " + new TreeSet<>(setting.get().readBy()) + ": make it "
+                        + quoted(modules));
+            }
+        });
+        for (Settings.Setting s : Settings.ALL) {
+            if (!readers.containsKey(s.name())) {
+                problems.add(CATALOGUE + " declares " + s.name() + ", which no module's code names: remove it from"
+                        + " Settings.ALL or fix its name");
+            }
+        }
+        assertThat(problems).withFailMessage(String.join("\n", problems)).isEmpty();
+    }
+
+    @Test
+    void everyReadmeRow_namesCatalogueVariables_andGivesTheirDefault() {
+        Set<String> scripts = scriptVariables();
+        List<String> problems = new ArrayList<>();
+        for (Module m : modules().values()) {
+            if (!m.hasReadme()) {
+                continue;
+            }
+            for (String row : read(ROOT.resolve(m.readme())).split("\n")) {
+                if (!row.startsWith("|") || row.indexOf('|', 1) < 0) {
+                    continue;
+                }
+                int firstCellEnd = row.indexOf('|', 1);
+                String names = row.substring(1, firstCellEnd);
+                String rest = row.substring(firstCellEnd);
+                Matcher name = EXACT.matcher(names);
+                while (name.find()) {
+                    Optional<Settings.Setting> setting = Settings.find(name.group());
+                    if (setting.isEmpty()) {
+                        if (!scripts.contains(name.group())) {
+                            problems.add(m.readme() + " has a row for " + name.group() + ", which is neither in"
+                                    + " Settings.ALL (" + CATALOGUE + ") nor a variable of scripts/: add it to the"
+                                    + " catalogue or fix the name");
+                        }
+                        continue;
+                    }
+                    String expected = setting.get().defaultIn(m.dir());
+                    if (expected != null && !containsWord(rest, expected)) {
+                        problems.add(m.readme() + ": the row of " + name.group() + " does not give its default '"
+                                + expected + "' (" + CATALOGUE + "): state it in the row, or fix the catalogue"
+                                + " (a module's own default goes in withDefaultIn)");
+                    }
+                }
+            }
+        }
+        assertThat(problems).withFailMessage(String.join("\n", problems)).isEmpty();
+    }
+
+    @Test
+    void readmeCheck_findsTheDefaultAsAWholeWord() {
+        assertThat(containsWord("| 10, 40, 10, 50 | bounds |", "40")).isTrue();
+        assertThat(containsWord("| false, retries 5/500/20000 |", "500")).isTrue();
+        assertThat(containsWord("| `verify-full` |", "verify-full")).isTrue();
+        assertThat(containsWord("| `INFO` |", "info")).isTrue();
+        assertThat(containsWord("| 1048576 |", "1")).isFalse();
+        assertThat(containsWord("| verify-full |", "full")).isFalse();
+        Matcher m = EXACT.matcher("`DBRE_DB_*`, `DBRE_EVENTHUB__fullyQualifiedNamespace`, `DBRE_NO_BUILD=1`");
+        assertThat(m.find()).isTrue();
+        assertThat(m.group()).isEqualTo("DBRE_NO_BUILD");
+        assertThat(m.find()).isFalse();
+    }
+
+    private static boolean containsWord(String text, String word) {
+        return Pattern.compile(
+                        "(?<![A-Za-z0-9_-])" + Pattern.quote(word) + "(?![A-Za-z0-9_-])", Pattern.CASE_INSENSITIVE)
+                .matcher(text)
+                .find();
+    }
+
+    private static String quoted(Set<String> modules) {
+        return modules.stream().map(d -> "\"" + d + "\"").collect(java.util.stream.Collectors.joining(", "));
+    }
+
     private static boolean readBy(String documented, Set<String> names) {
         if (documented.endsWith("*")) {
             String prefix = documented.substring(0, documented.length() - 1);
@@ -188,6 +298,9 @@ class EnvDocumentationTest {
         Map<String, String> names = new TreeMap<>();
         Path module = ROOT.resolve(dir);
         for (Path java : files(module.resolve("src/main/java"), ".java")) {
+            if (ROOT.relativize(java).toString().equals(CATALOGUE)) {
+                continue;
+            }
             for (String literal : literals(read(java))) {
                 Matcher m = NAME.matcher(literal);
                 while (m.find()) {

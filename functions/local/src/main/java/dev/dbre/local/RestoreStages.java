@@ -3,6 +3,7 @@ package dev.dbre.local;
 import dev.dbre.backup.BackupPolicy;
 import dev.dbre.backup.BackupPolicyLoader;
 import dev.dbre.backup.RetryPolicy;
+import dev.dbre.backup.Sleeper;
 import dev.dbre.backup.Snapshot;
 import dev.dbre.backup.SnapshotRunStore;
 import dev.dbre.backup.SnapshotRunSummary;
@@ -105,7 +106,7 @@ final class RestoreStages {
         }
         BackupPolicy policy = BackupPolicyLoader.parse(POLICY_RESOURCE, text);
         SnapshotService service = new SnapshotService(
-                ctx.metrics, new SnapshotRunStore(ctx.db), RetryPolicy.DEFAULT, Thread::sleep, new Random());
+                ctx.metrics, new SnapshotRunStore(ctx.db), RetryPolicy.DEFAULT, Sleeper.SYSTEM, new Random());
         return service.run(policy, ctx.backups, ctx.clock, false);
     }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.dbre.backup.DatabaseRef;
 import dev.dbre.backup.ProviderException;
+import dev.dbre.backup.Sleeper;
 import dev.dbre.backup.Snapshot;
 import dev.dbre.backup.SnapshotProvider;
 import dev.dbre.backup.SnapshotStatus;
@@ -77,9 +78,11 @@ public final class LocalBackupProvider implements SnapshotProvider, RestoreProvi
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
 
     private static final Duration ARCHIVE_WAIT = Duration.ofSeconds(60);
+    private static final Duration ARCHIVE_POLL = Duration.ofMillis(50);
 
     private final Path base;
     private final Duration startupWait;
+    private final Sleeper sleeper;
     private final ObjectMapper json = new ObjectMapper()
             .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
@@ -93,8 +96,14 @@ public final class LocalBackupProvider implements SnapshotProvider, RestoreProvi
      *     the backup's consistent point)
      */
     public LocalBackupProvider(Path baseDir, Duration startupWait) {
+        this(baseDir, startupWait, Sleeper.SYSTEM);
+    }
+
+    /** @param sleeper waits for the archiver (tests pass one that does not really sleep) */
+    public LocalBackupProvider(Path baseDir, Duration startupWait, Sleeper sleeper) {
         this.base = baseDir.toAbsolutePath().normalize();
         this.startupWait = startupWait;
+        this.sleeper = sleeper;
     }
 
     public Path baseDir() {
@@ -546,23 +555,26 @@ public final class LocalBackupProvider implements SnapshotProvider, RestoreProvi
 
     private void waitForArchive(String id, Statement s, String segment) throws SQLException {
         Path file = walDir(id).resolve(segment);
-        long deadline = System.nanoTime() + ARCHIVE_WAIT.toNanos();
-        while (!Files.exists(file)) {
-            if (System.nanoTime() > deadline) {
-                String last;
-                try (ResultSet rs = s.executeQuery("select coalesce(last_failed_wal, '-') || ' failed '"
-                        + " || failed_count || ' time(s)' from pg_stat_archiver")) {
-                    rs.next();
-                    last = rs.getString(1);
-                }
-                throw new ProviderException(
-                        "ArchiveTimeout",
-                        "WAL segment " + segment + " of " + id + " not archived after " + ARCHIVE_WAIT.toSeconds()
-                                + " s (archiver: " + last + ")",
-                        true,
-                        null);
+        boolean archived;
+        try {
+            archived = sleeper.until(() -> Files.exists(file), ARCHIVE_WAIT, ARCHIVE_POLL);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProviderException("Interrupted", "interrupted while waiting for the archiver", true, e);
+        }
+        if (!archived) {
+            String last;
+            try (ResultSet rs = s.executeQuery("select coalesce(last_failed_wal, '-') || ' failed '"
+                    + " || failed_count || ' time(s)' from pg_stat_archiver")) {
+                rs.next();
+                last = rs.getString(1);
             }
-            sleep(50);
+            throw new ProviderException(
+                    "ArchiveTimeout",
+                    "WAL segment " + segment + " of " + id + " not archived after " + ARCHIVE_WAIT.toSeconds()
+                            + " s (archiver: " + last + ")",
+                    true,
+                    null);
         }
     }
 
@@ -822,15 +834,6 @@ public final class LocalBackupProvider implements SnapshotProvider, RestoreProvi
             return p;
         }
         return new ProviderException(code, message + ": " + cause.getMessage(), false, cause);
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ProviderException("Interrupted", "interrupted while waiting for the archiver", true, e);
-        }
     }
 
     private Path sourceDir(String id) {

@@ -3,9 +3,11 @@ package dev.dbre.backup.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dbre.backup.DatabaseRef;
 import dev.dbre.backup.ProviderException;
 import dev.dbre.backup.Snapshot;
 import dev.dbre.backup.SnapshotStatus;
+import dev.dbre.db.LocalPostgres;
 import dev.dbre.restore.RestoreProgress;
 import dev.dbre.restore.RestoreProvider;
 import dev.dbre.restore.RestoreSource;
@@ -16,7 +18,10 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -163,6 +168,29 @@ class LocalBackupProviderTest {
                             new dev.dbre.backup.DatabaseRef("plain", "local", "local", Map.of(), false), plain))
                     .isInstanceOf(ProviderException.class)
                     .hasMessageContaining("archive_mode=on");
+        }
+    }
+
+    @Test
+    void archiverThatCannotArchive_timesOutAfterItsWait_recordedNotSlept() throws Exception {
+        List<Duration> waits = new ArrayList<>();
+        Path dir = src.provider.baseDir().resolveSibling("stuck-archiver");
+        try (LocalPostgres pg = LocalPostgres.start(dir.resolve("source"), 0, LocalBackupProvider.ARCHIVING);
+                LocalBackupProvider stuck =
+                        new LocalBackupProvider(dir.resolve("backup"), Duration.ofSeconds(60), waits::add)) {
+            stuck.attach(
+                    new DatabaseRef("stuck", LocalBackupProvider.KIND, LocalBackupProvider.REGION, Map.of(), false),
+                    pg);
+            // With its folder gone, the archive_command fails for every segment.
+            DataDirCopy.deleteTree(stuck.baseDir().resolve("sources/stuck/wal"));
+
+            assertThatThrownBy(() -> stuck.detach("stuck"))
+                    .isInstanceOfSatisfying(
+                            ProviderException.class, e -> assertThat(e.code()).isEqualTo("ArchiveTimeout"))
+                    .hasMessageContaining("not archived after 60 s")
+                    .hasMessageContaining("failed");
+            // 60 s of 50 ms polls, none of them slept for real.
+            assertThat(waits).hasSize(1200).containsOnly(Duration.ofMillis(50));
         }
     }
 
