@@ -28,6 +28,19 @@ public final class ProviderErrors {
     }
 
     /**
+     * Asserts that {@code call} throws a {@link ProviderException} of kind {@code error}, whatever
+     * the provider's own code (contract tests: the code is each provider's).
+     */
+    public static AbstractThrowableAssert<?, ? extends Throwable> assertProviderErrorKind(
+            ThrowingCallable call, ProviderError error) {
+        return assertThatThrownBy(call).isInstanceOfSatisfying(ProviderException.class, e -> {
+            assertThat(e.error()).as("error kind of " + e.getMessage()).isEqualTo(error);
+            assertThat(e.retryable()).as("retryable").isEqualTo(error.retryable());
+            assertThat(e.code()).as("the provider's code").isNotBlank();
+        });
+    }
+
+    /**
      * Asserts that {@code call} throws a {@link ProviderException} with {@code code} and {@code
      * retryable}, whatever its kind.
      *

@@ -180,8 +180,8 @@ public final class LocalBackupProvider implements SnapshotProvider, RestoreProvi
      * Takes a base backup of {@code database} (synchronously: it is AVAILABLE when this returns).
      * Idempotent: a snapshot of that name that exists already is returned as it is.
      *
-     * @throws ProviderException "SourceNotRunning" if the database is not attached, "BackupFailed"
-     *     if the backup fails (its manifest then says FAILED, with the reason)
+     * @throws ProviderException NOT_FOUND "SourceNotRunning" if the database is not attached, FAILED
+     *     "BackupFailed" if the backup fails (its manifest then says FAILED, with the reason)
      */
     @Override
     public synchronized Snapshot createSnapshot(DatabaseRef database, String name, Map<String, String> tags) {
@@ -194,7 +194,7 @@ public final class LocalBackupProvider implements SnapshotProvider, RestoreProvi
         LocalPostgres server = sources.get(database.id());
         if (server == null) {
             throw new ProviderException(
-                    ProviderError.INVALID_STATE,
+                    ProviderError.NOT_FOUND,
                     "SourceNotRunning",
                     "database " + database.id() + " is not attached to the local provider",
                     null);
