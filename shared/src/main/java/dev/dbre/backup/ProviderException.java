@@ -1,26 +1,40 @@
 package dev.dbre.backup;
 
 /**
- * A provider call failed. {@link #retryable()} is true for throttling (rate limits) and transient
- * faults; quota errors (e.g. SnapshotQuotaExceeded) are not retryable: the quota counts snapshots,
- * so waiting frees nothing.
+ * A provider call failed. {@link #error()} is the kind the core decides on ({@link
+ * ProviderError#retryable()}); {@link #code()} and the message are the provider's own, kept for the
+ * operator. The message reads {@code "<code>: <what was being done>: <provider's message>"}, as
+ * snapshot run failures and restore reasons have always shown it.
  */
 public class ProviderException extends RuntimeException {
+    private final ProviderError error;
     private final String code;
-    private final boolean retryable;
 
-    /** @param code the provider's error code (e.g. "Throttling", "SnapshotQuotaExceeded") */
-    public ProviderException(String code, String message, boolean retryable, Throwable cause) {
+    /**
+     * @param error the kind of failure
+     * @param code the provider's error code (e.g. "Throttling", "SnapshotQuotaExceeded", "HTTP409")
+     */
+    public ProviderException(ProviderError error, String code, String message, Throwable cause) {
         super(code + ": " + message, cause);
+        if (error == null) {
+            throw new IllegalArgumentException("a provider error needs a kind (code " + code + ")");
+        }
+        this.error = error;
         this.code = code;
-        this.retryable = retryable;
     }
 
+    /** The kind of failure. */
+    public ProviderError error() {
+        return error;
+    }
+
+    /** The provider's own error code. */
     public String code() {
         return code;
     }
 
+    /** {@link ProviderError#retryable()} of {@link #error()}. */
     public boolean retryable() {
-        return retryable;
+        return error.retryable();
     }
 }

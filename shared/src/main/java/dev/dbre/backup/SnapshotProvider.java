@@ -7,9 +7,11 @@ import java.util.Map;
  * Port: one cloud's (or the local runtime's) snapshots. Implementations: RDS/Aurora, Flexible
  * Server, Cloud SQL, local (base backup + archived WAL).
  *
- * <p>Every call may throw {@link ProviderException}; {@link ProviderException#retryable()} marks
- * throttling and transient faults, which the executor retries with backoff and jitter (quota
- * errors are not retryable: a count of snapshots, not a rate).
+ * <p>Every call may throw {@link ProviderException} of a {@link ProviderError} kind; the kinds that
+ * are {@link ProviderError#retryable()} (throttling, a busy resource, a fault on the provider's
+ * side) are retried by the executor with backoff and jitter (QUOTA_EXCEEDED is not: a count of
+ * snapshots, not a rate). What every implementation must do is pinned down by {@code
+ * SnapshotProviderContract} in this module's tests.
  */
 public interface SnapshotProvider {
     /** Every database this provider can see in {@code region}, with its tags. */

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * BackupPlanner}), carry the plan out database by database, then log the summary as one JSON line,
  * publish it as metrics and write it to {@code snapshot_runs}.
  *
- * <p>Throttling and transient errors ({@link ProviderException#retryable()}) are retried with
+ * <p>Errors of a retryable kind ({@link ProviderError#retryable()}: throttling, a busy resource,
+ * a fault on the provider's side) are retried with
  * exponential backoff and full jitter ({@link RetryPolicy}); any other error fails that step only:
  * one database's failure never stops the others. A dry run lists and plans but changes nothing:
  * no provider change, no metrics, no row.
@@ -275,13 +276,14 @@ public final class SnapshotService {
             try {
                 return op.get();
             } catch (ProviderException e) {
-                if (!e.retryable() || attempt >= retry.maxAttempts()) {
-                    if (e.retryable()) {
+                boolean retryable = e.error().retryable();
+                if (!retryable || attempt >= retry.maxAttempts()) {
+                    if (retryable) {
                         String detail = e.getMessage().startsWith(e.code() + ": ")
                                 ? e.getMessage().substring(e.code().length() + 2)
                                 : e.getMessage();
                         throw new ProviderException(
-                                e.code(), "gave up after " + attempt + " attempts: " + detail, true, e);
+                                e.error(), e.code(), "gave up after " + attempt + " attempts: " + detail, e);
                     }
                     throw e;
                 }
@@ -293,7 +295,7 @@ public final class SnapshotService {
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
                     throw new ProviderException(
-                            e.code(), "interrupted while waiting to retry: " + e.getMessage(), false, e);
+                            e.error(), e.code(), "interrupted while waiting to retry: " + e.getMessage(), e);
                 }
             }
         }

@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #submit}: 202 {@code {"runId","state","created","newName"}}; a refusal answers
  *       the rule's status ({@link RestoreError#httpStatus()}: 400 BAD_REQUEST, 403
  *       CONFIRMATION_REQUIRED, 404 SOURCE_NOT_FOUND, 409 NAME_TAKEN, 422 TARGET_OUTSIDE_WINDOW) with
- *       {@code {"error","field","message"}}; a provider or database fault 503 (retryable) or 502.
+ *       {@code {"error","field","message"}}; a provider fault 503 (a retryable {@link
+ *       dev.dbre.backup.ProviderError}) or 502, with {@code {"error","kind","code","message"}}; a
+ *       database fault 503.
  *   <li>{@link #advance}: one step; 200 with {@link #runJson} ({@code {"runId","state","done",...}}),
  *       404 RUN_NOT_FOUND, 400 when the run id is missing or not a UUID.
  * </ul>
@@ -121,10 +123,11 @@ public final class RestoreEndpoint {
         ObjectNode out = JSON.createObjectNode();
         if (e instanceof ProviderException p) {
             LOG.warn("restore {}: provider fault {}", doing, p.getMessage());
-            out.put("error", "PROVIDER_" + (p.retryable() ? "UNAVAILABLE" : "ERROR"));
+            out.put("error", "PROVIDER_" + (p.error().retryable() ? "UNAVAILABLE" : "ERROR"));
+            out.put("kind", p.error().name());
             out.put("code", p.code());
             out.put("message", p.getMessage());
-            return new Response(p.retryable() ? 503 : 502, out.toString());
+            return new Response(p.error().retryable() ? 503 : 502, out.toString());
         }
         if (e instanceof RestoreStoreException) {
             LOG.error("restore {}: runs table fault", doing, e);

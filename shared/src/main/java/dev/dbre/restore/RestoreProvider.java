@@ -16,7 +16,8 @@ import java.util.UUID;
  * ({@link RestoredTags#TAG_RUN}, or the provider's equivalent). A provider never adopts, labels,
  * reports on or deletes a database with the run's name that does not carry that run's id.
  *
- * <p>Calls may throw {@link dev.dbre.backup.ProviderException}.
+ * <p>Calls may throw {@link dev.dbre.backup.ProviderException}, of a {@link dev.dbre.backup.ProviderError}
+ * kind the core decides on (retry or fail the run).
  */
 public interface RestoreProvider {
     /** The source and its restorable window, or empty if no such database. */
@@ -33,7 +34,7 @@ public interface RestoreProvider {
      * @param overrides instance class, subnet group, security groups, parameter group, tags
      * @return a reference to the restore started, handed back in {@link RestoreTarget#startRef}
      *     (null when the tags alone identify it)
-     * @throws dev.dbre.backup.ProviderException NameTaken (not retryable) when a database named
+     * @throws dev.dbre.backup.ProviderException ALREADY_EXISTS (code NameTaken) when a database named
      *     {@code newName} exists that this run did not create
      */
     String startRestore(UUID runId, String sourceId, Instant targetTime, String newName, Map<String, Object> overrides);

@@ -299,7 +299,7 @@ public final class RestoreService {
                 case CLEANED_UP, CLEANUP_FAILED -> new Step(run, "nothing to do");
             };
         } catch (ProviderException e) {
-            if (e.retryable() && run.attempts() + 1 < MAX_ATTEMPTS) {
+            if (e.error().retryable() && run.attempts() + 1 < MAX_ATTEMPTS) {
                 return new Step(run.retryLater(e.getMessage(), now), e.getMessage());
             }
             return failed(run, e.getMessage(), now);
@@ -327,7 +327,7 @@ public final class RestoreService {
                                     + run.runId() + ")");
             };
         } catch (ProviderException e) {
-            if (e.retryable() && run.attempts() + 1 < MAX_ATTEMPTS) {
+            if (e.error().retryable() && run.attempts() + 1 < MAX_ATTEMPTS) {
                 return new Step(run.retryLater(e.getMessage(), now), e.getMessage());
             }
             String error = "could not delete " + name + " after " + (run.attempts() + 1) + " attempt(s): "

@@ -1,5 +1,6 @@
 package dev.dbre.restore;
 
+import dev.dbre.backup.ProviderError;
 import dev.dbre.backup.ProviderException;
 import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
@@ -115,7 +116,7 @@ public record RestoredDbLogin(
      * @param iamTokens for {@link DbAuth#IAM}: the token source for the given settings (RDS tokens
      *     are per host); may be null where the cloud logs in with IAM some other way
      * @param secrets for {@link DbAuth#SECRET}: the cloud's secret store, built on first use
-     * @throws ProviderException NotAvailable (retryable) while {@code progress} is not AVAILABLE
+     * @throws ProviderException BUSY (retryable), code NotAvailable, while {@code progress} is not AVAILABLE
      * @throws ConfigException naming {@value #AUTH} when this cloud cannot log in that way
      */
     public ConnectionFactory connect(
@@ -138,11 +139,14 @@ public record RestoredDbLogin(
         };
     }
 
-    /** @throws ProviderException NotAvailable (retryable) while {@code progress} is not AVAILABLE */
+    /** @throws ProviderException BUSY (retryable), code NotAvailable, while {@code progress} is not AVAILABLE */
     public static void requireAvailable(String newName, RestoreProgress progress) {
         if (progress.state() != RestoreProgress.State.AVAILABLE) {
             throw new ProviderException(
-                    "NotAvailable", newName + " is not available yet (" + progress.detail() + ")", true, null);
+                    ProviderError.BUSY,
+                    "NotAvailable",
+                    newName + " is not available yet (" + progress.detail() + ")",
+                    null);
         }
     }
 

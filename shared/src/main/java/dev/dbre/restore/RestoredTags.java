@@ -1,5 +1,6 @@
 package dev.dbre.restore;
 
+import dev.dbre.backup.ProviderError;
 import dev.dbre.backup.ProviderException;
 import dev.dbre.backup.Snapshot;
 import java.util.LinkedHashMap;
@@ -38,14 +39,14 @@ public final class RestoredTags {
      * The refusal of a start whose name is taken by a database this run did not create.
      *
      * @param marker how the provider names the missing mark, e.g. "dbre:restore-run tag"
-     * @return NameTaken, not retryable
+     * @return ALREADY_EXISTS with code NameTaken
      */
     public static ProviderException nameTaken(String name, UUID runId, String marker) {
         return new ProviderException(
+                ProviderError.ALREADY_EXISTS,
                 "NameTaken",
                 "a database named " + name + " exists that this run did not create (no " + marker + " " + runId
                         + "): left alone",
-                false,
                 null);
     }
 

@@ -34,6 +34,9 @@ public final class SimulatedSnapshotProvider implements SnapshotProvider {
 
     private final List<String> calls = new ArrayList<>();
     private final Map<String, Integer> throttles = new ConcurrentHashMap<>();
+    /** operation -> the kind its next failures have, and how many are left. */
+    private final Map<String, Map.Entry<ProviderError, Integer>> failures = new ConcurrentHashMap<>();
+
     private final Set<String> brokenDatabases = ConcurrentHashMap.newKeySet();
     private final Map<String, List<String>> shares = new LinkedHashMap<>();
 
@@ -56,6 +59,12 @@ public final class SimulatedSnapshotProvider implements SnapshotProvider {
     /** The next {@code times} calls of {@code operation} fail with a retryable "Throttling" error. */
     public SimulatedSnapshotProvider throttle(String operation, int times) {
         throttles.put(operation, times);
+        return this;
+    }
+
+    /** The next {@code times} calls of {@code operation} fail with an error of {@code kind} (code "Simulated"). */
+    public SimulatedSnapshotProvider fail(String operation, int times, ProviderError kind) {
+        failures.put(operation, Map.entry(kind, times));
         return this;
     }
 
@@ -166,11 +175,21 @@ public final class SimulatedSnapshotProvider implements SnapshotProvider {
         Integer left = throttles.get(op);
         if (left != null && left > 0) {
             throttles.put(op, left - 1);
-            throw new ProviderException("Throttling", "Rate exceeded (simulated) in " + op, true, null);
+            throw new ProviderException(
+                    ProviderError.THROTTLED, "Throttling", "Rate exceeded (simulated) in " + op, null);
+        }
+        Map.Entry<ProviderError, Integer> failing = failures.get(op);
+        if (failing != null && failing.getValue() > 0) {
+            failures.put(op, Map.entry(failing.getKey(), failing.getValue() - 1));
+            throw new ProviderException(
+                    failing.getKey(), "Simulated", failing.getKey() + " (simulated) in " + op, null);
         }
         if (databaseId != null && brokenDatabases.contains(databaseId)) {
             throw new ProviderException(
-                    "InvalidDBInstanceState", "database " + databaseId + " is broken (simulated)", false, null);
+                    ProviderError.INVALID_STATE,
+                    "InvalidDBInstanceState",
+                    "database " + databaseId + " is broken (simulated)",
+                    null);
         }
     }
 

@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class SnapshotServiceTest {
     static final Instant NOW = Instant.parse("2026-11-23T22:10:00Z");
@@ -67,6 +69,46 @@ class SnapshotServiceTest {
                 .addSnapshot(old("orders", "2026-11-23T21:00:00Z"))
                 .addSnapshot(old("orders", "2026-11-23T18:00:00Z"))
                 .addSnapshot(old("billing", "2026-11-23T21:00:00Z"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(ProviderError.class)
+    void aFailedCreate_isRetriedExactlyWhenItsKindIsRetryable(ProviderError kind) {
+        SimulatedSnapshotProvider provider = provider().fail(SimulatedSnapshotProvider.CREATE, 1, kind);
+
+        SnapshotRunSummary s = service(3).run(policy(null), provider, CLOCK, false);
+
+        if (kind.retryable()) {
+            assertThat(s.ok()).as(s.toJson(false)).isTrue();
+            assertThat(s.created()).isEqualTo(2);
+            assertThat(s.retries()).isEqualTo(1);
+            assertThat(sleeps).hasSize(1);
+        } else {
+            assertThat(s.created()).isEqualTo(1);
+            assertThat(s.retries()).isZero();
+            assertThat(sleeps).isEmpty();
+            // The stored failure line keeps the provider's code and message, as before the kinds.
+            assertThat(s.databases().stream().flatMap(d -> d.failures().stream()))
+                    .singleElement()
+                    .asString()
+                    .startsWith("create dbre-")
+                    .contains(": Simulated: " + kind + " (simulated) in createSnapshot");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(
+            value = ProviderError.class,
+            names = {"THROTTLED", "BUSY", "UNAVAILABLE"})
+    void aRetryableKindThatNeverPasses_givesUpAfterMaxAttempts_keepingKindAndCode(ProviderError kind) {
+        SimulatedSnapshotProvider provider = provider().fail(SimulatedSnapshotProvider.CREATE, 99, kind);
+
+        SnapshotRunSummary s = service(3).run(policy(null), provider, CLOCK, false);
+
+        assertThat(s.created()).isZero();
+        assertThat(s.databases().stream().flatMap(d -> d.failures().stream()))
+                .hasSize(2)
+                .allSatisfy(f -> assertThat(f).contains(": Simulated: gave up after 3 attempts: "));
     }
 
     @Test

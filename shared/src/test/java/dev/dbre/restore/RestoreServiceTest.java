@@ -3,6 +3,7 @@ package dev.dbre.restore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dbre.backup.ProviderError;
 import dev.dbre.backup.ProviderException;
 import dev.dbre.obs.Metric;
 import dev.dbre.obs.MetricNames;
@@ -22,6 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 @ExtendWith(PostgresExtension.class)
 class RestoreServiceTest {
@@ -309,7 +312,7 @@ class RestoreServiceTest {
     void retryableProviderFault_isRetried_thenFailsAfterTheLimit() {
         FakeRestoreProvider p = provider();
         for (int i = 0; i < RestoreService.MAX_ATTEMPTS; i++) {
-            p.failStart(new ProviderException("Throttling", "rate exceeded", true, null));
+            p.failStart(new ProviderException(ProviderError.THROTTLED, "Throttling", "rate exceeded", null));
         }
         RestoreService s = service(p);
         RestoreService.Submitted sub = s.submit(request(name(), false, "{\"atLeast\": 1}"), T0);
@@ -324,6 +327,72 @@ class RestoreServiceTest {
         }
         assertThat(run.state()).isEqualTo(RestoreState.FAILED);
         assertThat(run.failureReason()).contains("Throttling");
+    }
+
+    @ParameterizedTest
+    @EnumSource(ProviderError.class)
+    void aFailedStart_isTriedAgainLater_exactlyWhenItsKindIsRetryable(ProviderError kind) {
+        FakeRestoreProvider p =
+                provider().failStart(new ProviderException(kind, "SomeCode", "the provider said no", null));
+        RestoreService s = service(p);
+        RestoreService.Submitted sub = s.submit(request(name(), false, "{\"atLeast\": 1}"), T0);
+
+        RestoreRun run = s.advance(sub.runId(), T0, PLENTY);
+
+        if (kind.retryable()) {
+            assertThat(run.state()).isEqualTo(RestoreState.REQUESTED);
+            assertThat(run.attempts()).isEqualTo(1);
+            assertThat(run.lastError()).isEqualTo("SomeCode: the provider said no");
+        } else {
+            assertThat(run.state()).isEqualTo(RestoreState.FAILED);
+            assertThat(run.failureReason()).isEqualTo("SomeCode: the provider said no");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ProviderError.class)
+    void aFailedCleanup_isTriedAgainLater_exactlyWhenItsKindIsRetryable(ProviderError kind) {
+        FakeRestoreProvider p =
+                provider().failDelete(new ProviderException(kind, "SomeCode", "cannot delete now", null));
+        RestoreService s = service(p);
+        String name = name();
+        RestoreService.Submitted sub = s.submit(request(name, true, "{\"atLeast\": 1}"), T0);
+        RestoreRun run = sub.run();
+        for (int i = 0; i < 10 && run.state() != RestoreState.VERIFIED; i++) {
+            run = s.advance(sub.runId(), T0, PLENTY);
+        }
+        assertThat(run.state()).isEqualTo(RestoreState.VERIFIED);
+
+        run = s.advance(sub.runId(), T0, PLENTY);
+
+        if (kind.retryable()) {
+            assertThat(run.state()).isEqualTo(RestoreState.VERIFIED);
+            assertThat(run.attempts()).isEqualTo(1);
+        } else {
+            assertThat(run.state()).isEqualTo(RestoreState.CLEANUP_FAILED);
+            assertThat(run.lastError()).contains("SomeCode: cannot delete now", name);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(
+            value = ProviderError.class,
+            names = {"THROTTLED", "ACCESS_DENIED"})
+    void endpoint_providerFault_answersByItsKind_withTheKindAndTheProvidersCode(ProviderError kind) throws Exception {
+        FakeRestoreProvider p = provider().whileCheckingName(n -> {
+            throw new ProviderException(kind, "SomeCode", "checking " + n, null);
+        });
+        String name = name();
+
+        RestoreEndpoint.Response r = new RestoreEndpoint(service(p))
+                .submit("{\"source\":\"orders-db\",\"latest\":true,\"newName\":\"" + name + "\",\"drill\":true}", T0);
+
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.json());
+        assertThat(r.status()).isEqualTo(kind.retryable() ? 503 : 502);
+        assertThat(json.get("error").asText()).isEqualTo(kind.retryable() ? "PROVIDER_UNAVAILABLE" : "PROVIDER_ERROR");
+        assertThat(json.get("kind").asText()).isEqualTo(kind.name());
+        assertThat(json.get("code").asText()).isEqualTo("SomeCode");
+        assertThat(json.get("message").asText()).isEqualTo("SomeCode: checking " + name);
     }
 
     // ---- never touch what is not ours
@@ -497,7 +566,7 @@ class RestoreServiceTest {
     void cleanupThatKeepsFailing_endsCleanupFailed_namingTheDatabase_andKeepsTheVerifiedOutcome() {
         FakeRestoreProvider p = provider();
         for (int i = 0; i < RestoreService.MAX_ATTEMPTS; i++) {
-            p.failDelete(new ProviderException("InvalidDBInstanceState", "instance is busy", true, null));
+            p.failDelete(new ProviderException(ProviderError.BUSY, "InvalidDBInstanceState", "instance is busy", null));
         }
         RestoreService s = service(p);
         String name = name();
@@ -527,7 +596,7 @@ class RestoreServiceTest {
     @Test
     void cleanupOfAFailedDrillThatKeepsFailing_endsCleanupFailed_insteadOfLooping() {
         FakeRestoreProvider p = provider().progress(new RestoreProgress(State.FAILED, null, 0, "restore-error"));
-        p.failDelete(new ProviderException("AccessDenied", "not allowed to delete", false, null));
+        p.failDelete(new ProviderException(ProviderError.ACCESS_DENIED, "AccessDenied", "not allowed to delete", null));
         RestoreService s = service(p);
         String name = name();
         RestoreService.Submitted sub = s.submit(named("drill-" + name, name, true), T0);

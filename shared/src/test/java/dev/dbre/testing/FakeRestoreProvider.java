@@ -1,6 +1,7 @@
 package dev.dbre.testing;
 
 import dev.dbre.backup.DatabaseRef;
+import dev.dbre.backup.ProviderError;
 import dev.dbre.backup.ProviderException;
 import dev.dbre.db.ConnectionFactory;
 import dev.dbre.restore.RestoreProgress;
@@ -161,7 +162,7 @@ public final class FakeRestoreProvider implements RestoreProvider {
     public synchronized ConnectionFactory connect(String newName, String database) {
         calls.add("connect " + newName + " " + database);
         if (restoredDatabase == null) {
-            throw new ProviderException("NotFound", "no restored database", false, null);
+            throw new ProviderException(ProviderError.NOT_FOUND, "NotFound", "no restored database", null);
         }
         return restoredDatabase;
     }

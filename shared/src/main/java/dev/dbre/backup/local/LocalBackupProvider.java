@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.dbre.backup.DatabaseRef;
+import dev.dbre.backup.ProviderError;
 import dev.dbre.backup.ProviderException;
 import dev.dbre.backup.Sleeper;
 import dev.dbre.backup.Snapshot;
@@ -126,10 +127,10 @@ public final class LocalBackupProvider implements SnapshotProvider, RestoreProvi
             Files.createDirectories(wal);
             if (!"on".equals(show(s, "archive_mode"))) {
                 throw new ProviderException(
+                        ProviderError.INVALID_STATE,
                         "ArchivingOff",
                         "the server of " + ref.id() + " runs without archive_mode=on; start it with"
                                 + " LocalBackupProvider.ARCHIVING",
-                        false,
                         null);
             }
             // Not through pg_ctl's command line: that splits values at spaces.
@@ -188,8 +189,8 @@ public final class LocalBackupProvider implements SnapshotProvider, RestoreProvi
      * Takes a base backup of {@code database} (synchronously: it is AVAILABLE when this returns).
      * Idempotent: a snapshot of that name that exists already is returned as it is.
      *
-     * @throws ProviderException "SourceNotRunning" if the database is not attached, "BackupFailed"
-     *     if the backup fails (its manifest then says FAILED, with the reason)
+     * @throws ProviderException NOT_FOUND "SourceNotRunning" if the database is not attached, FAILED
+     *     "BackupFailed" if the backup fails (its manifest then says FAILED, with the reason)
      */
     @Override
     public synchronized Snapshot createSnapshot(DatabaseRef database, String name, Map<String, String> tags) {
@@ -202,9 +203,9 @@ public final class LocalBackupProvider implements SnapshotProvider, RestoreProvi
         LocalPostgres server = sources.get(database.id());
         if (server == null) {
             throw new ProviderException(
+                    ProviderError.NOT_FOUND,
                     "SourceNotRunning",
                     "database " + database.id() + " is not attached to the local provider",
-                    false,
                     null);
         }
         BackupManifest m = BackupManifest.creating(name, database.id(), database.region(), null, tags);
@@ -269,7 +270,10 @@ public final class LocalBackupProvider implements SnapshotProvider, RestoreProvi
         Path from = snapshotDir(source.region(), source.id());
         BackupManifest m = readManifest(from)
                 .orElseThrow(() -> new ProviderException(
-                        "SnapshotNotFound", "no snapshot " + source.id() + " in " + source.region(), false, null));
+                        ProviderError.NOT_FOUND,
+                        "SnapshotNotFound",
+                        "no snapshot " + source.id() + " in " + source.region(),
+                        null));
         try {
             Path tmp = to.resolveSibling(name + ".copying");
             DataDirCopy.deleteTree(tmp);
@@ -350,10 +354,9 @@ public final class LocalBackupProvider implements SnapshotProvider, RestoreProvi
      * Idempotent: a restore of {@code newName} by the same run resumes (starts its server again if
      * this process has not). The run id is kept in {@code restore.json}.
      *
-     * @throws ProviderException "NameTaken" if {@code newName} holds a restore of another run (or
-     *     any other files), "NoBaseBackup",
-     *     "BackupCorrupt" (a file does not match the backup's list), "StartFailed" (with the
-     *     server's FATAL line)
+     * @throws ProviderException ALREADY_EXISTS "NameTaken" if {@code newName} holds a restore of
+     *     another run (or any other files), INVALID_STATE "NoBaseBackup", FAILED "BackupCorrupt" (a
+     *     file does not match the backup's list) or "StartFailed" (with the server's FATAL line)
      */
     @Override
     public synchronized String startRestore(
@@ -372,23 +375,23 @@ public final class LocalBackupProvider implements SnapshotProvider, RestoreProvi
                 return null;
             }
             if (RestoreRecord.FAILED.equals(r.status())) {
-                throw new ProviderException("RestoreFailed", r.failure(), false, null);
+                throw new ProviderException(ProviderError.FAILED, "RestoreFailed", r.failure(), null);
             }
             // COPYING: a previous process stopped half-way; start the copy again.
         } else if (Files.exists(dir) || Files.exists(sourceDir(newName))) {
             throw RestoredTags.nameTaken(newName, runId, "runId in restore.json");
         }
         SourceRecord source = readSource(sourceId)
-                .orElseThrow(
-                        () -> new ProviderException("SourceNotFound", "no local database " + sourceId, false, null));
+                .orElseThrow(() -> new ProviderException(
+                        ProviderError.NOT_FOUND, "SourceNotFound", "no local database " + sourceId, null));
         BackupManifest backup = restorableBackups(source).stream()
                 .filter(m -> target == null || !m.stopTime().isAfter(target))
                 .max(Comparator.comparing(BackupManifest::stopTime))
                 .orElseThrow(() -> new ProviderException(
+                        ProviderError.INVALID_STATE,
                         "NoBaseBackup",
                         "no completed backup of " + sourceId + " ended at or before "
                                 + (target == null ? "now" : target),
-                        false,
                         null));
         RestoreRecord rec =
                 new RestoreRecord(newName, sourceId, backup.id(), target, RestoreRecord.COPYING, 0, null, runId);
@@ -406,9 +409,9 @@ public final class LocalBackupProvider implements SnapshotProvider, RestoreProvi
             String reason = (e instanceof DataDirCopy.CorruptBackupException ? "" : "copy failed: ") + e.getMessage();
             writeQuietly(dir.resolve("restore.json"), rec.with(RestoreRecord.FAILED, 0, reason));
             throw new ProviderException(
+                    ProviderError.FAILED,
                     e instanceof DataDirCopy.CorruptBackupException ? "BackupCorrupt" : "RestoreFailed",
                     reason,
-                    false,
                     e);
         }
         start(rec);
@@ -464,7 +467,8 @@ public final class LocalBackupProvider implements SnapshotProvider, RestoreProvi
     @Override
     public ConnectionFactory connect(String newName, String database) {
         RestoreRecord r = readRestore(newName)
-                .orElseThrow(() -> new ProviderException("NotFound", "no restore named " + newName, false, null));
+                .orElseThrow(() -> new ProviderException(
+                        ProviderError.NOT_FOUND, "NotFound", "no restore named " + newName, null));
         LocalPostgres server = ensureRunning(r);
         return JdbcConnectionFactory.of(server.jdbcUrl(database), "postgres", null);
     }
@@ -560,7 +564,8 @@ public final class LocalBackupProvider implements SnapshotProvider, RestoreProvi
             archived = sleeper.until(() -> Files.exists(file), ARCHIVE_WAIT, ARCHIVE_POLL);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ProviderException("Interrupted", "interrupted while waiting for the archiver", true, e);
+            throw new ProviderException(
+                    ProviderError.UNAVAILABLE, "Interrupted", "interrupted while waiting for the archiver", e);
         }
         if (!archived) {
             String last;
@@ -570,10 +575,10 @@ public final class LocalBackupProvider implements SnapshotProvider, RestoreProvi
                 last = rs.getString(1);
             }
             throw new ProviderException(
+                    ProviderError.BUSY,
                     "ArchiveTimeout",
                     "WAL segment " + segment + " of " + id + " not archived after " + ARCHIVE_WAIT.toSeconds()
                             + " s (archiver: " + last + ")",
-                    true,
                     null);
         }
     }
@@ -621,7 +626,7 @@ public final class LocalBackupProvider implements SnapshotProvider, RestoreProvi
             String fatal = lastFatal(log, logOffset);
             String reason = "the restored server did not start: " + (fatal != null ? fatal : e.getMessage());
             writeQuietly(dir.resolve("restore.json"), rec.with(RestoreRecord.FAILED, 0, reason));
-            throw new ProviderException("StartFailed", reason, false, e);
+            throw new ProviderException(ProviderError.FAILED, "StartFailed", reason, e);
         }
     }
 
@@ -653,7 +658,8 @@ public final class LocalBackupProvider implements SnapshotProvider, RestoreProvi
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     f.cancel(true);
-                    throw new ProviderException("Interrupted", "interrupted while starting " + rec.name(), true, e);
+                    throw new ProviderException(
+                            ProviderError.UNAVAILABLE, "Interrupted", "interrupted while starting " + rec.name(), e);
                 }
             }
         } finally {
@@ -675,7 +681,8 @@ public final class LocalBackupProvider implements SnapshotProvider, RestoreProvi
             return server;
         }
         if (!RestoreRecord.STARTED.equals(r.status())) {
-            throw new ProviderException("NotStarted", "restore " + r.name() + " is " + r.status(), false, null);
+            throw new ProviderException(
+                    ProviderError.INVALID_STATE, "NotStarted", "restore " + r.name() + " is " + r.status(), null);
         }
         // Started by an earlier process (whose exit stopped it): start it again where it was.
         start(r);
@@ -821,10 +828,10 @@ public final class LocalBackupProvider implements SnapshotProvider, RestoreProvi
     private static void checkName(String what, String value) {
         if (value == null || !NAME.matcher(value).matches()) {
             throw new ProviderException(
+                    ProviderError.INVALID_REQUEST,
                     "InvalidName",
                     what + " '" + value + "' must be 1 to 63 letters, digits, '_', '.', '-', starting with a letter"
                             + " or digit",
-                    false,
                     null);
         }
     }
@@ -833,7 +840,7 @@ public final class LocalBackupProvider implements SnapshotProvider, RestoreProvi
         if (cause instanceof ProviderException p) {
             return p;
         }
-        return new ProviderException(code, message + ": " + cause.getMessage(), false, cause);
+        return new ProviderException(ProviderError.FAILED, code, message + ": " + cause.getMessage(), cause);
     }
 
     private Path sourceDir(String id) {

@@ -3,6 +3,7 @@ package dev.dbre.aws.backup;
 import dev.dbre.aws.db.RdsIamTokenCache;
 import dev.dbre.backup.DatabaseRef;
 import dev.dbre.backup.ProductionTags;
+import dev.dbre.backup.ProviderError;
 import dev.dbre.backup.ProviderException;
 import dev.dbre.backup.Snapshot;
 import dev.dbre.backup.SnapshotProvider;
@@ -216,9 +217,9 @@ public final class RdsBackupProvider implements SnapshotProvider, RestoreProvide
         // instance from cluster snapshot.
         Located src = locate(source.id(), source.region())
                 .orElseThrow(() -> new ProviderException(
+                        ProviderError.NOT_FOUND,
                         "DBSnapshotNotFound",
                         "copying " + source.id() + ": no such snapshot in " + source.region(),
-                        false,
                         null));
         RdsClient target = clients.in(targetRegion);
         boolean crossRegion = !targetRegion.equals(source.region());
@@ -364,7 +365,10 @@ public final class RdsBackupProvider implements SnapshotProvider, RestoreProvide
             String clusterId = instance.map(DBInstance::dbClusterIdentifier).orElse(sourceId);
             DBCluster source = cluster(rds, clusterId)
                     .orElseThrow(() -> new ProviderException(
-                            "DBInstanceNotFound", "no instance or cluster named " + sourceId, false, null));
+                            ProviderError.NOT_FOUND,
+                            "DBInstanceNotFound",
+                            "no instance or cluster named " + sourceId,
+                            null));
             String instanceClass = o.instanceClass() != null ? o.instanceClass() : writerClass(rds, source);
             Map<String, String> clusterTags = new LinkedHashMap<>(tags);
             clusterTags.put(TAG_INSTANCE_CLASS, instanceClass);
@@ -428,7 +432,7 @@ public final class RdsBackupProvider implements SnapshotProvider, RestoreProvide
      * with this provider's credentials for the endpoint's host, port and user), the source's secret
      * (CURRENT, then PREVIOUS, then PENDING), or no password.
      *
-     * @throws ProviderException NotAvailable (retryable) while the restored database is not available
+     * @throws ProviderException BUSY (retryable, code NotAvailable) while the restored database is not available
      */
     @Override
     public ConnectionFactory connect(String newName, String database) {
@@ -480,7 +484,10 @@ public final class RdsBackupProvider implements SnapshotProvider, RestoreProvide
             }
             if (RdsErrors.is(e, "InvalidDBClusterStateFault")) {
                 throw new ProviderException(
-                        "InvalidDBClusterStateFault", "deleting cluster " + newName + ": " + e.getMessage(), true, e);
+                        ProviderError.BUSY,
+                        "InvalidDBClusterStateFault",
+                        "deleting cluster " + newName + ": " + e.getMessage(),
+                        e);
             }
             throw RdsErrors.map(e, "deleting " + newName);
         }
@@ -568,10 +575,10 @@ public final class RdsBackupProvider implements SnapshotProvider, RestoreProvide
             }
         }
         throw new ProviderException(
+                ProviderError.INVALID_STATE,
                 "NoWriter",
                 "cluster " + source.dbClusterIdentifier() + " has no writer instance to copy the class of:"
                         + " set overrides." + RestoreOverrides.INSTANCE_CLASS,
-                false,
                 null);
     }
 

@@ -7,6 +7,7 @@ import static dev.dbre.testing.ProviderErrors.assertProviderError;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dbre.backup.ProviderError;
 import dev.dbre.backup.ProviderException;
 import dev.dbre.restore.RestoreProgress;
 import dev.dbre.restore.RestoreProvider;
@@ -200,7 +201,9 @@ class RdsRestoresTest {
                 othersRun("describe-db-instance-restored-creating"));
 
         assertProviderError(
-                () -> provider.startRestore(RUN, "orders", null, "orders-drill", Map.of()), "NameTaken", false);
+                () -> provider.startRestore(RUN, "orders", null, "orders-drill", Map.of()),
+                ProviderError.ALREADY_EXISTS,
+                "NameTaken");
     }
 
     @Test
@@ -214,7 +217,9 @@ class RdsRestoresTest {
                 ok("describe-db-instance-unmanaged"));
 
         assertProviderError(
-                () -> provider.startRestore(RUN, "orders", null, "orders-drill", Map.of()), "NameTaken", false);
+                () -> provider.startRestore(RUN, "orders", null, "orders-drill", Map.of()),
+                ProviderError.ALREADY_EXISTS,
+                "NameTaken");
     }
 
     @Test
@@ -393,7 +398,7 @@ class RdsRestoresTest {
 
         assertThatThrownBy(() -> provider.connect("orders-drill", "app"))
                 .isInstanceOfSatisfying(
-                        ProviderException.class, e -> assertThat(e.retryable()).isTrue());
+                        ProviderException.class, e -> assertThat(e.error()).isEqualTo(ProviderError.BUSY));
         assertThat(provider.connect("orders-drill", "app").toString())
                 .contains("jdbc:postgresql://orders-drill.abcdefghijkl.us-east-1.rds.amazonaws.com:5432/app")
                 .contains("user=verifier");

@@ -7,6 +7,7 @@ import static dev.dbre.testing.ProviderErrors.assertProviderError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dbre.backup.DatabaseRef;
+import dev.dbre.backup.ProviderError;
 import dev.dbre.backup.Snapshot;
 import dev.dbre.backup.SnapshotStatus;
 import dev.dbre.testing.FakeHttpServer.Recorded;
@@ -243,8 +244,8 @@ class RdsSnapshotsTest {
 
         assertProviderError(
                         () -> provider.createSnapshot(ORDERS, "dbre-orders-20261123-2200", Map.of()),
-                        "Throttling",
-                        true)
+                        ProviderError.THROTTLED,
+                        "Throttling")
                 .hasMessageContaining("orders")
                 .hasMessageContaining("Rate exceeded");
     }
@@ -253,7 +254,7 @@ class RdsSnapshotsTest {
     void requestLimitExceeded_isRetryable() {
         rds.http.always(action("DescribeDBInstances"), error(400, "error-request-limit-exceeded"));
 
-        assertProviderError(() -> provider.listDatabases("us-east-1"), "RequestLimitExceeded", true);
+        assertProviderError(() -> provider.listDatabases("us-east-1"), ProviderError.THROTTLED, "RequestLimitExceeded");
     }
 
     @Test
@@ -262,8 +263,8 @@ class RdsSnapshotsTest {
 
         assertProviderError(
                 () -> provider.createSnapshot(ORDERS, "dbre-orders-20261123-2200", Map.of()),
-                "SnapshotQuotaExceeded",
-                false);
+                ProviderError.QUOTA_EXCEEDED,
+                "SnapshotQuotaExceeded");
     }
 
     @Test
@@ -271,7 +272,7 @@ class RdsSnapshotsTest {
         rds.http.always(action("DescribeDBInstances"), error(500, "error-internal-failure"));
         rds.http.always(action("DescribeDBClusters"), ok("describe-db-clusters"));
 
-        assertProviderError(() -> provider.listDatabases("us-east-1"), "InternalFailure", true);
+        assertProviderError(() -> provider.listDatabases("us-east-1"), ProviderError.UNAVAILABLE, "InternalFailure");
     }
 
     @Test

@@ -4,14 +4,24 @@ import com.azure.core.exception.HttpResponseException;
 import com.azure.core.management.exception.ManagementException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dbre.backup.ProviderError;
 import dev.dbre.backup.ProviderException;
 import java.io.IOException;
 
 /**
- * The one table that maps ARM errors to {@link ProviderException}s. Retryable: 429 (ARM
- * throttling), 5xx, 409 (another operation holds the server) and faults without a response. Not
- * retryable: every other 4xx, including quota errors ({@code QuotaExceeded}: a count, freed by
- * deleting, not by waiting).
+ * The one table that maps ARM errors onto {@link ProviderError} kinds; ARM's code and message
+ * travel beside the kind for the operator. By ARM's error code first, then by HTTP status:
+ *
+ * <ul>
+ *   <li>QUOTA_EXCEEDED: a code with {@code QuotaExceeded} in it (whatever the status): a count,
+ *       freed by deleting, not by waiting, so not retried.
+ *   <li>ALREADY_EXISTS: a code with {@code AlreadyExists} in it.
+ *   <li>THROTTLED (retried): 429 (ARM throttling).
+ *   <li>BUSY (retried): any other 409: another operation holds the server.
+ *   <li>NOT_FOUND: 404; ACCESS_DENIED: 401, 403; INVALID_REQUEST: 400.
+ *   <li>UNAVAILABLE (retried): 5xx, and faults without a response.
+ *   <li>OTHER: any other 4xx.
+ * </ul>
  */
 final class AzureErrors {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -32,7 +42,7 @@ final class AzureErrors {
         }
         int status = status(e);
         if (status == 0) {
-            return new ProviderException("ClientError", doing + ": " + e.getMessage(), true, e);
+            return new ProviderException(ProviderError.UNAVAILABLE, "ClientError", doing + ": " + e.getMessage(), e);
         }
         String code = e instanceof ManagementException m
                         && m.getValue() != null
@@ -42,7 +52,7 @@ final class AzureErrors {
         String message = e instanceof ManagementException m && m.getValue() != null
                 ? m.getValue().getMessage()
                 : e.getMessage();
-        return new ProviderException(code, doing + ": " + message, retryable(status), e);
+        return new ProviderException(kind(code, status), code, doing + ": " + message, e);
     }
 
     /** An ARM error response read by hand (the backups REST calls). */
@@ -58,10 +68,29 @@ final class AzureErrors {
         } catch (IOException | RuntimeException ignored) {
             // not JSON: keep the raw body as the message
         }
-        return new ProviderException(code, doing + ": " + message, retryable(status), null);
+        return new ProviderException(kind(code, status), code, doing + ": " + message, null);
     }
 
-    private static boolean retryable(int status) {
-        return status == 429 || status == 409 || status >= 500;
+    /** No answer from ARM (connection refused or reset, timeout): worth another try. */
+    static ProviderException noAnswer(Exception e, String doing) {
+        return new ProviderException(ProviderError.UNAVAILABLE, "IOError", doing + ": " + e.getMessage(), e);
+    }
+
+    /** The kind of an ARM error response with {@code code} (or "HTTP&lt;status&gt;") and {@code status}. */
+    static ProviderError kind(String code, int status) {
+        if (code.contains("QuotaExceeded")) {
+            return ProviderError.QUOTA_EXCEEDED;
+        }
+        if (code.contains("AlreadyExists")) {
+            return ProviderError.ALREADY_EXISTS;
+        }
+        return switch (status) {
+            case 429 -> ProviderError.THROTTLED;
+            case 409 -> ProviderError.BUSY;
+            case 404 -> ProviderError.NOT_FOUND;
+            case 401, 403 -> ProviderError.ACCESS_DENIED;
+            case 400 -> ProviderError.INVALID_REQUEST;
+            default -> status >= 500 ? ProviderError.UNAVAILABLE : ProviderError.OTHER;
+        };
     }
 }

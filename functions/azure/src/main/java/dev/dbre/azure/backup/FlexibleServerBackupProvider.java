@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dbre.backup.BackupPolicy;
 import dev.dbre.backup.DatabaseRef;
 import dev.dbre.backup.ProductionTags;
+import dev.dbre.backup.ProviderError;
 import dev.dbre.backup.ProviderException;
 import dev.dbre.backup.Snapshot;
 import dev.dbre.backup.SnapshotNames;
@@ -213,9 +214,9 @@ public final class FlexibleServerBackupProvider implements SnapshotProvider, Res
         String policy = tags.getOrDefault(Snapshot.TAG_POLICY, managedPolicy);
         if (policy == null || !policy.equals(managedPolicy)) {
             throw new ProviderException(
+                    ProviderError.INVALID_REQUEST,
                     "WrongPolicy",
                     "creating backup " + name + ": this provider runs policy " + managedPolicy + ", not " + policy,
-                    false,
                     null);
         }
         String backup = backupName(name, policy);
@@ -235,19 +236,19 @@ public final class FlexibleServerBackupProvider implements SnapshotProvider, Res
     public Snapshot copySnapshot(
             Snapshot source, String targetRegion, String kmsKeyId, String name, Map<String, String> tags) {
         throw new ProviderException(
+                ProviderError.UNSUPPORTED,
                 "Unsupported",
                 "Flexible Server cannot copy a backup to " + targetRegion
                         + ": enable geo-redundant backup storage on the server instead, and drop the policy's copy rule",
-                false,
                 null);
     }
 
     @Override
     public void shareSnapshot(Snapshot snapshot, List<String> accountIds) {
         throw new ProviderException(
+                ProviderError.UNSUPPORTED,
                 "Unsupported",
                 "Flexible Server backups cannot be shared with other subscriptions: drop the policy's share rule",
-                false,
                 null);
     }
 
@@ -256,10 +257,10 @@ public final class FlexibleServerBackupProvider implements SnapshotProvider, Res
     public void deleteSnapshot(Snapshot snapshot) {
         if (managedPolicy == null || !snapshot.managedBy(managedPolicy)) {
             throw new ProviderException(
+                    ProviderError.INVALID_REQUEST,
                     "NotManaged",
                     "backup " + snapshot.id() + " of " + snapshot.databaseId() + " is not policy " + managedPolicy
                             + "'s: refusing to delete it",
-                    false,
                     null);
         }
         String backup = backupName(snapshot.id(), managedPolicy);
@@ -304,7 +305,8 @@ public final class FlexibleServerBackupProvider implements SnapshotProvider, Res
             throw RestoredTags.nameTaken(newName, runId, RUN_MARKER);
         }
         Server source = server(sourceId)
-                .orElseThrow(() -> new ProviderException("ResourceNotFound", "no server " + sourceId, false, null));
+                .orElseThrow(() -> new ProviderException(
+                        ProviderError.NOT_FOUND, "ResourceNotFound", "no server " + sourceId, null));
         ServerInner inner = new ServerInner()
                 .withLocation(source.regionName())
                 .withTags(RestoredTags.of(sourceId, runId, o.tags()))
@@ -421,9 +423,9 @@ public final class FlexibleServerBackupProvider implements SnapshotProvider, Res
             }
             return body.isBlank() ? null : JSON.readTree(body);
         } catch (IOException e) {
-            throw new ProviderException("IOError", doing + ": " + e.getMessage(), true, e);
+            throw AzureErrors.noAnswer(e, doing);
         } catch (UncheckedIOException e) {
-            throw new ProviderException("IOError", doing + ": " + e.getMessage(), true, e);
+            throw AzureErrors.noAnswer(e, doing);
         }
     }
 

@@ -60,7 +60,7 @@ public final class RestoredServerLogin {
     /**
      * Connections to {@code database} on the restored {@code newName}.
      *
-     * @throws dev.dbre.backup.ProviderException NotAvailable (retryable) while the server is not ready
+     * @throws dev.dbre.backup.ProviderException BUSY (retryable, code NotAvailable) while the server is not ready
      */
     public ConnectionFactory connect(String newName, RestoreProgress progress, String database) {
         return login.connect(newName, progress, database, settings -> tokens.get(), secrets);

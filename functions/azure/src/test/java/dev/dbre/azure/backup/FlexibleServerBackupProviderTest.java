@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dbre.backup.BackupPolicy;
 import dev.dbre.backup.BackupPolicyLoader;
 import dev.dbre.backup.DatabaseRef;
+import dev.dbre.backup.ProviderError;
 import dev.dbre.backup.ProviderException;
 import dev.dbre.backup.Snapshot;
 import dev.dbre.backup.SnapshotStatus;
@@ -150,8 +151,8 @@ class FlexibleServerBackupProviderTest {
         assertThat(existing.managedBy("gold")).isTrue();
         assertProviderError(
                 () -> provider.createSnapshot(ORDERS, "dbre-orders-20261123-2300", Map.of("dbre:policy", "silver")),
-                "WrongPolicy",
-                false);
+                ProviderError.INVALID_REQUEST,
+                "WrongPolicy");
         assertThat(http.requests(r -> r.method().equals("PUT"))).hasSize(1);
     }
 
@@ -189,8 +190,8 @@ class FlexibleServerBackupProviderTest {
                         SnapshotStatus.AVAILABLE,
                         Map.of(),
                         -1)),
-                "NotManaged",
-                false);
+                ProviderError.INVALID_REQUEST,
+                "NotManaged");
 
         assertThat(http.requests(r -> r.method().equals("DELETE"))).hasSize(2);
     }
@@ -202,9 +203,12 @@ class FlexibleServerBackupProviderTest {
                 call("GET", RG_PATH + "/orders/backups/dbre-orders-20261123-2300-gold"), error(404, "error-not-found"));
         http.once(call("PUT", RG_PATH + "/orders/backups/dbre-orders-20261123-2300-gold"), error(400, "error-quota"));
 
-        assertProviderError(() -> provider.listSnapshots("orders", "westeurope"), "TooManyRequests", true);
         assertProviderError(
-                () -> provider.createSnapshot(ORDERS, "dbre-orders-20261123-2300", Map.of()), "QuotaExceeded", false);
+                () -> provider.listSnapshots("orders", "westeurope"), ProviderError.THROTTLED, "TooManyRequests");
+        assertProviderError(
+                () -> provider.createSnapshot(ORDERS, "dbre-orders-20261123-2300", Map.of()),
+                ProviderError.QUOTA_EXCEEDED,
+                "QuotaExceeded");
         assertThatThrownBy(() -> provider.copySnapshot(
                         new Snapshot(
                                 "s", "orders", "westeurope", Instant.EPOCH, SnapshotStatus.AVAILABLE, Map.of(), -1),
@@ -212,8 +216,10 @@ class FlexibleServerBackupProviderTest {
                         null,
                         "s",
                         Map.of()))
-                .isInstanceOfSatisfying(
-                        ProviderException.class, e -> assertThat(e.code()).isEqualTo("Unsupported"));
+                .isInstanceOfSatisfying(ProviderException.class, e -> {
+                    assertThat(e.error()).isEqualTo(ProviderError.UNSUPPORTED);
+                    assertThat(e.code()).isEqualTo("Unsupported");
+                });
     }
 
     private static BackupPolicy policy(String extra) {
@@ -250,8 +256,10 @@ class FlexibleServerBackupProviderTest {
                         new Snapshot(
                                 "s", "orders", "westeurope", Instant.EPOCH, SnapshotStatus.AVAILABLE, Map.of(), -1),
                         List.of("444455556666")))
-                .isInstanceOfSatisfying(
-                        ProviderException.class, e -> assertThat(e.code()).isEqualTo("Unsupported"));
+                .isInstanceOfSatisfying(ProviderException.class, e -> {
+                    assertThat(e.error()).isEqualTo(ProviderError.UNSUPPORTED);
+                    assertThat(e.code()).isEqualTo("Unsupported");
+                });
     }
 
     @Test
@@ -344,10 +352,12 @@ class FlexibleServerBackupProviderTest {
         // Restored by dbre from the same source, but by another run (a kept restore, say): not adopted.
         assertProviderError(
                 () -> provider.startRestore(java.util.UUID.randomUUID(), "orders", null, "orders-drill", Map.of()),
-                "NameTaken",
-                false);
+                ProviderError.ALREADY_EXISTS,
+                "NameTaken");
         assertProviderError(
-                () -> provider.startRestore(RUN, "orders", null, "orders-drill", Map.of()), "NameTaken", false);
+                () -> provider.startRestore(RUN, "orders", null, "orders-drill", Map.of()),
+                ProviderError.ALREADY_EXISTS,
+                "NameTaken");
         assertThat(http.requests(r -> r.method().equals("PUT"))).isEmpty();
     }
 

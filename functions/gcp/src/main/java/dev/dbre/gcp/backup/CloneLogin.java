@@ -19,7 +19,7 @@ public interface CloneLogin {
      *
      * @param connectionName the clone's instance connection name {@code project:region:instance}
      * @param progress the clone's state; its host and port when AVAILABLE
-     * @throws ProviderException NotAvailable (retryable) while {@code progress} is not AVAILABLE
+     * @throws ProviderException BUSY (retryable, code NotAvailable) while {@code progress} is not AVAILABLE
      * @throws ConfigException naming DBRE_RESTORE_DB_AUTH when this login cannot be used
      */
     ConnectionFactory connect(String newName, String connectionName, RestoreProgress progress, String database);

@@ -260,7 +260,7 @@ public final class CloudSqlBackupProvider implements SnapshotProvider, RestorePr
      * Clones {@code sourceId} as {@code newName}.
      *
      * @return the clone operation's name: what proves the instance is this run's until it is labelled
-     * @throws ProviderException NameTaken when an instance with the name exists that is not labelled
+     * @throws ProviderException ALREADY_EXISTS (code NameTaken) when an instance with the name exists that is not labelled
      *     with the run's id (also one still being created: an unlabelled instance cannot be told
      *     from someone else's)
      */
@@ -382,7 +382,7 @@ public final class CloudSqlBackupProvider implements SnapshotProvider, RestorePr
      * Connections to {@code database} on the clone, by the {@link CloneLogin}: through the connector
      * to the clone's connection name, or to its IP address.
      *
-     * @throws ProviderException NotAvailable (retryable) while the clone is not AVAILABLE
+     * @throws ProviderException BUSY (retryable, code NotAvailable) while the clone is not AVAILABLE
      */
     @Override
     public ConnectionFactory connect(String newName, String database) {

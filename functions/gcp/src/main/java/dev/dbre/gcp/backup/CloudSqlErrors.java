@@ -3,21 +3,32 @@ package dev.dbre.gcp.backup;
 import com.google.api.client.googleapis.json.GoogleJsonError;
 import com.google.api.client.googleapis.json.GoogleJsonResponseException;
 import com.google.api.client.http.HttpResponseException;
+import dev.dbre.backup.ProviderError;
 import dev.dbre.backup.ProviderException;
 import java.io.IOException;
 import java.util.Set;
 
 /**
- * The one table that maps Cloud SQL Admin API errors to {@link ProviderException}s.
+ * The one table that maps Cloud SQL Admin API errors onto {@link ProviderError} kinds; the first
+ * error reason (or "HTTP&lt;status&gt;") and the message travel beside the kind for the operator.
  *
- * <p>Retryable: 429 and the 403 rate-limit reasons ({@code rateLimitExceeded}, {@code
- * userRateLimitExceeded}), 409 other than "already exists" (Cloud SQL's "operation in progress":
- * another operation holds the instance), 5xx, and I/O faults without a response. Not retryable: the
- * 403 {@code quotaExceeded} family (a count of things, freed by deleting, not by waiting: see the
- * AWS module's RdsErrors) and every other 4xx.
+ * <ul>
+ *   <li>THROTTLED (retried): 429, and the 403 rate-limit reasons ({@code rateLimitExceeded},
+ *       {@code userRateLimitExceeded}).
+ *   <li>QUOTA_EXCEEDED (not retried): the 403 quota reasons ({@code quotaExceeded}, {@code
+ *       dailyLimitExceeded}, {@code limitExceeded}): a count of things, freed by deleting, not by
+ *       waiting (see the AWS module's RdsErrors).
+ *   <li>ACCESS_DENIED: 401 and every other 403 ({@code notAuthorized}, {@code forbidden}).
+ *   <li>ALREADY_EXISTS: 409 with an {@code ...AlreadyExists} reason; BUSY (retried): any other 409,
+ *       Cloud SQL's "operation in progress" (another operation holds the instance).
+ *   <li>NOT_FOUND: 404; INVALID_REQUEST: 400; INVALID_STATE: 412 (a failed precondition).
+ *   <li>UNAVAILABLE (retried): 5xx, and I/O faults without a response.
+ *   <li>OTHER: any other 4xx.
+ * </ul>
  */
 final class CloudSqlErrors {
     private static final Set<String> RATE = Set.of("rateLimitExceeded", "userRateLimitExceeded");
+    private static final Set<String> QUOTA = Set.of("quotaExceeded", "dailyLimitExceeded", "limitExceeded");
 
     private CloudSqlErrors() {}
 
@@ -42,17 +53,30 @@ final class CloudSqlErrors {
     static ProviderException map(IOException e, String doing) {
         int status = status(e);
         if (status == 0) {
-            return new ProviderException("IOError", doing + ": " + e.getMessage(), true, e);
+            return new ProviderException(ProviderError.UNAVAILABLE, "IOError", doing + ": " + e.getMessage(), e);
         }
         String reason = reason(e);
         String message = e instanceof GoogleJsonResponseException g && g.getDetails() != null
                 ? g.getDetails().getMessage()
                 : e.getMessage();
         String code = reason.isEmpty() ? "HTTP" + status : reason;
-        boolean retryable = status == 429
-                || status >= 500
-                || (status == 403 && RATE.contains(reason))
-                || (status == 409 && !reason.contains("AlreadyExists"));
-        return new ProviderException(code, doing + ": " + message, retryable, e);
+        return new ProviderException(kind(status, reason), code, doing + ": " + message, e);
+    }
+
+    /** The kind of an error response with {@code status} and first {@code reason} ("" when none). */
+    static ProviderError kind(int status, String reason) {
+        return switch (status) {
+            case 429 -> ProviderError.THROTTLED;
+            case 403 ->
+                RATE.contains(reason)
+                        ? ProviderError.THROTTLED
+                        : QUOTA.contains(reason) ? ProviderError.QUOTA_EXCEEDED : ProviderError.ACCESS_DENIED;
+            case 401 -> ProviderError.ACCESS_DENIED;
+            case 409 -> reason.contains("AlreadyExists") ? ProviderError.ALREADY_EXISTS : ProviderError.BUSY;
+            case 404 -> ProviderError.NOT_FOUND;
+            case 400 -> ProviderError.INVALID_REQUEST;
+            case 412 -> ProviderError.INVALID_STATE;
+            default -> status >= 500 ? ProviderError.UNAVAILABLE : ProviderError.OTHER;
+        };
     }
 }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dbre.backup.BackupPolicy;
 import dev.dbre.backup.BackupPolicyLoader;
 import dev.dbre.backup.DatabaseRef;
+import dev.dbre.backup.ProviderError;
 import dev.dbre.backup.ProviderException;
 import dev.dbre.backup.Snapshot;
 import dev.dbre.backup.SnapshotStatus;
@@ -306,9 +307,11 @@ class CloudSqlBackupProviderTest {
         http.once(call("GET", BASE + "/orders/backupRuns"), json("backup-runs-orders"));
         http.once(call("POST", BASE + "/orders/backupRuns"), error(403, "error-403-quota"));
 
-        assertProviderError(() -> provider.listDatabases("europe-west1"), "rateLimitExceeded", true);
+        assertProviderError(() -> provider.listDatabases("europe-west1"), ProviderError.THROTTLED, "rateLimitExceeded");
         assertProviderError(
-                () -> provider.createSnapshot(ORDERS, "dbre-orders-20261123-2300", Map.of()), "quotaExceeded", false);
+                () -> provider.createSnapshot(ORDERS, "dbre-orders-20261123-2300", Map.of()),
+                ProviderError.QUOTA_EXCEEDED,
+                "quotaExceeded");
     }
 
     @Test
@@ -490,7 +493,9 @@ class CloudSqlBackupProviderTest {
         http.always(call("GET", BASE + "/orders-drill"), json("instance-clone-pending"));
 
         assertProviderError(
-                () -> provider.startRestore(RUN, "orders", null, "orders-drill", Map.of()), "NameTaken", false);
+                () -> provider.startRestore(RUN, "orders", null, "orders-drill", Map.of()),
+                ProviderError.ALREADY_EXISTS,
+                "NameTaken");
         assertThat(sent("PATCH", BASE + "/orders-drill")).isEmpty();
     }
 
@@ -500,7 +505,7 @@ class CloudSqlBackupProviderTest {
 
         assertThatThrownBy(() -> provider.startRestore(RUN, "orders", null, "orders-drill", Map.of()))
                 .isInstanceOfSatisfying(
-                        ProviderException.class, e -> assertThat(e.retryable()).isTrue());
+                        ProviderException.class, e -> assertThat(e.error()).isEqualTo(ProviderError.BUSY));
     }
 
     @Test
