@@ -30,14 +30,45 @@ import java.util.function.Supplier;
  * </ul>
  */
 public final class CloudSqlCloneLogin implements CloneLogin {
+    /**
+     * How to log in to a clone, read once at start.
+     *
+     * @param connector the connector settings without an instance (each clone is its own), or null:
+     *     straight to the clone's IP address
+     */
+    public record Settings(RestoredDbLogin login, CloudSqlConnector connector) {
+        /** @throws ConfigException naming the variable that is missing or wrong */
+        public static Settings fromEnv(Env env) {
+            String auth = env.string(RestoredDbLogin.AUTH, "iam").toLowerCase(Locale.ROOT);
+            boolean viaConnector =
+                    auth.equals("iam") || (auth.equals("secret") && env.optional(CloudSqlConnector.INSTANCE) != null);
+            // Through the connector PgJDBC's TLS is off (the connector's socket is TLS, verified by the
+            // connector): no root certificate is used, so none may be demanded at start. A direct
+            // connection needs the clone's server CA (Cloud SQL's are in no public trust store).
+            RestoredDbLogin login = RestoredDbLogin.fromEnv(env, viaConnector ? DbSettings.SYSTEM_ROOTS : null);
+            if (!viaConnector) {
+                return new Settings(login, null);
+            }
+            if (login.auth() == DbAuth.IAM) {
+                CloudSqlConnector.requireIamUser(
+                        env.optional(RestoredDbLogin.USER) != null ? RestoredDbLogin.USER : DbSettings.USER,
+                        login.user());
+            }
+            return new Settings(
+                    login,
+                    new CloudSqlConnector(
+                            null, null, login.user(), login.auth(), login.secretId(), CloudSqlConnector.ipTypes(env)));
+        }
+    }
+
     private final RestoredDbLogin login;
     private final CloudSqlConnector connector; // null: straight to the IP address
     private final Supplier<? extends SecretStore> secrets;
 
-    private CloudSqlCloneLogin(
-            RestoredDbLogin login, CloudSqlConnector connector, Supplier<? extends SecretStore> secrets) {
-        this.login = login;
-        this.connector = connector;
+    /** @param secrets the Secret Manager store, asked on the first secret login only (build it lazily) */
+    public CloudSqlCloneLogin(Settings settings, Supplier<? extends SecretStore> secrets) {
+        this.login = settings.login();
+        this.connector = settings.connector();
         this.secrets = secrets;
     }
 
@@ -46,23 +77,7 @@ public final class CloudSqlCloneLogin implements CloneLogin {
      * @throws ConfigException naming the variable that is missing or wrong
      */
     public static CloudSqlCloneLogin fromEnv(Env env, Supplier<? extends SecretStore> secrets) {
-        String auth = env.string(RestoredDbLogin.AUTH, "iam").toLowerCase(Locale.ROOT);
-        boolean viaConnector =
-                auth.equals("iam") || (auth.equals("secret") && env.optional(CloudSqlConnector.INSTANCE) != null);
-        // Through the connector PgJDBC's TLS is off (the connector's socket is TLS, verified by the
-        // connector): no root certificate is used, so none may be demanded at start. A direct
-        // connection needs the clone's server CA (Cloud SQL's are in no public trust store).
-        RestoredDbLogin login = RestoredDbLogin.fromEnv(env, viaConnector ? DbSettings.SYSTEM_ROOTS : null);
-        if (!viaConnector) {
-            return new CloudSqlCloneLogin(login, null, secrets);
-        }
-        if (login.auth() == DbAuth.IAM) {
-            CloudSqlConnector.requireIamUser(
-                    env.optional(RestoredDbLogin.USER) != null ? RestoredDbLogin.USER : DbSettings.USER, login.user());
-        }
-        CloudSqlConnector template = new CloudSqlConnector(
-                null, null, login.user(), login.auth(), login.secretId(), CloudSqlConnector.ipTypes(env));
-        return new CloudSqlCloneLogin(login, template, secrets);
+        return new CloudSqlCloneLogin(Settings.fromEnv(env), secrets);
     }
 
     @Override

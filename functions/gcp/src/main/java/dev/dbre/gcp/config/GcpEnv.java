@@ -17,6 +17,9 @@ import java.util.Properties;
 public final class GcpEnv {
     public static final String PREFIX = "DBRE_";
 
+    /** The project the function runs in (set by Cloud Run functions). */
+    public static final String PROJECT = "GOOGLE_CLOUD_PROJECT";
+
     private GcpEnv() {}
 
     public static Env system() {

@@ -1,69 +1,70 @@
 package dev.dbre.gcp.db;
 
 import dev.dbre.config.ConfigException;
-import dev.dbre.config.Env;
+import dev.dbre.config.Lazy;
+import dev.dbre.db.CloudLogin;
 import dev.dbre.db.ConnectionFactory;
+import dev.dbre.db.DatabaseConnections;
 import dev.dbre.db.DbSettings;
-import dev.dbre.db.DbTimeouts;
-import dev.dbre.db.PasswordConnectionFactory;
 import dev.dbre.db.PooledConnectionFactory;
-import dev.dbre.db.SecretConnectionFactory;
-import dev.dbre.db.TlsRoots;
 import dev.dbre.gcp.rotation.SecretManagerClients;
+import dev.dbre.rotation.SecretStore;
 import java.time.Clock;
+import java.util.function.Supplier;
 
 /**
- * The database login for the Google Cloud functions. With {@value CloudSqlConnector#INSTANCE} set,
- * through the Cloud SQL connector ({@code DBRE_DB_AUTH=iam}, the default: Cloud SQL IAM login;
- * {@code secret}: the password from Secret Manager). Without it, straight to {@code DBRE_DB_HOST}
- * over PgJDBC's TLS ({@code secret} or {@code none}; a direct connection needs the instance's server
- * CA in {@code DBRE_DB_SSLROOTCERT}: Cloud SQL's CAs are per instance, in no public trust store).
- *
- * <p>Behind a small pool ({@value PooledConnectionFactory#POOL_SIZE}, default {@value
- * #DEFAULT_POOL_SIZE}: a function instance serves one request at a time unless its concurrency is
- * raised), kept across warm invocations. Each new physical connection logs in again: through the
- * connector, with an IAM token the connector fetches for that connection.
+ * The database connections of the Google Cloud functions: always pooled ({@link GcpDatabaseConfig#poolSize},
+ * kept across warm invocations), logging in as {@link GcpDatabaseConfig} says. A direct login goes
+ * through the one {@link DatabaseConnections} switch with Google Cloud's {@link CloudLogin} (Secret
+ * Manager; IAM only through the connector). The Cloud SQL connector opens its own sockets and
+ * fetches its own IAM token for each new physical connection, so it keeps its own physical factory
+ * ({@link CloudSqlConnector#connectionFactory}) behind the same pool.
  */
 public final class GcpConnections {
-    /** Cloud Functions' default concurrency is one request per instance. */
-    public static final int DEFAULT_POOL_SIZE = 1;
-
     private GcpConnections() {}
 
-    /**
-     * @throws ConfigException naming the variable that is missing or wrong
-     */
-    public static PooledConnectionFactory fromEnv(Env env, Clock clock) {
-        DbTimeouts timeouts = DbTimeouts.fromEnv(env);
-        return pooled(env, physical(env, clock, timeouts), timeouts);
+    /** The pool, with Secret Manager built on first need (at start for a {@code secret} login). */
+    public static PooledConnectionFactory pooled(GcpDatabaseConfig config, Clock clock) {
+        return pooled(config, Lazy.of(() -> SecretManagerClients.store(config.secretManager(), clock)));
     }
 
     /**
-     * {@code physical} behind the pool the environment asks for.
+     * The pool, with the secrets of a {@code secret} login in {@code secrets}.
      *
-     * @throws ConfigException naming {@value PooledConnectionFactory#POOL_SIZE} when out of range
+     * @throws ConfigException naming the variable when this login cannot be used
      */
-    public static PooledConnectionFactory pooled(Env env, ConnectionFactory physical, DbTimeouts timeouts) {
-        int poolSize = env.integer(
-                PooledConnectionFactory.POOL_SIZE, DEFAULT_POOL_SIZE, 1, PooledConnectionFactory.MAX_POOL_SIZE);
-        return new PooledConnectionFactory(physical, poolSize, timeouts);
+    public static PooledConnectionFactory pooled(GcpDatabaseConfig config, Supplier<? extends SecretStore> secrets) {
+        if (config.connector() != null) {
+            return pooled(config, config.connector().connectionFactory(secrets, config.timeouts()));
+        }
+        return DatabaseConnections.pooled(config.direct(), config.timeouts(), config.poolSize(), login(secrets));
     }
 
-    private static ConnectionFactory physical(Env env, Clock clock, DbTimeouts timeouts) {
-        CloudSqlConnector connector = CloudSqlConnector.fromEnv(env);
-        if (connector != null) {
-            return connector.connectionFactory(() -> SecretManagerClients.fromEnv(env, clock), timeouts);
-        }
-        DbSettings settings = TlsRoots.resolve(DbSettings.fromEnv(env), null);
-        return switch (settings.auth()) {
-            case NONE -> new PasswordConnectionFactory(settings, null, timeouts);
-            case IAM ->
-                throw new ConfigException(
-                        CloudSqlConnector.INSTANCE,
-                        "is required with " + DbSettings.AUTH
-                                + "=iam: Cloud SQL IAM login goes through the Cloud SQL connector (set it to the"
-                                + " instance connection name project:region:instance)");
-            case SECRET -> new SecretConnectionFactory(settings, SecretManagerClients.fromEnv(env, clock), timeouts);
+    /** {@code physical} behind the pool {@code config} asks for. */
+    static PooledConnectionFactory pooled(GcpDatabaseConfig config, ConnectionFactory physical) {
+        return new PooledConnectionFactory(physical, config.poolSize(), config.timeouts());
+    }
+
+    /** What Google Cloud lends a direct login: its secret store; no IAM token (that is the connector's). */
+    static CloudLogin login(Supplier<? extends SecretStore> secrets) {
+        return new CloudLogin() {
+            @Override
+            public Supplier<String> iamTokens(DbSettings settings) {
+                throw iamNeedsTheConnector();
+            }
+
+            @Override
+            public SecretStore secrets() {
+                return secrets.get();
+            }
         };
+    }
+
+    static ConfigException iamNeedsTheConnector() {
+        return new ConfigException(
+                CloudSqlConnector.INSTANCE,
+                "is required with " + DbSettings.AUTH
+                        + "=iam: Cloud SQL IAM login goes through the Cloud SQL connector (set it to the"
+                        + " instance connection name project:region:instance)");
     }
 }

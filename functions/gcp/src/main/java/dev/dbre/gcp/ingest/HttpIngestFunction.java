@@ -5,17 +5,14 @@ import com.google.cloud.functions.HttpRequest;
 import com.google.cloud.functions.HttpResponse;
 import dev.dbre.config.Env;
 import dev.dbre.gcp.obs.CloudTrace;
+import dev.dbre.gcp.trigger.HttpExchange;
 import dev.dbre.ingest.http.HttpIngestRequest;
 import dev.dbre.ingest.http.HttpIngestResponse;
 import dev.dbre.obs.IngestMetrics;
 import dev.dbre.obs.LogContext;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.Writer;
 import java.time.Clock;
-import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,15 +28,19 @@ public final class HttpIngestFunction implements HttpFunction {
     static final String EXECUTION_ID = "Function-Execution-Id";
     private static final Logger LOG = LoggerFactory.getLogger(HttpIngestFunction.class);
 
-    private final IngestComponents runtime;
+    private final IngestComponents components;
 
-    /** Used by the Functions Framework: the runtime is built from the environment, once. */
+    /** Used by the Functions Framework: the components are built from the environment, once. */
     public HttpIngestFunction() {
-        this(IngestComponents.shared());
+        this(IngestComponents.SHARED.get());
+    }
+
+    public HttpIngestFunction(IngestComponents components) {
+        this.components = components;
     }
 
     /**
-     * The function over a runtime built from {@code env} (run-local drives it this way).
+     * The function over components built from {@code env} (run-local drives it this way).
      *
      * @throws dev.dbre.config.ConfigException naming the variable that is missing or wrong
      */
@@ -47,13 +48,9 @@ public final class HttpIngestFunction implements HttpFunction {
         return new HttpIngestFunction(IngestComponents.fromEnv(new Env(env), clock));
     }
 
-    public HttpIngestFunction(IngestComponents runtime) {
-        this.runtime = runtime;
-    }
-
     @Override
     public void service(HttpRequest request, HttpResponse response) throws IOException {
-        Map<String, String> headers = firstValues(request.getHeaders());
+        Map<String, String> headers = HttpExchange.headers(request);
         String requestId = headers.get(EXECUTION_ID);
         if (requestId == null || requestId.isBlank()) {
             // Cloud Run functions always send one; a local run may not. Then only an
@@ -62,44 +59,18 @@ public final class HttpIngestFunction implements HttpFunction {
         }
         try (LogContext ignored = LogContext.open(requestId, NAME);
                 CloudTrace trace = CloudTrace.open(
-                        headers.get("X-Cloud-Trace-Context"), headers.get("traceparent"), runtime.project)) {
-            HttpIngestResponse r = runtime.http.handle(
-                    new HttpIngestRequest(request.getMethod(), headers, readBody(request), requestId, ROUTE));
+                        headers.get("X-Cloud-Trace-Context"),
+                        headers.get("traceparent"),
+                        components.config().project())) {
+            byte[] body = HttpExchange.body(request, components.config().http().maxBodyBytes());
+            HttpIngestResponse r = components
+                    .http()
+                    .handle(new HttpIngestRequest(request.getMethod(), headers, body, requestId, ROUTE));
             if (r.result() != null) {
-                runtime.metrics.publish(Map.of("function", NAME), IngestMetrics.of(r.result()));
+                components.metrics().publish(Map.of("function", NAME), IngestMetrics.of(r.result()));
             }
             LOG.info("http ingest answered {}", r.status());
-            response.setStatusCode(r.status());
-            r.headers().forEach((name, value) -> {
-                if (name.equalsIgnoreCase("Content-Type")) {
-                    response.setContentType(value);
-                } else {
-                    response.appendHeader(name, value);
-                }
-            });
-            try (Writer w = response.getWriter()) {
-                w.write(r.body());
-            }
+            HttpExchange.write(response, r.status(), r.headers(), r.body());
         }
-    }
-
-    /**
-     * Reads at most one byte more than the body limit: enough for HttpIngest to answer 413, without
-     * buffering an arbitrarily large body.
-     */
-    private byte[] readBody(HttpRequest request) throws IOException {
-        try (InputStream in = request.getInputStream()) {
-            return in.readNBytes(runtime.httpLimits.maxBodyBytes() + 1);
-        }
-    }
-
-    private static Map<String, String> firstValues(Map<String, List<String>> headers) {
-        Map<String, String> out = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        headers.forEach((name, values) -> {
-            if (name != null && values != null && !values.isEmpty()) {
-                out.putIfAbsent(name, values.get(0));
-            }
-        });
-        return out;
     }
 }

@@ -1,81 +1,43 @@
 package dev.dbre.gcp.ingest;
 
 import dev.dbre.config.Env;
+import dev.dbre.config.Lazy;
 import dev.dbre.gcp.config.GcpEnv;
 import dev.dbre.gcp.db.GcpConnections;
 import dev.dbre.ingest.IngestService;
 import dev.dbre.ingest.http.HttpIngest;
-import dev.dbre.ingest.http.HttpIngestLimits;
-import dev.dbre.ingest.parse.ParseLimits;
 import dev.dbre.obs.LogMetricsPublisher;
 import dev.dbre.obs.MetricsPublisher;
 import java.time.Clock;
 
 /**
- * What the Google Cloud ingest functions share, built once per instance from the environment (see
- * {@link GcpEnv}). The Functions Framework creates each function object once; its no-argument
- * constructor takes this from {@link #shared()}, tests build their own with {@link #fromEnv}.
+ * What the ingest functions build once per instance from {@link IngestConfig}: the core service (over
+ * the pooled database), the HTTP contract, the log metrics publisher and the clock. The Functions
+ * Framework creates each function object once; its no-argument constructor takes {@link #SHARED},
+ * tests build their own with {@link #fromEnv}.
+ *
  */
-public final class IngestComponents {
-    /** Project id for the Cloud Logging trace field ({@code projects/<id>/traces/<trace>}). */
-    public static final String PROJECT = "GOOGLE_CLOUD_PROJECT";
+public record IngestComponents(
+        IngestService ingest, HttpIngest http, IngestConfig config, MetricsPublisher metrics, Clock clock) {
+    /**
+     * Built on first use from the process environment ({@link GcpEnv}); a configuration error fails
+     * the function's load, with the message naming the variable, and is tried again on the next.
+     */
+    static final Lazy<IngestComponents> SHARED = Lazy.of(() -> fromEnv(GcpEnv.system(), Clock.systemUTC()));
 
-    private static volatile IngestComponents shared;
-
-    public final IngestService ingest;
-    public final HttpIngest http;
-    public final HttpIngestLimits httpLimits;
-    public final MetricsPublisher metrics;
-    public final Clock clock;
-    public final String project;
-
-    private IngestComponents(
-            IngestService ingest,
-            HttpIngest http,
-            HttpIngestLimits httpLimits,
-            MetricsPublisher metrics,
-            Clock clock,
-            String project) {
-        this.ingest = ingest;
-        this.http = http;
-        this.httpLimits = httpLimits;
-        this.metrics = metrics;
-        this.clock = clock;
-        this.project = project;
+    /** @throws dev.dbre.config.ConfigException naming the first variable that is missing or wrong */
+    public static IngestComponents fromEnv(Env env, Clock clock) {
+        return from(IngestConfig.fromEnv(env), clock);
     }
 
-    /**
-     * @throws dev.dbre.config.ConfigException naming the first variable that is missing or wrong
-     */
-    public static IngestComponents fromEnv(Env env, Clock clock) {
-        IngestService service = new IngestService(GcpConnections.fromEnv(env, clock), ParseLimits.fromEnv(env), clock);
-        HttpIngestLimits limits = HttpIngestLimits.fromEnv(env);
+    public static IngestComponents from(IngestConfig config, Clock clock) {
+        IngestService service =
+                new IngestService(GcpConnections.pooled(config.database(), clock), config.parse(), clock);
         return new IngestComponents(
                 service,
-                new HttpIngest(service::ingest, limits, clock),
-                limits,
+                new HttpIngest(service::ingest, config.http(), clock),
+                config,
                 new LogMetricsPublisher(System.out, clock),
-                clock,
-                env.optional(PROJECT));
-    }
-
-    /**
-     * The instance-wide runtime, built on first use.
-     *
-     * @throws dev.dbre.config.ConfigException on a configuration error (the function then fails to
-     *     load, with the message naming the variable)
-     */
-    public static IngestComponents shared() {
-        IngestComponents r = shared;
-        if (r == null) {
-            synchronized (IngestComponents.class) {
-                r = shared;
-                if (r == null) {
-                    r = fromEnv(GcpEnv.system(), Clock.systemUTC());
-                    shared = r;
-                }
-            }
-        }
-        return r;
+                clock);
     }
 }

@@ -6,12 +6,10 @@ import dev.dbre.gcp.obs.CloudTrace;
 import dev.dbre.ingest.BatchResult;
 import dev.dbre.ingest.IngestBatch;
 import dev.dbre.ingest.IngestBugException;
-import dev.dbre.ingest.RecordResult;
 import dev.dbre.obs.IngestMetrics;
 import dev.dbre.obs.LogContext;
 import io.cloudevents.CloudEvent;
 import java.time.Clock;
-import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,24 +26,24 @@ public final class PubSubIngestFunction implements CloudEventsFunction {
     static final String NAME = "ingest-pubsub";
     private static final Logger LOG = LoggerFactory.getLogger(PubSubIngestFunction.class);
 
-    private final IngestComponents runtime;
+    private final IngestComponents components;
 
-    /** Used by the Functions Framework: the runtime is built from the environment, once. */
+    /** Used by the Functions Framework: the components are built from the environment, once. */
     public PubSubIngestFunction() {
-        this(IngestComponents.shared());
+        this(IngestComponents.SHARED.get());
+    }
+
+    public PubSubIngestFunction(IngestComponents components) {
+        this.components = components;
     }
 
     /**
-     * The function over a runtime built from {@code env} (run-local drives it this way).
+     * The function over components built from {@code env} (run-local drives it this way).
      *
      * @throws dev.dbre.config.ConfigException naming the variable that is missing or wrong
      */
     public static PubSubIngestFunction fromEnv(Map<String, String> env, Clock clock) {
         return new PubSubIngestFunction(IngestComponents.fromEnv(new Env(env), clock));
-    }
-
-    public PubSubIngestFunction(IngestComponents runtime) {
-        this.runtime = runtime;
     }
 
     /**
@@ -58,31 +56,21 @@ public final class PubSubIngestFunction implements CloudEventsFunction {
     public void accept(CloudEvent event) {
         Object traceparent = event.getExtension("traceparent");
         try (LogContext ignored = LogContext.open(event.getId(), NAME);
-                CloudTrace trace =
-                        CloudTrace.open(null, traceparent == null ? null : traceparent.toString(), runtime.project)) {
-            IngestBatch batch = PubSubMessages.of(event, runtime.clock);
-            BatchResult result = runtime.ingest.ingest(batch);
-            runtime.metrics.publish(Map.of("function", NAME), IngestMetrics.of(result));
-            List<RecordResult> failed = result.failed();
-            RecordResult record =
-                    result.records().isEmpty() ? null : result.records().get(0);
+                CloudTrace trace = CloudTrace.open(
+                        null,
+                        traceparent == null ? null : traceparent.toString(),
+                        components.config().project())) {
+            IngestBatch batch = PubSubMessages.of(event, components.clock());
+            BatchResult result = components.ingest().ingest(batch);
+            components.metrics().publish(Map.of("function", NAME), IngestMetrics.of(result));
             LOG.info(
-                    "pubsub message {} from {}: {}, {} stored, {} rejected",
+                    "pubsub message {} from {}: {} stored, {} rejected, {} failed",
                     batch.records().get(0).sequence(),
                     batch.source(),
-                    record == null ? "no result" : record.outcome(),
                     result.stored(),
-                    result.rejected());
-            if (result.failedByBug()) {
-                throw new IngestBugException("message " + batch.records().get(0).sequence() + " not stored ("
-                        + record.failure() + "): a fault that is not the message's; Pub/Sub delivers it again"
-                        + " until the subscription's dead-letter policy moves it");
-            }
-            if (record == null || !failed.isEmpty()) {
-                throw new IngestNotStoredException(
-                        "message " + batch.records().get(0).sequence() + " not stored ("
-                                + (record == null ? "no result" : record.failure()) + "); Pub/Sub delivers it again");
-            }
+                    result.rejected(),
+                    result.failed().size());
+            PubSubMessages.acknowledgeOrThrow(batch, result);
         }
     }
 }

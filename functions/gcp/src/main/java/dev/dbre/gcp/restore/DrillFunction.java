@@ -7,6 +7,7 @@ import dev.dbre.restore.DrillSchedule;
 import dev.dbre.restore.RestoreRejectedException;
 import dev.dbre.restore.RestoreRun;
 import io.cloudevents.CloudEvent;
+import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,24 +22,25 @@ public final class DrillFunction implements CloudEventsFunction {
     static final String NAME = "restore-drill";
     private static final Logger LOG = LoggerFactory.getLogger(DrillFunction.class);
 
-    private final BackupComponents runtime;
     private final DrillSchedule drills;
+    private final Clock clock;
 
     /** Used by the Functions Framework. */
     public DrillFunction() {
         this(BackupComponents.shared());
     }
 
-    public DrillFunction(BackupComponents runtime) {
-        this.runtime = runtime;
-        this.drills = DrillSchedule.fromEnv(runtime.env, runtime.restoreService());
+    /** @throws dev.dbre.config.ConfigException naming DBRE_DRILL_REQUEST_FILE when unset or not a drill */
+    public DrillFunction(BackupComponents components) {
+        this.drills = components.drillSchedule();
+        this.clock = components.clock();
     }
 
     @Override
     public void accept(CloudEvent event) {
         try (LogContext ignored = LogContext.open(event.getId(), NAME)) {
             try {
-                RestoreRun run = drills.tick(runtime.clock.instant(), RestoreFunction.STEP_BUDGET);
+                RestoreRun run = drills.tick(clock.instant(), RestoreFunction.STEP_BUDGET);
                 LOG.info("drill {} of {}: {}", run.newName(), run.sourceId(), run.state());
             } catch (RestoreRejectedException e) {
                 LOG.warn("drill refused: {}", e.getMessage());

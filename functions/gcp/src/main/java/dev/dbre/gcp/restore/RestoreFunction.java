@@ -4,13 +4,14 @@ import com.google.cloud.functions.HttpFunction;
 import com.google.cloud.functions.HttpRequest;
 import com.google.cloud.functions.HttpResponse;
 import dev.dbre.gcp.backup.BackupComponents;
+import dev.dbre.gcp.trigger.HttpExchange;
 import dev.dbre.obs.LogContext;
 import dev.dbre.restore.RestoreEndpoint;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,17 +30,17 @@ public final class RestoreFunction implements HttpFunction {
 
     private static final Logger LOG = LoggerFactory.getLogger(RestoreFunction.class);
 
-    private final BackupComponents runtime;
     private final RestoreEndpoint endpoint;
+    private final Clock clock;
 
     /** Used by the Functions Framework. */
     public RestoreFunction() {
         this(BackupComponents.shared());
     }
 
-    public RestoreFunction(BackupComponents runtime) {
-        this.runtime = runtime;
-        this.endpoint = runtime.restoreEndpoint();
+    public RestoreFunction(BackupComponents components) {
+        this.endpoint = components.restoreEndpoint();
+        this.clock = components.clock();
     }
 
     @Override
@@ -47,33 +48,26 @@ public final class RestoreFunction implements HttpFunction {
         String execution = request.getFirstHeader("Function-Execution-Id").orElse(null);
         try (LogContext ignored = LogContext.open(execution, NAME)) {
             if (!"POST".equals(request.getMethod())) {
-                write(response, 405, "{\"error\":\"METHOD_NOT_ALLOWED\",\"message\":\"use POST\"}");
-                response.appendHeader("Allow", "POST");
+                HttpExchange.write(
+                        response,
+                        405,
+                        Map.of("Content-Type", "application/json", "Allow", "POST"),
+                        "{\"error\":\"METHOD_NOT_ALLOWED\",\"message\":\"use POST\"}");
                 return;
             }
-            byte[] body;
-            try (InputStream in = request.getInputStream()) {
-                body = in.readNBytes(MAX_BODY + 1);
-            }
+            byte[] body = HttpExchange.body(request, MAX_BODY);
             if (body.length > MAX_BODY) {
-                write(response, 413, "{\"error\":\"TOO_LARGE\",\"message\":\"the body is over 1 MiB\"}");
+                HttpExchange.writeJson(
+                        response, 413, "{\"error\":\"TOO_LARGE\",\"message\":\"the body is over 1 MiB\"}");
                 return;
             }
             String text = new String(body, StandardCharsets.UTF_8);
             boolean advance = request.getPath() != null && request.getPath().endsWith("/advance");
             RestoreEndpoint.Response r = advance
-                    ? endpoint.advance(text, runtime.clock.instant(), STEP_BUDGET)
-                    : endpoint.submit(text, runtime.clock.instant());
+                    ? endpoint.advance(text, clock.instant(), STEP_BUDGET)
+                    : endpoint.submit(text, clock.instant());
             LOG.info("restore {}: status {}", advance ? "advance" : "submit", r.status());
-            write(response, r.status(), r.json());
-        }
-    }
-
-    private static void write(HttpResponse response, int status, String json) throws IOException {
-        response.setStatusCode(status);
-        response.setContentType("application/json");
-        try (Writer w = response.getWriter()) {
-            w.write(json);
+            HttpExchange.writeJson(response, r.status(), r.json());
         }
     }
 }

@@ -173,6 +173,16 @@ class BackupFunctionsTest {
     private BackupComponents runtime(
             Map<String, String> extra, TestDatabase restored, Supplier<? extends SecretStore> secrets)
             throws Exception {
+        return runtime(extra, restored, secrets, GcsPolicyReader.standard());
+    }
+
+    /** As above, reading gs:// policies with {@code gcs}. */
+    private BackupComponents runtime(
+            Map<String, String> extra,
+            TestDatabase restored,
+            Supplier<? extends SecretStore> secrets,
+            GcsPolicyReader gcs)
+            throws Exception {
         Map<String, String> env = TestRuntimes.settings(db.server().port(), db.name());
         env.put("DBRE_BACKUP_POLICY_FILE", "src/test/resources/policies/gold-europe-west1.yaml");
         env.put("DBRE_SNAPSHOT_RETRY_BASE_MS", "1");
@@ -192,7 +202,8 @@ class BackupFunctionsTest {
                 clock,
                 CloudSqlAdmin.create(http.uri() + "/", r -> r.getHeaders().setAuthorization("Bearer test")),
                 restored.server().port(),
-                secrets == null ? () -> fail("no Secret Manager store expected") : secrets);
+                secrets == null ? () -> fail("no Secret Manager store expected") : secrets,
+                gcs);
     }
 
     @Test
@@ -217,20 +228,19 @@ class BackupFunctionsTest {
                     && r.path().equals("/download/storage/v1/b/dbre-policies/o/backup%2Fgold.yaml")
                     && "media".equals(r.queryParams().get("alt"));
             gcs.always(policyObject, r -> Reply.of(200, "application/x-yaml", object.get()));
-            SnapshotFunction function = new SnapshotFunction(
-                    runtime(
-                            Map.of(
-                                    "DBRE_BACKUP_POLICY", "gs://dbre-policies/backup/gold.yaml",
-                                    "DBRE_RESTORE_DB_AUTH", "none",
-                                    "DBRE_RESTORE_DB_SSLMODE", "disable"),
-                            db,
-                            null),
+            SnapshotFunction function = new SnapshotFunction(runtime(
+                    Map.of(
+                            "DBRE_BACKUP_POLICY", "gs://dbre-policies/backup/gold.yaml",
+                            "DBRE_RESTORE_DB_AUTH", "none",
+                            "DBRE_RESTORE_DB_SSLMODE", "disable"),
+                    db,
+                    null,
                     new GcsPolicyReader(() -> StorageOptions.http()
                             .setHost(gcs.uri().toString())
                             .setProjectId("dbre-prod")
                             .setCredentials(NoCredentials.getInstance())
                             .build()
-                            .getService()));
+                            .getService())));
 
             function.accept(GcpEvents.cloudEvent(GcpEvents.json("scheduler-snapshot-pubsub.json")));
             // The policy is edited in the bucket: another name, the instance chosen by id.
@@ -309,8 +319,13 @@ class BackupFunctionsTest {
         BackupComponents runtime = runtime();
         Map<String, String> env = TestRuntimes.settings(db.server().port(), db.name());
         env.put("DBRE_RESTORE_DB_AUTH", "none");
-        BackupComponents noPolicy =
-                BackupComponents.fromEnv(new Env(env), clock, CloudSqlAdmin.create(http.uri() + "/", r -> {}), 5432);
+        BackupComponents noPolicy = BackupComponents.fromEnv(
+                new Env(env),
+                clock,
+                CloudSqlAdmin.create(http.uri() + "/", r -> {}),
+                5432,
+                () -> fail("no Secret Manager store expected"),
+                GcsPolicyReader.standard());
 
         assertThat(runtime).isNotNull();
         assertThatThrownBy(() -> new SnapshotFunction(noPolicy))

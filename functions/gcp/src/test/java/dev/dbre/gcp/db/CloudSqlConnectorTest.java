@@ -115,8 +115,13 @@ class CloudSqlConnectorTest {
 
     @Test
     void iam_buildsAConnectionFactoryWithoutContactingGoogle() {
-        assertThat(GcpConnections.fromEnv(env("DBRE_DB_USER", "app@p.iam"), java.time.Clock.systemUTC())
+        assertThat(connections(env("DBRE_DB_USER", "app@p.iam"), java.time.Clock.systemUTC())
                         .toString())
                 .contains("jdbc:postgresql:///metrics");
+    }
+
+    /** The function's own connections, as a function builds them at start. */
+    private static dev.dbre.db.PooledConnectionFactory connections(Env env, java.time.Clock clock) {
+        return GcpConnections.pooled(GcpDatabaseConfig.fromEnv(env), clock);
     }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dbre.config.Env;
 import dev.dbre.db.ConnectionFactory;
-import dev.dbre.db.DbTimeouts;
 import dev.dbre.db.PooledConnectionFactory;
 import dev.dbre.gcp.ingest.PubSubIngestFunction;
 import dev.dbre.gcp.testing.GcpEvents;
@@ -57,7 +56,9 @@ class GcpConnectionsTest {
             logins.incrementAndGet();
             return db.open();
         };
-        try (PooledConnectionFactory pool = GcpConnections.pooled(new Env(Map.of()), physical, DbTimeouts.DEFAULTS)) {
+        GcpDatabaseConfig config = GcpDatabaseConfig.fromEnv(new Env(
+                Map.of("DBRE_CLOUD_SQL_INSTANCE", "dbre-prod:europe-west1:metrics", "DBRE_DB_USER", "dbre@p.iam")));
+        try (PooledConnectionFactory pool = GcpConnections.pooled(config, physical)) {
             int first = backendPid(pool);
             assertThat(backendPid(pool)).isEqualTo(first);
             assertThat(logins).hasValue(1);

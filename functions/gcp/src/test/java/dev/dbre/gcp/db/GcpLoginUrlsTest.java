@@ -53,12 +53,12 @@ class GcpLoginUrlsTest {
     @ParameterizedTest
     @FieldSource("dev.dbre.testing.DriverView#HOSTILE_NAMES")
     void ownDatabase_hostileDbreDbName_isRefusedAtStart_throughTheConnectorOrNot(String name) {
-        assertThatThrownBy(() -> GcpConnections.fromEnv(
+        assertThatThrownBy(() -> connections(
                         env("DBRE_DB_NAME", name, "DBRE_CLOUD_SQL_INSTANCE", OWN, "DBRE_DB_USER", "dbre@p.iam"),
                         Clock.systemUTC()))
                 .isInstanceOfSatisfying(
                         ConfigException.class, e -> assertThat(e.variable()).isEqualTo("DBRE_DB_NAME"));
-        assertThatThrownBy(() -> GcpConnections.fromEnv(
+        assertThatThrownBy(() -> connections(
                         env("DBRE_DB_NAME", name, "DBRE_DB_HOST", "10.0.0.3", "DBRE_DB_AUTH", "none"),
                         Clock.systemUTC()))
                 .isInstanceOfSatisfying(
@@ -67,7 +67,7 @@ class GcpLoginUrlsTest {
 
     @Test
     void ownDatabase_connectorIam_socketFactoryAndInstanceFromTheSettings() throws Exception {
-        assertThat(effective(GcpConnections.fromEnv(
+        assertThat(effective(connections(
                         env("DBRE_CLOUD_SQL_INSTANCE", OWN, "DBRE_DB_USER", "dbre-ingest@dbre-prod.iam"),
                         Clock.systemUTC())))
                 .containsEntry("PGDBNAME", "metrics")
@@ -98,7 +98,7 @@ class GcpLoginUrlsTest {
 
     @Test
     void ownDatabase_directTls_verifyFullWithTheInstancesCa() throws Exception {
-        assertThat(effective(GcpConnections.fromEnv(
+        assertThat(effective(connections(
                         env(
                                 "DBRE_DB_HOST", "10.0.0.3",
                                 "DBRE_DB_AUTH", "none",
@@ -166,5 +166,10 @@ class GcpLoginUrlsTest {
                 .containsEntry("user", "app")
                 .containsEntry("password", "source-password")
                 .doesNotContainKeys("socketFactory", "cloudSqlInstance", "sslfactory");
+    }
+
+    /** The function's own connections, as a function builds them at start. */
+    private static dev.dbre.db.PooledConnectionFactory connections(Env env, java.time.Clock clock) {
+        return GcpConnections.pooled(GcpDatabaseConfig.fromEnv(env), clock);
     }
 }

@@ -42,7 +42,7 @@ class SecretRotationFunctionTest {
         fake.create(SECRET, secret("first-password-0001"), true, NOW.minus(Duration.ofDays(30)));
         SecretManagerStore store =
                 new SecretManagerStore(client, Duration.ofHours(24), Clock.fixed(NOW, ZoneOffset.UTC));
-        function = new SecretRotationFunction(SecretRotationFunction.Runtime.fromEnv(env(), store));
+        function = new SecretRotationFunction(RotationComponents.from(RotationConfig.fromEnv(env()), store));
     }
 
     @AfterEach
@@ -119,7 +119,7 @@ class SecretRotationFunctionTest {
 
     @Test
     void withoutRootCert_failsAtStartNamingIt() {
-        assertThatThrownBy(() -> SecretRotationFunction.Runtime.fromEnv(new Env(Map.of()), null))
+        assertThatThrownBy(() -> RotationConfig.fromEnv(new Env(Map.of())))
                 .isInstanceOfSatisfying(
                         ConfigException.class, e -> assertThat(e.variable()).isEqualTo("DBRE_DB_SSLROOTCERT"));
     }
