@@ -39,21 +39,21 @@ locals {
   # environment, and files mounted from Secret Manager.
   functions = {
     ingest-pubsub = {
-      entry_point = "dev.dbre.gcp.PubSubIngestFunction"
+      entry_point = "dev.dbre.gcp.ingest.PubSubIngestFunction"
       account     = "ingest"
       topic       = local.ingest_topic
       environment = { DBRE_DB_USER = local.db_user["ingest"] }
       files       = []
     }
     ingest-http = {
-      entry_point = "dev.dbre.gcp.HttpIngestFunction"
+      entry_point = "dev.dbre.gcp.ingest.HttpIngestFunction"
       account     = "ingest"
       topic       = null
       environment = { DBRE_DB_USER = local.db_user["ingest"] }
       files       = []
     }
     snapshot = {
-      entry_point = "dev.dbre.gcp.SnapshotFunction"
+      entry_point = "dev.dbre.gcp.backup.SnapshotFunction"
       account     = "backup"
       topic       = google_pubsub_topic.snapshot_tick.id
       environment = merge(
@@ -63,14 +63,14 @@ locals {
       files = []
     }
     restore = {
-      entry_point = "dev.dbre.gcp.RestoreFunction"
+      entry_point = "dev.dbre.gcp.restore.RestoreFunction"
       account     = "backup"
       topic       = null
       environment = { DBRE_DB_USER = local.db_user["backup"] }
       files       = []
     }
     drill = {
-      entry_point = "dev.dbre.gcp.DrillFunction"
+      entry_point = "dev.dbre.gcp.restore.DrillFunction"
       account     = "backup"
       topic       = google_pubsub_topic.drill_tick.id
       environment = merge(
@@ -80,7 +80,7 @@ locals {
       files = var.drill.enabled ? [{ dir = local.drill_dir, secret = google_secret_manager_secret.drill_request[0].secret_id, file = "drill-request.json" }] : []
     }
     rotate-secret-manager = {
-      entry_point = "dev.dbre.gcp.SecretRotationFunction"
+      entry_point = "dev.dbre.gcp.rotation.SecretRotationFunction"
       account     = "rotation"
       topic       = google_pubsub_topic.rotation.id
       environment = {

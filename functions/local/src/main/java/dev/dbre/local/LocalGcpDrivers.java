@@ -2,11 +2,11 @@ package dev.dbre.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.dbre.gcp.HttpIngestFunction;
-import dev.dbre.gcp.IngestNotStoredException;
-import dev.dbre.gcp.PubSubIngestFunction;
-import dev.dbre.gcp.local.BufferedHttpResponse;
-import dev.dbre.gcp.local.SimpleHttpRequest;
+import dev.dbre.gcp.ingest.HttpIngestFunction;
+import dev.dbre.gcp.ingest.IngestNotStoredException;
+import dev.dbre.gcp.ingest.PubSubIngestFunction;
+import dev.dbre.local.gcp.BufferedHttpResponse;
+import dev.dbre.local.gcp.SimpleHttpRequest;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import java.net.URI;

@@ -22,17 +22,12 @@ public final class SecretManagerClients {
 
     private SecretManagerClients() {}
 
-    /**
-     * A store over Secret Manager with the function's service account (Application Default
-     * Credentials).
-     *
-     * @throws ConfigException naming {@value #GRACE_HOURS} when it is not a whole number in 0..8760
-     */
-    public static SecretManagerStore fromEnv(Env env, Clock clock) {
+    /** A store over Secret Manager with the function's service account (Application Default Credentials). */
+    public static SecretManagerStore store(SecretManagerSettings settings, Clock clock) {
         CredentialsProvider credentials = GoogleCredentialsProvider.newBuilder()
                 .setScopesToApply(List.of("https://www.googleapis.com/auth/cloud-platform"))
                 .build();
-        return new SecretManagerStore(client(env.optional(ENDPOINT), credentials), grace(env), clock);
+        return new SecretManagerStore(client(settings.endpoint(), credentials), settings.grace(), clock);
     }
 
     /** @throws ConfigException naming {@value #GRACE_HOURS} */

@@ -1,0 +1,28 @@
+package dev.dbre.gcp.rotation;
+
+import dev.dbre.config.Lazy;
+import dev.dbre.gcp.config.GcpEnv;
+import dev.dbre.obs.LogMetricsPublisher;
+import dev.dbre.rotation.RotationService;
+import dev.dbre.rotation.RotationStrategy;
+import java.time.Clock;
+
+/** What the rotation function builds once per instance from {@link RotationConfig}. */
+public record RotationComponents(RotationService service, RotationStrategy strategy) {
+    /**
+     * Built on first use: the configuration first (its errors name the variable before any client
+     * is built), then the Secret Manager client.
+     */
+    static final Lazy<RotationComponents> SHARED = Lazy.of(() -> {
+        RotationConfig config = RotationConfig.fromEnv(GcpEnv.system());
+        return from(config, SecretManagerClients.store(config.secretManager(), Clock.systemUTC()));
+    });
+
+    /** Over {@code store} (tests give one over a local fake). */
+    public static RotationComponents from(RotationConfig config, SecretManagerStore store) {
+        return new RotationComponents(
+                new RotationService(store, config.rotation())
+                        .withMetrics(new LogMetricsPublisher(System.out, Clock.systemUTC())),
+                config.rotation().strategy());
+    }
+}
