@@ -2,10 +2,17 @@ package dev.dbre.backup;
 
 import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
-import dev.dbre.db.ConnectionFactory;
 import dev.dbre.obs.Metric;
 import dev.dbre.obs.MetricNames;
 import dev.dbre.obs.MetricsPublisher;
+import dev.dbre.port.BackupPolicy;
+import dev.dbre.port.ConnectionFactory;
+import dev.dbre.port.DatabaseRef;
+import dev.dbre.port.ProviderException;
+import dev.dbre.port.Sleeper;
+import dev.dbre.port.Snapshot;
+import dev.dbre.port.SnapshotProvider;
+import dev.dbre.port.SnapshotStatus;
 import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Clock;

@@ -1,5 +1,6 @@
 package dev.dbre.db;
 
+import dev.dbre.port.ConnectionFactory;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -3,7 +3,7 @@ package dev.dbre.restore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.dbre.backup.ProviderException;
+import dev.dbre.port.ProviderException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;

@@ -1,10 +1,14 @@
 package dev.dbre.rotation;
 
-import static dev.dbre.rotation.SecretMetadata.CURRENT;
-import static dev.dbre.rotation.SecretMetadata.PREVIOUS;
+import static dev.dbre.port.SecretMetadata.CURRENT;
+import static dev.dbre.port.SecretMetadata.PREVIOUS;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.dbre.port.PasswordPolicy;
+import dev.dbre.port.SecretMetadata;
+import dev.dbre.port.SecretStore;
+import dev.dbre.port.SecretStoreException;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.ByteBuffer;

@@ -1,13 +1,17 @@
 package dev.dbre.rotation;
 
-import static dev.dbre.rotation.SecretMetadata.CURRENT;
-import static dev.dbre.rotation.SecretMetadata.PENDING;
-import static dev.dbre.rotation.SecretMetadata.PREVIOUS;
+import static dev.dbre.port.SecretMetadata.CURRENT;
+import static dev.dbre.port.SecretMetadata.PENDING;
+import static dev.dbre.port.SecretMetadata.PREVIOUS;
 
 import dev.dbre.db.SqlStates;
 import dev.dbre.obs.Metric;
 import dev.dbre.obs.MetricNames;
 import dev.dbre.obs.MetricsPublisher;
+import dev.dbre.port.PasswordPolicy;
+import dev.dbre.port.SecretMetadata;
+import dev.dbre.port.SecretStore;
+import dev.dbre.port.SecretStoreException;
 import dev.dbre.rotation.StepResult.Action;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;

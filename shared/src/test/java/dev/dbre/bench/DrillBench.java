@@ -1,7 +1,7 @@
 package dev.dbre.bench;
 
-import dev.dbre.backup.Snapshot;
 import dev.dbre.backup.local.LocalSource;
+import dev.dbre.port.Snapshot;
 import dev.dbre.restore.RestoreEvent;
 import dev.dbre.restore.RestoreRequest;
 import dev.dbre.restore.RestoreRun;

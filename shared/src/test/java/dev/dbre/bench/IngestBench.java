@@ -1,6 +1,5 @@
 package dev.dbre.bench;
 
-import dev.dbre.db.ConnectionFactory;
 import dev.dbre.db.LocalPostgres;
 import dev.dbre.ingest.BatchResult;
 import dev.dbre.ingest.IngestBatch;
@@ -8,6 +7,7 @@ import dev.dbre.ingest.IngestService;
 import dev.dbre.ingest.PayloadFormat;
 import dev.dbre.ingest.SourceRecord;
 import dev.dbre.ingest.parse.ParseLimits;
+import dev.dbre.port.ConnectionFactory;
 import dev.dbre.schema.SchemaMigrator;
 import java.io.BufferedWriter;
 import java.io.IOException;

@@ -2,6 +2,10 @@ package dev.dbre.rotation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dbre.port.PasswordPolicy;
+import dev.dbre.port.SecretMetadata;
+import dev.dbre.port.SecretStore;
+import dev.dbre.port.SecretStoreException;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;

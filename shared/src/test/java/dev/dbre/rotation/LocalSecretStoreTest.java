@@ -2,6 +2,8 @@ package dev.dbre.rotation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dbre.port.SecretMetadata;
+import dev.dbre.port.SecretStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

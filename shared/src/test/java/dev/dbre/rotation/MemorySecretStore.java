@@ -1,5 +1,9 @@
 package dev.dbre.rotation;
 
+import dev.dbre.port.PasswordPolicy;
+import dev.dbre.port.SecretMetadata;
+import dev.dbre.port.SecretStore;
+import dev.dbre.port.SecretStoreException;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

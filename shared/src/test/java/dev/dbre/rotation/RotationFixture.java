@@ -2,12 +2,14 @@ package dev.dbre.rotation;
 
 import static dev.dbre.db.SqlText.identifier;
 import static dev.dbre.db.SqlText.literal;
-import static dev.dbre.rotation.SecretMetadata.CURRENT;
-import static dev.dbre.rotation.SecretMetadata.PENDING;
-import static dev.dbre.rotation.SecretMetadata.PREVIOUS;
+import static dev.dbre.port.SecretMetadata.CURRENT;
+import static dev.dbre.port.SecretMetadata.PENDING;
+import static dev.dbre.port.SecretMetadata.PREVIOUS;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dbre.port.PasswordPolicy;
+import dev.dbre.port.SecretMetadata;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;

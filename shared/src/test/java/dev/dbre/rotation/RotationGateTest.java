@@ -1,7 +1,7 @@
 package dev.dbre.rotation;
 
-import static dev.dbre.rotation.SecretMetadata.CURRENT;
-import static dev.dbre.rotation.SecretMetadata.PENDING;
+import static dev.dbre.port.SecretMetadata.CURRENT;
+import static dev.dbre.port.SecretMetadata.PENDING;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -5,13 +5,13 @@ import com.azure.identity.DefaultAzureCredentialBuilder;
 import dev.dbre.azure.rotation.KeyVaultClients;
 import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
-import dev.dbre.db.ConnectionFactory;
 import dev.dbre.db.DbSettings;
 import dev.dbre.db.DbTimeouts;
 import dev.dbre.db.PasswordConnectionFactory;
 import dev.dbre.db.PooledConnectionFactory;
 import dev.dbre.db.SecretConnectionFactory;
 import dev.dbre.db.TlsRoots;
+import dev.dbre.port.ConnectionFactory;
 import java.time.Clock;
 import java.util.function.Supplier;
 

@@ -2,13 +2,13 @@ package dev.dbre.gcp;
 
 import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
-import dev.dbre.db.ConnectionFactory;
 import dev.dbre.db.DbAuth;
 import dev.dbre.db.DbSettings;
 import dev.dbre.gcp.backup.CloneLogin;
-import dev.dbre.restore.RestoreProgress;
+import dev.dbre.port.ConnectionFactory;
+import dev.dbre.port.RestoreProgress;
+import dev.dbre.port.SecretStore;
 import dev.dbre.restore.RestoredDbLogin;
-import dev.dbre.rotation.SecretStore;
 import java.util.Locale;
 import java.util.function.Supplier;
 

@@ -4,16 +4,16 @@ import com.google.api.services.sqladmin.SQLAdmin;
 import dev.dbre.backup.SnapshotService;
 import dev.dbre.config.Env;
 import dev.dbre.config.Lazy;
-import dev.dbre.db.ConnectionFactory;
 import dev.dbre.gcp.backup.CloneLogin;
 import dev.dbre.gcp.backup.CloudSqlAdmin;
 import dev.dbre.gcp.backup.CloudSqlBackupProvider;
 import dev.dbre.gcp.rotation.SecretManagerClients;
 import dev.dbre.obs.LogMetricsPublisher;
 import dev.dbre.obs.MetricsPublisher;
+import dev.dbre.port.ConnectionFactory;
+import dev.dbre.port.SecretStore;
 import dev.dbre.restore.RestoreEndpoint;
 import dev.dbre.restore.RestoreService;
-import dev.dbre.rotation.SecretStore;
 import java.time.Clock;
 import java.util.function.Supplier;
 

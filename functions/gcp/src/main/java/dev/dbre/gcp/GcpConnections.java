@@ -2,7 +2,6 @@ package dev.dbre.gcp;
 
 import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
-import dev.dbre.db.ConnectionFactory;
 import dev.dbre.db.DbSettings;
 import dev.dbre.db.DbTimeouts;
 import dev.dbre.db.PasswordConnectionFactory;
@@ -10,6 +9,7 @@ import dev.dbre.db.PooledConnectionFactory;
 import dev.dbre.db.SecretConnectionFactory;
 import dev.dbre.db.TlsRoots;
 import dev.dbre.gcp.rotation.SecretManagerClients;
+import dev.dbre.port.ConnectionFactory;
 import java.time.Clock;
 
 /**

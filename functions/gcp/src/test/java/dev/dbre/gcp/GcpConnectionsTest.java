@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dbre.config.Env;
-import dev.dbre.db.ConnectionFactory;
 import dev.dbre.db.DbTimeouts;
 import dev.dbre.db.PooledConnectionFactory;
+import dev.dbre.port.ConnectionFactory;
 import dev.dbre.testing.PostgresExtension;
 import dev.dbre.testing.TestDatabase;
 import java.sql.Connection;

@@ -10,7 +10,7 @@ import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
 import dev.dbre.gcp.rotation.FakeSecretManager;
 import dev.dbre.gcp.rotation.SecretManagerStore;
-import dev.dbre.rotation.SecretMetadata;
+import dev.dbre.port.SecretMetadata;
 import dev.dbre.testing.TlsPostgres;
 import java.time.Clock;
 import java.time.Duration;

@@ -2,12 +2,12 @@ package dev.dbre.local;
 
 import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
-import dev.dbre.db.ConnectionFactory;
 import dev.dbre.db.DbSettings;
 import dev.dbre.db.DbTimeouts;
 import dev.dbre.db.PasswordConnectionFactory;
 import dev.dbre.db.SecretConnectionFactory;
 import dev.dbre.db.TlsRoots;
+import dev.dbre.port.ConnectionFactory;
 import dev.dbre.rotation.LocalSecretStore;
 import java.nio.file.Path;
 import java.time.Clock;

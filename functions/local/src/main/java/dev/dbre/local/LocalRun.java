@@ -1,12 +1,12 @@
 package dev.dbre.local;
 
-import dev.dbre.backup.DatabaseRef;
 import dev.dbre.backup.local.LocalBackupProvider;
 import dev.dbre.db.LocalPostgres;
 import dev.dbre.ingest.IngestService;
 import dev.dbre.ingest.parse.ParseLimits;
 import dev.dbre.obs.LogMetricsPublisher;
 import dev.dbre.obs.MetricsPublisher;
+import dev.dbre.port.DatabaseRef;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -3,8 +3,8 @@ package dev.dbre.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dbre.backup.local.LocalBackupProvider;
-import dev.dbre.db.ConnectionFactory;
 import dev.dbre.db.LocalPostgres;
+import dev.dbre.port.ConnectionFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -211,7 +211,7 @@ final class RestoresCommand implements Runnable {
                             + " it is yours)");
                 }
                 if (owner.isPresent()) {
-                    provider.delete(new dev.dbre.restore.RestoreTarget(owner.get(), name, null));
+                    provider.delete(new dev.dbre.port.RestoreTarget(owner.get(), name, null));
                 }
             }
             parent.out.println("deleted " + name + (files ? ": files removed" : ": no files were left")

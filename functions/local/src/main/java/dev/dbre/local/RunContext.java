@@ -2,10 +2,10 @@ package dev.dbre.local;
 
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import dev.dbre.aws.ingest.KinesisIngestHandler;
-import dev.dbre.db.ConnectionFactory;
 import dev.dbre.db.LocalPostgres;
 import dev.dbre.ingest.IngestService;
 import dev.dbre.obs.MetricsPublisher;
+import dev.dbre.port.ConnectionFactory;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -40,7 +40,7 @@ final class RunContext {
     /** The local snapshot/PITR provider, with the embedded server attached as {@link #source}. */
     dev.dbre.backup.local.LocalBackupProvider backups;
 
-    dev.dbre.backup.DatabaseRef source;
+    dev.dbre.port.DatabaseRef source;
     Double drillRecoverySeconds;
 
     RunContext(

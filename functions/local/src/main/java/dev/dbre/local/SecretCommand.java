@@ -1,7 +1,7 @@
 package dev.dbre.local;
 
+import dev.dbre.port.SecretMetadata;
 import dev.dbre.rotation.LocalSecretStore;
-import dev.dbre.rotation.SecretMetadata;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package dev.dbre.backup.local;
 
-import dev.dbre.backup.Snapshot;
-import dev.dbre.backup.SnapshotStatus;
+import dev.dbre.port.Snapshot;
+import dev.dbre.port.SnapshotStatus;
 import java.time.Instant;
 import java.util.Map;
 

@@ -3,13 +3,13 @@ package dev.dbre.backup.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.dbre.backup.ProviderException;
-import dev.dbre.backup.Snapshot;
-import dev.dbre.backup.SnapshotStatus;
-import dev.dbre.restore.RestoreProgress;
-import dev.dbre.restore.RestoreProvider;
-import dev.dbre.restore.RestoreSource;
-import dev.dbre.restore.RestoreTarget;
+import dev.dbre.port.ProviderException;
+import dev.dbre.port.RestoreProgress;
+import dev.dbre.port.RestoreProvider;
+import dev.dbre.port.RestoreSource;
+import dev.dbre.port.RestoreTarget;
+import dev.dbre.port.Snapshot;
+import dev.dbre.port.SnapshotStatus;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -160,7 +160,7 @@ class LocalBackupProviderTest {
         try (dev.dbre.db.LocalPostgres plain =
                 dev.dbre.db.LocalPostgres.start(src.provider.baseDir().resolveSibling("plain"), 0, Map.of())) {
             assertThatThrownBy(() -> other.attach(
-                            new dev.dbre.backup.DatabaseRef("plain", "local", "local", Map.of(), false), plain))
+                            new dev.dbre.port.DatabaseRef("plain", "local", "local", Map.of(), false), plain))
                     .isInstanceOf(ProviderException.class)
                     .hasMessageContaining("archive_mode=on");
         }

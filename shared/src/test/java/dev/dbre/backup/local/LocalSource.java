@@ -1,7 +1,7 @@
 package dev.dbre.backup.local;
 
-import dev.dbre.backup.DatabaseRef;
 import dev.dbre.db.LocalPostgres;
+import dev.dbre.port.DatabaseRef;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;

@@ -1,6 +1,6 @@
 package dev.dbre.aws.backup;
 
-import dev.dbre.backup.ProviderException;
+import dev.dbre.port.ProviderException;
 import java.util.Set;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;

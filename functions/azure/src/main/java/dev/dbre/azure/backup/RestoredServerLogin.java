@@ -6,12 +6,12 @@ import dev.dbre.azure.rotation.KeyVaultClients;
 import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
 import dev.dbre.config.Lazy;
-import dev.dbre.db.ConnectionFactory;
 import dev.dbre.db.DbAuth;
 import dev.dbre.db.DbSettings;
-import dev.dbre.restore.RestoreProgress;
+import dev.dbre.port.ConnectionFactory;
+import dev.dbre.port.RestoreProgress;
+import dev.dbre.port.SecretStore;
 import dev.dbre.restore.RestoredDbLogin;
-import dev.dbre.rotation.SecretStore;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -81,7 +81,7 @@ public final class RestoredServerLogin {
     /**
      * Connections to {@code database} on the restored {@code newName}.
      *
-     * @throws dev.dbre.backup.ProviderException NotAvailable (retryable) while the server is not ready
+     * @throws dev.dbre.port.ProviderException NotAvailable (retryable) while the server is not ready
      */
     public ConnectionFactory connect(String newName, RestoreProgress progress, String database) {
         return login.connect(newName, progress, database, settings -> tokens.get(), secrets);

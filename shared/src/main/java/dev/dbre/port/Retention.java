@@ -1,10 +1,10 @@
-package dev.dbre.backup;
+package dev.dbre.port;
 
 import java.time.Duration;
 
 /**
  * Grandfather-father-son retention (the semantics are in {@code docs/backup-policy.md} and {@link
- * RetentionSelector}).
+ * dev.dbre.backup.RetentionSelector}).
  *
  * @param hourly keep the newest completed snapshot of each of the last N UTC hours (0 = tier off)
  * @param daily ... of each of the last N UTC days

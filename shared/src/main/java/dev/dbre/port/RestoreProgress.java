@@ -1,4 +1,4 @@
-package dev.dbre.restore;
+package dev.dbre.port;
 
 /**
  * Where a provider-side restore stands.

@@ -1,6 +1,7 @@
-package dev.dbre.obs;
+package dev.dbre.ingest;
 
-import dev.dbre.ingest.BatchResult;
+import dev.dbre.obs.Metric;
+import dev.dbre.obs.MetricNames;
 import java.util.List;
 
 /** The metrics of one ingest batch, the same on every cloud (names in {@link MetricNames}). */

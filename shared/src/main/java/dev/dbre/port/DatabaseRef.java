@@ -1,4 +1,4 @@
-package dev.dbre.backup;
+package dev.dbre.port;
 
 import java.util.Map;
 

@@ -1,4 +1,4 @@
-package dev.dbre.rotation;
+package dev.dbre.port;
 
 /** A secret store call failed. The message never contains a secret value. */
 public class SecretStoreException extends RuntimeException {

@@ -1,4 +1,4 @@
-package dev.dbre.rotation;
+package dev.dbre.port;
 
 /**
  * How new passwords are made. Defaults follow AWS's rotation templates (32 characters, each

@@ -1,11 +1,11 @@
-package dev.dbre.backup;
+package dev.dbre.port;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A backup policy as loaded by {@link BackupPolicyLoader} (format: {@code docs/backup-policy.md}).
+ * A backup policy as loaded by {@link dev.dbre.backup.BackupPolicyLoader} (format: {@code docs/backup-policy.md}).
  *
  * @param name the policy's name; managed snapshots carry it in {@link Snapshot#TAG_POLICY}
  * @param selection which databases it covers

@@ -1,4 +1,4 @@
-package dev.dbre.backup;
+package dev.dbre.port;
 
 /** The provider's view of a snapshot, mapped to the states the planner reasons about. */
 public enum SnapshotStatus {

@@ -1,4 +1,4 @@
-package dev.dbre.db;
+package dev.dbre.port;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -6,7 +6,7 @@ import java.sql.SQLException;
 /**
  * Port: opens a new database connection. Each cloud supplies its own (IAM token, Entra token,
  * Cloud SQL connector, password secret); the local runtime and the tests use {@link
- * JdbcConnectionFactory}. Implementations open a fresh connection per call and never cache one
+ * dev.dbre.db.JdbcConnectionFactory}. Implementations open a fresh connection per call and never cache one
  * across a SnapStart checkpoint.
  */
 @FunctionalInterface

@@ -1,6 +1,4 @@
-package dev.dbre.restore;
-
-import dev.dbre.backup.DatabaseRef;
+package dev.dbre.port;
 
 /**
  * A database that can be restored from, with its current restorable window.

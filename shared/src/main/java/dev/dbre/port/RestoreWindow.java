@@ -1,4 +1,4 @@
-package dev.dbre.restore;
+package dev.dbre.port;
 
 import java.time.Instant;
 

@@ -1,4 +1,4 @@
-package dev.dbre.backup;
+package dev.dbre.port;
 
 /**
  * A provider call failed. {@link #retryable()} is true for throttling (rate limits) and transient

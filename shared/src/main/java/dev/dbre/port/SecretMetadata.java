@@ -1,4 +1,4 @@
-package dev.dbre.rotation;
+package dev.dbre.port;
 
 import java.util.Map;
 import java.util.Set;

@@ -1,6 +1,5 @@
-package dev.dbre.restore;
+package dev.dbre.port;
 
-import dev.dbre.db.ConnectionFactory;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -13,10 +12,10 @@ import java.util.UUID;
  * archived WAL to recovery_target_time, as a new server on its own port).
  *
  * <p>Ownership: every database a provider creates carries the id of the run that created it
- * ({@link RestoredTags#TAG_RUN}, or the provider's equivalent). A provider never adopts, labels,
+ * ({@link dev.dbre.restore.RestoredTags#TAG_RUN}, or the provider's equivalent). A provider never adopts, labels,
  * reports on or deletes a database with the run's name that does not carry that run's id.
  *
- * <p>Calls may throw {@link dev.dbre.backup.ProviderException}.
+ * <p>Calls may throw {@link dev.dbre.port.ProviderException}.
  */
 public interface RestoreProvider {
     /** The source and its restorable window, or empty if no such database. */
@@ -33,7 +32,7 @@ public interface RestoreProvider {
      * @param overrides instance class, subnet group, security groups, parameter group, tags
      * @return a reference to the restore started, handed back in {@link RestoreTarget#startRef}
      *     (null when the tags alone identify it)
-     * @throws dev.dbre.backup.ProviderException NameTaken (not retryable) when a database named
+     * @throws dev.dbre.port.ProviderException NameTaken (not retryable) when a database named
      *     {@code newName} exists that this run did not create
      */
     String startRestore(UUID runId, String sourceId, Instant targetTime, String newName, Map<String, Object> overrides);
