@@ -1,6 +1,7 @@
 package dev.dbre.bench;
 
-import dev.dbre.db.LocalPostgres;
+import dev.dbre.db.JdbcConnectionFactory;
+import dev.dbre.embedded.LocalPostgres;
 import dev.dbre.ingest.BatchResult;
 import dev.dbre.ingest.IngestBatch;
 import dev.dbre.ingest.IngestService;
@@ -90,7 +91,7 @@ public final class IngestBench {
                 s.execute("create database bench");
             }
             SchemaMigrator.migrate(pg.jdbcUrl("bench"), "postgres", null);
-            ConnectionFactory connections = pg.connectionFactory("bench");
+            ConnectionFactory connections = JdbcConnectionFactory.of(pg.jdbcUrl("bench"), "postgres", null);
             String version;
             try (Connection c = connections.open();
                     Statement s = c.createStatement();

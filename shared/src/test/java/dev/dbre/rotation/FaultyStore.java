@@ -22,12 +22,12 @@ final class FaultyStore implements SecretStore {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    final LocalSecretStore delegate;
+    final MemorySecretStore delegate;
     final Set<String> passwords = new LinkedHashSet<>();
     private String failMethod;
     private When failWhen;
 
-    FaultyStore(LocalSecretStore delegate) {
+    FaultyStore(MemorySecretStore delegate) {
         this.delegate = delegate;
     }
 

@@ -16,7 +16,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.util.Set;
 
 /**
@@ -33,6 +32,9 @@ final class RotationFixture {
     final String secretId;
     final Path dir;
     final RotationStrategy strategy;
+    /** The store every reopened service shares, as invocations share the cloud's store. */
+    private final MemorySecretStore secrets = new MemorySecretStore();
+
     FaultyStore store;
     final FaultyConnector connector = new FaultyConnector();
     RotationService service;
@@ -64,10 +66,10 @@ final class RotationFixture {
         store.create(secretId, secretJson(user, password, adminId));
     }
 
-    /** A new store and service on the same folder, as a new invocation (or process) would have. */
+    /** A new service (and store client) over the same secrets, as a new invocation would have. */
     void reopen() {
         FaultyStore old = store;
-        store = new FaultyStore(new LocalSecretStore(dir, Clock.systemUTC()));
+        store = new FaultyStore(secrets);
         if (old != null) {
             store.passwords.addAll(old.passwords);
         }

@@ -1,7 +1,7 @@
 package dev.dbre.testing;
 
 import dev.dbre.db.JdbcConnectionFactory;
-import dev.dbre.db.LocalPostgres;
+import dev.dbre.embedded.LocalPostgres;
 import dev.dbre.port.ConnectionFactory;
 import java.sql.Connection;
 import java.sql.ResultSet;

@@ -8,7 +8,7 @@ import dev.dbre.db.PasswordConnectionFactory;
 import dev.dbre.db.SecretConnectionFactory;
 import dev.dbre.db.TlsRoots;
 import dev.dbre.port.ConnectionFactory;
-import dev.dbre.rotation.LocalSecretStore;
+import dev.dbre.local.rotation.LocalSecretStore;
 import java.nio.file.Path;
 import java.time.Clock;
 

@@ -1,7 +1,7 @@
 package dev.dbre.local;
 
-import dev.dbre.backup.local.LocalBackupProvider;
-import dev.dbre.db.LocalPostgres;
+import dev.dbre.embedded.LocalPostgres;
+import dev.dbre.local.backup.LocalBackupProvider;
 import dev.dbre.port.DatabaseRef;
 import dev.dbre.port.SnapshotProvider;
 import java.io.IOException;

@@ -5,7 +5,7 @@ import dev.dbre.backup.RetryPolicy;
 import dev.dbre.backup.SnapshotRunStore;
 import dev.dbre.backup.SnapshotRunSummary;
 import dev.dbre.backup.SnapshotService;
-import dev.dbre.backup.local.LocalBackupProvider;
+import dev.dbre.local.backup.LocalBackupProvider;
 import dev.dbre.port.BackupPolicy;
 import dev.dbre.port.Snapshot;
 import dev.dbre.restore.RestoreRequest;

@@ -2,8 +2,9 @@ package dev.dbre.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.dbre.backup.local.LocalBackupProvider;
-import dev.dbre.db.LocalPostgres;
+import dev.dbre.db.JdbcConnectionFactory;
+import dev.dbre.embedded.LocalPostgres;
+import dev.dbre.local.backup.LocalBackupProvider;
 import dev.dbre.port.ConnectionFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -194,7 +195,8 @@ final class RestoresCommand implements Runnable {
                         name);
             } else if (Files.isDirectory(backups.resolve("state").resolve("data"))) {
                 try (LocalPostgres state = RestoreCommand.startStateServer(backups.resolve("state"), parent.err)) {
-                    records = retire(state.connectionFactory(RestoreCommand.STATE_DB), name);
+                    records = retire(
+                            JdbcConnectionFactory.of(state.jdbcUrl(RestoreCommand.STATE_DB), "postgres", null), name);
                 }
             }
             if (!files && records == 0) {

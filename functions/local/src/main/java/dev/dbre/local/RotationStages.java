@@ -1,9 +1,9 @@
 package dev.dbre.local;
 
 import dev.dbre.db.SqlText;
+import dev.dbre.local.rotation.LocalSecretStore;
 import dev.dbre.port.PasswordPolicy;
 import dev.dbre.port.SecretMetadata;
-import dev.dbre.rotation.LocalSecretStore;
 import dev.dbre.rotation.PasswordGenerator;
 import dev.dbre.rotation.RotationService;
 import dev.dbre.rotation.RotationSettings;

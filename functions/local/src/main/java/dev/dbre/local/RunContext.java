@@ -2,7 +2,8 @@ package dev.dbre.local;
 
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import dev.dbre.aws.ingest.KinesisIngestHandler;
-import dev.dbre.db.LocalPostgres;
+import dev.dbre.db.JdbcConnectionFactory;
+import dev.dbre.embedded.LocalPostgres;
 import dev.dbre.ingest.IngestService;
 import dev.dbre.obs.MetricsPublisher;
 import dev.dbre.port.ConnectionFactory;
@@ -38,7 +39,7 @@ final class RunContext {
     RunReport report;
 
     /** The local snapshot/PITR provider, with the embedded server attached as {@link #source}. */
-    dev.dbre.backup.local.LocalBackupProvider backups;
+    dev.dbre.local.backup.LocalBackupProvider backups;
 
     dev.dbre.port.DatabaseRef source;
     Double drillRecoverySeconds;
@@ -54,7 +55,7 @@ final class RunContext {
         this.options = options;
         this.postgres = postgres;
         this.database = database;
-        this.db = postgres.connectionFactory(database);
+        this.db = JdbcConnectionFactory.of(postgres.jdbcUrl(database), "postgres", null);
         this.ingest = ingest;
         this.metrics = metrics;
         this.clock = clock;

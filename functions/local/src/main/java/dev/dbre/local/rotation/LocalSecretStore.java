@@ -1,4 +1,4 @@
-package dev.dbre.rotation;
+package dev.dbre.local.rotation;
 
 import static dev.dbre.port.SecretMetadata.CURRENT;
 import static dev.dbre.port.SecretMetadata.PREVIOUS;
@@ -44,7 +44,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * old one, so a crash leaves either the old or the new file, never half of one. Writers are
  * serialised per folder, across processes too (a lock file).
  *
- * <p>It has no password generator: the rotation uses {@link PasswordGenerator}.
+ * <p>It has no password generator: the rotation uses {@link dev.dbre.rotation.PasswordGenerator}.
  */
 public final class LocalSecretStore implements SecretStore {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

@@ -1,11 +1,11 @@
-package dev.dbre.backup.local;
+package dev.dbre.local.backup;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.dbre.db.JdbcConnectionFactory;
-import dev.dbre.db.LocalPostgres;
+import dev.dbre.embedded.LocalPostgres;
 import dev.dbre.port.ConnectionFactory;
 import dev.dbre.port.DatabaseRef;
 import dev.dbre.port.ProviderException;
@@ -112,7 +112,8 @@ public final class LocalBackupProvider implements SnapshotProvider, RestoreProvi
     public synchronized void attach(DatabaseRef ref, LocalPostgres server) {
         checkName("database id", ref.id());
         Path wal = walDir(ref.id());
-        try (Connection c = server.connectionFactory("postgres").open();
+        try (Connection c = JdbcConnectionFactory.of(server.jdbcUrl("postgres"), "postgres", null)
+                        .open();
                 Statement s = c.createStatement()) {
             Files.createDirectories(wal);
             if (!"on".equals(show(s, "archive_mode"))) {
@@ -199,7 +200,8 @@ public final class LocalBackupProvider implements SnapshotProvider, RestoreProvi
                     null);
         }
         BackupManifest m = BackupManifest.creating(name, database.id(), database.region(), null, tags);
-        try (Connection c = server.connectionFactory("postgres").open();
+        try (Connection c = JdbcConnectionFactory.of(server.jdbcUrl("postgres"), "postgres", null)
+                        .open();
                 Statement s = c.createStatement()) {
             Instant created = serverTime(s);
             m = BackupManifest.creating(name, database.id(), database.region(), created, tags);
@@ -434,7 +436,8 @@ public final class LocalBackupProvider implements SnapshotProvider, RestoreProvi
         } catch (ProviderException e) {
             return new RestoreProgress(RestoreProgress.State.FAILED, null, 0, e.getMessage());
         }
-        try (Connection c = server.connectionFactory("postgres").open();
+        try (Connection c = JdbcConnectionFactory.of(server.jdbcUrl("postgres"), "postgres", null)
+                        .open();
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("select pg_is_in_recovery()")) {
             rs.next();
@@ -519,7 +522,8 @@ public final class LocalBackupProvider implements SnapshotProvider, RestoreProvi
      * commit past it (PostgreSQL 13+ refuses a target it never passes).
      */
     private Instant markLatest(String id, LocalPostgres server) {
-        try (Connection c = server.connectionFactory("postgres").open();
+        try (Connection c = JdbcConnectionFactory.of(server.jdbcUrl("postgres"), "postgres", null)
+                        .open();
                 Statement s = c.createStatement()) {
             c.setAutoCommit(false);
             Instant t;

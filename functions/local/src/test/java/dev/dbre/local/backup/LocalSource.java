@@ -1,6 +1,7 @@
-package dev.dbre.backup.local;
+package dev.dbre.local.backup;
 
-import dev.dbre.db.LocalPostgres;
+import dev.dbre.db.JdbcConnectionFactory;
+import dev.dbre.embedded.LocalPostgres;
 import dev.dbre.port.DatabaseRef;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -49,7 +50,8 @@ public final class LocalSource implements AutoCloseable {
     }
 
     public void execute(String sql) throws SQLException {
-        try (Connection c = server.connectionFactory("postgres").open();
+        try (Connection c = JdbcConnectionFactory.of(server.jdbcUrl("postgres"), "postgres", null)
+                        .open();
                 Statement s = c.createStatement()) {
             s.execute(sql);
         }
@@ -57,7 +59,8 @@ public final class LocalSource implements AutoCloseable {
 
     /** The server's clock (the times of its commits come from it). */
     public Instant now() throws SQLException {
-        try (Connection c = server.connectionFactory("postgres").open();
+        try (Connection c = JdbcConnectionFactory.of(server.jdbcUrl("postgres"), "postgres", null)
+                        .open();
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("select clock_timestamp()")) {
             rs.next();

@@ -1,6 +1,7 @@
-package dev.dbre.bench;
+package dev.dbre.local.bench;
 
-import dev.dbre.backup.local.LocalSource;
+import dev.dbre.db.JdbcConnectionFactory;
+import dev.dbre.local.backup.LocalSource;
 import dev.dbre.port.Snapshot;
 import dev.dbre.restore.RestoreEvent;
 import dev.dbre.restore.RestoreRequest;
@@ -53,8 +54,10 @@ public final class DrillBench {
 
             src.execute("update accounts set abalance = abalance + 1 where aid <= 10000");
 
-            RestoreService service =
-                    new RestoreService(src.provider, src.server.connectionFactory("bench_state"), (d, m) -> {});
+            RestoreService service = new RestoreService(
+                    src.provider,
+                    JdbcConnectionFactory.of(src.server.jdbcUrl("bench_state"), "postgres", null),
+                    (d, m) -> {});
             RestoreRequest req =
                     RestoreRequest.parse("{\"source\":\"bench\",\"latest\":true,\"newName\":\"bench-drill\","
                             + "\"drill\":true,\"verify\":[{\"name\":\"rows\",\"sql\":\"select count(*) from accounts\","
@@ -92,7 +95,8 @@ public final class DrillBench {
     }
 
     private static long scalar(LocalSource src, String sql) throws Exception {
-        try (Connection c = src.server.connectionFactory("postgres").open();
+        try (Connection c = JdbcConnectionFactory.of(src.server.jdbcUrl("postgres"), "postgres", null)
+                        .open();
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(sql)) {
             rs.next();

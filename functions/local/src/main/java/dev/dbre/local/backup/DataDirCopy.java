@@ -1,4 +1,4 @@
-package dev.dbre.backup.local;
+package dev.dbre.local.backup;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package dev.dbre.backup.local;
+package dev.dbre.local.backup;
 
 import dev.dbre.port.Snapshot;
 import dev.dbre.port.SnapshotStatus;

@@ -1,10 +1,18 @@
-package dev.dbre.restore;
+package dev.dbre.local.backup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.dbre.backup.local.LocalSource;
+import dev.dbre.db.JdbcConnectionFactory;
 import dev.dbre.port.RestoreTarget;
+import dev.dbre.restore.RestoreError;
+import dev.dbre.restore.RestoreEvent;
+import dev.dbre.restore.RestoreRejectedException;
+import dev.dbre.restore.RestoreRequest;
+import dev.dbre.restore.RestoreRun;
+import dev.dbre.restore.RestoreService;
+import dev.dbre.restore.RestoreState;
+import dev.dbre.restore.Verifier;
 import dev.dbre.testing.PostgresExtension;
 import dev.dbre.testing.TestDatabase;
 import java.io.RandomAccessFile;
@@ -226,7 +234,8 @@ class LocalRestoreEndToEndTest {
     }
 
     static String expectedChecksum() throws SQLException {
-        try (Connection c = src.server.connectionFactory("postgres").open();
+        try (Connection c = JdbcConnectionFactory.of(src.server.jdbcUrl("postgres"), "postgres", null)
+                        .open();
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("select id, batch from orders order by id")) {
             return Verifier.checksum(rs);
