@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * Writes DogStatsD lines: the inverse of {@link DogStatsdParser} for metrics, service checks and
- * events (used by the command line and by the round-trip tests). Numbers are printed so that
+ * events, for the round-trip tests (test code: no product code prints lines). Numbers are printed so that
  * parsing them gives back the same double.
  */
 public final class DogStatsdPrinter {

@@ -1,12 +1,14 @@
-package dev.dbre.local;
+package dev.dbre.local.rotation;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
+import dev.dbre.db.CloudLogin;
+import dev.dbre.db.DatabaseConnections;
+import dev.dbre.db.DbSettings;
+import dev.dbre.db.DbTimeouts;
+import dev.dbre.db.TlsRoots;
 import dev.dbre.port.ConnectionFactory;
-import dev.dbre.local.rotation.LocalSecretStore;
 import dev.dbre.rotation.RotationService;
 import dev.dbre.rotation.RotationSettings;
 import dev.dbre.rotation.RotationStrategy;
@@ -22,8 +24,11 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** DBRE_DB_AUTH=secret locally: the local store, a real rotation, and a TLS PostgreSQL that checks passwords. */
-class LocalConnectionsTest {
+/**
+ * The local file store behind the one connection switch ({@link DatabaseConnections} over {@link
+ * CloudLogin#secretsOnly}): a real rotation of the store, and a TLS PostgreSQL that checks passwords.
+ */
+class LocalSecretLoginTest {
     private static String whoAmI(ConnectionFactory f) throws SQLException {
         try (Connection c = f.open();
                 Statement s = c.createStatement();
@@ -40,7 +45,7 @@ class LocalConnectionsTest {
         String role = TlsPostgres.newRole("local-first-0001");
         LocalSecretStore store = new LocalSecretStore(dir, Clock.systemUTC());
         store.create("app/db", TlsPostgres.secretJson(role, "local-first-0001"), true);
-        ConnectionFactory connections = LocalConnections.fromEnv(new Env(Map.of(
+        Env env = new Env(Map.of(
                 "DBRE_DB_HOST",
                 "127.0.0.1",
                 "DBRE_DB_PORT",
@@ -50,9 +55,11 @@ class LocalConnectionsTest {
                 "DBRE_DB_SECRET_ID",
                 "app/db",
                 "DBRE_DB_SSLROOTCERT",
-                TlsPostgres.rootCert().toString(),
-                "DBRE_LOCAL_SECRETS_DIR",
-                dir.toString())));
+                TlsPostgres.rootCert().toString()));
+        ConnectionFactory connections = DatabaseConnections.physical(
+                TlsRoots.resolve(DbSettings.fromEnv(env), null),
+                DbTimeouts.fromEnv(env),
+                CloudLogin.secretsOnly(() -> store, "no cloud identity locally"));
         assertThat(whoAmI(connections)).isEqualTo(role);
 
         new RotationService(
@@ -65,15 +72,5 @@ class LocalConnectionsTest {
 
         // The cached password is refused now; the factory reads CURRENT again and logs in.
         assertThat(whoAmI(connections)).isEqualTo(role);
-    }
-
-    @Test
-    void iamAuth_isRefusedLocallyNamingTheVariable() {
-        assertThatThrownBy(() -> LocalConnections.fromEnv(new Env(Map.of(
-                        "DBRE_DB_HOST", "127.0.0.1",
-                        "DBRE_DB_USER", "app",
-                        "DBRE_DB_SSLMODE", "require"))))
-                .isInstanceOfSatisfying(
-                        ConfigException.class, e -> assertThat(e.variable()).isEqualTo("DBRE_DB_AUTH"));
     }
 }
