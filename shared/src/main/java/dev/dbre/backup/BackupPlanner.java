@@ -1,5 +1,9 @@
 package dev.dbre.backup;
 
+import dev.dbre.port.BackupPolicy;
+import dev.dbre.port.DatabaseRef;
+import dev.dbre.port.Snapshot;
+import dev.dbre.port.SnapshotStatus;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;

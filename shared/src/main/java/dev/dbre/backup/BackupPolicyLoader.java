@@ -1,5 +1,7 @@
 package dev.dbre.backup;
 
+import dev.dbre.port.BackupPolicy;
+import dev.dbre.port.Retention;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;

@@ -1,5 +1,6 @@
 package dev.dbre.backup;
 
+import dev.dbre.port.DatabaseRef;
 import java.util.List;
 
 /**

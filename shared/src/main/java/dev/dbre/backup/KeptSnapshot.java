@@ -1,5 +1,6 @@
 package dev.dbre.backup;
 
+import dev.dbre.port.Snapshot;
 import java.util.List;
 
 /** A snapshot the plan keeps, with every reason it is kept. */

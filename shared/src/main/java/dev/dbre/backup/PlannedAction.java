@@ -1,5 +1,7 @@
 package dev.dbre.backup;
 
+import dev.dbre.port.Snapshot;
+
 /**
  * One change the planner wants.
  *

@@ -2,6 +2,7 @@ package dev.dbre.backup;
 
 import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
+import dev.dbre.port.BackupPolicy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,5 +1,8 @@
 package dev.dbre.backup;
 
+import dev.dbre.port.Retention;
+import dev.dbre.port.Snapshot;
+import dev.dbre.port.SnapshotStatus;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;

@@ -1,6 +1,7 @@
 package dev.dbre.backup;
 
-import dev.dbre.db.ConnectionFactory;
+import dev.dbre.port.ConnectionFactory;
+import dev.dbre.port.Snapshot;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -2,6 +2,7 @@ package dev.dbre.backup;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.dbre.port.Snapshot;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;

@@ -2,6 +2,8 @@ package dev.dbre.backup;
 
 import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
+import dev.dbre.port.BackupPolicy;
+import dev.dbre.port.SnapshotProvider;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;

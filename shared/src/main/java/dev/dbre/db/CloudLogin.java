@@ -1,7 +1,7 @@
 package dev.dbre.db;
 
 import dev.dbre.config.ConfigException;
-import dev.dbre.rotation.SecretStore;
+import dev.dbre.port.SecretStore;
 import java.util.function.Supplier;
 
 /**

@@ -1,5 +1,6 @@
 package dev.dbre.db;
 
+import dev.dbre.port.ConnectionFactory;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -1,5 +1,7 @@
 package dev.dbre.db;
 
+import dev.dbre.port.ConnectionFactory;
+
 /**
  * The one connection factory of every function on every cloud: always pooled (kept across warm
  * invocations), differing between clouds only in how it logs in ({@link CloudLogin}).

@@ -1,5 +1,6 @@
 package dev.dbre.db;
 
+import dev.dbre.port.ConnectionFactory;
 import java.sql.SQLException;
 import java.util.Properties;
 

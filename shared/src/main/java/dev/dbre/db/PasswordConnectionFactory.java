@@ -1,5 +1,6 @@
 package dev.dbre.db;
 
+import dev.dbre.port.ConnectionFactory;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;

@@ -2,6 +2,7 @@ package dev.dbre.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.dbre.port.ConnectionFactory;
 import java.sql.Connection;
 import java.sql.SQLException;
 

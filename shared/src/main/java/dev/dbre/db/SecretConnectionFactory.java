@@ -2,9 +2,10 @@ package dev.dbre.db;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.dbre.rotation.SecretMetadata;
-import dev.dbre.rotation.SecretStore;
-import dev.dbre.rotation.SecretStoreException;
+import dev.dbre.port.ConnectionFactory;
+import dev.dbre.port.SecretMetadata;
+import dev.dbre.port.SecretStore;
+import dev.dbre.port.SecretStoreException;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -1,6 +1,5 @@
 package dev.dbre.ingest;
 
-import dev.dbre.db.ConnectionFactory;
 import dev.dbre.db.SqlStates;
 import dev.dbre.ingest.parse.LineConsumer;
 import dev.dbre.ingest.parse.ParseLimits;
@@ -8,6 +7,7 @@ import dev.dbre.ingest.parse.PayloadParser;
 import dev.dbre.ingest.store.BinaryCopySink;
 import dev.dbre.ingest.store.CopyFailedException;
 import dev.dbre.ingest.store.IngestLedger;
+import dev.dbre.port.ConnectionFactory;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;

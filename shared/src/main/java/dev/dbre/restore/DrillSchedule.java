@@ -65,7 +65,7 @@ public final class DrillSchedule {
      *
      * @throws RestoreRejectedException when the day's drill is refused (e.g. the source has no window)
      * @throws RestoreStoreException if the runs table cannot be read or written
-     * @throws dev.dbre.backup.ProviderException if the provider cannot describe the source
+     * @throws dev.dbre.port.ProviderException if the provider cannot describe the source
      */
     public RestoreRun tick(Instant now, Duration remaining) {
         RestoreService.Submitted s = service.submit(request(now), now);

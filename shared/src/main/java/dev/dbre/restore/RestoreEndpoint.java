@@ -3,7 +3,7 @@ package dev.dbre.restore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.dbre.backup.ProviderException;
+import dev.dbre.port.ProviderException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  *       the rule's status ({@link RestoreError#httpStatus()}: 400 BAD_REQUEST, 403
  *       CONFIRMATION_REQUIRED, 404 SOURCE_NOT_FOUND, 409 NAME_TAKEN, 422 TARGET_OUTSIDE_WINDOW) with
  *       {@code {"error","field","message"}}; a provider fault 503 (a retryable {@link
- *       dev.dbre.backup.ProviderError}) or 502, with {@code {"error","kind","code","message"}}; a
+ *       dev.dbre.port.ProviderError}) or 502, with {@code {"error","kind","code","message"}}; a
  *       database fault 503.
  *   <li>{@link #advance}: one step; 200 with {@link #runJson} ({@code {"runId","state","done",...}}),
  *       404 RUN_NOT_FOUND, 400 when the run id is missing or not a UUID.

@@ -1,5 +1,6 @@
 package dev.dbre.restore;
 
+import dev.dbre.port.RestoreProvider;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

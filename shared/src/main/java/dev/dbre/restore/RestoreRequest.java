@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.dbre.db.DatabaseNames;
+import dev.dbre.port.RestoreProvider;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,5 +1,6 @@
 package dev.dbre.restore;
 
+import dev.dbre.port.RestoreTarget;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;

@@ -1,14 +1,18 @@
 package dev.dbre.restore;
 
-import dev.dbre.backup.ProviderException;
-import dev.dbre.backup.Sleeper;
 import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
-import dev.dbre.db.ConnectionFactory;
 import dev.dbre.db.SqlStates;
 import dev.dbre.obs.Metric;
 import dev.dbre.obs.MetricNames;
 import dev.dbre.obs.MetricsPublisher;
+import dev.dbre.port.ConnectionFactory;
+import dev.dbre.port.ProviderException;
+import dev.dbre.port.RestoreProgress;
+import dev.dbre.port.RestoreProvider;
+import dev.dbre.port.RestoreSource;
+import dev.dbre.port.RestoreWindow;
+import dev.dbre.port.Sleeper;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;

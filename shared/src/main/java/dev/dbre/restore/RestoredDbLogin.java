@@ -1,17 +1,18 @@
 package dev.dbre.restore;
 
-import dev.dbre.backup.ProviderError;
-import dev.dbre.backup.ProviderException;
 import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
-import dev.dbre.db.ConnectionFactory;
 import dev.dbre.db.DbAuth;
 import dev.dbre.db.DbSettings;
 import dev.dbre.db.DbTimeouts;
 import dev.dbre.db.PasswordConnectionFactory;
 import dev.dbre.db.SecretConnectionFactory;
 import dev.dbre.db.TlsRoots;
-import dev.dbre.rotation.SecretStore;
+import dev.dbre.port.ConnectionFactory;
+import dev.dbre.port.ProviderError;
+import dev.dbre.port.ProviderException;
+import dev.dbre.port.RestoreProgress;
+import dev.dbre.port.SecretStore;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Function;

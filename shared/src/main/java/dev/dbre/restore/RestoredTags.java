@@ -1,8 +1,10 @@
 package dev.dbre.restore;
 
-import dev.dbre.backup.ProviderError;
-import dev.dbre.backup.ProviderException;
-import dev.dbre.backup.Snapshot;
+import dev.dbre.port.ProviderError;
+import dev.dbre.port.ProviderException;
+import dev.dbre.port.RestoreProgress;
+import dev.dbre.port.RestoreProvider;
+import dev.dbre.port.Snapshot;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;

@@ -3,7 +3,7 @@ package dev.dbre.restore;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.dbre.db.ConnectionFactory;
+import dev.dbre.port.ConnectionFactory;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -146,8 +146,9 @@ public final class Verifier {
     /**
      * md5 (hex) of every row in order: columns' text joined by a tab (null as {@code \N}), each
      * row ended by a newline — what {@code COPY (query) TO STDOUT} prints for plain values.
+     * Public so that a caller (the local end-to-end restore test) can compute the value to expect.
      */
-    static String checksum(ResultSet rs) throws SQLException {
+    public static String checksum(ResultSet rs) throws SQLException {
         MessageDigest md;
         try {
             md = MessageDigest.getInstance("MD5");

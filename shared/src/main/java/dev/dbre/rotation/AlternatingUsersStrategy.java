@@ -1,10 +1,11 @@
 package dev.dbre.rotation;
 
+import static dev.dbre.port.SecretMetadata.CURRENT;
 import static dev.dbre.rotation.RotationService.dbFailure;
 import static dev.dbre.rotation.RotationService.requireEngine;
 import static dev.dbre.rotation.RotationService.store;
-import static dev.dbre.rotation.SecretMetadata.CURRENT;
 
+import dev.dbre.port.SecretStore;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;

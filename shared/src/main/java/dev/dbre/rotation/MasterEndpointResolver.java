@@ -1,5 +1,6 @@
 package dev.dbre.rotation;
 
+import dev.dbre.port.SecretStoreException;
 import java.util.Optional;
 
 /**

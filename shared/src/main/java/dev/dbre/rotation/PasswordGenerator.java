@@ -1,5 +1,6 @@
 package dev.dbre.rotation;
 
+import dev.dbre.port.PasswordPolicy;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;

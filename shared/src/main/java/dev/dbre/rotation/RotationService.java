@@ -1,12 +1,16 @@
 package dev.dbre.rotation;
 
-import static dev.dbre.rotation.SecretMetadata.CURRENT;
-import static dev.dbre.rotation.SecretMetadata.PENDING;
+import static dev.dbre.port.SecretMetadata.CURRENT;
+import static dev.dbre.port.SecretMetadata.PENDING;
 
 import dev.dbre.db.SqlStates;
 import dev.dbre.obs.Metric;
 import dev.dbre.obs.MetricNames;
 import dev.dbre.obs.MetricsPublisher;
+import dev.dbre.port.PasswordPolicy;
+import dev.dbre.port.SecretMetadata;
+import dev.dbre.port.SecretStore;
+import dev.dbre.port.SecretStoreException;
 import dev.dbre.rotation.StepResult.Action;
 import java.security.SecureRandom;
 import java.sql.Connection;

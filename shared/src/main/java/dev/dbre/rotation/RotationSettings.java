@@ -4,6 +4,7 @@ import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
 import dev.dbre.db.DbSettings;
 import dev.dbre.db.DbTimeouts;
+import dev.dbre.port.PasswordPolicy;
 
 /**
  * The rotation function's settings, read once at start-up. The password variables keep the names

@@ -1,10 +1,11 @@
 package dev.dbre.rotation;
 
+import static dev.dbre.port.SecretMetadata.PREVIOUS;
 import static dev.dbre.rotation.RotationService.dbFailure;
 import static dev.dbre.rotation.RotationService.isLoginRefused;
 import static dev.dbre.rotation.RotationService.store;
-import static dev.dbre.rotation.SecretMetadata.PREVIOUS;
 
+import dev.dbre.port.SecretStore;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Optional;

@@ -2,6 +2,11 @@ package dev.dbre.backup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dbre.port.BackupPolicy;
+import dev.dbre.port.DatabaseRef;
+import dev.dbre.port.Retention;
+import dev.dbre.port.Snapshot;
+import dev.dbre.port.SnapshotStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

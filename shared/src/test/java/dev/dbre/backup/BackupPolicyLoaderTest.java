@@ -3,6 +3,9 @@ package dev.dbre.backup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dbre.port.BackupPolicy;
+import dev.dbre.port.DatabaseRef;
+import dev.dbre.port.Retention;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
+import dev.dbre.port.BackupPolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

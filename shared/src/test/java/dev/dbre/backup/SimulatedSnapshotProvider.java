@@ -1,5 +1,11 @@
 package dev.dbre.backup;
 
+import dev.dbre.port.DatabaseRef;
+import dev.dbre.port.ProviderError;
+import dev.dbre.port.ProviderException;
+import dev.dbre.port.Snapshot;
+import dev.dbre.port.SnapshotProvider;
+import dev.dbre.port.SnapshotStatus;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;

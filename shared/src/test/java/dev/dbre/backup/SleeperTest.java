@@ -3,6 +3,7 @@ package dev.dbre.backup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dbre.port.Sleeper;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

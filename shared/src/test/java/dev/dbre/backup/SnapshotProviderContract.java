@@ -4,6 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import dev.dbre.port.BackupPolicy;
+import dev.dbre.port.DatabaseRef;
+import dev.dbre.port.ProviderError;
+import dev.dbre.port.Retention;
+import dev.dbre.port.Snapshot;
+import dev.dbre.port.SnapshotProvider;
+import dev.dbre.port.SnapshotStatus;
 import dev.dbre.testing.ProviderErrors;
 import java.time.Clock;
 import java.time.Duration;

@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dbre.config.ConfigException;
+import dev.dbre.port.BackupPolicy;
+import dev.dbre.port.DatabaseRef;
+import dev.dbre.port.Snapshot;
+import dev.dbre.port.SnapshotProvider;
+import dev.dbre.port.SnapshotStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

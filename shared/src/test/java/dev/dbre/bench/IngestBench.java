@@ -1,13 +1,14 @@
 package dev.dbre.bench;
 
-import dev.dbre.db.ConnectionFactory;
-import dev.dbre.db.LocalPostgres;
+import dev.dbre.db.JdbcConnectionFactory;
+import dev.dbre.embedded.LocalPostgres;
 import dev.dbre.ingest.BatchResult;
 import dev.dbre.ingest.IngestBatch;
 import dev.dbre.ingest.IngestService;
 import dev.dbre.ingest.PayloadFormat;
 import dev.dbre.ingest.SourceRecord;
 import dev.dbre.ingest.parse.ParseLimits;
+import dev.dbre.port.ConnectionFactory;
 import dev.dbre.schema.SchemaMigrator;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -90,7 +91,7 @@ public final class IngestBench {
                 s.execute("create database bench");
             }
             SchemaMigrator.migrate(pg.jdbcUrl("bench"), "postgres", null);
-            ConnectionFactory connections = pg.connectionFactory("bench");
+            ConnectionFactory connections = JdbcConnectionFactory.of(pg.jdbcUrl("bench"), "postgres", null);
             String version;
             try (Connection c = connections.open();
                     Statement s = c.createStatement();

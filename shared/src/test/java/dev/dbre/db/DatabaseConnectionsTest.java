@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dbre.config.ConfigException;
+import dev.dbre.port.ConnectionFactory;
+import dev.dbre.port.SecretStore;
 import dev.dbre.rotation.MemorySecretStore;
-import dev.dbre.rotation.SecretStore;
 import dev.dbre.testing.PasswordLogins;
 import dev.dbre.testing.PostgresExtension;
 import dev.dbre.testing.TestDatabase;

@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
+import dev.dbre.port.RestoreProgress;
 import dev.dbre.restore.RestoreError;
-import dev.dbre.restore.RestoreProgress;
 import dev.dbre.restore.RestoreRejectedException;
 import dev.dbre.restore.RestoreRequest;
 import dev.dbre.restore.RestoredDbLogin;

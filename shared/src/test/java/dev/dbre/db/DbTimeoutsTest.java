@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
-import dev.dbre.restore.RestoreProgress;
+import dev.dbre.port.ConnectionFactory;
+import dev.dbre.port.RestoreProgress;
 import dev.dbre.restore.RestoredDbLogin;
 import dev.dbre.rotation.DbSecret;
 import dev.dbre.rotation.PgSecretConnector;

@@ -2,6 +2,7 @@ package dev.dbre.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dbre.port.ConnectionFactory;
 import dev.dbre.testing.PostgresExtension;
 import dev.dbre.testing.TestDatabase;
 import java.sql.Connection;

@@ -3,10 +3,10 @@ package dev.dbre.db;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dbre.port.SecretMetadata;
+import dev.dbre.port.SecretStore;
+import dev.dbre.port.SecretStoreException;
 import dev.dbre.rotation.MemorySecretStore;
-import dev.dbre.rotation.SecretMetadata;
-import dev.dbre.rotation.SecretStore;
-import dev.dbre.rotation.SecretStoreException;
 import dev.dbre.testing.PasswordLogins;
 import dev.dbre.testing.PostgresExtension;
 import dev.dbre.testing.TestDatabase;

@@ -3,7 +3,6 @@ package dev.dbre.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dbre.ingest.parse.ParseLimits;
-import dev.dbre.obs.IngestMetrics;
 import dev.dbre.obs.Metric;
 import dev.dbre.obs.MetricNames;
 import dev.dbre.testing.PostgresExtension;

@@ -2,10 +2,10 @@ package dev.dbre.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.dbre.db.ConnectionFactory;
 import dev.dbre.db.DbTimeouts;
 import dev.dbre.db.JdbcConnectionFactory;
 import dev.dbre.ingest.parse.ParseLimits;
+import dev.dbre.port.ConnectionFactory;
 import dev.dbre.testing.PostgresExtension;
 import dev.dbre.testing.TestDatabase;
 import java.lang.reflect.InvocationTargetException;

@@ -3,7 +3,11 @@ package dev.dbre.restore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
-import dev.dbre.backup.ProviderError;
+import dev.dbre.port.ProviderError;
+import dev.dbre.port.RestoreProgress;
+import dev.dbre.port.RestoreProvider;
+import dev.dbre.port.RestoreSource;
+import dev.dbre.port.RestoreTarget;
 import dev.dbre.testing.ProviderErrors;
 import java.util.Map;
 import java.util.UUID;

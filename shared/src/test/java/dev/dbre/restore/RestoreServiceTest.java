@@ -3,11 +3,12 @@ package dev.dbre.restore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.dbre.backup.ProviderError;
-import dev.dbre.backup.ProviderException;
 import dev.dbre.obs.Metric;
 import dev.dbre.obs.MetricNames;
-import dev.dbre.restore.RestoreProgress.State;
+import dev.dbre.port.ProviderError;
+import dev.dbre.port.ProviderException;
+import dev.dbre.port.RestoreProgress;
+import dev.dbre.port.RestoreProgress.State;
 import dev.dbre.testing.FakeRestoreProvider;
 import dev.dbre.testing.MutableClock;
 import dev.dbre.testing.PostgresExtension;

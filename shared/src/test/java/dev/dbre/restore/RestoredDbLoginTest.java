@@ -3,11 +3,12 @@ package dev.dbre.restore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.dbre.backup.ProviderException;
 import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
 import dev.dbre.db.DbAuth;
 import dev.dbre.db.DbSettings;
+import dev.dbre.port.ProviderException;
+import dev.dbre.port.RestoreProgress;
 import dev.dbre.rotation.MemorySecretStore;
 import dev.dbre.testing.PasswordLogins;
 import dev.dbre.testing.PostgresExtension;

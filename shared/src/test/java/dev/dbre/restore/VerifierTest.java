@@ -127,7 +127,7 @@ class VerifierTest {
         java.util.Properties simple = new java.util.Properties();
         simple.setProperty("user", "postgres");
         simple.setProperty("preferQueryMode", "simple");
-        dev.dbre.db.ConnectionFactory viaSimple = new dev.dbre.db.JdbcConnectionFactory(db.jdbcUrl(), simple);
+        dev.dbre.port.ConnectionFactory viaSimple = new dev.dbre.db.JdbcConnectionFactory(db.jdbcUrl(), simple);
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() ->
                         Verifier.run(viaSimple, List.of(atLeastOne("count", "select count(*) from orders")), TIMEOUT))

@@ -2,6 +2,10 @@ package dev.dbre.rotation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dbre.port.PasswordPolicy;
+import dev.dbre.port.SecretMetadata;
+import dev.dbre.port.SecretStore;
+import dev.dbre.port.SecretStoreException;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -18,12 +22,12 @@ final class FaultyStore implements SecretStore {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    final LocalSecretStore delegate;
+    final MemorySecretStore delegate;
     final Set<String> passwords = new LinkedHashSet<>();
     private String failMethod;
     private When failWhen;
 
-    FaultyStore(LocalSecretStore delegate) {
+    FaultyStore(MemorySecretStore delegate) {
         this.delegate = delegate;
     }
 

@@ -1,5 +1,7 @@
 package dev.dbre.rotation;
 
+import dev.dbre.port.SecretStore;
+
 /** The contract on the in-memory test store, so the tests that use it can trust it. */
 class MemorySecretStoreTest extends SecretStoreContract {
     private final MemorySecretStore store = new MemorySecretStore();

@@ -3,7 +3,7 @@ package dev.dbre.rotation;
 import static dev.dbre.db.SqlText.identifier;
 import static dev.dbre.db.SqlText.literal;
 
-import dev.dbre.db.LocalPostgres;
+import dev.dbre.embedded.LocalPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,12 +1,13 @@
 package dev.dbre.rotation;
 
-import static dev.dbre.rotation.SecretMetadata.CURRENT;
-import static dev.dbre.rotation.SecretMetadata.PREVIOUS;
+import static dev.dbre.port.SecretMetadata.CURRENT;
+import static dev.dbre.port.SecretMetadata.PREVIOUS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dbre.port.PasswordPolicy;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -2,19 +2,20 @@ package dev.dbre.rotation;
 
 import static dev.dbre.db.SqlText.identifier;
 import static dev.dbre.db.SqlText.literal;
-import static dev.dbre.rotation.SecretMetadata.CURRENT;
-import static dev.dbre.rotation.SecretMetadata.PENDING;
-import static dev.dbre.rotation.SecretMetadata.PREVIOUS;
+import static dev.dbre.port.SecretMetadata.CURRENT;
+import static dev.dbre.port.SecretMetadata.PENDING;
+import static dev.dbre.port.SecretMetadata.PREVIOUS;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dbre.port.PasswordPolicy;
+import dev.dbre.port.SecretMetadata;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.util.Set;
 
 /**
@@ -31,6 +32,9 @@ final class RotationFixture {
     final String secretId;
     final Path dir;
     final RotationStrategy strategy;
+    /** The store every reopened service shares, as invocations share the cloud's store. */
+    private final MemorySecretStore secrets = new MemorySecretStore();
+
     FaultyStore store;
     final FaultyConnector connector = new FaultyConnector();
     RotationService service;
@@ -62,10 +66,10 @@ final class RotationFixture {
         store.create(secretId, secretJson(user, password, adminId));
     }
 
-    /** A new store and service on the same folder, as a new invocation (or process) would have. */
+    /** A new service (and store client) over the same secrets, as a new invocation would have. */
     void reopen() {
         FaultyStore old = store;
-        store = new FaultyStore(new LocalSecretStore(dir, Clock.systemUTC()));
+        store = new FaultyStore(secrets);
         if (old != null) {
             store.passwords.addAll(old.passwords);
         }

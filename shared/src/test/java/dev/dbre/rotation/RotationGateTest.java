@@ -1,34 +1,28 @@
 package dev.dbre.rotation;
 
-import static dev.dbre.rotation.SecretMetadata.CURRENT;
-import static dev.dbre.rotation.SecretMetadata.PENDING;
+import static dev.dbre.port.SecretMetadata.CURRENT;
+import static dev.dbre.port.SecretMetadata.PENDING;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The gate and createSecret, which need no database (the connector refuses to be used). */
 class RotationGateTest {
     private static final String VALUE =
             "{\"engine\":\"postgres\",\"host\":\"db\",\"username\":\"app\",\"password\":\"old-Password-123\"}";
 
-    @TempDir
-    Path dir;
-
-    private LocalSecretStore store;
+    private MemorySecretStore store;
     private RotationService service;
     private String v1;
 
     @BeforeEach
     void setUp() {
-        store = new LocalSecretStore(dir, Clock.systemUTC());
+        store = new MemorySecretStore();
         v1 = store.create("app", VALUE, true);
         SecretConnector noDatabase = s -> {
             throw new SQLException("no database in this test", "08001");

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.dbre.obs.Metric;
 import dev.dbre.obs.MetricNames;
 import dev.dbre.obs.MetricsPublisher;
+import dev.dbre.port.SecretMetadata;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.dbre.rotation;
 
-import static dev.dbre.rotation.SecretMetadata.PREVIOUS;
+import static dev.dbre.port.SecretMetadata.PREVIOUS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,8 +1,8 @@
 package dev.dbre.testing;
 
-import dev.dbre.db.ConnectionFactory;
 import dev.dbre.db.JdbcTarget;
 import dev.dbre.db.PooledConnectionFactory;
+import dev.dbre.port.ConnectionFactory;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;

@@ -1,14 +1,14 @@
 package dev.dbre.testing;
 
-import dev.dbre.backup.DatabaseRef;
-import dev.dbre.backup.ProviderError;
-import dev.dbre.backup.ProviderException;
-import dev.dbre.db.ConnectionFactory;
-import dev.dbre.restore.RestoreProgress;
-import dev.dbre.restore.RestoreProvider;
-import dev.dbre.restore.RestoreSource;
-import dev.dbre.restore.RestoreTarget;
-import dev.dbre.restore.RestoreWindow;
+import dev.dbre.port.ConnectionFactory;
+import dev.dbre.port.DatabaseRef;
+import dev.dbre.port.ProviderError;
+import dev.dbre.port.ProviderException;
+import dev.dbre.port.RestoreProgress;
+import dev.dbre.port.RestoreProvider;
+import dev.dbre.port.RestoreSource;
+import dev.dbre.port.RestoreTarget;
+import dev.dbre.port.RestoreWindow;
 import dev.dbre.restore.RestoredTags;
 import java.time.Instant;
 import java.util.ArrayDeque;

@@ -1,6 +1,6 @@
 package dev.dbre.testing;
 
-import dev.dbre.db.LocalPostgres;
+import dev.dbre.embedded.LocalPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

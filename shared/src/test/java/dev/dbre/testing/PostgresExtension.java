@@ -1,6 +1,6 @@
 package dev.dbre.testing;
 
-import dev.dbre.db.LocalPostgres;
+import dev.dbre.embedded.LocalPostgres;
 import dev.dbre.schema.SchemaMigrator;
 import java.nio.file.Path;
 import java.sql.Connection;

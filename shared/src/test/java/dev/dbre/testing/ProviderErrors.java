@@ -3,8 +3,8 @@ package dev.dbre.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.dbre.backup.ProviderError;
-import dev.dbre.backup.ProviderException;
+import dev.dbre.port.ProviderError;
+import dev.dbre.port.ProviderException;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 

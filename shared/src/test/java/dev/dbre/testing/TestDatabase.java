@@ -1,8 +1,8 @@
 package dev.dbre.testing;
 
-import dev.dbre.db.ConnectionFactory;
 import dev.dbre.db.JdbcConnectionFactory;
-import dev.dbre.db.LocalPostgres;
+import dev.dbre.embedded.LocalPostgres;
+import dev.dbre.port.ConnectionFactory;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

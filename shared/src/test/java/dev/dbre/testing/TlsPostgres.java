@@ -1,7 +1,7 @@
 package dev.dbre.testing;
 
-import dev.dbre.db.LocalPostgres;
 import dev.dbre.db.SqlText;
+import dev.dbre.embedded.LocalPostgres;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -1,6 +1,6 @@
 package dev.dbre.local;
 
-import dev.dbre.db.LocalPostgres;
+import dev.dbre.embedded.LocalPostgres;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;

@@ -1,12 +1,13 @@
 package dev.dbre.local;
 
-import dev.dbre.backup.DatabaseRef;
-import dev.dbre.backup.local.LocalBackupProvider;
-import dev.dbre.db.LocalPostgres;
+import dev.dbre.db.JdbcConnectionFactory;
+import dev.dbre.embedded.LocalPostgres;
 import dev.dbre.ingest.IngestService;
 import dev.dbre.ingest.parse.ParseLimits;
+import dev.dbre.local.backup.LocalBackupProvider;
 import dev.dbre.obs.LogMetricsPublisher;
 import dev.dbre.obs.MetricsPublisher;
+import dev.dbre.port.DatabaseRef;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -268,7 +269,8 @@ public final class LocalRun implements Callable<Integer> {
                     pg.port(),
                     seconds(System.nanoTime() - t0));
             MetricsPublisher metrics = new LogMetricsPublisher(System.out, clock);
-            IngestService ingest = new IngestService(pg.connectionFactory(DATABASE), ParseLimits.DEFAULTS, clock);
+            IngestService ingest = new IngestService(
+                    JdbcConnectionFactory.of(pg.jdbcUrl(DATABASE), "postgres", null), ParseLimits.DEFAULTS, clock);
             RunContext ctx = new RunContext(options, pg, DATABASE, ingest, metrics, clock, out);
             backups.attach(SOURCE, pg);
             ctx.backups = backups;
@@ -318,7 +320,8 @@ public final class LocalRun implements Callable<Integer> {
     }
 
     private static void createDatabase(LocalPostgres pg) {
-        try (Connection c = pg.connectionFactory("postgres").open();
+        try (Connection c = JdbcConnectionFactory.of(pg.jdbcUrl("postgres"), "postgres", null)
+                        .open();
                 Statement s = c.createStatement()) {
             s.execute("create database \"" + DATABASE + "\"");
         } catch (SQLException e) {

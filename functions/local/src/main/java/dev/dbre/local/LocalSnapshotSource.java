@@ -1,9 +1,9 @@
 package dev.dbre.local;
 
-import dev.dbre.backup.DatabaseRef;
-import dev.dbre.backup.SnapshotProvider;
-import dev.dbre.backup.local.LocalBackupProvider;
-import dev.dbre.db.LocalPostgres;
+import dev.dbre.embedded.LocalPostgres;
+import dev.dbre.local.backup.LocalBackupProvider;
+import dev.dbre.port.DatabaseRef;
+import dev.dbre.port.SnapshotProvider;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -44,7 +44,7 @@ final class LocalSnapshotSource implements AutoCloseable {
      * @throws IllegalStateException if another command holds the folder, or a new database would
      *     have to continue the WAL archive of an earlier one that is gone
      * @throws UncheckedIOException if the server cannot start
-     * @throws dev.dbre.backup.ProviderException if archiving cannot be set up
+     * @throws dev.dbre.port.ProviderException if archiving cannot be set up
      */
     static LocalSnapshotSource open(Path home, String id, Map<String, String> tags, PrintStream notes) {
         Path sourceDir = home.resolve("source");
@@ -139,18 +139,18 @@ final class LocalSnapshotSource implements AutoCloseable {
         }
 
         @Override
-        public java.util.List<dev.dbre.backup.Snapshot> listSnapshots(String databaseId, String region) {
+        public java.util.List<dev.dbre.port.Snapshot> listSnapshots(String databaseId, String region) {
             return files.listSnapshots(databaseId, region);
         }
 
         @Override
-        public dev.dbre.backup.Snapshot createSnapshot(DatabaseRef db, String name, Map<String, String> tags) {
+        public dev.dbre.port.Snapshot createSnapshot(DatabaseRef db, String name, Map<String, String> tags) {
             throw changes();
         }
 
         @Override
-        public dev.dbre.backup.Snapshot copySnapshot(
-                dev.dbre.backup.Snapshot source,
+        public dev.dbre.port.Snapshot copySnapshot(
+                dev.dbre.port.Snapshot source,
                 String targetRegion,
                 String kmsKeyId,
                 String name,
@@ -159,12 +159,12 @@ final class LocalSnapshotSource implements AutoCloseable {
         }
 
         @Override
-        public void shareSnapshot(dev.dbre.backup.Snapshot snapshot, java.util.List<String> accountIds) {
+        public void shareSnapshot(dev.dbre.port.Snapshot snapshot, java.util.List<String> accountIds) {
             throw changes();
         }
 
         @Override
-        public void deleteSnapshot(dev.dbre.backup.Snapshot snapshot) {
+        public void deleteSnapshot(dev.dbre.port.Snapshot snapshot) {
             throw changes();
         }
 

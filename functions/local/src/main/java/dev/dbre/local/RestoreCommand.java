@@ -4,20 +4,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.dbre.backup.local.LocalBackupProvider;
-import dev.dbre.db.ConnectionFactory;
 import dev.dbre.db.DbTimeouts;
 import dev.dbre.db.JdbcConnectionFactory;
-import dev.dbre.db.LocalPostgres;
+import dev.dbre.embedded.LocalPostgres;
+import dev.dbre.local.backup.LocalBackupProvider;
 import dev.dbre.obs.LogMetricsPublisher;
+import dev.dbre.port.ConnectionFactory;
+import dev.dbre.port.RestoreProvider;
+import dev.dbre.port.RestoreTarget;
 import dev.dbre.restore.RestoreEvent;
-import dev.dbre.restore.RestoreProvider;
 import dev.dbre.restore.RestoreRejectedException;
 import dev.dbre.restore.RestoreRequest;
 import dev.dbre.restore.RestoreRun;
 import dev.dbre.restore.RestoreService;
 import dev.dbre.restore.RestoreState;
-import dev.dbre.restore.RestoreTarget;
 import dev.dbre.schema.SchemaMigrator;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -344,7 +344,7 @@ final class RestoreCommand {
                 state = JdbcConnectionFactory.of(c.jdbcUrl, c.user, password, timeouts);
             } else {
                 stateServer = startStateServer(backups.resolve("state"), parent.err);
-                state = stateServer.connectionFactory(STATE_DB);
+                state = JdbcConnectionFactory.of(stateServer.jdbcUrl(STATE_DB), "postgres", null);
             }
             // The metric lines the functions publish are for a log pipeline: here only with --verbose.
             RestoreService service = new RestoreService(
@@ -482,7 +482,8 @@ final class RestoreCommand {
                 dir,
                 Map.of(),
                 server -> {
-                    try (Connection conn = server.connectionFactory("postgres").open();
+                    try (Connection conn = JdbcConnectionFactory.of(server.jdbcUrl("postgres"), "postgres", null)
+                                    .open();
                             Statement s = conn.createStatement()) {
                         s.execute("create database \"" + STATE_DB + "\"");
                     }

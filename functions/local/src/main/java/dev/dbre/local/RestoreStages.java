@@ -1,14 +1,14 @@
 package dev.dbre.local;
 
-import dev.dbre.backup.BackupPolicy;
 import dev.dbre.backup.BackupPolicyLoader;
 import dev.dbre.backup.RetryPolicy;
-import dev.dbre.backup.Sleeper;
-import dev.dbre.backup.Snapshot;
 import dev.dbre.backup.SnapshotRunStore;
 import dev.dbre.backup.SnapshotRunSummary;
 import dev.dbre.backup.SnapshotService;
-import dev.dbre.backup.local.LocalBackupProvider;
+import dev.dbre.local.backup.LocalBackupProvider;
+import dev.dbre.port.BackupPolicy;
+import dev.dbre.port.Sleeper;
+import dev.dbre.port.Snapshot;
 import dev.dbre.restore.RestoreRequest;
 import dev.dbre.restore.RestoreRun;
 import dev.dbre.restore.RestoreService;

@@ -2,9 +2,10 @@ package dev.dbre.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.dbre.backup.local.LocalBackupProvider;
-import dev.dbre.db.ConnectionFactory;
-import dev.dbre.db.LocalPostgres;
+import dev.dbre.db.JdbcConnectionFactory;
+import dev.dbre.embedded.LocalPostgres;
+import dev.dbre.local.backup.LocalBackupProvider;
+import dev.dbre.port.ConnectionFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -194,7 +195,8 @@ final class RestoresCommand implements Runnable {
                         name);
             } else if (Files.isDirectory(backups.resolve("state").resolve("data"))) {
                 try (LocalPostgres state = RestoreCommand.startStateServer(backups.resolve("state"), parent.err)) {
-                    records = retire(state.connectionFactory(RestoreCommand.STATE_DB), name);
+                    records = retire(
+                            JdbcConnectionFactory.of(state.jdbcUrl(RestoreCommand.STATE_DB), "postgres", null), name);
                 }
             }
             if (!files && records == 0) {
@@ -211,7 +213,7 @@ final class RestoresCommand implements Runnable {
                             + " it is yours)");
                 }
                 if (owner.isPresent()) {
-                    provider.delete(new dev.dbre.restore.RestoreTarget(owner.get(), name, null));
+                    provider.delete(new dev.dbre.port.RestoreTarget(owner.get(), name, null));
                 }
             }
             parent.out.println("deleted " + name + (files ? ": files removed" : ": no files were left")

@@ -1,6 +1,6 @@
 package dev.dbre.local;
 
-import dev.dbre.rotation.LocalSecretStore;
+import dev.dbre.local.rotation.LocalSecretStore;
 import dev.dbre.rotation.RotationService;
 import dev.dbre.rotation.RotationSettings;
 import dev.dbre.rotation.RotationStrategy;

@@ -1,14 +1,14 @@
 package dev.dbre.local;
 
 import dev.dbre.db.SqlText;
-import dev.dbre.rotation.LocalSecretStore;
+import dev.dbre.local.rotation.LocalSecretStore;
+import dev.dbre.port.PasswordPolicy;
+import dev.dbre.port.SecretMetadata;
 import dev.dbre.rotation.PasswordGenerator;
-import dev.dbre.rotation.PasswordPolicy;
 import dev.dbre.rotation.RotationService;
 import dev.dbre.rotation.RotationSettings;
 import dev.dbre.rotation.RotationStrategy;
 import dev.dbre.rotation.ScramVerifier;
-import dev.dbre.rotation.SecretMetadata;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;

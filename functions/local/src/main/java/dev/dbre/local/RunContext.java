@@ -2,10 +2,11 @@ package dev.dbre.local;
 
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import dev.dbre.aws.ingest.KinesisIngestHandler;
-import dev.dbre.db.ConnectionFactory;
-import dev.dbre.db.LocalPostgres;
+import dev.dbre.db.JdbcConnectionFactory;
+import dev.dbre.embedded.LocalPostgres;
 import dev.dbre.ingest.IngestService;
 import dev.dbre.obs.MetricsPublisher;
+import dev.dbre.port.ConnectionFactory;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -38,9 +39,9 @@ final class RunContext {
     RunReport report;
 
     /** The local snapshot/PITR provider, with the embedded server attached as {@link #source}. */
-    dev.dbre.backup.local.LocalBackupProvider backups;
+    dev.dbre.local.backup.LocalBackupProvider backups;
 
-    dev.dbre.backup.DatabaseRef source;
+    dev.dbre.port.DatabaseRef source;
     Double drillRecoverySeconds;
 
     RunContext(
@@ -54,7 +55,7 @@ final class RunContext {
         this.options = options;
         this.postgres = postgres;
         this.database = database;
-        this.db = postgres.connectionFactory(database);
+        this.db = JdbcConnectionFactory.of(postgres.jdbcUrl(database), "postgres", null);
         this.ingest = ingest;
         this.metrics = metrics;
         this.clock = clock;

@@ -1,7 +1,7 @@
 package dev.dbre.local;
 
-import dev.dbre.rotation.LocalSecretStore;
-import dev.dbre.rotation.SecretMetadata;
+import dev.dbre.local.rotation.LocalSecretStore;
+import dev.dbre.port.SecretMetadata;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +22,7 @@ import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code dbre secret put|get|list}: the local versioned secret store ({@code <home>/secrets}), the
- * one {@code dbre rotate} and {@code DBRE_DB_AUTH=secret} read. A value is read from standard input
+ * one {@code dbre rotate} reads. A value is read from standard input
  * or a file (never from an option: options land in shell history) and printed only with {@code get
  * --show}.
  */
@@ -30,8 +30,8 @@ import picocli.CommandLine.ParentCommand;
         name = "secret",
         mixinStandardHelpOptions = true,
         description = {
-            "Creates, updates, shows and lists secrets in the local store (<home>/secrets), as `dbre rotate` and"
-                    + " DBRE_DB_AUTH=secret read them. File format: functions/local/README.md.",
+            "Creates, updates, shows and lists secrets in the local store (<home>/secrets), as `dbre rotate`"
+                    + " reads them. File format: functions/local/README.md.",
             "Values come from standard input or --from-file, never from an option, and are printed only by get --show."
         },
         subcommands = {SecretCommand.Put.class, SecretCommand.Get.class, SecretCommand.ListSecrets.class},
@@ -68,7 +68,7 @@ final class SecretCommand implements Runnable {
             description = {
                 "Stores a new value of secret ID, staged AWSCURRENT (the old current one becomes AWSPREVIOUS); creates"
                         + " the secret if it does not exist.",
-                "For rotation and DBRE_DB_AUTH=secret the value is the JSON of an RDS secret: {\"engine\": \"postgres\","
+                "For rotation the value is the JSON of an RDS secret: {\"engine\": \"postgres\","
                         + " \"host\", \"port\", \"username\", \"password\", \"dbname\"} (docs/rotation.md)."
             })
     static final class Put implements Callable<Integer> {

@@ -2,7 +2,8 @@ package dev.dbre.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.dbre.db.LocalPostgres;
+import dev.dbre.db.JdbcConnectionFactory;
+import dev.dbre.embedded.LocalPostgres;
 import dev.dbre.testing.PostgresExtension;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -17,7 +18,8 @@ class MigrateCommandTest {
     /** A new, empty database (not from the migrated template) on the tests' embedded server. */
     static String emptyDatabase(String name) throws SQLException {
         LocalPostgres pg = PostgresExtension.server();
-        try (Connection c = pg.connectionFactory("postgres").open();
+        try (Connection c = JdbcConnectionFactory.of(pg.jdbcUrl("postgres"), "postgres", null)
+                        .open();
                 Statement s = c.createStatement()) {
             s.execute("create database \"" + name + "\"");
         }

@@ -2,7 +2,7 @@ package dev.dbre.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.dbre.backup.local.LocalSource;
+import dev.dbre.local.backup.LocalSource;
 import dev.dbre.testing.PostgresExtension;
 import dev.dbre.testing.TestDatabase;
 import java.nio.file.Files;

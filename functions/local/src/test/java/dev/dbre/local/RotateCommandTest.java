@@ -2,13 +2,13 @@ package dev.dbre.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dbre.local.rotation.LocalSecretStore;
+import dev.dbre.port.PasswordPolicy;
+import dev.dbre.port.SecretMetadata;
 import dev.dbre.rotation.DbSecret;
-import dev.dbre.rotation.LocalSecretStore;
 import dev.dbre.rotation.PasswordGenerator;
-import dev.dbre.rotation.PasswordPolicy;
 import dev.dbre.rotation.PasswordPostgres;
 import dev.dbre.rotation.ScramVerifier;
-import dev.dbre.rotation.SecretMetadata;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -2,8 +2,8 @@ package dev.dbre.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.dbre.rotation.LocalSecretStore;
-import dev.dbre.rotation.SecretMetadata;
+import dev.dbre.local.rotation.LocalSecretStore;
+import dev.dbre.port.SecretMetadata;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

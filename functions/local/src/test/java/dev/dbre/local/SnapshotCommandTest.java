@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dbre.backup.BackupPlanner;
 import dev.dbre.backup.BackupPolicyLoader;
-import dev.dbre.backup.DatabaseRef;
 import dev.dbre.backup.SimulatedSnapshotProvider;
-import dev.dbre.backup.Snapshot;
 import dev.dbre.backup.SnapshotNames;
-import dev.dbre.backup.SnapshotStatus;
+import dev.dbre.port.DatabaseRef;
+import dev.dbre.port.Snapshot;
+import dev.dbre.port.SnapshotStatus;
 import dev.dbre.testing.PostgresExtension;
 import dev.dbre.testing.TestDatabase;
 import java.io.ByteArrayInputStream;

@@ -2,9 +2,9 @@ package dev.dbre.ingest.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.dbre.db.ConnectionFactory;
 import dev.dbre.ingest.IngestService;
 import dev.dbre.ingest.parse.ParseLimits;
+import dev.dbre.port.ConnectionFactory;
 import dev.dbre.testing.PostgresExtension;
 import dev.dbre.testing.TestDatabase;
 import java.nio.charset.StandardCharsets;

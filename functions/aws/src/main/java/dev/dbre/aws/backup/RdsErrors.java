@@ -1,7 +1,7 @@
 package dev.dbre.aws.backup;
 
-import dev.dbre.backup.ProviderError;
-import dev.dbre.backup.ProviderException;
+import dev.dbre.port.ProviderError;
+import dev.dbre.port.ProviderException;
 import java.util.Set;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;

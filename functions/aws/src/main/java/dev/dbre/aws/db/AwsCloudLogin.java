@@ -4,7 +4,7 @@ import dev.dbre.aws.rotation.SecretsManagerClients;
 import dev.dbre.aws.rotation.SecretsManagerStore;
 import dev.dbre.db.CloudLogin;
 import dev.dbre.db.DbSettings;
-import dev.dbre.rotation.SecretStore;
+import dev.dbre.port.SecretStore;
 import java.time.Clock;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;

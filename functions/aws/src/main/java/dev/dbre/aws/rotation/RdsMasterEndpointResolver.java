@@ -1,9 +1,9 @@
 package dev.dbre.aws.rotation;
 
 import dev.dbre.aws.backup.RdsClients;
+import dev.dbre.port.SecretStoreException;
 import dev.dbre.rotation.MasterEndpoint;
 import dev.dbre.rotation.MasterEndpointResolver;
-import dev.dbre.rotation.SecretStoreException;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;

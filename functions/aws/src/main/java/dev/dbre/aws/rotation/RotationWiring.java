@@ -4,9 +4,9 @@ import dev.dbre.aws.backup.RdsClients;
 import dev.dbre.aws.obs.EmfMetricsPublisher;
 import dev.dbre.config.Env;
 import dev.dbre.config.Lazy;
+import dev.dbre.port.SecretStore;
 import dev.dbre.rotation.MasterEndpointResolver;
 import dev.dbre.rotation.RotationService;
-import dev.dbre.rotation.SecretStore;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 

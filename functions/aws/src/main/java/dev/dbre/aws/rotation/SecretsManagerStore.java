@@ -1,9 +1,9 @@
 package dev.dbre.aws.rotation;
 
-import dev.dbre.rotation.PasswordPolicy;
-import dev.dbre.rotation.SecretMetadata;
-import dev.dbre.rotation.SecretStore;
-import dev.dbre.rotation.SecretStoreException;
+import dev.dbre.port.PasswordPolicy;
+import dev.dbre.port.SecretMetadata;
+import dev.dbre.port.SecretStore;
+import dev.dbre.port.SecretStoreException;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;

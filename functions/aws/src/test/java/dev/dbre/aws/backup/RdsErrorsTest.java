@@ -3,7 +3,7 @@ package dev.dbre.aws.backup;
 import static dev.dbre.aws.backup.FakeRds.action;
 import static dev.dbre.testing.ProviderErrors.assertProviderError;
 
-import dev.dbre.backup.ProviderError;
+import dev.dbre.port.ProviderError;
 import dev.dbre.testing.FakeHttpServer.Reply;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -3,9 +3,9 @@ package dev.dbre.aws.backup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.dbre.backup.DatabaseRef;
-import dev.dbre.backup.Snapshot;
 import dev.dbre.db.DbAuth;
+import dev.dbre.port.DatabaseRef;
+import dev.dbre.port.Snapshot;
 import dev.dbre.restore.RestoredDbLogin;
 import java.time.Clock;
 import java.util.List;

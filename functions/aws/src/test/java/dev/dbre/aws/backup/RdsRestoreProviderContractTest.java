@@ -5,7 +5,7 @@ import static dev.dbre.aws.backup.FakeRds.error;
 import static dev.dbre.aws.backup.FakeRds.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.dbre.restore.RestoreProvider;
+import dev.dbre.port.RestoreProvider;
 import dev.dbre.restore.RestoreProviderContract;
 import java.util.Map;
 import java.util.UUID;

@@ -7,12 +7,12 @@ import static dev.dbre.testing.ProviderErrors.assertProviderError;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.dbre.backup.ProviderError;
-import dev.dbre.backup.ProviderException;
-import dev.dbre.restore.RestoreProgress;
-import dev.dbre.restore.RestoreProvider;
-import dev.dbre.restore.RestoreSource;
-import dev.dbre.restore.RestoreTarget;
+import dev.dbre.port.ProviderError;
+import dev.dbre.port.ProviderException;
+import dev.dbre.port.RestoreProgress;
+import dev.dbre.port.RestoreProvider;
+import dev.dbre.port.RestoreSource;
+import dev.dbre.port.RestoreTarget;
 import dev.dbre.testing.FakeHttpServer;
 import java.time.Instant;
 import java.util.List;

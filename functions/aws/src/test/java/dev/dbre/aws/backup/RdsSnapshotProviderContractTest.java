@@ -4,9 +4,9 @@ import static dev.dbre.aws.backup.FakeRds.action;
 import static dev.dbre.aws.backup.FakeRds.error;
 import static dev.dbre.aws.backup.FakeRds.ok;
 
-import dev.dbre.backup.DatabaseRef;
-import dev.dbre.backup.SnapshotProvider;
 import dev.dbre.backup.SnapshotProviderContract;
+import dev.dbre.port.DatabaseRef;
+import dev.dbre.port.SnapshotProvider;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -6,10 +6,10 @@ import static dev.dbre.aws.backup.FakeRds.ok;
 import static dev.dbre.testing.ProviderErrors.assertProviderError;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.dbre.backup.DatabaseRef;
-import dev.dbre.backup.ProviderError;
-import dev.dbre.backup.Snapshot;
-import dev.dbre.backup.SnapshotStatus;
+import dev.dbre.port.DatabaseRef;
+import dev.dbre.port.ProviderError;
+import dev.dbre.port.Snapshot;
+import dev.dbre.port.SnapshotStatus;
 import dev.dbre.testing.FakeHttpServer.Recorded;
 import java.time.Instant;
 import java.util.LinkedHashMap;

@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dbre.aws.backup.FakeRds;
+import dev.dbre.port.SecretStoreException;
 import dev.dbre.rotation.MasterEndpoint;
-import dev.dbre.rotation.SecretStoreException;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;

@@ -1,6 +1,6 @@
 package dev.dbre.aws.rotation;
 
-import dev.dbre.rotation.SecretStore;
+import dev.dbre.port.SecretStore;
 import dev.dbre.rotation.SecretStoreContract;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;

@@ -3,10 +3,10 @@ package dev.dbre.aws.rotation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.dbre.rotation.SecretMetadata;
-import dev.dbre.rotation.SecretStore;
+import dev.dbre.port.SecretMetadata;
+import dev.dbre.port.SecretStore;
+import dev.dbre.port.SecretStoreException;
 import dev.dbre.rotation.SecretStoreContract;
-import dev.dbre.rotation.SecretStoreException;
 import java.io.IOException;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -98,8 +98,7 @@ class SecretsManagerStoreTest extends SecretStoreContract {
 
     @Test
     void generatePassword_sendsThePolicy() {
-        var policy =
-                new dev.dbre.rotation.PasswordPolicy(40, "abcdefghijklmnopqrstuvwxyz", false, false, true, true, true);
+        var policy = new dev.dbre.port.PasswordPolicy(40, "abcdefghijklmnopqrstuvwxyz", false, false, true, true, true);
 
         String password = store.generatePassword(policy).orElseThrow();
 

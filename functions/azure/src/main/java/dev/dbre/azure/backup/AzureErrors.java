@@ -4,8 +4,8 @@ import com.azure.core.exception.HttpResponseException;
 import com.azure.core.management.exception.ManagementException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.dbre.backup.ProviderError;
-import dev.dbre.backup.ProviderException;
+import dev.dbre.port.ProviderError;
+import dev.dbre.port.ProviderException;
 import java.io.IOException;
 
 /**

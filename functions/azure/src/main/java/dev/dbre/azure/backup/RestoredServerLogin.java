@@ -4,10 +4,10 @@ import com.azure.core.credential.TokenCredential;
 import dev.dbre.azure.db.EntraTokenSupplier;
 import dev.dbre.config.ConfigException;
 import dev.dbre.config.Lazy;
-import dev.dbre.db.ConnectionFactory;
-import dev.dbre.restore.RestoreProgress;
+import dev.dbre.port.ConnectionFactory;
+import dev.dbre.port.RestoreProgress;
+import dev.dbre.port.SecretStore;
 import dev.dbre.restore.RestoredDbLogin;
-import dev.dbre.rotation.SecretStore;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -60,7 +60,7 @@ public final class RestoredServerLogin {
     /**
      * Connections to {@code database} on the restored {@code newName}.
      *
-     * @throws dev.dbre.backup.ProviderException BUSY (retryable, code NotAvailable) while the server is not ready
+     * @throws dev.dbre.port.ProviderException BUSY (retryable, code NotAvailable) while the server is not ready
      */
     public ConnectionFactory connect(String newName, RestoreProgress progress, String database) {
         return login.connect(newName, progress, database, settings -> tokens.get(), secrets);

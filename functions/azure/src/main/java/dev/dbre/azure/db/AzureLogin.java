@@ -6,7 +6,7 @@ import dev.dbre.azure.rotation.KeyVaultConfig;
 import dev.dbre.config.ConfigException;
 import dev.dbre.db.CloudLogin;
 import dev.dbre.db.DbSettings;
-import dev.dbre.rotation.SecretStore;
+import dev.dbre.port.SecretStore;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;

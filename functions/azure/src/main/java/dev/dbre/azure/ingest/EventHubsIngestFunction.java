@@ -10,7 +10,7 @@ import dev.dbre.config.Env;
 import dev.dbre.ingest.BatchResult;
 import dev.dbre.ingest.IngestBatch;
 import dev.dbre.ingest.IngestBugException;
-import dev.dbre.obs.IngestMetrics;
+import dev.dbre.ingest.IngestMetrics;
 import dev.dbre.obs.LogContext;
 import java.time.Clock;
 import java.util.List;

@@ -4,8 +4,8 @@ import static dev.dbre.azure.backup.FlexibleServerBackupProviderTest.RG_PATH;
 import static dev.dbre.azure.backup.FlexibleServerBackupProviderTest.call;
 import static dev.dbre.testing.ProviderErrors.assertProviderError;
 
-import dev.dbre.backup.DatabaseRef;
-import dev.dbre.backup.ProviderError;
+import dev.dbre.port.DatabaseRef;
+import dev.dbre.port.ProviderError;
 import dev.dbre.testing.FakeHttpServer;
 import dev.dbre.testing.FakeHttpServer.Reply;
 import java.util.Map;

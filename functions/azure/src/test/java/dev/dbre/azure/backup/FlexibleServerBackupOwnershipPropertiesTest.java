@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dbre.backup.BackupPlan;
 import dev.dbre.backup.BackupPlanner;
-import dev.dbre.backup.BackupPolicy;
 import dev.dbre.backup.BackupPolicyLoader;
-import dev.dbre.backup.DatabaseRef;
 import dev.dbre.backup.PlannedAction;
-import dev.dbre.backup.Retention;
-import dev.dbre.backup.Snapshot;
 import dev.dbre.backup.SnapshotNames;
+import dev.dbre.port.BackupPolicy;
+import dev.dbre.port.DatabaseRef;
+import dev.dbre.port.Retention;
+import dev.dbre.port.Snapshot;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -5,9 +5,9 @@ import static dev.dbre.azure.backup.FlexibleServerBackupProviderTest.call;
 import static dev.dbre.azure.backup.FlexibleServerBackupProviderTest.error;
 import static dev.dbre.azure.backup.FlexibleServerBackupProviderTest.json;
 
-import dev.dbre.backup.DatabaseRef;
-import dev.dbre.backup.SnapshotProvider;
 import dev.dbre.backup.SnapshotProviderContract;
+import dev.dbre.port.DatabaseRef;
+import dev.dbre.port.SnapshotProvider;
 import dev.dbre.testing.FakeHttpServer;
 import dev.dbre.testing.FakeHttpServer.Reply;
 import java.util.Map;

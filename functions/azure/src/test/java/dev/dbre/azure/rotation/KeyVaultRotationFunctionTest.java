@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.microsoft.azure.functions.ExecutionContext;
 import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
-import dev.dbre.rotation.SecretMetadata;
+import dev.dbre.port.SecretMetadata;
 import dev.dbre.testing.TlsPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;

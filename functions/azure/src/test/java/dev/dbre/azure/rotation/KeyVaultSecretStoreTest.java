@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.azure.security.keyvault.secrets.SecretClient;
-import dev.dbre.rotation.SecretMetadata;
-import dev.dbre.rotation.SecretStore;
+import dev.dbre.port.SecretMetadata;
+import dev.dbre.port.SecretStore;
+import dev.dbre.port.SecretStoreException;
 import dev.dbre.rotation.SecretStoreContract;
-import dev.dbre.rotation.SecretStoreException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

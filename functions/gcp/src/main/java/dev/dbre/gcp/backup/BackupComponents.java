@@ -1,7 +1,6 @@
 package dev.dbre.gcp.backup;
 
 import com.google.api.services.sqladmin.SQLAdmin;
-import dev.dbre.backup.Sleeper;
 import dev.dbre.backup.SnapshotRunStore;
 import dev.dbre.backup.SnapshotSchedule;
 import dev.dbre.backup.SnapshotService;
@@ -13,10 +12,11 @@ import dev.dbre.gcp.db.GcpConnections;
 import dev.dbre.gcp.rotation.SecretManagerClients;
 import dev.dbre.obs.LogMetricsPublisher;
 import dev.dbre.obs.MetricsPublisher;
+import dev.dbre.port.SecretStore;
+import dev.dbre.port.Sleeper;
 import dev.dbre.restore.DrillSchedule;
 import dev.dbre.restore.RestoreEndpoint;
 import dev.dbre.restore.RestoreService;
-import dev.dbre.rotation.SecretStore;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.function.Supplier;

@@ -1,11 +1,11 @@
 package dev.dbre.gcp.backup;
 
-import dev.dbre.backup.ProviderException;
 import dev.dbre.config.ConfigException;
-import dev.dbre.db.ConnectionFactory;
-import dev.dbre.restore.RestoreProgress;
+import dev.dbre.port.ConnectionFactory;
+import dev.dbre.port.ProviderException;
+import dev.dbre.port.RestoreProgress;
+import dev.dbre.port.SecretStore;
 import dev.dbre.restore.RestoredDbLogin;
-import dev.dbre.rotation.SecretStore;
 import java.util.function.Supplier;
 
 /**

@@ -3,8 +3,8 @@ package dev.dbre.gcp.backup;
 import com.google.api.client.googleapis.json.GoogleJsonError;
 import com.google.api.client.googleapis.json.GoogleJsonResponseException;
 import com.google.api.client.http.HttpResponseException;
-import dev.dbre.backup.ProviderError;
-import dev.dbre.backup.ProviderException;
+import dev.dbre.port.ProviderError;
+import dev.dbre.port.ProviderException;
 import java.io.IOException;
 import java.util.Set;
 

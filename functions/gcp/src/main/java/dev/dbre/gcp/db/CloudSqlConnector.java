@@ -2,7 +2,6 @@ package dev.dbre.gcp.db;
 
 import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
-import dev.dbre.db.ConnectionFactory;
 import dev.dbre.db.DatabaseNames;
 import dev.dbre.db.DbAuth;
 import dev.dbre.db.DbSettings;
@@ -10,7 +9,8 @@ import dev.dbre.db.DbTimeouts;
 import dev.dbre.db.JdbcConnectionFactory;
 import dev.dbre.db.PgUrls;
 import dev.dbre.db.SecretConnectionFactory;
-import dev.dbre.rotation.SecretStore;
+import dev.dbre.port.ConnectionFactory;
+import dev.dbre.port.SecretStore;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.function.Supplier;

@@ -3,12 +3,12 @@ package dev.dbre.gcp.db;
 import dev.dbre.config.ConfigException;
 import dev.dbre.config.Lazy;
 import dev.dbre.db.CloudLogin;
-import dev.dbre.db.ConnectionFactory;
 import dev.dbre.db.DatabaseConnections;
 import dev.dbre.db.DbSettings;
 import dev.dbre.db.PooledConnectionFactory;
 import dev.dbre.gcp.rotation.SecretManagerClients;
-import dev.dbre.rotation.SecretStore;
+import dev.dbre.port.ConnectionFactory;
+import dev.dbre.port.SecretStore;
 import java.time.Clock;
 import java.util.function.Supplier;
 

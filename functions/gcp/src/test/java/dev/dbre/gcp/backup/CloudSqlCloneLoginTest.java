@@ -1,15 +1,15 @@
 package dev.dbre.gcp.backup;
 
+import dev.dbre.port.ProviderException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
-import dev.dbre.backup.ProviderException;
 import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
 import dev.dbre.db.DbAuth;
 import dev.dbre.gcp.db.CloudSqlConnector;
-import dev.dbre.restore.RestoreProgress;
+import dev.dbre.port.RestoreProgress;
 import dev.dbre.rotation.MemorySecretStore;
 import java.util.HashMap;
 import java.util.Map;

@@ -4,7 +4,7 @@ import static dev.dbre.gcp.backup.CloudSqlBackupProviderTest.BASE;
 import static dev.dbre.gcp.backup.CloudSqlBackupProviderTest.call;
 import static dev.dbre.testing.ProviderErrors.assertProviderError;
 
-import dev.dbre.backup.ProviderError;
+import dev.dbre.port.ProviderError;
 import dev.dbre.testing.FakeHttpServer;
 import dev.dbre.testing.FakeHttpServer.Reply;
 import org.junit.jupiter.api.AfterEach;

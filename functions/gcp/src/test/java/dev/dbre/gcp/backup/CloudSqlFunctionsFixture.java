@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.fail;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dbre.config.Env;
 import dev.dbre.gcp.testing.TestRuntimes;
-import dev.dbre.rotation.SecretStore;
+import dev.dbre.port.SecretStore;
 import dev.dbre.testing.Drills;
 import dev.dbre.testing.FakeHttpServer;
 import dev.dbre.testing.FakeHttpServer.Recorded;

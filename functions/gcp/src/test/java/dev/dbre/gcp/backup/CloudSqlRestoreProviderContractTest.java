@@ -6,7 +6,7 @@ import static dev.dbre.gcp.backup.CloudSqlBackupProviderTest.error;
 import static dev.dbre.gcp.backup.CloudSqlBackupProviderTest.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.dbre.restore.RestoreProvider;
+import dev.dbre.port.RestoreProvider;
 import dev.dbre.restore.RestoreProviderContract;
 import dev.dbre.testing.FakeHttpServer;
 import java.util.Map;

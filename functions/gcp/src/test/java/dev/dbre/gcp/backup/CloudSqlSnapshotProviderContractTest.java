@@ -5,9 +5,9 @@ import static dev.dbre.gcp.backup.CloudSqlBackupProviderTest.call;
 import static dev.dbre.gcp.backup.CloudSqlBackupProviderTest.error;
 import static dev.dbre.gcp.backup.CloudSqlBackupProviderTest.json;
 
-import dev.dbre.backup.DatabaseRef;
-import dev.dbre.backup.SnapshotProvider;
 import dev.dbre.backup.SnapshotProviderContract;
+import dev.dbre.port.DatabaseRef;
+import dev.dbre.port.SnapshotProvider;
 import dev.dbre.testing.FakeHttpServer;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dbre.config.Env;
-import dev.dbre.db.ConnectionFactory;
 import dev.dbre.db.PooledConnectionFactory;
 import dev.dbre.gcp.ingest.PubSubIngestFunction;
 import dev.dbre.gcp.testing.GcpEvents;
 import dev.dbre.gcp.testing.TestRuntimes;
+import dev.dbre.port.ConnectionFactory;
 import dev.dbre.testing.PostgresExtension;
 import dev.dbre.testing.TestDatabase;
 import java.sql.Connection;

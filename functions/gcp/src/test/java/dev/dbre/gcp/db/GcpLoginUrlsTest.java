@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
 import dev.dbre.gcp.backup.CloudSqlCloneLogin;
-import dev.dbre.restore.RestoreProgress;
+import dev.dbre.port.RestoreProgress;
 import dev.dbre.rotation.MemorySecretStore;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.cloud.secretmanager.v1.SecretManagerServiceClient;
 import com.google.cloud.secretmanager.v1.SecretVersion;
-import dev.dbre.rotation.SecretMetadata;
-import dev.dbre.rotation.SecretStore;
+import dev.dbre.port.SecretMetadata;
+import dev.dbre.port.SecretStore;
+import dev.dbre.port.SecretStoreException;
 import dev.dbre.rotation.SecretStoreContract;
-import dev.dbre.rotation.SecretStoreException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

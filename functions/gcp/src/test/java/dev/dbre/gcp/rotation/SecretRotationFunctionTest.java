@@ -9,7 +9,7 @@ import com.google.cloud.secretmanager.v1.SecretManagerServiceClient;
 import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
 import dev.dbre.gcp.testing.GcpEvents;
-import dev.dbre.rotation.SecretMetadata;
+import dev.dbre.port.SecretMetadata;
 import dev.dbre.testing.TlsPostgres;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,0 +1,64 @@
+package dev.dbre.port;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Port: one cloud's (or the local runtime's) point-in-time restore. Implementations:
+ * RestoreDBInstanceToPointInTime / RestoreDBClusterToPointInTime (+ its instance), Flexible Server
+ * point-in-time restore, Cloud SQL clone, and the local provider (recovery of a base backup with
+ * archived WAL to recovery_target_time, as a new server on its own port).
+ *
+ * <p>Ownership: every database a provider creates carries the id of the run that created it
+ * ({@link dev.dbre.restore.RestoredTags#TAG_RUN}, or the provider's equivalent). A provider never adopts, labels,
+ * reports on or deletes a database with the run's name that does not carry that run's id.
+ *
+ * <p>Calls may throw {@link dev.dbre.port.ProviderException}, of a {@link dev.dbre.port.ProviderError}
+ * kind the core decides on (retry or fail the run).
+ */
+public interface RestoreProvider {
+    /** The source and its restorable window, or empty if no such database. */
+    Optional<RestoreSource> describeSource(String sourceId);
+
+    /** True when a database named {@code name} already exists. */
+    boolean nameTaken(String name);
+
+    /**
+     * Starts restoring {@code sourceId} to {@code targetTime} (null = latest restorable) as a new
+     * database {@code newName} tagged with {@code runId}. Idempotent for the same run: if a database
+     * named {@code newName} carries {@code runId}, does nothing.
+     *
+     * @param overrides instance class, subnet group, security groups, parameter group, tags
+     * @return a reference to the restore started, handed back in {@link RestoreTarget#startRef}
+     *     (null when the tags alone identify it)
+     * @throws dev.dbre.port.ProviderException ALREADY_EXISTS (code NameTaken) when a database named
+     *     {@code newName} exists that this run did not create
+     */
+    String startRestore(UUID runId, String sourceId, Instant targetTime, String newName, Map<String, Object> overrides);
+
+    /**
+     * Where the restore of {@code target} stands: FAILED when the database with its name is not the
+     * run's (it is then left as it is, never tagged or changed).
+     */
+    RestoreProgress progress(RestoreTarget target);
+
+    /** Connections to the restored database {@code newName} (for verification queries). */
+    ConnectionFactory connect(String newName, String database);
+
+    /**
+     * Deletes {@code target}'s database if, and only if, it is the run's (a drill's cleanup).
+     *
+     * @return what was found: DELETED (deleted or being deleted), ABSENT (nothing by that name), or
+     *     NOT_OURS (a database with the name that this run did not create: left alone)
+     */
+    Deletion delete(RestoreTarget target);
+
+    /** What {@link #delete} found. */
+    enum Deletion {
+        DELETED,
+        ABSENT,
+        NOT_OURS
+    }
+}
