@@ -14,8 +14,10 @@ import java.time.Duration;
 public record Objective(
         String displayName, Operator op, Double value, double target, Double timeSliceTarget, Duration timeSliceWindow) {
 
-    /** The error budget as a share of events (or slices): 1 - target. */
+    /** The error budget as a share of events (or slices): 1 - target, in decimal (1 - 0.995 is 0.005). */
     public double budgetShare() {
-        return 1.0 - target;
+        return java.math.BigDecimal.ONE
+                .subtract(new java.math.BigDecimal(Double.toString(target)))
+                .doubleValue();
     }
 }
