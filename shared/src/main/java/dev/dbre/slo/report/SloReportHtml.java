@@ -102,6 +102,7 @@ public final class SloReportHtml {
                 .line(new SvgChart.Line("budget left", s.times(), s.budgetRemaining()))
                 .line(new SvgChart.Line("ideal", idealTimes, ideal))
                 .rule(new SvgChart.Rule("exhausted", 0))
+                .yRange(Math.min(0, s.budgetRemaining().stream().filter(v -> v != null).mapToDouble(v -> v).min().orElse(0)), 1)
                 .render()).append('\n');
         h.append("<h3>Burn rate per alert window</h3>\n");
         SvgChart burn = new SvgChart(id + "-burn", "Burn rates of " + e.name(),
