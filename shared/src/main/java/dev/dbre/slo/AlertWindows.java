@@ -36,6 +36,8 @@ public final class AlertWindows {
         if (rule.burnRate() != null) {
             return rule.burnRate();
         }
-        return rule.budgetShare() * window.toSeconds() / (double) rule.longWindow().toSeconds();
+        return rule.budgetShare()
+                * window.toSeconds()
+                / (double) rule.longWindow().toSeconds();
     }
 }

@@ -15,12 +15,13 @@ import dev.dbre.slo.spec.Slo;
  */
 record Contributions(double[] good, double[] total) {
 
-    static Contributions of(Slo slo, Objective objective, SliData data, StepGrid grid, ReportSettings settings) {
+    static Contributions of(Slo slo, Objective objective, SliData data, StepGrid grid) {
         int n = grid.steps();
         double[] good = new double[n];
         double[] total = new double[n];
         switch (slo.indicator().metric()) {
-            case RatioMetric r when r.raw() != null -> {
+            case RatioMetric r
+            when r.raw() != null -> {
                 StepSeries ratios = data.ratios(r.raw(), grid);
                 for (int i = 0; i < n; i++) {
                     double v = ratios.get(i);
@@ -41,8 +42,7 @@ record Contributions(double[] good, double[] total) {
                 }
             }
             case ThresholdMetric t -> {
-                SliData.ThresholdCounts counts =
-                        data.threshold(t.source(), objective.op(), objective.value(), grid);
+                SliData.ThresholdCounts counts = data.threshold(t.source(), objective.op(), objective.value(), grid);
                 for (int i = 0; i < n; i++) {
                     double all = counts.total().get(i);
                     total[i] = Double.isNaN(all) || all <= 0 ? Double.NaN : all;

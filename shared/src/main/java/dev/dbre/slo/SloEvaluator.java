@@ -20,7 +20,6 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,8 +79,9 @@ public final class SloEvaluator {
         }
         // The grid reaches back one longest alert window before the period, so every chart point's
         // burn rate sees a whole window.
-        StepGrid grid = new StepGrid(period.to().minus(step.multipliedBy(periodSteps + lookback)), step, periodSteps + lookback);
-        Tallies tallies = new Tallies(Contributions.of(slo, objective, data, grid, settings));
+        StepGrid grid = new StepGrid(
+                period.to().minus(step.multipliedBy(periodSteps + lookback)), step, periodSteps + lookback);
+        Tallies tallies = new Tallies(Contributions.of(slo, objective, data, grid));
         int a = lookback;
         int b = grid.steps();
         double budgetShare = objective.budgetShare();
@@ -95,7 +95,13 @@ public final class SloEvaluator {
             long min = minEvents(budgetShare, k);
             minimums.merge(rule.longWindow(), min, Math::max);
             minimums.merge(rule.shortWindow(), min, Math::max);
-            alerts.add(alert(rule, k, min, tallies.last(b, windowSteps(rule.longWindow(), step)), tallies.last(b, windowSteps(rule.shortWindow(), step)), budgetShare));
+            alerts.add(alert(
+                    rule,
+                    k,
+                    min,
+                    tallies.last(b, windowSteps(rule.longWindow(), step)),
+                    tallies.last(b, windowSteps(rule.shortWindow(), step)),
+                    budgetShare));
         }
         Map<String, BurnRate> burnRates = new LinkedHashMap<>();
         minimums.forEach((w, min) -> {
@@ -108,9 +114,16 @@ public final class SloEvaluator {
         List<PastPeriod> history = new ArrayList<>();
         for (Period past : Periods.past(slo.window(), period, settings.pastPeriods())) {
             StepGrid pastGrid = new StepGrid(past.from(), step, steps(past.from(), past.to(), step));
-            Tally t = new Tallies(Contributions.of(slo, objective, data, pastGrid, settings)).between(0, pastGrid.steps());
-            Budget pb = budget(slo.budgetingMethod(), budgetShare, t, past.length().dividedBy(step), step);
-            history.add(new PastPeriod(past.from(), past.to(), t.sli(), pb.consumed(), pb.remaining(), t.total >= windowMinimum(budgetShare)));
+            Tally t = new Tallies(Contributions.of(slo, objective, data, pastGrid)).between(0, pastGrid.steps());
+            Budget pb =
+                    budget(slo.budgetingMethod(), budgetShare, t, past.length().dividedBy(step), step);
+            history.add(new PastPeriod(
+                    past.from(),
+                    past.to(),
+                    t.sli(),
+                    pb.consumed(),
+                    pb.remaining(),
+                    t.total >= windowMinimum(budgetShare)));
         }
         return new Entry(
                 slo.name(),
@@ -255,7 +268,8 @@ public final class SloEvaluator {
             int end = Math.min(b, start + bucket);
             times.add(grid.start(end));
             sli.add(tallies.between(start, end).sli());
-            remaining.add(budget(method, budgetShare, tallies.between(a, end), periodSlices, grid.step()).remaining());
+            remaining.add(budget(method, budgetShare, tallies.between(a, end), periodSlices, grid.step())
+                    .remaining());
             for (Duration w : windows) {
                 Tally t = tallies.last(end, windowSteps(w, grid.step()));
                 burn.get(SpecDuration.shorthand(w)).add(t.total > 0 ? t.burnRate(budgetShare) : null);
@@ -268,11 +282,14 @@ public final class SloEvaluator {
         if (o.displayName() != null) {
             return o.displayName();
         }
-        String percent = new BigDecimal(Double.toString(o.target() * 100)).stripTrailingZeros().toPlainString() + "%";
+        String percent = new BigDecimal(Double.toString(o.target() * 100))
+                        .stripTrailingZeros()
+                        .toPlainString() + "%";
         if (o.op() == null) {
             return percent;
         }
-        String value = new BigDecimal(Double.toString(o.value())).stripTrailingZeros().toPlainString();
+        String value =
+                new BigDecimal(Double.toString(o.value())).stripTrailingZeros().toPlainString();
         return percent + " of values " + o.op().symbol() + " " + value;
     }
 
@@ -324,10 +341,5 @@ public final class SloEvaluator {
         Tally last(int end, int steps) {
             return between(end - steps, end);
         }
-    }
-
-    static Comparator<Entry> byBudgetLeft() {
-        return Comparator.comparing(
-                (Entry e) -> e.budget().remaining() == null ? Double.MAX_VALUE : e.budget().remaining());
     }
 }

@@ -114,7 +114,8 @@ public record SloReport(int schemaVersion, Instant generatedAt, Instant at, List
     public record Counts(double good, double total, long slicesWithoutData) {}
 
     /** A whole past calendar period. */
-    public record PastPeriod(Instant from, Instant to, Double sli, Double budgetConsumed, Double budgetRemaining, boolean enoughData) {}
+    public record PastPeriod(
+            Instant from, Instant to, Double sli, Double budgetConsumed, Double budgetRemaining, boolean enoughData) {}
 
     /**
      * Chart data over the window: per point, its time (the end of its bucket), the SLI within the

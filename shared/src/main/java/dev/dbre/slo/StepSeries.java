@@ -9,7 +9,8 @@ import java.util.Arrays;
 public record StepSeries(StepGrid grid, double[] values) {
     public StepSeries {
         if (values.length != grid.steps()) {
-            throw new IllegalArgumentException("a series has one value per step: " + values.length + " != " + grid.steps());
+            throw new IllegalArgumentException(
+                    "a series has one value per step: " + values.length + " != " + grid.steps());
         }
         values = values.clone();
     }

@@ -6,16 +6,14 @@ import static org.assertj.core.api.Assertions.within;
 import dev.dbre.slo.Periods.Period;
 import dev.dbre.slo.SloReport.Entry;
 import dev.dbre.slo.SloReport.PastPeriod;
-import dev.dbre.slo.spec.SloSpecs;
+import dev.dbre.slo.spec.Slo;
 import dev.dbre.slo.spec.SpecDuration;
 import dev.dbre.slo.spec.TimeWindow;
-import dev.dbre.slo.spec.Slo;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.List;
-import java.util.Map;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.LongRange;
@@ -50,7 +48,8 @@ class CalendarWindowTest {
         assertThat(e.alerts().get(0).threshold()).isCloseTo(14.86, within(1e-9));
 
         List<PastPeriod> history = e.history();
-        assertThat(history).extracting(PastPeriod::from)
+        assertThat(history)
+                .extracting(PastPeriod::from)
                 .containsExactly(
                         Instant.parse("2026-01-31T23:00:00Z"),
                         Instant.parse("2025-12-31T23:00:00Z"),
@@ -65,13 +64,14 @@ class CalendarWindowTest {
 
     @Test
     void weekAndQuarter_followTheirCalendar() {
-        TimeWindow week = new TimeWindow(SpecDuration.parse("1w"), false, LocalDateTime.of(2026, 1, 5, 0, 0), ZoneId.of("UTC"));
+        TimeWindow week =
+                new TimeWindow(SpecDuration.parse("1w"), false, LocalDateTime.of(2026, 1, 5, 0, 0), ZoneId.of("UTC"));
         Period w = Periods.current(week, Instant.parse("2026-03-04T10:00:00Z"), Duration.ofMinutes(1));
         assertThat(w.from()).isEqualTo(Instant.parse("2026-03-02T00:00:00Z"));
         assertThat(w.end()).isEqualTo(Instant.parse("2026-03-09T00:00:00Z"));
 
-        TimeWindow quarter =
-                new TimeWindow(SpecDuration.parse("1Q"), false, LocalDateTime.of(2026, 1, 1, 0, 0), ZoneId.of("America/New_York"));
+        TimeWindow quarter = new TimeWindow(
+                SpecDuration.parse("1Q"), false, LocalDateTime.of(2026, 1, 1, 0, 0), ZoneId.of("America/New_York"));
         Period q = Periods.current(quarter, Instant.parse("2026-05-15T00:00:00Z"), Duration.ofMinutes(1));
         assertThat(q.from()).isEqualTo(Instant.parse("2026-04-01T04:00:00Z"));
         assertThat(q.end()).isEqualTo(Instant.parse("2026-07-01T04:00:00Z"));
@@ -82,8 +82,8 @@ class CalendarWindowTest {
     void theCurrentPeriodContainsNow_andPeriodsTileTheCalendar(
             @ForAll @LongRange(min = 1_600_000_000L, max = 1_900_000_000L) long epochSecond,
             @ForAll("windows") String duration) {
-        TimeWindow window =
-                new TimeWindow(SpecDuration.parse(duration), false, LocalDateTime.of(2026, 1, 31, 2, 30), ZoneId.of("Europe/Berlin"));
+        TimeWindow window = new TimeWindow(
+                SpecDuration.parse(duration), false, LocalDateTime.of(2026, 1, 31, 2, 30), ZoneId.of("Europe/Berlin"));
         Instant at = Instant.ofEpochSecond(epochSecond);
 
         Period p = Periods.current(window, at, Duration.ofMinutes(1));
@@ -104,5 +104,4 @@ class CalendarWindowTest {
         data.count(SloEvaluatorTest.total(slo), Instant.parse(at), total)
                 .count(SloEvaluatorTest.bad(slo), Instant.parse(at), bad);
     }
-
 }

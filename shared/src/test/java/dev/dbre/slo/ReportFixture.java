@@ -81,7 +81,8 @@ public final class ReportFixture {
         // two slow of ten (a bad slice).
         Instant monday = Instant.parse("2026-03-02T00:00:00Z");
         for (Instant t = monday; t.isBefore(AT); t = t.plus(Duration.ofMinutes(5))) {
-            boolean bad = !t.isBefore(Instant.parse("2026-03-03T10:00:00Z")) && t.isBefore(Instant.parse("2026-03-03T11:00:00Z"));
+            boolean bad = !t.isBefore(Instant.parse("2026-03-03T10:00:00Z"))
+                    && t.isBefore(Instant.parse("2026-03-03T11:00:00Z"));
             for (int i = 0; i < 10; i++) {
                 data.value(threshold.source(), t.plusSeconds(i), i == 0 || (bad && i == 1) ? 450 : 120);
             }

@@ -36,8 +36,9 @@ class SloEvaluatorTest {
         return SloSpecs.parse(Map.of("test.yaml", text)).slos().get(0);
     }
 
-    static final String REQUESTS = "{ratioMetric: {bad: {metricSource: {type: dbre, spec: {source: metric, metric: api.errors}}},"
-            + " total: {metricSource: {type: dbre, spec: {source: metric, metric: api.requests}}}}}";
+    static final String REQUESTS =
+            "{ratioMetric: {bad: {metricSource: {type: dbre, spec: {source: metric, metric: api.errors}}},"
+                    + " total: {metricSource: {type: dbre, spec: {source: metric, metric: api.requests}}}}}";
     static final String ROLLING_30D = "{duration: 30d, isRolling: true}";
 
     static MetricSource bad(Slo slo) {
@@ -96,7 +97,8 @@ class SloEvaluatorTest {
         assertThat(e.burnRates().get("1d").burnRate()).isCloseTo(170 / 11_700.0 / 0.01, within(1e-9));
         assertThat(e.burnRates().get("3d").burnRate()).isCloseTo(370 / 21_700.0 / 0.01, within(1e-9));
         assertThat(e.burnRates().get("3d").events()).isEqualTo(21_700);
-        assertThat(e.alerts()).extracting(Alert::name, Alert::threshold, Alert::firing, Alert::status)
+        assertThat(e.alerts())
+                .extracting(Alert::name, Alert::threshold, Alert::firing, Alert::status)
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple("page-fast", 14.4, true, "firing"),
                         org.assertj.core.groups.Tuple.tuple("page-slow", 6.0, true, "firing"),
@@ -177,7 +179,11 @@ class SloEvaluatorTest {
         InMemorySliData data = new InMemorySliData();
         events(data, slo, "2026-02-28T23:58:00Z", 10, 5);
 
-        Entry e = evaluate(slo, data, Instant.parse("2026-03-01T00:00:00Z"), new ReportSettings(Duration.ofMinutes(1), 0, 10L, 120));
+        Entry e = evaluate(
+                slo,
+                data,
+                Instant.parse("2026-03-01T00:00:00Z"),
+                new ReportSettings(Duration.ofMinutes(1), 0, 10L, 120));
 
         assertThat(e.alerts().get(0).status()).isEqualTo("firing");
         assertThat(e.burnRates().get("5m").burnRate()).isCloseTo(500, within(1e-9));
@@ -185,7 +191,11 @@ class SloEvaluatorTest {
 
     @Test
     void timeslices_goodBadAndEmptySlices_budgetInMinutesOfThePeriod() {
-        Slo slo = slo("{duration: 1d, isRolling: true}", "Timeslices", "{target: 0.9, timeSliceTarget: 0.95, timeSliceWindow: 1h}", REQUESTS);
+        Slo slo = slo(
+                "{duration: 1d, isRolling: true}",
+                "Timeslices",
+                "{target: 0.9, timeSliceTarget: 0.95, timeSliceWindow: 1h}",
+                REQUESTS);
         InMemorySliData data = new InMemorySliData();
         for (int h = 0; h < 24; h++) {
             String at = "2026-03-01T%02d:10:00Z".formatted(h);
@@ -197,7 +207,11 @@ class SloEvaluatorTest {
 
         // A one-day window scales the thresholds down (k = 0.48 .. 0.033), so the guard would want
         // hundreds of slices: fix the minimum to see the burn rates.
-        Entry e = evaluate(slo, data, Instant.parse("2026-03-02T00:00:00Z"), new ReportSettings(Duration.ofMinutes(1), 0, 1L, 120));
+        Entry e = evaluate(
+                slo,
+                data,
+                Instant.parse("2026-03-02T00:00:00Z"),
+                new ReportSettings(Duration.ofMinutes(1), 0, 1L, 120));
 
         assertThat(e.counts()).isEqualTo(new SloReport.Counts(20, 22, 2));
         assertThat(e.sli()).isCloseTo(20 / 22.0, within(EXACT));
@@ -213,7 +227,8 @@ class SloEvaluatorTest {
 
     @Test
     void ratioTimeslices_averageTheSliceRatios() {
-        Slo slo = slo("{duration: 1d, isRolling: true}", "RatioTimeslices", "{target: 0.9, timeSliceWindow: 1h}", REQUESTS);
+        Slo slo = slo(
+                "{duration: 1d, isRolling: true}", "RatioTimeslices", "{target: 0.9, timeSliceWindow: 1h}", REQUESTS);
         InMemorySliData data = new InMemorySliData();
         for (int h = 0; h < 24; h++) {
             if (h == 3 || h == 4) {

@@ -11,7 +11,8 @@ import java.util.List;
 
 /** Number, time and ordering rules shared by the Markdown and HTML reports. */
 final class Format {
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
     private Format() {}
 
@@ -25,7 +26,9 @@ final class Format {
 
     /** Up to {@code places} decimals, trailing zeros dropped. */
     static String decimal(double value, int places) {
-        BigDecimal d = new BigDecimal(Double.toString(value)).setScale(places, RoundingMode.HALF_UP).stripTrailingZeros();
+        BigDecimal d = new BigDecimal(Double.toString(value))
+                .setScale(places, RoundingMode.HALF_UP)
+                .stripTrailingZeros();
         return d.signum() == 0 ? "0" : d.toPlainString();
     }
 
@@ -42,8 +45,9 @@ final class Format {
     /** Most urgent first: the least budget left; no data last; then by name. */
     static List<Entry> byBudgetLeft(List<Entry> entries) {
         return entries.stream()
-                .sorted(Comparator.comparing(
-                                (Entry e) -> e.budget().remaining() == null ? Double.POSITIVE_INFINITY : e.budget().remaining())
+                .sorted(Comparator.comparing((Entry e) -> e.budget().remaining() == null
+                                ? Double.POSITIVE_INFINITY
+                                : e.budget().remaining())
                         .thenComparing(Entry::name)
                         .thenComparing(Entry::objective))
                 .toList();

@@ -7,11 +7,11 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.dbre.slo.SloReport;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.MathContext;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import dev.dbre.slo.SloReport;
 
 /**
  * The report as JSON, in the shape of {@code docs/slo-report.schema.json}: fields in a fixed order,
@@ -21,7 +21,9 @@ import dev.dbre.slo.SloReport;
 public final class SloReportJson {
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .registerModule(new JavaTimeModule())
-            .registerModule(new SimpleModule().addSerializer(Double.class, new Rounded()).addSerializer(double.class, new Rounded()))
+            .registerModule(new SimpleModule()
+                    .addSerializer(Double.class, new Rounded())
+                    .addSerializer(double.class, new Rounded()))
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .enable(SerializationFeature.INDENT_OUTPUT);
 

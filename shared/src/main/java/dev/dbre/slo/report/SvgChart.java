@@ -18,7 +18,8 @@ final class SvgChart {
     private static final int TOP = 16;
     private static final int BOTTOM = 36;
     private static final String[] DASHES = {"", "6 3", "2 3", "10 3 2 3", "1 5", "12 4", "4 2 1 2"};
-    private static final String[] COLOURS = {"#1f4e9c", "#8a3b12", "#2e6b30", "#6a2c70", "#5b5b5b", "#a0522d", "#006d77"};
+    private static final String[] COLOURS = {"#1f4e9c", "#8a3b12", "#2e6b30", "#6a2c70", "#5b5b5b", "#a0522d", "#006d77"
+    };
 
     /** One line: a value (or null, a gap) per time. */
     record Line(String label, List<Instant> times, List<Double> values) {}
@@ -93,32 +94,89 @@ final class SvgChart {
             hi = lo + 1;
         }
         StringBuilder svg = new StringBuilder();
-        svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ").append(WIDTH).append(' ').append(HEIGHT)
-                .append("\" role=\"img\" aria-labelledby=\"").append(id).append("-title ").append(id).append("-desc\" class=\"chart\" id=\"")
-                .append(id).append("\">");
-        svg.append("<title id=\"").append(id).append("-title\">").append(Html.escape(title)).append("</title>");
-        svg.append("<desc id=\"").append(id).append("-desc\">").append(Html.escape(description)).append("</desc>");
+        svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ")
+                .append(WIDTH)
+                .append(' ')
+                .append(HEIGHT)
+                .append("\" role=\"img\" aria-labelledby=\"")
+                .append(id)
+                .append("-title ")
+                .append(id)
+                .append("-desc\" class=\"chart\" id=\"")
+                .append(id)
+                .append("\">");
+        svg.append("<title id=\"")
+                .append(id)
+                .append("-title\">")
+                .append(Html.escape(title))
+                .append("</title>");
+        svg.append("<desc id=\"")
+                .append(id)
+                .append("-desc\">")
+                .append(Html.escape(description))
+                .append("</desc>");
         int plotRight = WIDTH - RIGHT;
         int plotBottom = HEIGHT - BOTTOM;
-        svg.append("<rect x=\"").append(LEFT).append("\" y=\"").append(TOP).append("\" width=\"").append(plotRight - LEFT)
-                .append("\" height=\"").append(plotBottom - TOP).append("\" fill=\"#fff\" stroke=\"#999\"/>");
+        svg.append("<rect x=\"")
+                .append(LEFT)
+                .append("\" y=\"")
+                .append(TOP)
+                .append("\" width=\"")
+                .append(plotRight - LEFT)
+                .append("\" height=\"")
+                .append(plotBottom - TOP)
+                .append("\" fill=\"#fff\" stroke=\"#999\"/>");
         for (int i = 0; i <= 4; i++) {
             double v = lo + (hi - lo) * i / 4;
             double y = y(v, lo, hi);
-            svg.append("<line x1=\"").append(LEFT).append("\" x2=\"").append(plotRight).append("\" y1=\"").append(n(y)).append("\" y2=\"")
-                    .append(n(y)).append("\" stroke=\"#e4e4e4\"/>");
-            svg.append("<text x=\"").append(LEFT - 6).append("\" y=\"").append(n(y + 4)).append("\" text-anchor=\"end\">")
-                    .append(Html.escape(label(v))).append("</text>");
+            svg.append("<line x1=\"")
+                    .append(LEFT)
+                    .append("\" x2=\"")
+                    .append(plotRight)
+                    .append("\" y1=\"")
+                    .append(n(y))
+                    .append("\" y2=\"")
+                    .append(n(y))
+                    .append("\" stroke=\"#e4e4e4\"/>");
+            svg.append("<text x=\"")
+                    .append(LEFT - 6)
+                    .append("\" y=\"")
+                    .append(n(y + 4))
+                    .append("\" text-anchor=\"end\">")
+                    .append(Html.escape(label(v)))
+                    .append("</text>");
         }
-        svg.append("<text x=\"").append(LEFT).append("\" y=\"").append(HEIGHT - 12).append("\">").append(Html.escape(Format.time(from)))
+        svg.append("<text x=\"")
+                .append(LEFT)
+                .append("\" y=\"")
+                .append(HEIGHT - 12)
+                .append("\">")
+                .append(Html.escape(Format.time(from)))
                 .append("</text>");
-        svg.append("<text x=\"").append(plotRight).append("\" y=\"").append(HEIGHT - 12).append("\" text-anchor=\"end\">")
-                .append(Html.escape(Format.time(to))).append("</text>");
+        svg.append("<text x=\"")
+                .append(plotRight)
+                .append("\" y=\"")
+                .append(HEIGHT - 12)
+                .append("\" text-anchor=\"end\">")
+                .append(Html.escape(Format.time(to)))
+                .append("</text>");
         for (Rule r : rules) {
             double y = y(r.value, lo, hi);
-            svg.append("<line class=\"rule\" x1=\"").append(LEFT).append("\" x2=\"").append(plotRight).append("\" y1=\"").append(n(y))
-                    .append("\" y2=\"").append(n(y)).append("\" stroke=\"#b00020\" stroke-dasharray=\"8 4\"/>");
-            svg.append("<text x=\"").append(plotRight + 4).append("\" y=\"").append(n(y + 4)).append("\">").append(Html.escape(r.label))
+            svg.append("<line class=\"rule\" x1=\"")
+                    .append(LEFT)
+                    .append("\" x2=\"")
+                    .append(plotRight)
+                    .append("\" y1=\"")
+                    .append(n(y))
+                    .append("\" y2=\"")
+                    .append(n(y))
+                    .append("\" stroke=\"#b00020\" stroke-dasharray=\"8 4\"/>");
+            svg.append("<text x=\"")
+                    .append(plotRight + 4)
+                    .append("\" y=\"")
+                    .append(n(y + 4))
+                    .append("\">")
+                    .append(Html.escape(r.label))
                     .append("</text>");
         }
         for (int i = 0; i < lines.size(); i++) {
@@ -140,20 +198,35 @@ final class SvgChart {
             }
             flush(svg, points, dash, colour, l.label);
             if (lastX > 0) {
-                svg.append("<text x=\"").append(plotRight + 4).append("\" y=\"").append(n(lastY + 4)).append("\" fill=\"").append(colour)
-                        .append("\">").append(Html.escape(l.label)).append("</text>");
+                svg.append("<text x=\"")
+                        .append(plotRight + 4)
+                        .append("\" y=\"")
+                        .append(n(lastY + 4))
+                        .append("\" fill=\"")
+                        .append(colour)
+                        .append("\">")
+                        .append(Html.escape(l.label))
+                        .append("</text>");
             }
         }
         svg.append("</svg>");
         svg.append("<p class=\"legend\">");
         for (int i = 0; i < lines.size(); i++) {
-            svg.append("<span><svg width=\"28\" height=\"8\" aria-hidden=\"true\"><line x1=\"0\" y1=\"4\" x2=\"28\" y2=\"4\" stroke=\"")
-                    .append(COLOURS[i % COLOURS.length]).append("\" stroke-width=\"2\" stroke-dasharray=\"").append(DASHES[i % DASHES.length])
-                    .append("\"/></svg> ").append(Html.escape(lines.get(i).label)).append("</span> ");
+            svg.append(
+                            "<span><svg width=\"28\" height=\"8\" aria-hidden=\"true\"><line x1=\"0\" y1=\"4\" x2=\"28\" y2=\"4\" stroke=\"")
+                    .append(COLOURS[i % COLOURS.length])
+                    .append("\" stroke-width=\"2\" stroke-dasharray=\"")
+                    .append(DASHES[i % DASHES.length])
+                    .append("\"/></svg> ")
+                    .append(Html.escape(lines.get(i).label))
+                    .append("</span> ");
         }
         for (Rule r : rules) {
-            svg.append("<span><svg width=\"28\" height=\"8\" aria-hidden=\"true\"><line x1=\"0\" y1=\"4\" x2=\"28\" y2=\"4\" stroke=\"#b00020\""
-                    + " stroke-width=\"2\" stroke-dasharray=\"8 4\"/></svg> ").append(Html.escape(r.label)).append("</span> ");
+            svg.append(
+                            "<span><svg width=\"28\" height=\"8\" aria-hidden=\"true\"><line x1=\"0\" y1=\"4\" x2=\"28\" y2=\"4\" stroke=\"#b00020\""
+                                    + " stroke-width=\"2\" stroke-dasharray=\"8 4\"/></svg> ")
+                    .append(Html.escape(r.label))
+                    .append("</span> ");
         }
         svg.append("</p>");
         return svg.toString();
@@ -167,11 +240,17 @@ final class SvgChart {
         if (!p.contains(" ")) {
             p = p + " " + p; // a lone point still shows as a dot
         }
-        svg.append("<polyline fill=\"none\" stroke=\"").append(colour).append("\" stroke-width=\"2\" stroke-linecap=\"round\"");
+        svg.append("<polyline fill=\"none\" stroke=\"")
+                .append(colour)
+                .append("\" stroke-width=\"2\" stroke-linecap=\"round\"");
         if (!dash.isEmpty()) {
             svg.append(" stroke-dasharray=\"").append(dash).append("\"");
         }
-        svg.append(" points=\"").append(p).append("\"><title>").append(Html.escape(label)).append("</title></polyline>");
+        svg.append(" points=\"")
+                .append(p)
+                .append("\"><title>")
+                .append(Html.escape(label))
+                .append("</title></polyline>");
         points.setLength(0);
     }
 

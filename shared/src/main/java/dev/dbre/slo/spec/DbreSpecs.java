@@ -30,7 +30,8 @@ final class DbreSpecs {
             throw doc.error(
                     sourceNode,
                     path + ".source",
-                    "must be one of metric, service_check, ingest, backup, drill, rotation, was \"" + sourceName + "\"");
+                    "must be one of metric, service_check, ingest, backup, drill, rotation, was \"" + sourceName
+                            + "\"");
         }
         if (threshold && !source.allowsThreshold()) {
             throw doc.error(
@@ -89,7 +90,9 @@ final class DbreSpecs {
                 String status = doc.string(item, path + ".status");
                 if (!DbreQuery.STATUSES.contains(status) || statuses.contains(status)) {
                     throw doc.error(
-                            item, path + ".status", "must list distinct statuses of ok, warning, critical, unknown, was \"" + status + "\"");
+                            item,
+                            path + ".status",
+                            "must list distinct statuses of ok, warning, critical, unknown, was \"" + status + "\"");
                 }
                 statuses.add(status);
             }
@@ -103,8 +106,11 @@ final class DbreSpecs {
                 throw doc.error(
                         countNode,
                         path + ".count",
-                        "must be one of " + String.join(", ", source.counts.keySet().stream().sorted().toList())
-                                + " for source " + sourceName + ", was \"" + count + "\"");
+                        "must be one of "
+                                + String.join(
+                                        ", ",
+                                        source.counts.keySet().stream().sorted().toList()) + " for source " + sourceName
+                                + ", was \"" + count + "\"");
             }
             String limitKey = source.limits.get(count);
             for (String key : source.limits.values()) {
@@ -149,6 +155,9 @@ final class DbreSpecs {
             // the message below names every accepted form
         }
         throw doc.error(
-                node, path, "must be a positive duration in seconds, minutes, hours, days or weeks (90s, 5m, 26h, 7d), was \"" + text + "\"");
+                node,
+                path,
+                "must be a positive duration in seconds, minutes, hours, days or weeks (90s, 5m, 26h, 7d), was \""
+                        + text + "\"");
     }
 }

@@ -12,7 +12,12 @@ import java.time.Duration;
  * @param timeSliceWindow for Timeslices and RatioTimeslices: the slice length (else null)
  */
 public record Objective(
-        String displayName, Operator op, Double value, double target, Double timeSliceTarget, Duration timeSliceWindow) {
+        String displayName,
+        Operator op,
+        Double value,
+        double target,
+        Double timeSliceTarget,
+        Duration timeSliceWindow) {
 
     /** The error budget as a share of events (or slices): 1 - target, in decimal (1 - 0.995 is 0.005). */
     public double budgetShare() {

@@ -45,8 +45,8 @@ public final class SloSpecs {
     private static final Pattern ZERO = Pattern.compile("0+[mhdw]");
     private static final int MAX_DESCRIPTION = 1050;
     private static final DateTimeFormatter START_TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss");
-    private static final Set<String> KINDS = Set.of(
-            "SLO", "SLI", "AlertPolicy", "AlertCondition", "DataSource", "Service", "AlertNotificationTarget");
+    private static final Set<String> KINDS =
+            Set.of("SLO", "SLI", "AlertPolicy", "AlertCondition", "DataSource", "Service", "AlertNotificationTarget");
     private static final Set<String> DOC = Set.of("apiVersion", "kind", "metadata", "spec");
     private static final Set<String> METADATA = Set.of("name", "displayName", "labels", "annotations");
     private static final Set<String> SLO_SPEC = Set.of(
@@ -161,7 +161,10 @@ public final class SloSpecs {
             attempt(n, () -> dataSources.put(n.name, dataSource(n)));
         }
         for (Named n : named("SLI")) {
-            attempt(n, () -> slis.put(n.name, indicator(n.doc, n.node, n.name, n.displayName, n.spec, "spec", dataSources)));
+            attempt(
+                    n,
+                    () -> slis.put(
+                            n.name, indicator(n.doc, n.node, n.name, n.displayName, n.spec, "spec", dataSources)));
         }
         Map<String, AlertRule> conditions = new HashMap<>();
         for (Named n : named("AlertCondition")) {
@@ -200,7 +203,8 @@ public final class SloSpecs {
         } catch (MarkedYamlEngineException e) {
             Mark mark = e.getProblemMark().orElse(e.getContextMark().orElse(null));
             String problem = e.getProblem() == null ? e.getMessage() : e.getProblem();
-            problems.add(new SpecProblem(file, mark == null ? 0 : mark.getLine() + 1, "", "not valid YAML: " + problem));
+            problems.add(
+                    new SpecProblem(file, mark == null ? 0 : mark.getLine() + 1, "", "not valid YAML: " + problem));
             return List.of();
         } catch (YamlEngineException e) {
             problems.add(new SpecProblem(file, 0, "", "not valid YAML: " + e.getMessage()));
@@ -280,12 +284,15 @@ public final class SloSpecs {
                     "must be an RFC 1123 label (at most 63 lowercase letters, digits and '-', starting and"
                             + " ending with a letter or digit), was \"" + name + "\"");
         }
-        String displayName = m.containsKey("displayName") ? doc.string(m.get("displayName"), path + ".displayName") : null;
+        String displayName =
+                m.containsKey("displayName") ? doc.string(m.get("displayName"), path + ".displayName") : null;
         if (m.containsKey("labels")) {
             Node labels = m.get("labels");
-            for (Map.Entry<String, Object> e : doc.freeForm(labels, path + ".labels").entrySet()) {
+            for (Map.Entry<String, Object> e :
+                    doc.freeForm(labels, path + ".labels").entrySet()) {
                 Object v = e.getValue();
-                boolean ok = v instanceof String || (v instanceof List<?> l && l.stream().allMatch(x -> x instanceof String));
+                boolean ok = v instanceof String
+                        || (v instanceof List<?> l && l.stream().allMatch(x -> x instanceof String));
                 if (!ok) {
                     throw doc.error(labels, path + ".labels." + e.getKey(), "must be a text or a list of texts");
                 }
@@ -337,7 +344,8 @@ public final class SloSpecs {
         } else if (f.containsKey("indicator")) {
             Node inline = f.get("indicator");
             Map<String, Node> i = doc.fields(inline, "spec.indicator", INLINE);
-            String[] meta = metadata(doc, doc.required(i, inline, "spec.indicator", "metadata"), "spec.indicator.metadata");
+            String[] meta =
+                    metadata(doc, doc.required(i, inline, "spec.indicator", "metadata"), "spec.indicator.metadata");
             Node spec = doc.required(i, inline, "spec.indicator", "spec");
             indicator = indicator(doc, inline, meta[0], meta[1], spec, "spec.indicator.spec", dataSources);
         } else {
@@ -373,7 +381,8 @@ public final class SloSpecs {
         }
         List<Objective> objectives = new ArrayList<>();
         for (int i = 0; i < objectiveNodes.size(); i++) {
-            objectives.add(objective(doc, objectiveNodes.get(i), "spec.objectives[" + i + "]", threshold, method, window));
+            objectives.add(
+                    objective(doc, objectiveNodes.get(i), "spec.objectives[" + i + "]", threshold, method, window));
         }
         List<AlertRule> rules = new ArrayList<>();
         if (f.containsKey("alertPolicies")) {
@@ -423,7 +432,8 @@ public final class SloSpecs {
         boolean counter = f.containsKey("counter") && doc.bool(f.get("counter"), path + ".counter");
         boolean raw = f.containsKey("raw");
         if (raw == f.containsKey("total")) {
-            throw doc.error(node, path, "give either total (with good or bad) or raw (with rawType), not both or neither");
+            throw doc.error(
+                    node, path, "give either total (with good or bad) or raw (with rawType), not both or neither");
         }
         if (raw) {
             if (f.containsKey("good") || f.containsKey("bad")) {
@@ -434,10 +444,13 @@ public final class SloSpecs {
             RawType rawType = switch (type) {
                 case "success" -> RawType.SUCCESS;
                 case "failure" -> RawType.FAILURE;
-                default -> throw doc.error(typeNode, path + ".rawType", "must be success or failure, was \"" + type + "\"");};
+                default ->
+                    throw doc.error(typeNode, path + ".rawType", "must be success or failure, was \"" + type + "\"");
+            };
             MetricSource source = metricHolder(doc, f.get("raw"), path + ".raw", dataSources, false);
             if (source.dbre() != null && source.dbre().source() != DbreQuery.Source.METRIC) {
-                throw doc.error(f.get("raw"), path + ".raw", "a raw ratio can only be read from source: metric (a gauge)");
+                throw doc.error(
+                        f.get("raw"), path + ".raw", "a raw ratio can only be read from source: metric (a gauge)");
             }
             return new RatioMetric(counter, null, null, null, source, rawType);
         }
@@ -491,7 +504,8 @@ public final class SloSpecs {
         Node sourceNode = doc.required(f, node, path, "metricSource");
         String p = path + ".metricSource";
         Map<String, Node> s = doc.fields(sourceNode, p, METRIC_SOURCE);
-        String ref = s.containsKey("metricSourceRef") ? doc.string(s.get("metricSourceRef"), p + ".metricSourceRef") : null;
+        String ref =
+                s.containsKey("metricSourceRef") ? doc.string(s.get("metricSourceRef"), p + ".metricSourceRef") : null;
         String type = s.containsKey("type") ? doc.string(s.get("type"), p + ".type") : null;
         if (ref != null) {
             String refType = dataSources.get(ref);
@@ -533,7 +547,8 @@ public final class SloSpecs {
         boolean rolling = f.containsKey("isRolling") && doc.bool(f.get("isRolling"), p + ".isRolling");
         if (rolling) {
             if (f.containsKey("calendar")) {
-                throw doc.error(f.get("calendar"), p + ".calendar", "is not allowed on a rolling window (isRolling: true)");
+                throw doc.error(
+                        f.get("calendar"), p + ".calendar", "is not allowed on a rolling window (isRolling: true)");
             }
             return new TimeWindow(duration, true, null, null);
         }
@@ -599,10 +614,13 @@ public final class SloSpecs {
         for (String composite : List.of("indicator", "indicatorRef", "compositeWeight")) {
             if (f.containsKey(composite)) {
                 throw doc.error(
-                        f.get(composite), path + "." + composite, "composite SLOs are not supported: give one SLO per indicator");
+                        f.get(composite),
+                        path + "." + composite,
+                        "composite SLOs are not supported: give one SLO per indicator");
             }
         }
-        String displayName = f.containsKey("displayName") ? doc.string(f.get("displayName"), path + ".displayName") : null;
+        String displayName =
+                f.containsKey("displayName") ? doc.string(f.get("displayName"), path + ".displayName") : null;
         Operator op = null;
         Double value = null;
         if (threshold) {
@@ -615,7 +633,8 @@ public final class SloSpecs {
         } else {
             for (String key : List.of("op", "value")) {
                 if (f.containsKey(key)) {
-                    throw doc.error(f.get(key), path + "." + key, "is only for threshold metrics (this SLI is a ratio)");
+                    throw doc.error(
+                            f.get(key), path + "." + key, "is only for threshold metrics (this SLI is a ratio)");
                 }
             }
         }
@@ -639,7 +658,8 @@ public final class SloSpecs {
         if (method == BudgetingMethod.OCCURRENCES) {
             for (String key : List.of("timeSliceTarget", "timeSliceWindow")) {
                 if (f.containsKey(key)) {
-                    throw doc.error(f.get(key), path + "." + key, "is only for Timeslices and RatioTimeslices budgeting");
+                    throw doc.error(
+                            f.get(key), path + "." + key, "is only for Timeslices and RatioTimeslices budgeting");
                 }
             }
         } else {
@@ -790,10 +810,13 @@ public final class SloSpecs {
         Node lookbackNode = doc.required(c, condNode, p, "lookbackWindow");
         Duration lookback = fixedDuration(doc, lookbackNode, p + ".lookbackWindow", false);
         if (lookback.toMinutes() < 12) {
-            throw doc.error(lookbackNode, p + ".lookbackWindow", "must be at least 12m (the short window is a twelfth)");
+            throw doc.error(
+                    lookbackNode, p + ".lookbackWindow", "must be at least 12m (the short window is a twelfth)");
         }
         Duration alertAfter = Duration.ZERO;
-        if (c.containsKey("alertAfter") && !ZERO.matcher(doc.string(c.get("alertAfter"), p + ".alertAfter")).matches()) {
+        if (c.containsKey("alertAfter")
+                && !ZERO.matcher(doc.string(c.get("alertAfter"), p + ".alertAfter"))
+                        .matches()) {
             alertAfter = fixedDuration(doc, c.get("alertAfter"), p + ".alertAfter", false);
         }
         Duration shortWindow = Duration.ofMinutes(lookback.toMinutes() / 12);

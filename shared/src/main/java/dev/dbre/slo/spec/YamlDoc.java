@@ -53,7 +53,8 @@ final class YamlDoc {
                 if (lenient) {
                     continue;
                 }
-                throw error(keyNode, field, "unknown field (expected one of " + String.join(", ", sorted(allowed)) + ")");
+                throw error(
+                        keyNode, field, "unknown field (expected one of " + String.join(", ", sorted(allowed)) + ")");
             }
             if (out.containsKey(name)) {
                 throw error(keyNode, field, "is given twice");

@@ -33,9 +33,9 @@ class SloReportHtmlTest {
     @Test
     void page_isWellFormed_andEveryChartHasATitleAndDescription() throws Exception {
         // The page is written as XHTML-compatible markup, so an XML parser can check it.
-        String xml = HTML.replace("<!DOCTYPE html>", "")
-                .replaceAll("<meta([^>]*[^/])>", "<meta$1/>");
-        var doc = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+        String xml = HTML.replace("<!DOCTYPE html>", "").replaceAll("<meta([^>]*[^/])>", "<meta$1/>");
+        var doc = DocumentBuilderFactory.newInstance()
+                .newDocumentBuilder()
                 .parse(new java.io.ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
         var svgs = doc.getElementsByTagName("svg");
         int charts = 0;
@@ -44,8 +44,10 @@ class SloReportHtmlTest {
             if (svg.getAttribute("class").equals("chart")) {
                 charts++;
                 assertThat(svg.getAttribute("role")).isEqualTo("img");
-                assertThat(svg.getElementsByTagName("title").item(0).getTextContent()).isNotBlank();
-                assertThat(svg.getElementsByTagName("desc").item(0).getTextContent()).isNotBlank();
+                assertThat(svg.getElementsByTagName("title").item(0).getTextContent())
+                        .isNotBlank();
+                assertThat(svg.getElementsByTagName("desc").item(0).getTextContent())
+                        .isNotBlank();
             }
         }
         assertThat(charts).isEqualTo(3 * 3); // three SLOs, three charts each

@@ -44,10 +44,12 @@ class SloReportOutputTest {
 
     @Test
     void schema_refusesAReportThatBreaksIt() throws IOException {
-        String broken = SloReportJson.write(REPORT).replaceFirst("\"schemaVersion\" : 1", "\"schemaVersion\" : 2")
+        String broken = SloReportJson.write(REPORT)
+                .replaceFirst("\"schemaVersion\" : 1", "\"schemaVersion\" : 2")
                 .replaceFirst("\"enoughData\" : (true|false)", "\"enoughData\" : \"yes\"");
         List<Error> errors = schema().validate(broken, InputFormat.JSON);
-        assertThat(errors).extracting(e -> e.getInstanceLocation().toString())
+        assertThat(errors)
+                .extracting(e -> e.getInstanceLocation().toString())
                 .contains("/schemaVersion", "/slos/0/enoughData");
     }
 

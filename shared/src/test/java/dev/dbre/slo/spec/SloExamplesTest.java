@@ -11,10 +11,17 @@ class SloExamplesTest {
     void productSloSet_isValid() {
         SloSpecSet set = SloSpecs.load(Path.of("../docs/examples/slo"));
 
-        assertThat(set.slos()).extracting(Slo::name)
+        assertThat(set.slos())
+                .extracting(Slo::name)
                 .containsExactlyInAnyOrder(
-                        "backup-rpo", "drill-verified", "drill-rto", "ingest-availability", "ingest-freshness", "rotation-on-schedule");
-        assertThat(set.slo("drill-rto").orElseThrow().alertRules()).singleElement()
+                        "backup-rpo",
+                        "drill-verified",
+                        "drill-rto",
+                        "ingest-availability",
+                        "ingest-freshness",
+                        "rotation-on-schedule");
+        assertThat(set.slo("drill-rto").orElseThrow().alertRules())
+                .singleElement()
                 .satisfies(r -> assertThat(r.shortWindow()).isEqualTo(java.time.Duration.ofHours(14)));
     }
 }

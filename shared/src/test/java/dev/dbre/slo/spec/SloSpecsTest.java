@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -131,27 +130,62 @@ class SloSpecsTest {
         assertThat(t.source().dbre().tags()).isEqualTo(Map.of("env", "prod"));
         assertThat(slo.window())
                 .isEqualTo(new TimeWindow(
-                        SpecDuration.parse("1M"), false, LocalDateTime.of(2026, 1, 1, 0, 0), ZoneId.of("Europe/Berlin")));
+                        SpecDuration.parse("1M"),
+                        false,
+                        LocalDateTime.of(2026, 1, 1, 0, 0),
+                        ZoneId.of("Europe/Berlin")));
         assertThat(slo.objectives())
                 .containsExactly(new Objective(null, Operator.LTE, 300.0, 0.99, 0.95, Duration.ofMinutes(5)));
         assertThat(slo.alertRules())
                 .containsExactly(
-                        new AlertRule("latency-page", "page", Duration.ofHours(2), Duration.ofMinutes(10), null, 10.0, Duration.ZERO),
-                        new AlertRule("inline-ticket", "ticket", Duration.ofDays(3), Duration.ofHours(6), null, 1.0, Duration.ZERO));
+                        new AlertRule(
+                                "latency-page",
+                                "page",
+                                Duration.ofHours(2),
+                                Duration.ofMinutes(10),
+                                null,
+                                10.0,
+                                Duration.ZERO),
+                        new AlertRule(
+                                "inline-ticket",
+                                "ticket",
+                                Duration.ofDays(3),
+                                Duration.ofHours(6),
+                                null,
+                                1.0,
+                                Duration.ZERO));
     }
 
     @Test
     void everyDbreSource_isAccepted() {
-        String set = slo("ingest-fresh", "ratioMetric: {good: {metricSource: {type: dbre, spec: {source: ingest, count: fresh, within: 60s}}}, total: {metricSource: {type: dbre, spec: {source: ingest, count: points}}}}")
-                + "---\n" + slo("backup-rpo", "ratioMetric: {good: {metricSource: {type: dbre, spec: {source: backup, policy: nightly, count: within_rpo, rpo: 26h}}}, total: {metricSource: {type: dbre, spec: {source: backup, policy: nightly, count: databases}}}}")
-                + "---\n" + slo("drill-rto", "ratioMetric: {good: {metricSource: {type: dbre, spec: {source: drill, count: within_rto, rto: 30m}}}, total: {metricSource: {type: dbre, spec: {source: drill, count: run}}}}")
-                + "---\n" + slo("rotation-age", "ratioMetric: {good: {metricSource: {type: dbre, spec: {source: rotation, count: within_schedule, schedule: 30d}}}, total: {metricSource: {type: dbre, spec: {source: rotation, count: secrets}}}}")
-                + "---\n" + slo("db-up", "ratioMetric: {good: {metricSource: {type: dbre, spec: {source: service_check, check: postgres.can_connect, status: ok}}}, total: {metricSource: {type: dbre, spec: {source: service_check, check: postgres.can_connect}}}}")
-                + "---\n" + slo("api-ok", "ratioMetric: {good: {metricSource: {type: dbre, spec: {source: metric, metric: api.requests, tags: {code: 2xx}}}}, total: {metricSource: {type: dbre, spec: {source: metric, metric: api.requests}}}}");
+        String set = slo(
+                        "ingest-fresh",
+                        "ratioMetric: {good: {metricSource: {type: dbre, spec: {source: ingest, count: fresh, within: 60s}}}, total: {metricSource: {type: dbre, spec: {source: ingest, count: points}}}}")
+                + "---\n"
+                + slo(
+                        "backup-rpo",
+                        "ratioMetric: {good: {metricSource: {type: dbre, spec: {source: backup, policy: nightly, count: within_rpo, rpo: 26h}}}, total: {metricSource: {type: dbre, spec: {source: backup, policy: nightly, count: databases}}}}")
+                + "---\n"
+                + slo(
+                        "drill-rto",
+                        "ratioMetric: {good: {metricSource: {type: dbre, spec: {source: drill, count: within_rto, rto: 30m}}}, total: {metricSource: {type: dbre, spec: {source: drill, count: run}}}}")
+                + "---\n"
+                + slo(
+                        "rotation-age",
+                        "ratioMetric: {good: {metricSource: {type: dbre, spec: {source: rotation, count: within_schedule, schedule: 30d}}}, total: {metricSource: {type: dbre, spec: {source: rotation, count: secrets}}}}")
+                + "---\n"
+                + slo(
+                        "db-up",
+                        "ratioMetric: {good: {metricSource: {type: dbre, spec: {source: service_check, check: postgres.can_connect, status: ok}}}, total: {metricSource: {type: dbre, spec: {source: service_check, check: postgres.can_connect}}}}")
+                + "---\n"
+                + slo(
+                        "api-ok",
+                        "ratioMetric: {good: {metricSource: {type: dbre, spec: {source: metric, metric: api.requests, tags: {code: 2xx}}}}, total: {metricSource: {type: dbre, spec: {source: metric, metric: api.requests}}}}");
 
         SloSpecSet parsed = SloSpecs.parse(Map.of("all.yaml", set));
 
-        assertThat(parsed.slos()).extracting(Slo::name)
+        assertThat(parsed.slos())
+                .extracting(Slo::name)
                 .containsExactly("ingest-fresh", "backup-rpo", "drill-rto", "rotation-age", "db-up", "api-ok");
         RatioMetric fresh = (RatioMetric) parsed.slos().get(0).indicator().metric();
         assertThat(fresh.good().dbre().limit()).isEqualTo(Duration.ofSeconds(60));
@@ -181,27 +215,34 @@ class SloSpecsTest {
     @Test
     void loadsEveryYamlFileOfAFolder() throws Exception {
         java.nio.file.Path dir = java.nio.file.Files.createTempDirectory(
-                java.nio.file.Files.createDirectories(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"))), "slo");
+                java.nio.file.Files.createDirectories(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"))),
+                "slo");
         java.nio.file.Files.writeString(dir.resolve("a.yaml"), RATIO_SLO);
         java.nio.file.Files.writeString(dir.resolve("b.yml"), THRESHOLD_SET);
         java.nio.file.Files.writeString(dir.resolve("notes.txt"), "not a spec");
 
-        assertThat(SloSpecs.load(dir).slos()).extracting(Slo::name).containsExactly("ingest-batch-success", "api-latency-300ms");
+        assertThat(SloSpecs.load(dir).slos())
+                .extracting(Slo::name)
+                .containsExactly("ingest-batch-success", "api-latency-300ms");
     }
 
     @Test
     void aHalfValidSet_isRefusedWhole_withEveryProblem() {
         Map<String, String> files = new LinkedHashMap<>();
         files.put("good.yaml", RATIO_SLO);
-        files.put("bad.yaml", RATIO_SLO.replace("target: 0.995", "target: 1.5").replace("ingest-batch-success", "other"));
-        files.put("worse.yaml", RATIO_SLO.replace("Occurrences", "Ocurrences").replace("ingest-batch-success", "third"));
+        files.put(
+                "bad.yaml", RATIO_SLO.replace("target: 0.995", "target: 1.5").replace("ingest-batch-success", "other"));
+        files.put(
+                "worse.yaml", RATIO_SLO.replace("Occurrences", "Ocurrences").replace("ingest-batch-success", "third"));
 
         assertThatThrownBy(() -> SloSpecs.parse(files))
-                .isInstanceOfSatisfying(SloSpecException.class, e -> assertThat(e.problems())
-                        .extracting(SpecProblem::toString)
-                        .containsExactly(
-                                "bad.yaml:28: spec.objectives[0].target: must be in [0, 1), was 1.5",
-                                "worse.yaml:25: spec.budgetingMethod: must be Occurrences, Timeslices or RatioTimeslices, was \"Ocurrences\""));
+                .isInstanceOfSatisfying(
+                        SloSpecException.class,
+                        e -> assertThat(e.problems())
+                                .extracting(SpecProblem::toString)
+                                .containsExactly(
+                                        "bad.yaml:28: spec.objectives[0].target: must be in [0, 1), was 1.5",
+                                        "worse.yaml:25: spec.budgetingMethod: must be Occurrences, Timeslices or RatioTimeslices, was \"Ocurrences\""));
     }
 
     @Test
