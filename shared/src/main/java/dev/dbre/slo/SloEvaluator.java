@@ -163,7 +163,7 @@ public final class SloEvaluator {
         } else if (!longStatus.equals(OK) || !shortStatus.equals(OK)) {
             status = NOT_ENOUGH_DATA;
         } else {
-            firing = longRate > k && shortRate > k;
+            firing = above(longRate, k) && above(shortRate, k);
             status = firing ? FIRING : OK;
         }
         return new Alert(
@@ -177,6 +177,15 @@ public final class SloEvaluator {
                 longRate,
                 shortRate,
                 SpecDuration.shorthand(rule.alertAfter()));
+    }
+
+    /**
+     * Whether a burn rate is above the threshold. Both are quotients of decimals (0.144 / 0.01,
+     * 0.02 x 720h / 1h), so a rate equal to k may come out a few ulps above it: a relative margin of
+     * 1e-9 keeps "exactly at k" from firing.
+     */
+    static boolean above(double burnRate, double k) {
+        return burnRate > k * (1 + 1e-9);
     }
 
     /**

@@ -325,4 +325,19 @@ class SloEvaluatorTest {
         assertThat(a.firing()).isTrue(); // both burn 20 > 19
         assertThat(e.burnRates().keySet()).containsExactly("10m", "2h");
     }
+
+    @Test
+    void burningExactlyAtTheThreshold_doesNotFire() {
+        Slo slo = slo(ROLLING_30D, "Occurrences", "{target: 0.99}", REQUESTS);
+        InMemorySliData data = new InMemorySliData();
+        // 144 bad of 1,000 in both page windows: burn rate 0.144 / 0.01 = 14.4 = k, not above it
+        events(data, slo, "2026-02-28T23:58:00Z", 1_000, 144);
+
+        Entry atK = evaluate(slo, data, Instant.parse("2026-03-01T00:00:00Z"));
+        assertThat(atK.alerts().get(0).status()).isEqualTo("ok");
+
+        events(data, slo, "2026-02-28T23:59:00Z", 0, 1);
+        Entry aboveK = evaluate(slo, data, Instant.parse("2026-03-01T00:00:00Z"));
+        assertThat(aboveK.alerts().get(0).status()).isEqualTo("firing");
+    }
 }
