@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,7 +23,7 @@ class HandlerSizeTest {
     Path tree;
 
     @Test
-    @Disabled("enabled by the lead after the issue-9 merge (the cloud helpers are shrinking the handlers)")
+
     void cloudEntryPoints_areAtMost60CodeLines_orSayWhy() {
         List<String> problems = HandlerSize.oversized(CLOUD_SOURCES.toArray(Path[]::new));
 
