@@ -314,8 +314,7 @@ public final class Settings {
 
             // The local runtime only.
             s("DBRE_HOME", ".dbre", "a folder", "the home of local state", LOCAL),
-            s("DBRE_LOCAL_DIR", null, "a folder", "deprecated: read as DBRE_HOME when that is not set", LOCAL),
-            s("DBRE_LOCAL_SECRETS_DIR", null, "a folder", "the local secret store; default $DBRE_HOME/secrets", LOCAL));
+            s("DBRE_LOCAL_DIR", null, "a folder", "deprecated: read as DBRE_HOME when that is not set", LOCAL));
 
     /** The setting named {@code name}, if the catalogue has it. */
     public static Optional<Setting> find(String name) {
