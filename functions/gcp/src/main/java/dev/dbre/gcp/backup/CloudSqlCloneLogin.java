@@ -1,14 +1,14 @@
 package dev.dbre.gcp.backup;
 
-import dev.dbre.port.SecretStore;
-import dev.dbre.port.ConnectionFactory;
 import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
 import dev.dbre.db.DbAuth;
 import dev.dbre.db.DbSettings;
 import dev.dbre.gcp.db.CloudSqlConnector;
 import dev.dbre.gcp.db.GcpConnections;
+import dev.dbre.port.ConnectionFactory;
 import dev.dbre.port.RestoreProgress;
+import dev.dbre.port.SecretStore;
 import dev.dbre.restore.RestoredDbLogin;
 import java.util.Locale;
 import java.util.function.Supplier;

@@ -1,6 +1,5 @@
 package dev.dbre.gcp.backup;
 
-import dev.dbre.port.ProviderException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
@@ -9,6 +8,7 @@ import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
 import dev.dbre.db.DbAuth;
 import dev.dbre.gcp.db.CloudSqlConnector;
+import dev.dbre.port.ProviderException;
 import dev.dbre.port.RestoreProgress;
 import dev.dbre.rotation.MemorySecretStore;
 import java.util.HashMap;

@@ -23,7 +23,6 @@ class HandlerSizeTest {
     Path tree;
 
     @Test
-
     void cloudEntryPoints_areAtMost60CodeLines_orSayWhy() {
         List<String> problems = HandlerSize.oversized(CLOUD_SOURCES.toArray(Path[]::new));
 
