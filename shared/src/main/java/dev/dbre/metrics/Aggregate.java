@@ -2,8 +2,7 @@ package dev.dbre.metrics;
 
 import com.datadoghq.sketch.ddsketch.DDSketch;
 import java.nio.ByteBuffer;
-import org.apache.datasketches.hll.HllSketch;
-import org.apache.datasketches.hll.Union;
+import net.agkn.hll.HLL;
 
 /**
  * The aggregate of one series over some time: what {@code metric_agg*} rows hold, mergeable in any
@@ -15,7 +14,7 @@ import org.apache.datasketches.hll.Union;
  * 10, as the Datadog Agent does); gauges keep the last value by timestamp and min, max, count,
  * sum; timers, histograms and distributions keep a DDSketch ({@link Sketches}) and the exact
  * weighted count and sum and exact min and max, each value weighted by {@code 1 / rate}; sets keep
- * an HLL sketch of their members; service checks count per status.
+ * an HLL sketch of their members' hashes; service checks count per status.
  *
  * <p>Not thread-safe.
  */
@@ -28,8 +27,7 @@ public final class Aggregate {
     private double last = Double.NaN;
     private long lastTs = Long.MIN_VALUE;
     private DDSketch quantiles;
-    private HllSketch distinct;
-    private Union distinctUnion;
+    private HLL distinct;
     private long[] statuses;
 
     public Aggregate(SeriesType type) {
@@ -75,10 +73,8 @@ public final class Aggregate {
 
     /** Adds a set member (UTF-8 bytes {@code [off, off+len)} of {@code buf}). */
     public void addMember(byte[] buf, int off, int len) {
-        byte[] member = new byte[len];
-        System.arraycopy(buf, off, member, 0, len);
         n += 1;
-        distinctSketch().update(member);
+        distinctSketch().addRaw(Sketches.memberHash(buf, off, len));
     }
 
     /** Adds one service check run with {@code status} 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. */
@@ -100,8 +96,8 @@ public final class Aggregate {
         if (o.quantiles != null) {
             quantiles().mergeWith(o.quantiles);
         }
-        if (o.distinct != null || o.distinctUnion != null) {
-            union().update(o.distinctResult());
+        if (o.distinct != null) {
+            distinctSketch().union(o.distinct);
         }
         if (o.statuses != null) {
             long[] s = statusCounts();
@@ -130,7 +126,7 @@ public final class Aggregate {
             if (type.hasQuantiles()) {
                 Sketches.mergeEncoded(quantiles(), state);
             } else if (type == SeriesType.SET) {
-                Sketches.mergeEncoded(union(), state);
+                distinctSketch().union(Sketches.decodeDistinct(state));
             } else if (type == SeriesType.SERVICE_CHECK) {
                 ByteBuffer b = ByteBuffer.wrap(state);
                 long[] s = statusCounts();
@@ -167,29 +163,11 @@ public final class Aggregate {
         return quantiles;
     }
 
-    private HllSketch distinctSketch() {
-        if (distinctUnion != null) {
-            throw new IllegalStateException("members are added before merging");
-        }
+    private HLL distinctSketch() {
         if (distinct == null) {
             distinct = Sketches.newDistinct();
         }
         return distinct;
-    }
-
-    private Union union() {
-        if (distinctUnion == null) {
-            distinctUnion = Sketches.newDistinctUnion();
-            if (distinct != null) {
-                distinctUnion.update(distinct);
-                distinct = null;
-            }
-        }
-        return distinctUnion;
-    }
-
-    private HllSketch distinctResult() {
-        return distinctUnion != null ? distinctUnion.getResult() : distinct;
     }
 
     private long[] statusCounts() {
@@ -237,8 +215,7 @@ public final class Aggregate {
 
     /** Estimated distinct members of a set (0 for none). */
     public double distinctCount() {
-        HllSketch h = distinctResult();
-        return h == null ? 0 : h.getEstimate();
+        return distinct == null ? 0 : distinct.cardinality();
     }
 
     /** Service check runs with {@code status} (0..3). */
@@ -251,9 +228,8 @@ public final class Aggregate {
         if (quantiles != null) {
             return Sketches.encode(quantiles);
         }
-        HllSketch h = distinctResult();
-        if (h != null) {
-            return h.toCompactByteArray();
+        if (distinct != null) {
+            return distinct.toBytes();
         }
         if (statuses != null) {
             ByteBuffer b = ByteBuffer.allocate(32);

@@ -2,18 +2,16 @@ package dev.dbre.metrics;
 
 import com.datadoghq.sketch.ddsketch.DDSketch;
 import com.datadoghq.sketch.ddsketch.encoding.ByteArrayInput;
+import com.datadoghq.sketch.ddsketch.encoding.GrowingByteArrayOutput;
 import com.datadoghq.sketch.ddsketch.mapping.IndexMapping;
 import com.datadoghq.sketch.ddsketch.mapping.LogarithmicMapping;
 import com.datadoghq.sketch.ddsketch.store.Store;
 import com.datadoghq.sketch.ddsketch.store.UnboundedSizeDenseStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.util.function.Supplier;
-import org.apache.datasketches.hll.HllSketch;
-import org.apache.datasketches.hll.TgtHllType;
-import org.apache.datasketches.hll.Union;
-import org.apache.datasketches.memory.Memory;
+import net.agkn.hll.HLL;
+import net.agkn.hll.HLLType;
 
 /**
  * The one sketch configuration of the product. Every stored sketch uses it, so any two merge.
@@ -24,8 +22,11 @@ import org.apache.datasketches.memory.Memory;
  *       a value of that rank: {@code |v - exact| <= 0.01 * |exact|}) and unbounded dense stores
  *       (no bucket is ever collapsed, so the bound holds for every quantile). Changing the mapping
  *       would make old and new sketches unmergeable: it is a schema decision, not a setting.
- *   <li>Sets: HyperLogLog ({@code HLL_8}, lgK {@value #HLL_LG_K}: about 1.6 % standard error,
- *       at most 4 KiB per sketch).
+ *   <li>Sets: HyperLogLog (java-hll, the storage format of the PostgreSQL {@code hll} extension),
+ *       2^{@value #HLL_LG_K} registers of 5 bits: about 1.6 % standard error, at most 2.6 KiB per
+ *       sketch. Members are hashed to 64 bits by {@link #memberHash} (FNV-1a, then MurmurHash3's
+ *       finalizer for avalanche). The explicit and sparse representations are off, so the
+ *       library runs without its fastutil dependency.
  * </ul>
  */
 public final class Sketches {
@@ -33,6 +34,8 @@ public final class Sketches {
     public static final double RELATIVE_ACCURACY = 0.01;
     /** log2 of the HLL sketches' register count. */
     public static final int HLL_LG_K = 12;
+    /** Bits per HLL register. */
+    public static final int HLL_REGISTER_BITS = 5;
 
     private static final IndexMapping MAPPING = new LogarithmicMapping(RELATIVE_ACCURACY);
     private static final Supplier<Store> STORE = UnboundedSizeDenseStore::new;
@@ -44,12 +47,18 @@ public final class Sketches {
         return new DDSketch(MAPPING, STORE);
     }
 
-    /** The stored form of a quantile sketch. */
+    /**
+     * The stored form of a quantile sketch: the library's own compact encoding, without the index
+     * mapping (it is always {@link #RELATIVE_ACCURACY}'s; decoding supplies it).
+     */
     public static byte[] encode(DDSketch sketch) {
-        ByteBuffer b = sketch.serialize();
-        byte[] out = new byte[b.remaining()];
-        b.get(out);
-        return out;
+        GrowingByteArrayOutput out = GrowingByteArrayOutput.withInitialCapacity(64);
+        try {
+            sketch.encode(out, true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("a DDSketch could not be encoded", e);
+        }
+        return out.trimmedCopy();
     }
 
     /** Merges a stored quantile sketch into {@code into}. */
@@ -62,17 +71,27 @@ public final class Sketches {
     }
 
     /** A new, empty distinct-count sketch. */
-    public static HllSketch newDistinct() {
-        return new HllSketch(HLL_LG_K, TgtHllType.HLL_8);
+    public static HLL newDistinct() {
+        return new HLL(HLL_LG_K, HLL_REGISTER_BITS, 0, false, HLLType.EMPTY);
     }
 
-    /** A union (merge target) of distinct-count sketches. */
-    public static Union newDistinctUnion() {
-        return new Union(HLL_LG_K);
+    /** A stored distinct-count sketch. */
+    public static HLL decodeDistinct(byte[] encoded) {
+        return HLL.fromBytes(encoded);
     }
 
-    /** Merges a stored distinct-count sketch into {@code union}. */
-    public static void mergeEncoded(Union union, byte[] encoded) {
-        union.update(HllSketch.heapify(Memory.wrap(encoded)));
+    /** The 64-bit hash of a set member (UTF-8 bytes {@code [off, off+len)} of {@code buf}). */
+    public static long memberHash(byte[] buf, int off, int len) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = off, end = off + len; i < end; i++) {
+            h ^= buf[i] & 0xff;
+            h *= 0x100000001b3L;
+        }
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        h ^= h >>> 33;
+        return h;
     }
 }

@@ -98,11 +98,12 @@ final class AggregateWriter {
     }
 
     /**
-     * Creates {@code p} unless known to exist; remembers it when {@code remember} (a recent day,
-     * which retention does not drop while this process lives).
+     * Creates {@code p} unless known to exist. Only a partition of a recent day ({@code recent}:
+     * yesterday or later, which no retention of a day or more drops yet) is remembered and trusted
+     * as existing: an older one may have been dropped since it was seen.
      */
-    void ensurePartition(Connection c, Partition p, boolean remember) throws SQLException {
-        if (ensured.contains(p.name())) {
+    void ensurePartition(Connection c, Partition p, boolean recent) throws SQLException {
+        if (recent && ensured.contains(p.name())) {
             return;
         }
         try (PreparedStatement ps = c.prepareStatement(ENSURE)) {
@@ -112,9 +113,9 @@ final class AggregateWriter {
             ps.setString(4, p.name());
             ps.execute();
         }
-        if (remember) {
-            // Only after commit would be exact; a rollback of the creating transaction leaves a name
-            // here without its table. Forget it then: see forgetPartitions.
+        if (recent) {
+            // A rollback of the creating transaction leaves a name here without its table: the
+            // caller forgets them all then (forgetPartitions).
             ensured.add(p.name());
         }
     }
