@@ -25,8 +25,7 @@ import net.agkn.hll.HLLType;
  *   <li>Sets: HyperLogLog (java-hll, the storage format of the PostgreSQL {@code hll} extension),
  *       2^{@value #HLL_LG_K} registers of 5 bits: about 1.6 % standard error, at most 2.6 KiB per
  *       sketch. Members are hashed to 64 bits by {@link #memberHash} (FNV-1a, then MurmurHash3's
- *       finalizer for avalanche). The explicit and sparse representations are off, so the
- *       library runs without its fastutil dependency.
+ *       finalizer for avalanche). A small set is kept exactly (its hashes) and counts exactly.
  * </ul>
  */
 public final class Sketches {
@@ -72,7 +71,8 @@ public final class Sketches {
 
     /** A new, empty distinct-count sketch. */
     public static HLL newDistinct() {
-        return new HLL(HLL_LG_K, HLL_REGISTER_BITS, 0, false, HLLType.EMPTY);
+        // Explicit (exact, up to 4096 bytes of hashes), then sparse, then full registers.
+        return new HLL(HLL_LG_K, HLL_REGISTER_BITS, -1, true, HLLType.EMPTY);
     }
 
     /** A stored distinct-count sketch. */

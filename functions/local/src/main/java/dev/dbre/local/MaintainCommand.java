@@ -16,7 +16,7 @@ import picocli.CommandLine.ParentCommand;
         description = {
             "Runs the metric store's maintenance once: creates the partitions of the coming days, rolls the"
                     + " interval aggregates up into 1-minute and 1-hour rows (late points included), drops the"
-                    + " partitions past their retention (DBRE_METRICS_RETENTION_*). Safe to run at any time and"
+                    + " partitions past their retention (days per resolution: see the README). Safe to run at any time and"
                     + " from two schedulers at once."
         },
         exitCodeListHeading = "%nExit codes:%n",
