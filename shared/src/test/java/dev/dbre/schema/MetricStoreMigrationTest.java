@@ -40,9 +40,9 @@ class MetricStoreMigrationTest {
         TestDatabase db = EarlierSchema.before("9");
         // What release V8 wrote: a key row, its points (a packed distribution, counts at a sample
         // rate, a gauge, a set) and a service check.
-        db.execute("insert into ingest_batches (id, source, started_at) overriding system value"
-                + " values (1, 'old', '2026-11-23T10:00:00Z')");
-        db.execute("insert into ingest_records (source, shard, sequence, batch_id) values ('old', 's', '1', 1)");
+        db.execute("insert into ingest_batches (source, started_at) values ('old', '2026-11-23T10:00:00Z')");
+        db.execute("insert into ingest_records (source, shard, sequence, batch_id)"
+                + " select 'old', 's', '1', id from ingest_batches");
         db.execute("insert into metric_points (record_id, line, idx, ts, name, type, value, member, rate, tags) values"
                 + " (1, 1, 0, '2026-11-23T10:00:01Z', 'lat', 'd', 10, null, 1, '{env:prod}'),"
                 + " (1, 1, 1, '2026-11-23T10:00:01Z', 'lat', 'd', 20, null, 1, '{env:prod}'),"
@@ -77,9 +77,26 @@ class MetricStoreMigrationTest {
                 "old",
                 List.of(new SourceRecord(
                         "s", "2", T0.plusSeconds(30), "hits:2|c".getBytes(StandardCharsets.UTF_8), PayloadFormat.DOGSTATSD))));
-        assertThat(r.records()).extracting(RecordResult::outcome).containsOnly(RecordOutcome.STORED);
+        assertThat(r.records())
+                .as("rejects: %s", rejects(db))
+                .extracting(RecordResult::outcome)
+                .containsOnly(RecordOutcome.STORED);
         assertThat(minute(queries, "hits").sum()).isEqualTo(7);
         assertThat(db.queryLong("select count(*) from metric_points")).isEqualTo(9);
+    }
+
+    private static String rejects(TestDatabase db) {
+        StringBuilder out = new StringBuilder();
+        try (var c = db.open();
+                var st = c.createStatement();
+                var rs = st.executeQuery("select reason, detail from ingest_rejects")) {
+            while (rs.next()) {
+                out.append(rs.getString(1)).append(": ").append(rs.getString(2)).append("; ");
+            }
+        } catch (java.sql.SQLException e) {
+            return e.toString();
+        }
+        return out.toString();
     }
 
     private static StepResult minute(MetricQueryService queries, String selector) throws Exception {
