@@ -57,6 +57,7 @@ public final class IngestBench {
     /** Bytes on disk (heap, indexes, TOAST) of the raw table's and of the aggregate tables' partitions. */
     private static final String RAW_BYTES = "select coalesce(sum(pg_total_relation_size(c.oid)), 0) from pg_class c"
             + " where c.relkind = 'r' and c.relname like 'metric\\_points%'";
+
     private static final String AGG_BYTES = "select coalesce(sum(pg_total_relation_size(c.oid)), 0) from pg_class c"
             + " where c.relkind = 'r' and (c.relname like 'metric\\_agg%' or c.relname = 'metric_series')";
 
@@ -122,7 +123,10 @@ public final class IngestBench {
                     MetricStoreSettings.WITH_RAW_POINTS,
                     Clock.fixed(ARRIVAL, ZoneOffset.UTC));
             IngestService aggregated = new IngestService(
-                    connections, ParseLimits.DEFAULTS, MetricStoreSettings.DEFAULTS, Clock.fixed(ARRIVAL, ZoneOffset.UTC));
+                    connections,
+                    ParseLimits.DEFAULTS,
+                    MetricStoreSettings.DEFAULTS,
+                    Clock.fixed(ARRIVAL, ZoneOffset.UTC));
             // Warm-up (JIT) on a tenth of the batches, not measured.
             for (int i = 0; i < Math.max(1, batches.size() / 10); i++) {
                 service.ingest(batches.get(i));
@@ -169,7 +173,8 @@ public final class IngestBench {
         for (IngestBatch b : batches) {
             BatchResult result = service.ingest(b);
             if (!result.failed().isEmpty()) {
-                throw new IllegalStateException("batch failed: " + result.failed().get(0).failure());
+                throw new IllegalStateException(
+                        "batch failed: " + result.failed().get(0).failure());
             }
             stored += result.stored();
         }

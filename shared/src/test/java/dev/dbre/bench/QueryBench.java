@@ -102,7 +102,8 @@ public final class QueryBench {
             try (PreparedStatement ensure = c.prepareStatement("select metric_ensure_partition(?, ?, ?, ?)")) {
                 long first = Math.floorDiv(start.getEpochSecond(), 86_400L) - 7;
                 for (long day = first; day <= Math.floorDiv(END.getEpochSecond(), 86_400L); day++) {
-                    var p = dev.dbre.metrics.MetricTable.HOUR.partition(dev.dbre.metrics.MetricTable.HOUR.partitionStartDay(day));
+                    var p = dev.dbre.metrics.MetricTable.HOUR.partition(
+                            dev.dbre.metrics.MetricTable.HOUR.partitionStartDay(day));
                     ensure.setString(1, "metric_agg_1h");
                     ensure.setTimestamp(2, Timestamp.from(p.lower()));
                     ensure.setTimestamp(3, Timestamp.from(p.upper()));

@@ -33,10 +33,15 @@ class AggregatePropertiesTest {
 
     @Provide
     Arbitrary<List<Sample>> samples() {
-        Arbitrary<Double> values = Arbitraries.integers().between(-1000, 100_000).map(i -> i / 8.0);
+        Arbitrary<Double> values =
+                Arbitraries.integers().between(-1000, 100_000).map(i -> i / 8.0);
         Arbitrary<Double> rates = Arbitraries.of(1.0, 0.5, 0.25, 0.125);
         Arbitrary<Long> ts = Arbitraries.longs().between(0, 1_000_000);
-        return Combinators.combine(values, rates, ts).as(Sample::new).list().ofMinSize(1).ofMaxSize(300);
+        return Combinators.combine(values, rates, ts)
+                .as(Sample::new)
+                .list()
+                .ofMinSize(1)
+                .ofMaxSize(300);
     }
 
     @Property(tries = 200)
@@ -66,7 +71,8 @@ class AggregatePropertiesTest {
         assertThat(merged.max()).isEqualTo(whole.max());
         assertThat(merged.last()).isEqualTo(whole.last());
         if (type.hasQuantiles()) {
-            assertThat(merged.quantileSketch().getCount()).isEqualTo(whole.quantileSketch().getCount());
+            assertThat(merged.quantileSketch().getCount())
+                    .isEqualTo(whole.quantileSketch().getCount());
             for (double q : new double[] {0, 0.1, 0.5, 0.9, 0.99, 1}) {
                 assertThat(merged.quantileSketch().getValueAtQuantile(q))
                         .isEqualTo(whole.quantileSketch().getValueAtQuantile(q));
@@ -80,16 +86,19 @@ class AggregatePropertiesTest {
 
     @Provide
     Arbitrary<SeriesType> types() {
-        return Arbitraries.of(SeriesType.COUNT, SeriesType.GAUGE, SeriesType.DISTRIBUTION, SeriesType.TIMER, SeriesType.SET);
+        return Arbitraries.of(
+                SeriesType.COUNT, SeriesType.GAUGE, SeriesType.DISTRIBUTION, SeriesType.TIMER, SeriesType.SET);
     }
 
     @Property(tries = 200)
     void quantiles_areWithinTheRelativeAccuracyOfTheExactValue(
-            @ForAll @Size(min = 1, max = 2000) List<@DoubleRange(min = 0.001, max = 1e6) @net.jqwik.api.constraints.Scale(4) Double> values,
+            @ForAll @Size(min = 1, max = 2000)
+                    List<@DoubleRange(min = 0.001, max = 1e6) @net.jqwik.api.constraints.Scale(4) Double> values,
             @ForAll @DoubleRange(min = 0, max = 1) @net.jqwik.api.constraints.Scale(4) double q) {
         Aggregate a = new Aggregate(SeriesType.DISTRIBUTION);
         values.forEach(v -> a.addValue(v, 1, 0));
-        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        double[] sorted =
+                values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         double exact = sorted[(int) Math.floor(q * (sorted.length - 1))];
         double answer = step(a).quantile(q);
         assertThat(Math.abs(answer - exact)).isLessThanOrEqualTo(ALPHA * exact * (1 + 1e-9));
@@ -135,13 +144,15 @@ class AggregatePropertiesTest {
     private static List<Sample> uniqueTimestamps(List<Sample> stream) {
         List<Sample> out = new ArrayList<>();
         for (int i = 0; i < stream.size(); i++) {
-            out.add(new Sample(stream.get(i).value(), 1, i * 1000L + stream.get(i).ts() % 1000));
+            out.add(new Sample(
+                    stream.get(i).value(), 1, i * 1000L + stream.get(i).ts() % 1000));
         }
         return out;
     }
 
     private static List<List<Sample>> split(List<Sample> stream, List<Integer> cuts) {
-        int[] at = cuts.stream().mapToInt(c -> Math.min(c, stream.size())).sorted().toArray();
+        int[] at =
+                cuts.stream().mapToInt(c -> Math.min(c, stream.size())).sorted().toArray();
         List<List<Sample>> parts = new ArrayList<>();
         int from = 0;
         for (int c : at) {
@@ -152,5 +163,4 @@ class AggregatePropertiesTest {
         parts.removeIf(List::isEmpty);
         return parts.isEmpty() ? new ArrayList<>(List.of(stream)) : parts;
     }
-
 }

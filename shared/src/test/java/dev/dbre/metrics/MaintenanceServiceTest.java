@@ -55,8 +55,10 @@ class MaintenanceServiceTest {
     @Test
     void rollups_answerLikeTheIntervalData_andALatePointIsCountedByTheNextRun() throws Exception {
         long t = T0.getEpochSecond();
-        store("1", "hits:1|c|T" + (t + 5) + "\nhits:2|c|T" + (t + 65) + "\nhits:4|c|T" + (t + 125)
-                + "\nlat:10|d|T" + (t + 5) + "\nlat:20|d|T" + (t + 65) + "\nlat:40|d|T" + (t + 125));
+        store(
+                "1",
+                "hits:1|c|T" + (t + 5) + "\nhits:2|c|T" + (t + 65) + "\nhits:4|c|T" + (t + 125) + "\nlat:10|d|T"
+                        + (t + 5) + "\nlat:20|d|T" + (t + 65) + "\nlat:40|d|T" + (t + 125));
         double[] before = sums("hits", Duration.ofMinutes(1), 3);
         assertThat(before).containsExactly(1, 2, 4);
 
@@ -94,7 +96,11 @@ class MaintenanceServiceTest {
         long t = T0.getEpochSecond();
         StringBuilder lines = new StringBuilder();
         for (int m = 0; m < 30; m++) {
-            lines.append("hits:1|c|#m:").append(m % 3).append("|T").append(t + 60L * m).append('\n');
+            lines.append("hits:1|c|#m:")
+                    .append(m % 3)
+                    .append("|T")
+                    .append(t + 60L * m)
+                    .append('\n');
         }
         store("1", lines.toString());
         clock.advance(Duration.ofHours(2));
@@ -129,7 +135,9 @@ class MaintenanceServiceTest {
 
         List<String> dropped = maintenance.dropExpired(T0);
         assertThat(dropped).contains("metric_agg_p20261118").doesNotContain("metric_agg_p20261122");
-        assertThat(partitions("metric_agg")).doesNotContain("metric_agg_p20261118").contains("metric_agg_p20261122");
+        assertThat(partitions("metric_agg"))
+                .doesNotContain("metric_agg_p20261118")
+                .contains("metric_agg_p20261122");
 
         clock.advance(Duration.ofDays(3));
         assertThat(maintenance.dropExpired(clock.instant())).contains("metric_agg_p20261122");
@@ -162,7 +170,9 @@ class MaintenanceServiceTest {
     }
 
     private double[] sums(String selector, Duration step, int steps) throws SQLException {
-        return query(selector, step, steps).steps().stream().mapToDouble(StepResult::sum).toArray();
+        return query(selector, step, steps).steps().stream()
+                .mapToDouble(StepResult::sum)
+                .toArray();
     }
 
     private QueryResult query(String selector, Duration step, int steps) throws SQLException {

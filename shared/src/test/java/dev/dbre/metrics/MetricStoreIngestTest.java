@@ -80,13 +80,21 @@ class MetricStoreIngestTest {
                 payload.append("db.queries:1|c|@0.5|#env:prod|T").append(ts).append('\n');
                 count += 2;
                 double g = random.nextInt(100);
-                payload.append("db.connections:").append(g).append("|g|#env:prod|T").append(ts).append('\n');
+                payload.append("db.connections:")
+                        .append(g)
+                        .append("|g|#env:prod|T")
+                        .append(ts)
+                        .append('\n');
                 gaugeMin = Math.min(gaugeMin, g);
                 gaugeMax = Math.max(gaugeMax, g);
                 if (i == 49) {
                     gaugeLast = g; // the last line of the latest second
                 }
-                payload.append("db.users:u").append(random.nextInt(300)).append("|s|#env:prod|T").append(ts).append('\n');
+                payload.append("db.users:u")
+                        .append(random.nextInt(300))
+                        .append("|s|#env:prod|T")
+                        .append(ts)
+                        .append('\n');
                 payload.append("db.queries:1|c|#env:test|T").append(ts).append('\n');
             }
             records.add(record(String.valueOf(r), T0.plusSeconds(r), payload.toString()));
@@ -115,14 +123,17 @@ class MetricStoreIngestTest {
         assertThat(gauge.count()).isEqualTo(40 * 50);
 
         StepResult latency = oneStep("db.query.latency_ms{env:prod}");
-        double[] sorted = latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        double[] sorted =
+                latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         assertThat(latency.count()).isEqualTo(sorted.length);
         assertThat(latency.sum()).isCloseTo(Arrays.stream(sorted).sum(), within(1e-6));
         assertThat(latency.min()).isEqualTo(sorted[0]);
         assertThat(latency.max()).isEqualTo(sorted[sorted.length - 1]);
         for (double q : new double[] {0.5, 0.9, 0.95, 0.99}) {
             double exact = sorted[(int) Math.floor(q * (sorted.length - 1))];
-            assertThat(latency.quantile(q)).as("p%s", q * 100).isCloseTo(exact, within(exact * Sketches.RELATIVE_ACCURACY));
+            assertThat(latency.quantile(q))
+                    .as("p%s", q * 100)
+                    .isCloseTo(exact, within(exact * Sketches.RELATIVE_ACCURACY));
         }
         double distinct = oneStep("db.users").cardinality();
         assertThat(distinct).isCloseTo(300, within(300 * 0.05));

@@ -52,8 +52,9 @@ class MetricStoreMigrationTest {
                 + " (1, 4, 0, '2026-11-23T10:00:03Z', 'conns', 'g', 7, null, 1, '{}'),"
                 + " (1, 5, 0, '2026-11-23T10:00:04Z', 'users', 's', null, 'ann', 1, '{}'),"
                 + " (1, 6, 0, '2026-11-23T10:00:05Z', 'users', 's', null, 'bob', 1, '{}')");
-        db.execute("insert into service_checks (record_id, line, ts, name, status, tags) values"
-                + " (1, 7, '2026-11-23T10:00:06Z', 'db.up', 0, '{}'), (1, 8, '2026-11-23T10:00:07Z', 'db.up', 2, '{}')");
+        db.execute(
+                "insert into service_checks (record_id, line, ts, name, status, tags) values"
+                        + " (1, 7, '2026-11-23T10:00:06Z', 'db.up', 0, '{}'), (1, 8, '2026-11-23T10:00:07Z', 'db.up', 2, '{}')");
 
         assertThat(SchemaMigrator.migrate(db.jdbcUrl(), "postgres", null)).isEqualTo(2);
 
@@ -76,7 +77,11 @@ class MetricStoreMigrationTest {
         BatchResult r = ingest.ingest(new IngestBatch(
                 "old",
                 List.of(new SourceRecord(
-                        "s", "2", T0.plusSeconds(30), "hits:2|c".getBytes(StandardCharsets.UTF_8), PayloadFormat.DOGSTATSD))));
+                        "s",
+                        "2",
+                        T0.plusSeconds(30),
+                        "hits:2|c".getBytes(StandardCharsets.UTF_8),
+                        PayloadFormat.DOGSTATSD))));
         assertThat(r.records())
                 .as("rejects: %s", rejects(db))
                 .extracting(RecordResult::outcome)

@@ -43,13 +43,16 @@ final class MaintainCommand implements Callable<Integer> {
         try {
             r = maintenance.run(clock.instant());
         } catch (SQLException e) {
-            throw new CliException("maintenance failed on " + Databases.target(jdbcUrl) + " ("
-                    + Databases.firstLine(String.valueOf(e.getMessage())) + "); running it again is safe", e);
+            throw new CliException(
+                    "maintenance failed on " + Databases.target(jdbcUrl) + " ("
+                            + Databases.firstLine(String.valueOf(e.getMessage())) + "); running it again is safe",
+                    e);
         }
         parent.out.println("partitions ensured: " + r.partitionsEnsured());
         parent.out.println("minutes rolled up: " + r.minutesRolled());
         parent.out.println("hours rolled up: " + r.hoursRolled());
-        parent.out.println("partitions dropped: " + (r.partitionsDropped().isEmpty() ? "none" : String.join(", ", r.partitionsDropped())));
+        parent.out.println("partitions dropped: "
+                + (r.partitionsDropped().isEmpty() ? "none" : String.join(", ", r.partitionsDropped())));
         return DbreCommand.EXIT_OK;
     }
 }

@@ -177,8 +177,19 @@ final class QueryCommand implements Callable<Integer> {
             return s == null ? null : s.quantile(q);
         }
         if (s == null) {
-            if (!List.of("count", "sum", "rate", "mean", "last", "min", "max", "cardinality", "ok", "warning",
-                            "critical", "unknown")
+            if (!List.of(
+                            "count",
+                            "sum",
+                            "rate",
+                            "mean",
+                            "last",
+                            "min",
+                            "max",
+                            "cardinality",
+                            "ok",
+                            "warning",
+                            "critical",
+                            "unknown")
                     .contains(n)) {
                 throw new IllegalArgumentException("--stat " + name + " is not a stat: count sum rate mean last min"
                         + " max pNN le:X gt:X cardinality ok warning critical unknown");
@@ -211,7 +222,9 @@ final class QueryCommand implements Callable<Integer> {
     }
 
     private static String format(double v) {
-        return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.4g", v);
+        return v == Math.rint(v) && Math.abs(v) < 1e15
+                ? String.valueOf((long) v)
+                : String.format(Locale.ROOT, "%.4g", v);
     }
 
     /** -30m, -1h, -7d relative to now, or an ISO-8601 instant. */
@@ -226,7 +239,8 @@ final class QueryCommand implements Callable<Integer> {
         try {
             return Instant.parse(t);
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(option + " '" + text + "' is neither -<duration> (e.g. -1h) nor an ISO-8601 instant");
+            throw new IllegalArgumentException(
+                    option + " '" + text + "' is neither -<duration> (e.g. -1h) nor an ISO-8601 instant");
         }
     }
 

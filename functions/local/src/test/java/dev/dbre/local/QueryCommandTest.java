@@ -20,7 +20,11 @@ class QueryCommandTest {
     void ingestedLines_areReadBackPerStep_asATable_andAsJson(TestDatabase db, @TempDir Path dir) throws Exception {
         StringBuilder lines = new StringBuilder();
         for (int i = 1; i <= 100; i++) {
-            lines.append("cli.lat:").append(i).append("|d|#env:prod|T").append(T0 + (i % 2) * 60).append('\n');
+            lines.append("cli.lat:")
+                    .append(i)
+                    .append("|d|#env:prod|T")
+                    .append(T0 + (i % 2) * 60)
+                    .append('\n');
         }
         lines.append("cli.lat:5000|d|#env:test|T").append(T0).append('\n');
         Path file = Files.writeString(dir.resolve("lines.txt"), lines);
@@ -33,11 +37,7 @@ class QueryCommandTest {
                 range,
                 new String[] {"--stat", "count,max,p50"}));
         assertThat(table.exitCode()).as(table.err()).isZero();
-        assertThat(table.out().lines().toList())
-                .hasSize(3)
-                .first()
-                .asString()
-                .contains("time", "count", "max", "p50");
+        assertThat(table.out().lines().toList()).hasSize(3).first().asString().contains("time", "count", "max", "p50");
         assertThat(table.out().lines().skip(1).toList().get(0)).contains("2026-11-23T10:00:00Z", "50", "100");
         assertThat(table.out()).doesNotContain("5000");
 
