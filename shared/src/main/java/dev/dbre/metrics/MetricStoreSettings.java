@@ -70,6 +70,20 @@ public record MetricStoreSettings(
                 partitionsAheadDays);
     }
 
+    /** The same settings with another cardinality guard limit. */
+    public MetricStoreSettings withMaxNewSeriesPerMinute(int limit) {
+        return new MetricStoreSettings(
+                rawPoints,
+                intervalSeconds,
+                limit,
+                seriesCacheSize,
+                intervalRetentionDays,
+                minuteRetentionDays,
+                hourRetentionDays,
+                rawRetentionDays,
+                partitionsAheadDays);
+    }
+
     /** The retention in days of {@code table}. */
     public int retentionDays(MetricTable table) {
         return switch (table) {
