@@ -8,6 +8,8 @@ import dev.dbre.ingest.store.BinaryCopySink;
 import dev.dbre.ingest.store.CopyFailedException;
 import dev.dbre.ingest.store.IngestLedger;
 import dev.dbre.port.ConnectionFactory;
+import dev.dbre.ingest.store.MetricStoreWriter;
+import dev.dbre.metrics.MetricStoreSettings;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -58,12 +60,29 @@ public final class IngestService {
     private final ConnectionFactory connections;
     private final ParseLimits limits;
     private final Clock clock;
+    private final MetricStoreWriter store;
     private final ConcurrentLinkedQueue<Worker> idle = new ConcurrentLinkedQueue<>();
 
+    /**
+     * Stores raw points beside the aggregates ({@link MetricStoreSettings#WITH_RAW_POINTS}), as
+     * before the metric store; a function reads its settings with {@link
+     * MetricStoreSettings#fromEnv} and uses the other constructor.
+     */
     public IngestService(ConnectionFactory connections, ParseLimits limits, Clock clock) {
+        this(connections, limits, MetricStoreSettings.WITH_RAW_POINTS, clock);
+    }
+
+    public IngestService(
+            ConnectionFactory connections, ParseLimits limits, MetricStoreSettings metricStore, Clock clock) {
         this.connections = Objects.requireNonNull(connections, "connections");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.store = new MetricStoreWriter(Objects.requireNonNull(metricStore, "metricStore"));
+    }
+
+    /** Series ids kept in memory across invocations (for tests and diagnostics). */
+    public int cachedSeries() {
+        return store.cachedSeries();
     }
 
     /**
@@ -82,7 +101,7 @@ public final class IngestService {
         }
         Worker worker = idle.poll();
         if (worker == null) {
-            worker = new Worker(new PayloadParser(limits), new BinaryCopySink());
+            worker = new Worker(new PayloadParser(limits), store.newTransaction());
         }
         try {
             return storeOrIsolate(batch, worker);
@@ -236,7 +255,7 @@ public final class IngestService {
             c.setAutoCommit(false);
             long batchId = IngestLedger.openBatch(c, batch.source(), records, started);
             ids = IngestLedger.claim(c, batch.source(), batch.previousSources(), batchId, records);
-            Written written = writeNewRecords(c, records, ids, w);
+            Written written = writeNewRecords(c, batch.source(), batchId, started, records, ids, w);
             long parseNanos = written.parseNanos;
             long storeNanos = System.nanoTime() - t0 - parseNanos;
             IngestLedger.recordCounts(
@@ -265,6 +284,7 @@ public final class IngestService {
             // If the connection drops here the outcome is unknown: we report FAILED, and the retry
             // is safe either way because the committed key rows make it a DUPLICATE.
             c.commit();
+            w.tx.committed();
             BatchResult result = result(batchId, records, ids, written, parseNanos, storeNanos);
             log.info(
                     "ingest batch {} source={} records={} duplicates={} points={} checks={} events={} rejected={}"
@@ -282,7 +302,7 @@ public final class IngestService {
                     storeNanos / 1_000_000);
             return new Attempt(result, null, null);
         } catch (Exception e) {
-            w.sink.abort();
+            w.tx.rolledBack();
             rollbackQuietly(c);
             return new Attempt(null, e, ids);
         } finally {
@@ -290,20 +310,24 @@ public final class IngestService {
         }
     }
 
-    /** Parses each newly claimed record into the COPY streams and ends them. */
-    private static Written writeNewRecords(Connection c, List<SourceRecord> records, long[] ids, Worker w)
+    /**
+     * Parses each newly claimed record into the COPY streams and the batch's aggregates, then ends
+     * the streams and writes the aggregates ({@link MetricStoreWriter.Transaction#finish}).
+     */
+    private static Written writeNewRecords(
+            Connection c, String source, long batchId, Instant now, List<SourceRecord> records, long[] ids, Worker w)
             throws SQLException {
-        BinaryCopySink sink = w.sink;
+        BinaryCopySink sink = w.tx.sink();
         LineConsumer consumer = sink::accept;
         Written out = new Written(records.size());
-        sink.begin(c);
+        w.tx.begin(c, records, now);
         for (int i = 0; i < records.size(); i++) {
             if (ids[i] == IngestLedger.DUPLICATE || ids[i] == IngestLedger.CONFLICT) {
                 out.duplicates++; // a key stored before, whatever its payload: nothing written
                 continue;
             }
             SourceRecord r = records.get(i);
-            sink.startRecord(ids[i], r.arrival());
+            w.tx.startRecord(out.count, ids[i], r.arrival());
             if (r.decodeError() != null) {
                 sink.rejectRecord(r.payload(), r.decodeError());
             } else {
@@ -322,7 +346,7 @@ public final class IngestService {
             }
             out.add(ids[i], sink);
         }
-        sink.finish();
+        w.tx.finish(c, source, batchId, now, out::refused);
         out.firstRejectLine = sink.firstRejectLine();
         out.firstRejectReason = sink.firstRejectReason();
         return out;
@@ -528,10 +552,10 @@ public final class IngestService {
     }
 
     /** A parser and COPY buffers, used by one call at a time. */
-    private record Worker(PayloadParser parser, BinaryCopySink sink) {
+    private record Worker(PayloadParser parser, MetricStoreWriter.Transaction tx) {
         /** Both kinds of buffer count against the reuse cap: the parser's grows too. */
         long retainedBytes() {
-            return parser.retainedBytes() + sink.retainedBytes();
+            return parser.retainedBytes() + tx.retainedBytes();
         }
     }
 
@@ -578,6 +602,19 @@ public final class IngestService {
             totalRejects += rejects[count];
             totalIgnoredFields += sink.recordIgnoredFields();
             count++;
+        }
+
+        /** A line of new record {@code slot} was refused by the cardinality guard after it was counted. */
+        void refused(int slot, boolean serviceCheck, int pointsCounted) {
+            if (serviceCheck) {
+                checks[slot]--;
+                totalChecks--;
+            } else {
+                points[slot] -= pointsCounted;
+                totalPoints -= pointsCounted;
+            }
+            rejects[slot]++;
+            totalRejects++;
         }
     }
 }

@@ -44,5 +44,11 @@ public enum RejectReason {
      * metadata that cannot key it), or the database refused it on its own (a poison record: the
      * detail names the error). One row on line 1 with the record's raw bytes.
      */
-    BAD_RECORD;
+    BAD_RECORD,
+    /**
+     * The line would create a new series (a name, type and tag set not seen before) after its
+     * source already created {@code DBRE_METRICS_MAX_NEW_SERIES_PER_MINUTE} new series in the last
+     * minute: the cardinality guard, against a runaway tag such as a request id.
+     */
+    SERIES_LIMIT;
 }

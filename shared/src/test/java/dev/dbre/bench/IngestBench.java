@@ -9,6 +9,7 @@ import dev.dbre.ingest.PayloadFormat;
 import dev.dbre.ingest.SourceRecord;
 import dev.dbre.ingest.parse.ParseLimits;
 import dev.dbre.port.ConnectionFactory;
+import dev.dbre.metrics.MetricStoreSettings;
 import dev.dbre.schema.SchemaMigrator;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -53,7 +54,13 @@ public final class IngestBench {
     private static final Instant ARRIVAL = Instant.parse("2026-11-23T10:00:00Z");
     private static final String[] TYPES = {"g", "c", "ms"};
     private static final String TRUNCATE = "truncate metric_points, service_checks, ingest_events, ingest_rejects,"
-            + " ingest_records, ingest_batches";
+            + " ingest_records, ingest_batches, metric_agg, metric_series, metric_rollup_queue";
+    /** Bytes on disk (heap, indexes, TOAST) of the raw table's and of the aggregate tables' partitions. */
+    private static final String RAW_BYTES = "select coalesce(sum(pg_total_relation_size(c.oid)), 0) from pg_class c"
+            + " where c.relkind = 'r' and c.relname like 'metric\\_points%'";
+
+    private static final String AGG_BYTES = "select coalesce(sum(pg_total_relation_size(c.oid)), 0) from pg_class c"
+            + " where c.relkind = 'r' and (c.relname like 'metric\\_agg%' or c.relname = 'metric_series')";
 
     private final int rows;
     private final int linesPerRecord;
@@ -111,11 +118,20 @@ public final class IngestBench {
                     recordsPerBatch,
                     repeat);
 
-            IngestService service =
-                    new IngestService(connections, ParseLimits.DEFAULTS, Clock.fixed(ARRIVAL, ZoneOffset.UTC));
+            IngestService service = new IngestService(
+                    connections,
+                    ParseLimits.DEFAULTS,
+                    MetricStoreSettings.WITH_RAW_POINTS,
+                    Clock.fixed(ARRIVAL, ZoneOffset.UTC));
+            IngestService aggregated = new IngestService(
+                    connections,
+                    ParseLimits.DEFAULTS,
+                    MetricStoreSettings.DEFAULTS,
+                    Clock.fixed(ARRIVAL, ZoneOffset.UTC));
             // Warm-up (JIT) on a tenth of the batches, not measured.
             for (int i = 0; i < Math.max(1, batches.size() / 10); i++) {
                 service.ingest(batches.get(i));
+                aggregated.ingest(batches.get(i));
             }
 
             Map<String, Double> best = new LinkedHashMap<>();
@@ -124,18 +140,17 @@ public final class IngestBench {
                     ? "(d) server COPY FROM file (CSV)"
                     : "(d) COPY FROM STDIN of the CSV (server cannot read the file)";
             for (int r = 0; r < repeat; r++) {
-                measure(best, "(a) IngestService: parse + key + binary COPY", connections, () -> {
-                    long stored = 0;
-                    for (IngestBatch b : batches) {
-                        BatchResult result = service.ingest(b);
-                        if (!result.failed().isEmpty()) {
-                            throw new IllegalStateException(
-                                    "batch failed: " + result.failed().get(0).failure());
-                        }
-                        stored += result.stored();
-                    }
-                    return stored;
-                });
+                measure(
+                        best,
+                        "(e) IngestService, aggregates only (DBRE_INGEST_RAW=off)",
+                        connections,
+                        () -> ingestAll(aggregated, batches),
+                        false);
+                measure(
+                        best,
+                        "(a) IngestService, raw points + aggregates",
+                        connections,
+                        () -> ingestAll(service, batches));
                 measure(best, "(b) per-row INSERT, JDBC batch 1000", connections, () -> perRowInsert(connections));
                 measure(best, "(c) multi-row INSERT, 1000 rows", connections, () -> multiRowInsert(connections));
                 measure(best, copyLabel, connections, () -> serverCopy(connections, csv, fileReadable));
@@ -154,7 +169,27 @@ public final class IngestBench {
         long rows() throws Exception;
     }
 
+    private static long ingestAll(IngestService service, List<IngestBatch> batches) {
+        long stored = 0;
+        for (IngestBatch b : batches) {
+            BatchResult result = service.ingest(b);
+            if (!result.failed().isEmpty()) {
+                throw new IllegalStateException(
+                        "batch failed: " + result.failed().get(0).failure());
+            }
+            stored += result.stored();
+        }
+        return stored;
+    }
+
     private void measure(Map<String, Double> best, String label, ConnectionFactory connections, Run run)
+            throws Exception {
+        measure(best, label, connections, run, true);
+    }
+
+    /** @param rawRows whether the rows land in metric_points (else: only in the aggregates) */
+    private void measure(
+            Map<String, Double> best, String label, ConnectionFactory connections, Run run, boolean rawRows)
             throws Exception {
         try (Connection c = connections.open();
                 Statement s = c.createStatement()) {
@@ -167,15 +202,38 @@ public final class IngestBench {
         long inTable;
         try (Connection c = connections.open();
                 Statement s = c.createStatement();
-                var rs = s.executeQuery("select count(*) from metric_points")) {
+                var rs = s.executeQuery(
+                        rawRows ? "select count(*) from metric_points" : "select sum(n)::int8 from metric_agg")) {
             rs.next();
             inTable = rs.getLong(1);
+        }
+        long rawBytes;
+        long aggBytes;
+        try (Connection c = connections.open();
+                Statement s = c.createStatement()) {
+            s.execute("vacuum analyze");
+            try (var rs = s.executeQuery(RAW_BYTES)) {
+                rs.next();
+                rawBytes = rs.getLong(1);
+            }
+            try (var rs = s.executeQuery(AGG_BYTES)) {
+                rs.next();
+                aggBytes = rs.getLong(1);
+            }
         }
         if (inTable != rows || n != rows) {
             throw new IllegalStateException(label + ": expected " + rows + " rows, got " + n + " / " + inTable);
         }
         double rate = rows / seconds;
-        System.out.printf(Locale.ROOT, "%-62s %,12d rows %8.3f s %,14.0f rows/s%n", label, rows, seconds, rate);
+        System.out.printf(
+                Locale.ROOT,
+                "%-62s %,12d rows %8.3f s %,14.0f rows/s  raw %,d B/M lines  aggregates %,d B/M lines%n",
+                label,
+                rows,
+                seconds,
+                rate,
+                (long) (rawBytes * 1e6 / rows),
+                (long) (aggBytes * 1e6 / rows));
         best.merge(label, rate, Math::max);
     }
 

@@ -33,6 +33,8 @@ import picocli.CommandLine.Spec;
             ParseCommand.class,
             MigrateCommand.class,
             IngestCommand.class,
+            QueryCommand.class,
+            MaintainCommand.class,
             SnapshotCommand.class,
             RestoreCommand.Restore.class,
             RestoreCommand.Drill.class,

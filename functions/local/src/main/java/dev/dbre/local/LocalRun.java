@@ -5,6 +5,7 @@ import dev.dbre.embedded.LocalPostgres;
 import dev.dbre.ingest.IngestService;
 import dev.dbre.ingest.parse.ParseLimits;
 import dev.dbre.local.backup.LocalBackupProvider;
+import dev.dbre.metrics.MetricStoreSettings;
 import dev.dbre.obs.LogMetricsPublisher;
 import dev.dbre.obs.MetricsPublisher;
 import dev.dbre.port.DatabaseRef;
@@ -269,8 +270,13 @@ public final class LocalRun implements Callable<Integer> {
                     pg.port(),
                     seconds(System.nanoTime() - t0));
             MetricsPublisher metrics = new LogMetricsPublisher(System.out, clock);
+            // The generated stream draws its tags at random (it tests exactly-once, not cardinality):
+            // no cardinality guard here, or its new series would become SERIES_LIMIT rejects.
             IngestService ingest = new IngestService(
-                    JdbcConnectionFactory.of(pg.jdbcUrl(DATABASE), "postgres", null), ParseLimits.DEFAULTS, clock);
+                    JdbcConnectionFactory.of(pg.jdbcUrl(DATABASE), "postgres", null),
+                    ParseLimits.DEFAULTS,
+                    MetricStoreSettings.WITH_RAW_POINTS.withMaxNewSeriesPerMinute(Integer.MAX_VALUE),
+                    clock);
             RunContext ctx = new RunContext(options, pg, DATABASE, ingest, metrics, clock, out);
             backups.attach(SOURCE, pg);
             ctx.backups = backups;

@@ -55,10 +55,15 @@ public final class BinaryCopySink {
     private final TableCopy checks;
     private final TableCopy events;
     private final TableCopy rejects;
+    /** Also write every value as a {@code metric_points} row (and checks as rows): DBRE_INGEST_RAW. */
+    private final boolean rawPoints;
+    /** Receives every accepted metric and service check line, or null. */
+    private final BatchAggregates aggregates;
 
     private long recordId;
     private long arrivalMicros;
     private SQLException failure;
+    private boolean pointsFinished;
 
     // Per record
     private int lines;
@@ -78,6 +83,21 @@ public final class BinaryCopySink {
 
     /** @param chunkBytes how many encoded bytes of points are sent per CopyData message */
     public BinaryCopySink(int chunkBytes) {
+        this(chunkBytes, true, null);
+    }
+
+    /**
+     * @param rawPoints write each metric value to {@code metric_points} and each service check to
+     *     {@code service_checks}
+     * @param aggregates where accepted metric and service check lines are aggregated, or null
+     */
+    public BinaryCopySink(boolean rawPoints, BatchAggregates aggregates) {
+        this(DEFAULT_CHUNK_BYTES, rawPoints, aggregates);
+    }
+
+    private BinaryCopySink(int chunkBytes, boolean rawPoints, BatchAggregates aggregates) {
+        this.rawPoints = rawPoints;
+        this.aggregates = aggregates;
         this.points = new TableCopy(
                 "COPY metric_points (record_id, line, idx, ts, name, type, value, member, rate, tags, container)"
                         + " FROM STDIN (FORMAT binary)",
@@ -111,8 +131,12 @@ public final class BinaryCopySink {
         events.begin(copyApi);
         rejects.begin(copyApi);
         failure = null;
+        pointsFinished = false;
         firstRejectLine = 0;
         firstRejectReason = null;
+        if (aggregates != null) {
+            aggregates.clear();
+        }
     }
 
     /** Starts a new record: its lines get {@code id} and, without their own timestamp, {@code arrival}. */
@@ -173,13 +197,44 @@ public final class BinaryCopySink {
      * @throws SQLException if a COPY fails or the connection is lost
      */
     public void finish() throws SQLException {
-        if (failure != null) {
-            throw failure;
-        }
-        points.finish();
+        finishPoints();
         checks.finish();
         events.finish();
         rejects.finish();
+    }
+
+    /**
+     * Ends the streaming COPY of points, so that the connection can run other statements before
+     * {@link #finish} (the other tables hold their rows until then).
+     *
+     * @throws SQLException if the COPY fails or the connection is lost
+     */
+    public void finishPoints() throws SQLException {
+        if (failure != null) {
+            throw failure;
+        }
+        if (!pointsFinished) {
+            pointsFinished = true;
+            points.finish();
+        }
+    }
+
+    /**
+     * Keeps a line of an earlier record of this transaction as a reject (the cardinality guard
+     * refuses lines after their record was parsed). Call before {@link #finish}.
+     */
+    void rejectLater(
+            long lineRecordId, long arrivalPgMicros, int lineNumber, RejectReason reason, String detail, byte[] raw) {
+        long id = recordId;
+        long arrival = arrivalMicros;
+        recordId = lineRecordId;
+        arrivalMicros = arrivalPgMicros;
+        try {
+            rejectRow(lineNumber, reason, detail, raw, 0, raw.length);
+        } finally {
+            recordId = id;
+            arrivalMicros = arrival;
+        }
     }
 
     /** Abandons the running COPY after a failure. */
@@ -250,9 +305,17 @@ public final class BinaryCopySink {
             return;
         }
         long ts = timestampMicros(l);
-        byte[] type = TYPE_CODES[l.type.ordinal()];
         // A set's member is text; its row carries the member (and a value only if one was parsed).
         int n = l.memberLen >= 0 ? Math.max(1, l.valueCount) : l.valueCount;
+        pointRows += n;
+        ignoredFields += l.ignoredFields;
+        if (aggregates != null) {
+            aggregates.metric(l, ts);
+        }
+        if (!rawPoints) {
+            return;
+        }
+        byte[] type = TYPE_CODES[l.type.ordinal()];
         for (int i = 0; i < n; i++) {
             PgBinaryBuffer b = points.row(11);
             b.int64Field(recordId);
@@ -272,8 +335,6 @@ public final class BinaryCopySink {
             b.bytesField(l.buf, l.containerOff, l.containerLen);
             points.endRow();
         }
-        pointRows += n;
-        ignoredFields += l.ignoredFields;
     }
 
     private void check(ParsedLine l) throws SQLException {
@@ -293,10 +354,19 @@ public final class BinaryCopySink {
             reject(l, RejectReason.BAD_STATUS, "internal: status outside 0..3");
             return;
         }
+        checkRows++;
+        ignoredFields += l.ignoredFields;
+        long ts = timestampMicros(l);
+        if (aggregates != null) {
+            aggregates.check(l, ts);
+        }
+        if (!rawPoints) {
+            return;
+        }
         PgBinaryBuffer b = checks.row(9);
         b.int64Field(recordId);
         b.int32Field(l.lineNumber);
-        b.timestampField(timestampMicros(l));
+        b.timestampField(ts);
         b.bytesField(l.buf, l.nameOff, l.nameLen);
         b.int16Field(l.status);
         b.bytesField(l.buf, l.hostOff, l.hostLen);
@@ -304,8 +374,6 @@ public final class BinaryCopySink {
         b.textArrayField(l.buf, l.tagOff, l.tagLen, l.tagCount);
         b.bytesField(l.buf, l.containerOff, l.containerLen);
         checks.endRow();
-        checkRows++;
-        ignoredFields += l.ignoredFields;
     }
 
     private void event(ParsedLine l) throws SQLException {

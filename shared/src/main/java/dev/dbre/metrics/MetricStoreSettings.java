@@ -1,0 +1,130 @@
+package dev.dbre.metrics;
+
+import dev.dbre.config.ConfigException;
+import dev.dbre.config.Env;
+import java.util.Locale;
+
+/**
+ * How the metric store keeps data, read once at start-up (docs/metric-store.md).
+ *
+ * @param rawPoints also store every value as a row in {@code metric_points} ({@value #ENV_RAW})
+ * @param intervalSeconds the ingest aggregation interval; divides 60 ({@value #ENV_INTERVAL})
+ * @param maxNewSeriesPerMinute new series one source may create per minute before its further new
+ *     series are rejected as {@code SERIES_LIMIT} ({@value #ENV_MAX_NEW_SERIES})
+ * @param seriesCacheSize series ids kept in memory across invocations ({@value #ENV_SERIES_CACHE})
+ * @param intervalRetentionDays days the interval aggregates are kept ({@value #ENV_RETENTION_INTERVAL})
+ * @param minuteRetentionDays days the 1-minute rollups are kept ({@value #ENV_RETENTION_1M})
+ * @param hourRetentionDays days the 1-hour rollups are kept ({@value #ENV_RETENTION_1H})
+ * @param rawRetentionDays days raw points are kept ({@value #ENV_RETENTION_RAW})
+ * @param partitionsAheadDays days of partitions maintenance creates ahead ({@value #ENV_AHEAD})
+ */
+public record MetricStoreSettings(
+        boolean rawPoints,
+        int intervalSeconds,
+        int maxNewSeriesPerMinute,
+        int seriesCacheSize,
+        int intervalRetentionDays,
+        int minuteRetentionDays,
+        int hourRetentionDays,
+        int rawRetentionDays,
+        int partitionsAheadDays) {
+    public static final String ENV_RAW = "DBRE_INGEST_RAW";
+    public static final String ENV_INTERVAL = "DBRE_METRICS_INTERVAL_SECONDS";
+    public static final String ENV_MAX_NEW_SERIES = "DBRE_METRICS_MAX_NEW_SERIES_PER_MINUTE";
+    public static final String ENV_SERIES_CACHE = "DBRE_METRICS_SERIES_CACHE";
+    public static final String ENV_RETENTION_INTERVAL = "DBRE_METRICS_RETENTION_INTERVAL_DAYS";
+    public static final String ENV_RETENTION_1M = "DBRE_METRICS_RETENTION_1M_DAYS";
+    public static final String ENV_RETENTION_1H = "DBRE_METRICS_RETENTION_1H_DAYS";
+    public static final String ENV_RETENTION_RAW = "DBRE_INGEST_RAW_RETENTION_DAYS";
+    public static final String ENV_AHEAD = "DBRE_METRICS_PARTITIONS_AHEAD_DAYS";
+
+    /** The documented defaults: aggregates only, 10 s, 2 / 35 / 400 days, raw points 2 days. */
+    public static final MetricStoreSettings DEFAULTS =
+            new MetricStoreSettings(false, 10, 10_000, 100_000, 2, 35, 400, 2, 3);
+
+    /** The defaults with raw points on: what every caller got before the metric store existed. */
+    public static final MetricStoreSettings WITH_RAW_POINTS = DEFAULTS.withRawPoints(true);
+
+    public MetricStoreSettings {
+        if (intervalSeconds < 1 || 60 % intervalSeconds != 0) {
+            throw new IllegalArgumentException("intervalSeconds must divide 60, was " + intervalSeconds);
+        }
+        if (maxNewSeriesPerMinute < 1 || seriesCacheSize < 1) {
+            throw new IllegalArgumentException("series limits must be positive");
+        }
+        if (intervalRetentionDays < 1 || minuteRetentionDays < 1 || hourRetentionDays < 1 || rawRetentionDays < 1) {
+            throw new IllegalArgumentException("retention days must be positive");
+        }
+    }
+
+    public MetricStoreSettings withRawPoints(boolean on) {
+        return new MetricStoreSettings(
+                on,
+                intervalSeconds,
+                maxNewSeriesPerMinute,
+                seriesCacheSize,
+                intervalRetentionDays,
+                minuteRetentionDays,
+                hourRetentionDays,
+                rawRetentionDays,
+                partitionsAheadDays);
+    }
+
+    /** The same settings with another cardinality guard limit. */
+    public MetricStoreSettings withMaxNewSeriesPerMinute(int limit) {
+        return new MetricStoreSettings(
+                rawPoints,
+                intervalSeconds,
+                limit,
+                seriesCacheSize,
+                intervalRetentionDays,
+                minuteRetentionDays,
+                hourRetentionDays,
+                rawRetentionDays,
+                partitionsAheadDays);
+    }
+
+    /** The retention in days of {@code table}. */
+    public int retentionDays(MetricTable table) {
+        return switch (table) {
+            case INTERVAL -> intervalRetentionDays;
+            case MINUTE -> minuteRetentionDays;
+            case HOUR -> hourRetentionDays;
+            case RAW -> rawRetentionDays;
+        };
+    }
+
+    /**
+     * Reads the settings; an unset variable keeps its default.
+     *
+     * @throws ConfigException naming the variable, if one is malformed or out of range
+     */
+    public static MetricStoreSettings fromEnv(Env env) {
+        int interval = env.integer(ENV_INTERVAL, DEFAULTS.intervalSeconds, 1, 60);
+        if (60 % interval != 0) {
+            throw new ConfigException(ENV_INTERVAL, "must divide 60 (1, 2, 5, 10, 15, 20, 30 or 60), was " + interval);
+        }
+        return new MetricStoreSettings(
+                onOff(env, ENV_RAW, DEFAULTS.rawPoints),
+                interval,
+                env.integer(ENV_MAX_NEW_SERIES, DEFAULTS.maxNewSeriesPerMinute, 1, 100_000_000),
+                env.integer(ENV_SERIES_CACHE, DEFAULTS.seriesCacheSize, 1, 100_000_000),
+                env.integer(ENV_RETENTION_INTERVAL, DEFAULTS.intervalRetentionDays, 1, 36_500),
+                env.integer(ENV_RETENTION_1M, DEFAULTS.minuteRetentionDays, 1, 36_500),
+                env.integer(ENV_RETENTION_1H, DEFAULTS.hourRetentionDays, 1, 36_500),
+                env.integer(ENV_RETENTION_RAW, DEFAULTS.rawRetentionDays, 1, 36_500),
+                env.integer(ENV_AHEAD, DEFAULTS.partitionsAheadDays, 1, 366));
+    }
+
+    private static boolean onOff(Env env, String name, boolean defaultValue) {
+        String v = env.optional(name);
+        if (v == null || v.isBlank()) {
+            return defaultValue;
+        }
+        return switch (v.trim().toLowerCase(Locale.ROOT)) {
+            case "on", "true", "1", "yes" -> true;
+            case "off", "false", "0", "no" -> false;
+            default -> throw new ConfigException(name, "must be on or off, was '" + v + "'");
+        };
+    }
+}

@@ -1,0 +1,50 @@
+package dev.dbre.metrics.query;
+
+import dev.dbre.metrics.MetricTable;
+import java.time.Duration;
+
+/** The stored resolutions, coarsest last; a query reads the coarsest one its step allows. */
+public enum Resolution {
+    /** The ingest interval (10 s by default): partial aggregates in {@code metric_agg}. */
+    INTERVAL(MetricTable.INTERVAL, null),
+    MINUTE(MetricTable.MINUTE, "1m"),
+    HOUR(MetricTable.HOUR, "1h");
+
+    private final MetricTable table;
+    private final String code;
+
+    Resolution(MetricTable table, String code) {
+        this.table = table;
+        this.code = code;
+    }
+
+    public MetricTable table() {
+        return table;
+    }
+
+    /** The code in {@code metric_rollup_state} / {@code metric_rollup_queue}; null for INTERVAL. */
+    public String code() {
+        return code;
+    }
+
+    /** Its bucket width, given the ingest interval. */
+    public Duration width(int intervalSeconds) {
+        return switch (this) {
+            case INTERVAL -> Duration.ofSeconds(intervalSeconds);
+            case MINUTE -> Duration.ofMinutes(1);
+            case HOUR -> Duration.ofHours(1);
+        };
+    }
+
+    /** The coarsest resolution whose buckets tile {@code step}: 1 h, else 1 min, else the interval. */
+    public static Resolution forStep(Duration step) {
+        long s = step.toSeconds();
+        if (s % 3600 == 0) {
+            return HOUR;
+        }
+        if (s % 60 == 0) {
+            return MINUTE;
+        }
+        return INTERVAL;
+    }
+}
