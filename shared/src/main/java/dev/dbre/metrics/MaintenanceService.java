@@ -1,6 +1,6 @@
 package dev.dbre.metrics;
 
-import dev.dbre.db.ConnectionFactory;
+import dev.dbre.port.ConnectionFactory;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,13 +1,14 @@
 package dev.dbre.bench;
 
-import dev.dbre.db.ConnectionFactory;
-import dev.dbre.db.LocalPostgres;
+import dev.dbre.db.JdbcConnectionFactory;
+import dev.dbre.embedded.LocalPostgres;
 import dev.dbre.metrics.Aggregate;
 import dev.dbre.metrics.SeriesType;
 import dev.dbre.metrics.query.MetricQuery;
 import dev.dbre.metrics.query.MetricQueryService;
 import dev.dbre.metrics.query.MetricSelector;
 import dev.dbre.metrics.query.QueryResult;
+import dev.dbre.port.ConnectionFactory;
 import dev.dbre.schema.SchemaMigrator;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +51,7 @@ public final class QueryBench {
                 s.execute("create database bench");
             }
             SchemaMigrator.migrate(pg.jdbcUrl("bench"), "postgres", null);
-            ConnectionFactory db = pg.connectionFactory("bench");
+            ConnectionFactory db = JdbcConnectionFactory.of(pg.jdbcUrl("bench"), "postgres", null);
             Instant start = END.minus(Duration.ofDays(days));
             long t0 = System.nanoTime();
             long bytes = load(db, series, days, start);

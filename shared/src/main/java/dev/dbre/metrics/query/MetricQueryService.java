@@ -1,8 +1,8 @@
 package dev.dbre.metrics.query;
 
-import dev.dbre.db.ConnectionFactory;
 import dev.dbre.metrics.Aggregate;
 import dev.dbre.metrics.SeriesType;
+import dev.dbre.port.ConnectionFactory;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
