@@ -27,6 +27,13 @@ import org.slf4j.LoggerFactory;
  * </ul>
  */
 public final class RestoreEndpoint {
+    /**
+     * What one advance step may use where the platform does not say how long is left: an HTTP
+     * function with a 60 s timeout (Cloud Functions' default, Azure's HTTP limit is longer) keeps
+     * 10 s to answer. Lambda passes the remaining time instead.
+     */
+    public static final Duration STEP_BUDGET = Duration.ofSeconds(50);
+
     private static final Logger LOG = LoggerFactory.getLogger(RestoreEndpoint.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -61,7 +61,7 @@ final class IngestWiring {
     static IngestWiring of(IngestConfig config, AwsCredentialsProvider credentials) {
         Clock clock = Clock.systemUTC();
         AwsDatabase db = AwsDatabase.open(config.db(), clock, credentials);
-        IngestService ingest = new IngestService(db.connections(), config.parse(), clock);
+        IngestService ingest = new IngestService(db.connections(), config.parse(), config.metricStore(), clock);
         return new IngestWiring(ingest, new EmfMetricsPublisher(), clock, db, config.http());
     }
 

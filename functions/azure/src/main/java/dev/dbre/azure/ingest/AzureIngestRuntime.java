@@ -36,8 +36,11 @@ public record AzureIngestRuntime(
 
     /** The runtime over {@code config}, signing in to the database with {@code credential} when it logs in with Entra. */
     public static AzureIngestRuntime of(IngestConfig config, Clock clock, Supplier<TokenCredential> credential) {
-        IngestService service =
-                new IngestService(AzureConnections.pooled(config.db(), clock, credential), config.parseLimits(), clock);
+        IngestService service = new IngestService(
+                AzureConnections.pooled(config.db(), clock, credential),
+                config.parseLimits(),
+                config.metricStore(),
+                clock);
         HttpIngest http = new HttpIngest(service::ingest, config.httpLimits(), clock);
         return new AzureIngestRuntime(config, service, http, new LogMetricsPublisher(System.out, clock), clock);
     }

@@ -3,6 +3,7 @@ package dev.dbre.azure.ingest;
 import com.microsoft.azure.functions.ExecutionContext;
 import dev.dbre.ingest.BatchResult;
 import dev.dbre.ingest.IngestBugException;
+import dev.dbre.ingest.IngestNotStoredException;
 import dev.dbre.ingest.RecordResult;
 import java.util.List;
 import java.util.Map;

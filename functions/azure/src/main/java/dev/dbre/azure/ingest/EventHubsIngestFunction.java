@@ -11,6 +11,7 @@ import dev.dbre.ingest.BatchResult;
 import dev.dbre.ingest.IngestBatch;
 import dev.dbre.ingest.IngestBugException;
 import dev.dbre.ingest.IngestMetrics;
+import dev.dbre.ingest.IngestNotStoredException;
 import dev.dbre.obs.LogContext;
 import java.time.Clock;
 import java.util.List;

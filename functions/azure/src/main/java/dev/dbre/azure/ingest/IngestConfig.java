@@ -4,6 +4,7 @@ import dev.dbre.azure.db.AzureDbConfig;
 import dev.dbre.config.Env;
 import dev.dbre.ingest.http.HttpIngestLimits;
 import dev.dbre.ingest.parse.ParseLimits;
+import dev.dbre.metrics.MetricStoreSettings;
 import java.util.Optional;
 
 /**
@@ -18,7 +19,8 @@ public record IngestConfig(
         ParseLimits parseLimits,
         HttpIngestLimits httpLimits,
         Optional<String> eventHubNamespace,
-        int maxBugRetries) {
+        int maxBugRetries,
+        MetricStoreSettings metricStore) {
     /**
      * Event Hubs namespace used in the batch source when the host's PartitionContext does not name
      * one (Event Hubs extension 4.x and older).
@@ -39,6 +41,7 @@ public record IngestConfig(
                 ParseLimits.fromEnv(env),
                 HttpIngestLimits.fromEnv(env),
                 Optional.ofNullable(env.optional(EVENTHUB_NAMESPACE)),
-                env.integer(MAX_BUG_RETRIES, 10, 0, 1000));
+                env.integer(MAX_BUG_RETRIES, 10, 0, 1000),
+                MetricStoreSettings.fromEnv(env));
     }
 }

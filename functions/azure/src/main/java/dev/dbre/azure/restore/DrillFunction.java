@@ -6,6 +6,7 @@ import com.microsoft.azure.functions.annotation.TimerTrigger;
 import dev.dbre.azure.backup.AzureBackupRuntime;
 import dev.dbre.azure.trigger.TimerTick;
 import dev.dbre.obs.LogContext;
+import dev.dbre.restore.RestoreEndpoint;
 import dev.dbre.restore.RestoreRejectedException;
 import dev.dbre.restore.RestoreRun;
 import org.slf4j.Logger;
@@ -42,8 +43,7 @@ public class DrillFunction {
         try (LogContext ignored = LogContext.open(context.getInvocationId(), NAME)) {
             TimerTick tick = TimerTick.parse(timerInfo);
             try {
-                RestoreRun run =
-                        runtime.drillSchedule().tick(runtime.clock().instant(), RestoreAdvanceFunction.STEP_BUDGET);
+                RestoreRun run = runtime.drillSchedule().tick(runtime.clock().instant(), RestoreEndpoint.STEP_BUDGET);
                 LOG.info("drill {} of {}: {} ({})", run.newName(), run.sourceId(), run.state(), tick);
             } catch (RestoreRejectedException e) {
                 LOG.warn("drill refused: {}", e.getMessage());

@@ -10,7 +10,6 @@ import com.microsoft.azure.functions.annotation.HttpTrigger;
 import dev.dbre.azure.backup.AzureBackupRuntime;
 import dev.dbre.obs.LogContext;
 import dev.dbre.restore.RestoreEndpoint;
-import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,8 +21,6 @@ import org.slf4j.LoggerFactory;
  */
 public class RestoreAdvanceFunction {
     static final String NAME = "restore-advance";
-    /** What one advance step may use of the invocation (the host's timeout is longer). */
-    static final Duration STEP_BUDGET = Duration.ofSeconds(50);
 
     private static final Logger LOG = LoggerFactory.getLogger(RestoreAdvanceFunction.class);
 
@@ -50,7 +47,7 @@ public class RestoreAdvanceFunction {
             ExecutionContext context) {
         try (LogContext ignored = LogContext.open(context.getInvocationId(), NAME)) {
             RestoreEndpoint.Response r = runtime.restoreEndpoint()
-                    .advance(RestoreHttp.body(request), runtime.clock().instant(), STEP_BUDGET);
+                    .advance(RestoreHttp.body(request), runtime.clock().instant(), RestoreEndpoint.STEP_BUDGET);
             LOG.info("restore advance: status {}", r.status());
             return RestoreHttp.json(request, r);
         }

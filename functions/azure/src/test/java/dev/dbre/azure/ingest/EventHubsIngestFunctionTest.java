@@ -12,6 +12,7 @@ import dev.dbre.azure.testing.SimpleExecutionContext;
 import dev.dbre.config.Env;
 import dev.dbre.ingest.IngestBatch;
 import dev.dbre.ingest.IngestBugException;
+import dev.dbre.ingest.IngestNotStoredException;
 import dev.dbre.ingest.IngestService;
 import dev.dbre.ingest.parse.ParseLimits;
 import dev.dbre.testing.PostgresExtension;

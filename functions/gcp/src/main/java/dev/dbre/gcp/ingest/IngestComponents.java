@@ -31,8 +31,8 @@ public record IngestComponents(
     }
 
     public static IngestComponents from(IngestConfig config, Clock clock) {
-        IngestService service =
-                new IngestService(GcpConnections.pooled(config.database(), clock), config.parse(), clock);
+        IngestService service = new IngestService(
+                GcpConnections.pooled(config.database(), clock), config.parse(), config.metricStore(), clock);
         return new IngestComponents(
                 service,
                 new HttpIngest(service::ingest, config.http(), clock),

@@ -4,6 +4,7 @@ import dev.dbre.gcp.trigger.PubSubEnvelope;
 import dev.dbre.ingest.BatchResult;
 import dev.dbre.ingest.IngestBatch;
 import dev.dbre.ingest.IngestBugException;
+import dev.dbre.ingest.IngestNotStoredException;
 import dev.dbre.ingest.PayloadFormat;
 import dev.dbre.ingest.RecordResult;
 import dev.dbre.ingest.SourceRecord;

@@ -4,6 +4,7 @@ import com.google.cloud.functions.CloudEventsFunction;
 import dev.dbre.gcp.backup.BackupComponents;
 import dev.dbre.obs.LogContext;
 import dev.dbre.restore.DrillSchedule;
+import dev.dbre.restore.RestoreEndpoint;
 import dev.dbre.restore.RestoreRejectedException;
 import dev.dbre.restore.RestoreRun;
 import io.cloudevents.CloudEvent;
@@ -40,7 +41,7 @@ public final class DrillFunction implements CloudEventsFunction {
     public void accept(CloudEvent event) {
         try (LogContext ignored = LogContext.open(event.getId(), NAME)) {
             try {
-                RestoreRun run = drills.tick(clock.instant(), RestoreFunction.STEP_BUDGET);
+                RestoreRun run = drills.tick(clock.instant(), RestoreEndpoint.STEP_BUDGET);
                 LOG.info("drill {} of {}: {}", run.newName(), run.sourceId(), run.state());
             } catch (RestoreRejectedException e) {
                 LOG.warn("drill refused: {}", e.getMessage());

@@ -10,7 +10,6 @@ import dev.dbre.restore.RestoreEndpoint;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,8 +24,6 @@ import org.slf4j.LoggerFactory;
 public final class RestoreFunction implements HttpFunction {
     static final String NAME = "restore";
     static final int MAX_BODY = 1 << 20;
-    /** A step is bounded by the function's timeout; this is what a step may use of it. */
-    static final Duration STEP_BUDGET = Duration.ofSeconds(50);
 
     private static final Logger LOG = LoggerFactory.getLogger(RestoreFunction.class);
 
@@ -64,7 +61,7 @@ public final class RestoreFunction implements HttpFunction {
             String text = new String(body, StandardCharsets.UTF_8);
             boolean advance = request.getPath() != null && request.getPath().endsWith("/advance");
             RestoreEndpoint.Response r = advance
-                    ? endpoint.advance(text, clock.instant(), STEP_BUDGET)
+                    ? endpoint.advance(text, clock.instant(), RestoreEndpoint.STEP_BUDGET)
                     : endpoint.submit(text, clock.instant());
             LOG.info("restore {}: status {}", advance ? "advance" : "submit", r.status());
             HttpExchange.writeJson(response, r.status(), r.json());

@@ -10,6 +10,7 @@ import dev.dbre.gcp.testing.GcpEvents;
 import dev.dbre.gcp.testing.TestRuntimes;
 import dev.dbre.ingest.IngestBatch;
 import dev.dbre.ingest.IngestBugException;
+import dev.dbre.ingest.IngestNotStoredException;
 import dev.dbre.ingest.IngestService;
 import dev.dbre.ingest.parse.ParseLimits;
 import dev.dbre.testing.PostgresExtension;
