@@ -151,6 +151,22 @@ public final class Settings {
                     "local runtime only: the database password, when the database wants one",
                     LOCAL),
 
+            // The metric store (dev.dbre.metrics): MetricStoreSettings, read by the ingest functions,
+            // dbre query and dbre maintain.
+            s("DBRE_INGEST_RAW", "off", "on | off", "also store every value as a raw point (daily partitions)", SHARED),
+            s("DBRE_METRICS_INTERVAL_SECONDS", "10", "1-60, dividing 60", "the aggregation interval", SHARED),
+            s(
+                    "DBRE_METRICS_MAX_NEW_SERIES_PER_MINUTE",
+                    "10000",
+                    "1-100000000",
+                    "cardinality guard: new series one source may create per minute (beyond: SERIES_LIMIT)",
+                    SHARED),
+            s("DBRE_METRICS_SERIES_CACHE", "100000", "1-100000000", "series ids kept across warm invocations", SHARED),
+            s("DBRE_METRICS_RETENTION_INTERVAL_DAYS", "2", "1-36500", "days the 10 s aggregates are kept", SHARED),
+            s("DBRE_METRICS_RETENTION_1M_DAYS", "35", "1-36500", "days the 1-minute rollups are kept", SHARED),
+            s("DBRE_METRICS_RETENTION_1H_DAYS", "400", "1-36500", "days the 1-hour rollups are kept", SHARED),
+            s("DBRE_INGEST_RAW_RETENTION_DAYS", "2", "1-36500", "days raw points are kept", SHARED),
+            s("DBRE_METRICS_PARTITIONS_AHEAD_DAYS", "3", "1-366", "days of partitions created ahead", SHARED),
             // Ingest (dev.dbre.ingest): ParseLimits, HttpIngestLimits.
             s("DBRE_INGEST_MAX_LINE_BYTES", "8192", "1-16777216", "longest metric line accepted", SHARED, LOCAL),
             s("DBRE_INGEST_MAX_NAME_BYTES", "200", "1-65536", "longest metric name accepted", SHARED, LOCAL),
