@@ -36,6 +36,8 @@ public final class TestRuntimes {
                 "DBRE_DB_NAME", database,
                 "DBRE_DB_USER", "postgres",
                 "DBRE_DB_AUTH", "none",
-                "DBRE_DB_SSLMODE", "disable");
+                "DBRE_DB_SSLMODE", "disable",
+                // these tests count raw points; the functions' default is aggregates only
+                "DBRE_INGEST_RAW", "on");
     }
 }

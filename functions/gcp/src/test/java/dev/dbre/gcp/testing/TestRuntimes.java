@@ -41,6 +41,8 @@ public final class TestRuntimes {
         m.put("DBRE_DB_USER", "postgres");
         m.put("DBRE_DB_AUTH", "none");
         m.put("DBRE_DB_SSLMODE", "disable");
+        // these tests count raw points; the functions' default is aggregates only
+        m.put("DBRE_INGEST_RAW", "on");
         m.put("GOOGLE_CLOUD_PROJECT", "dbre-prod");
         return m;
     }
