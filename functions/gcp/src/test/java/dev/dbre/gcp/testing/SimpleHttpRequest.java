@@ -1,4 +1,4 @@
-package dev.dbre.local.gcp;
+package dev.dbre.gcp.testing;
 
 import com.google.cloud.functions.HttpRequest;
 import java.io.BufferedReader;
