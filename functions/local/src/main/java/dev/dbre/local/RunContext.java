@@ -5,6 +5,7 @@ import dev.dbre.aws.ingest.KinesisIngestHandler;
 import dev.dbre.db.JdbcConnectionFactory;
 import dev.dbre.embedded.LocalPostgres;
 import dev.dbre.ingest.IngestService;
+import dev.dbre.metrics.MetricStoreSettings;
 import dev.dbre.obs.MetricsPublisher;
 import dev.dbre.port.ConnectionFactory;
 import java.io.PrintStream;
@@ -63,15 +64,26 @@ final class RunContext {
         this.stream = new KinesisStream(new KinesisIngestHandler(ingest, metrics, clock));
     }
 
-    /** The settings a cloud function reads from its environment, pointing at the embedded server. */
+    /**
+     * The settings a cloud function reads from its environment, pointing at the embedded server;
+     * raw points on, as for the generated stream, so the run's figures count what each event stored.
+     */
     Map<String, String> functionEnv() {
         return Map.of(
-                "DBRE_DB_HOST", "127.0.0.1",
-                "DBRE_DB_PORT", Integer.toString(postgres.port()),
-                "DBRE_DB_NAME", database,
-                "DBRE_DB_USER", "postgres",
-                "DBRE_DB_AUTH", "none",
-                "DBRE_DB_SSLMODE", "disable");
+                "DBRE_DB_HOST",
+                "127.0.0.1",
+                "DBRE_DB_PORT",
+                Integer.toString(postgres.port()),
+                "DBRE_DB_NAME",
+                database,
+                "DBRE_DB_USER",
+                "postgres",
+                "DBRE_DB_AUTH",
+                "none",
+                "DBRE_DB_SSLMODE",
+                "disable",
+                MetricStoreSettings.ENV_RAW,
+                "on");
     }
 
     Path eventsDir() {
