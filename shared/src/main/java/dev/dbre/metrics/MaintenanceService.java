@@ -1,17 +1,25 @@
 package dev.dbre.metrics;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.dbre.port.ConnectionFactory;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +56,9 @@ public final class MaintenanceService {
     private static final DateTimeFormatter PG_TIMESTAMPTZ =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss[.SSSSSS]X");
 
+    /** A run of {@link #run(Instant)}: no deadline. */
+    private static final Duration UNBOUNDED = Duration.ofDays(36_500);
+
     private final ConnectionFactory connections;
     private final MetricStoreSettings settings;
 
@@ -56,27 +67,164 @@ public final class MaintenanceService {
         this.settings = Objects.requireNonNull(settings, "settings");
     }
 
-    /** What one run did. */
-    public record Report(int partitionsEnsured, int minutesRolled, int hoursRolled, List<String> partitionsDropped) {}
+    /**
+     * What one run did, or with {@code dryRun} would do, per table.
+     *
+     * @param at the run's time: buckets that ended before it are closed
+     * @param dryRun nothing was changed: the figures say what a real run would do (rollups: the
+     *     closed buckets queued now; an hour's count leaves out what the minute rollup would queue)
+     * @param complete every queued closed bucket was rolled up; false when the run stopped at its
+     *     deadline (the rest stays queued for the next run)
+     * @param rolledUp buckets recomputed ({@link MetricTable#MINUTE}, {@link MetricTable#HOUR})
+     * @param createdByTable partitions created (ahead of time, or for a rollup's bucket)
+     * @param droppedByTable partitions dropped after their retention
+     */
+    public record Report(
+            Instant at,
+            boolean dryRun,
+            boolean complete,
+            Map<MetricTable, Integer> rolledUp,
+            Map<MetricTable, List<String>> createdByTable,
+            Map<MetricTable, List<String>> droppedByTable) {
+        public Report {
+            rolledUp = Map.copyOf(rolledUp);
+            createdByTable = copy(createdByTable);
+            droppedByTable = copy(droppedByTable);
+        }
+
+        private static Map<MetricTable, List<String>> copy(Map<MetricTable, List<String>> byTable) {
+            Map<MetricTable, List<String>> out = new EnumMap<>(MetricTable.class);
+            byTable.forEach((t, names) -> out.put(t, List.copyOf(names)));
+            return java.util.Collections.unmodifiableMap(out);
+        }
+
+        /** Minutes rolled up into {@code metric_agg_1m}. */
+        public int minutesRolled() {
+            return rolledUp.getOrDefault(MetricTable.MINUTE, 0);
+        }
+
+        /** Hours rolled up into {@code metric_agg_1h}. */
+        public int hoursRolled() {
+            return rolledUp.getOrDefault(MetricTable.HOUR, 0);
+        }
+
+        /** Every partition created, table by table. */
+        public List<String> partitionsCreated() {
+            return flat(createdByTable);
+        }
+
+        /** Every partition dropped, table by table. */
+        public List<String> partitionsDropped() {
+            return flat(droppedByTable);
+        }
+
+        private static List<String> flat(Map<MetricTable, List<String>> byTable) {
+            List<String> out = new ArrayList<>();
+            for (MetricTable t : MetricTable.values()) {
+                out.addAll(byTable.getOrDefault(t, List.of()));
+            }
+            return out;
+        }
+
+        /**
+         * The summary the maintenance functions answer: {@code {"at", "dryRun", "complete",
+         * "resolutions": {"interval"|"1m"|"1h"|"raw": {"table", "rolledUp", "partitionsCreated",
+         * "partitionsDropped"}}}} ({@code rolledUp} for 1m and 1h only).
+         */
+        public String toJson() {
+            StringWriter w = new StringWriter();
+            try (JsonGenerator g = new JsonFactory().createGenerator(w)) {
+                g.writeStartObject();
+                g.writeStringField("at", at.toString());
+                g.writeBooleanField("dryRun", dryRun);
+                g.writeBooleanField("complete", complete);
+                g.writeObjectFieldStart("resolutions");
+                for (MetricTable t : MetricTable.values()) {
+                    g.writeObjectFieldStart(resolutionName(t));
+                    g.writeStringField("table", t.table());
+                    if (t == MetricTable.MINUTE || t == MetricTable.HOUR) {
+                        g.writeNumberField("rolledUp", rolledUp.getOrDefault(t, 0));
+                    }
+                    names(g, "partitionsCreated", createdByTable.getOrDefault(t, List.of()));
+                    names(g, "partitionsDropped", droppedByTable.getOrDefault(t, List.of()));
+                    g.writeEndObject();
+                }
+                g.writeEndObject();
+                g.writeEndObject();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return w.toString();
+        }
+
+        private static void names(JsonGenerator g, String field, List<String> names) throws IOException {
+            g.writeArrayFieldStart(field);
+            for (String n : names) {
+                g.writeString(n);
+            }
+            g.writeEndArray();
+        }
+
+        /** The key of a table in {@link #toJson}. */
+        public static String resolutionName(MetricTable t) {
+            return switch (t) {
+                case INTERVAL -> "interval";
+                case MINUTE -> "1m";
+                case HOUR -> "1h";
+                case RAW -> "raw";
+            };
+        }
+    }
 
     /**
-     * Runs every step at time {@code now}.
+     * Runs every step at time {@code now}, to the end.
      *
      * @throws SQLException on a database error (every step is safe to run again)
      */
     public Report run(Instant now) throws SQLException {
-        int ensured = createPartitionsAhead(now);
-        int minutes = rollUp(Rollup.MINUTE, now);
-        int hours = rollUp(Rollup.HOUR, now);
-        List<String> dropped = dropExpired(now);
+        return run(Clock.fixed(now, ZoneOffset.UTC), UNBOUNDED, false);
+    }
+
+    /**
+     * Runs every step at {@code clock}'s time: partitions ahead, the rollups while {@code budget}
+     * lasts (no rollup transaction starts after it; what is left stays queued), then retention.
+     * With {@code dryRun} it changes nothing and reports what it would create, roll up and drop.
+     *
+     * @param budget how long the rollups may go on starting work (a function's remaining time less
+     *     a margin for the drops and the answer); zero rolls nothing up
+     * @throws SQLException on a database error (every step is safe to run again)
+     */
+    public Report run(Clock clock, Duration budget, boolean dryRun) throws SQLException {
+        Instant now = clock.instant();
+        Instant deadline = now.plus(budget);
+        Map<MetricTable, List<String>> created = createPartitionsAhead(now, dryRun);
+        Map<MetricTable, Integer> rolled = new EnumMap<>(MetricTable.class);
+        boolean complete;
+        if (dryRun) {
+            rolled.put(MetricTable.MINUTE, queuedClosed(Rollup.MINUTE, now));
+            rolled.put(MetricTable.HOUR, queuedClosed(Rollup.HOUR, now));
+            complete = true;
+        } else {
+            RollupProgress minutes = rollUp(Rollup.MINUTE, now, clock, deadline);
+            RollupProgress hours =
+                    minutes.complete() ? rollUp(Rollup.HOUR, now, clock, deadline) : new RollupProgress(0, false);
+            rolled.put(MetricTable.MINUTE, minutes.buckets());
+            rolled.put(MetricTable.HOUR, hours.buckets());
+            complete = minutes.complete() && hours.complete();
+        }
+        Map<MetricTable, List<String>> dropped = dropExpired(now, dryRun);
+        Report report = new Report(now, dryRun, complete, rolled, created, dropped);
         log.info(
-                "metric maintenance at {}: partitions ensured={} minutes rolled={} hours rolled={} dropped={}",
+                "metric maintenance at {}{}: partitions created={} minutes rolled={} hours rolled={} complete={}"
+                        + " dropped={}",
                 now,
-                ensured,
-                minutes,
-                hours,
-                dropped);
-        return new Report(ensured, minutes, hours, dropped);
+                dryRun ? " (dry run: nothing changed)" : "",
+                report.partitionsCreated(),
+                report.minutesRolled(),
+                report.hoursRolled(),
+                complete,
+                report.partitionsDropped());
+        return report;
     }
 
     /**
@@ -86,32 +234,80 @@ public final class MaintenanceService {
      * @return how many partitions it made sure of
      */
     public int createPartitionsAhead(Instant now) throws SQLException {
-        long today = MetricTable.epochDay(now);
+        createPartitionsAhead(now, false);
         int n = 0;
-        try (Connection c = connections.open()) {
-            c.setAutoCommit(true);
-            for (MetricTable t : MetricTable.values()) {
-                if (t == MetricTable.RAW && !settings.rawPoints()) {
-                    continue;
-                }
-                TreeSet<Long> starts = new TreeSet<>();
-                for (long d = today - 1; d <= today + settings.partitionsAheadDays(); d++) {
-                    starts.add(t.partitionStartDay(d));
-                }
-                for (long start : starts) {
-                    MetricTable.Partition p = t.partition(start);
-                    try (PreparedStatement ps = c.prepareStatement("select metric_ensure_partition(?, ?, ?, ?)")) {
-                        ps.setString(1, t.table());
-                        ps.setTimestamp(2, Timestamp.from(p.lower()));
-                        ps.setTimestamp(3, Timestamp.from(p.upper()));
-                        ps.setString(4, p.name());
-                        ps.execute();
-                    }
-                    n++;
-                }
-            }
+        for (List<MetricTable.Partition> parts : partitionsAheadOf(now).values()) {
+            n += parts.size();
         }
         return n;
+    }
+
+    /** The partitions from yesterday to {@code partitionsAheadDays} ahead, per table. */
+    private Map<MetricTable, List<MetricTable.Partition>> partitionsAheadOf(Instant now) {
+        long today = MetricTable.epochDay(now);
+        Map<MetricTable, List<MetricTable.Partition>> out = new EnumMap<>(MetricTable.class);
+        for (MetricTable t : MetricTable.values()) {
+            if (t == MetricTable.RAW && !settings.rawPoints()) {
+                continue;
+            }
+            TreeSet<Long> starts = new TreeSet<>();
+            for (long d = today - 1; d <= today + settings.partitionsAheadDays(); d++) {
+                starts.add(t.partitionStartDay(d));
+            }
+            List<MetricTable.Partition> parts = new ArrayList<>();
+            for (long start : starts) {
+                parts.add(t.partition(start));
+            }
+            out.put(t, parts);
+        }
+        return out;
+    }
+
+    /**
+     * Creates (or with {@code dryRun} only lists) the missing partitions ahead.
+     *
+     * @return the partitions that did not exist before, per table
+     */
+    private Map<MetricTable, List<String>> createPartitionsAhead(Instant now, boolean dryRun) throws SQLException {
+        Map<MetricTable, List<String>> created = new EnumMap<>(MetricTable.class);
+        try (Connection c = connections.open()) {
+            c.setAutoCommit(true);
+            for (Map.Entry<MetricTable, List<MetricTable.Partition>> e :
+                    partitionsAheadOf(now).entrySet()) {
+                List<String> names = new ArrayList<>();
+                for (MetricTable.Partition p : e.getValue()) {
+                    if (exists(c, p.name())) {
+                        continue;
+                    }
+                    if (!dryRun) {
+                        ensurePartition(c, p);
+                    }
+                    names.add(p.name());
+                }
+                created.put(e.getKey(), names);
+            }
+        }
+        return created;
+    }
+
+    private static boolean exists(Connection c, String partition) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select to_regclass(?) is not null")) {
+            ps.setString(1, quote(partition));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    private static void ensurePartition(Connection c, MetricTable.Partition p) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select metric_ensure_partition(?, ?, ?, ?)")) {
+            ps.setString(1, p.parent().table());
+            ps.setTimestamp(2, Timestamp.from(p.lower()));
+            ps.setTimestamp(3, Timestamp.from(p.upper()));
+            ps.setString(4, p.name());
+            ps.execute();
+        }
     }
 
     /** A rollup step: from which table into which, and the bucket width. */
@@ -134,6 +330,9 @@ public final class MaintenanceService {
         }
     }
 
+    /** Buckets a rollup recomputed, and whether it reached the end of its queue. */
+    private record RollupProgress(int buckets, boolean complete) {}
+
     /**
      * Recomputes every queued bucket of {@code r} that is closed at {@code now} (an hour only once
      * the minute rollup has passed its end), and advances the resolution's {@code rolled_until}.
@@ -141,12 +340,37 @@ public final class MaintenanceService {
      * @return buckets recomputed
      */
     int rollUp(Rollup r, Instant now) throws SQLException {
+        return rollUp(r, now, Clock.fixed(now, ZoneOffset.UTC), now.plus(UNBOUNDED))
+                .buckets();
+    }
+
+    /** As {@link #rollUp(Rollup, Instant)}, starting no transaction once {@code clock} reaches {@code deadline}. */
+    private RollupProgress rollUp(Rollup r, Instant now, Clock clock, Instant deadline) throws SQLException {
         int total = 0;
         while (true) {
+            if (!clock.instant().isBefore(deadline)) {
+                return new RollupProgress(total, false);
+            }
             int done = rollUpSome(r, now);
             total += done;
             if (done < BUCKETS_PER_TRANSACTION) {
-                return total;
+                return new RollupProgress(total, true);
+            }
+        }
+    }
+
+    /** The distinct closed buckets queued for {@code r} now (a dry run's figure; nothing is taken). */
+    private int queuedClosed(Rollup r, Instant now) throws SQLException {
+        try (Connection c = connections.open()) {
+            Instant cutoff = closedBefore(c, r, now);
+            try (PreparedStatement ps = c.prepareStatement(
+                    "select count(distinct bucket) from metric_rollup_queue where resolution = ? and bucket < ?")) {
+                ps.setString(1, r.code);
+                ps.setTimestamp(2, Timestamp.from(cutoff));
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
             }
         }
     }
@@ -272,14 +496,7 @@ public final class MaintenanceService {
             starts.add(r.target.partitionStartDay(Math.floorDiv(k.bucketEpochSecond, 86_400)));
         }
         for (long start : starts) {
-            MetricTable.Partition p = r.target.partition(start);
-            try (PreparedStatement ps = c.prepareStatement("select metric_ensure_partition(?, ?, ?, ?)")) {
-                ps.setString(1, r.target.table());
-                ps.setTimestamp(2, Timestamp.from(p.lower()));
-                ps.setTimestamp(3, Timestamp.from(p.upper()));
-                ps.setString(4, p.name());
-                ps.execute();
-            }
+            ensurePartition(c, r.target.partition(start));
         }
         // Replaces the whole row: the source holds everything the bucket ever received.
         String sql = "insert into " + r.target.table() + " (series_id, bucket, n, sum, min, max, last, last_ts, state)"
@@ -350,11 +567,24 @@ public final class MaintenanceService {
      * @return the dropped partitions' names
      */
     public List<String> dropExpired(Instant now) throws SQLException {
-        List<String> dropped = new ArrayList<>();
+        List<String> out = new ArrayList<>();
+        dropExpired(now, false).values().forEach(out::addAll);
+        return out;
+    }
+
+    /**
+     * Drops (or with {@code dryRun} only lists) the partitions past their retention.
+     *
+     * @return their names per table, in name order
+     */
+    private Map<MetricTable, List<String>> dropExpired(Instant now, boolean dryRun) throws SQLException {
+        Map<MetricTable, List<String>> dropped = new EnumMap<>(MetricTable.class);
         try (Connection c = connections.open()) {
             c.setAutoCommit(false);
             try (Statement s = c.createStatement()) {
                 s.execute("set local time zone 'UTC'");
+                // Two runs at once: the second waits, then finds the first one's drops done.
+                s.execute("select pg_advisory_xact_lock(hashtext('metric_retention'))");
             }
             Map<String, MetricTable> expired = new HashMap<>();
             String sql = "select p.relname, pg_get_expr(p.relpartbound, p.oid) from pg_inherits i"
@@ -381,11 +611,18 @@ public final class MaintenanceService {
             }
             try (Statement s = c.createStatement()) {
                 for (String name : new TreeSet<>(expired.keySet())) {
-                    s.execute("drop table " + quote(name));
-                    dropped.add(name);
+                    if (!dryRun) {
+                        s.execute("drop table " + quote(name));
+                    }
+                    dropped.computeIfAbsent(expired.get(name), t -> new ArrayList<>())
+                            .add(name);
                 }
             }
-            c.commit();
+            if (dryRun) {
+                c.rollback();
+            } else {
+                c.commit();
+            }
         }
         return dropped;
     }

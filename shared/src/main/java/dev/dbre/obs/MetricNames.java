@@ -44,5 +44,9 @@ public final class MetricNames {
     /** Rotation steps that failed. */
     public static final String ROTATION_FAILURES = "RotationFailures";
 
+    // metric store maintenance (dimensions: function=maintenance)
+    /** Maintenance runs that failed (0 on a run that succeeded, so a missing run shows as missing data). */
+    public static final String MAINTENANCE_FAILURES = "MaintenanceFailures";
+
     private MetricNames() {}
 }

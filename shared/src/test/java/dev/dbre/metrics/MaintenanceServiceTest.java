@@ -15,8 +15,11 @@ import dev.dbre.testing.MutableClock;
 import dev.dbre.testing.PostgresExtension;
 import dev.dbre.testing.TestDatabase;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
@@ -141,6 +144,102 @@ class MaintenanceServiceTest {
 
         clock.advance(Duration.ofDays(3));
         assertThat(maintenance.dropExpired(clock.instant())).contains("metric_agg_p20261122");
+    }
+
+    @Test
+    void dryRun_reportsWhatItWouldCreateRollUpAndDrop_andChangesNothing() throws Exception {
+        long t = T0.getEpochSecond();
+        store("1", "hits:1|c|T" + (t + 5) + "\nhits:2|c|T" + (t + 65));
+        store("2", "old:1|c|T" + T0.minus(Duration.ofDays(5)).getEpochSecond());
+        clock.advance(Duration.ofMinutes(65));
+        db.execute("drop table if exists metric_agg_p20261126"); // another test may have made it
+        List<String> before = partitions("metric_agg");
+
+        MaintenanceService.Report plan = maintenance.run(clock, Duration.ofMinutes(1), true);
+
+        assertThat(plan.dryRun()).isTrue();
+        assertThat(plan.minutesRolled()).isEqualTo(3); // the old point's minute too
+        assertThat(plan.droppedByTable().get(MetricTable.INTERVAL)).contains("metric_agg_p20261118");
+        assertThat(plan.createdByTable().get(MetricTable.INTERVAL)).contains("metric_agg_p20261126");
+        assertThat(partitions("metric_agg")).containsExactlyInAnyOrderElementsOf(before);
+        assertThat(db.queryLong("select count(*) from metric_agg_1m")).isZero();
+        assertThat(db.queryLong("select count(distinct bucket) from metric_rollup_queue where resolution = '1m'"))
+                .isEqualTo(3);
+
+        MaintenanceService.Report real = maintenance.run(clock, Duration.ofMinutes(1), false);
+        assertThat(real.minutesRolled()).isEqualTo(plan.minutesRolled());
+        assertThat(real.partitionsDropped()).isEqualTo(plan.partitionsDropped());
+        assertThat(real.partitionsCreated()).isEqualTo(plan.partitionsCreated());
+        assertThat(partitions("metric_agg")).doesNotContain("metric_agg_p20261118");
+    }
+
+    @Test
+    void aRunPastItsDeadline_leavesTheRestQueued_andTheNextRunFinishes() throws Exception {
+        long t = T0.getEpochSecond();
+        int minutes = MaintenanceService.BUCKETS_PER_TRANSACTION + 30;
+        StringBuilder lines = new StringBuilder();
+        for (int m = 0; m < minutes; m++) {
+            lines.append("hits:1|c|T").append(t + 60L * m).append('\n');
+        }
+        store("1", lines.toString());
+        clock.advance(Duration.ofHours(4));
+        // Each look at the clock costs a minute: a budget of 90 s admits one transaction.
+        Clock ticking = new Clock() {
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                Instant now = clock.instant();
+                clock.advance(Duration.ofMinutes(1));
+                return now;
+            }
+        };
+
+        MaintenanceService.Report first = maintenance.run(ticking, Duration.ofSeconds(90), false);
+
+        assertThat(first.complete()).isFalse();
+        assertThat(first.minutesRolled()).isEqualTo(MaintenanceService.BUCKETS_PER_TRANSACTION);
+        assertThat(first.hoursRolled()).isZero();
+        MaintenanceService.Report second = maintenance.run(clock.instant());
+        assertThat(second.complete()).isTrue();
+        assertThat(second.minutesRolled()).isEqualTo(30);
+        assertThat(db.queryLong("select sum(sum)::int8 from metric_agg_1h")).isEqualTo(minutes);
+    }
+
+    @Test
+    void aSecondRun_createsRollsUpAndDropsNothing_andTheSummaryIsJson() throws Exception {
+        store("1", "hits:1|c|T" + (T0.getEpochSecond() + 5));
+        clock.advance(Duration.ofHours(2));
+        db.execute("drop table if exists metric_agg_p20261125, metric_agg_1m_p20261125");
+        MaintenanceService.Report first = maintenance.run(clock.instant());
+        assertThat(first.partitionsCreated()).contains("metric_agg_p20261125", "metric_agg_1m_p20261125");
+        assertThat(first.minutesRolled()).isEqualTo(1);
+
+        MaintenanceService.Report second = maintenance.run(clock.instant());
+
+        assertThat(second.partitionsCreated()).isEmpty();
+        assertThat(second.partitionsDropped()).isEmpty();
+        assertThat(second.minutesRolled()).isZero();
+        assertThat(second.hoursRolled()).isZero();
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(first.toJson());
+        assertThat(json.path("complete").asBoolean()).isTrue();
+        assertThat(json.path("resolutions").path("1m").path("rolledUp").asInt()).isEqualTo(1);
+        assertThat(json.path("resolutions").path("1h").path("rolledUp").asInt()).isEqualTo(1);
+        assertThat(json.path("resolutions").path("interval").path("table").asText())
+                .isEqualTo("metric_agg");
+        assertThat(json.path("resolutions")
+                        .path("interval")
+                        .path("partitionsCreated")
+                        .toString())
+                .contains("metric_agg_p20261125");
     }
 
     private MaintenanceService.Report runAfter(CyclicBarrier start) {

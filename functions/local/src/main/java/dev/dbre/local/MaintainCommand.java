@@ -48,7 +48,8 @@ final class MaintainCommand implements Callable<Integer> {
                             + Databases.firstLine(String.valueOf(e.getMessage())) + "); running it again is safe",
                     e);
         }
-        parent.out.println("partitions ensured: " + r.partitionsEnsured());
+        parent.out.println("partitions created: "
+                + (r.partitionsCreated().isEmpty() ? "none" : String.join(", ", r.partitionsCreated())));
         parent.out.println("minutes rolled up: " + r.minutesRolled());
         parent.out.println("hours rolled up: " + r.hoursRolled());
         parent.out.println("partitions dropped: "

@@ -68,7 +68,7 @@ class QueryCommandTest {
     void maintain_rollsUpAndSaysWhatItDid(TestDatabase db) {
         Cli r = Cli.run("maintain", "--jdbc-url", db.jdbcUrl(), "--user", "postgres");
         assertThat(r.exitCode()).as(r.err()).isZero();
-        assertThat(r.out()).contains("partitions ensured:", "minutes rolled up:", "partitions dropped:");
+        assertThat(r.out()).contains("partitions created:", "minutes rolled up:", "partitions dropped:");
     }
 
     private static String[] concat(String[]... parts) {
