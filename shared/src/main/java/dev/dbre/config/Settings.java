@@ -306,6 +306,7 @@ public final class Settings {
                     AZURE),
             s("DBRE_SNAPSHOT_SCHEDULE", null, "an NCRONTAB expression", "the snapshot timer", AZURE),
             s("DBRE_DRILL_SCHEDULE", null, "an NCRONTAB expression", "the drill timer", AZURE),
+            s("DBRE_MAINTENANCE_SCHEDULE", null, "an NCRONTAB expression", "the metric store maintenance timer", AZURE),
 
             // Google Cloud only.
             s(
