@@ -73,6 +73,7 @@ final class IngestStages {
             }
         }
         ctx.generated = generator.stats();
+        ctx.expected = generator.expected();
         ctx.streamNanos = ingestNanos;
         return String.format(
                 Locale.ROOT,

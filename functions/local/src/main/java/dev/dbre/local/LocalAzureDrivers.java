@@ -6,11 +6,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.microsoft.azure.functions.ExecutionContext;
 import com.microsoft.azure.functions.HttpMethod;
 import com.microsoft.azure.functions.HttpResponseMessage;
+import dev.dbre.azure.identity.AzureCredentials;
 import dev.dbre.azure.ingest.EventHubsIngestFunction;
 import dev.dbre.azure.ingest.HttpIngestFunction;
 import dev.dbre.azure.ingest.SystemProperty;
+import dev.dbre.azure.maintenance.MaintenanceConfig;
+import dev.dbre.azure.maintenance.MaintenanceFunction;
 import dev.dbre.azure.testing.SimpleExecutionContext;
 import dev.dbre.azure.testing.SimpleHttpRequestMessage;
+import dev.dbre.config.Env;
 import dev.dbre.ingest.IngestNotStoredException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -90,6 +94,25 @@ public final class LocalAzureDrivers {
                     ? new String(b, StandardCharsets.UTF_8)
                     : String.valueOf(responseBody);
             return "HTTP " + response.getStatusCode() + " " + text.strip();
+        }
+    }
+
+    /** {@code events/azure/timer-maintenance*.json} (a TimerInfo) through {@link MaintenanceFunction}. */
+    public static final class Maintenance implements SampleEventDriver {
+        @Override
+        public boolean handles(String cloud, String fileName) {
+            return cloud.equals("azure") && fileName.startsWith("timer-maintenance");
+        }
+
+        @Override
+        public String send(Path file, Target target) throws Exception {
+            MaintenanceFunction function = new MaintenanceFunction(MaintenanceFunction.job(
+                    MaintenanceConfig.fromEnv(new Env(target.functionEnv())),
+                    target.clock(),
+                    AzureCredentials.DEFAULT,
+                    target.metrics()));
+            return SampleEventDriver.maintenanceSummary(
+                    function.run(java.nio.file.Files.readString(file), context(MaintenanceFunction.NAME)));
         }
     }
 

@@ -2,8 +2,11 @@ package dev.dbre.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dbre.config.Env;
 import dev.dbre.gcp.ingest.HttpIngestFunction;
 import dev.dbre.gcp.ingest.PubSubIngestFunction;
+import dev.dbre.gcp.maintenance.MaintenanceConfig;
+import dev.dbre.gcp.maintenance.MaintenanceFunction;
 import dev.dbre.gcp.testing.BufferedHttpResponse;
 import dev.dbre.gcp.testing.SimpleHttpRequest;
 import dev.dbre.ingest.IngestNotStoredException;
@@ -37,17 +40,7 @@ public final class LocalGcpDrivers {
 
         @Override
         public String send(Path file, Target target) throws Exception {
-            JsonNode ce = JSON.readTree(file.toFile());
-            // As the Functions Framework builds it: the context attributes, and the data member's
-            // JSON text as the data bytes.
-            CloudEvent event = CloudEventBuilder.v1()
-                    .withId(ce.path("id").asText())
-                    .withSource(URI.create(ce.path("source").asText()))
-                    .withType(ce.path("type").asText())
-                    .withTime(OffsetDateTime.parse(ce.path("time").asText()))
-                    .withDataContentType(ce.path("datacontenttype").asText())
-                    .withData(JSON.writeValueAsBytes(ce.get("data")))
-                    .build();
+            CloudEvent event = cloudEvent(file);
             try {
                 PubSubIngestFunction.fromEnv(target.functionEnv(), target.clock())
                         .accept(event);
@@ -81,5 +74,36 @@ public final class LocalGcpDrivers {
             HttpIngestFunction.fromEnv(target.functionEnv(), target.clock()).service(request, response);
             return "HTTP " + response.status() + " " + response.body().strip();
         }
+    }
+
+    /** {@code events/gcp/scheduler-maintenance*.json} (a Pub/Sub CloudEvent) through {@link MaintenanceFunction}. */
+    public static final class Maintenance implements SampleEventDriver {
+        @Override
+        public boolean handles(String cloud, String fileName) {
+            return cloud.equals("gcp") && fileName.startsWith("scheduler-maintenance");
+        }
+
+        @Override
+        public String send(Path file, Target target) throws Exception {
+            MaintenanceFunction function = new MaintenanceFunction(MaintenanceFunction.job(
+                    MaintenanceConfig.fromEnv(new Env(target.functionEnv())), target.clock(), target.metrics()));
+            return SampleEventDriver.maintenanceSummary(function.run(cloudEvent(file)));
+        }
+    }
+
+    /**
+     * A structured-mode CloudEvent file as the Functions Framework builds it: the context
+     * attributes, and the data member's JSON text as the data bytes.
+     */
+    private static CloudEvent cloudEvent(Path file) throws java.io.IOException {
+        JsonNode ce = JSON.readTree(file.toFile());
+        return CloudEventBuilder.v1()
+                .withId(ce.path("id").asText())
+                .withSource(URI.create(ce.path("source").asText()))
+                .withType(ce.path("type").asText())
+                .withTime(OffsetDateTime.parse(ce.path("time").asText()))
+                .withDataContentType(ce.path("datacontenttype").asText())
+                .withData(JSON.writeValueAsBytes(ce.get("data")))
+                .build();
     }
 }

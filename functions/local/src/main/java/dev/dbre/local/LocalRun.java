@@ -34,7 +34,9 @@ import picocli.CommandLine.Option;
  * {@code scripts/run-local}: the whole ingest path on one machine. Starts an embedded PostgreSQL
  * under {@code --base-dir}, then runs the stages one after another, each with a progress line:
  * migrate, the sample events of every cloud through the real handlers, a generated stream, a retry
- * of part of it (exactly-once: no new rows), and the figures read back with SQL.
+ * of part of it (exactly-once: no new rows), the figures read back with SQL, a maintenance run
+ * (rollups, partitions, retention), the figures read back through the query API and checked
+ * against the generator, then rotation, snapshot and restore.
  *
  * <p>PostgreSQL is stopped at the end, on failure, and on Ctrl-C (a shutdown hook). A new stage
  * is one more entry in {@link #stages()}.
@@ -219,6 +221,10 @@ public final class LocalRun implements Callable<Integer> {
                 new Stage("ingest a generated DogStatsD stream", IngestStages::generatedStream),
                 new Stage("deliver part of the stream again", IngestStages::retry),
                 new Stage("figures, read back with SQL", IngestStages::figures),
+                new Stage("metric store maintenance: partitions, rollups, retention", MetricStoreStages::maintain),
+                new Stage(
+                        "figures read back through the query API, checked against the generator",
+                        MetricStoreStages::queryFigures),
                 new Stage("rotate the application user's password (four steps)", RotationStages::rotate),
                 new Stage(
                         "snapshot by the sample policy, more writes, restore drill to a time between",
@@ -270,14 +276,13 @@ public final class LocalRun implements Callable<Integer> {
                     pg.port(),
                     seconds(System.nanoTime() - t0));
             MetricsPublisher metrics = new LogMetricsPublisher(System.out, clock);
-            // The generated stream draws its tags at random (it tests exactly-once, not cardinality):
-            // no cardinality guard here, or its new series would become SERIES_LIMIT rejects.
+            MetricStoreSettings store = metricStore(clock);
             IngestService ingest = new IngestService(
                     JdbcConnectionFactory.of(pg.jdbcUrl(DATABASE), "postgres", null),
                     ParseLimits.DEFAULTS,
-                    MetricStoreSettings.WITH_RAW_POINTS.withMaxNewSeriesPerMinute(Integer.MAX_VALUE),
+                    store,
                     clock);
-            RunContext ctx = new RunContext(options, pg, DATABASE, ingest, metrics, clock, out);
+            RunContext ctx = new RunContext(options, pg, DATABASE, ingest, store, metrics, clock, out);
             backups.attach(SOURCE, pg);
             ctx.backups = backups;
             ctx.source = SOURCE;
@@ -307,6 +312,28 @@ public final class LocalRun implements Callable<Integer> {
                 // Ctrl-C: the hook is already running (and stop() is idempotent).
             }
         }
+    }
+
+    /**
+     * The run's metric store: the defaults, with raw points on (the SQL figures count them), no
+     * cardinality guard (the generated stream draws its tags at random: it tests exactly-once, not
+     * cardinality, and its new series would become SERIES_LIMIT rejects), and the 1-hour rollups
+     * kept back to the generator's fixed {@code |T} timestamps (2026-09-21), so the figures read
+     * through the query API stay whole however long after that date the run is.
+     */
+    static MetricStoreSettings metricStore(Clock clock) {
+        MetricStoreSettings d = MetricStoreSettings.WITH_RAW_POINTS.withMaxNewSeriesPerMinute(Integer.MAX_VALUE);
+        long daysSinceBase = (clock.instant().getEpochSecond() - MetricStreamGenerator.BASE_UNIX_SECONDS) / 86_400 + 2;
+        return new MetricStoreSettings(
+                d.rawPoints(),
+                d.intervalSeconds(),
+                d.maxNewSeriesPerMinute(),
+                d.seriesCacheSize(),
+                d.intervalRetentionDays(),
+                d.minuteRetentionDays(),
+                (int) Math.max(d.hourRetentionDays(), daysSinceBase),
+                d.rawRetentionDays(),
+                d.partitionsAheadDays());
     }
 
     /** The provider under {@code dir}, emptied first: each run starts from no backups. */

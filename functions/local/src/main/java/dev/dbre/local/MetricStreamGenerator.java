@@ -2,9 +2,13 @@ package dev.dbre.local;
 
 import dev.dbre.ingest.RejectReason;
 import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
+import java.util.BitSet;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 
 /**
  * A deterministic stream of DogStatsD lines that looks like a real service fleet: counters,
@@ -13,7 +17,9 @@ import java.util.SplittableRandom;
  * and a share of bad lines of several reject kinds.
  *
  * <p>It counts what it wrote ({@link #stats()}): the points (one per value), checks, events and
- * rejects a correct ingest must store. The same seed gives the same bytes.
+ * rejects a correct ingest must store; and it keeps the exact figures the query API must answer
+ * ({@link #expected()}: weighted counts and sums per name, distinct set members, check runs, every
+ * value of one timer). The same seed gives the same bytes.
  */
 public final class MetricStreamGenerator {
     /** Fixed base of the {@code |T} timestamps (2026-09-21), so output does not depend on the clock. */
@@ -68,6 +74,17 @@ public final class MetricStreamGenerator {
     private long checks;
     private long events;
     private final EnumMap<RejectReason, Long> rejects = new EnumMap<>(RejectReason.class);
+
+    /** The timer whose values are all kept, for an exact quantile. */
+    static final String QUANTILE_METRIC = "http.request.duration";
+
+    /** Per metric name: weighted count and (counts) weighted sum. */
+    private final Map<String, double[]> totals = new HashMap<>();
+
+    private final Map<String, BitSet> members = new HashMap<>();
+    private final Map<String, Long> checkRuns = new HashMap<>();
+    private double[] quantileValues = new double[1024];
+    private int quantileCount;
 
     /**
      * @param badShare the share of lines that are bad, in [0, 1]
@@ -143,33 +160,104 @@ public final class MetricStreamGenerator {
     private void metric() {
         Name m = METRICS[random.nextInt(METRICS.length)];
         line.append(m.name).append(':');
+        int values = 1;
+        double total = 0;
         switch (m.type) {
-            case "s" -> line.append("user-").append(random.nextInt(50_000));
-            case "c" -> line.append(1 + random.nextInt(random.nextInt(10) < 8 ? 1 : 20));
+            case "s" -> {
+                int member = random.nextInt(50_000);
+                line.append("user-").append(member);
+                members.computeIfAbsent(m.name, k -> new BitSet(50_000)).set(member);
+            }
+            case "c" -> {
+                int v = 1 + random.nextInt(random.nextInt(10) < 8 ? 1 : 20);
+                line.append(v);
+                total = v;
+            }
             case "g" -> line.append(random.nextInt(1000));
             default -> {
                 // Timers, histograms, distributions: often packed (DogStatsD 1.1).
-                int values = random.nextInt(10) < 2 ? 2 + random.nextInt(4) : 1;
+                values = random.nextInt(10) < 2 ? 2 + random.nextInt(4) : 1;
                 for (int i = 0; i < values; i++) {
                     if (i > 0) {
                         line.append(':');
                     }
-                    line.append(random.nextInt(5000) / 10.0);
+                    double v = random.nextInt(5000) / 10.0;
+                    line.append(v);
+                    if (m.name.equals(QUANTILE_METRIC)) {
+                        keepQuantileValue(v);
+                    }
                 }
                 points += values - 1;
             }
         }
         points++;
         line.append('|').append(m.type);
+        double weight = 1;
         if (m.type.equals("c") && random.nextInt(10) == 0) {
             line.append("|@0.5");
+            weight = 2; // the Agent's rule: a sampled count counts 1 / rate
         }
+        double[] t = totals.computeIfAbsent(m.name, k -> new double[2]);
+        t[0] += values * weight;
+        t[1] += total * weight;
         tags();
         if ((m.type.equals("c") || m.type.equals("g")) && random.nextInt(20) == 0) {
             line.append("|T").append(BASE_UNIX_SECONDS + random.nextInt(86_400));
         }
         if (random.nextInt(20) == 0) {
             line.append("|c:ci-").append(Long.toHexString(random.nextLong() & 0xffffffffffL));
+        }
+    }
+
+    private void keepQuantileValue(double v) {
+        if (quantileCount == quantileValues.length) {
+            quantileValues = Arrays.copyOf(quantileValues, quantileValues.length * 2);
+        }
+        quantileValues[quantileCount++] = v;
+    }
+
+    /**
+     * What the query API must answer for the generated metrics (exact totals, kept as the lines are
+     * written).
+     */
+    public Expected expected() {
+        Map<String, NameTotals> byName = new TreeMap<>();
+        for (Name m : METRICS) {
+            double[] t = totals.getOrDefault(m.name, new double[2]);
+            BitSet set = members.get(m.name);
+            byName.put(m.name, new NameTotals(m.type, t[0], t[1], set == null ? 0 : set.cardinality()));
+        }
+        double[] sorted = Arrays.copyOf(quantileValues, quantileCount);
+        Arrays.sort(sorted);
+        return new Expected(byName, new TreeMap<>(checkRuns), QUANTILE_METRIC, sorted);
+    }
+
+    /**
+     * One metric name's exact figures.
+     *
+     * @param type its DogStatsD type code
+     * @param count the lines' or values' count, each weighted by 1 / sample rate (a query's count)
+     * @param sum for a count, the sum of value / rate; 0 for other types
+     * @param distinct for a set, its distinct members; 0 for other types
+     */
+    public record NameTotals(String type, double count, double sum, long distinct) {}
+
+    /**
+     * The exact figures of everything generated so far.
+     *
+     * @param byName per metric name
+     * @param checkRuns service check runs per check name
+     * @param quantileMetric the timer whose every value is kept
+     * @param quantileValues its values, sorted
+     */
+    public record Expected(
+            Map<String, NameTotals> byName,
+            Map<String, Long> checkRuns,
+            String quantileMetric,
+            double[] quantileValues) {
+        /** The exact value of rank {@code floor(q (n - 1))}: what the sketch's relative accuracy is measured against. */
+        public double exactQuantile(double q) {
+            return quantileValues[(int) Math.floor(q * (quantileValues.length - 1))];
         }
     }
 
@@ -194,7 +282,9 @@ public final class MetricStreamGenerator {
         checks++;
         int roll = random.nextInt(100);
         int status = roll < 90 ? 0 : roll < 96 ? 1 : roll < 99 ? 2 : 3;
-        line.append("_sc|").append(pick(CHECKS)).append('|').append(status);
+        String check = pick(CHECKS);
+        checkRuns.merge(check, 1L, Long::sum);
+        line.append("_sc|").append(check).append('|').append(status);
         line.append("|d:").append(BASE_UNIX_SECONDS + random.nextInt(86_400));
         line.append("|h:web-").append(random.nextInt(40));
         line.append("|#").append(pick(ENVS)).append(',').append(pick(SERVICES));

@@ -31,6 +31,15 @@ final class RunContext {
     /** The generated stream: what the generator wrote, how long ingest took. */
     MetricStreamGenerator.Stats generated;
 
+    /** The figures the query API must answer for the generated stream. */
+    MetricStreamGenerator.Expected expected;
+
+    /** How the run's metric store keeps data (what ingest and maintenance use). */
+    final MetricStoreSettings metricStore;
+
+    /** When the run started (the generated lines without {@code |T} are after it). */
+    final java.time.Instant startedAt;
+
     long streamNanos;
     /** The first records of the stream, kept for the retry stage. */
     final List<KinesisEvent.KinesisEventRecord> retryRecords = new ArrayList<>();
@@ -50,6 +59,7 @@ final class RunContext {
             LocalPostgres postgres,
             String database,
             IngestService ingest,
+            MetricStoreSettings metricStore,
             MetricsPublisher metrics,
             Clock clock,
             PrintStream out) {
@@ -58,6 +68,8 @@ final class RunContext {
         this.database = database;
         this.db = JdbcConnectionFactory.of(postgres.jdbcUrl(database), "postgres", null);
         this.ingest = ingest;
+        this.metricStore = metricStore;
+        this.startedAt = clock.instant();
         this.metrics = metrics;
         this.clock = clock;
         this.out = out;

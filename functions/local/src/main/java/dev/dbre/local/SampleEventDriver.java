@@ -26,6 +26,14 @@ public interface SampleEventDriver {
         return fileName.startsWith(prefix) && !fileName.contains("restore");
     }
 
+    /** A maintenance function's answer in a few words. */
+    static String maintenanceSummary(dev.dbre.metrics.MaintenanceService.Report r) {
+        return "maintenance" + (r.dryRun() ? " (dry run)" : "") + ": rolled up " + r.minutesRolled() + " minute(s), "
+                + r.hoursRolled() + " hour(s); partitions created "
+                + r.partitionsCreated().size() + ", dropped "
+                + r.partitionsDropped().size();
+    }
+
     /**
      * Sends the event through the handler.
      *

@@ -10,8 +10,9 @@ import java.util.stream.Stream;
 
 /**
  * Stage: every ingest event in {@code events/aws}, {@code events/azure} and {@code events/gcp}
- * through the real handler of its trigger. What each stored and rejected is counted with SQL
- * before and after it.
+ * through the real handler of its trigger, and each cloud's metric store maintenance event through
+ * its maintenance function (it rolls up what the events before it stored). What each stored and
+ * rejected is counted with SQL before and after it.
  */
 final class SampleEvents {
     static final List<String> CLOUDS = List.of("aws", "azure", "gcp");
@@ -24,7 +25,10 @@ final class SampleEvents {
                 new LocalAzureDrivers.EventHubs(),
                 new LocalAzureDrivers.Http(),
                 new LocalGcpDrivers.PubSub(),
-                new LocalGcpDrivers.Http());
+                new LocalGcpDrivers.Http(),
+                new AwsDrivers.Maintenance(),
+                new LocalAzureDrivers.Maintenance(),
+                new LocalGcpDrivers.Maintenance());
     }
 
     private SampleEvents() {}

@@ -8,6 +8,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
@@ -82,8 +84,48 @@ class LocalRunTest {
                 .contains("restored to the mark and verified (100 of 150 rows); recovery time")
                 .contains("CLEANED_UP: deleted run-local-drill");
         assertThat(base.resolve("backup/restores/run-local-drill")).doesNotExist();
+        // Each cloud's maintenance event went through its maintenance function.
+        for (String event : List.of(
+                "aws/scheduler-maintenance.json",
+                "azure/timer-maintenance.json",
+                "gcp/scheduler-maintenance-pubsub.json")) {
+            assertThat(report.sampleEvents()).anyMatch(s -> s.startsWith(event + ": maintenance: rolled up"));
+        }
+        // The maintenance stage rolled the stream up and printed the tables; then the query API
+        // answered, per type, exactly the generator's weighted counts, and its p99 within 1 %.
+        assertThat(out).containsPattern("rolled up [1-9][0-9,]* minute\\(s\\) and [1-9][0-9,]* hour\\(s\\)");
+        assertThat(out)
+                .containsPattern("metric_agg_1h +[1-9][0-9,]* rows in [1-9][0-9]* partition\\(s\\) \\(rollup\\)");
+        MetricStreamGenerator.Expected want = expected.expected();
+        Map<String, Double> byType = new TreeMap<>();
+        want.byName().values().forEach(n -> byType.merge(n.type(), n.count(), Double::sum));
+        byType.put(
+                "sc",
+                want.checkRuns().values().stream()
+                        .mapToDouble(Long::doubleValue)
+                        .sum());
+        assertThat(byType).containsKeys("c", "g", "ms", "h", "d", "s", "sc");
+        byType.forEach((type, n) -> assertThat(out)
+                .contains(String.format(Locale.ROOT, "%-2s count: generated %,.0f, read %,.0f", type, n, n)));
+        assertThat(out)
+                .contains(String.format(
+                        Locale.ROOT,
+                        "p99 of http.request.duration: read %.2f, exact %.2f",
+                        readP99(out),
+                        want.exactQuantile(0.99)))
+                .contains("the query API answers what the generator wrote");
+        assertThat(Math.abs(readP99(out) - want.exactQuantile(0.99)))
+                .isLessThanOrEqualTo(0.01 * want.exactQuantile(0.99));
         assertThat(out).contains(" 50%").contains("100%").doesNotContain("FAILED");
         assertThat(Files.exists(base.resolve("postgres/data/postmaster.pid"))).isFalse();
+    }
+
+    /** The p99 the run printed. */
+    private static double readP99(String out) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("p99 of http.request.duration: read ([0-9.]+),")
+                .matcher(out);
+        assertThat(m.find()).as(out).isTrue();
+        return Double.parseDouble(m.group(1));
     }
 
     @Test

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * next tick runs again).
  */
 public class MaintenanceFunction {
-    static final String NAME = "maintenance";
+    public static final String NAME = "maintenance";
     private static final Logger LOG = LoggerFactory.getLogger(MaintenanceFunction.class);
 
     /** The process-wide job, built from the app settings on first use (tried again after an error). */
@@ -70,7 +70,7 @@ public class MaintenanceFunction {
      * @throws IllegalArgumentException naming the TimerInfo field of the wrong shape ({@code dryRun} too)
      * @throws dev.dbre.metrics.MaintenanceException when a step fails on the database
      */
-    MaintenanceService.Report run(String timerInfo, ExecutionContext context) {
+    public MaintenanceService.Report run(String timerInfo, ExecutionContext context) {
         try (LogContext ignored = LogContext.open(context.getInvocationId(), NAME)) {
             MaintenanceTick tick = MaintenanceTick.parse(timerInfo);
             MaintenanceService.Report report = job.run(MaintenanceJob.ASSUMED_INVOCATION_TIME, tick.dryRun());

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * publishes {@code MaintenanceFailures} and throws, so Pub/Sub delivers the message again.
  */
 public final class MaintenanceFunction implements CloudEventsFunction {
-    static final String NAME = "maintenance";
+    public static final String NAME = "maintenance";
     private static final Logger LOG = LoggerFactory.getLogger(MaintenanceFunction.class);
 
     /** Built on first use from the process environment (tried again after an error). */
@@ -62,7 +62,7 @@ public final class MaintenanceFunction implements CloudEventsFunction {
      *     {@code dryRun} is not true or false
      * @throws dev.dbre.metrics.MaintenanceException when a step fails on the database
      */
-    MaintenanceService.Report run(CloudEvent event) {
+    public MaintenanceService.Report run(CloudEvent event) {
         try (LogContext ignored = LogContext.open(event.getId(), NAME)) {
             ScheduledTick tick = ScheduledTick.of(event);
             if (tick.ignoredBody() != null) {
