@@ -76,7 +76,8 @@ public final class MaintenanceService {
      * @param complete every queued closed bucket was rolled up; false when the run stopped at its
      *     deadline (the rest stays queued for the next run)
      * @param rolledUp buckets recomputed ({@link MetricTable#MINUTE}, {@link MetricTable#HOUR})
-     * @param createdByTable partitions created (ahead of time, or for a rollup's bucket)
+     * @param createdByTable partitions created ahead of time (not the partition a rollup makes for an
+     *     old bucket's row)
      * @param droppedByTable partitions dropped after their retention
      */
     public record Report(
