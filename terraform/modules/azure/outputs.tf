@@ -69,8 +69,16 @@ output "action_group_id" {
 }
 
 output "reports_container" {
-  description = "Blob container reserved for the SLO report (not deployed yet)."
-  value       = "${azurerm_storage_account.host.primary_blob_endpoint}${azurerm_storage_container.reports.name}"
+  description = "Where slo-report writes its reports (DBRE_SLO_OUT is this plus /<prefix>); read them with Storage Blob Data Reader on the container."
+  value       = "${azurerm_storage_account.reports.primary_blob_endpoint}${azurerm_storage_container.reports.name}"
+}
+
+output "slo_alert_topic" {
+  description = "The Event Grid topic slo-report tells when an alert starts or stops firing (DBRE_SLO_NOTIFY): its id (for event subscriptions) and endpoint."
+  value = {
+    id       = azurerm_eventgrid_topic.slo_alerts.id
+    endpoint = azurerm_eventgrid_topic.slo_alerts.endpoint
+  }
 }
 
 output "drill_request_path" {

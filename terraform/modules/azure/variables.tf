@@ -152,9 +152,10 @@ variable "snapshot" {
 }
 
 variable "drill" {
-  description = "restore-drill-timer: when enabled, the day's restore drill from the package's dbre/drill-request.json (scripts/deploy-azure puts it there) advances one step per tick."
+  description = "restore-drill-timer: when enabled, drills advance one step per tick. mode \"request\": the day's drill of one database from the package's dbre/drill-request.json (scripts/deploy-azure puts it there, DBRE_DRILL_REQUEST_FILE). mode \"fleet\": no request file, so the function drills the databases of the backup policy (snapshot.policy_json) by its drill: rule (point-in-time restores: Flexible Server restores no snapshot into a new server)."
   type = object({
     enabled  = optional(bool, false)
+    mode     = optional(string, "request")
     schedule = optional(string, "0 */5 * * * *")
   })
   default = {}
@@ -162,6 +163,58 @@ variable "drill" {
   validation {
     condition     = length(split(" ", trimspace(var.drill.schedule))) == 6
     error_message = "drill.schedule must be an NCRONTAB expression with six fields, e.g. \"0 */5 * * * *\"."
+  }
+  validation {
+    condition     = contains(["request", "fleet"], var.drill.mode)
+    error_message = "drill.mode must be request (one database, dbre/drill-request.json) or fleet (the backup policy's databases)."
+  }
+}
+
+variable "maintenance" {
+  description = "maintenance: the metric store's maintenance step (roll-ups, partitions ahead, retention) on an NCRONTAB schedule (six fields, seconds first), every 5 minutes by default. Leave it enabled wherever ingest runs: without it partitions are not created ahead."
+  type = object({
+    enabled  = optional(bool, true)
+    schedule = optional(string, "0 */5 * * * *")
+  })
+  default = {}
+
+  validation {
+    condition     = length(split(" ", trimspace(var.maintenance.schedule))) == 6
+    error_message = "maintenance.schedule must be an NCRONTAB expression with six fields, e.g. \"0 */5 * * * *\"."
+  }
+}
+
+variable "slo_report" {
+  description = "slo-report: the SLO report on an NCRONTAB schedule (hourly by default). Its spec set is the package's dbre/slo (scripts/deploy-azure copies the tf dir's slo/ folder, or docs/examples/slo); reports go to <report account>/reports/<prefix> in the formats listed and are deleted after report_retention_days; alert changes go to the Event Grid topic in notify_schema."
+  type = object({
+    enabled               = optional(bool, true)
+    schedule              = optional(string, "0 0 * * * *")
+    prefix                = optional(string, "slo")
+    formats               = optional(list(string), ["json", "md", "html"])
+    report_retention_days = optional(number, 400)
+    notify_schema         = optional(string, "CloudEventSchemaV1_0")
+  })
+  default = {}
+
+  validation {
+    condition     = length(split(" ", trimspace(var.slo_report.schedule))) == 6
+    error_message = "slo_report.schedule must be an NCRONTAB expression with six fields, e.g. \"0 0 * * * *\"."
+  }
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9_-]*(/[a-z0-9][a-z0-9_-]*)*$", var.slo_report.prefix))
+    error_message = "slo_report.prefix must be lowercase letters, digits, _ and - in /-separated parts, without a leading or trailing /."
+  }
+  validation {
+    condition     = length(var.slo_report.formats) > 0 && alltrue([for f in var.slo_report.formats : contains(["json", "md", "html"], f)])
+    error_message = "slo_report.formats must list json, md and/or html."
+  }
+  validation {
+    condition     = var.slo_report.report_retention_days >= 1 && var.slo_report.report_retention_days <= 3650
+    error_message = "slo_report.report_retention_days must be 1-3650."
+  }
+  validation {
+    condition     = contains(["CloudEventSchemaV1_0", "EventGridSchema"], var.slo_report.notify_schema)
+    error_message = "slo_report.notify_schema must be CloudEventSchemaV1_0 or EventGridSchema (the schema the report publishes in)."
   }
 }
 

@@ -19,7 +19,7 @@ output "restore_workflow" {
 }
 
 output "service_accounts" {
-  description = "The functions' service accounts by job (ingest, backup, rotation, trigger)."
+  description = "The functions' service accounts by job (ingest, backup, rotation, trigger, maintenance, slo)."
   value       = { for k, sa in google_service_account.fn : k => sa.email }
 }
 
@@ -34,8 +34,18 @@ output "rotated_secrets" {
 }
 
 output "config_bucket" {
-  description = "Bucket of the backup policy (backup-policy.json) and, later, the SLO reports."
+  description = "Bucket of the backup policy (backup-policy.json)."
   value       = google_storage_bucket.config.name
+}
+
+output "reports_bucket" {
+  description = "Where slo-report writes its reports (DBRE_SLO_OUT is gs://<this>/<prefix>)."
+  value       = google_storage_bucket.reports.name
+}
+
+output "slo_alert_topic" {
+  description = "The Pub/Sub topic slo-report publishes to when an alert starts or stops firing (DBRE_SLO_NOTIFY); subscribe to it."
+  value       = google_pubsub_topic.slo_alerts.id
 }
 
 output "database_grants_sql" {
