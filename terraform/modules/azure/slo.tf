@@ -64,13 +64,14 @@ resource "azurerm_role_assignment" "slo_reports_writer" {
   principal_type       = "ServicePrincipal"
 }
 
-# Alert changes (an alert starts or stops firing), as CloudEvents; Entra-authenticated publishers
-# only (no access keys). Subscribe a webhook, queue or Logic App to it (output slo_alert_topic).
+# Alert changes (an alert starts or stops firing): events of type Dbre.Slo.AlertsChanged in the
+# Event Grid schema, which is what the report's notifier posts; Entra-authenticated publishers only
+# (no access keys). Subscribe a webhook, queue or Logic App to it (output slo_alert_topic).
 resource "azurerm_eventgrid_topic" "slo_alerts" {
   name                = "${local.app_name}-slo-alerts"
   resource_group_name = var.resource_group_name
   location            = var.location
-  input_schema        = var.slo_report.notify_schema
+  input_schema        = "EventGridSchema"
   local_auth_enabled  = false
   tags                = local.tags
 }

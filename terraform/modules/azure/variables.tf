@@ -185,14 +185,13 @@ variable "maintenance" {
 }
 
 variable "slo_report" {
-  description = "slo-report: the SLO report on an NCRONTAB schedule (hourly by default). Its spec set is the package's dbre/slo (scripts/deploy-azure copies the tf dir's slo/ folder, or docs/examples/slo); reports go to <report account>/reports/<prefix> in the formats listed and are deleted after report_retention_days; alert changes go to the Event Grid topic in notify_schema."
+  description = "slo-report: the SLO report on an NCRONTAB schedule (hourly by default). Its spec set is the package's dbre/slo (scripts/deploy-azure copies the tf dir's slo/ folder, or docs/examples/slo); reports go to <report account>/reports/<prefix> in the formats listed and are deleted after report_retention_days; alert changes go to the module's Event Grid topic."
   type = object({
     enabled               = optional(bool, true)
     schedule              = optional(string, "0 0 * * * *")
     prefix                = optional(string, "slo")
     formats               = optional(list(string), ["json", "md", "html"])
     report_retention_days = optional(number, 400)
-    notify_schema         = optional(string, "CloudEventSchemaV1_0")
   })
   default = {}
 
@@ -211,10 +210,6 @@ variable "slo_report" {
   validation {
     condition     = var.slo_report.report_retention_days >= 1 && var.slo_report.report_retention_days <= 3650
     error_message = "slo_report.report_retention_days must be 1-3650."
-  }
-  validation {
-    condition     = contains(["CloudEventSchemaV1_0", "EventGridSchema"], var.slo_report.notify_schema)
-    error_message = "slo_report.notify_schema must be CloudEventSchemaV1_0 or EventGridSchema (the schema the report publishes in)."
   }
 }
 

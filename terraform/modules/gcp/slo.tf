@@ -107,10 +107,23 @@ resource "google_storage_bucket" "reports" {
   }
 }
 
-# Create objects in the report bucket only (no read, list or delete).
+# Write reports, on the report bucket only: create, and delete because a report written again under
+# its name (a retried hour) replaces the object, which Cloud Storage authorizes as a delete too. No
+# read or list (narrower than roles/storage.objectUser).
+resource "google_project_iam_custom_role" "slo_report_writer" {
+  project     = var.project_id
+  role_id     = replace("${var.name_prefix}_dbre_slo_writer", "-", "_")
+  title       = "dbre SLO report writer"
+  description = "Create and replace objects (granted on the SLO report bucket only)."
+  permissions = [
+    "storage.objects.create",
+    "storage.objects.delete",
+  ]
+}
+
 resource "google_storage_bucket_iam_member" "slo_reports_writer" {
   bucket = google_storage_bucket.reports.name
-  role   = "roles/storage.objectCreator"
+  role   = google_project_iam_custom_role.slo_report_writer.name
   member = google_service_account.fn["slo"].member
 }
 

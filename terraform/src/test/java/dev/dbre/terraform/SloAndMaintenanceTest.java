@@ -52,10 +52,10 @@ class SloAndMaintenanceTest {
         JsonNode sender = resource(azure, "azurerm_role_assignment.slo_alerts_sender");
         assertThat(sender.path("role_definition_name").asText()).isEqualTo("EventGrid Data Sender");
         assertThat(sender.path("scope").asText()).isEqualTo("${azurerm_eventgrid_topic.slo_alerts.id}");
-        assertThat(resource(azure, "azurerm_eventgrid_topic.slo_alerts")
-                        .path("local_auth_enabled")
-                        .asBoolean(true))
-                .isFalse();
+        JsonNode topic = resource(azure, "azurerm_eventgrid_topic.slo_alerts");
+        assertThat(topic.path("local_auth_enabled").asBoolean(true)).isFalse();
+        // The report's notifier posts Event Grid schema events (Dbre.Slo.AlertsChanged).
+        assertThat(topic.path("input_schema").asText()).isEqualTo("EventGridSchema");
         // No other assignment reaches the report account.
         azure.resources.forEach((name, body) -> {
             if (name.startsWith("azurerm_role_assignment.") && !name.endsWith(".slo_reports_writer")) {
@@ -76,10 +76,14 @@ class SloAndMaintenanceTest {
     }
 
     @Test
-    void gcpGrants_areObjectCreatorOnTheReportBucketAndPublisherOnTheAlertTopic_forTheSloAccount() {
+    void gcpGrants_areCreateAndReplaceOnTheReportBucketAndPublisherOnTheAlertTopic_forTheSloAccount() {
         JsonNode writer = resource(gcp, "google_storage_bucket_iam_member.slo_reports_writer");
         assertThat(writer.path("bucket").asText()).isEqualTo("${google_storage_bucket.reports.name}");
-        assertThat(writer.path("role").asText()).isEqualTo("roles/storage.objectCreator");
+        assertThat(writer.path("role").asText()).isEqualTo("${google_project_iam_custom_role.slo_report_writer.name}");
+        assertThat(resource(gcp, "google_project_iam_custom_role.slo_report_writer")
+                        .path("permissions")
+                        .toString())
+                .isEqualTo("[\"storage.objects.create\",\"storage.objects.delete\"]");
         assertThat(writer.path("member").asText()).isEqualTo("${google_service_account.fn[\"slo\"].member}");
         JsonNode publisher = resource(gcp, "google_pubsub_topic_iam_member.slo_alerts_publisher");
         assertThat(publisher.path("topic").asText()).isEqualTo("${google_pubsub_topic.slo_alerts.name}");
