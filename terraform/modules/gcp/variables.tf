@@ -44,17 +44,24 @@ variable "database" {
     restore_runs). The functions log in through the Cloud SQL connector with IAM database
     authentication (the instance must have the flag cloudsql.iam_authentication=on: checked at plan).
     instance: the instance name in project_id; name: the database (default "postgres"); ip_types:
-    DBRE_CLOUD_SQL_IP_TYPES (PRIVATE needs vpc_connector).
+    DBRE_CLOUD_SQL_IP_TYPES (PRIVATE needs vpc_connector); schema_owner: the role that ran the
+    migrations and owns the tables (default "postgres"): the maintenance user becomes its member,
+    since only a table's owner may drop its partitions (output database_grants_sql).
   EOT
   type = object({
-    instance = string
-    name     = optional(string, "postgres")
-    ip_types = optional(string, "PRIVATE")
+    instance     = string
+    name         = optional(string, "postgres")
+    ip_types     = optional(string, "PRIVATE")
+    schema_owner = optional(string, "postgres")
   })
 
   validation {
     condition     = can(regex("^[a-z][a-z0-9-]{0,97}$", var.database.instance))
     error_message = "database.instance must be a Cloud SQL instance name (not the connection name)."
+  }
+  validation {
+    condition     = can(regex("^[A-Za-z_][A-Za-z0-9_@.-]{0,62}$", var.database.schema_owner))
+    error_message = "database.schema_owner must be a PostgreSQL role name (letters, digits, _, @, ., -; at most 63)."
   }
   validation {
     condition     = can(regex("^(PUBLIC|PRIVATE|PSC)(,(PUBLIC|PRIVATE|PSC))*$", var.database.ip_types))

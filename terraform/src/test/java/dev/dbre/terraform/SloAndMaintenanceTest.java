@@ -129,6 +129,22 @@ class SloAndMaintenanceTest {
     }
 
     @Test
+    void gcpMaintenanceAndSloAccounts_logInToTheDatabase_withTheirGrants() {
+        for (String key : new String[] {"sql_login", "sql_instance_user"}) {
+            assertThat(resource(gcp, "google_project_iam_member." + key)
+                            .path("for_each")
+                            .asText())
+                    .contains("\"maintenance\"", "\"slo\"");
+        }
+        assertThat(resource(gcp, "google_sql_user.iam").path("for_each").asText())
+                .contains("\"maintenance\"", "\"slo\"");
+        String grants = gcp.outputs.get("database_grants_sql").path("value").asText();
+        assertThat(grants)
+                .contains("GRANT \"${var.database.schema_owner}\" TO \"${local.db_user[\"maintenance\"]}\"")
+                .contains("GRANT INSERT, UPDATE, DELETE ON slo_alert_state TO \"${local.db_user[\"slo\"]}\"");
+    }
+
+    @Test
     void newMetrics_haveAlertsOnBothClouds() {
         String azureAlerts = locals(azure).path("log_alerts").toString();
         String gcpAlerts = locals(gcp).path("log_alerts").toString();
