@@ -38,8 +38,21 @@ module "dbre" {
     policy_json = file("${path.module}/backup-policy.json")
   }
 
+  # A drill-request.json here drills that one database; without one, fleet_drills drills the
+  # databases of backup-policy.json by its "drill" rule.
   drill = {
-    enabled = fileexists("${path.module}/drill-request.json")
+    enabled = var.fleet_drills || fileexists("${path.module}/drill-request.json")
+    mode    = fileexists("${path.module}/drill-request.json") ? "request" : "fleet"
+  }
+
+  maintenance = {
+    schedule = "0 */5 * * * *"
+  }
+
+  # The spec set is the package's dbre/slo: scripts/deploy-azure copies ./slo/ there, or the
+  # product's own set (docs/examples/slo) when there is no ./slo/.
+  slo_report = {
+    schedule = "0 0 * * * *"
   }
 
   alerts = {

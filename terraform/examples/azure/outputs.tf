@@ -23,3 +23,13 @@ output "database_role_sql" {
   description = "SQL for the server's Entra administrator, run once."
   value       = module.dbre.database_role_sql
 }
+
+output "reports_container" {
+  description = "Where the SLO reports are written."
+  value       = module.dbre.reports_container
+}
+
+output "slo_alert_topic" {
+  description = "Event Grid topic of SLO alert changes: subscribe to it."
+  value       = module.dbre.slo_alert_topic
+}

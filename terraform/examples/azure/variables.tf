@@ -49,3 +49,9 @@ variable "function_package" {
   description = "Set by scripts/deploy-azure: the zip it built."
   type        = string
 }
+
+variable "fleet_drills" {
+  description = "Drill the databases of backup-policy.json by its drill rule (used when there is no drill-request.json)."
+  type        = bool
+  default     = true
+}

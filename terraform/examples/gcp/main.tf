@@ -17,6 +17,10 @@ provider "google" {
   region  = var.region
 }
 
+locals {
+  slo_dir = length(fileset("${path.module}/slo", "*.{yaml,yml}")) > 0 ? "${path.module}/slo" : "${path.module}/../../../docs/examples/slo"
+}
+
 module "dbre" {
   source = "../../modules/gcp"
 
@@ -37,9 +41,23 @@ module "dbre" {
     policy_json = templatefile("${path.module}/backup-policy.json.tftpl", { region = var.region })
   }
 
+  # A drill-request.json here drills that one database; without one, fleet_drills drills the
+  # databases of the backup policy by its "drill" rule.
   drill = {
-    enabled      = fileexists("${path.module}/drill-request.json")
+    enabled      = var.fleet_drills || fileexists("${path.module}/drill-request.json")
+    mode         = fileexists("${path.module}/drill-request.json") ? "request" : "fleet"
     request_json = fileexists("${path.module}/drill-request.json") ? file("${path.module}/drill-request.json") : null
+  }
+
+  maintenance = {
+    schedule = "*/5 * * * *"
+  }
+
+  # The spec set: ./slo/*.yaml if there is such a folder, else the product's own (docs/examples/slo),
+  # as one multi-document YAML.
+  slo_report = {
+    schedule  = "0 * * * *"
+    spec_yaml = join("\n---\n", [for f in sort(fileset(local.slo_dir, "*.{yaml,yml}")) : file("${local.slo_dir}/${f}")])
   }
 
   rotation = {

@@ -17,3 +17,13 @@ output "database_grants_sql" {
   description = "SQL for a database administrator, run once."
   value       = module.dbre.database_grants_sql
 }
+
+output "reports_bucket" {
+  description = "Where the SLO reports are written."
+  value       = module.dbre.reports_bucket
+}
+
+output "slo_alert_topic" {
+  description = "Pub/Sub topic of SLO alert changes: subscribe to it."
+  value       = module.dbre.slo_alert_topic
+}

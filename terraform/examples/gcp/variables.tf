@@ -47,3 +47,9 @@ variable "source_archive" {
   description = "Set by scripts/deploy-gcp: the zip it built."
   type        = string
 }
+
+variable "fleet_drills" {
+  description = "Drill the databases of the backup policy by its drill rule (used when there is no drill-request.json)."
+  type        = bool
+  default     = true
+}

@@ -5,8 +5,11 @@
 #   Lambda errors                         function_errors: failed invocations of any function
 #   RotationFailures                      rotation_failures, rotation_dead_letters
 #   failed drills                         restore_failures (drills included), drill_missing
-#   snapshot failures / RPO breach        snapshot_failures, rpo_breach
+#   DrillFailures, DrillsOverRto          drill_failures, drills_over_rto
+#   snapshot failures / RPO breach        snapshot_failures, rpo_breach, backups_over_rpo (BackupsOverRpo)
 #   Step Functions failed executions      restore_workflow_failed
+#   SloAlertsFiring                       slo_alerts_firing
+#   MaintenanceFailures                   maintenance_failures
 # The functions' metrics are JSON lines (LogMetricsPublisher) that Application Insights keeps in
 # `traces`; the log alerts read them with parse_json.
 
@@ -73,7 +76,44 @@ locals {
         window      = "PT1H"
         range       = null
       }
+      backups_over_rpo = {
+        description = "Some database's newest backup is older than its backup policy's RPO objective (BackupsOverRpo, measured at every snapshot tick)."
+        severity    = 1
+        query       = "${local.metrics_lines} | where toint(j.metrics.BackupsOverRpo) > 0"
+        window      = "PT1H"
+        range       = null
+      }
+      maintenance_failures = {
+        description = "A metric store maintenance step (roll-up, partitions ahead, retention) failed (MaintenanceFailures)."
+        severity    = 2
+        query       = "${local.metrics_lines} | where toint(j.metrics.MaintenanceFailures) > 0"
+        window      = "PT15M"
+        range       = null
+      }
+      slo_alerts_firing = {
+        description = "An SLO burn-rate alert is firing (SloAlertsFiring, by slo and severity); the report in the reports container names the SLO and its budget."
+        severity    = 1
+        query       = "${local.metrics_lines} | where todouble(j.metrics.SloAlertsFiring) > 0"
+        window      = "PT1H"
+        range       = null
+      }
     },
+    var.drill.enabled ? {
+      drill_failures = {
+        description = "A restore drill ended FAILED (DrillFailures): a restore, verification or clean-up step."
+        severity    = 1
+        query       = "${local.metrics_lines} | where toint(j.metrics.DrillFailures) > 0"
+        window      = "PT15M"
+        range       = null
+      }
+      drills_over_rto = {
+        description = "A restore drill took longer than its policy's RTO objective (DrillsOverRto)."
+        severity    = 2
+        query       = "${local.metrics_lines} | where toint(j.metrics.DrillsOverRto) > 0"
+        window      = "PT15M"
+        range       = null
+      }
+    } : {},
     var.drill.enabled ? {
       drill_missing = {
         description = "No restore drill was verified and cleaned up in the last ${var.alerts.drill_missing_hours} hours (DrillsCompleted)."

@@ -4,6 +4,7 @@
 #   ingest.tf    Event Hubs namespace, hub and consumer group (ingest-eventhubs)
 #   backup.tf    backup policy blob, the Flexible Server role, the restore workflow (Logic App)
 #   rotation.tf  Key Vault and the near-expiry Event Grid subscription (rotate-keyvault)
+#   slo.tf       the report storage account and container, the Event Grid topic for alert changes (slo-report)
 #   database.tf  the Flexible Server's Microsoft Entra administrator (optional)
 #   alerts.tf    action group and alert rules (the AWS alarms' equivalents)
 
@@ -32,11 +33,15 @@ locals {
     restore_advance  = "restore-advance"
     drill            = "restore-drill-timer"
     rotation         = "rotate-keyvault"
+    maintenance      = "maintenance"
+    slo_report       = "slo-report"
   }
 
   # Where scripts/deploy-azure puts the drill request inside the package; the package is the app's
   # content root on Linux (AzureWebJobsScriptRoot).
   drill_request_file = "/home/site/wwwroot/dbre/drill-request.json"
+  # Where scripts/deploy-azure puts the SLO spec set (the tf dir's slo/ or docs/examples/slo).
+  slo_spec_dir = "/home/site/wwwroot/dbre/slo"
 
   tags = merge(var.tags, { "dbre:managed-by" = "terraform" })
 
@@ -48,7 +53,11 @@ locals {
   # What the code reads (functions/azure/README.md). The identity-based connections name the
   # user-assigned identity explicitly (credential + clientId), and AZURE_CLIENT_ID makes
   # DefaultAzureCredential (ARM, Key Vault, Blob, Entra database tokens) pick the same identity.
-  app_settings = merge(var.extra_app_settings, local.snapshot_settings, {
+  # A drill with a request file drills that one database; without one (mode "fleet") the drill
+  # function drills the databases of the backup policy by its drill: rule.
+  drill_settings = var.drill.mode == "request" ? { DBRE_DRILL_REQUEST_FILE = local.drill_request_file } : {}
+
+  app_settings = merge(var.extra_app_settings, local.snapshot_settings, local.drill_settings, {
     AZURE_CLIENT_ID                        = azurerm_user_assigned_identity.functions.client_id
     AZURE_SUBSCRIPTION_ID                  = data.azurerm_client_config.current.subscription_id
     AzureWebJobsStorage__accountName       = azurerm_storage_account.host.name
@@ -69,14 +78,21 @@ locals {
     DBRE_SNAPSHOT_SCHEDULE                 = var.snapshot.schedule
     DBRE_BACKUP_DRY_RUN                    = tostring(var.snapshot.dry_run)
     DBRE_DRILL_SCHEDULE                    = var.drill.schedule
-    DBRE_DRILL_REQUEST_FILE                = local.drill_request_file
+    DBRE_MAINTENANCE_SCHEDULE              = var.maintenance.schedule
+    DBRE_SLO_SCHEDULE                      = var.slo_report.schedule
+    DBRE_SLO_SPEC                          = local.slo_spec_dir
+    DBRE_SLO_OUT                           = "${azurerm_storage_account.reports.primary_blob_endpoint}${azurerm_storage_container.reports.name}/${var.slo_report.prefix}"
+    DBRE_SLO_NOTIFY                        = azurerm_eventgrid_topic.slo_alerts.endpoint
+    DBRE_SLO_FORMATS                       = join(",", var.slo_report.formats)
     DBRE_KEY_VAULT_URL                     = trimsuffix(azurerm_key_vault.secrets.vault_uri, "/")
     DBRE_KEY_VAULT_SECRET_EXPIRY_DAYS      = tostring(var.rotation.secret_expiry_days)
     DBRE_ROTATION_STRATEGY                 = var.rotation.strategy
-    # A timer whose schedule setting is missing stops the host from indexing it, so both schedules
-    # are always set and a switched-off timer is disabled by the host's own setting instead.
-    "AzureWebJobs.${local.functions.snapshot}.Disabled" = tostring(var.snapshot.policy_json == null)
-    "AzureWebJobs.${local.functions.drill}.Disabled"    = tostring(!var.drill.enabled)
+    # A timer whose schedule setting is missing stops the host from indexing it, so every schedule
+    # is always set and a switched-off timer is disabled by the host's own setting instead.
+    "AzureWebJobs.${local.functions.snapshot}.Disabled"    = tostring(var.snapshot.policy_json == null)
+    "AzureWebJobs.${local.functions.drill}.Disabled"       = tostring(!var.drill.enabled)
+    "AzureWebJobs.${local.functions.maintenance}.Disabled" = tostring(!var.maintenance.enabled)
+    "AzureWebJobs.${local.functions.slo_report}.Disabled"  = tostring(!var.slo_report.enabled)
   })
 }
 
@@ -90,7 +106,8 @@ resource "azurerm_user_assigned_identity" "functions" {
 }
 
 # Host storage: checkpoints and leases of the Event Hubs trigger, timer locks, the deployment
-# package (Flex Consumption), the backup policy, reports and dead-lettered rotation events.
+# package (Flex Consumption), the backup policy and dead-lettered rotation events. (SLO reports
+# have an account of their own, slo.tf: the identity owns this one's blobs for the host.)
 resource "azurerm_storage_account" "host" {
   name                            = substr("${var.name_prefix}dbre${local.unique}", 0, 24)
   resource_group_name             = var.resource_group_name
@@ -113,14 +130,6 @@ resource "azurerm_storage_container" "deployment" {
 
 resource "azurerm_storage_container" "config" {
   name                  = "config"
-  storage_account_id    = azurerm_storage_account.host.id
-  container_access_type = "private"
-}
-
-# For the SLO report (not yet a function here): created now so that the report slots in with a
-# "Storage Blob Data Contributor" assignment on this container and nothing else.
-resource "azurerm_storage_container" "reports" {
-  name                  = "reports"
   storage_account_id    = azurerm_storage_account.host.id
   container_access_type = "private"
 }
@@ -194,11 +203,20 @@ resource "azurerm_function_app_flex_consumption" "this" {
   app_settings = local.app_settings
   tags         = local.tags
 
+  lifecycle {
+    precondition {
+      condition     = !var.drill.enabled || var.drill.mode != "fleet" || var.snapshot.policy_json != null
+      error_message = "drill.mode fleet drills the databases of the backup policy: set snapshot.policy_json."
+    }
+  }
+
   # The host reads its storage, the hub and the vault with the identity from the first start.
   depends_on = [
     azurerm_role_assignment.host_storage,
     azurerm_role_assignment.eventhub_receiver,
     azurerm_role_assignment.key_vault_secrets,
     azurerm_role_assignment.policy_reader,
+    azurerm_role_assignment.slo_reports_writer,
+    azurerm_role_assignment.slo_alerts_sender,
   ]
 }

@@ -49,12 +49,17 @@ output "identity" {
 }
 
 output "database_role_sql" {
-  description = "Run once on the database as its Microsoft Entra administrator: creates the functions' Entra role and grants what ingest, snapshot and restore write."
+  description = "Run once on the database as its Microsoft Entra administrator: creates the functions' Entra role and grants what ingest, snapshot and restore write, what the SLO report reads and keeps, and (maintenance drops partitions, which only the tables' owner may) membership of database.schema_owner, the role the migrations ran as."
   value       = <<-SQL
     SELECT * FROM pgaadauth_create_principal_with_oid('${azurerm_user_assigned_identity.functions.name}', '${azurerm_user_assigned_identity.functions.principal_id}', 'service', false, false);
     GRANT SELECT, INSERT ON ingest_batches, ingest_records, metric_points, service_checks, ingest_events, ingest_rejects TO "${azurerm_user_assigned_identity.functions.name}";
     GRANT UPDATE ON ingest_batches TO "${azurerm_user_assigned_identity.functions.name}";
     GRANT SELECT, INSERT, UPDATE ON snapshot_runs, restore_runs, restore_run_events TO "${azurerm_user_assigned_identity.functions.name}";
+    GRANT SELECT ON ALL TABLES IN SCHEMA public TO "${azurerm_user_assigned_identity.functions.name}";
+    GRANT INSERT, UPDATE, DELETE ON slo_alert_state TO "${azurerm_user_assigned_identity.functions.name}";
+    %{if var.database.schema_owner != null~}
+    GRANT "${var.database.schema_owner}" TO "${azurerm_user_assigned_identity.functions.name}";
+    %{endif~}
   SQL
 }
 
@@ -69,8 +74,16 @@ output "action_group_id" {
 }
 
 output "reports_container" {
-  description = "Blob container reserved for the SLO report (not deployed yet)."
-  value       = "${azurerm_storage_account.host.primary_blob_endpoint}${azurerm_storage_container.reports.name}"
+  description = "Where slo-report writes its reports (DBRE_SLO_OUT is this plus /<prefix>); read them with Storage Blob Data Reader on the container."
+  value       = "${azurerm_storage_account.reports.primary_blob_endpoint}${azurerm_storage_container.reports.name}"
+}
+
+output "slo_alert_topic" {
+  description = "The Event Grid topic slo-report tells when an alert starts or stops firing (DBRE_SLO_NOTIFY): its id (for event subscriptions) and endpoint."
+  value = {
+    id       = azurerm_eventgrid_topic.slo_alerts.id
+    endpoint = azurerm_eventgrid_topic.slo_alerts.endpoint
+  }
 }
 
 output "drill_request_path" {

@@ -46,6 +46,9 @@ variable "database" {
     becomes the server's Microsoft Entra administrator (a DBA group): the server must already have
     Entra authentication enabled (authentication { active_directory_auth_enabled = true }), and that
     administrator then creates the function's role with the SQL in the output database_role_sql.
+    schema_owner: the role that ran the migrations and owns the tables: the functions' role becomes
+    its member (database_role_sql), since only a table's owner may drop the metric store's
+    partitions (the maintenance step); null: no such grant, and maintenance cannot drop partitions.
   EOT
   type = object({
     host                = string
@@ -53,6 +56,7 @@ variable "database" {
     resource_group_name = string
     name                = optional(string, "postgres")
     port                = optional(number, 5432)
+    schema_owner        = optional(string)
     entra_admin = optional(object({
       object_id      = string
       principal_name = string
@@ -63,6 +67,10 @@ variable "database" {
   validation {
     condition     = endswith(var.database.host, ".postgres.database.azure.com")
     error_message = "database.host must be a Flexible Server FQDN (<server>.postgres.database.azure.com)."
+  }
+  validation {
+    condition     = var.database.schema_owner == null || can(regex("^[A-Za-z_][A-Za-z0-9_@.-]{0,62}$", var.database.schema_owner))
+    error_message = "database.schema_owner must be null or a PostgreSQL role name (letters, digits, _, @, ., -; at most 63)."
   }
   validation {
     condition     = var.database.port >= 1 && var.database.port <= 65535
@@ -152,9 +160,10 @@ variable "snapshot" {
 }
 
 variable "drill" {
-  description = "restore-drill-timer: when enabled, the day's restore drill from the package's dbre/drill-request.json (scripts/deploy-azure puts it there) advances one step per tick."
+  description = "restore-drill-timer: when enabled, drills advance one step per tick. mode \"request\": the day's drill of one database from the package's dbre/drill-request.json (scripts/deploy-azure puts it there, DBRE_DRILL_REQUEST_FILE). mode \"fleet\": no request file, so the function drills the databases of the backup policy (snapshot.policy_json) by its drill: rule (point-in-time restores: Flexible Server restores no snapshot into a new server)."
   type = object({
     enabled  = optional(bool, false)
+    mode     = optional(string, "request")
     schedule = optional(string, "0 */5 * * * *")
   })
   default = {}
@@ -162,6 +171,53 @@ variable "drill" {
   validation {
     condition     = length(split(" ", trimspace(var.drill.schedule))) == 6
     error_message = "drill.schedule must be an NCRONTAB expression with six fields, e.g. \"0 */5 * * * *\"."
+  }
+  validation {
+    condition     = contains(["request", "fleet"], var.drill.mode)
+    error_message = "drill.mode must be request (one database, dbre/drill-request.json) or fleet (the backup policy's databases)."
+  }
+}
+
+variable "maintenance" {
+  description = "maintenance: the metric store's maintenance step (roll-ups, partitions ahead, retention) on an NCRONTAB schedule (six fields, seconds first), every 5 minutes by default. Leave it enabled wherever ingest runs: without it partitions are not created ahead."
+  type = object({
+    enabled  = optional(bool, true)
+    schedule = optional(string, "0 */5 * * * *")
+  })
+  default = {}
+
+  validation {
+    condition     = length(split(" ", trimspace(var.maintenance.schedule))) == 6
+    error_message = "maintenance.schedule must be an NCRONTAB expression with six fields, e.g. \"0 */5 * * * *\"."
+  }
+}
+
+variable "slo_report" {
+  description = "slo-report: the SLO report on an NCRONTAB schedule (hourly by default). Its spec set is the package's dbre/slo (scripts/deploy-azure copies the tf dir's slo/ folder, or docs/examples/slo); reports go to <report account>/reports/<prefix> in the formats listed and are deleted after report_retention_days; alert changes go to the module's Event Grid topic."
+  type = object({
+    enabled               = optional(bool, true)
+    schedule              = optional(string, "0 0 * * * *")
+    prefix                = optional(string, "slo")
+    formats               = optional(list(string), ["json", "md", "html"])
+    report_retention_days = optional(number, 400)
+  })
+  default = {}
+
+  validation {
+    condition     = length(split(" ", trimspace(var.slo_report.schedule))) == 6
+    error_message = "slo_report.schedule must be an NCRONTAB expression with six fields, e.g. \"0 0 * * * *\"."
+  }
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9_-]*(/[a-z0-9][a-z0-9_-]*)*$", var.slo_report.prefix))
+    error_message = "slo_report.prefix must be lowercase letters, digits, _ and - in /-separated parts, without a leading or trailing /."
+  }
+  validation {
+    condition     = length(var.slo_report.formats) > 0 && alltrue([for f in var.slo_report.formats : contains(["json", "md", "html"], f)])
+    error_message = "slo_report.formats must list json, md and/or html."
+  }
+  validation {
+    condition     = var.slo_report.report_retention_days >= 1 && var.slo_report.report_retention_days <= 3650
+    error_message = "slo_report.report_retention_days must be 1-3650."
   }
 }
 

@@ -5,7 +5,10 @@
 #   Lambda errors                         function_errors: 5xx answers of any dbre function
 #   RotationFailures                      rotation_failures
 #   failed drills                         restore_failures (drills included), drill_missing
-#   snapshot failures / RPO breach        snapshot_failures, rpo_breach
+#   snapshot failures / RPO breach        snapshot_failures, rpo_breach, backups_over_rpo (BackupsOverRpo)
+#   DrillFailures, DrillsOverRto          drill_failures, drills_over_rto
+#   SloAlertsFiring                       slo_alerts_firing
+#   MaintenanceFailures                   maintenance_failures
 #   Step Functions failed executions      restore_workflow_failed
 # The functions' metrics are JSON lines (LogMetricsPublisher) in Cloud Logging (jsonPayload.metrics.*).
 
@@ -48,6 +51,31 @@ locals {
       title    = "dbre: backup older than the RPO"
       filter   = "${local.metrics_lines} AND jsonPayload.metrics.SnapshotOldestNewestAge>${var.alerts.rpo_hours * 3600}"
       severity = "CRITICAL"
+    }
+    backups_over_rpo = {
+      title    = "dbre: backup older than its policy's RPO objective"
+      filter   = "${local.metrics_lines} AND jsonPayload.metrics.BackupsOverRpo>0"
+      severity = "CRITICAL"
+    }
+    drill_failures = {
+      title    = "dbre: restore drill failed"
+      filter   = "${local.metrics_lines} AND jsonPayload.metrics.DrillFailures>0"
+      severity = "CRITICAL"
+    }
+    drills_over_rto = {
+      title    = "dbre: restore drill over its RTO objective"
+      filter   = "${local.metrics_lines} AND jsonPayload.metrics.DrillsOverRto>0"
+      severity = "ERROR"
+    }
+    slo_alerts_firing = {
+      title    = "dbre: SLO burn-rate alert firing"
+      filter   = "${local.metrics_lines} AND jsonPayload.metrics.SloAlertsFiring>0"
+      severity = "CRITICAL"
+    }
+    maintenance_failures = {
+      title    = "dbre: metric store maintenance failed"
+      filter   = "${local.metrics_lines} AND jsonPayload.metrics.MaintenanceFailures>0"
+      severity = "ERROR"
     }
   }
 }

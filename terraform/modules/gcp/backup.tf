@@ -33,9 +33,16 @@ resource "google_cloud_scheduler_job" "drill" {
   name        = "${var.name_prefix}-drill"
   project     = var.project_id
   region      = var.region
-  description = "dbre: advance the day's restore drill by one step"
+  description = var.drill.mode == "fleet" ? "dbre: advance the fleet's restore drills by one step" : "dbre: advance the day's restore drill by one step"
   schedule    = var.drill.schedule
   time_zone   = var.drill.time_zone
+
+  lifecycle {
+    precondition {
+      condition     = var.drill.mode != "fleet" || var.snapshot.policy_json != null
+      error_message = "drill.mode fleet drills the databases of the backup policy: set snapshot.policy_json."
+    }
+  }
 
   pubsub_target {
     topic_name = google_pubsub_topic.drill_tick.id
@@ -59,8 +66,10 @@ resource "google_storage_bucket_iam_member" "policy_reader" {
 }
 
 # What CloudSqlBackupProvider calls (backupRuns insert/list/get/delete, instances list/get/clone/
-# update/delete, getLatestRecoveryTime under instances.get) and nothing else; narrower than
-# roles/cloudsql.admin, which could also change users, flags and networks.
+# update/delete, getLatestRecoveryTime under instances.get; a restore or fleet drill from a backup
+# run creates the new instance and restores the backup into it: instances.create, restoreBackup)
+# and nothing else; narrower than roles/cloudsql.admin, which could also change users, flags and
+# networks.
 resource "google_project_iam_custom_role" "backup" {
   project     = var.project_id
   role_id     = replace("${var.name_prefix}_dbre_backup", "-", "_")
@@ -72,9 +81,11 @@ resource "google_project_iam_custom_role" "backup" {
     "cloudsql.backupRuns.get",
     "cloudsql.backupRuns.list",
     "cloudsql.instances.clone",
+    "cloudsql.instances.create",
     "cloudsql.instances.delete",
     "cloudsql.instances.get",
     "cloudsql.instances.list",
+    "cloudsql.instances.restoreBackup",
     "cloudsql.instances.update",
   ]
 }
@@ -88,7 +99,7 @@ resource "google_project_iam_member" "backup" {
 # The drill request, mounted into the drill function as a file (DBRE_DRILL_REQUEST_FILE): Secret
 # Manager volumes are how a Cloud Run function gets a file that is not in its source.
 resource "google_secret_manager_secret" "drill_request" {
-  count     = var.drill.enabled ? 1 : 0
+  count     = local.drill_request ? 1 : 0
   project   = var.project_id
   secret_id = "${var.name_prefix}-drill-request"
   labels    = local.labels
@@ -99,7 +110,7 @@ resource "google_secret_manager_secret" "drill_request" {
 }
 
 resource "google_secret_manager_secret_version" "drill_request" {
-  count       = var.drill.enabled ? 1 : 0
+  count       = local.drill_request ? 1 : 0
   secret      = google_secret_manager_secret.drill_request[0].id
   secret_data = var.drill.request_json
 }

@@ -1,8 +1,8 @@
-# Cloud SQL IAM database login: the ingest and backup accounts are database users named after their
+# Cloud SQL IAM database login: the ingest, backup, maintenance and slo accounts are database users named after their
 # e-mail without ".gserviceaccount.com" (DBRE_DB_USER). Table grants are SQL (output
 # database_grants_sql), run once by a database administrator.
 resource "google_sql_user" "iam" {
-  for_each = toset(["ingest", "backup"])
+  for_each = toset(["ingest", "backup", "maintenance", "slo"])
   project  = var.project_id
   instance = data.google_sql_database_instance.db.name
   name     = local.db_user[each.key]

@@ -4,6 +4,7 @@
 #   ingest.tf    the metrics topic, HTTP invokers
 #   backup.tf    snapshot and drill schedules, the backup role, the restore workflow (Workflows)
 #   rotation.tf  rotated secrets, their topic, the rotation function's files
+#   slo.tf       maintenance and slo-report schedules, the report bucket, the alert-change topic
 #   database.tf  Cloud SQL IAM database users
 #   alerts.tf    notification channels, log-based metrics and alert policies
 
@@ -34,6 +35,11 @@ locals {
 
   drill_dir = "/etc/dbre/drill"
   ca_dir    = "/etc/dbre/ca"
+  slo_dir   = "/etc/dbre/slo"
+
+  # A drill with a request file drills that one database; without one (mode "fleet") the drill
+  # function drills the databases of the backup policy by its drill: rule.
+  drill_request = var.drill.enabled && var.drill.mode == "request"
 
   # One entry per function: entry point (class), service account, trigger topic (null: HTTP), extra
   # environment, and files mounted from Secret Manager.
@@ -75,9 +81,30 @@ locals {
       topic       = google_pubsub_topic.drill_tick.id
       environment = merge(
         { DBRE_DB_USER = local.db_user["backup"] },
-        var.drill.enabled ? { DBRE_DRILL_REQUEST_FILE = "${local.drill_dir}/drill-request.json" } : {},
+        local.drill_request ? { DBRE_DRILL_REQUEST_FILE = "${local.drill_dir}/drill-request.json" } : {},
+        var.drill.mode == "fleet" && var.snapshot.policy_json != null ? { DBRE_BACKUP_POLICY = "gs://${google_storage_bucket.config.name}/backup-policy.json" } : {},
       )
-      files = var.drill.enabled ? [{ dir = local.drill_dir, secret = google_secret_manager_secret.drill_request[0].secret_id, file = "drill-request.json" }] : []
+      files = local.drill_request ? [{ dir = local.drill_dir, secret = google_secret_manager_secret.drill_request[0].secret_id, file = "drill-request.json" }] : []
+    }
+    maintenance = {
+      entry_point = "dev.dbre.gcp.maintenance.MaintenanceFunction"
+      account     = "maintenance"
+      topic       = google_pubsub_topic.maintenance_tick.id
+      environment = { DBRE_DB_USER = local.db_user["maintenance"] }
+      files       = []
+    }
+    slo-report = {
+      entry_point = "dev.dbre.gcp.slo.SloReportFunction"
+      account     = "slo"
+      topic       = google_pubsub_topic.slo_tick.id
+      environment = {
+        DBRE_DB_USER     = local.db_user["slo"]
+        DBRE_SLO_SPEC    = "${local.slo_dir}/slos.yaml"
+        DBRE_SLO_OUT     = "gs://${google_storage_bucket.reports.name}/${var.slo_report.prefix}"
+        DBRE_SLO_NOTIFY  = google_pubsub_topic.slo_alerts.id
+        DBRE_SLO_FORMATS = join(",", var.slo_report.formats)
+      }
+      files = var.slo_report.enabled ? [{ dir = local.slo_dir, secret = google_secret_manager_secret.slo_spec[0].secret_id, file = "slos.yaml" }] : []
     }
     rotate-secret-manager = {
       entry_point = "dev.dbre.gcp.rotation.SecretRotationFunction"
@@ -97,10 +124,12 @@ locals {
 
 resource "google_service_account" "fn" {
   for_each = {
-    ingest   = "dbre ingest (Pub/Sub and HTTP): writes metrics through Cloud SQL IAM login"
-    backup   = "dbre snapshot, restore and drill: Cloud SQL backup runs and clones"
-    rotation = "dbre secret rotation: the rotated secrets only"
-    trigger  = "dbre Eventarc triggers and the restore workflow: invokes the functions"
+    ingest      = "dbre ingest (Pub/Sub and HTTP): writes metrics through Cloud SQL IAM login"
+    backup      = "dbre snapshot, restore and drill: Cloud SQL backup runs and clones"
+    rotation    = "dbre secret rotation: the rotated secrets only"
+    trigger     = "dbre Eventarc triggers and the restore workflow: invokes the functions"
+    maintenance = "dbre metric store maintenance: roll-ups, partitions, retention through Cloud SQL IAM login"
+    slo         = "dbre SLO report: reads the metric store, writes reports, publishes alert changes"
   }
   project      = var.project_id
   account_id   = "${var.name_prefix}-${each.key}"
@@ -109,14 +138,14 @@ resource "google_service_account" "fn" {
 
 # Cloud SQL connector: connect (client) and log in with IAM (instanceUser); the rest is SQL grants.
 resource "google_project_iam_member" "sql_login" {
-  for_each = toset(["ingest", "backup"])
+  for_each = toset(["ingest", "backup", "maintenance", "slo"])
   project  = var.project_id
   role     = "roles/cloudsql.client"
   member   = google_service_account.fn[each.key].member
 }
 
 resource "google_project_iam_member" "sql_instance_user" {
-  for_each = toset(["ingest", "backup"])
+  for_each = toset(["ingest", "backup", "maintenance", "slo"])
   project  = var.project_id
   role     = "roles/cloudsql.instanceUser"
   member   = google_service_account.fn[each.key].member
@@ -150,8 +179,7 @@ resource "google_storage_bucket_object" "source" {
   source = var.source_archive
 }
 
-# The backup policy, and reports of the SLO report (not a function yet: it slots in with
-# roles/storage.objectCreator on this bucket for its own service account).
+# The backup policy (the SLO reports have a bucket of their own, slo.tf).
 resource "google_storage_bucket" "config" {
   name                        = "${var.project_id}-${var.name_prefix}-dbre"
   project                     = var.project_id
@@ -228,6 +256,7 @@ resource "google_cloudfunctions2_function" "fn" {
     google_project_iam_member.sql_login,
     google_project_iam_member.sql_instance_user,
     google_secret_manager_secret_iam_member.files,
+    google_secret_manager_secret_iam_member.slo_spec,
   ]
 }
 

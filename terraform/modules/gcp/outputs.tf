@@ -19,7 +19,7 @@ output "restore_workflow" {
 }
 
 output "service_accounts" {
-  description = "The functions' service accounts by job (ingest, backup, rotation, trigger)."
+  description = "The functions' service accounts by job (ingest, backup, rotation, trigger, maintenance, slo)."
   value       = { for k, sa in google_service_account.fn : k => sa.email }
 }
 
@@ -34,15 +34,28 @@ output "rotated_secrets" {
 }
 
 output "config_bucket" {
-  description = "Bucket of the backup policy (backup-policy.json) and, later, the SLO reports."
+  description = "Bucket of the backup policy (backup-policy.json)."
   value       = google_storage_bucket.config.name
 }
 
+output "reports_bucket" {
+  description = "Where slo-report writes its reports (DBRE_SLO_OUT is gs://<this>/<prefix>)."
+  value       = google_storage_bucket.reports.name
+}
+
+output "slo_alert_topic" {
+  description = "The Pub/Sub topic slo-report publishes to when an alert starts or stops firing (DBRE_SLO_NOTIFY); subscribe to it."
+  value       = google_pubsub_topic.slo_alerts.id
+}
+
 output "database_grants_sql" {
-  description = "Run once on the database as an administrator: the table grants of the IAM database users."
+  description = "Run once on the database as an administrator: the table grants of the IAM database users. The maintenance user drops partitions, which only the tables' owner may: it becomes a member of database.schema_owner (the role the migrations ran as)."
   value       = <<-SQL
     GRANT SELECT, INSERT ON ingest_batches, ingest_records, metric_points, service_checks, ingest_events, ingest_rejects TO "${local.db_user["ingest"]}";
     GRANT UPDATE ON ingest_batches TO "${local.db_user["ingest"]}";
     GRANT SELECT, INSERT, UPDATE ON snapshot_runs, restore_runs, restore_run_events TO "${local.db_user["backup"]}";
+    GRANT "${var.database.schema_owner}" TO "${local.db_user["maintenance"]}";
+    GRANT SELECT ON ALL TABLES IN SCHEMA public TO "${local.db_user["slo"]}";
+    GRANT INSERT, UPDATE, DELETE ON slo_alert_state TO "${local.db_user["slo"]}";
   SQL
 }

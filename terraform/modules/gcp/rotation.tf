@@ -86,7 +86,7 @@ resource "google_secret_manager_secret_version" "server_ca" {
 resource "google_secret_manager_secret_iam_member" "files" {
   for_each = merge(
     { server-ca = { secret = google_secret_manager_secret.server_ca.secret_id, account = "rotation" } },
-    var.drill.enabled ? { drill-request = { secret = google_secret_manager_secret.drill_request[0].secret_id, account = "backup" } } : {},
+    local.drill_request ? { drill-request = { secret = google_secret_manager_secret.drill_request[0].secret_id, account = "backup" } } : {},
   )
   project   = var.project_id
   secret_id = each.value.secret

@@ -44,17 +44,24 @@ variable "database" {
     restore_runs). The functions log in through the Cloud SQL connector with IAM database
     authentication (the instance must have the flag cloudsql.iam_authentication=on: checked at plan).
     instance: the instance name in project_id; name: the database (default "postgres"); ip_types:
-    DBRE_CLOUD_SQL_IP_TYPES (PRIVATE needs vpc_connector).
+    DBRE_CLOUD_SQL_IP_TYPES (PRIVATE needs vpc_connector); schema_owner: the role that ran the
+    migrations and owns the tables (default "postgres"): the maintenance user becomes its member,
+    since only a table's owner may drop its partitions (output database_grants_sql).
   EOT
   type = object({
-    instance = string
-    name     = optional(string, "postgres")
-    ip_types = optional(string, "PRIVATE")
+    instance     = string
+    name         = optional(string, "postgres")
+    ip_types     = optional(string, "PRIVATE")
+    schema_owner = optional(string, "postgres")
   })
 
   validation {
     condition     = can(regex("^[a-z][a-z0-9-]{0,97}$", var.database.instance))
     error_message = "database.instance must be a Cloud SQL instance name (not the connection name)."
+  }
+  validation {
+    condition     = can(regex("^[A-Za-z_][A-Za-z0-9_@.-]{0,62}$", var.database.schema_owner))
+    error_message = "database.schema_owner must be a PostgreSQL role name (letters, digits, _, @, ., -; at most 63)."
   }
   validation {
     condition     = can(regex("^(PUBLIC|PRIVATE|PSC)(,(PUBLIC|PRIVATE|PSC))*$", var.database.ip_types))
@@ -135,9 +142,10 @@ variable "snapshot" {
 }
 
 variable "drill" {
-  description = "Restore drill: when enabled, a scheduler job every few minutes advances the day's drill, read from request_json (a restore request with \"drill\": true, docs/restore-request.md), mounted into the function as a file."
+  description = "Restore drill: when enabled, a scheduler job every few minutes advances drills one step. mode \"request\": the day's drill of one database, read from request_json (a restore request with \"drill\": true, docs/restore-request.md), mounted into the function as a file. mode \"fleet\": no request file, so the function drills the databases of the backup policy (snapshot.policy_json) by its drill: rule."
   type = object({
     enabled      = optional(bool, false)
+    mode         = optional(string, "request")
     schedule     = optional(string, "*/5 * * * *")
     time_zone    = optional(string, "Etc/UTC")
     request_json = optional(string)
@@ -145,12 +153,66 @@ variable "drill" {
   default = {}
 
   validation {
-    condition     = !var.drill.enabled || try(jsondecode(var.drill.request_json).drill == true, false)
-    error_message = "drill.request_json must be a restore request with \"drill\": true when drill.enabled is true."
+    condition     = contains(["request", "fleet"], var.drill.mode)
+    error_message = "drill.mode must be request (one database, request_json) or fleet (the backup policy's databases)."
+  }
+  validation {
+    condition     = !var.drill.enabled || var.drill.mode != "request" || try(jsondecode(var.drill.request_json).drill == true, false)
+    error_message = "drill.request_json must be a restore request with \"drill\": true when drill.enabled is true in mode request."
   }
   validation {
     condition     = length(split(" ", trimspace(var.drill.schedule))) == 5
     error_message = "drill.schedule must be a cron expression with five fields."
+  }
+}
+
+variable "maintenance" {
+  description = "The metric store's maintenance step (roll-ups, partitions ahead, retention): a Cloud Scheduler cron (five fields), every 5 minutes by default, and its time zone. Leave it enabled wherever ingest runs: without it partitions are not created ahead."
+  type = object({
+    enabled   = optional(bool, true)
+    schedule  = optional(string, "*/5 * * * *")
+    time_zone = optional(string, "Etc/UTC")
+  })
+  default = {}
+
+  validation {
+    condition     = length(split(" ", trimspace(var.maintenance.schedule))) == 5
+    error_message = "maintenance.schedule must be a cron expression with five fields, e.g. \"*/5 * * * *\"."
+  }
+}
+
+variable "slo_report" {
+  description = "The SLO report: a Cloud Scheduler cron (hourly by default); spec_yaml, the OpenSLO spec set as one multi-document YAML text (docs/slo.md), mounted as a file; reports go to gs://<report bucket>/<prefix> in the formats listed and are deleted after report_retention_days."
+  type = object({
+    enabled               = optional(bool, true)
+    schedule              = optional(string, "0 * * * *")
+    time_zone             = optional(string, "Etc/UTC")
+    spec_yaml             = optional(string)
+    prefix                = optional(string, "slo")
+    formats               = optional(list(string), ["json", "md", "html"])
+    report_retention_days = optional(number, 400)
+  })
+  default = {}
+
+  validation {
+    condition     = length(split(" ", trimspace(var.slo_report.schedule))) == 5
+    error_message = "slo_report.schedule must be a cron expression with five fields, e.g. \"0 * * * *\"."
+  }
+  validation {
+    condition     = !var.slo_report.enabled || try(length(trimspace(var.slo_report.spec_yaml)) > 0, false)
+    error_message = "slo_report.spec_yaml is required when slo_report.enabled is true: the OpenSLO YAML (e.g. the files of docs/examples/slo joined with ---)."
+  }
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9_-]*(/[a-z0-9][a-z0-9_-]*)*$", var.slo_report.prefix))
+    error_message = "slo_report.prefix must be lowercase letters, digits, _ and - in /-separated parts, without a leading or trailing /."
+  }
+  validation {
+    condition     = length(var.slo_report.formats) > 0 && alltrue([for f in var.slo_report.formats : contains(["json", "md", "html"], f)])
+    error_message = "slo_report.formats must list json, md and/or html."
+  }
+  validation {
+    condition     = var.slo_report.report_retention_days >= 1 && var.slo_report.report_retention_days <= 3650
+    error_message = "slo_report.report_retention_days must be 1-3650."
   }
 }
 

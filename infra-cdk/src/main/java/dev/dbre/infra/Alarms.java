@@ -150,6 +150,20 @@ public final class Alarms extends Construct {
                 .build();
     }
 
+    /**
+     * A Metrics Insights query over every dimension of {@code metricName} in the {@value #NAMESPACE}
+     * namespace, whichever function emits it (e.g. {@code SUM(DrillFailures)} over every database,
+     * kind and policy).
+     */
+    static IMetric insights(String aggregate, String metricName, Duration period) {
+        return MathExpression.Builder.create()
+                .expression("SELECT " + aggregate + "(" + metricName + ") FROM " + NAMESPACE)
+                .usingMetrics(Map.of())
+                .label(metricName)
+                .period(period)
+                .build();
+    }
+
     /** One metric of the functions' own namespace with exact dimensions. */
     static Metric dbreMetric(String name, Map<String, String> dimensions, String statistic, Duration period) {
         return Metric.Builder.create()

@@ -35,6 +35,8 @@ public record DbreConfig(
         Optional<Snapshot> snapshot,
         Optional<Restore> restore,
         Optional<Rotation> rotation,
+        Optional<Maintenance> maintenance,
+        Optional<SloReport> sloReport,
         Alarms alarms) {
 
     /** The private subnets the functions run in, and the database's security group. */
@@ -90,10 +92,54 @@ public record DbreConfig(
             String verifyUser,
             int deadlineHours,
             int pollSeconds,
-            Optional<Drill> drill) {}
+            Optional<Drill> drill,
+            Optional<FleetDrill> fleetDrill) {}
 
     /** The scheduled drill: its request file (shipped in the layer) and the source it names. */
     public record Drill(Path request, String source, String schedule) {}
+
+    /**
+     * Fleet drills: the drill handler without a request file drills the databases of the snapshot
+     * section's backup policy (its {@code drill:} rule says how often and which kinds), one step per
+     * tick; so it needs the snapshot section.
+     */
+    public record FleetDrill(String schedule) {}
+
+    /** The metric store's maintenance step (roll-ups, partitions ahead, retention) on its schedule. */
+    public record Maintenance(String schedule, String timeZone) {}
+
+    /**
+     * The SLO report: the OpenSLO spec set (a folder of {@code .yaml}/{@code .yml} files or one file,
+     * shipped in the files layer), its schedule, the key prefix of the reports in the stack's report
+     * bucket, the formats written, how long reports are kept, and an optional e-mail subscribed to
+     * the topic that hears when an alert starts or stops firing.
+     */
+    public record SloReport(
+            Path specs,
+            String schedule,
+            String timeZone,
+            String prefix,
+            List<String> formats,
+            int reportRetentionDays,
+            Optional<String> notifyEmail) {
+
+        /** What the report reads from a folder: its {@code .yaml}/{@code .yml} files, in name order. */
+        public static List<Path> specFiles(Path dir) {
+            try (var files = Files.list(dir)) {
+                return files.filter(Files::isRegularFile)
+                        .filter(SloReport::isSpecFile)
+                        .sorted()
+                        .toList();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot list " + dir, e);
+            }
+        }
+
+        static boolean isSpecFile(Path p) {
+            String name = p.getFileName().toString();
+            return name.endsWith(".yaml") || name.endsWith(".yml");
+        }
+    }
 
     public record Rotation(String secretArn, String strategy, int everyDays, Optional<String> masterSecretArn) {}
 
@@ -104,6 +150,7 @@ public record DbreConfig(
     private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d");
     private static final Pattern ARN = Pattern.compile("arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\\d{12}:.+");
+    private static final Pattern S3_PREFIX = Pattern.compile("[a-z0-9][a-z0-9_-]*(/[a-z0-9][a-z0-9_-]*)*");
     private static final Pattern SCHEDULE = Pattern.compile("(rate|cron)\\(.+\\)");
     /** CloudWatch Logs' allowed retention periods, in days. */
     private static final Set<Integer> RETENTION_DAYS = Set.of(
@@ -144,6 +191,8 @@ public record DbreConfig(
                     "snapshot",
                     "restore",
                     "rotation",
+                    "maintenance",
+                    "sloReport",
                     "alarms");
             String runtime = text(o, "", "runtime", "java25");
             if (!runtime.equals("java25") && !runtime.equals("java21")) {
@@ -160,6 +209,13 @@ public record DbreConfig(
                         "must be one of CloudWatch Logs' periods "
                                 + RETENTION_DAYS.stream().sorted().toList() + ", was " + retention);
             }
+            Optional<Snapshot> snapshot = optional(o, "snapshot").map(n -> snapshot(object(n, "snapshot")));
+            Optional<Restore> restore = optional(o, "restore").map(n -> restore(object(n, "restore")));
+            if (restore.flatMap(Restore::fleetDrill).isPresent() && snapshot.isEmpty()) {
+                throw error(
+                        "restore.fleetDrill",
+                        "needs the snapshot section: a fleet drill drills the databases of its backup policy");
+            }
             return new DbreConfig(
                     matching(o, "", "account", ACCOUNT, "12 digits"),
                     matching(o, "", "region", REGION, "a Region name such as eu-west-1"),
@@ -170,9 +226,11 @@ public record DbreConfig(
                     network(object(required(o, "", "network"), "network")),
                     database(object(required(o, "", "database"), "database")),
                     optional(o, "ingest").map(n -> ingest(object(n, "ingest"))),
-                    optional(o, "snapshot").map(n -> snapshot(object(n, "snapshot"))),
-                    optional(o, "restore").map(n -> restore(object(n, "restore"))),
+                    snapshot,
+                    restore,
                     optional(o, "rotation").map(n -> rotation(object(n, "rotation"))),
+                    optional(o, "maintenance").map(n -> maintenance(object(n, "maintenance"))),
+                    optional(o, "sloReport").map(n -> sloReport(object(n, "sloReport"))),
                     alarms(object(required(o, "", "alarms"), "alarms")));
         }
 
@@ -323,7 +381,16 @@ public record DbreConfig(
 
         Restore restore(ObjectNode o) {
             String at = "restore";
-            fields(o, at, "sources", "newNamePrefix", "verifyUser", "deadlineHours", "pollSeconds", "drill");
+            fields(
+                    o,
+                    at,
+                    "sources",
+                    "newNamePrefix",
+                    "verifyUser",
+                    "deadlineHours",
+                    "pollSeconds",
+                    "drill",
+                    "fleetDrill");
             String prefix = matching(
                     o,
                     at,
@@ -345,7 +412,59 @@ public record DbreConfig(
                     text(o, at, "verifyUser", null),
                     integer(o, at, "deadlineHours", 6, 1, 24 * 365),
                     integer(o, at, "pollSeconds", 60, 10, 3600),
-                    drill);
+                    drill,
+                    optional(o, "fleetDrill").map(n -> fleetDrill(object(n, at + ".fleetDrill"))));
+        }
+
+        FleetDrill fleetDrill(ObjectNode o) {
+            String at = "restore.fleetDrill";
+            fields(o, at, "schedule");
+            return new FleetDrill(schedule(o, at, "schedule", "rate(5 minutes)"));
+        }
+
+        Maintenance maintenance(ObjectNode o) {
+            String at = "maintenance";
+            fields(o, at, "schedule", "timeZone");
+            return new Maintenance(schedule(o, at, "schedule", "rate(5 minutes)"), text(o, at, "timeZone", "UTC"));
+        }
+
+        SloReport sloReport(ObjectNode o) {
+            String at = "sloReport";
+            fields(o, at, "specs", "schedule", "timeZone", "prefix", "formats", "reportRetentionDays", "notifyEmail");
+            Path specs = base.resolve(text(o, at, "specs", null)).normalize();
+            if (!Files.isDirectory(specs) && !(Files.isRegularFile(specs) && SloReport.isSpecFile(specs))) {
+                throw error(at + ".specs", "must be a folder of OpenSLO .yaml/.yml files or one such file: " + specs);
+            }
+            if (Files.isDirectory(specs) && SloReport.specFiles(specs).isEmpty()) {
+                throw error(at + ".specs", specs + " holds no .yaml or .yml file");
+            }
+            List<String> formats = o.has("formats") ? texts(o, at, "formats", true) : List.of("json", "md", "html");
+            for (String f : formats) {
+                if (!List.of("json", "md", "html").contains(f)) {
+                    throw error(at + ".formats", "must hold json, md or html, has \"" + f + "\"");
+                }
+            }
+            String prefix = text(o, at, "prefix", "slo");
+            if (!S3_PREFIX.matcher(prefix).matches()) {
+                throw error(
+                        at + ".prefix",
+                        "must be an S3 key prefix of lowercase letters, digits, _ and - in /-separated parts,"
+                                + " without a leading or trailing /, was \"" + prefix + "\"");
+            }
+            return new SloReport(
+                    specs,
+                    schedule(o, at, "schedule", "rate(1 hour)"),
+                    text(o, at, "timeZone", "UTC"),
+                    prefix,
+                    formats,
+                    integer(o, at, "reportRetentionDays", 400, 1, 3650),
+                    optional(o, "notifyEmail")
+                            .map(n -> matching(
+                                    o,
+                                    at,
+                                    "notifyEmail",
+                                    Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+"),
+                                    "an e-mail address")));
         }
 
         Drill drill(ObjectNode o, String prefix) {

@@ -43,10 +43,11 @@ import software.constructs.Construct;
  *   <li>{@link SnapshotBackup}: the snapshot function on its schedule;
  *   <li>{@link RestoreWorkflow}: restore submit/step functions, the state machine, the drill;
  *   <li>{@link SecretRotation}: the rotation function and the secret's rotation schedule;
- *   <li>not yet (their functions do not exist): the SLO report (a {@link FunctionSchedule}, an
- *       encrypted bucket refusing plain HTTP and public access, its alert topic), fleet drills (a
- *       {@link FunctionSchedule} per fleet on the drill function) and the maintenance step (a
- *       {@link FunctionSchedule}).
+ *   <li>{@link RestoreWorkflow} also: the fleet drill (the drill handler on the backup policy's
+ *       fleet) on its schedule;
+ *   <li>{@link MaintenanceStep}: the metric store's maintenance function on its schedule;
+ *   <li>{@link SloReport}: the SLO report function on its schedule, its report bucket and the
+ *       topic for alert changes.
  * </ul>
  */
 public final class DbreStack extends Stack {
@@ -60,6 +61,8 @@ public final class DbreStack extends Stack {
     private SnapshotBackup snapshot;
     private RestoreWorkflow restore;
     private SecretRotation rotation;
+    private MaintenanceStep maintenance;
+    private SloReport sloReport;
 
     public DbreStack(Construct scope, DbreConfig config, Artifacts artifacts) {
         super(
@@ -111,7 +114,7 @@ public final class DbreStack extends Stack {
                 failureQueue("UndeliveredSchedules", "schedule invocations EventBridge Scheduler could not deliver");
 
         LayerVersion files = LayerVersion.Builder.create(this, "Files")
-                .description("dbre files: RDS CA bundle, drill request, backup policy")
+                .description("dbre files: RDS CA bundle, drill request, backup policy, SLO specs")
                 .code(Code.fromAsset(filesLayer(config, artifacts).toString()))
                 .build();
 
@@ -166,6 +169,23 @@ public final class DbreStack extends Stack {
         if (config.rotation().isPresent()) {
             this.rotation = new SecretRotation(this, "Rotation", platform, config, alarms);
         }
+        if (config.maintenance().isPresent()) {
+            this.maintenance = new MaintenanceStep(this, "Maintenance", platform, config, alarms, scheduleDeadLetters);
+            usesSchema.add(maintenance);
+        }
+        if (config.sloReport().isPresent()) {
+            this.sloReport = new SloReport(this, "Slo", platform, config, alarms, scheduleDeadLetters);
+            usesSchema.add(sloReport);
+            CfnOutput.Builder.create(this, "SloReportsBucket")
+                    .description("where the SLO reports are written")
+                    .value("s3://" + sloReport.bucket().getBucketName() + "/"
+                            + config.sloReport().get().prefix())
+                    .build();
+            CfnOutput.Builder.create(this, "SloAlertTopicArn")
+                    .description("subscribe here to hear when an SLO alert starts or stops firing")
+                    .value(sloReport.alertTopic().getTopicArn())
+                    .build();
+        }
         migration.before(usesSchema);
     }
 
@@ -187,7 +207,7 @@ public final class DbreStack extends Stack {
         Nag.suppress(q, "Serverless-SQSRedrivePolicy", reason);
     }
 
-    /** Lays out the files layer: the checked CA bundle, the drill request, a policy file. */
+    /** Lays out the files layer: the checked CA bundle, the drill request, a policy file, the SLO specs. */
     private static Path filesLayer(DbreConfig config, Artifacts artifacts) {
         try {
             Path dir = artifacts.stagingDir().resolve("files-layer");
@@ -212,6 +232,14 @@ public final class DbreStack extends Stack {
                 String name = policy.getFileName().toString();
                 String ext = name.lastIndexOf('.') < 0 ? "" : name.substring(name.lastIndexOf('.'));
                 Files.copy(policy, dbre.resolve("backup-policy" + ext));
+            }
+            if (config.sloReport().isPresent()) {
+                Path specs = config.sloReport().get().specs();
+                Path slo = dbre.resolve("slo");
+                Files.createDirectories(slo);
+                for (Path f : Files.isDirectory(specs) ? DbreConfig.SloReport.specFiles(specs) : List.of(specs)) {
+                    Files.copy(f, slo.resolve(f.getFileName().toString()));
+                }
             }
             return dir;
         } catch (IOException e) {
@@ -274,5 +302,13 @@ public final class DbreStack extends Stack {
 
     public SecretRotation rotation() {
         return rotation;
+    }
+
+    public MaintenanceStep maintenance() {
+        return maintenance;
+    }
+
+    public SloReport sloReport() {
+        return sloReport;
     }
 }

@@ -12,9 +12,9 @@ import software.constructs.Construct;
 
 /**
  * An EventBridge Scheduler schedule that invokes a function's alias: the one construct every
- * scheduled function uses (snapshots and the restore drill today; the SLO report, fleet drills and
- * the maintenance step slot in the same way). No flexible window (a slot is a slot), a bounded
- * retry, and a dead-letter queue for invocations the scheduler could not deliver.
+ * scheduled function uses (snapshots, the restore drill, fleet drills, the maintenance step and the
+ * SLO report). No flexible window (a slot is a slot), a bounded retry, and a dead-letter queue for
+ * invocations the scheduler could not deliver.
  *
  * <p>The input is the shape of {@code events/aws/scheduler-*.json}; it carries {@code
  * <aws.scheduler.scheduled-time>}, which the snapshot function uses

@@ -190,6 +190,118 @@ final class Rds {
         return out;
     }
 
+    /**
+     * What a fleet drill needs besides the database it records runs in: it picks the databases of
+     * the backup policy (by the policy's tag) and restores each by the drill's kind — to a point in
+     * time ({@code pitr}), from the newest own snapshot ({@code snapshot}) or from the newest copy in
+     * the copy Region ({@code copy}) — into a new database under the name prefix, verifies it, and
+     * deletes it. Sources: only databases carrying the policy's tag and only snapshots this product
+     * made ({@value #SNAPSHOT_PREFIX}* carrying {@code dbre:managed-by=dbre}); targets: only names under
+     * the prefix with that tag in the request; deletes: only such tagged databases. The policy's
+     * Regions and the copy Region, nothing else.
+     */
+    static List<PolicyStatement> fleetDrillStatements(Stack s, DbreConfig.Snapshot snap, DbreConfig.Restore c) {
+        List<String> regions = new ArrayList<>(snap.regions().isEmpty() ? List.of(s.getRegion()) : snap.regions());
+        snap.copyRegion().filter(r -> !regions.contains(r)).ifPresent(regions::add);
+        String prefix = c.newNamePrefix();
+        List<PolicyStatement> out = new ArrayList<>();
+        out.add(statement(
+                "DescribeFleetAndSnapshots",
+                List.of(
+                        "rds:DescribeDBInstances",
+                        "rds:DescribeDBClusters",
+                        "rds:DescribeDBSnapshots",
+                        "rds:DescribeDBClusterSnapshots",
+                        "rds:DescribeDBInstanceAutomatedBackups"),
+                each(regions, r -> "arn:" + s.getPartition() + ":rds:" + r + ":" + s.getAccount() + ":*"),
+                null));
+        out.add(statement(
+                "PointInTimeFromPolicyInstances",
+                List.of("rds:RestoreDBInstanceToPointInTime"),
+                each(regions, r -> arn(s, r, "db", "*")),
+                Map.of("StringEquals", Map.of("rds:db-tag/" + snap.databaseTagKey(), snap.databaseTagValue()))));
+        out.add(statement(
+                "PointInTimeFromPolicyClusters",
+                List.of("rds:RestoreDBClusterToPointInTime"),
+                each(regions, r -> arn(s, r, "cluster", "*")),
+                Map.of("StringEquals", Map.of("rds:cluster-tag/" + snap.databaseTagKey(), snap.databaseTagValue()))));
+        out.add(statement(
+                "RestoreFromOwnSnapshots",
+                List.of("rds:RestoreDBInstanceFromDBSnapshot"),
+                each(regions, r -> arn(s, r, "snapshot", SNAPSHOT_PREFIX + "*")),
+                Map.of("StringEquals", Map.of("rds:snapshot-tag/" + MANAGED_BY_TAG, MANAGED_BY_VALUE))));
+        out.add(statement(
+                "RestoreFromOwnClusterSnapshots",
+                List.of("rds:RestoreDBClusterFromSnapshot"),
+                each(regions, r -> arn(s, r, "cluster-snapshot", SNAPSHOT_PREFIX + "*")),
+                Map.of("StringEquals", Map.of("rds:cluster-snapshot-tag/" + MANAGED_BY_TAG, MANAGED_BY_VALUE))));
+        List<String> targets = new ArrayList<>(each(regions, r -> arn(s, r, "db", prefix + "*")));
+        targets.addAll(each(regions, r -> arn(s, r, "cluster", prefix + "*")));
+        out.add(statement(
+                "CreateTaggedDrillDatabases",
+                List.of(
+                        "rds:RestoreDBInstanceToPointInTime",
+                        "rds:RestoreDBClusterToPointInTime",
+                        "rds:RestoreDBInstanceFromDBSnapshot",
+                        "rds:RestoreDBClusterFromSnapshot",
+                        "rds:CreateDBInstance",
+                        "rds:AddTagsToResource"),
+                targets,
+                Map.of("StringEquals", Map.of("aws:RequestTag/" + MANAGED_BY_TAG, MANAGED_BY_VALUE))));
+        List<String> groups = new ArrayList<>();
+        for (String r : regions) {
+            groups.addAll(List.of(
+                    arn(s, r, "og", "*"),
+                    arn(s, r, "subgrp", "*"),
+                    arn(s, r, "pg", "*"),
+                    arn(s, r, "cluster-pg", "*")));
+        }
+        out.add(statement(
+                "UseGroupsForDrillDatabases",
+                List.of(
+                        "rds:RestoreDBInstanceToPointInTime",
+                        "rds:RestoreDBClusterToPointInTime",
+                        "rds:RestoreDBInstanceFromDBSnapshot",
+                        "rds:RestoreDBClusterFromSnapshot",
+                        "rds:CreateDBInstance"),
+                groups,
+                null));
+        out.add(statement(
+                "DeleteOwnDrillInstances",
+                List.of("rds:DeleteDBInstance"),
+                each(regions, r -> arn(s, r, "db", prefix + "*")),
+                Map.of("StringEquals", Map.of("rds:db-tag/" + MANAGED_BY_TAG, MANAGED_BY_VALUE))));
+        out.add(statement(
+                "DeleteOwnDrillClusters",
+                List.of("rds:DeleteDBCluster"),
+                each(regions, r -> arn(s, r, "cluster", prefix + "*")),
+                Map.of("StringEquals", Map.of("rds:cluster-tag/" + MANAGED_BY_TAG, MANAGED_BY_VALUE))));
+        out.add(statement(
+                "ConnectToDrillDatabasesAsVerifier",
+                List.of("rds-db:connect"),
+                each(
+                        regions,
+                        r -> "arn:" + s.getPartition() + ":rds-db:" + r + ":" + s.getAccount() + ":dbuser:*/"
+                                + c.verifyUser()),
+                null));
+        // Restoring a copy encrypted under the copy key: RDS creates a grant on it for the new database.
+        snap.copyKmsKeyArn()
+                .ifPresent(key -> out.add(statement(
+                        "UseCopyKeyThroughRds",
+                        List.of("kms:CreateGrant", "kms:DescribeKey"),
+                        List.of(key),
+                        Map.of(
+                                "StringEquals",
+                                Map.of(
+                                        "kms:ViaService",
+                                        "rds." + snap.copyRegion().orElseThrow() + ".amazonaws.com")))));
+        return out;
+    }
+
+    private static List<String> each(List<String> regions, java.util.function.Function<String, String> arn) {
+        return regions.stream().map(arn).toList();
+    }
+
     private static PolicyStatement statement(
             String sid, List<String> actions, List<String> resources, Map<String, ?> conditions) {
         PolicyStatement.Builder b = PolicyStatement.Builder.create()

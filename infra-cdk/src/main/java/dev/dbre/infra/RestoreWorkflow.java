@@ -32,6 +32,12 @@ import software.constructs.Construct;
  * Point-in-time restore: the Step Functions state machine that carries one restore from request to
  * its end, and the scheduled drill.
  *
+ * <p>The fleet drill ({@code restore.fleetDrill}): the same drill handler without a request file,
+ * given the backup policy's location instead, drills the databases of that policy by its {@code
+ * drill:} rule (kinds pitr, snapshot, copy), one step per tick; its role may restore from the
+ * policy's tagged databases and the product's own snapshots and copies ({@link
+ * Rds#fleetDrillStatements}).
+ *
  * <p>The state machine ({@code <stack>-restore}): input {@code {"request": {...}}} (a restore
  * request, docs/restore-request.md) or {@code {"runId": "..."}} (resume a run). {@code Submit}
  * hands the request to the restore function (the same handler as an HTTP {@code POST /restores},
@@ -57,6 +63,8 @@ public final class RestoreWorkflow extends Construct {
     private final StateMachine stateMachine;
     private DbreFunction drill;
     private FunctionSchedule drillSchedule;
+    private DbreFunction fleetDrill;
+    private FunctionSchedule fleetDrillSchedule;
 
     RestoreWorkflow(
             Construct scope,
@@ -147,6 +155,67 @@ public final class RestoreWorkflow extends Construct {
                     6);
             alarms.functionHealth(drill, "RestoreDrill");
         });
+
+        c.fleetDrill().ifPresent(f -> {
+            DbreConfig.Snapshot snap = config.snapshot().orElseThrow();
+            // No DBRE_DRILL_REQUEST_FILE: the handler then drills the fleet of the backup policy.
+            Map<String, String> fleetEnv = new LinkedHashMap<>(env);
+            fleetEnv.put("DBRE_BACKUP_POLICY", SnapshotBackup.policyLocation(snap));
+            this.fleetDrill = new DbreFunction(
+                    this,
+                    "FleetDrill",
+                    platform,
+                    new DbreFunction.Spec(
+                            "restore-fleet-drill",
+                            "dev.dbre.aws.restore.RestoreDrillHandler::handleRequest",
+                            "dbre fleet drill: drills the databases of the backup policy by its drill rule,"
+                                    + " one step per tick",
+                            512,
+                            Duration.minutes(5),
+                            false,
+                            1,
+                            true,
+                            fleetEnv));
+            Rds.grantConnect(fleetDrill, config);
+            Rds.fleetDrillStatements(s, snap, c).forEach(fleetDrill.role()::addToPolicy);
+            SnapshotBackup.readPolicyStatement(s, snap).ifPresent(fleetDrill.role()::addToPolicy);
+            Nag.suppress(
+                    fleetDrill.role(),
+                    "AwsSolutions-IAM5",
+                    "The fleet is chosen at run time by the backup policy's tag: the wildcards are db:*/cluster:*"
+                            + " only under an rds:db-tag/rds:cluster-tag condition, own snapshots dbre-* under an"
+                            + " rds:snapshot-tag condition, restored databases under the name prefix "
+                            + c.newNamePrefix() + "* with an aws:RequestTag or tag condition, the groups a restore"
+                            + " call names, the verification user on new databases' (unknown) resource ids, and"
+                            + " read-only Describe calls in this account and the policy's Regions.");
+            this.fleetDrillSchedule = new FunctionSchedule(
+                    this,
+                    "FleetDrillEvery",
+                    fleetDrill,
+                    f.schedule(),
+                    "UTC",
+                    "dbre fleet drill (policy " + snap.policy() + ")",
+                    deadLetters);
+            alarms.functionHealth(fleetDrill, "FleetDrill");
+        });
+
+        if (c.drill().isPresent() || c.fleetDrill().isPresent()) {
+            Duration period = Duration.minutes(15);
+            alarms.above(
+                    "DrillFailures",
+                    "dbre drill: a restore drill ended FAILED (a restore, verification or clean-up step; the"
+                            + " restore-runs view says which)",
+                    Alarms.insights("SUM", "DrillFailures", period),
+                    0,
+                    TreatMissingData.NOT_BREACHING);
+            alarms.above(
+                    "DrillsOverRto",
+                    "dbre drill: a drill took longer than its policy's RTO objective to be restored and verified"
+                            + " (RestoreRecoverySeconds by kind)",
+                    Alarms.insights("SUM", "DrillsOverRto", period),
+                    0,
+                    TreatMissingData.NOT_BREACHING);
+        }
 
         alarms.above(
                 "RestoreFailures",
@@ -284,5 +353,14 @@ public final class RestoreWorkflow extends Construct {
 
     public FunctionSchedule drillSchedule() {
         return drillSchedule;
+    }
+
+    /** The fleet drill function (restore.fleetDrill), or null. */
+    public DbreFunction fleetDrillFunction() {
+        return fleetDrill;
+    }
+
+    public FunctionSchedule fleetDrillSchedule() {
+        return fleetDrillSchedule;
     }
 }

@@ -2,6 +2,7 @@ package dev.dbre.infra;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
@@ -32,9 +33,7 @@ public final class SnapshotBackup extends Construct {
             IQueue deadLetters) {
         super(scope, id);
         DbreConfig.Snapshot c = config.snapshot().orElseThrow();
-        String policy = c.policyFile()
-                .map(p -> POLICY_FILE + extension(p.getFileName().toString()))
-                .orElse(c.policy());
+        String policy = policyLocation(c);
         this.function = new DbreFunction(
                 this,
                 "Snapshot",
@@ -52,26 +51,7 @@ public final class SnapshotBackup extends Construct {
         Rds.grantConnect(function, config);
         Stack s = Stack.of(this);
         Rds.snapshotStatements(s, c).forEach(function.role()::addToPolicy);
-        if (c.policy().startsWith("ssm:/")) {
-            String name = c.policy().substring("ssm:".length());
-            function.role()
-                    .addToPolicy(PolicyStatement.Builder.create()
-                            .sid("ReadPolicyParameter")
-                            .effect(Effect.ALLOW)
-                            .actions(List.of("ssm:GetParameter"))
-                            .resources(List.of("arn:" + s.getPartition() + ":ssm:" + s.getRegion() + ":"
-                                    + s.getAccount() + ":parameter" + name))
-                            .build());
-        } else if (c.policy().startsWith("s3://")) {
-            function.role()
-                    .addToPolicy(PolicyStatement.Builder.create()
-                            .sid("ReadPolicyObject")
-                            .effect(Effect.ALLOW)
-                            .actions(List.of("s3:GetObject"))
-                            .resources(List.of("arn:" + s.getPartition() + ":s3:::"
-                                    + c.policy().substring(5)))
-                            .build());
-        }
+        readPolicyStatement(s, c).ifPresent(function.role()::addToPolicy);
         Nag.suppress(
                 function.role(),
                 "AwsSolutions-IAM5",
@@ -105,7 +85,45 @@ public final class SnapshotBackup extends Construct {
                 // day: missing data is not a breach here. Runs that do not happen are caught by the
                 // function's Errors alarm and the schedule's dead-letter queue.
                 TreatMissingData.NOT_BREACHING);
+        alarms.above(
+                "BackupsOverRpo",
+                "dbre snapshot: some database's newest backup is older than its policy's RPO objective"
+                        + " (BackupsOverRpo, measured at every snapshot tick; BackupRpoSeconds per database)",
+                Alarms.insights("SUM", "BackupsOverRpo", period),
+                0,
+                TreatMissingData.NOT_BREACHING);
         alarms.functionHealth(function, "Snapshot");
+    }
+
+    /** {@code DBRE_BACKUP_POLICY}: where the layer holds a policy file, or the configured location. */
+    static String policyLocation(DbreConfig.Snapshot c) {
+        return c.policyFile()
+                .map(p -> POLICY_FILE + extension(p.getFileName().toString()))
+                .orElse(c.policy());
+    }
+
+    /** Read access to exactly the policy's parameter or object (a file in the layer needs none). */
+    static Optional<PolicyStatement> readPolicyStatement(Stack s, DbreConfig.Snapshot c) {
+        if (c.policy().startsWith("ssm:/")) {
+            String name = c.policy().substring("ssm:".length());
+            return Optional.of(PolicyStatement.Builder.create()
+                    .sid("ReadPolicyParameter")
+                    .effect(Effect.ALLOW)
+                    .actions(List.of("ssm:GetParameter"))
+                    .resources(List.of("arn:" + s.getPartition() + ":ssm:" + s.getRegion() + ":" + s.getAccount()
+                            + ":parameter" + name))
+                    .build());
+        }
+        if (c.policy().startsWith("s3://")) {
+            return Optional.of(PolicyStatement.Builder.create()
+                    .sid("ReadPolicyObject")
+                    .effect(Effect.ALLOW)
+                    .actions(List.of("s3:GetObject"))
+                    .resources(List.of(
+                            "arn:" + s.getPartition() + ":s3:::" + c.policy().substring(5)))
+                    .build());
+        }
+        return Optional.empty();
     }
 
     private static String extension(String name) {

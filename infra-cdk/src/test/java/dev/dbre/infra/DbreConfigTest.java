@@ -3,13 +3,17 @@ package dev.dbre.infra;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /** The deployment configuration: the documented example loads, and each error names its field. */
 class DbreConfigTest {
     private static final Path EXAMPLE = Path.of("config/example.json");
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     void example_loadsEverySection() {
@@ -29,6 +33,65 @@ class DbreConfigTest {
                 .get()
                 .extracting(DbreConfig.Rotation::everyDays)
                 .isEqualTo(30);
+        assertThat(c.restore().flatMap(DbreConfig.Restore::fleetDrill))
+                .get()
+                .extracting(DbreConfig.FleetDrill::schedule)
+                .isEqualTo("rate(5 minutes)");
+        assertThat(c.maintenance())
+                .get()
+                .extracting(DbreConfig.Maintenance::schedule)
+                .isEqualTo("rate(5 minutes)");
+        DbreConfig.SloReport slo = c.sloReport().orElseThrow();
+        assertThat(slo.specs())
+                .isEqualTo(Path.of("../docs/examples/slo").toAbsolutePath().normalize());
+        assertThat(slo.schedule()).isEqualTo("rate(1 hour)");
+        assertThat(slo.formats()).containsExactly("json", "md", "html");
+        assertThat(slo.prefix()).isEqualTo("slo");
+    }
+
+    @Test
+    void fleetDrillWithoutSnapshotSection_isRefused() throws Exception {
+        Path f = editedJson(root -> root.remove("snapshot"));
+        assertThatThrownBy(() -> DbreConfig.load(f))
+                .hasMessageContaining("restore.fleetDrill: needs the snapshot section");
+    }
+
+    @Test
+    void maintenanceAndSloReport_takeTheirDefaults() throws Exception {
+        Path f = editedJson(root -> {
+            root.putObject("maintenance");
+            ((ObjectNode) root.get("sloReport")).retain("specs");
+        });
+        DbreConfig c = DbreConfig.load(f);
+        assertThat(c.maintenance().orElseThrow()).isEqualTo(new DbreConfig.Maintenance("rate(5 minutes)", "UTC"));
+        DbreConfig.SloReport slo = c.sloReport().orElseThrow();
+        assertThat(slo.schedule()).isEqualTo("rate(1 hour)");
+        assertThat(slo.prefix()).isEqualTo("slo");
+        assertThat(slo.formats()).containsExactly("json", "md", "html");
+        assertThat(slo.reportRetentionDays()).isEqualTo(400);
+        assertThat(slo.notifyEmail()).isEmpty();
+    }
+
+    @Test
+    void sloSpecsFolderWithoutYaml_isRefused() throws Exception {
+        Path empty = TestFiles.tmp("no-specs");
+        Files.writeString(empty.resolve("README.txt"), "not a spec");
+        Path f = editedJson(root -> ((ObjectNode) root.get("sloReport")).put("specs", empty.toString()));
+        assertThatThrownBy(() -> DbreConfig.load(f))
+                .hasMessageContaining("sloReport.specs: " + empty + " holds no .yaml or .yml file");
+    }
+
+    @Test
+    void sloUnknownFormat_andPrefixWithSlash_areRefused() throws Exception {
+        Path format = editedJson(root -> ((ObjectNode) root.get("sloReport"))
+                .putArray("formats")
+                .add("json")
+                .add("pdf"));
+        assertThatThrownBy(() -> DbreConfig.load(format))
+                .hasMessageContaining("sloReport.formats: must hold json, md or html, has \"pdf\"");
+        Path prefix = editedJson(root -> ((ObjectNode) root.get("sloReport")).put("prefix", "/slo/"));
+        assertThatThrownBy(() -> DbreConfig.load(prefix))
+                .hasMessageContaining("sloReport.prefix: must be an S3 key prefix");
     }
 
     @Test
@@ -90,12 +153,28 @@ class DbreConfigTest {
                 .hasMessageContaining("runtime: must be java25 or java21, was \"java17\"");
     }
 
-    /** The example with one edit, written beside it (so the drill request path still resolves). */
+    /**
+     * The example with one edit, written beside a copy of the drill request (so its path still
+     * resolves), with the SLO spec folder made absolute.
+     */
     private static Path edited(String from, String to) throws Exception {
         String text = Files.readString(EXAMPLE);
         assertThat(text).contains(from);
         Path dir = TestFiles.tmp("config");
         Files.copy(Path.of("config/drill-orders.json"), dir.resolve("drill-orders.json"));
-        return Files.writeString(dir.resolve("config.json"), text.replace(from, to));
+        String specs = "\"specs\": \"../../docs/examples/slo\"";
+        assertThat(text).contains(specs);
+        String absolute = "\"specs\": \""
+                + Path.of("../docs/examples/slo").toAbsolutePath().normalize() + "\"";
+        return Files.writeString(
+                dir.resolve("config.json"), text.replace(specs, absolute).replace(from, to));
+    }
+
+    /** The example (as {@link #edited}) changed as a JSON tree. */
+    private static Path editedJson(Consumer<ObjectNode> edit) throws Exception {
+        Path f = edited("\"stackName\": \"dbre\"", "\"stackName\": \"dbre\"");
+        ObjectNode root = (ObjectNode) JSON.readTree(Files.readString(f));
+        edit.accept(root);
+        return Files.writeString(f, JSON.writeValueAsString(root));
     }
 }

@@ -128,7 +128,12 @@ class DbreStackTest {
 
     @Test
     void schedules_invokeTheAliases_withRetriesAndADeadLetterQueue() {
-        for (String alias : List.of("SnapshotAlias.*", "RestoreDrillAlias.*")) {
+        for (String alias : List.of(
+                "SnapshotAlias.*",
+                "RestoreDrillAlias.*",
+                "RestoreFleetDrillAlias.*",
+                "MaintenanceAlias.*",
+                "SloSloReportAlias.*")) {
             t.hasResourceProperties(
                     "AWS::Scheduler::Schedule",
                     Map.of(
@@ -185,8 +190,14 @@ class DbreStackTest {
                         "Timeout",
                         "600000"));
         String trigger = only("Custom::Trigger").getKey();
-        for (String fn :
-                List.of("IngestKinesisFunction", "IngestHttpFunction", "SnapshotFunction", "RestoreStepFunction")) {
+        for (String fn : List.of(
+                "IngestKinesisFunction",
+                "IngestHttpFunction",
+                "SnapshotFunction",
+                "RestoreStepFunction",
+                "RestoreFleetDrillFunction",
+                "MaintenanceFunction",
+                "SloSloReportFunction")) {
             Map<String, Object> r = functions().entrySet().stream()
                     .filter(e -> e.getKey().startsWith(fn))
                     .findFirst()
@@ -224,7 +235,7 @@ class DbreStackTest {
     @Test
     void everyDbreFunction_runsInThePrivateSubnets_traced_withItsLogGroup_andTheCaBundleLayer() {
         List<Map<String, Object>> dbre = dbreFunctions();
-        assertThat(dbre).hasSize(8);
+        assertThat(dbre).hasSize(11);
         for (Map<String, Object> f : dbre) {
             Map<String, Object> p = props(f);
             String name = p.get("FunctionName").toString();
@@ -346,11 +357,249 @@ class DbreStackTest {
         List<Map<String, Object>> kms = statements().stream()
                 .filter(s -> strings(s.get("Action")).stream().anyMatch(a -> a.startsWith("kms:")))
                 .toList();
-        assertThat(kms).hasSize(1);
-        assertThat(kms.get(0).get("Resource"))
-                .isEqualTo("arn:aws:kms:eu-central-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab");
-        assertThat(strings(kms.get(0).get("Action"))).containsExactly("kms:CreateGrant", "kms:DescribeKey");
-        assertThat(text(kms.get(0).get("Condition"))).contains("rds.eu-central-1.amazonaws.com");
+        // The snapshot function copies under the key; the fleet drill restores copies made under it.
+        assertThat(kms).hasSize(2);
+        for (Map<String, Object> k : kms) {
+            assertThat(k.get("Resource"))
+                    .isEqualTo("arn:aws:kms:eu-central-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab");
+            assertThat(strings(k.get("Action"))).containsExactly("kms:CreateGrant", "kms:DescribeKey");
+            assertThat(text(k.get("Condition"))).contains("rds.eu-central-1.amazonaws.com");
+        }
+    }
+
+    // ---- fleet drill ----
+
+    @Test
+    void fleetDrill_isTheDrillHandlerWithoutARequestFile_givenTheBackupPolicy_onItsSchedule() {
+        Map<String, Object> fleet = dbreFunction("restore-fleet-drill");
+        assertThat(props(fleet).get("Handler")).isEqualTo("dev.dbre.aws.restore.RestoreDrillHandler::handleRequest");
+        Map<String, Object> env = environment(fleet);
+        assertThat(env).doesNotContainKey("DBRE_DRILL_REQUEST_FILE");
+        assertThat(env).containsEntry("DBRE_BACKUP_POLICY", "ssm:/dbre/backup/gold");
+        assertThat(props(fleet).get("ReservedConcurrentExecutions")).isEqualTo(1);
+        // The single-database drill keeps its request file.
+        assertThat(environment(dbreFunction("restore-drill")))
+                .containsEntry("DBRE_DRILL_REQUEST_FILE", RestoreWorkflow.DRILL_REQUEST_FILE);
+        t.hasResourceProperties(
+                "AWS::Scheduler::Schedule",
+                Map.of(
+                        "ScheduleExpression", "rate(5 minutes)",
+                        "Description", "dbre fleet drill (policy ssm:/dbre/backup/gold)",
+                        "Target",
+                                Match.objectLike(Map.of(
+                                        "Arn", Map.of("Ref", Match.stringLikeRegexp("RestoreFleetDrillAlias.*"))))));
+        // It reads exactly the policy's parameter.
+        assertThat(roleStatements("RestoreFleetDrillRole").stream()
+                        .filter(st -> "ReadPolicyParameter".equals(st.get("Sid")))
+                        .map(st -> text(st.get("Resource")))
+                        .toList())
+                .containsExactly(
+                        "{\"Fn::Join\":[\"\",[\"arn:\",{\"Ref\":\"AWS::Partition\"},\":ssm:eu-west-1:111122223333:parameter/dbre/backup/gold\"]]}");
+    }
+
+    @Test
+    void fleetDrill_restoresFromTaggedDatabasesAndOwnSnapshotsOnly_intoTaggedPrefixedNames() {
+        Map<String, Map<String, Object>> bySid = roleStatements("RestoreFleetDrillRole").stream()
+                .filter(st -> st.containsKey("Sid"))
+                .collect(Collectors.toMap(st -> st.get("Sid").toString(), st -> st, (a, b) -> a));
+        assertThat(strings(bySid.get("RestoreFromOwnSnapshots").get("Action")))
+                .containsExactly("rds:RestoreDBInstanceFromDBSnapshot");
+        assertThat(text(bySid.get("RestoreFromOwnSnapshots").get("Resource")))
+                .contains(
+                        ":rds:eu-west-1:111122223333:snapshot:dbre-*",
+                        ":rds:eu-central-1:111122223333:snapshot:dbre-*");
+        assertThat(text(bySid.get("RestoreFromOwnSnapshots").get("Condition")))
+                .isEqualTo("{\"StringEquals\":{\"rds:snapshot-tag/dbre:managed-by\":\"dbre\"}}");
+        assertThat(strings(bySid.get("RestoreFromOwnClusterSnapshots").get("Action")))
+                .containsExactly("rds:RestoreDBClusterFromSnapshot");
+        assertThat(text(bySid.get("RestoreFromOwnClusterSnapshots").get("Resource")))
+                .contains(":cluster-snapshot:dbre-*");
+        assertThat(text(bySid.get("RestoreFromOwnClusterSnapshots").get("Condition")))
+                .isEqualTo("{\"StringEquals\":{\"rds:cluster-snapshot-tag/dbre:managed-by\":\"dbre\"}}");
+        assertThat(text(bySid.get("PointInTimeFromPolicyInstances").get("Condition")))
+                .isEqualTo("{\"StringEquals\":{\"rds:db-tag/dbre:backup-policy\":\"gold\"}}");
+        assertThat(text(bySid.get("PointInTimeFromPolicyClusters").get("Condition")))
+                .isEqualTo("{\"StringEquals\":{\"rds:cluster-tag/dbre:backup-policy\":\"gold\"}}");
+        assertThat(strings(bySid.get("CreateTaggedDrillDatabases").get("Action")))
+                .contains("rds:RestoreDBInstanceFromDBSnapshot", "rds:RestoreDBClusterFromSnapshot");
+        assertThat(text(bySid.get("CreateTaggedDrillDatabases").get("Resource")))
+                .contains(":db:dbre-*", ":cluster:dbre-*")
+                .doesNotContain(":db:*\"");
+        assertThat(text(bySid.get("CreateTaggedDrillDatabases").get("Condition")))
+                .isEqualTo("{\"StringEquals\":{\"aws:RequestTag/dbre:managed-by\":\"dbre\"}}");
+        assertThat(text(bySid.get("DeleteOwnDrillInstances").get("Condition")))
+                .isEqualTo("{\"StringEquals\":{\"rds:db-tag/dbre:managed-by\":\"dbre\"}}");
+        // Every statement naming a snapshot restore is scoped by a tag condition or to the groups.
+        for (Map<String, Object> st : roleStatements("RestoreFleetDrillRole")) {
+            if (strings(st.get("Action")).stream()
+                            .anyMatch(a -> a.contains("FromDBSnapshot") || a.contains("FromSnapshot"))
+                    && !"UseGroupsForDrillDatabases".equals(st.get("Sid"))) {
+                assertThat(st).as(st.toString()).containsKey("Condition");
+            }
+        }
+        // Only the policy's Regions and the copy Region.
+        assertThat(text(roleStatements("RestoreFleetDrillRole")))
+                .doesNotContainPattern(":rds:(?!eu-west-1|eu-central-1)[a-z]+-[a-z]+-\\d");
+    }
+
+    // ---- maintenance ----
+
+    @Test
+    void maintenance_runsEveryFiveMinutes_withDatabaseAccessOnly() {
+        Map<String, Object> fn = dbreFunction("maintenance");
+        assertThat(props(fn).get("Handler")).isEqualTo("dev.dbre.aws.maintenance.MaintenanceHandler::handleRequest");
+        assertThat(props(fn).get("ReservedConcurrentExecutions")).isEqualTo(1);
+        assertThat(environment(fn)).containsEntry("DBRE_DB_AUTH", "iam").containsEntry("DBRE_DB_USER", "dbre");
+        t.hasResourceProperties(
+                "AWS::Scheduler::Schedule",
+                Map.of(
+                        "ScheduleExpression", "rate(5 minutes)",
+                        "Description", "dbre metric store maintenance",
+                        "Target",
+                                Match.objectLike(
+                                        Map.of("Arn", Map.of("Ref", Match.stringLikeRegexp("MaintenanceAlias.*"))))));
+        // Its own logs, the VPC attachment, X-Ray, the failed-invocation queue, and the database: no more.
+        List<String> actions = roleStatements("MaintenanceRole").stream()
+                .flatMap(st -> strings(st.get("Action")).stream())
+                .toList();
+        assertThat(actions)
+                .containsExactlyInAnyOrder(
+                        "logs:CreateLogStream",
+                        "logs:PutLogEvents",
+                        "ec2:CreateNetworkInterface",
+                        "ec2:DescribeNetworkInterfaces",
+                        "ec2:DescribeSubnets",
+                        "ec2:DeleteNetworkInterface",
+                        "ec2:AssignPrivateIpAddresses",
+                        "ec2:UnassignPrivateIpAddresses",
+                        "xray:PutTraceSegments",
+                        "xray:PutTelemetryRecords",
+                        "sqs:SendMessage",
+                        "sqs:GetQueueAttributes",
+                        "sqs:GetQueueUrl",
+                        "rds-db:connect");
+    }
+
+    // ---- SLO report ----
+
+    @Test
+    void sloReport_bucketIsEncryptedSslOnlyPrivateVersioned_andExpiresOldReports() {
+        t.hasResourceProperties(
+                "AWS::S3::Bucket",
+                Map.of(
+                        "BucketEncryption",
+                                Map.of(
+                                        "ServerSideEncryptionConfiguration",
+                                        List.of(Map.of(
+                                                "ServerSideEncryptionByDefault", Map.of("SSEAlgorithm", "AES256")))),
+                        "PublicAccessBlockConfiguration",
+                                Map.of(
+                                        "BlockPublicAcls", true,
+                                        "BlockPublicPolicy", true,
+                                        "IgnorePublicAcls", true,
+                                        "RestrictPublicBuckets", true),
+                        "VersioningConfiguration", Map.of("Status", "Enabled"),
+                        "OwnershipControls", Map.of("Rules", List.of(Map.of("ObjectOwnership", "BucketOwnerEnforced"))),
+                        "LifecycleConfiguration",
+                                Map.of(
+                                        "Rules",
+                                        List.of(Match.objectLike(Map.of(
+                                                "Id", "ExpireOldReports",
+                                                "Prefix", "slo/",
+                                                "ExpirationInDays", 400,
+                                                "NoncurrentVersionExpiration", Map.of("NoncurrentDays", 30),
+                                                "Status", "Enabled"))))));
+        t.hasResource("AWS::S3::Bucket", Map.of("DeletionPolicy", "Retain", "UpdateReplacePolicy", "Retain"));
+        String bucketPolicy = text(props(only("AWS::S3::BucketPolicy")));
+        assertThat(bucketPolicy)
+                .contains("\"Effect\":\"Deny\"")
+                .contains("{\"Bool\":{\"aws:SecureTransport\":\"false\"}}")
+                .contains("{\"NumericLessThan\":{\"s3:TlsVersion\":1.2}}");
+    }
+
+    @Test
+    void sloReport_topicIsEncryptedAndSslOnly_andTheFunctionMayOnlyPutUnderItsPrefixAndPublish() {
+        t.hasResourceProperties(
+                "AWS::SNS::Topic",
+                Map.of(
+                        "KmsMasterKeyId",
+                        Match.objectLike(Map.of(
+                                "Fn::Join",
+                                Match.arrayWith(List.of(
+                                        Match.arrayWith(List.of(Match.stringLikeRegexp(".*alias/aws/sns.*"))))))),
+                        "DisplayName",
+                        "dbre SLO alert changes (dbre)"));
+        t.hasResourceProperties(
+                "AWS::SNS::TopicPolicy",
+                Map.of(
+                        "Topics",
+                        List.of(Map.of("Ref", Match.stringLikeRegexp("SloAlertChanges.*"))),
+                        "PolicyDocument",
+                        Match.objectLike(Map.of(
+                                "Statement",
+                                List.of(Match.objectLike(Map.of(
+                                        "Effect",
+                                        "Deny",
+                                        "Condition",
+                                        Map.of("Bool", Map.of("aws:SecureTransport", "false")))))))));
+        t.hasResourceProperties(
+                "AWS::SNS::Subscription", Map.of("Protocol", "email", "Endpoint", "dbre-slo@example.com"));
+
+        Map<String, Object> fn = dbreFunction("slo-report");
+        assertThat(props(fn).get("Handler")).isEqualTo("dev.dbre.aws.slo.SloReportHandler::handleRequest");
+        Map<String, Object> env = environment(fn);
+        assertThat(env)
+                .containsEntry("DBRE_SLO_SPEC", SloReport.SPEC_DIR)
+                .containsEntry("DBRE_SLO_FORMATS", "json,md,html");
+        assertThat(text(env.get("DBRE_SLO_OUT")))
+                .matches("\\{\"Fn::Join\":\\[\"\",\\[\"s3://\",\\{\"Ref\":\"SloReports[0-9A-F]+\"},\"/slo\"]]}");
+        assertThat(text(env.get("DBRE_SLO_NOTIFY"))).matches("\\{\"Ref\":\"SloAlertChanges[0-9A-F]+\"}");
+
+        List<Map<String, Object>> own = roleStatements("SloSloReportRole");
+        Map<String, Map<String, Object>> bySid = own.stream()
+                .filter(st -> st.containsKey("Sid"))
+                .collect(Collectors.toMap(st -> st.get("Sid").toString(), st -> st, (a, b) -> a));
+        assertThat(strings(bySid.get("PutReportsUnderPrefix").get("Action"))).containsExactly("s3:PutObject");
+        assertThat(text(bySid.get("PutReportsUnderPrefix").get("Resource")))
+                .matches(".*SloReports[0-9A-F]+\",\"Arn\"]},\"/slo/\\*\"]]}");
+        assertThat(strings(bySid.get("PublishAlertChanges").get("Action"))).containsExactly("sns:Publish");
+        assertThat(text(bySid.get("PublishAlertChanges").get("Resource")))
+                .matches("\\{\"Ref\":\"SloAlertChanges[0-9A-F]+\"}");
+        // Nothing else of S3 or SNS.
+        for (Map<String, Object> st : own) {
+            for (String action : strings(st.get("Action"))) {
+                if (action.startsWith("s3:") || action.startsWith("sns:")) {
+                    assertThat(List.of("PutReportsUnderPrefix", "PublishAlertChanges"))
+                            .contains(String.valueOf(st.get("Sid")));
+                }
+            }
+        }
+        t.hasResourceProperties(
+                "AWS::Scheduler::Schedule",
+                Map.of(
+                        "ScheduleExpression", "rate(1 hour)",
+                        "Description", "dbre SLO report",
+                        "Target",
+                                Match.objectLike(
+                                        Map.of("Arn", Map.of("Ref", Match.stringLikeRegexp("SloSloReportAlias.*"))))));
+    }
+
+    @Test
+    void filesLayer_holdsTheSloSpecSet_whereDbreSloSpecPoints() throws Exception {
+        java.nio.file.Path slo = Stacks.full().staging().resolve("files-layer/dbre/slo");
+        java.nio.file.Path specs = java.nio.file.Path.of("../docs/examples/slo");
+        List<String> expected = DbreConfig.SloReport.specFiles(specs).stream()
+                .map(p -> p.getFileName().toString())
+                .toList();
+        assertThat(expected).isNotEmpty();
+        try (var files = java.nio.file.Files.list(slo)) {
+            assertThat(files.map(p -> p.getFileName().toString()).sorted().toList())
+                    .isEqualTo(expected);
+        }
+        for (String name : expected) {
+            assertThat(slo.resolve(name)).hasSameTextualContentAs(specs.resolve(name));
+        }
+        assertThat("/opt/dbre/slo").isEqualTo(SloReport.SPEC_DIR);
     }
 
     // ---- alarms ----
@@ -372,7 +621,15 @@ class DbreStackTest {
                 "SnapshotRpoBreach",
                 "SnapshotFailures",
                 "FailedInvocationsDepth",
-                "UndeliveredSchedulesDepth")) {
+                "UndeliveredSchedulesDepth",
+                "DrillFailures",
+                "DrillsOverRto",
+                "BackupsOverRpo",
+                "SloAlertsFiring",
+                "MaintenanceFailures",
+                "MaintenanceErrors",
+                "SloReportErrors",
+                "FleetDrillErrors")) {
             assertThat(names).anyMatch(n -> n.startsWith("Alarms" + expected));
         }
         t.allResourcesProperties(
@@ -404,7 +661,32 @@ class DbreStackTest {
                         "ComparisonOperator", "LessThanThreshold",
                         "TreatMissingData", "breaching",
                         "EvaluationPeriods", 6));
+        // The new signals sum over every dimension value (database, kind, slo, severity), whichever
+        // function emits them.
+        for (String query : List.of(
+                "SELECT SUM(DrillFailures) FROM dbre",
+                "SELECT SUM(DrillsOverRto) FROM dbre",
+                "SELECT SUM(BackupsOverRpo) FROM dbre",
+                "SELECT MAX(SloAlertsFiring) FROM dbre",
+                "SELECT SUM(MaintenanceFailures) FROM dbre")) {
+            t.hasResourceProperties(
+                    "AWS::CloudWatch::Alarm",
+                    Map.of(
+                            "Metrics",
+                            List.of(Match.objectLike(Map.of("Expression", query))),
+                            "ComparisonOperator",
+                            "GreaterThanThreshold",
+                            "Threshold",
+                            0,
+                            "TreatMissingData",
+                            "notBreaching"));
+        }
         t.resourceCountIs("AWS::CloudWatch::Dashboard", 1);
+        // Every alarm is on the dashboard.
+        String dashboard = text(props(only("AWS::CloudWatch::Dashboard")).get("DashboardBody"));
+        for (String alarm : names) {
+            assertThat(dashboard).as(alarm).contains(alarm);
+        }
         t.hasResourceProperties(
                 "AWS::SNS::Subscription", Map.of("Protocol", "email", "Endpoint", "dbre-oncall@example.com"));
     }
@@ -432,6 +714,34 @@ class DbreStackTest {
         return functions().values().stream()
                 .filter(f -> String.valueOf(props(f).get("Handler")).startsWith("dev.dbre.aws."))
                 .toList();
+    }
+
+    /** The dbre function named {@code <stack>-<name>}. */
+    private Map<String, Object> dbreFunction(String name) {
+        List<Map<String, Object>> found = dbreFunctions().stream()
+                .filter(f -> ("dbre-" + name).equals(props(f).get("FunctionName")))
+                .toList();
+        assertThat(found).as(name).hasSize(1);
+        return found.get(0);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> environment(Map<String, Object> function) {
+        return (Map<String, Object>) ((Map<String, Object>) props(function).get("Environment")).get("Variables");
+    }
+
+    /** The statements of the policies attached to the role whose logical id starts so. */
+    @SuppressWarnings("unchecked")
+    private List<Map<String, Object>> roleStatements(String rolePrefix) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Map<String, Object> p : resources("AWS::IAM::Policy").values()) {
+            if (text(props(p).get("Roles")).contains("\"Ref\":\"" + rolePrefix)) {
+                Map<String, Object> doc = (Map<String, Object>) props(p).get("PolicyDocument");
+                out.addAll((List<Map<String, Object>>) doc.get("Statement"));
+            }
+        }
+        assertThat(out).as(rolePrefix).isNotEmpty();
+        return out;
     }
 
     private Map.Entry<String, Map<String, Object>> only(String type) {

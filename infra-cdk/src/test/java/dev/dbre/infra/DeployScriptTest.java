@@ -34,9 +34,22 @@ class DeployScriptTest {
                 "node and npm are not installed: the CDK command line cannot run here (CI has them)");
         Path dir = TestFiles.tmp("deploy");
         Path out = dir.resolve("cdk.out");
+        JsonNode golden = JSON.readTree(Files.readString(TemplateSnapshotTest.GOLDEN.resolve("dbre.template.json")));
+        Map<String, String> handlers = new java.util.TreeMap<>();
+        golden.get("Resources").forEach(r -> {
+            String handler = r.path("Properties").path("Handler").asText();
+            if (handler.startsWith("dev.dbre.")) {
+                handlers.put(r.path("Properties").path("FunctionName").asText(), handler);
+            }
+        });
+        assertThat(handlers)
+                .containsEntry("dbre-maintenance", "dev.dbre.aws.maintenance.MaintenanceHandler::handleRequest")
+                .containsEntry("dbre-slo-report", "dev.dbre.aws.slo.SloReportHandler::handleRequest")
+                .containsEntry("dbre-restore-fleet-drill", "dev.dbre.aws.restore.RestoreDrillHandler::handleRequest");
         Run run = run(
                 Map.of(
-                        "DBRE_LAMBDA_JAR", TestFiles.lambdaJar(dir).toString(),
+                        "DBRE_LAMBDA_JAR",
+                                jarWithClasses(dir, handlers.values()).toString(),
                         "DBRE_RDS_CA_BUNDLE", TestFiles.rdsBundle(dir).toString(),
                         "DBRE_CDK_CLASSPATH", classPath(),
                         "DBRE_CDK_OUT", out.toString()),
@@ -49,6 +62,9 @@ class DeployScriptTest {
                 .contains("would run: " + ROOT.resolve("infra-cdk/node_modules/.bin/cdk")
                         + " deploy --no-notices --app " + out + " --all --require-approval never")
                 .contains("dry run: nothing was deployed");
+        // It lists every function of the stack with its handler, all found in the jar.
+        handlers.forEach((name, handler) -> assertThat(run.output()).contains("  " + name + "  " + handler + "\n"));
+        assertThat(run.output()).doesNotContain("MISSING");
         // The nag packs ran in the CLI's synthesis too, and found nothing unsuppressed.
         assertThat(out.resolve("AwsSolutions-dbre-NagReport.csv")).exists();
         assertThat(Files.readString(out.resolve("AwsSolutions-dbre-NagReport.csv")))
@@ -56,7 +72,6 @@ class DeployScriptTest {
 
         JsonNode cli =
                 JSON.readTree(TemplateSnapshotTest.normalize(Files.readString(out.resolve("dbre.template.json"))));
-        JsonNode golden = JSON.readTree(Files.readString(TemplateSnapshotTest.GOLDEN.resolve("dbre.template.json")));
         for (Iterator<Map.Entry<String, JsonNode>> it = golden.get("Resources").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> r = it.next();
             JsonNode synthesized = cli.get("Resources").get(r.getKey());
@@ -97,6 +112,20 @@ class DeployScriptTest {
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(15, TimeUnit.MINUTES)).isTrue();
         return new Run(p.exitValue(), output);
+    }
+
+    /** A stand-in Lambda jar holding an (empty) class file for each handler. */
+    private static Path jarWithClasses(Path dir, java.util.Collection<String> handlers) throws Exception {
+        Path jar = dir.resolve("dbre-aws-handlers-lambda.jar");
+        try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(jar))) {
+            for (String cls : new java.util.TreeSet<>(handlers.stream()
+                    .map(h -> h.substring(0, h.indexOf("::")).replace('.', '/') + ".class")
+                    .toList())) {
+                zip.putNextEntry(new java.util.zip.ZipEntry(cls));
+                zip.closeEntry();
+            }
+        }
+        return jar;
     }
 
     /** The test JVM's class path (surefire hides it behind a manifest-only jar). */
