@@ -69,8 +69,6 @@ record Runbook(String file, List<Block> blocks) {
         List<Step> steps = new ArrayList<>();
         StringBuilder text = new StringBuilder();
         int textLine = 0;
-        List<String> expects = new ArrayList<>();
-        int exit = 0;
         for (int i = start; i < end; i++) {
             String line = lines[i].strip();
             if (line.startsWith(comment + " expect:") || line.startsWith(comment + " exit:")) {
@@ -106,9 +104,8 @@ record Runbook(String file, List<Block> blocks) {
                                     ? line
                                     : line.substring(0, line.length() - 1).strip());
             if (!continues) {
-                steps.add(new Step(textLine, text.toString(), List.of(), exit));
+                steps.add(new Step(textLine, text.toString(), List.of(), 0));
                 text.setLength(0);
-                expects = new ArrayList<>();
             }
         }
         if (!text.isEmpty()) {
