@@ -74,8 +74,11 @@ final class HeadlessChromium implements AutoCloseable {
         return driver;
     }
 
-    /** What one page did while it loaded. */
-    record Visit(String url, List<String> consoleErrors, List<String> requestsOut) {
+    /**
+     * What one page did while it loaded: its URL, what it logged at error level, every URL it
+     * requested (the page itself included: proof that the log was read) and those that left it.
+     */
+    record Visit(String url, List<String> consoleErrors, List<String> requests, List<String> requestsOut) {
         /** Each problem found, in words; empty when the page is clean. */
         List<String> problems() {
             List<String> problems = new ArrayList<>();
@@ -97,6 +100,7 @@ final class HeadlessChromium implements AutoCloseable {
             }
         }
         List<String> requests = new ArrayList<>();
+        List<String> out = new ArrayList<>();
         for (LogEntry e : driver.manage().logs().get(LogType.PERFORMANCE)) {
             JsonNode message = JSON.readTree(e.getMessage()).path("message");
             if (!REQUEST_EVENTS.contains(message.path("method").asText())) {
@@ -106,12 +110,13 @@ final class HeadlessChromium implements AutoCloseable {
             String target = params.has("request")
                     ? params.path("request").path("url").asText()
                     : params.path("url").asText();
+            requests.add(target);
             // The page itself, and data: URLs that live inside it, stay on the page.
             if (!sameFile(target, url) && !target.startsWith("data:")) {
-                requests.add(target);
+                out.add(target);
             }
         }
-        return new Visit(url, errors, requests);
+        return new Visit(url, errors, requests, out);
     }
 
     /** The whole page (beyond the window) as a PNG. */

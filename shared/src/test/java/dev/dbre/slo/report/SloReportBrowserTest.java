@@ -59,6 +59,7 @@ class SloReportBrowserTest {
     void report_loadsWithoutConsoleErrors_andNoRequestLeavesThePage() throws IOException {
         HeadlessChromium.Visit visit = browser.open(write("report.html", HTML));
 
+        assertThat(visit.requests()).as("the page's own load, seen in the log").contains(visit.url());
         assertThat(visit.problems()).isEmpty();
         String text = browser.driver().findElement(By.tagName("body")).getText();
         assertThat(text).contains("FIRING", "not enough data", "calendar period", "rolling window");
