@@ -17,6 +17,9 @@ final class SvgChart {
     private static final int RIGHT = 120;
     private static final int TOP = 16;
     private static final int BOTTOM = 36;
+    /** Baseline to baseline of two labels: an 11-unit font's box is about 13 units high. */
+    private static final int LABEL_GAP = 14;
+
     private static final String[] DASHES = {"", "6 3", "2 3", "10 3 2 3", "1 5", "12 4", "4 2 1 2"};
     private static final String[] COLOURS = {"#1f4e9c", "#8a3b12", "#2e6b30", "#6a2c70", "#5b5b5b", "#a0522d", "#006d77"
     };
@@ -86,9 +89,19 @@ final class SvgChart {
                 lo = 0;
                 hi = 1;
             }
-            double pad = (hi - lo) * 0.08;
+            boolean fraction = yFormat.equals("percent") && lo >= 0 && hi <= 1;
+            boolean nonNegative = lo >= 0;
+            double pad = hi - lo < 1e-9 ? (fraction ? 0.01 : Math.max(1, Math.abs(hi) * 0.1)) : (hi - lo) * 0.08;
             lo -= pad;
             hi += pad;
+            // The padding must not draw an axis past what the values can be: a share above 100%,
+            // or a count or burn rate below zero.
+            if (nonNegative) {
+                lo = Math.max(lo, 0);
+            }
+            if (fraction) {
+                hi = Math.min(hi, 1);
+            }
         }
         if (hi - lo < 1e-9) {
             hi = lo + 1;
@@ -160,6 +173,8 @@ final class SvgChart {
                 .append("\" text-anchor=\"end\">")
                 .append(Html.escape(Format.time(to)))
                 .append("</text>");
+        List<EndLabel> labels = new ArrayList<>();
+        List<String> empty = new ArrayList<>();
         for (Rule r : rules) {
             double y = y(r.value, lo, hi);
             svg.append("<line class=\"rule\" x1=\"")
@@ -171,13 +186,7 @@ final class SvgChart {
                     .append("\" y2=\"")
                     .append(n(y))
                     .append("\" stroke=\"#b00020\" stroke-dasharray=\"8 4\"/>");
-            svg.append("<text x=\"")
-                    .append(plotRight + 4)
-                    .append("\" y=\"")
-                    .append(n(y + 4))
-                    .append("\">")
-                    .append(Html.escape(r.label))
-                    .append("</text>");
+            labels.add(new EndLabel(r.label, y + 4, null));
         }
         for (int i = 0; i < lines.size(); i++) {
             Line l = lines.get(i);
@@ -198,16 +207,25 @@ final class SvgChart {
             }
             flush(svg, points, dash, colour, l.label);
             if (lastX > 0) {
-                svg.append("<text x=\"")
-                        .append(plotRight + 4)
-                        .append("\" y=\"")
-                        .append(n(lastY + 4))
-                        .append("\" fill=\"")
-                        .append(colour)
-                        .append("\">")
-                        .append(Html.escape(l.label))
-                        .append("</text>");
+                labels.add(new EndLabel(l.label, lastY + 4, colour));
+            } else {
+                empty.add(l.label);
             }
+        }
+        endLabels(svg, labels, plotRight + 4);
+        if (!lines.isEmpty() && empty.size() == lines.size()) {
+            empty = List.of("no data in this window");
+        } else {
+            empty.replaceAll(label -> label + ": no data in this window");
+        }
+        for (int i = 0; i < empty.size(); i++) {
+            svg.append("<text x=\"")
+                    .append((LEFT + plotRight) / 2)
+                    .append("\" y=\"")
+                    .append(n((TOP + plotBottom) / 2.0 + (i - (empty.size() - 1) / 2.0) * LABEL_GAP))
+                    .append("\" text-anchor=\"middle\">")
+                    .append(Html.escape(empty.get(i)))
+                    .append("</text>");
         }
         svg.append("</svg>");
         svg.append("<p class=\"legend\">");
@@ -230,6 +248,40 @@ final class SvgChart {
         }
         svg.append("</p>");
         return svg.toString();
+    }
+
+    /** A label at the right of the plot, wanted at baseline {@code y}; {@code colour} null for the default. */
+    private record EndLabel(String text, double y, String colour) {}
+
+    /**
+     * Writes the labels at the right of the plot, moved apart just enough not to overlap (lines
+     * that end close together and thresholds of similar value would otherwise print over each
+     * other), keeping each as near as it can to the line it names.
+     */
+    private static void endLabels(StringBuilder svg, List<EndLabel> labels, int x) {
+        List<EndLabel> sorted = new ArrayList<>(labels);
+        sorted.sort((a, b) -> Double.compare(a.y, b.y));
+        double[] at = new double[sorted.size()];
+        double top = LABEL_GAP - 2;
+        double bottom = HEIGHT - 4;
+        for (int i = 0; i < at.length; i++) {
+            at[i] = Math.max(sorted.get(i).y, i == 0 ? top : at[i - 1] + LABEL_GAP);
+        }
+        for (int i = at.length - 1; i >= 0 && at[i] > (i == at.length - 1 ? bottom : at[i + 1] - LABEL_GAP); i--) {
+            at[i] = i == at.length - 1 ? bottom : at[i + 1] - LABEL_GAP;
+        }
+        for (int i = 0; i < at.length; i++) {
+            EndLabel l = sorted.get(i);
+            svg.append("<text x=\"")
+                    .append(x)
+                    .append("\" y=\"")
+                    .append(n(at[i]))
+                    .append('"');
+            if (l.colour != null) {
+                svg.append(" fill=\"").append(l.colour).append('"');
+            }
+            svg.append('>').append(Html.escape(l.text)).append("</text>");
+        }
     }
 
     private static void flush(StringBuilder svg, StringBuilder points, String dash, String colour, String label) {
