@@ -21,8 +21,7 @@ public final class PointLags {
      * where ingest delays usually are.
      */
     public static final long[] EDGES_SECONDS = {
-        1, 2, 5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 300, 600, 900, 1200, 1800, 3600, 7200, 10800, 21600, 43200,
-        86400
+        1, 2, 5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 300, 600, 900, 1200, 1800, 3600, 7200, 10800, 21600, 43200, 86400
     };
 
     private static final long[] EDGES_MICROS = new long[EDGES_SECONDS.length];

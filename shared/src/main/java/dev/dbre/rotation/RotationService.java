@@ -210,10 +210,15 @@ public final class RotationService {
                     request.step().wireName(),
                     request.secretId(),
                     request.token(),
-                    e.getClass().getSimpleName() + (e instanceof java.sql.SQLException s ? " SQLSTATE " + s.getSQLState() : ""));
+                    e.getClass().getSimpleName()
+                            + (e instanceof java.sql.SQLException s ? " SQLSTATE " + s.getSQLState() : ""));
             if (metrics != null) {
                 metrics.publish(
-                        Map.of("function", METRICS_FUNCTION, "step", request.step().wireName()),
+                        Map.of(
+                                "function",
+                                METRICS_FUNCTION,
+                                "step",
+                                request.step().wireName()),
                         List.of(Metric.count(MetricNames.ROTATION_RUNS_NOT_RECORDED, 1)));
             }
         }

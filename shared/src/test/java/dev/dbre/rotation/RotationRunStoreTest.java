@@ -58,8 +58,9 @@ class RotationRunStoreTest {
         List<String> json = new ArrayList<>();
         try (Connection c = db.open();
                 Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("select secret_id, token, step, outcome, action, error_kind, strategy, at,"
-                        + " function_name, cloud, row_to_json(r)::text from rotation_runs r order by id")) {
+                ResultSet rs =
+                        s.executeQuery("select secret_id, token, step, outcome, action, error_kind, strategy, at,"
+                                + " function_name, cloud, row_to_json(r)::text from rotation_runs r order by id")) {
             while (rs.next()) {
                 rows.add(String.join(
                         " ",
@@ -95,11 +96,11 @@ class RotationRunStoreTest {
     @Test
     void aFailedStep_isRecordedWithItsErrorKind() throws SQLException {
         RotationFixture f = new RotationFixture(dir, RotationStrategy.SINGLE, "app_runs_failed", null);
-        RotationService service = f.service.withRunStore(
-                new RotationRunStore(db.connections(), new MutableClock(T0), "aws", null));
+        RotationService service =
+                f.service.withRunStore(new RotationRunStore(db.connections(), new MutableClock(T0), "aws", null));
 
-        assertThatThrownBy(() -> service.rotate(
-                        new RotationRequest(f.secretId, "not-a-version", RotationStep.SET_SECRET)))
+        assertThatThrownBy(
+                        () -> service.rotate(new RotationRequest(f.secretId, "not-a-version", RotationStep.SET_SECRET)))
                 .isInstanceOf(RotationException.class);
 
         assertThat(db.queryLong("select count(*) from rotation_runs where step = 'setSecret' and outcome = 'FAILED'"
@@ -118,8 +119,9 @@ class RotationRunStoreTest {
                 new MutableClock(T0),
                 "gcp",
                 null);
-        RotationService service =
-                f.service.withMetrics((dims, metrics) -> published.addAll(metrics)).withRunStore(down);
+        RotationService service = f.service
+                .withMetrics((dims, metrics) -> published.addAll(metrics))
+                .withRunStore(down);
         String token = UUID.randomUUID().toString();
 
         List<StepResult> steps = service.rotateNow(f.secretId, token, RotationStrategy.SINGLE, r -> {});

@@ -76,8 +76,9 @@ public final class DatabaseSliData implements SliData {
         return switch (q.source()) {
             case METRIC -> metrics.threshold(q, op, threshold, grid);
             case DRILL -> records.drillThreshold(q, op, threshold, grid);
-            default -> throw new IllegalArgumentException("source " + q.source().specName()
-                    + " has no values to compare with a threshold (metric and drill do)");
+            default ->
+                throw new IllegalArgumentException("source " + q.source().specName()
+                        + " has no values to compare with a threshold (metric and drill do)");
         };
     }
 
@@ -96,8 +97,9 @@ public final class DatabaseSliData implements SliData {
 
     private static DbreQuery dbre(MetricSource source) {
         if (source.dbre() == null) {
-            throw new IllegalArgumentException("the product's database answers metric sources of type dbre only, was type "
-                    + source.type() + (source.dataSourceRef() == null ? "" : " (DataSource " + source.dataSourceRef() + ")"));
+            throw new IllegalArgumentException(
+                    "the product's database answers metric sources of type dbre only, was type " + source.type()
+                            + (source.dataSourceRef() == null ? "" : " (DataSource " + source.dataSourceRef() + ")"));
         }
         return source.dbre();
     }

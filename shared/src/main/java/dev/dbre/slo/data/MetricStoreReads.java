@@ -129,7 +129,8 @@ final class MetricStoreReads {
         }
         QueryResult result;
         try {
-            result = queries.query(new MetricQuery(selector(q), grid.from(), grid.to(), Duration.ofSeconds(readSeconds)));
+            result = queries.query(
+                    new MetricQuery(selector(q), grid.from(), grid.to(), Duration.ofSeconds(readSeconds)));
         } catch (SQLException e) {
             throw new SliDataException("could not read metric '" + q.subject() + "' from the metric store", e);
         }

@@ -133,9 +133,9 @@ final class RecordReads {
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        state.put(rs.getString(1) + "\u0000" + rs.getString(2), new Instant[] {
-                            rs.getTimestamp(3).toInstant(), instant(rs.getTimestamp(4))
-                        });
+                        state.put(
+                                rs.getString(1) + "\u0000" + rs.getString(2),
+                                new Instant[] {rs.getTimestamp(3).toInstant(), instant(rs.getTimestamp(4))});
                     }
                 }
             }
@@ -183,9 +183,9 @@ final class RecordReads {
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        state.put(rs.getString(1) + "\u0000" + rs.getString(2), new Instant[] {
-                            rs.getTimestamp(3).toInstant(), instant(rs.getTimestamp(4))
-                        });
+                        state.put(
+                                rs.getString(1) + "\u0000" + rs.getString(2),
+                                new Instant[] {rs.getTimestamp(3).toInstant(), instant(rs.getTimestamp(4))});
                     }
                 }
             }

@@ -73,8 +73,14 @@ class DatabaseSliDataTest {
         Ingested.clean(db);
     }
 
-    static MetricSource source(Source source, String subject, Map<String, String> tags, Map<String, String> scope,
-            String count, Duration limit, List<String> statuses) {
+    static MetricSource source(
+            Source source,
+            String subject,
+            Map<String, String> tags,
+            Map<String, String> scope,
+            String count,
+            Duration limit,
+            List<String> statuses) {
         return new MetricSource(
                 "dbre",
                 null,
@@ -94,15 +100,21 @@ class DatabaseSliDataTest {
 
     @Test
     void metricCounts_applySampleRatesAndTheTagFilter() {
-        Ingested.store(db, new MutableClock(T0.plusSeconds(200)), Ingested.SOURCE, String.join("\n",
-                "api.requests:3|c|#status:5xx,env:prod|T" + t(5),
-                "api.requests:10|c|#status:2xx,env:prod|T" + t(30),
-                "api.requests:1|c|@0.5|#status:5xx,env:dev|T" + t(70),
-                "api.requests:4|c|#status:2xx,env:prod|T" + t(119)));
+        Ingested.store(
+                db,
+                new MutableClock(T0.plusSeconds(200)),
+                Ingested.SOURCE,
+                String.join(
+                        "\n",
+                        "api.requests:3|c|#status:5xx,env:prod|T" + t(5),
+                        "api.requests:10|c|#status:2xx,env:prod|T" + t(30),
+                        "api.requests:1|c|@0.5|#status:5xx,env:dev|T" + t(70),
+                        "api.requests:4|c|#status:2xx,env:prod|T" + t(119)));
         DatabaseSliData data = Ingested.data(db);
 
         double[] all = data.counts(metric("api.requests", Map.of()), MINUTES).values();
-        double[] bad = data.counts(metric("api.requests", Map.of("status", "5xx")), MINUTES).values();
+        double[] bad = data.counts(metric("api.requests", Map.of("status", "5xx")), MINUTES)
+                .values();
         double[] prodBad = data.counts(metric("api.requests", Map.of("status", "5xx", "env", "prod")), MINUTES)
                 .values();
 
@@ -113,11 +125,16 @@ class DatabaseSliDataTest {
 
     @Test
     void serviceChecks_countTheAskedStatuses_ofTheStepsThatHaveChecks() {
-        Ingested.store(db, new MutableClock(T0.plusSeconds(200)), Ingested.SOURCE, String.join("\n",
-                "_sc|postgres.can_connect|0|d:" + t(1) + "|#db:orders",
-                "_sc|postgres.can_connect|0|d:" + t(20) + "|#db:orders",
-                "_sc|postgres.can_connect|2|d:" + t(40) + "|#db:orders",
-                "_sc|postgres.can_connect|1|d:" + t(130) + "|#db:billing"));
+        Ingested.store(
+                db,
+                new MutableClock(T0.plusSeconds(200)),
+                Ingested.SOURCE,
+                String.join(
+                        "\n",
+                        "_sc|postgres.can_connect|0|d:" + t(1) + "|#db:orders",
+                        "_sc|postgres.can_connect|0|d:" + t(20) + "|#db:orders",
+                        "_sc|postgres.can_connect|2|d:" + t(40) + "|#db:orders",
+                        "_sc|postgres.can_connect|1|d:" + t(130) + "|#db:billing"));
         DatabaseSliData data = Ingested.data(db);
         MetricSource ok =
                 source(Source.SERVICE_CHECK, "postgres.can_connect", Map.of(), Map.of(), null, null, List.of("ok"));
@@ -141,7 +158,11 @@ class DatabaseSliDataTest {
     void threshold_readsTheSketch_withinItsDocumentedBound() {
         StringBuilder lines = new StringBuilder();
         for (int ms = 1; ms <= 100; ms++) {
-            lines.append("api.latency:").append(ms).append("|ms|T").append(t(ms % 50)).append('\n');
+            lines.append("api.latency:")
+                    .append(ms)
+                    .append("|ms|T")
+                    .append(t(ms % 50))
+                    .append('\n');
         }
         Ingested.store(db, new MutableClock(T0.plusSeconds(200)), Ingested.SOURCE, lines.toString());
         DatabaseSliData data = Ingested.data(db);
@@ -159,11 +180,15 @@ class DatabaseSliDataTest {
 
     @Test
     void ratios_areTheMeanOfAGaugesSamples() {
-        Ingested.store(db, new MutableClock(T0.plusSeconds(200)), Ingested.SOURCE, String.join("\n",
-                "db.pool.usage:0.5|g|T" + t(61),
-                "db.pool.usage:0.7|g|T" + t(119)));
+        Ingested.store(
+                db,
+                new MutableClock(T0.plusSeconds(200)),
+                Ingested.SOURCE,
+                String.join("\n", "db.pool.usage:0.5|g|T" + t(61), "db.pool.usage:0.7|g|T" + t(119)));
 
-        assertThat(Ingested.data(db).ratios(metric("db.pool.usage", Map.of()), MINUTES).values())
+        assertThat(Ingested.data(db)
+                        .ratios(metric("db.pool.usage", Map.of()), MINUTES)
+                        .values())
                 .containsExactly(Double.NaN, 0.6, Double.NaN);
     }
 
@@ -171,11 +196,16 @@ class DatabaseSliDataTest {
     void aGridThatStartsOffTheHour_isReadInFinerStepsAndMerged() {
         // A calendar period in a zone at UTC+05:30 starts at half past an hour.
         StepGrid hours = new StepGrid(T0.plus(Duration.ofMinutes(30)), Duration.ofHours(1), 2);
-        Ingested.store(db, new MutableClock(T0.plus(Duration.ofHours(3))), Ingested.SOURCE, String.join("\n",
-                "jobs:1|c|T" + t(29 * 60 + 50), // before the grid
-                "jobs:2|c|T" + t(30 * 60),
-                "jobs:4|c|T" + t(89 * 60 + 59),
-                "jobs:8|c|T" + t(90 * 60)));
+        Ingested.store(
+                db,
+                new MutableClock(T0.plus(Duration.ofHours(3))),
+                Ingested.SOURCE,
+                String.join(
+                        "\n",
+                        "jobs:1|c|T" + t(29 * 60 + 50), // before the grid
+                        "jobs:2|c|T" + t(30 * 60),
+                        "jobs:4|c|T" + t(89 * 60 + 59),
+                        "jobs:8|c|T" + t(90 * 60)));
 
         assertThat(Ingested.data(db).counts(metric("jobs", Map.of()), hours).values())
                 .containsExactly(6, 8);
@@ -200,10 +230,14 @@ class DatabaseSliDataTest {
                 .ingest(new IngestBatch(
                         Ingested.SOURCE,
                         List.of(new SourceRecord(
-                                "shard-1", "f1", clock.instant(), "a:1|c".getBytes(StandardCharsets.UTF_8),
+                                "shard-1",
+                                "f1",
+                                clock.instant(),
+                                "a:1|c".getBytes(StandardCharsets.UTF_8),
                                 PayloadFormat.DOGSTATSD))));
-        assertThat(failed.records()).singleElement().satisfies(r -> assertThat(r.outcome())
-                .isEqualTo(RecordOutcome.FAILED));
+        assertThat(failed.records())
+                .singleElement()
+                .satisfies(r -> assertThat(r.outcome()).isEqualTo(RecordOutcome.FAILED));
         DatabaseSliData data = Ingested.data(db);
         Map<String, String> stream = Map.of("stream", Ingested.SOURCE);
 
@@ -221,21 +255,28 @@ class DatabaseSliDataTest {
     void ingestFreshness_countsValuesStoredWithinNSecondsOfTheirTimestamp() throws SQLException {
         MutableClock clock = new MutableClock(T0.plusSeconds(3600));
         long now = T0.getEpochSecond() + 3600;
-        Ingested.store(db, clock, Ingested.SOURCE, String.join("\n",
-                "a:1|c", // no timestamp: the arrival time, 0 s old
-                "a:1|c|T" + (now - 30),
-                "a:1|c|T" + (now - 60), // exactly the limit: fresh
-                "a:1|c|T" + (now - 61),
-                "a:1|c|T" + (now - 3600),
-                "lat:1:2|d|T" + (now - 10), // a packed line: two values
-                "_sc|db.up|0")); // a check is not a metric value
+        Ingested.store(
+                db,
+                clock,
+                Ingested.SOURCE,
+                String.join(
+                        "\n",
+                        "a:1|c", // no timestamp: the arrival time, 0 s old
+                        "a:1|c|T" + (now - 30),
+                        "a:1|c|T" + (now - 60), // exactly the limit: fresh
+                        "a:1|c|T" + (now - 61),
+                        "a:1|c|T" + (now - 3600),
+                        "lat:1:2|d|T" + (now - 10), // a packed line: two values
+                        "_sc|db.up|0")); // a check is not a metric value
         StepGrid grid = new StepGrid(T0.plusSeconds(3600), Duration.ofMinutes(1), 2);
         DatabaseSliData data = Ingested.data(db);
 
         assertThat(data.counts(ingest(Map.of(), "points", null), grid).values()).containsExactly(7, Double.NaN);
-        assertThat(data.counts(ingest(Map.of(), "fresh", Duration.ofSeconds(60)), grid).values())
+        assertThat(data.counts(ingest(Map.of(), "fresh", Duration.ofSeconds(60)), grid)
+                        .values())
                 .containsExactly(5, Double.NaN);
-        assertThat(data.counts(ingest(Map.of(), "fresh", Duration.ofSeconds(59)), grid).values())
+        assertThat(data.counts(ingest(Map.of(), "fresh", Duration.ofSeconds(59)), grid)
+                        .values())
                 .containsExactly(4, Double.NaN); // 59 s is not an edge: counted up to 45 s
         assertThat(db.queryLong("select points_stored from ingest_batches")).isEqualTo(7);
     }
@@ -280,7 +321,8 @@ class DatabaseSliDataTest {
         // a grid that starts after the runs reads them as the state before it
         StepGrid later = new StepGrid(T0.plus(Duration.ofMinutes(90)), Duration.ofMinutes(30), 1);
         assertThat(data.counts(withinRpo, later).values()).containsExactly(0);
-        assertThat(data.counts(backup(Map.of(), "within_rpo", Duration.ofMinutes(121)), later).values())
+        assertThat(data.counts(backup(Map.of(), "within_rpo", Duration.ofMinutes(121)), later)
+                        .values())
                 .containsExactly(2);
         StepGrid before = new StepGrid(T0.minus(Duration.ofHours(1)), Duration.ofMinutes(30), 2);
         assertThat(data.counts(databases, before).values()).containsExactly(Double.NaN, Double.NaN);
@@ -307,9 +349,11 @@ class DatabaseSliDataTest {
 
         assertThat(data.counts(drillSource("run", null), grid).values()).containsExactly(1, 1, 1, Double.NaN);
         assertThat(data.counts(drillSource("verified", null), grid).values()).containsExactly(1, 0, 1, Double.NaN);
-        assertThat(data.counts(drillSource("within_rto", Duration.ofMinutes(5)), grid).values())
+        assertThat(data.counts(drillSource("within_rto", Duration.ofMinutes(5)), grid)
+                        .values())
                 .containsExactly(1, 0, 1, Double.NaN);
-        assertThat(data.counts(drillSource("within_rto", Duration.ofSeconds(299)), grid).values())
+        assertThat(data.counts(drillSource("within_rto", Duration.ofSeconds(299)), grid)
+                        .values())
                 .containsExactly(0, 0, 0, Double.NaN);
         MetricSource recovery = source(Source.DRILL, null, Map.of(), Map.of(), null, null, List.of());
         ThresholdCounts lte = data.threshold(recovery, Operator.LTE, 300, grid);
@@ -363,15 +407,19 @@ class DatabaseSliDataTest {
         DatabaseSliData data = Ingested.data(db);
         Duration schedule = Duration.ofMinutes(15);
 
-        assertThat(data.counts(rotation(Map.of(), "secrets", null), grid).values()).containsExactly(2, 2, 2);
+        assertThat(data.counts(rotation(Map.of(), "secrets", null), grid).values())
+                .containsExactly(2, 2, 2);
         // ends 10:10 (a 10 min old), 10:20 (a 20 min; b's 10:20 not before the end), 10:30 (b 10 min)
-        assertThat(data.counts(rotation(Map.of(), "within_schedule", schedule), grid).values())
+        assertThat(data.counts(rotation(Map.of(), "within_schedule", schedule), grid)
+                        .values())
                 .containsExactly(1, 0, 1);
         StepGrid later = new StepGrid(T0.plus(Duration.ofMinutes(30)), Duration.ofMinutes(10), 2);
         // a grid after the runs reads them as the state before it: ends 10:40 (b 20 min old), 10:50 (30 min)
-        assertThat(data.counts(rotation(Map.of(), "within_schedule", Duration.ofMinutes(25)), later).values())
+        assertThat(data.counts(rotation(Map.of(), "within_schedule", Duration.ofMinutes(25)), later)
+                        .values())
                 .containsExactly(1, 0);
-        assertThat(data.counts(rotation(Map.of("secret", "app/a"), "secrets", null), later).values())
+        assertThat(data.counts(rotation(Map.of("secret", "app/a"), "secrets", null), later)
+                        .values())
                 .containsExactly(1, 1);
         StepGrid before = new StepGrid(T0.minus(Duration.ofMinutes(20)), Duration.ofMinutes(10), 2);
         assertThat(data.counts(rotation(Map.of(), "secrets", null), before).values())
@@ -381,7 +429,8 @@ class DatabaseSliDataTest {
     private static void step(RotationRunStore runs, String secret, RotationStep step, RotationError error)
             throws SQLException {
         RotationRequest request = new RotationRequest(secret, "token-1", step);
-        StepResult result = error != null ? null : new StepResult(secret, "token-1", step, StepResult.Action.FINISHED, null);
+        StepResult result =
+                error != null ? null : new StepResult(secret, "token-1", step, StepResult.Action.FINISHED, null);
         runs.record(request, RotationStrategy.SINGLE, result, error);
     }
 
@@ -406,7 +455,8 @@ class DatabaseSliDataTest {
         for (MetricSource s : sources) {
             assertThat(data.counts(s, MINUTES).values()).as(s.key()).containsOnly(Double.NaN);
         }
-        assertThat(data.counts(metric("x", Map.of()), new StepGrid(T0, Duration.ofMinutes(1), 0)).values())
+        assertThat(data.counts(metric("x", Map.of()), new StepGrid(T0, Duration.ofMinutes(1), 0))
+                        .values())
                 .isEmpty();
     }
 
