@@ -1,5 +1,7 @@
 package dev.dbre.azure.rotation;
 
+import dev.dbre.azure.db.AzureConnections;
+import dev.dbre.rotation.RotationRunStore;
 import dev.dbre.azure.identity.AzureCredentials;
 import dev.dbre.config.Env;
 import dev.dbre.config.Lazy;
@@ -31,9 +33,16 @@ public record KeyVaultRotationRuntime(RotationService rotation, RotationStrategy
     }
 
     static KeyVaultRotationRuntime of(KeyVaultRotationConfig config, KeyVaultSecretStore store, Clock clock) {
-        return new KeyVaultRotationRuntime(
-                new RotationService(store, config.settings()).withMetrics(new LogMetricsPublisher(System.out, clock)),
-                config.settings().strategy(),
-                config.vault().vaultUrl());
+        RotationService rotation =
+                new RotationService(store, config.settings()).withMetrics(new LogMetricsPublisher(System.out, clock));
+        if (config.runsDb() != null) {
+            // The pool connects on first use; a step's row that cannot be written never fails it.
+            rotation = rotation.withRunStore(new RotationRunStore(
+                    AzureConnections.pooled(config.runsDb(), clock, AzureCredentials.DEFAULT),
+                    clock,
+                    "azure",
+                    KeyVaultRotationFunction.NAME));
+        }
+        return new KeyVaultRotationRuntime(rotation, config.settings().strategy(), config.vault().vaultUrl());
     }
 }
