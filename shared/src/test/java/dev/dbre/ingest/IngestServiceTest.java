@@ -506,8 +506,10 @@ class IngestServiceTest {
             // the failed batch's row in ingest_batch_failures.
             assertThat(opens).hasValue(6);
             assertThat(db.queryLong("select count(*) from ingest_records")).isZero();
-            assertThat(db.queryLong("select count(*) from ingest_batch_failures where outcome = 'BUG'"
-                            + " and records = 8 and failed_records = 8 and reason like 'database error (SQLSTATE 23514%'"))
+            assertThat(
+                            db.queryLong(
+                                    "select count(*) from ingest_batch_failures where outcome = 'BUG'"
+                                            + " and records = 8 and failed_records = 8 and reason like 'database error (SQLSTATE 23514%'"))
                     .isEqualTo(1);
         } finally {
             db.execute("alter table ingest_batches drop constraint no_batch");

@@ -1,7 +1,7 @@
 package dev.dbre.local;
 
-import dev.dbre.local.rotation.LocalSecretStore;
 import dev.dbre.db.DbTimeouts;
+import dev.dbre.local.rotation.LocalSecretStore;
 import dev.dbre.rotation.RotationRunStore;
 import dev.dbre.rotation.RotationService;
 import dev.dbre.rotation.RotationSettings;

@@ -85,7 +85,8 @@ class RotateCommandTest {
         String old = new PasswordGenerator().generate(PasswordPolicy.DEFAULTS);
         PasswordPostgres.admin(
                 db,
-                "CREATE ROLE cli_runs LOGIN PASSWORD '" + ScramVerifier.of(old, new java.security.SecureRandom()) + "'");
+                "CREATE ROLE cli_runs LOGIN PASSWORD '" + ScramVerifier.of(old, new java.security.SecureRandom())
+                        + "'");
         LocalSecretStore store = new LocalSecretStore(dir, Clock.systemUTC());
         store.create(
                 "cli/runs",

@@ -58,7 +58,9 @@ final class RotationWiring {
             return service;
         }
         AwsDatabase db = AwsDatabase.open(
-                config.runsDb(), Clock.systemUTC(), DefaultCredentialsProvider.builder().build());
+                config.runsDb(),
+                Clock.systemUTC(),
+                DefaultCredentialsProvider.builder().build());
         return service.withRunStore(new RotationRunStore(db.connections(), Clock.systemUTC(), "aws", null));
     }
 }

@@ -118,8 +118,9 @@ class SecretsManagerRotationHandlerTest {
             recording.handleRequest(event(step), null);
         }
 
-        assertThat(product.queryLong("select count(*) from rotation_runs where secret_id = '" + NAME + "' and token = '"
-                        + token + "' and outcome = 'COMPLETED' and cloud = 'aws'"))
+        String secretId = event("createSecret").get("SecretId");
+        assertThat(product.queryLong("select count(*) from rotation_runs where secret_id = '" + secretId
+                        + "' and token = '" + token + "' and outcome = 'COMPLETED' and cloud = 'aws'"))
                 .isEqualTo(4);
         String password = passwordOf(token);
         assertThat(product.queryLong("select count(*) from rotation_runs r where strpos(row_to_json(r)::text, '"

@@ -1,11 +1,11 @@
 package dev.dbre.azure.rotation;
 
 import dev.dbre.azure.db.AzureConnections;
-import dev.dbre.rotation.RotationRunStore;
 import dev.dbre.azure.identity.AzureCredentials;
 import dev.dbre.config.Env;
 import dev.dbre.config.Lazy;
 import dev.dbre.obs.LogMetricsPublisher;
+import dev.dbre.rotation.RotationRunStore;
 import dev.dbre.rotation.RotationService;
 import dev.dbre.rotation.RotationStrategy;
 import java.time.Clock;
@@ -43,6 +43,7 @@ public record KeyVaultRotationRuntime(RotationService rotation, RotationStrategy
                     "azure",
                     KeyVaultRotationFunction.NAME));
         }
-        return new KeyVaultRotationRuntime(rotation, config.settings().strategy(), config.vault().vaultUrl());
+        return new KeyVaultRotationRuntime(
+                rotation, config.settings().strategy(), config.vault().vaultUrl());
     }
 }

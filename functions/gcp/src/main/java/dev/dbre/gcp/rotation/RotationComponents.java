@@ -1,10 +1,10 @@
 package dev.dbre.gcp.rotation;
 
-import dev.dbre.gcp.db.GcpConnections;
-import dev.dbre.rotation.RotationRunStore;
 import dev.dbre.config.Lazy;
 import dev.dbre.gcp.config.GcpEnv;
+import dev.dbre.gcp.db.GcpConnections;
 import dev.dbre.obs.LogMetricsPublisher;
+import dev.dbre.rotation.RotationRunStore;
 import dev.dbre.rotation.RotationService;
 import dev.dbre.rotation.RotationStrategy;
 import java.time.Clock;

@@ -1,11 +1,11 @@
 package dev.dbre.gcp.rotation;
 
-import dev.dbre.db.DbSettings;
-import dev.dbre.gcp.db.CloudSqlConnector;
-import dev.dbre.gcp.db.GcpDatabaseConfig;
 import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
+import dev.dbre.db.DbSettings;
 import dev.dbre.db.TlsRoots;
+import dev.dbre.gcp.db.CloudSqlConnector;
+import dev.dbre.gcp.db.GcpDatabaseConfig;
 import dev.dbre.rotation.RotationSettings;
 
 /**

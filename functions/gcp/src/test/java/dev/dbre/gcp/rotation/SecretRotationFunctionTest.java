@@ -106,7 +106,8 @@ class SecretRotationFunctionTest {
 
         String password = currentPassword();
         assertThat(logsIn(password)).isTrue();
-        assertThat(product.queryLong("select count(*) from rotation_runs where outcome = 'COMPLETED' and cloud = 'gcp'"))
+        assertThat(product.queryLong(
+                        "select count(*) from rotation_runs where outcome = 'COMPLETED' and cloud = 'gcp'"))
                 .isEqualTo(4);
         assertThat(product.queryLong("select count(*) from rotation_runs r where strpos(row_to_json(r)::text, '"
                         + password.replace("'", "''") + "') > 0"))
