@@ -205,13 +205,14 @@ public final class RotationService {
         try {
             runs.record(request, kind, result, error);
         } catch (Exception e) {
+            // The class and SQLSTATE only: a driver message may quote the row (never a password here,
+            // but the rule is kept simple).
             LOG.warn(
                     "rotation {} of secret {} (token {}) not recorded in rotation_runs: {}",
                     request.step().wireName(),
                     request.secretId(),
                     request.token(),
-                    e.getClass().getSimpleName()
-                            + (e instanceof java.sql.SQLException s ? " SQLSTATE " + s.getSQLState() : ""));
+                    e.getClass().getSimpleName() + (e instanceof SQLException s ? " SQLSTATE " + s.getSQLState() : ""));
             if (metrics != null) {
                 metrics.publish(
                         Map.of(
