@@ -103,12 +103,54 @@ public final class IngestService {
         if (worker == null) {
             worker = new Worker(new PayloadParser(limits), store.newTransaction());
         }
+        Instant started = clock.instant();
         try {
-            return storeOrIsolate(batch, worker);
+            BatchResult result = storeOrIsolate(batch, worker);
+            recordFailure(batch, result, started);
+            return result;
         } finally {
             if (worker.retainedBytes() <= MAX_RETAINED_BYTES) {
                 idle.offer(worker);
             }
+        }
+    }
+
+    /**
+     * A batch with records not stored leaves no {@code ingest_batches} row: one {@code
+     * ingest_batch_failures} row, in its own transaction, is what the SLO report counts as a failed
+     * batch. Best effort: a database that just failed may refuse this too, which is logged and never
+     * changes the batch's result.
+     */
+    private void recordFailure(IngestBatch batch, BatchResult result, Instant started) {
+        int failed = 0;
+        RecordResult first = null;
+        boolean bug = false;
+        for (RecordResult r : result.records()) {
+            if (r.outcome().mustRetry()) {
+                failed++;
+                first = first == null ? r : first;
+                bug |= r.outcome() == RecordOutcome.BUG;
+            }
+        }
+        if (failed == 0) {
+            return;
+        }
+        try (Connection c = connections.open()) {
+            IngestLedger.recordFailure(
+                    c,
+                    batch.source(),
+                    batch.records(),
+                    failed,
+                    bug ? RecordOutcome.BUG.name() : RecordOutcome.FAILED.name(),
+                    first.failure(),
+                    started,
+                    clock.instant());
+        } catch (SQLException | RuntimeException e) {
+            log.warn(
+                    "failed ingest batch from {} not recorded in ingest_batch_failures (the SLO report will not count"
+                            + " it): {}",
+                    batch.source(),
+                    describe(e));
         }
     }
 
@@ -280,7 +322,8 @@ public final class IngestService {
                             clock.instant(),
                             parseNanos,
                             storeNanos,
-                            written.totalIgnoredFields));
+                            written.totalIgnoredFields,
+                            w.tx.sink().pointLags().counts()));
             // If the connection drops here the outcome is unknown: we report FAILED, and the retry
             // is safe either way because the committed key rows make it a DUPLICATE.
             c.commit();

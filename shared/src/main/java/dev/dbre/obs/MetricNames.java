@@ -43,6 +43,8 @@ public final class MetricNames {
     public static final String ROTATION_STEPS_COMPLETED = "RotationStepsCompleted";
     /** Rotation steps that failed. */
     public static final String ROTATION_FAILURES = "RotationFailures";
+    /** Rotation steps whose row could not be written to {@code rotation_runs} (the step itself stood). */
+    public static final String ROTATION_RUNS_NOT_RECORDED = "RotationRunsNotRecorded";
 
     // metric store maintenance (dimensions: function=maintenance)
     /** Maintenance runs that failed (0 on a run that succeeded, so a missing run shows as missing data). */

@@ -63,6 +63,8 @@ public final class RotationService {
     private final MasterEndpointResolver masterEndpoints;
     /** Null: no metrics. */
     private final MetricsPublisher metrics;
+    /** Null: steps are not recorded in {@code rotation_runs}. */
+    private final RotationRunStore runs;
 
     public RotationService(
             SecretStore store,
@@ -84,7 +86,7 @@ public final class RotationService {
             PasswordGenerator generator,
             SecureRandom random,
             MasterEndpointResolver masterEndpoints) {
-        this(store, connector, settings, generator, random, masterEndpoints, null);
+        this(store, connector, settings, generator, random, masterEndpoints, null, null);
     }
 
     private RotationService(
@@ -94,7 +96,8 @@ public final class RotationService {
             PasswordGenerator generator,
             SecureRandom random,
             MasterEndpointResolver masterEndpoints,
-            MetricsPublisher metrics) {
+            MetricsPublisher metrics,
+            RotationRunStore runs) {
         this.store = store;
         this.connector = connector;
         this.settings = settings;
@@ -102,6 +105,7 @@ public final class RotationService {
         this.random = random;
         this.masterEndpoints = masterEndpoints;
         this.metrics = metrics;
+        this.runs = runs;
     }
 
     /**
@@ -110,7 +114,16 @@ public final class RotationService {
      * failures {@code error}) through {@code metrics}.
      */
     public RotationService withMetrics(MetricsPublisher metrics) {
-        return new RotationService(store, connector, settings, generator, random, masterEndpoints, metrics);
+        return new RotationService(store, connector, settings, generator, random, masterEndpoints, metrics, runs);
+    }
+
+    /**
+     * This service, recording each step's outcome in {@code rotation_runs} through {@code runs} (for
+     * the SLO report). A failure to record is logged and counted ({@value
+     * MetricNames#ROTATION_RUNS_NOT_RECORDED}) and never fails the step.
+     */
+    public RotationService withRunStore(RotationRunStore runs) {
+        return new RotationService(store, connector, settings, generator, random, masterEndpoints, metrics, runs);
     }
 
     /** With PgJDBC connections (CA bundle from the settings) and a SecureRandom generator. */
@@ -161,9 +174,11 @@ public final class RotationService {
                     strategy.kind().name().toLowerCase(java.util.Locale.ROOT),
                     result.action() + (result.detail() == null ? "" : " " + result.detail()));
             publish(request, null);
+            recordRun(request, strategy.kind(), result, null);
             return result;
         } catch (RotationException e) {
             publish(request, e.error());
+            recordRun(request, strategy.kind(), null, e.error());
             LOG.warn(
                     "rotation {} of secret {} (token {}) failed: {}",
                     request.step().wireName(),
@@ -180,6 +195,34 @@ public final class RotationService {
             case SINGLE -> new SingleUserStrategy(store, connector);
             case ALTERNATING -> new AlternatingUsersStrategy(store, connector, masterEndpoints);
         };
+    }
+
+    /** Writes the step's row; a failure is logged and counted, never thrown: the step's outcome stands. */
+    private void recordRun(RotationRequest request, RotationStrategy kind, StepResult result, RotationError error) {
+        if (runs == null) {
+            return;
+        }
+        try {
+            runs.record(request, kind, result, error);
+        } catch (Exception e) {
+            // The class and SQLSTATE only: a driver message may quote the row (never a password here,
+            // but the rule is kept simple).
+            LOG.warn(
+                    "rotation {} of secret {} (token {}) not recorded in rotation_runs: {}",
+                    request.step().wireName(),
+                    request.secretId(),
+                    request.token(),
+                    e.getClass().getSimpleName() + (e instanceof SQLException s ? " SQLSTATE " + s.getSQLState() : ""));
+            if (metrics != null) {
+                metrics.publish(
+                        Map.of(
+                                "function",
+                                METRICS_FUNCTION,
+                                "step",
+                                request.step().wireName()),
+                        List.of(Metric.count(MetricNames.ROTATION_RUNS_NOT_RECORDED, 1)));
+            }
+        }
     }
 
     /** One count per step: completed, or failed with its error. Never throws (the publisher's contract). */

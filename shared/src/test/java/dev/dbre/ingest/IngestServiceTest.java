@@ -52,7 +52,7 @@ class IngestServiceTest {
     @BeforeEach
     void clean() throws SQLException {
         db.execute("truncate ingest_batches, ingest_records, metric_points, service_checks, ingest_events,"
-                + " ingest_rejects, metric_agg, metric_series, metric_rollup_queue");
+                + " ingest_rejects, metric_agg, metric_series, metric_rollup_queue, ingest_batch_failures");
     }
 
     @Test
@@ -477,7 +477,9 @@ class IngestServiceTest {
         assertThat(result.failedByBug()).isTrue();
         assertThat(result.records().get(0).failure())
                 .isEqualTo("database error (SQLSTATE 42P01: relation \"ingest_batches\" does not exist)");
-        assertThat(opens).hasValue(1);
+        // The batch, then the try to record it in ingest_batch_failures (which fails the same way,
+        // is logged, and changes nothing).
+        assertThat(opens).hasValue(2);
     }
 
     @Test
@@ -500,9 +502,15 @@ class IngestServiceTest {
 
             assertThat(result.records()).extracting(RecordResult::outcome).containsOnly(RecordOutcome.BUG);
             assertThat(result.records().get(0).failure()).startsWith("database error (SQLSTATE 23514: ");
-            // The batch, then halves down to the first record (4, 2, 1), then its reject row.
-            assertThat(opens).hasValue(5);
+            // The batch, then halves down to the first record (4, 2, 1), then its reject row; then
+            // the failed batch's row in ingest_batch_failures.
+            assertThat(opens).hasValue(6);
             assertThat(db.queryLong("select count(*) from ingest_records")).isZero();
+            assertThat(
+                            db.queryLong(
+                                    "select count(*) from ingest_batch_failures where outcome = 'BUG'"
+                                            + " and records = 8 and failed_records = 8 and reason like 'database error (SQLSTATE 23514%'"))
+                    .isEqualTo(1);
         } finally {
             db.execute("alter table ingest_batches drop constraint no_batch");
         }

@@ -2,21 +2,24 @@ package dev.dbre.slo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dbre.slo.spec.DbreQuery;
 import dev.dbre.slo.spec.MetricSource;
 import dev.dbre.slo.spec.Operator;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The contract of {@link SliData}, run against every implementation (the metric store's adapter
- * extends it when it is bound): steps are half-open, sums are per step, and a step without data
- * is NaN, never 0.
+ * The contract of {@link SliData}, run against every implementation (in memory, and the metric
+ * store's {@code DatabaseSliData}): steps are half-open, sums are per step, and a step without data
+ * is NaN, never 0. Threshold values lie in different sketch bins (more than the metric store's 1%
+ * relative accuracy apart), so a sketch-backed store answers them exactly too.
  */
-abstract class SliDataContract {
+public abstract class SliDataContract {
     /** Writes points that the implementation under test then reads. */
-    interface Writer {
+    public interface Writer {
         void count(MetricSource source, Instant at, double amount);
 
         void value(MetricSource source, Instant at, double value);
@@ -26,12 +29,19 @@ abstract class SliDataContract {
 
     protected abstract Writer writer();
 
-    static final MetricSource REQUESTS =
-            new MetricSource("dbre", null, Map.of("source", "metric", "metric", "api.requests"), null);
-    static final MetricSource LATENCY =
-            new MetricSource("dbre", null, Map.of("source", "metric", "metric", "api.latency"), null);
-    static final Instant T0 = Instant.parse("2026-03-01T00:00:00Z");
-    static final StepGrid GRID = new StepGrid(T0, Duration.ofMinutes(1), 3);
+    public static final MetricSource REQUESTS = metric("api.requests");
+    public static final MetricSource LATENCY = metric("api.latency");
+    public static final Instant T0 = Instant.parse("2026-03-01T00:00:00Z");
+    public static final StepGrid GRID = new StepGrid(T0, Duration.ofMinutes(1), 3);
+
+    /** A {@code type: dbre} metric source, as the spec parser makes it. */
+    static MetricSource metric(String name) {
+        return new MetricSource(
+                "dbre",
+                null,
+                Map.of("source", "metric", "metric", name),
+                new DbreQuery(DbreQuery.Source.METRIC, name, Map.of(), Map.of(), null, null, List.of()));
+    }
 
     @Test
     void counts_addUpPerStep_andAnEmptyStepIsNaN() {
@@ -64,7 +74,7 @@ abstract class SliDataContract {
     @Test
     void threshold_countsMatchingAndAllValuesPerStep() {
         Writer w = writer();
-        for (double ms : new double[] {100, 300, 301}) {
+        for (double ms : new double[] {100, 300, 310}) {
             w.value(LATENCY, T0.plusSeconds(10), ms);
         }
 

@@ -1,6 +1,8 @@
 package dev.dbre.local;
 
+import dev.dbre.db.DbTimeouts;
 import dev.dbre.local.rotation.LocalSecretStore;
+import dev.dbre.rotation.RotationRunStore;
 import dev.dbre.rotation.RotationService;
 import dev.dbre.rotation.RotationSettings;
 import dev.dbre.rotation.RotationStrategy;
@@ -14,8 +16,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * {@code dbre rotate --secret ID [--strategy single|alternating] [--store DIR] [--token T]}: one
- * rotation of a secret in the local versioned store, through the four steps, a line per step.
+ * {@code dbre rotate --secret ID [--strategy single|alternating] [--store DIR] [--token T] [--jdbc-url URL]}:
+ * one rotation of a secret in the local versioned store, through the four steps, a line per step;
+ * with {@code --jdbc-url}, each step is also recorded in {@code rotation_runs}.
  */
 @Command(
         name = "rotate",
@@ -59,15 +62,42 @@ final class RotateCommand implements Callable<Integer> {
             description = "The new version's id (default: a new UUID); pass a failed run's token to resume it.")
     String token;
 
+    @Option(
+            names = "--jdbc-url",
+            paramLabel = "URL",
+            converter = Databases.UrlConverter.class,
+            description = "A migrated database to record each step in (table rotation_runs, read by the SLO"
+                    + " report); none when absent.")
+    String jdbcUrl;
+
+    @Option(
+            names = "--user",
+            paramLabel = "USER",
+            description = "Database user for --jdbc-url (default: the driver's).")
+    String user;
+
     @Override
     public Integer call() {
         RotationSettings settings = RotationSettings.fromEnv(parent.env);
         RotationStrategy s = strategy == null ? settings.strategy() : strategy;
         String t = token == null ? UUID.randomUUID().toString() : token;
         LocalSecretStore secrets = new LocalSecretStore(secretsDir(parent, home, store), Clock.systemUTC());
+        RotationService service = new RotationService(secrets, settings);
+        if (jdbcUrl != null) {
+            service = service.withRunStore(new RotationRunStore(
+                    Databases.connect(
+                            jdbcUrl,
+                            user,
+                            parent.env.optional(MigrateCommand.ENV_PASSWORD),
+                            DbTimeouts.fromEnv(parent.env),
+                            "rotation_runs"),
+                    Clock.systemUTC(),
+                    "local",
+                    "dbre rotate"));
+        }
         parent.out.println(
                 "rotating " + secretId + " (" + s.name().toLowerCase(java.util.Locale.ROOT) + ", token " + t + ")");
-        new RotationService(secrets, settings).rotateNow(secretId, t, s, r -> parent.out.println("  " + r));
+        service.rotateNow(secretId, t, s, r -> parent.out.println("  " + r));
         parent.out.println("done: " + secretId + " CURRENT is version " + t);
         return DbreCommand.EXIT_OK;
     }

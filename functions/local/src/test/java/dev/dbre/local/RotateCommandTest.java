@@ -9,6 +9,8 @@ import dev.dbre.rotation.DbSecret;
 import dev.dbre.rotation.PasswordGenerator;
 import dev.dbre.rotation.PasswordPostgres;
 import dev.dbre.rotation.ScramVerifier;
+import dev.dbre.testing.PostgresExtension;
+import dev.dbre.testing.TestDatabase;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -75,6 +77,50 @@ class RotateCommandTest {
         assertThat(again.exitCode()).isZero();
         assertThat(again.out()).contains("finishSecret ALREADY_CURRENT");
         assertThat(PasswordPostgres.logsIn(db, "cli_app", newPassword)).isTrue();
+    }
+
+    @Test
+    void rotate_withAJdbcUrl_recordsEachStepInRotationRuns_withoutThePassword() throws Exception {
+        String db = PasswordPostgres.newDatabase();
+        String old = new PasswordGenerator().generate(PasswordPolicy.DEFAULTS);
+        PasswordPostgres.admin(
+                db,
+                "CREATE ROLE cli_runs LOGIN PASSWORD '" + ScramVerifier.of(old, new java.security.SecureRandom())
+                        + "'");
+        LocalSecretStore store = new LocalSecretStore(dir, Clock.systemUTC());
+        store.create(
+                "cli/runs",
+                "{\"engine\":\"postgres\",\"host\":\"127.0.0.1\",\"port\":"
+                        + PasswordPostgres.server().port() + ",\"username\":\"cli_runs\",\"password\":\"" + old
+                        + "\",\"dbname\":\"" + db + "\",\"ssl\":false}",
+                true);
+        TestDatabase product = PostgresExtension.newDatabase();
+
+        Cli cli = Cli.run(
+                Map.of(),
+                new ByteArrayInputStream(new byte[0]),
+                "rotate",
+                "--secret",
+                "cli/runs",
+                "--store",
+                dir.toString(),
+                "--token",
+                "tok-runs",
+                "--jdbc-url",
+                product.jdbcUrl(),
+                "--user",
+                "postgres");
+
+        assertThat(cli.exitCode()).as(cli.err()).isZero();
+        String newPassword = DbSecret.parse(
+                        store.valueByStage("cli/runs", SecretMetadata.CURRENT).orElseThrow(), "c")
+                .password();
+        assertThat(product.queryLong("select count(*) from rotation_runs where secret_id = 'cli/runs'"
+                        + " and token = 'tok-runs' and outcome = 'COMPLETED' and cloud = 'local'"))
+                .isEqualTo(4);
+        assertThat(product.queryLong("select count(*) from rotation_runs r where row_to_json(r)::text like '%"
+                        + newPassword.replace("'", "''").replace("%", "").replace("_", "") + "%'"))
+                .isZero();
     }
 
     @Test

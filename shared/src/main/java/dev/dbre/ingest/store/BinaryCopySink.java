@@ -2,6 +2,7 @@ package dev.dbre.ingest.store;
 
 import dev.dbre.ingest.MetricType;
 import dev.dbre.ingest.ParsedLine;
+import dev.dbre.ingest.PointLags;
 import dev.dbre.ingest.RejectReason;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -73,6 +74,8 @@ public final class BinaryCopySink {
     private int rejectRows;
     private int ignoredFields;
 
+    // Per transaction: the metric values' ages when the batch began storing (ingest freshness).
+    private final PointLags lags = new PointLags();
     // Per transaction: the first rejected line, for the batch result (HTTP 400 names it).
     private int firstRejectLine;
     private RejectReason firstRejectReason;
@@ -184,6 +187,14 @@ public final class BinaryCopySink {
         }
         lines++;
         rejectRow(WHOLE_RECORD_LINE, RejectReason.BAD_RECORD, detail, raw, 0, raw.length);
+    }
+
+    /**
+     * The ages of this transaction's metric values; {@link PointLags#start} it with the time the
+     * batch began storing, after {@link #begin}.
+     */
+    public PointLags pointLags() {
+        return lags;
     }
 
     /** The I/O failure that stopped writing, or null. */
@@ -309,6 +320,7 @@ public final class BinaryCopySink {
         int n = l.memberLen >= 0 ? Math.max(1, l.valueCount) : l.valueCount;
         pointRows += n;
         ignoredFields += l.ignoredFields;
+        lags.add(ts, n);
         if (aggregates != null) {
             aggregates.metric(l, ts);
         }

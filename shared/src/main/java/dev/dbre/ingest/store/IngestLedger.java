@@ -72,7 +72,7 @@ public final class IngestLedger {
 
     private static final String CLOSE_BATCH = "update ingest_batches set duplicate_records = ?, lines = ?,"
             + " points_stored = ?, checks_stored = ?, events_stored = ?, lines_rejected = ?, finished_at = ?,"
-            + " parse_nanos = ?, store_nanos = ?, fields_ignored = ? where id = ?";
+            + " parse_nanos = ?, store_nanos = ?, fields_ignored = ?, point_lag_counts = ? where id = ?";
 
     private IngestLedger() {}
 
@@ -246,7 +246,8 @@ public final class IngestLedger {
             Instant finishedAt,
             long parseNanos,
             long storeNanos,
-            long ignoredFields) {}
+            long ignoredFields,
+            long[] pointLagCounts) {}
 
     /**
      * Writes the batch totals.
@@ -265,9 +266,52 @@ public final class IngestLedger {
             ps.setLong(8, t.parseNanos());
             ps.setLong(9, t.storeNanos());
             ps.setLong(10, t.ignoredFields());
-            ps.setLong(11, batchId);
+            ps.setArray(11, c.createArrayOf("int8", boxed(t.pointLagCounts())));
+            ps.setLong(12, batchId);
             ps.executeUpdate();
         }
+    }
+
+    private static final String RECORD_FAILURE = "insert into ingest_batch_failures (source, shard, records,"
+            + " failed_records, outcome, reason, started_at, failed_at) values (?, ?, ?, ?, ?, ?, ?, ?)";
+
+    /**
+     * Records, in its own transaction ({@code c} in auto-commit), a batch that was not stored: the
+     * SLO report's failed batches ({@code ingest_batch_failures}).
+     *
+     * @param outcome FAILED (a transient fault) or BUG
+     * @param reason a short reason without row values (as the record results carry it)
+     * @throws SQLException on any database error
+     */
+    public static void recordFailure(
+            Connection c,
+            String source,
+            List<SourceRecord> records,
+            int failedRecords,
+            String outcome,
+            String reason,
+            Instant startedAt,
+            Instant failedAt)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(RECORD_FAILURE)) {
+            ps.setString(1, source);
+            ps.setString(2, commonShard(records));
+            ps.setInt(3, records.size());
+            ps.setInt(4, failedRecords);
+            ps.setString(5, outcome);
+            ps.setString(6, reason);
+            ps.setTimestamp(7, Timestamp.from(startedAt));
+            ps.setTimestamp(8, Timestamp.from(failedAt));
+            ps.executeUpdate();
+        }
+    }
+
+    private static Long[] boxed(long[] values) {
+        Long[] out = new Long[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = values[i];
+        }
+        return out;
     }
 
     /** The shard every record shares, or "" when they come from several (or none). */

@@ -92,6 +92,7 @@ public final class MetricStoreWriter {
                 }
             }
             sink.begin(c);
+            sink.pointLags().start(BinaryCopySink.pgMicros(now));
         }
 
         /** The lines that follow belong to the new record {@code slot}. */

@@ -1,7 +1,9 @@
 package dev.dbre.aws.rotation;
 
 import dev.dbre.aws.config.AwsEndpoints;
+import dev.dbre.aws.db.AwsDbConfig;
 import dev.dbre.config.Env;
+import dev.dbre.db.DbSettings;
 import dev.dbre.db.TlsRoots;
 import dev.dbre.rotation.RotationSettings;
 import java.net.URI;
@@ -15,8 +17,11 @@ import java.net.URI;
  * @param settings the strategy, password policy, root certificates and login timeouts
  * @param region {@code AWS_REGION}
  * @param secretsEndpoint {@code DBRE_SECRETS_ENDPOINT}, or null for the SDK's
+ * @param runsDb the product's database, where each step is recorded in {@code rotation_runs} (for
+ *     the SLO report): read when {@code DBRE_DB_HOST} is set, like the other functions' database;
+ *     null (nothing recorded) when it is not
  */
-record RotationConfig(RotationSettings settings, String region, URI secretsEndpoint) {
+record RotationConfig(RotationSettings settings, String region, URI secretsEndpoint, AwsDbConfig runsDb) {
     /** @throws dev.dbre.config.ConfigException naming the variable that is missing or wrong */
     static RotationConfig fromEnv(Env env) {
         RotationSettings settings = RotationSettings.fromEnv(env);
@@ -24,6 +29,7 @@ record RotationConfig(RotationSettings settings, String region, URI secretsEndpo
         return new RotationConfig(
                 settings.withSslRootCert(root),
                 env.required(SecretsManagerClients.AWS_REGION),
-                AwsEndpoints.optional(env, SecretsManagerClients.ENDPOINT));
+                AwsEndpoints.optional(env, SecretsManagerClients.ENDPOINT),
+                env.optional(DbSettings.HOST) == null ? null : AwsDbConfig.fromEnv(env));
     }
 }

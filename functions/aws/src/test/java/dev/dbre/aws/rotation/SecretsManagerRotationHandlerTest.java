@@ -10,6 +10,8 @@ import dev.dbre.config.Env;
 import dev.dbre.port.SecretMetadata;
 import dev.dbre.rotation.RotationException;
 import dev.dbre.testing.CapturedLogs;
+import dev.dbre.testing.PostgresExtension;
+import dev.dbre.testing.TestDatabase;
 import dev.dbre.testing.TlsPostgres;
 import java.nio.file.Path;
 import java.util.List;
@@ -96,6 +98,34 @@ class SecretsManagerRotationHandlerTest {
         assertThat(fake.calls).contains("GetRandomPassword");
         assertThat(logLines).as("log lines written during the rotation").isNotEmpty();
         assertThat(logLines).noneMatch(l -> l.contains(newPassword) || l.contains("first-password-0001"));
+    }
+
+    @Test
+    void withTheProductsDatabase_eachStepIsRecordedInRotationRuns() throws Exception {
+        TestDatabase product = PostgresExtension.newDatabase();
+        Env vars = env().with("DBRE_DB_HOST", "127.0.0.1")
+                .with("DBRE_DB_PORT", Integer.toString(product.server().port()))
+                .with("DBRE_DB_NAME", product.name())
+                .with("DBRE_DB_USER", "postgres")
+                .with("DBRE_DB_AUTH", "none")
+                .with("DBRE_DB_SSLMODE", "disable");
+        SecretsManagerRotationHandler recording =
+                new SecretsManagerRotationHandler(new SecretsManagerStore(fake.client()), vars);
+        String token = event("createSecret").get("ClientRequestToken");
+        fake.beginRotation(NAME, token);
+
+        for (String step : STEPS) {
+            recording.handleRequest(event(step), null);
+        }
+
+        String secretId = event("createSecret").get("SecretId");
+        assertThat(product.queryLong("select count(*) from rotation_runs where secret_id = '" + secretId
+                        + "' and token = '" + token + "' and outcome = 'COMPLETED' and cloud = 'aws'"))
+                .isEqualTo(4);
+        String password = passwordOf(token);
+        assertThat(product.queryLong("select count(*) from rotation_runs r where strpos(row_to_json(r)::text, '"
+                        + password.replace("'", "''") + "') > 0"))
+                .isZero();
     }
 
     @Test

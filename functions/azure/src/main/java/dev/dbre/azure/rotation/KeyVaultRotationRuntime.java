@@ -1,9 +1,11 @@
 package dev.dbre.azure.rotation;
 
+import dev.dbre.azure.db.AzureConnections;
 import dev.dbre.azure.identity.AzureCredentials;
 import dev.dbre.config.Env;
 import dev.dbre.config.Lazy;
 import dev.dbre.obs.LogMetricsPublisher;
+import dev.dbre.rotation.RotationRunStore;
 import dev.dbre.rotation.RotationService;
 import dev.dbre.rotation.RotationStrategy;
 import java.time.Clock;
@@ -31,9 +33,17 @@ public record KeyVaultRotationRuntime(RotationService rotation, RotationStrategy
     }
 
     static KeyVaultRotationRuntime of(KeyVaultRotationConfig config, KeyVaultSecretStore store, Clock clock) {
+        RotationService rotation =
+                new RotationService(store, config.settings()).withMetrics(new LogMetricsPublisher(System.out, clock));
+        if (config.runsDb() != null) {
+            // The pool connects on first use; a step's row that cannot be written never fails it.
+            rotation = rotation.withRunStore(new RotationRunStore(
+                    AzureConnections.pooled(config.runsDb(), clock, AzureCredentials.DEFAULT),
+                    clock,
+                    "azure",
+                    KeyVaultRotationFunction.NAME));
+        }
         return new KeyVaultRotationRuntime(
-                new RotationService(store, config.settings()).withMetrics(new LogMetricsPublisher(System.out, clock)),
-                config.settings().strategy(),
-                config.vault().vaultUrl());
+                rotation, config.settings().strategy(), config.vault().vaultUrl());
     }
 }

@@ -8,6 +8,8 @@ import com.microsoft.azure.functions.ExecutionContext;
 import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
 import dev.dbre.port.SecretMetadata;
+import dev.dbre.testing.PostgresExtension;
+import dev.dbre.testing.TestDatabase;
 import dev.dbre.testing.TlsPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,6 +104,32 @@ class KeyVaultRotationFunctionTest {
         String password = JSON.readTree(current.value).get("password").asText();
         assertThat(logsIn(password)).isTrue();
         assertThat(logsIn("first-password-0001")).isFalse();
+    }
+
+    @Test
+    void withTheProductsDatabase_eachStepIsRecordedInRotationRuns() throws Exception {
+        TestDatabase product = PostgresExtension.newDatabase();
+        Env env = env(vault.vaultUrl())
+                .with("DBRE_DB_HOST", "127.0.0.1")
+                .with("DBRE_DB_PORT", Integer.toString(product.server().port()))
+                .with("DBRE_DB_NAME", product.name())
+                .with("DBRE_DB_USER", "postgres")
+                .with("DBRE_DB_AUTH", "none")
+                .with("DBRE_DB_SSLMODE", "disable");
+        KeyVaultSecretStore store =
+                new KeyVaultSecretStore(vault.client(), Duration.ofDays(90), Clock.fixed(NOW, ZoneOffset.UTC));
+        KeyVaultRotationFunction recording = new KeyVaultRotationFunction(KeyVaultRotationRuntime.fromEnv(env, store));
+
+        recording.run(Files.readString(EVENT), CONTEXT);
+
+        String password = JSON.readTree(newest().value).get("password").asText();
+        assertThat(logsIn(password)).isTrue();
+        assertThat(product.queryLong("select count(*) from rotation_runs where outcome = 'COMPLETED'"
+                        + " and cloud = 'azure' and function_name = 'rotate-keyvault'"))
+                .isEqualTo(4);
+        assertThat(product.queryLong("select count(*) from rotation_runs r where strpos(row_to_json(r)::text, '"
+                        + password.replace("'", "''") + "') > 0"))
+                .isZero();
     }
 
     @Test

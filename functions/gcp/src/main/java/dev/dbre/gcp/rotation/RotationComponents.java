@@ -2,7 +2,9 @@ package dev.dbre.gcp.rotation;
 
 import dev.dbre.config.Lazy;
 import dev.dbre.gcp.config.GcpEnv;
+import dev.dbre.gcp.db.GcpConnections;
 import dev.dbre.obs.LogMetricsPublisher;
+import dev.dbre.rotation.RotationRunStore;
 import dev.dbre.rotation.RotationService;
 import dev.dbre.rotation.RotationStrategy;
 import java.time.Clock;
@@ -20,9 +22,14 @@ public record RotationComponents(RotationService service, RotationStrategy strat
 
     /** Over {@code store} (tests give one over a local fake). */
     public static RotationComponents from(RotationConfig config, SecretManagerStore store) {
-        return new RotationComponents(
-                new RotationService(store, config.rotation())
-                        .withMetrics(new LogMetricsPublisher(System.out, Clock.systemUTC())),
-                config.rotation().strategy());
+        RotationService service = new RotationService(store, config.rotation())
+                .withMetrics(new LogMetricsPublisher(System.out, Clock.systemUTC()));
+        if (config.runsDb() != null) {
+            // Each step recorded in rotation_runs (the pool connects on first use; a row that
+            // cannot be written never fails the step).
+            service = service.withRunStore(new RotationRunStore(
+                    GcpConnections.pooled(config.runsDb(), () -> store), Clock.systemUTC(), "gcp", null));
+        }
+        return new RotationComponents(service, config.rotation().strategy());
     }
 }

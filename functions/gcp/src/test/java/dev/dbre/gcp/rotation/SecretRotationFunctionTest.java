@@ -10,6 +10,8 @@ import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
 import dev.dbre.gcp.testing.GcpEvents;
 import dev.dbre.port.SecretMetadata;
+import dev.dbre.testing.PostgresExtension;
+import dev.dbre.testing.TestDatabase;
 import dev.dbre.testing.TlsPostgres;
 import java.time.Clock;
 import java.time.Duration;
@@ -84,6 +86,32 @@ class SecretRotationFunctionTest {
         String password = currentPassword();
         assertThat(logsIn(password)).isTrue();
         assertThat(logsIn("first-password-0001")).isFalse();
+    }
+
+    @Test
+    void withTheProductsDatabase_eachStepIsRecordedInRotationRuns() throws Exception {
+        TestDatabase product = PostgresExtension.newDatabase();
+        Env env = env().with("DBRE_DB_HOST", "127.0.0.1")
+                .with("DBRE_DB_PORT", Integer.toString(product.server().port()))
+                .with("DBRE_DB_NAME", product.name())
+                .with("DBRE_DB_USER", "postgres")
+                .with("DBRE_DB_AUTH", "none")
+                .with("DBRE_DB_SSLMODE", "disable");
+        SecretManagerStore store =
+                new SecretManagerStore(client, Duration.ofHours(24), Clock.fixed(NOW, ZoneOffset.UTC));
+        SecretRotationFunction recording =
+                new SecretRotationFunction(RotationComponents.from(RotationConfig.fromEnv(env), store));
+
+        recording.accept(GcpEvents.cloudEvent(GcpEvents.json(FILE)));
+
+        String password = currentPassword();
+        assertThat(logsIn(password)).isTrue();
+        assertThat(product.queryLong(
+                        "select count(*) from rotation_runs where outcome = 'COMPLETED' and cloud = 'gcp'"))
+                .isEqualTo(4);
+        assertThat(product.queryLong("select count(*) from rotation_runs r where strpos(row_to_json(r)::text, '"
+                        + password.replace("'", "''") + "') > 0"))
+                .isZero();
     }
 
     @Test

@@ -1,0 +1,111 @@
+package dev.dbre.slo.data;
+
+import dev.dbre.metrics.MetricStoreSettings;
+import dev.dbre.metrics.query.MetricQueries;
+import dev.dbre.metrics.query.MetricQueryService;
+import dev.dbre.port.ConnectionFactory;
+import dev.dbre.slo.SliData;
+import dev.dbre.slo.StepGrid;
+import dev.dbre.slo.StepSeries;
+import dev.dbre.slo.spec.DbreQuery;
+import dev.dbre.slo.spec.MetricSource;
+import dev.dbre.slo.spec.Operator;
+import java.util.Objects;
+import javax.sql.DataSource;
+
+/**
+ * {@link SliData} over the product's database: {@code type: dbre} sources only. {@code metric} and
+ * {@code service_check} are read through the metric store's query API ({@link MetricQueries}); the
+ * record sources from the functions' own tables: {@code ingest} from {@code ingest_batches} and
+ * {@code ingest_batch_failures}, {@code backup} from {@code snapshot_runs}, {@code drill} from
+ * {@code restore_runs} and its events, {@code rotation} from {@code rotation_runs} (docs/slo.md
+ * says which rows each count reads). A step without data is NaN.
+ *
+ * <p>Read-only; thread-safe (each question takes its own connection). A database error is a
+ * {@link SliDataException} naming what was asked; a question the source cannot answer (a threshold
+ * on a counter, a raw ratio of backups) an {@link IllegalArgumentException}.
+ */
+public final class DatabaseSliData implements SliData {
+    private final MetricStoreReads metrics;
+    private final RecordReads records;
+
+    /** Over {@code dataSource}, with the metric store written at the default interval (10 s). */
+    public DatabaseSliData(DataSource dataSource) {
+        this(dataSource, MetricStoreSettings.DEFAULTS.intervalSeconds());
+    }
+
+    /**
+     * @param intervalSeconds the ingest interval the metric store was written with ({@value
+     *     MetricStoreSettings#ENV_INTERVAL})
+     */
+    public DatabaseSliData(DataSource dataSource, int intervalSeconds) {
+        this(connections(dataSource), intervalSeconds);
+    }
+
+    private DatabaseSliData(ConnectionFactory connections, int intervalSeconds) {
+        this(connections, new MetricQueryService(connections, intervalSeconds), intervalSeconds);
+    }
+
+    /** With the metric store's query API given (another implementation, or a test's). */
+    public DatabaseSliData(ConnectionFactory connections, MetricQueries queries, int intervalSeconds) {
+        this.metrics = new MetricStoreReads(Objects.requireNonNull(queries, "queries"), intervalSeconds);
+        this.records = new RecordReads(Objects.requireNonNull(connections, "connections"));
+    }
+
+    @Override
+    public StepSeries counts(MetricSource source, StepGrid grid) {
+        DbreQuery q = dbre(source);
+        if (grid.steps() == 0) {
+            return StepSeries.empty(grid);
+        }
+        return switch (q.source()) {
+            case METRIC, SERVICE_CHECK -> metrics.counts(q, grid);
+            case INGEST -> records.ingest(q, grid);
+            case BACKUP -> records.backup(q, grid);
+            case DRILL -> records.drillCounts(q, grid);
+            case ROTATION -> records.rotation(q, grid);
+        };
+    }
+
+    @Override
+    public ThresholdCounts threshold(MetricSource source, Operator op, double threshold, StepGrid grid) {
+        DbreQuery q = dbre(source);
+        if (grid.steps() == 0) {
+            return new ThresholdCounts(StepSeries.empty(grid), StepSeries.empty(grid));
+        }
+        return switch (q.source()) {
+            case METRIC -> metrics.threshold(q, op, threshold, grid);
+            case DRILL -> records.drillThreshold(q, op, threshold, grid);
+            default ->
+                throw new IllegalArgumentException("source " + q.source().specName()
+                        + " has no values to compare with a threshold (metric and drill do)");
+        };
+    }
+
+    @Override
+    public StepSeries ratios(MetricSource source, StepGrid grid) {
+        DbreQuery q = dbre(source);
+        if (q.source() != DbreQuery.Source.METRIC) {
+            throw new IllegalArgumentException("source " + q.source().specName()
+                    + " reports no ratio of its own: use a ratioMetric with good or bad and total");
+        }
+        if (grid.steps() == 0) {
+            return StepSeries.empty(grid);
+        }
+        return metrics.ratios(q, grid);
+    }
+
+    private static DbreQuery dbre(MetricSource source) {
+        if (source.dbre() == null) {
+            throw new IllegalArgumentException(
+                    "the product's database answers metric sources of type dbre only, was type " + source.type()
+                            + (source.dataSourceRef() == null ? "" : " (DataSource " + source.dataSourceRef() + ")"));
+        }
+        return source.dbre();
+    }
+
+    private static ConnectionFactory connections(DataSource dataSource) {
+        Objects.requireNonNull(dataSource, "dataSource");
+        return dataSource::getConnection;
+    }
+}
