@@ -96,7 +96,8 @@ public final class RestoreEndpoint {
     /**
      * A run as a workflow sees it: {@code runId, state, done} (done: nothing more will happen),
      * plus {@code outcome}, {@code newName}, {@code recoverySeconds}, {@code failureReason} when
-     * known, {@code deadline}, and {@code cleanupError} (the database left) when CLEANUP_FAILED.
+     * known, {@code deadline}, {@code snapshot} ({@code id, region, takenAt}: the snapshot restored
+     * from, picked at submit), and {@code cleanupError} (the database left) when CLEANUP_FAILED.
      */
     public static ObjectNode runJson(RestoreRun run) {
         ObjectNode out = JSON.createObjectNode();
@@ -116,6 +117,14 @@ public final class RestoreEndpoint {
         }
         if (run.deadline() != null) {
             out.put("deadline", run.deadline().toString());
+        }
+        if (run.snapshot() != null) {
+            ObjectNode snap = out.putObject("snapshot");
+            snap.put("id", run.snapshot().id());
+            snap.put("region", run.snapshot().region());
+            if (run.snapshotTime() != null) {
+                snap.put("takenAt", run.snapshotTime().toString());
+            }
         }
         if (run.state() == RestoreState.CLEANUP_FAILED && run.lastError() != null) {
             out.put("cleanupError", run.lastError());
