@@ -56,6 +56,7 @@ public final class RestoreEndpoint {
             out.put("state", s.run().state().name());
             out.put("created", s.created());
             out.put("newName", s.run().newName());
+            putSnapshot(out, s.run());
             return new Response(202, out.toString());
         } catch (RuntimeException e) {
             return failure(e, "submit");
@@ -118,6 +119,15 @@ public final class RestoreEndpoint {
         if (run.deadline() != null) {
             out.put("deadline", run.deadline().toString());
         }
+        putSnapshot(out, run);
+        if (run.state() == RestoreState.CLEANUP_FAILED && run.lastError() != null) {
+            out.put("cleanupError", run.lastError());
+        }
+        return out;
+    }
+
+    /** {@code snapshot: {id, region, takenAt}}: the snapshot the run restores, when it restores one. */
+    private static void putSnapshot(ObjectNode out, RestoreRun run) {
         if (run.snapshot() != null) {
             ObjectNode snap = out.putObject("snapshot");
             snap.put("id", run.snapshot().id());
@@ -126,10 +136,6 @@ public final class RestoreEndpoint {
                 snap.put("takenAt", run.snapshotTime().toString());
             }
         }
-        if (run.state() == RestoreState.CLEANUP_FAILED && run.lastError() != null) {
-            out.put("cleanupError", run.lastError());
-        }
-        return out;
     }
 
     private static Response failure(RuntimeException e, String doing) {

@@ -163,8 +163,25 @@ final class RestoreCommand {
             @Option(names = "--latest", description = "The latest restorable time.")
             boolean latest;
 
-            @Mixin
-            SnapshotOptions snapshot = new SnapshotOptions();
+            @Option(
+                    names = "--snapshot",
+                    paramLabel = "ID",
+                    description =
+                            "Restore this snapshot (its id as `dbre snapshot` named it), without the log after it.")
+            String snapshotId;
+
+            @Option(
+                    names = "--newest-of",
+                    paramLabel = "POLICY",
+                    description = "Restore the newest completed snapshot taken under this backup policy.")
+            String newestOf;
+
+            @Option(
+                    names = "--newest-copy-in",
+                    paramLabel = "REGION",
+                    description =
+                            "Restore the newest completed copy stored in this region (a policy's `copy:` target).")
+            String newestCopyIn;
         }
 
         @Option(names = "--name", required = true, paramLabel = "NAME", description = "The new server's name.")
@@ -190,7 +207,7 @@ final class RestoreCommand {
             } else if (target.latest) {
                 req.put("latest", true);
             } else {
-                req.set("snapshot", target.snapshot.choice());
+                req.set("snapshot", snapshotChoice(target.snapshotId, target.newestOf, target.newestCopyIn));
             }
             if (confirmProduction != null) {
                 req.put("confirmProduction", confirmProduction);
@@ -232,8 +249,25 @@ final class RestoreCommand {
                     description = "ISO-8601 time with a zone (default: the latest).")
             Instant at;
 
-            @Mixin
-            SnapshotOptions snapshot = new SnapshotOptions();
+            @Option(
+                    names = "--snapshot",
+                    paramLabel = "ID",
+                    description =
+                            "Restore this snapshot (its id as `dbre snapshot` named it), without the log after it.")
+            String snapshotId;
+
+            @Option(
+                    names = "--newest-of",
+                    paramLabel = "POLICY",
+                    description = "Restore the newest completed snapshot taken under this backup policy.")
+            String newestOf;
+
+            @Option(
+                    names = "--newest-copy-in",
+                    paramLabel = "REGION",
+                    description =
+                            "Restore the newest completed copy stored in this region (a policy's `copy:` target).")
+            String newestCopyIn;
         }
 
         @Option(
@@ -249,8 +283,8 @@ final class RestoreCommand {
             ObjectNode req = request(parent, common, n, true);
             if (point != null && point.at != null) {
                 req.put("targetTime", point.at.toString());
-            } else if (point != null && point.snapshot.given()) {
-                req.set("snapshot", point.snapshot.choice());
+            } else if (point != null) {
+                req.set("snapshot", snapshotChoice(point.snapshotId, point.newestOf, point.newestCopyIn));
             } else {
                 req.put("latest", true);
             }
@@ -258,44 +292,22 @@ final class RestoreCommand {
         }
     }
 
-    /** Restore from a snapshot instead of to a time: the request's {@code snapshot} (one of the three). */
-    static final class SnapshotOptions {
-        @Option(
-                names = "--snapshot",
-                paramLabel = "ID",
-                description = "Restore this snapshot (its id as `dbre snapshot` lists it), without the log after it.")
-        String id;
-
-        @Option(
-                names = "--newest-of",
-                paramLabel = "POLICY",
-                description = "Restore the newest completed snapshot taken under this backup policy.")
-        String newestOf;
-
-        @Option(
-                names = "--newest-copy-in",
-                paramLabel = "REGION",
-                description = "Restore the newest completed copy stored in this region (a policy's `copy:` target).")
-        String newestCopyIn;
-
-        boolean given() {
-            return id != null || newestOf != null || newestCopyIn != null;
+    /**
+     * The request's {@code snapshot} from the options: {"id"} | {"newestOfPolicy"} |
+     * {"newestCopyInRegion"} (picocli lets only one of them through).
+     */
+    static ObjectNode snapshotChoice(String id, String newestOf, String newestCopyIn) {
+        ObjectNode s = JSON.createObjectNode();
+        if (id != null) {
+            s.put("id", id);
         }
-
-        /** {"id": ...} | {"newestOfPolicy": ...} | {"newestCopyInRegion": ...}, as the options say. */
-        ObjectNode choice() {
-            ObjectNode s = JSON.createObjectNode();
-            if (id != null) {
-                s.put("id", id);
-            }
-            if (newestOf != null) {
-                s.put("newestOfPolicy", newestOf);
-            }
-            if (newestCopyIn != null) {
-                s.put("newestCopyInRegion", newestCopyIn);
-            }
-            return s;
+        if (newestOf != null) {
+            s.put("newestOfPolicy", newestOf);
         }
+        if (newestCopyIn != null) {
+            s.put("newestCopyInRegion", newestCopyIn);
+        }
+        return s;
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -193,7 +193,9 @@ class RestoreHandlersTest {
                 .handleRequest(BackupEvents.http("apigw-http-v2-restore-snapshot.json"), BackupEvents.context("h5"));
         JsonNode body = json(submitted.getBody());
         String input = BackupEvents.text("sfn-restore-step.json")
-                .replace("3f1e2d3c-4b5a-4697-8877-66554433aa11", body.get("runId").asText());
+                .replace(
+                        "3f1e2d3c-4b5a-4697-8877-66554433aa11",
+                        body.get("runId").asText());
         JsonNode out =
                 json(BackupEvents.invoke(new RestoreStepHandler(c)::handleRequest, input, BackupEvents.context("s4")));
 

@@ -264,7 +264,9 @@ class BackupFunctionsTest {
     @Test
     void httpSubmit_fromASnapshot_is422Unsupported_pointingToPointInTime_andNothingChanges() throws Exception {
         HttpResponseMessage r = functions(settings())
-                .submit(AzureEvents.http("http-restore-snapshot.json"), new SimpleExecutionContext("h4", "restore-submit"));
+                .submit(
+                        AzureEvents.http("http-restore-snapshot.json"),
+                        new SimpleExecutionContext("h4", "restore-submit"));
 
         assertThat(r.getStatusCode()).isEqualTo(422);
         JsonNode out = JSON.readTree((String) r.getBody());

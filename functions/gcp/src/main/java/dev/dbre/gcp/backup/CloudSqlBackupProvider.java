@@ -21,8 +21,8 @@ import com.google.api.services.sqladmin.model.SqlInstancesGetLatestRecoveryTimeR
 import dev.dbre.backup.ProductionTags;
 import dev.dbre.port.BackupPolicy;
 import dev.dbre.port.ConnectionFactory;
-import dev.dbre.port.ProviderError;
 import dev.dbre.port.DatabaseRef;
+import dev.dbre.port.ProviderError;
 import dev.dbre.port.ProviderException;
 import dev.dbre.port.RestoreProgress;
 import dev.dbre.port.RestoreProvider;
@@ -112,6 +112,7 @@ public final class CloudSqlBackupProvider implements SnapshotProvider, RestorePr
      * (what {@link #progress} restores once the new instance runs).
      */
     static final String BACKUP_REF = "restore-backup:";
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final SQLAdmin sql;
@@ -338,7 +339,8 @@ public final class CloudSqlBackupProvider implements SnapshotProvider, RestorePr
         BackupRun run = runs(source).stream()
                 .filter(r -> snapshot.id().equals(idOf(r)) && !"DELETED".equals(r.getStatus()))
                 .filter(r -> snapshot.region() == null
-                        || snapshot.region().equals(snapshot(r, source, snapshot.region()).region()))
+                        || snapshot.region()
+                                .equals(snapshot(r, source, snapshot.region()).region()))
                 .findFirst()
                 .orElseThrow(() -> new ProviderException(
                         ProviderError.NOT_FOUND,
@@ -355,7 +357,10 @@ public final class CloudSqlBackupProvider implements SnapshotProvider, RestorePr
                         null));
         RestoreOverrides o = RestoreOverrides.of(overrides);
         Settings settings = new Settings()
-                .setTier(o.instanceClass() != null ? o.instanceClass() : src.getSettings().getTier())
+                .setTier(
+                        o.instanceClass() != null
+                                ? o.instanceClass()
+                                : src.getSettings().getTier())
                 .setUserLabels(labelsOf(RestoredTags.of(source, runId, o.tags())));
         DatabaseInstance create = new DatabaseInstance()
                 .setName(newName)

@@ -74,7 +74,8 @@ class CloudSqlSnapshotRestoresTest {
     void start_createsAnInstanceLikeTheSource_labelledWithTheRun_andRefersToTheBackupRun() throws Exception {
         http.once(call("POST", BASE), json("operation-create"));
 
-        String ref = provider.startRestoreFromSnapshot(RUN, GOLD, "orders-drill", Map.of("tags", Map.of("team", "dbre")));
+        String ref =
+                provider.startRestoreFromSnapshot(RUN, GOLD, "orders-drill", Map.of("tags", Map.of("team", "dbre")));
 
         assertThat(ref).isEqualTo(REF);
         JsonNode body = JSON.readTree(http.requests(call("POST", BASE)).get(0).body());
@@ -142,7 +143,10 @@ class CloudSqlSnapshotRestoresTest {
     void aBackupRunNotThere_isNotFound_andNoInstanceIsCreated() {
         assertProviderErrorKind(
                         () -> provider.startRestoreFromSnapshot(
-                                RUN, new SnapshotRef("dbre-orders-19990101-0000", "orders", "europe-west1"), "orders-drill", Map.of()),
+                                RUN,
+                                new SnapshotRef("dbre-orders-19990101-0000", "orders", "europe-west1"),
+                                "orders-drill",
+                                Map.of()),
                         ProviderError.NOT_FOUND)
                 .hasMessageContaining("dbre-orders-19990101-0000");
         assertThat(http.requests(r -> !r.method().equals("GET"))).isEmpty();
@@ -153,7 +157,9 @@ class CloudSqlSnapshotRestoresTest {
         http.always(call("POST", BASE), error(409, "error-409-exists"));
         http.always(
                 call("GET", BASE + "/orders-drill"),
-                json("instance-clone-runnable-labelled", Map.of(RUN.toString(), UUID.randomUUID().toString())));
+                json(
+                        "instance-clone-runnable-labelled",
+                        Map.of(RUN.toString(), UUID.randomUUID().toString())));
 
         assertProviderErrorKind(
                 () -> provider.startRestoreFromSnapshot(RUN, GOLD, "orders-drill", Map.of()),

@@ -81,13 +81,16 @@ class RestoreFunctionsTest extends CloudSqlFunctionsFixture {
                 advance.method(),
                 advance.headers(),
                 new String(advance.body(), java.nio.charset.StandardCharsets.UTF_8)
-                        .replace("3f1e2d3c-4b5a-4697-8877-66554433aa11", run.get("runId").asText())
+                        .replace(
+                                "3f1e2d3c-4b5a-4697-8877-66554433aa11",
+                                run.get("runId").asText())
                         .getBytes(java.nio.charset.StandardCharsets.UTF_8));
         BufferedHttpResponse stepped = new BufferedHttpResponse();
         function.service(new SampleRequest(step, "/advance"), stepped);
 
         assertThat(JSON.readTree(stepped.body()).get("state").asText()).isEqualTo("RESTORING");
-        JsonNode created = JSON.readTree(http.requests(call("POST", BASE)).get(0).body());
+        JsonNode created =
+                JSON.readTree(http.requests(call("POST", BASE)).get(0).body());
         assertThat(created.get("name").asText()).isEqualTo("orders-from-gold");
         assertThat(http.requests(call("POST", BASE + "/orders/clone"))).isEmpty();
     }

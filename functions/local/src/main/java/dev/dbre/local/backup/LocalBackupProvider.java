@@ -469,8 +469,8 @@ public final class LocalBackupProvider implements SnapshotProvider, RestoreProvi
     private void restoreBackup(
             UUID runId, String sourceId, BackupManifest backup, Instant target, boolean immediate, String newName) {
         Path dir = restoreDir(newName);
-        RestoreRecord rec =
-                new RestoreRecord(newName, sourceId, backup.id(), target, RestoreRecord.COPYING, 0, null, runId);
+        RestoreRecord rec = new RestoreRecord(
+                newName, sourceId, backup.id(), target, RestoreRecord.COPYING, 0, null, runId, immediate);
         Path data = dir.resolve("data");
         try {
             Files.createDirectories(dir);

@@ -116,6 +116,9 @@ class LocalSnapshotRestoreEndToEndTest {
         assertThat(run.state()).as(run.failureReason()).isEqualTo(RestoreState.VERIFIED);
         assertThat(run.snapshot().id()).isEqualTo("dbre-shop-older");
         assertThat(batches("shop-from-older")).isEqualTo("S1:10");
+        assertThat(java.nio.file.Files.readString(
+                        shop.provider.baseDir().resolve("restores/shop-from-older/restore.json")))
+                .contains("\"snapshotId\" : \"dbre-shop-older\"", "\"snapshotOnly\" : true");
     }
 
     @Test
