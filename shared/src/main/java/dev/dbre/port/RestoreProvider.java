@@ -7,10 +7,13 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Port: one cloud's (or the local runtime's) point-in-time restore. Implementations:
- * RestoreDBInstanceToPointInTime / RestoreDBClusterToPointInTime (+ its instance), Flexible Server
- * point-in-time restore, Cloud SQL clone, and the local provider (recovery of a base backup with
- * archived WAL to recovery_target_time, as a new server on its own port).
+ * Port: one cloud's (or the local runtime's) point-in-time restore, and restore from a snapshot.
+ * Implementations: RestoreDBInstanceToPointInTime / RestoreDBClusterToPointInTime (+ its instance)
+ * and RestoreDBInstanceFromDBSnapshot / RestoreDBClusterFromSnapshot, Flexible Server point-in-time
+ * restore (no restore from a snapshot: refused), Cloud SQL clone and restoreBackup into a new
+ * instance, and the local provider (recovery of a base backup with archived WAL to
+ * recovery_target_time, or of one base backup to its consistent point, as a new server on its own
+ * port).
  *
  * <p>Ownership: every database a provider creates carries the id of the run that created it
  * ({@link dev.dbre.restore.RestoredTags#TAG_RUN}, or the provider's equivalent). A provider never adopts, labels,

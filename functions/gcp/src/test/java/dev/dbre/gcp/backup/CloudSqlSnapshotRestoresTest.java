@@ -90,7 +90,14 @@ class CloudSqlSnapshotRestoresTest {
 
     @Test
     void progress_restoresTheBackupRunOnceTheInstanceRuns_thenFollowsThatOperation_untilAvailable() throws Exception {
-        http.once(call("GET", BASE + "/orders-drill"), json("instance-clone-pending", Map.of()));
+        // Created labelled with the run's id (the pending clone fixture, with the label added).
+        http.once(
+                call("GET", BASE + "/orders-drill"),
+                json(
+                        "instance-clone-pending",
+                        Map.of(
+                                "\"environment\": \"production\"",
+                                "\"dbre-managed-by\": \"dbre\", \"dbre-restore-run\": \"" + RUN + "\"")));
         runnable();
         http.once(call("GET", OPERATIONS), json("operations-orders-drill-created"));
         http.once(call("POST", BASE + "/orders-drill/restoreBackup"), json("operation-restore-backup"));
