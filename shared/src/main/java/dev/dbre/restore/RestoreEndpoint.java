@@ -56,6 +56,7 @@ public final class RestoreEndpoint {
             out.put("state", s.run().state().name());
             out.put("created", s.created());
             out.put("newName", s.run().newName());
+            putSnapshot(out, s.run());
             return new Response(202, out.toString());
         } catch (RuntimeException e) {
             return failure(e, "submit");
@@ -96,7 +97,8 @@ public final class RestoreEndpoint {
     /**
      * A run as a workflow sees it: {@code runId, state, done} (done: nothing more will happen),
      * plus {@code outcome}, {@code newName}, {@code recoverySeconds}, {@code failureReason} when
-     * known, {@code deadline}, and {@code cleanupError} (the database left) when CLEANUP_FAILED.
+     * known, {@code deadline}, {@code snapshot} ({@code id, region, takenAt}: the snapshot restored
+     * from, picked at submit), and {@code cleanupError} (the database left) when CLEANUP_FAILED.
      */
     public static ObjectNode runJson(RestoreRun run) {
         ObjectNode out = JSON.createObjectNode();
@@ -117,10 +119,23 @@ public final class RestoreEndpoint {
         if (run.deadline() != null) {
             out.put("deadline", run.deadline().toString());
         }
+        putSnapshot(out, run);
         if (run.state() == RestoreState.CLEANUP_FAILED && run.lastError() != null) {
             out.put("cleanupError", run.lastError());
         }
         return out;
+    }
+
+    /** {@code snapshot: {id, region, takenAt}}: the snapshot the run restores, when it restores one. */
+    private static void putSnapshot(ObjectNode out, RestoreRun run) {
+        if (run.snapshot() != null) {
+            ObjectNode snap = out.putObject("snapshot");
+            snap.put("id", run.snapshot().id());
+            snap.put("region", run.snapshot().region());
+            if (run.snapshotTime() != null) {
+                snap.put("takenAt", run.snapshotTime().toString());
+            }
+        }
     }
 
     private static Response failure(RuntimeException e, String doing) {

@@ -12,6 +12,13 @@ public enum RestoreError {
     CONFIRMATION_REQUIRED(403),
     /** No database with the source id. */
     SOURCE_NOT_FOUND(404),
+    /**
+     * The snapshot asked for is not there or not completed: no snapshot with the id, or none
+     * completed of the policy or in the region.
+     */
+    SNAPSHOT_NOT_FOUND(404),
+    /** The provider cannot do what the request asks (Flexible Server: restore from a snapshot). */
+    UNSUPPORTED(422),
     /** No restore run with that id. */
     RUN_NOT_FOUND(404),
     /** A database (or a restore in progress) already has the new name. */

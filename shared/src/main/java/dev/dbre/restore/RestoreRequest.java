@@ -23,7 +23,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * A point-in-time restore request, as documented in {@code docs/restore-request.md}. Build one with
+ * A restore request (to a point in time, or from a snapshot), as documented in {@code docs/restore-request.md}. Build one with
  * {@link #parse} (from JSON) or the constructor (then call {@link #validate}).
  *
  * @param requestId the caller's idempotency key; null: the new name is the key
@@ -39,6 +39,8 @@ import java.util.regex.Pattern;
  * @param confirmProduction must equal {@code source} when the source is production
  * @param timeout how long the run may take before it fails (its deadline is the request time plus
  *     this); null: the service's default ({@code DBRE_RESTORE_TIMEOUT})
+ * @param snapshot restore from this snapshot instead of to a point in time; null for a
+ *     point-in-time restore. Exactly one of {@code targetTime}, {@code latest} and this is given
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RestoreRequest(
@@ -52,7 +54,14 @@ public record RestoreRequest(
         List<VerifyCheck> verify,
         boolean drill,
         String confirmProduction,
-        Duration timeout) {
+        Duration timeout,
+        SnapshotChoice snapshot) {
+
+    /** A drill's kind (and a run's): point-in-time, a snapshot in the home region, a copy elsewhere. */
+    public static final String KIND_PITR = "pitr";
+
+    public static final String KIND_SNAPSHOT = "snapshot";
+    public static final String KIND_COPY = "copy";
 
     /** The shortest and longest {@code timeout} (a week: AWS Backup's longest validation window). */
     public static final Duration MIN_TIMEOUT = Duration.ofMinutes(1);
@@ -71,6 +80,68 @@ public record RestoreRequest(
         database = database == null ? "postgres" : database;
         overrides = overrides == null ? Overrides.NONE : overrides;
         verify = verify == null ? List.of() : List.copyOf(verify);
+    }
+
+    /** A point-in-time request (no snapshot), as before snapshots could be restored. */
+    public RestoreRequest(
+            String requestId,
+            String source,
+            Instant targetTime,
+            boolean latest,
+            String newName,
+            String database,
+            Overrides overrides,
+            List<VerifyCheck> verify,
+            boolean drill,
+            String confirmProduction,
+            Duration timeout) {
+        this(
+                requestId,
+                source,
+                targetTime,
+                latest,
+                newName,
+                database,
+                overrides,
+                verify,
+                drill,
+                confirmProduction,
+                timeout,
+                null);
+    }
+
+    /**
+     * Which snapshot of the source to restore: exactly one of {@code id}, {@code newestOfPolicy},
+     * {@code newestCopyInRegion}. The newest ones are picked at submit among the source's completed
+     * snapshots this tool manages, and the run records the one picked (a retry restores the same).
+     *
+     * @param id the provider's snapshot id, stored in the provider's home region
+     * @param newestOfPolicy the newest completed snapshot taken under this backup policy (home region)
+     * @param newestCopyInRegion the newest completed copy stored in this region
+     * @param policy with {@code newestCopyInRegion} only: a copy made under this policy (else any of ours)
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record SnapshotChoice(String id, String newestOfPolicy, String newestCopyInRegion, String policy) {
+        /** {@link #KIND_COPY} for a copy in another region, else {@link #KIND_SNAPSHOT}. */
+        public String kind() {
+            return newestCopyInRegion != null ? KIND_COPY : KIND_SNAPSHOT;
+        }
+
+        /** "snapshot X", "the newest snapshot of policy P", "the newest copy in R (policy P)". */
+        public String describe() {
+            if (id != null) {
+                return "snapshot " + id;
+            }
+            if (newestOfPolicy != null) {
+                return "the newest snapshot of policy " + newestOfPolicy;
+            }
+            return "the newest copy in " + newestCopyInRegion + (policy == null ? "" : " of policy " + policy);
+        }
+    }
+
+    /** {@link #KIND_PITR}, {@link #KIND_SNAPSHOT} or {@link #KIND_COPY}. */
+    public String kind() {
+        return snapshot == null ? KIND_PITR : snapshot.kind();
     }
 
     /**
@@ -145,7 +216,8 @@ public record RestoreRequest(
             List<WireCheck> verify,
             Boolean drill,
             String confirmProduction,
-            String timeout) {}
+            String timeout,
+            SnapshotChoice snapshot) {}
 
     private record WireCheck(String name, String sql, WireExpect expect) {}
 
@@ -224,7 +296,8 @@ public record RestoreRequest(
                 checks,
                 Boolean.TRUE.equals(w.drill()),
                 w.confirmProduction(),
-                timeout);
+                timeout,
+                w.snapshot());
         return r;
     }
 
@@ -239,13 +312,17 @@ public record RestoreRequest(
 
     private void validate(boolean reachRules) {
         require(source != null && !source.isBlank(), "source", "is required");
-        if (latest == (targetTime != null)) {
+        int points = (targetTime != null ? 1 : 0) + (latest ? 1 : 0) + (snapshot != null ? 1 : 0);
+        if (points != 1) {
             throw new RestoreRejectedException(
                     RestoreError.BAD_REQUEST,
-                    "targetTime",
-                    latest
-                            ? "give targetTime or latest: true, not both"
-                            : "give targetTime (ISO-8601) or latest: true");
+                    snapshot != null ? "snapshot" : "targetTime",
+                    points == 0
+                            ? "give one of targetTime (ISO-8601), latest: true, or snapshot"
+                            : "give only one of targetTime, latest: true and snapshot");
+        }
+        if (snapshot != null) {
+            validateSnapshot(snapshot);
         }
         require(newName != null, "newName", "is required");
         require(
@@ -289,6 +366,31 @@ public record RestoreRequest(
         }
     }
 
+    /** Snapshot ids, policy and region names are matched as given: no blanks, no control characters. */
+    private static final Pattern SNAPSHOT_TEXT = Pattern.compile("[\\p{Graph}]{1,255}");
+
+    private static void validateSnapshot(SnapshotChoice s) {
+        int set = (s.id() != null ? 1 : 0)
+                + (s.newestOfPolicy() != null ? 1 : 0)
+                + (s.newestCopyInRegion() != null ? 1 : 0);
+        require(set == 1, "snapshot", "must hold exactly one of id, newestOfPolicy, newestCopyInRegion");
+        require(
+                s.policy() == null || s.newestCopyInRegion() != null,
+                "snapshot.policy",
+                "goes with newestCopyInRegion only (newestOfPolicy names its policy itself)");
+        requireText(s.id(), "snapshot.id");
+        requireText(s.newestOfPolicy(), "snapshot.newestOfPolicy");
+        requireText(s.newestCopyInRegion(), "snapshot.newestCopyInRegion");
+        requireText(s.policy(), "snapshot.policy");
+    }
+
+    private static void requireText(String value, String field) {
+        require(
+                value == null || SNAPSHOT_TEXT.matcher(value).matches(),
+                field,
+                "'" + value + "' must be 1 to 255 visible characters (no spaces)");
+    }
+
     /** The idempotency key: the request id, else the new name. */
     public String key() {
         return requestId != null ? requestId : "name:" + newName;
@@ -318,6 +420,9 @@ public record RestoreRequest(
             }
             if (timeout != null) {
                 m.put("timeout", timeout.toString());
+            }
+            if (snapshot != null) {
+                m.put("snapshot", snapshot);
             }
             return JSON.writeValueAsString(m);
         } catch (JsonProcessingException e) {

@@ -1,6 +1,7 @@
 package dev.dbre.restore;
 
 import dev.dbre.port.RestoreTarget;
+import dev.dbre.port.SnapshotRef;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -31,6 +32,8 @@ import java.util.function.Consumer;
  *       RestoreState#inProgress})
  *   <li>{@code startRef}: what the provider's start returned ({@link RestoreTarget#startRef}), or
  *       null
+ *   <li>{@code snapshot}, {@code snapshotTime}: the snapshot restored from, picked at submit (null
+ *       for a point-in-time restore), and when it was taken
  * </ul>
  */
 public final class RestoreRun {
@@ -60,6 +63,8 @@ public final class RestoreRun {
     private final Double recoverySeconds;
     private final Instant deadline;
     private final String startRef;
+    private final SnapshotRef snapshot;
+    private final Instant snapshotTime;
 
     private RestoreRun(Columns c) {
         runId = Objects.requireNonNull(c.runId, "runId");
@@ -83,6 +88,8 @@ public final class RestoreRun {
         recoverySeconds = c.recoverySeconds;
         deadline = c.deadline;
         startRef = c.startRef;
+        snapshot = c.snapshot;
+        snapshotTime = c.snapshotTime;
     }
 
     /**
@@ -90,7 +97,23 @@ public final class RestoreRun {
      * deadline}.
      */
     static RestoreRun requested(UUID runId, RestoreRequest request, Instant now, Instant deadline) {
+        return requested(runId, request, now, deadline, null, null);
+    }
+
+    /**
+     * As above, restoring {@code snapshot} (taken at {@code snapshotTime}), picked for the request's
+     * {@link RestoreRequest#snapshot()}.
+     */
+    static RestoreRun requested(
+            UUID runId,
+            RestoreRequest request,
+            Instant now,
+            Instant deadline,
+            SnapshotRef snapshot,
+            Instant snapshotTime) {
         Columns c = new Columns();
+        c.snapshot = snapshot;
+        c.snapshotTime = snapshotTime;
         c.runId = runId;
         c.requestKey = request.key();
         c.sourceId = request.source();
@@ -194,6 +217,16 @@ public final class RestoreRun {
     /** What the provider's start returned ({@link RestoreTarget#startRef}), or null. */
     public String startRef() {
         return startRef;
+    }
+
+    /** The snapshot restored from, picked at submit; null for a point-in-time restore. */
+    public SnapshotRef snapshot() {
+        return snapshot;
+    }
+
+    /** When {@link #snapshot()} was taken, as its provider reports it; null without a snapshot. */
+    public Instant snapshotTime() {
+        return snapshotTime;
     }
 
     public boolean finished() {
@@ -379,6 +412,8 @@ public final class RestoreRun {
         Double recoverySeconds;
         Instant deadline;
         String startRef;
+        SnapshotRef snapshot;
+        Instant snapshotTime;
 
         Columns() {}
 
@@ -404,6 +439,8 @@ public final class RestoreRun {
             recoverySeconds = r.recoverySeconds;
             deadline = r.deadline;
             startRef = r.startRef;
+            snapshot = r.snapshot;
+            snapshotTime = r.snapshotTime;
         }
 
         RestoreRun toRun() {
@@ -433,7 +470,9 @@ public final class RestoreRun {
             verifiedAt,
             recoverySeconds,
             deadline,
-            startRef
+            startRef,
+            snapshot,
+            snapshotTime
         };
     }
 

@@ -1,5 +1,6 @@
 package dev.dbre.restore;
 
+import dev.dbre.port.SnapshotRef;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,11 +13,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** The SQL of {@code restore_runs} and {@code restore_run_events} (schema V3, V5). Values always bound. */
+/** The SQL of {@code restore_runs} and {@code restore_run_events} (schema V3, V5, V16). Values always bound. */
 final class RestoreRunStore {
     private static final String COLUMNS = "run_id, request_key, source_id, new_name, target_time, drill,"
             + " request::text, state, outcome, failure_reason, endpoint_host, endpoint_port, verification::text,"
-            + " attempts, last_error, requested_at, updated_at, verified_at, recovery_seconds, deadline_at, start_ref";
+            + " attempts, last_error, requested_at, updated_at, verified_at, recovery_seconds, deadline_at, start_ref,"
+            + " snapshot_id, snapshot_database, snapshot_region, snapshot_time";
 
     /** The partial unique index of V5: one active run per new name. */
     static final String ACTIVE_NAME_KEY = "restore_runs_active_name_key";
@@ -59,9 +61,11 @@ final class RestoreRunStore {
      * @throws SQLException SQLSTATE 23505 on {@link #ACTIVE_NAME_KEY} when an active run has the name
      */
     static boolean insert(Connection c, RestoreRun r) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("insert into restore_runs (run_id, request_key, source_id,"
-                + " new_name, target_time, drill, request, state, requested_at, updated_at, deadline_at)"
-                + " values (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?) on conflict (request_key) do nothing")) {
+        try (PreparedStatement ps = c.prepareStatement(
+                "insert into restore_runs (run_id, request_key, source_id,"
+                        + " new_name, target_time, drill, request, state, requested_at, updated_at, deadline_at,"
+                        + " snapshot_id, snapshot_database, snapshot_region, snapshot_time)"
+                        + " values (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (request_key) do nothing")) {
             ps.setObject(1, r.runId());
             ps.setString(2, r.requestKey());
             ps.setString(3, r.sourceId());
@@ -73,6 +77,11 @@ final class RestoreRunStore {
             setTime(ps, 9, r.requestedAt());
             setTime(ps, 10, r.updatedAt());
             setTime(ps, 11, r.deadline());
+            SnapshotRef snap = r.snapshot();
+            ps.setString(12, snap == null ? null : snap.id());
+            ps.setString(13, snap == null ? null : snap.databaseId());
+            ps.setString(14, snap == null ? null : snap.region());
+            setTime(ps, 15, r.snapshotTime());
             return ps.executeUpdate() == 1;
         }
     }
@@ -177,6 +186,9 @@ final class RestoreRunStore {
         run.recoverySeconds = noRecovery ? null : recovery;
         run.deadline = time(rs, 20);
         run.startRef = rs.getString(21);
+        String snapshotId = rs.getString(22);
+        run.snapshot = snapshotId == null ? null : new SnapshotRef(snapshotId, rs.getString(23), rs.getString(24));
+        run.snapshotTime = time(rs, 25);
         return run.toRun();
     }
 

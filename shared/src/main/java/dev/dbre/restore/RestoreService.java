@@ -7,12 +7,15 @@ import dev.dbre.obs.Metric;
 import dev.dbre.obs.MetricNames;
 import dev.dbre.obs.MetricsPublisher;
 import dev.dbre.port.ConnectionFactory;
+import dev.dbre.port.ProviderError;
 import dev.dbre.port.ProviderException;
 import dev.dbre.port.RestoreProgress;
 import dev.dbre.port.RestoreProvider;
 import dev.dbre.port.RestoreSource;
 import dev.dbre.port.RestoreWindow;
 import dev.dbre.port.Sleeper;
+import dev.dbre.port.Snapshot;
+import dev.dbre.port.SnapshotRef;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -29,7 +32,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Point-in-time restores as a resumable state machine in {@code restore_runs}.
+ * Restores (to a point in time, or from a snapshot) as a resumable state machine in {@code
+ * restore_runs}.
  *
  * <p>{@link #submit} validates a request before anything changes and records a REQUESTED run;
  * {@link #advance} performs at most one step under the run's row lock: start the restore, poll
@@ -114,7 +118,8 @@ public final class RestoreService {
      * requestId, else its new name): submitting it again returns the existing run.
      *
      * @throws RestoreRejectedException with the rule that failed (SOURCE_NOT_FOUND,
-     *     TARGET_OUTSIDE_WINDOW, NAME_TAKEN, CONFIRMATION_REQUIRED, BAD_REQUEST); nothing changed.
+     *     TARGET_OUTSIDE_WINDOW, SNAPSHOT_NOT_FOUND, UNSUPPORTED, NAME_TAKEN, CONFIRMATION_REQUIRED,
+     *     BAD_REQUEST); nothing changed.
      *     NAME_TAKEN also when a concurrent submit took the name first (the schema's one active run
      *     per name)
      * @throws RestoreStoreException if the runs table cannot be read or written
@@ -127,12 +132,14 @@ public final class RestoreService {
             if (existing.isPresent()) {
                 return new Submitted(existing.get().runId(), false, existing.get());
             }
-            checkAgainstProvider(c, request);
+            Snapshot snapshot = checkAgainstProvider(c, request);
             RestoreRun run = RestoreRun.requested(
                     UUID.randomUUID(),
                     request,
                     now,
-                    now.plus(request.timeout() != null ? request.timeout() : defaultTimeout));
+                    now.plus(request.timeout() != null ? request.timeout() : defaultTimeout),
+                    snapshot == null ? null : SnapshotRef.of(snapshot),
+                    snapshot == null ? null : snapshot.createdAt());
             c.setAutoCommit(false);
             boolean inserted;
             try {
@@ -157,9 +164,8 @@ public final class RestoreService {
                     run.runId(),
                     RestoreState.REQUESTED,
                     now,
-                    "restore " + request.source() + " to "
-                            + (request.latest() ? "the latest restorable time" : request.targetTime()) + " as "
-                            + request.newName() + (request.drill() ? " (drill)" : ""));
+                    "restore " + request.source() + " " + restorePoint(request, snapshot) + " as " + request.newName()
+                            + (request.drill() ? " (drill)" : ""));
             c.commit();
             return new Submitted(run.runId(), true, run);
         } catch (SQLException e) {
@@ -179,24 +185,31 @@ public final class RestoreService {
         return true;
     }
 
-    /** The rules that need the provider, in order: source, window, name, confirmation. */
-    private void checkAgainstProvider(Connection c, RestoreRequest request) throws SQLException {
+    /** "to <time>", "to the latest restorable time", "from snapshot <id> in <region> (<choice>)". */
+    private static String restorePoint(RestoreRequest request, Snapshot snapshot) {
+        if (snapshot != null) {
+            String choice = request.snapshot().describe();
+            return "from snapshot " + snapshot.id() + " in " + snapshot.region() + " taken " + snapshot.createdAt()
+                    + (choice.equals("snapshot " + snapshot.id()) ? "" : " (" + choice + ")");
+        }
+        return "to " + (request.latest() ? "the latest restorable time" : request.targetTime());
+    }
+
+    /**
+     * The rules that need the provider, in order: source, window (or the snapshot), name,
+     * confirmation.
+     *
+     * @return the snapshot picked for a restore from a snapshot, else null
+     */
+    private Snapshot checkAgainstProvider(Connection c, RestoreRequest request) throws SQLException {
         RestoreSource source = provider.describeSource(request.source())
                 .orElseThrow(() -> new RestoreRejectedException(
                         RestoreError.SOURCE_NOT_FOUND, "source", "no database '" + request.source() + "'"));
-        RestoreWindow window = source.window();
-        if (window == null) {
-            throw new RestoreRejectedException(
-                    RestoreError.TARGET_OUTSIDE_WINDOW,
-                    "targetTime",
-                    request.source() + " has no restorable window yet (no completed backup)");
-        }
-        if (!request.latest() && !window.contains(request.targetTime())) {
-            throw new RestoreRejectedException(
-                    RestoreError.TARGET_OUTSIDE_WINDOW,
-                    "targetTime",
-                    request.targetTime() + " is outside the restorable window of " + request.source() + ": ["
-                            + window.earliest() + ", " + window.latest() + "]");
+        Snapshot snapshot = null;
+        if (request.snapshot() != null) {
+            snapshot = pickSnapshot(request);
+        } else {
+            checkWindow(request, source);
         }
         if (RestoreRunStore.nameInUse(c, request.newName())) {
             throw new RestoreRejectedException(
@@ -214,6 +227,45 @@ public final class RestoreService {
                     "confirmProduction",
                     request.source() + " is a production database: set confirmProduction to \"" + request.source()
                             + "\" to restore from it");
+        }
+        return snapshot;
+    }
+
+    /**
+     * The snapshot the request asks for, among the source's snapshots in the home region (a copy:
+     * in its region).
+     *
+     * @throws RestoreRejectedException UNSUPPORTED when the provider cannot restore from a snapshot,
+     *     SNAPSHOT_NOT_FOUND when no completed snapshot fits
+     */
+    private Snapshot pickSnapshot(RestoreRequest request) {
+        RestoreRequest.SnapshotChoice choice = request.snapshot();
+        List<Snapshot> snapshots;
+        try {
+            snapshots = provider.snapshotsOf(request.source(), choice.newestCopyInRegion());
+        } catch (ProviderException e) {
+            if (e.error() == ProviderError.UNSUPPORTED) {
+                throw new RestoreRejectedException(RestoreError.UNSUPPORTED, "snapshot", e.getMessage());
+            }
+            throw e;
+        }
+        return SnapshotPicker.pick(choice, request.source(), snapshots);
+    }
+
+    private static void checkWindow(RestoreRequest request, RestoreSource source) {
+        RestoreWindow window = source.window();
+        if (window == null) {
+            throw new RestoreRejectedException(
+                    RestoreError.TARGET_OUTSIDE_WINDOW,
+                    "targetTime",
+                    request.source() + " has no restorable window yet (no completed backup)");
+        }
+        if (!request.latest() && !window.contains(request.targetTime())) {
+            throw new RestoreRejectedException(
+                    RestoreError.TARGET_OUTSIDE_WINDOW,
+                    "targetTime",
+                    request.targetTime() + " is outside the restorable window of " + request.source() + ": ["
+                            + window.earliest() + ", " + window.latest() + "]");
         }
     }
 
@@ -277,13 +329,23 @@ public final class RestoreService {
         try {
             return switch (run.state()) {
                 case REQUESTED -> {
-                    String ref = provider.startRestore(
-                            run.runId(),
-                            run.sourceId(),
-                            run.targetTime(),
-                            run.newName(),
-                            run.request().overrides().toMap());
-                    yield new Step(run.started(ref, now), "restore started");
+                    String ref = run.snapshot() != null
+                            ? provider.startRestoreFromSnapshot(
+                                    run.runId(),
+                                    run.snapshot(),
+                                    run.newName(),
+                                    run.request().overrides().toMap())
+                            : provider.startRestore(
+                                    run.runId(),
+                                    run.sourceId(),
+                                    run.targetTime(),
+                                    run.newName(),
+                                    run.request().overrides().toMap());
+                    yield new Step(
+                            run.started(ref, now),
+                            run.snapshot() != null
+                                    ? "restore from snapshot " + run.snapshot().id() + " started"
+                                    : "restore started");
                 }
                 case RESTORING -> {
                     RestoreProgress p = provider.progress(run.target());
@@ -348,7 +410,7 @@ public final class RestoreService {
         List<Verifier.CheckResult> results;
         try {
             results = Verifier.run(
-                    provider.connect(run.newName(), run.request().database()),
+                    provider.connect(run.target(), run.request().database()),
                     run.request().verify(),
                     remaining.minus(Duration.ofSeconds(1)));
         } catch (SQLException e) {

@@ -2,12 +2,16 @@ package dev.dbre.restore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.dbre.port.ProviderError;
 import dev.dbre.port.RestoreProgress;
 import dev.dbre.port.RestoreProvider;
 import dev.dbre.port.RestoreSource;
 import dev.dbre.port.RestoreTarget;
+import dev.dbre.port.Snapshot;
+import dev.dbre.port.SnapshotRef;
+import dev.dbre.port.SnapshotStatus;
 import dev.dbre.testing.ProviderErrors;
 import java.util.Map;
 import java.util.UUID;
@@ -45,6 +49,15 @@ public abstract class RestoreProviderContract {
 
     /** Asserts that nothing was changed or deleted under {@link #restoreName()}. */
     protected abstract void assertLeftAlone();
+
+    /**
+     * A completed snapshot of {@link #sourceId()} in the home region, for the restore-from-snapshot
+     * cases; null for a provider that cannot restore from a snapshot (it must then refuse both
+     * calls as UNSUPPORTED, which is what is tested instead).
+     */
+    protected SnapshotRef snapshot() {
+        return null;
+    }
 
     private RestoreTarget target(UUID runId) {
         return new RestoreTarget(runId, restoreName(), null);
@@ -151,5 +164,55 @@ public abstract class RestoreProviderContract {
                 .doesNotThrowAnyException();
         assertThat(provider().progress(target(RUN)).state()).isNotEqualTo(RestoreProgress.State.FAILED);
         assertThat(provider().delete(target(RUN))).isEqualTo(RestoreProvider.Deletion.DELETED);
+    }
+
+    @Test
+    void snapshotsOf_theSource_listsItsCompletedSnapshot() {
+        SnapshotRef snap = snapshot();
+        assumeTrue(snap != null, "this provider cannot restore from a snapshot (refusal tested instead)");
+
+        assertThat(provider().snapshotsOf(sourceId(), null))
+                .filteredOn(s -> s.id().equals(snap.id()))
+                .singleElement()
+                .extracting(Snapshot::status, Snapshot::region)
+                .containsExactly(SnapshotStatus.AVAILABLE, snap.region());
+    }
+
+    @Test
+    void startRestoreFromSnapshot_onAFreeName_starts() {
+        SnapshotRef snap = snapshot();
+        assumeTrue(snap != null, "this provider cannot restore from a snapshot (refusal tested instead)");
+        arrangeNothingNamed(restoreName());
+
+        assertThatCode(() -> provider().startRestoreFromSnapshot(RUN, snap, restoreName(), Map.of()))
+                .doesNotThrowAnyException();
+    }
+
+    @Test
+    void startRestoreFromSnapshot_overADatabaseTheRunDidNotCreate_isAlreadyExists_andLeavesItAlone() {
+        SnapshotRef snap = snapshot();
+        assumeTrue(snap != null, "this provider cannot restore from a snapshot (refusal tested instead)");
+        arrangeForeignDatabase();
+
+        ProviderErrors.assertProviderErrorKind(
+                        () -> provider().startRestoreFromSnapshot(RUN, snap, restoreName(), Map.of()),
+                        ProviderError.ALREADY_EXISTS)
+                .hasMessageContaining(restoreName());
+        assertLeftAlone();
+    }
+
+    @Test
+    void snapshotRestore_whereTheProviderCannot_isRefusedAsUnsupported_pointingToPointInTime() {
+        assumeTrue(snapshot() == null, "this provider restores from snapshots (tested above)");
+        arrangeNothingNamed(restoreName());
+
+        ProviderErrors.assertProviderErrorKind(
+                        () -> provider().snapshotsOf(sourceId(), null), ProviderError.UNSUPPORTED)
+                .hasMessageContaining("point-in-time");
+        ProviderErrors.assertProviderErrorKind(
+                () -> provider()
+                        .startRestoreFromSnapshot(
+                                RUN, new SnapshotRef("any", sourceId(), null), restoreName(), Map.of()),
+                ProviderError.UNSUPPORTED);
     }
 }

@@ -59,8 +59,16 @@ class RestoreRequestTest {
             value = {
                 "{\"source\":\"a\",\"latest\":true,\"newName\":\"b\",\"colour\":1}|colour|unknown field 'colour'",
                 "{\"latest\":true,\"newName\":\"b\"}|source|is required",
-                "{\"source\":\"a\",\"newName\":\"b\"}|targetTime|give targetTime (ISO-8601) or latest: true",
-                "{\"source\":\"a\",\"latest\":true,\"targetTime\":\"2026-01-01T00:00:00Z\",\"newName\":\"b\"}|targetTime|not both",
+                "{\"source\":\"a\",\"newName\":\"b\"}|targetTime|give one of targetTime (ISO-8601), latest: true, or snapshot",
+                "{\"source\":\"a\",\"latest\":true,\"targetTime\":\"2026-01-01T00:00:00Z\",\"newName\":\"b\"}|targetTime|give only one of",
+                "{\"source\":\"a\",\"latest\":true,\"snapshot\":{\"id\":\"s1\"},\"newName\":\"b\"}|snapshot|give only one of targetTime, latest: true and snapshot",
+                "{\"source\":\"a\",\"snapshot\":{},\"newName\":\"b\"}|snapshot|exactly one of id, newestOfPolicy, newestCopyInRegion",
+                "{\"source\":\"a\",\"snapshot\":{\"id\":\"s1\",\"newestOfPolicy\":\"gold\"},\"newName\":\"b\"}|snapshot|exactly one of id",
+                "{\"source\":\"a\",\"snapshot\":{\"newestOfPolicy\":\"gold\",\"policy\":\"gold\"},\"newName\":\"b\"}|snapshot.policy|goes with newestCopyInRegion only",
+                "{\"source\":\"a\",\"snapshot\":{\"id\":\"s 1\"},\"newName\":\"b\"}|snapshot.id|visible characters",
+                "{\"source\":\"a\",\"snapshot\":{\"newestCopyInRegion\":\"\"},\"newName\":\"b\"}|snapshot.newestCopyInRegion|visible characters",
+                "{\"source\":\"a\",\"snapshot\":{\"name\":\"s1\"},\"newName\":\"b\"}|snapshot.name|unknown field 'name'",
+                "{\"source\":\"a\",\"snapshot\":\"s1\",\"newName\":\"b\"}|snapshot|wrong type",
                 "{\"source\":\"a\",\"targetTime\":\"yesterday\",\"newName\":\"b\"}|targetTime|'yesterday' is not an ISO-8601 time",
                 "{\"source\":\"a\",\"targetTime\":\"2026-01-01T00:00:00\",\"newName\":\"b\"}|targetTime|with a zone",
                 "{\"source\":\"a\",\"latest\":true}|newName|is required",
@@ -96,6 +104,37 @@ class RestoreRequestTest {
         assertThat(r.database()).isEqualTo("postgres?sslmode=disable");
         assertThat(VerifyQuery.refusal(r.verify().get(0).sql(), true)).contains("one statement");
         assertThatThrownBy(() -> RestoreRequest.parse(stored)).isInstanceOf(RestoreRejectedException.class);
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{\"id\":\"rds:orders-2026-11-20\"}|rds:orders-2026-11-20|||snapshot",
+                "{\"newestOfPolicy\":\"gold\"}||gold||snapshot",
+                "{\"newestCopyInRegion\":\"eu-central-1\",\"policy\":\"gold\"}|||eu-central-1|copy",
+            })
+    void snapshotRequest_parsesItsChoice_andItsKind_andIsStoredAsItCame(
+            String choice, String id, String policy, String region, String kind) {
+        RestoreRequest r = RestoreRequest.parse(
+                "{\"source\":\"orders-db\",\"newName\":\"orders-snap\",\"snapshot\":" + choice + "}");
+
+        assertThat(r.snapshot().id()).isEqualTo(id);
+        assertThat(r.snapshot().newestOfPolicy()).isEqualTo(policy);
+        assertThat(r.snapshot().newestCopyInRegion()).isEqualTo(region);
+        assertThat(r.targetTime()).isNull();
+        assertThat(r.latest()).isFalse();
+        assertThat(r.kind()).isEqualTo(kind);
+        assertThat(RestoreRequest.parseStored(r.toJson())).isEqualTo(r);
+    }
+
+    @Test
+    void pointInTimeRequest_isOfKindPitr_andItsStoredJsonHasNoSnapshot() {
+        RestoreRequest r = RestoreRequest.parse(FULL);
+
+        assertThat(r.kind()).isEqualTo(RestoreRequest.KIND_PITR);
+        assertThat(r.snapshot()).isNull();
+        assertThat(r.toJson()).doesNotContain("snapshot");
     }
 
     @Test

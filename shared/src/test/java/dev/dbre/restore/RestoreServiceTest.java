@@ -9,6 +9,9 @@ import dev.dbre.port.ProviderError;
 import dev.dbre.port.ProviderException;
 import dev.dbre.port.RestoreProgress;
 import dev.dbre.port.RestoreProgress.State;
+import dev.dbre.port.Snapshot;
+import dev.dbre.port.SnapshotRef;
+import dev.dbre.port.SnapshotStatus;
 import dev.dbre.testing.FakeRestoreProvider;
 import dev.dbre.testing.MutableClock;
 import dev.dbre.testing.PostgresExtension;
@@ -20,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -653,5 +657,195 @@ class RestoreServiceTest {
                 .isInstanceOfSatisfying(
                         RestoreRejectedException.class,
                         e -> assertThat(e.error()).isEqualTo(RestoreError.RUN_NOT_FOUND));
+    }
+
+    // ---- restore from a snapshot ----
+
+    static Snapshot snap(String id, String region, Instant at, SnapshotStatus status, Map<String, String> tags) {
+        return new Snapshot(id, "orders-db", region, at, status, tags, -1);
+    }
+
+    static Map<String, String> managed(String policy) {
+        return Map.of(Snapshot.TAG_MANAGED_BY, Snapshot.MANAGED_BY_VALUE, Snapshot.TAG_POLICY, policy);
+    }
+
+    static Map<String, String> managedCopy(String policy) {
+        return Map.of(
+                Snapshot.TAG_MANAGED_BY,
+                Snapshot.MANAGED_BY_VALUE,
+                Snapshot.TAG_POLICY,
+                policy,
+                Snapshot.TAG_COPY_OF,
+                "dbre-orders-db-20261122-0000");
+    }
+
+    static final Instant DAY1 = Instant.parse("2026-11-21T00:00:00Z");
+    static final Instant DAY2 = Instant.parse("2026-11-22T00:00:00Z");
+    static final Instant DAY3 = Instant.parse("2026-11-23T00:00:00Z");
+
+    FakeRestoreProvider withSnapshots() {
+        return provider()
+                .snapshots(
+                        "orders-db",
+                        null,
+                        snap("gold-day1", "eu-west-1", DAY1, SnapshotStatus.AVAILABLE, managed("gold")),
+                        snap("gold-day2", "eu-west-1", DAY2, SnapshotStatus.AVAILABLE, managed("gold")),
+                        // Newer, but not completed / another policy / not ours: never "the newest of gold".
+                        snap("gold-day3", "eu-west-1", DAY3, SnapshotStatus.CREATING, managed("gold")),
+                        snap("silver-day3", "eu-west-1", DAY3, SnapshotStatus.AVAILABLE, managed("silver")),
+                        snap("rds:orders-db-day3", "eu-west-1", DAY3, SnapshotStatus.AVAILABLE, Map.of()))
+                .snapshots(
+                        "orders-db",
+                        "eu-central-1",
+                        snap("copy-day1", "eu-central-1", DAY1, SnapshotStatus.AVAILABLE, managedCopy("gold")),
+                        snap("copy-day2", "eu-central-1", DAY2, SnapshotStatus.AVAILABLE, managedCopy("silver")),
+                        snap("copy-day3", "eu-central-1", DAY3, SnapshotStatus.COPYING, managedCopy("gold")));
+    }
+
+    static RestoreRequest snapshotRequest(String name, boolean drill, String choice) {
+        return RestoreRequest.parse("{\"source\":\"orders-db\",\"newName\":\"" + name + "\",\"drill\":" + drill
+                + ",\"snapshot\":" + choice + ",\"verify\":[{\"name\":\"items\",\"sql\":"
+                + "\"select count(*) from restored_items\",\"expect\":{\"equals\":10}}]}");
+    }
+
+    @Test
+    void snapshotDrill_newestOfPolicy_restoresTheNewestCompletedSnapshotOfThatPolicy_throughEveryState() {
+        FakeRestoreProvider p = withSnapshots();
+        RestoreService s = service(p);
+        String name = name();
+
+        RestoreService.Submitted sub = s.submit(snapshotRequest(name, true, "{\"newestOfPolicy\":\"gold\"}"), T0);
+        RestoreRun run = sub.run();
+        Instant now = T0;
+        while (!run.finished()) {
+            now = now.plusSeconds(60);
+            run = s.advance(sub.runId(), now, PLENTY);
+        }
+
+        assertThat(run.snapshot()).isEqualTo(new SnapshotRef("gold-day2", "orders-db", "eu-west-1"));
+        assertThat(run.snapshotTime()).isEqualTo(DAY2);
+        assertThat(run.targetTime()).isNull();
+        assertThat(run.state()).isEqualTo(RestoreState.CLEANED_UP);
+        assertThat(run.outcome()).isEqualTo(RestoreState.VERIFIED);
+        assertThat(run.request().kind()).isEqualTo(RestoreRequest.KIND_SNAPSHOT);
+        assertThat(p.changingCalls())
+                .containsExactly("startRestoreFromSnapshot gold-day2 eu-west-1 " + name + " {}", "delete " + name);
+        assertThat(s.events(sub.runId()).get(0).detail())
+                .contains("from snapshot gold-day2 in eu-west-1 taken " + DAY2, "the newest snapshot of policy gold");
+        assertThat(RestoreEndpoint.runJson(run).get("snapshot").get("id").asText())
+                .isEqualTo("gold-day2");
+    }
+
+    @Test
+    void snapshotPickedAtSubmit_isRecordedWithTheRun_soALaterStartRestoresTheSameOne() {
+        FakeRestoreProvider p = withSnapshots();
+        RestoreService s = service(p);
+        String name = name();
+        RestoreService.Submitted sub = s.submit(snapshotRequest(name, false, "{\"newestOfPolicy\":\"gold\"}"), T0);
+
+        // A newer snapshot of the policy completes before the run's first step.
+        p.snapshots(
+                "orders-db",
+                null,
+                snap("gold-day2", "eu-west-1", DAY2, SnapshotStatus.AVAILABLE, managed("gold")),
+                snap("gold-day3", "eu-west-1", DAY3, SnapshotStatus.AVAILABLE, managed("gold")));
+        s.advance(sub.runId(), T0.plusSeconds(60), PLENTY);
+
+        assertThat(s.find(sub.runId()).orElseThrow().snapshot().id()).isEqualTo("gold-day2");
+        assertThat(p.changingCalls()).containsExactly("startRestoreFromSnapshot gold-day2 eu-west-1 " + name + " {}");
+    }
+
+    @Test
+    void newestCopyInRegion_picksAmongTheCompletedCopiesThere_ofThePolicyWhenGiven() {
+        FakeRestoreProvider p = withSnapshots();
+        RestoreService s = service(p);
+
+        RestoreRun any = s.submit(snapshotRequest(name(), false, "{\"newestCopyInRegion\":\"eu-central-1\"}"), T0)
+                .run();
+        RestoreRun gold = s.submit(
+                        snapshotRequest(name(), false, "{\"newestCopyInRegion\":\"eu-central-1\",\"policy\":\"gold\"}"),
+                        T0)
+                .run();
+
+        assertThat(any.snapshot()).isEqualTo(new SnapshotRef("copy-day2", "orders-db", "eu-central-1"));
+        assertThat(gold.snapshot()).isEqualTo(new SnapshotRef("copy-day1", "orders-db", "eu-central-1"));
+        assertThat(any.request().kind()).isEqualTo(RestoreRequest.KIND_COPY);
+        assertThat(p.calls).contains("snapshotsOf orders-db eu-central-1");
+    }
+
+    @Test
+    void snapshotById_restoresThatOne_evenIfNotOurs() {
+        RestoreRun run = service(withSnapshots())
+                .submit(snapshotRequest(name(), false, "{\"id\":\"rds:orders-db-day3\"}"), T0)
+                .run();
+
+        assertThat(run.snapshot().id()).isEqualTo("rds:orders-db-day3");
+    }
+
+    @Test
+    void noCompletedSnapshot_isRefusedNamingTheField_andNothingChanges() throws SQLException {
+        assertRefusedAt(
+                withSnapshots(),
+                "{\"newestOfPolicy\":\"bronze\"}",
+                RestoreError.SNAPSHOT_NOT_FOUND,
+                "snapshot.newestOfPolicy",
+                "no completed snapshot of orders-db taken under policy 'bronze'");
+        assertRefusedAt(
+                withSnapshots(),
+                "{\"id\":\"gold-day3\"}",
+                RestoreError.SNAPSHOT_NOT_FOUND,
+                "snapshot.id",
+                "snapshot 'gold-day3' of orders-db is CREATING, not completed");
+        assertRefusedAt(
+                withSnapshots(),
+                "{\"id\":\"no-such\"}",
+                RestoreError.SNAPSHOT_NOT_FOUND,
+                "snapshot.id",
+                "no snapshot 'no-such' of orders-db");
+        assertRefusedAt(
+                withSnapshots(),
+                "{\"newestCopyInRegion\":\"us-east-1\"}",
+                RestoreError.SNAPSHOT_NOT_FOUND,
+                "snapshot.newestCopyInRegion",
+                "no completed copy of orders-db in us-east-1");
+    }
+
+    @Test
+    void providerWithoutSnapshotRestore_refusesBeforeAnyChange_pointingToPointInTime() throws SQLException {
+        assertRefusedAt(
+                withSnapshots().withoutSnapshotRestore(),
+                "{\"newestOfPolicy\":\"gold\"}",
+                RestoreError.UNSUPPORTED,
+                "snapshot",
+                "cannot restore from a snapshot: use a point-in-time restore");
+    }
+
+    @Test
+    void snapshotRestoreOfAProductionSource_stillNeedsTheConfirmation() throws SQLException {
+        FakeRestoreProvider p = withSnapshots()
+                .snapshots(
+                        "payments-db",
+                        null,
+                        new Snapshot(
+                                "pay-1", "payments-db", "eu-west-1", DAY1, SnapshotStatus.AVAILABLE, Map.of(), -1));
+        assertRefused(
+                p,
+                "{\"source\":\"payments-db\",\"snapshot\":{\"id\":\"pay-1\"},\"newName\":\"x-snap-prod\"}",
+                RestoreError.CONFIRMATION_REQUIRED,
+                "production database");
+    }
+
+    void assertRefusedAt(FakeRestoreProvider p, String choice, RestoreError code, String field, String message)
+            throws SQLException {
+        RestoreService s = service(p);
+        long rows = runRows();
+        assertThatThrownBy(() -> s.submit(snapshotRequest(name(), false, choice), T0))
+                .isInstanceOfSatisfying(RestoreRejectedException.class, e -> {
+                    assertThat(e.error()).isEqualTo(code);
+                    assertThat(e.field()).isEqualTo(field);
+                })
+                .hasMessageContaining(message);
+        assertThat(runRows()).isEqualTo(rows);
+        assertThat(p.changingCalls()).isEmpty();
     }
 }

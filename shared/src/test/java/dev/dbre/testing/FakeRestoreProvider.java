@@ -9,6 +9,8 @@ import dev.dbre.port.RestoreProvider;
 import dev.dbre.port.RestoreSource;
 import dev.dbre.port.RestoreTarget;
 import dev.dbre.port.RestoreWindow;
+import dev.dbre.port.Snapshot;
+import dev.dbre.port.SnapshotRef;
 import dev.dbre.restore.RestoredTags;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -39,6 +41,10 @@ public final class FakeRestoreProvider implements RestoreProvider {
     private final Deque<RestoreProgress> progress = new ArrayDeque<>();
     private final Deque<RuntimeException> startFaults = new ArrayDeque<>();
     private final Deque<RuntimeException> deleteFaults = new ArrayDeque<>();
+    /** Snapshots by "source/region" (region null: the home region); absent: snapshot restore unsupported. */
+    private final Map<String, List<Snapshot>> snapshots = new HashMap<>();
+
+    private boolean snapshotRestore = true;
     private ConnectionFactory restoredDatabase;
     private volatile Consumer<String> whileCheckingName = name -> {};
 
@@ -72,6 +78,18 @@ public final class FakeRestoreProvider implements RestoreProvider {
     /** The run id the database named {@code name} carries, if it exists and carries one. */
     public synchronized Optional<UUID> owner(String name) {
         return databases.getOrDefault(name, Optional.empty());
+    }
+
+    /** The snapshots of {@code source} stored in {@code region} (null: the home region). */
+    public synchronized FakeRestoreProvider snapshots(String source, String region, Snapshot... list) {
+        snapshots.put(source + "/" + region, List.of(list));
+        return this;
+    }
+
+    /** Makes this provider one that cannot restore from a snapshot (as Flexible Server). */
+    public synchronized FakeRestoreProvider withoutSnapshotRestore() {
+        snapshotRestore = false;
+        return this;
     }
 
     /** The next answers of {@link #progress}, in order; the last one repeats. */
@@ -143,6 +161,36 @@ public final class FakeRestoreProvider implements RestoreProvider {
         }
         databases.put(newName, Optional.of(runId));
         return null;
+    }
+
+    @Override
+    public synchronized List<Snapshot> snapshotsOf(String sourceId, String region) {
+        calls.add("snapshotsOf " + sourceId + " " + region);
+        if (!snapshotRestore) {
+            throw snapshotRestoreUnsupported();
+        }
+        return snapshots.getOrDefault(sourceId + "/" + region, List.of());
+    }
+
+    @Override
+    public synchronized String startRestoreFromSnapshot(
+            UUID runId, SnapshotRef snapshot, String newName, Map<String, Object> overrides) {
+        calls.add("startRestoreFromSnapshot " + snapshot.id() + " " + snapshot.region() + " " + newName + " "
+                + overrides);
+        if (!snapshotRestore) {
+            throw snapshotRestoreUnsupported();
+        }
+        if (!startFaults.isEmpty()) {
+            throw startFaults.poll();
+        }
+        if (databases.containsKey(newName)) {
+            if (databases.get(newName).equals(Optional.of(runId))) {
+                return null;
+            }
+            throw RestoredTags.nameTaken(newName, runId, RestoredTags.TAG_RUN);
+        }
+        databases.put(newName, Optional.of(runId));
+        return snapshot.region();
     }
 
     @Override

@@ -44,7 +44,7 @@ import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code dbre restore} and {@code dbre drill}: point-in-time restore from the local provider's
- * base backups and archived WAL, driven through the same state machine as the cloud functions,
+ * base backups and archived WAL, or restore of one snapshot (a base backup alone), driven through the same state machine as the cloud functions,
  * with a line per transition and the recovery time at the end.
  */
 final class RestoreCommand {
@@ -127,8 +127,9 @@ final class RestoreCommand {
             name = "restore",
             mixinStandardHelpOptions = true,
             description = {
-                "Restores a database to a point in time as a new server (127.0.0.1, its own port), verifies it and"
-                        + " prints the recovery time.",
+                "Restores a database to a point in time, or from a snapshot (--snapshot ID, --newest-of POLICY,"
+                        + " --newest-copy-in REGION: the snapshot's data only, no log after it), as a new server"
+                        + " (127.0.0.1, its own port), verifies it and prints the recovery time.",
                 "Its files stay under <home>/backup/restores/<name>. With --keep-running the server keeps running"
                         + " (host, port and a psql line are printed) until Ctrl-C; `dbre restores start NAME` starts it"
                         + " again later, `dbre restores list` shows the kept ones, `dbre restores delete NAME` removes"
@@ -161,6 +162,26 @@ final class RestoreCommand {
 
             @Option(names = "--latest", description = "The latest restorable time.")
             boolean latest;
+
+            @Option(
+                    names = "--snapshot",
+                    paramLabel = "ID",
+                    description =
+                            "Restore this snapshot (its id as `dbre snapshot` named it), without the log after it.")
+            String snapshotId;
+
+            @Option(
+                    names = "--newest-of",
+                    paramLabel = "POLICY",
+                    description = "Restore the newest completed snapshot taken under this backup policy.")
+            String newestOf;
+
+            @Option(
+                    names = "--newest-copy-in",
+                    paramLabel = "REGION",
+                    description =
+                            "Restore the newest completed copy stored in this region (a policy's `copy:` target).")
+            String newestCopyIn;
         }
 
         @Option(names = "--name", required = true, paramLabel = "NAME", description = "The new server's name.")
@@ -183,8 +204,10 @@ final class RestoreCommand {
             ObjectNode req = request(parent, common, name, false);
             if (target.at != null) {
                 req.put("targetTime", target.at.toString());
-            } else {
+            } else if (target.latest) {
                 req.put("latest", true);
+            } else {
+                req.set("snapshot", snapshotChoice(target.snapshotId, target.newestOf, target.newestCopyIn));
             }
             if (confirmProduction != null) {
                 req.put("confirmProduction", confirmProduction);
@@ -197,8 +220,9 @@ final class RestoreCommand {
             name = "drill",
             mixinStandardHelpOptions = true,
             description = {
-                "A restore drill: restores (to --at, or the latest time), verifies, prints the recovery time,"
-                        + " then stops the restored server and removes its files.",
+                "A restore drill: restores (to --at, the latest time, or from --snapshot ID / --newest-of POLICY /"
+                        + " --newest-copy-in REGION), verifies, prints the recovery time, then stops the restored server"
+                        + " and removes its files.",
                 "Ctrl-C stops it and removes what it made."
             },
             exitCodeListHeading = "%nExit codes:%n",
@@ -214,12 +238,37 @@ final class RestoreCommand {
         @Mixin
         Common common = new Common();
 
-        @Option(
-                names = "--at",
-                paramLabel = "TIME",
-                converter = OptionTypes.TimeType.class,
-                description = "ISO-8601 time with a zone (default: the latest).")
-        Instant at;
+        @ArgGroup(multiplicity = "0..1")
+        DrillPoint point;
+
+        static final class DrillPoint {
+            @Option(
+                    names = "--at",
+                    paramLabel = "TIME",
+                    converter = OptionTypes.TimeType.class,
+                    description = "ISO-8601 time with a zone (default: the latest).")
+            Instant at;
+
+            @Option(
+                    names = "--snapshot",
+                    paramLabel = "ID",
+                    description =
+                            "Restore this snapshot (its id as `dbre snapshot` named it), without the log after it.")
+            String snapshotId;
+
+            @Option(
+                    names = "--newest-of",
+                    paramLabel = "POLICY",
+                    description = "Restore the newest completed snapshot taken under this backup policy.")
+            String newestOf;
+
+            @Option(
+                    names = "--newest-copy-in",
+                    paramLabel = "REGION",
+                    description =
+                            "Restore the newest completed copy stored in this region (a policy's `copy:` target).")
+            String newestCopyIn;
+        }
 
         @Option(
                 names = "--name",
@@ -232,13 +281,33 @@ final class RestoreCommand {
             Clock clock = Clock.systemUTC();
             String n = name != null ? name : drillName(common.source, clock.instant());
             ObjectNode req = request(parent, common, n, true);
-            if (at != null) {
-                req.put("targetTime", at.toString());
+            if (point != null && point.at != null) {
+                req.put("targetTime", point.at.toString());
+            } else if (point != null) {
+                req.set("snapshot", snapshotChoice(point.snapshotId, point.newestOf, point.newestCopyIn));
             } else {
                 req.put("latest", true);
             }
             return drive(parent, common, req, false);
         }
+    }
+
+    /**
+     * The request's {@code snapshot} from the options: {"id"} | {"newestOfPolicy"} |
+     * {"newestCopyInRegion"} (picocli lets only one of them through).
+     */
+    static ObjectNode snapshotChoice(String id, String newestOf, String newestCopyIn) {
+        ObjectNode s = JSON.createObjectNode();
+        if (id != null) {
+            s.put("id", id);
+        }
+        if (newestOf != null) {
+            s.put("newestOfPolicy", newestOf);
+        }
+        if (newestCopyIn != null) {
+            s.put("newestCopyInRegion", newestCopyIn);
+        }
+        return s;
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -278,14 +347,17 @@ final class RestoreCommand {
     }
 
     /** The request fields the options set, by the option's name. */
-    private static final Map<String, String> OPTION_OF_FIELD = Map.of(
-            "source", "--source",
-            "targetTime", "--at",
-            "latest", "--latest",
-            "newName", "--name",
-            "database", "--verify-database",
-            "confirmProduction", "--confirm-production",
-            "verify", "--verify");
+    private static final Map<String, String> OPTION_OF_FIELD = Map.ofEntries(
+            Map.entry("source", "--source"),
+            Map.entry("targetTime", "--at"),
+            Map.entry("latest", "--latest"),
+            Map.entry("newName", "--name"),
+            Map.entry("database", "--verify-database"),
+            Map.entry("confirmProduction", "--confirm-production"),
+            Map.entry("verify", "--verify"),
+            Map.entry("snapshot.id", "--snapshot"),
+            Map.entry("snapshot.newestOfPolicy", "--newest-of"),
+            Map.entry("snapshot.newestCopyInRegion", "--newest-copy-in"));
 
     /** A refusal in the words of the command line: options, not request fields. */
     static String refusal(RestoreRejectedException e, Path backups) {
@@ -294,7 +366,11 @@ final class RestoreCommand {
             text = text.replace("(" + f.getKey() + ")", "(" + f.getValue() + ")")
                     .replace(" " + f.getKey() + " ", " " + f.getValue() + " ");
         }
-        text = text.replace("give targetTime (ISO-8601) or latest: true", "give --at TIME or --latest")
+        text = text.replace("(snapshot)", "(--snapshot/--newest-of/--newest-copy-in)")
+                .replace(
+                        "give one of targetTime (ISO-8601), latest: true, or snapshot",
+                        "give --at TIME, --latest, --snapshot ID, --newest-of POLICY or --newest-copy-in REGION")
+                .replace("give only one of targetTime, latest: true and snapshot", "give only one of them")
                 .replace("set --confirm-production to", "pass --confirm-production");
         String hint = switch (e.error()) {
             case SOURCE_NOT_FOUND ->

@@ -75,8 +75,9 @@ final class RestoresCommand implements Runnable {
     private static Kept read(Path dir) {
         try {
             JsonNode n = JSON.readTree(dir.resolve("restore.json").toFile());
-            String target =
-                    n.path("targetTime").isNull() || n.path("targetTime").isMissingNode()
+            String target = n.path("snapshotOnly").asBoolean(false)
+                    ? "snapshot " + n.path("snapshotId").asText("?")
+                    : n.path("targetTime").isNull() || n.path("targetTime").isMissingNode()
                             ? "latest"
                             : n.path("targetTime").asText();
             return new Kept(

@@ -94,6 +94,66 @@ class RestoreCommandTest {
     }
 
     @Test
+    void drillFromASnapshot_restoresItsRowsOnly_andSaysWhichSnapshot(TestDatabase db) throws Exception {
+        Path verify = Files.writeString(
+                src.provider.baseDir().resolveSibling("verify-snapshot.json"),
+                "[{\"name\": \"rows of the snapshot\", \"sql\": \"select count(*) from t\","
+                        + " \"expect\": {\"equals\": 0}}]");
+
+        Cli r = Cli.run(
+                "drill",
+                "--base-dir",
+                src.provider.baseDir().toString(),
+                "--source",
+                "cli-src",
+                "--snapshot",
+                "cli-base",
+                "--name",
+                "cli-snap-drill",
+                "--verify",
+                verify.toString(),
+                "--jdbc-url",
+                db.jdbcUrl(),
+                "--user",
+                "postgres");
+
+        // The 7 rows were written after the snapshot: the latest time would hold them.
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("from snapshot cli-base in local").contains("VERIFIED", "CLEANED_UP");
+        assertThat(db.queryLong("select count(*) from restore_runs where new_name = 'cli-snap-drill'"
+                        + " and snapshot_id = 'cli-base'"))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void restoreFromTheNewestOfAPolicyWithoutSnapshots_isRefused_namingTheOption() {
+        Cli r = Cli.run(
+                "restore",
+                "--base-dir",
+                src.provider.baseDir().toString(),
+                "--source",
+                "cli-src",
+                "--newest-of",
+                "bronze",
+                "--name",
+                "cli-no-snapshot");
+
+        assertThat(r.exitCode()).isEqualTo(DbreCommand.EXIT_FAILURE);
+        assertThat(r.out())
+                .contains("refused: SNAPSHOT_NOT_FOUND (--newest-of): no completed snapshot of cli-src taken under"
+                        + " policy 'bronze'");
+        assertThat(src.provider.baseDir().resolve("restores/cli-no-snapshot")).doesNotExist();
+    }
+
+    @Test
+    void aTimeAndASnapshotTogether_isAUsageError() {
+        Cli r = Cli.run("restore", "--source", "cli-src", "--latest", "--snapshot", "cli-base", "--name", "x");
+
+        assertThat(r.exitCode()).isEqualTo(DbreCommand.EXIT_USAGE);
+        assertThat(r.err()).contains("--latest").contains("--snapshot");
+    }
+
+    @Test
     void drillName_isAValidNewName() {
         assertThat(RestoreCommand.drillName("Orders_DB", Instant.parse("2026-11-23T22:43:01Z")))
                 .isEqualTo("drill-orders-db-20261123-224301");

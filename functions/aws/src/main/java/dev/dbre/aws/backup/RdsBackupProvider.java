@@ -17,6 +17,7 @@ import dev.dbre.port.RestoreWindow;
 import dev.dbre.port.SecretStore;
 import dev.dbre.port.Snapshot;
 import dev.dbre.port.SnapshotProvider;
+import dev.dbre.port.SnapshotRef;
 import dev.dbre.port.SnapshotStatus;
 import dev.dbre.restore.RestoreOverrides;
 import dev.dbre.restore.RestoredDbLogin;
@@ -70,6 +71,11 @@ import software.amazon.awssdk.services.rds.model.Tag;
  *       carries the run's id; {@link #progress} reports on, and {@link #delete} deletes, only such a
  *       database: any other with the name (a kept restore, another run's, a hand-made one) is
  *       left alone.
+ *   <li>Restore from a snapshot: RestoreDBInstanceFromDBSnapshot, or for an Aurora cluster
+ *       snapshot RestoreDBClusterFromSnapshot and then its writer as above, with the same tags and
+ *       settings. A snapshot is restored in the Region where it is stored: a copy in another Region
+ *       by that Region's client, and the run follows, verifies and deletes its database there (the
+ *       start returns {@code region=<Region>} as the run's start reference).
  * </ul>
  *
  * <p>Errors map through {@link RdsErrors}. Snapshot statuses RDS may add later map to {@link
@@ -82,6 +88,8 @@ public final class RdsBackupProvider implements SnapshotProvider, RestoreProvide
     static final String TAG_INSTANCE_CLASS = "dbre:instance-class";
     /** How refusals name the mark a run's database carries. */
     private static final String RUN_MARKER = RestoredTags.TAG_RUN + " tag";
+    /** The start reference of a restore in another Region than home (a copy restored where it is). */
+    static final String REGION_REF = "region=";
 
     private static final Set<String> ENGINES = Set.of("postgres", "aurora-postgresql");
     private static final Set<String> INSTANCE_FAILED = Set.of(
@@ -395,11 +403,100 @@ public final class RdsBackupProvider implements SnapshotProvider, RestoreProvide
         }
     }
 
+    /** The DB and cluster snapshots of {@code sourceId} in {@code region} (null: the home Region). */
+    @Override
+    public List<Snapshot> snapshotsOf(String sourceId, String region) {
+        return listSnapshots(sourceId, region == null ? homeRegion : region);
+    }
+
+    /**
+     * RestoreDBInstanceFromDBSnapshot for a DB snapshot, RestoreDBClusterFromSnapshot for a cluster
+     * snapshot (its writer is created once the cluster is available, as for a point-in-time restore),
+     * in the snapshot's Region, with IAM authentication on, no deletion protection and the run's
+     * tags.
+     *
+     * @return {@code region=<Region>} when the snapshot is stored outside the home Region, else null
+     * @throws ProviderException NOT_FOUND when no such snapshot is in its Region, INVALID_REQUEST
+     *     when a cluster snapshot's source cluster is gone and no {@code instanceClass} override
+     *     names its writer's class, ALREADY_EXISTS (NameTaken) as {@link #startRestore}
+     */
+    @Override
+    public String startRestoreFromSnapshot(
+            UUID runId, SnapshotRef snapshot, String newName, Map<String, Object> overrides) {
+        String region = snapshot.region() == null ? homeRegion : snapshot.region();
+        RestoreOverrides o = RestoreOverrides.of(overrides);
+        Map<String, String> tags = RestoredTags.of(snapshot.databaseId(), runId, o.tags());
+        RdsClient rds = clients.in(region);
+        String ref = region.equals(homeRegion) ? null : REGION_REF + region;
+        Located located = locate(snapshot.id(), region)
+                .orElseThrow(() -> new ProviderException(
+                        ProviderError.NOT_FOUND,
+                        "DBSnapshotNotFound",
+                        "no DB or cluster snapshot " + snapshot.id() + " in " + region,
+                        null));
+        try {
+            if (!located.cluster()) {
+                rds.restoreDBInstanceFromDBSnapshot(b -> b.dbSnapshotIdentifier(snapshot.id())
+                        .dbInstanceIdentifier(newName)
+                        .dbInstanceClass(o.instanceClass())
+                        .dbSubnetGroupName(o.subnetGroup())
+                        .vpcSecurityGroupIds(o.securityGroups().isEmpty() ? null : o.securityGroups())
+                        .dbParameterGroupName(o.parameterGroup())
+                        .enableIAMDatabaseAuthentication(true)
+                        .deletionProtection(false)
+                        .multiAZ(false)
+                        .tags(tags(tags)));
+                return ref;
+            }
+            String instanceClass = o.instanceClass() != null ? o.instanceClass() : snapshotWriterClass(snapshot);
+            Map<String, String> clusterTags = new LinkedHashMap<>(tags);
+            clusterTags.put(TAG_INSTANCE_CLASS, instanceClass);
+            rds.restoreDBClusterFromSnapshot(b -> b.snapshotIdentifier(snapshot.id())
+                    .dbClusterIdentifier(newName)
+                    .engine(located.engine() != null ? located.engine() : "aurora-postgresql")
+                    .dbSubnetGroupName(o.subnetGroup())
+                    .vpcSecurityGroupIds(o.securityGroups().isEmpty() ? null : o.securityGroups())
+                    .dbClusterParameterGroupName(o.parameterGroup())
+                    .enableIAMDatabaseAuthentication(true)
+                    .deletionProtection(false)
+                    .tags(tags(clusterTags)));
+            return ref;
+        } catch (SdkException e) {
+            if (RdsErrors.is(e, "DBInstanceAlreadyExists", "DBClusterAlreadyExistsFault")) {
+                if (ownedBy(rds, newName, runId).orElse(false)) {
+                    return ref; // a repeated start of the same run
+                }
+                throw RestoredTags.nameTaken(newName, runId, RUN_MARKER);
+            }
+            throw RdsErrors.map(e, "restoring snapshot " + snapshot.id() + " in " + region + " as " + newName);
+        }
+    }
+
+    /** The writer class of a cluster snapshot's source cluster (in the home Region), for its restored writer. */
+    private String snapshotWriterClass(SnapshotRef snapshot) {
+        RdsClient home = clients.in(homeRegion);
+        DBCluster source = cluster(home, snapshot.databaseId())
+                .orElseThrow(() -> new ProviderException(
+                        ProviderError.INVALID_REQUEST,
+                        "NoWriter",
+                        "cluster " + snapshot.databaseId() + " of snapshot " + snapshot.id()
+                                + " is gone: set overrides." + RestoreOverrides.INSTANCE_CLASS
+                                + " for the restored writer",
+                        null));
+        return writerClass(home, source);
+    }
+
+    /** The Region a run's database is in: its start reference's for a copy restored elsewhere, else home. */
+    private String regionOf(RestoreTarget target) {
+        String ref = target.startRef();
+        return ref != null && ref.startsWith(REGION_REF) ? ref.substring(REGION_REF.length()) : homeRegion;
+    }
+
     /** As RDS reports it, for the run's own database only: another with the name is FAILED, untouched. */
     @Override
     public RestoreProgress progress(RestoreTarget target) {
         String newName = target.newName();
-        RdsClient rds = clients.in(homeRegion);
+        RdsClient rds = clients.in(regionOf(target));
         try {
             Optional<Boolean> ours = ownedBy(rds, newName, target.runId());
             if (ours.isPresent() && !ours.get()) {
@@ -448,6 +545,18 @@ public final class RdsBackupProvider implements SnapshotProvider, RestoreProvide
         return progress(clients.in(homeRegion), newName);
     }
 
+    /** As {@link #connect(String, String)}, in the Region the run's database is in (a copy's). */
+    @Override
+    public ConnectionFactory connect(RestoreTarget target, String database) {
+        String region = regionOf(target);
+        return login.connect(
+                target.newName(),
+                progress(clients.in(region), target.newName()),
+                database,
+                settings -> RdsIamTokenCache.forRds(settings, Region.of(region), credentials, clock),
+                secrets);
+    }
+
     /**
      * Deletes the run's instance or cluster (and the cluster's writer), skipping final snapshots;
      * NOT_OURS, deleting nothing, when either one with the name lacks the run's id.
@@ -455,7 +564,7 @@ public final class RdsBackupProvider implements SnapshotProvider, RestoreProvide
     @Override
     public Deletion delete(RestoreTarget target) {
         String newName = target.newName();
-        RdsClient rds = clients.in(homeRegion);
+        RdsClient rds = clients.in(regionOf(target));
         try {
             Optional<DBInstance> instance = instance(rds, newName);
             Optional<DBCluster> cluster = cluster(rds, newName);
@@ -606,7 +715,7 @@ public final class RdsBackupProvider implements SnapshotProvider, RestoreProvide
         }
     }
 
-    private record Located(String arn, boolean cluster) {}
+    private record Located(String arn, boolean cluster, String engine) {}
 
     /** Finds a snapshot by id: an instance snapshot first, else a cluster snapshot. */
     private Optional<Located> locate(String id, String region) {
@@ -617,7 +726,7 @@ public final class RdsBackupProvider implements SnapshotProvider, RestoreProvide
                 try {
                     for (DBSnapshot s : rds.describeDBSnapshots(b -> b.dbSnapshotIdentifier(id))
                             .dbSnapshots()) {
-                        return Optional.of(new Located(s.dbSnapshotArn(), false));
+                        return Optional.of(new Located(s.dbSnapshotArn(), false, s.engine()));
                     }
                 } catch (SdkException e) {
                     if (!RdsErrors.is(e, "DBSnapshotNotFound")) {
@@ -628,7 +737,7 @@ public final class RdsBackupProvider implements SnapshotProvider, RestoreProvide
             try {
                 for (DBClusterSnapshot s : rds.describeDBClusterSnapshots(b -> b.dbClusterSnapshotIdentifier(id))
                         .dbClusterSnapshots()) {
-                    return Optional.of(new Located(s.dbClusterSnapshotArn(), true));
+                    return Optional.of(new Located(s.dbClusterSnapshotArn(), true, s.engine()));
                 }
             } catch (SdkException e) {
                 if (!RdsErrors.is(e, "DBClusterSnapshotNotFoundFault")) {

@@ -6,6 +6,7 @@ import static dev.dbre.aws.backup.FakeRds.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dbre.port.RestoreProvider;
+import dev.dbre.port.SnapshotRef;
 import dev.dbre.restore.RestoreProviderContract;
 import java.util.Map;
 import java.util.UUID;
@@ -25,6 +26,13 @@ class RdsRestoreProviderContractTest extends RestoreProviderContract {
                 action("DescribeDBInstances", "DBInstanceIdentifier", "orders"), ok("describe-db-instance-orders"));
         rds.http.always(
                 action("DescribeDBInstanceAutomatedBackups"), ok("describe-db-instance-automated-backups-orders"));
+        rds.http.always(action("DescribeDBSnapshots"), ok("describe-db-snapshots-orders"));
+        rds.http.always(action("DescribeDBClusterSnapshots"), ok("describe-db-cluster-snapshots-empty"));
+    }
+
+    @Override
+    protected SnapshotRef snapshot() {
+        return new SnapshotRef("dbre-orders-20261122-2200", "orders", "us-east-1");
     }
 
     @AfterEach
@@ -54,6 +62,7 @@ class RdsRestoreProviderContractTest extends RestoreProviderContract {
         rds.http.always(
                 action("DescribeDBClusters", "DBClusterIdentifier", name), error(404, "error-db-cluster-not-found"));
         rds.http.always(action("RestoreDBInstanceToPointInTime"), ok("restore-db-instance-to-point-in-time"));
+        rds.http.always(action("RestoreDBInstanceFromDBSnapshot"), ok("restore-db-instance-from-db-snapshot"));
     }
 
     @Override
@@ -72,14 +81,17 @@ class RdsRestoreProviderContractTest extends RestoreProviderContract {
         rds.http.always(
                 action("DescribeDBClusters", "DBClusterIdentifier", NAME), error(404, "error-db-cluster-not-found"));
         rds.http.always(action("RestoreDBInstanceToPointInTime"), error(400, "error-db-instance-already-exists"));
+        rds.http.always(action("RestoreDBInstanceFromDBSnapshot"), error(400, "error-db-instance-already-exists"));
     }
 
-    /** Only descriptions and the (refused) restore call were sent: nothing deleted, tagged or modified. */
+    /** Only descriptions and the (refused) restore calls were sent: nothing deleted, tagged or modified. */
     @Override
     protected void assertLeftAlone() {
         assertThat(rds.http.requests(r -> {
                     String a = r.form().getOrDefault("Action", "");
-                    return !a.startsWith("Describe") && !a.equals("RestoreDBInstanceToPointInTime");
+                    return !a.startsWith("Describe")
+                            && !a.equals("RestoreDBInstanceToPointInTime")
+                            && !a.equals("RestoreDBInstanceFromDBSnapshot");
                 }))
                 .isEmpty();
     }

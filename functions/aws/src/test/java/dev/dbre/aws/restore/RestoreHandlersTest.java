@@ -32,7 +32,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Sends events/aws/apigw-http-v2-restore*.json, sfn-restore-step.json and scheduler-drill.json
+ * Sends events/aws/apigw-http-v2-restore*.json (to a time and from a snapshot), sfn-restore-step.json and scheduler-drill.json
  * through the restore handlers, built from environment variables as in Lambda. RDS is the local
  * fake; a "restored instance" answers at the embedded PostgreSQL, so a drill's verification
  * queries really run.
@@ -180,6 +180,36 @@ class RestoreHandlersTest {
                 .containsEntry("RestoreTime", "2026-11-23T12:30:00Z")
                 .containsEntry("DBInstanceClass", "db.t4g.medium")
                 .containsEntry("DBSubnetGroupName", "restores");
+    }
+
+    @Test
+    void snapshotRequest_picksTheNewestCompletedSnapshotOfThePolicy_andTheStepRestoresIt() throws Exception {
+        rds.http.always(action("DescribeDBSnapshots"), ok("describe-db-snapshots-orders"));
+        rds.http.always(action("DescribeDBClusterSnapshots"), ok("describe-db-cluster-snapshots-empty"));
+        rds.http.always(action("RestoreDBInstanceFromDBSnapshot"), ok("restore-db-instance-from-db-snapshot"));
+        BackupWiring c = components();
+
+        APIGatewayV2HTTPResponse submitted = new RestoreHttpHandler(c)
+                .handleRequest(BackupEvents.http("apigw-http-v2-restore-snapshot.json"), BackupEvents.context("h5"));
+        JsonNode body = json(submitted.getBody());
+        String input = BackupEvents.text("sfn-restore-step.json")
+                .replace(
+                        "3f1e2d3c-4b5a-4697-8877-66554433aa11",
+                        body.get("runId").asText());
+        JsonNode out =
+                json(BackupEvents.invoke(new RestoreStepHandler(c)::handleRequest, input, BackupEvents.context("s4")));
+
+        assertThat(submitted.getStatusCode()).isEqualTo(202);
+        // The newer dbre-orders-20261123-2200 is still creating: the newest completed one is picked.
+        assertThat(body.at("/snapshot/id").asText()).isEqualTo("dbre-orders-20261122-2200");
+        assertThat(out.get("state").asText()).isEqualTo("RESTORING");
+        assertThat(rds.sent("RestoreDBInstanceFromDBSnapshot").get(0).form())
+                .containsEntry("DBSnapshotIdentifier", "dbre-orders-20261122-2200")
+                .containsEntry("DBInstanceIdentifier", "orders-from-gold")
+                .containsEntry("DBInstanceClass", "db.t4g.medium");
+        assertThat(rds.sent("RestoreDBInstanceToPointInTime")).isEmpty();
+        assertThat(db.queryLong("select count(*) from restore_runs where snapshot_id = 'dbre-orders-20261122-2200'"))
+                .isEqualTo(1);
     }
 
     @Test

@@ -73,6 +73,10 @@ import java.util.regex.Pattern;
  *   <li>A restore carries the source's {@code authConfig}; verification logs in as {@link
  *       RestoredServerLogin} says (Entra token, Key Vault secret, or none).
  *   <li>The restore window is [{@code backup.earliestRestoreDate}, now].
+ *   <li>No restore from a snapshot: Flexible Server restores a server to a point in time (from
+ *       its backups and logs together), never from one on-demand backup, so a request with {@code
+ *       snapshot} is refused before any change ({@link #snapshotRestoreUnsupported}), pointing to a
+ *       point-in-time restore to the backup's time.
  * </ul>
  */
 public final class FlexibleServerBackupProvider implements SnapshotProvider, RestoreProvider {
@@ -359,6 +363,20 @@ public final class FlexibleServerBackupProvider implements SnapshotProvider, Res
     }
 
     /** Deletes the server if it carries the run's id; any other server with the name is NOT_OURS. */
+    /**
+     * Flexible Server has no restore from a single backup (its restores are point in time, from the
+     * backups and logs together): refused, saying what to ask for instead.
+     */
+    @Override
+    public ProviderException snapshotRestoreUnsupported() {
+        return new ProviderException(
+                ProviderError.UNSUPPORTED,
+                "SnapshotRestoreUnsupported",
+                "Azure Database for PostgreSQL Flexible Server cannot restore from a single backup: use a"
+                        + " point-in-time restore (targetTime: the backup's time, or latest: true)",
+                null);
+    }
+
     @Override
     public Deletion delete(RestoreTarget target) {
         String newName = target.newName();

@@ -262,6 +262,21 @@ class BackupFunctionsTest {
     }
 
     @Test
+    void httpSubmit_fromASnapshot_is422Unsupported_pointingToPointInTime_andNothingChanges() throws Exception {
+        HttpResponseMessage r = functions(settings())
+                .submit(
+                        AzureEvents.http("http-restore-snapshot.json"),
+                        new SimpleExecutionContext("h4", "restore-submit"));
+
+        assertThat(r.getStatusCode()).isEqualTo(422);
+        JsonNode out = JSON.readTree((String) r.getBody());
+        assertThat(out.get("error").asText()).isEqualTo("UNSUPPORTED");
+        assertThat(out.get("field").asText()).isEqualTo("snapshot");
+        assertThat(out.get("message").asText()).contains("point-in-time restore");
+        assertThat(http.requests(x -> !x.method().equals("GET"))).isEmpty();
+    }
+
+    @Test
     void httpAdvance_ofAnUnknownRun_is404() throws Exception {
         HttpResponseMessage r = functions(settings())
                 .advance(

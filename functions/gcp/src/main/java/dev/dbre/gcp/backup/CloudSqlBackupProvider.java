@@ -10,15 +10,19 @@ import com.google.api.services.sqladmin.model.CloneContext;
 import com.google.api.services.sqladmin.model.DatabaseInstance;
 import com.google.api.services.sqladmin.model.InstancesCloneRequest;
 import com.google.api.services.sqladmin.model.InstancesListResponse;
+import com.google.api.services.sqladmin.model.InstancesRestoreBackupRequest;
 import com.google.api.services.sqladmin.model.IpMapping;
 import com.google.api.services.sqladmin.model.Operation;
 import com.google.api.services.sqladmin.model.OperationError;
+import com.google.api.services.sqladmin.model.OperationsListResponse;
+import com.google.api.services.sqladmin.model.RestoreBackupContext;
 import com.google.api.services.sqladmin.model.Settings;
 import com.google.api.services.sqladmin.model.SqlInstancesGetLatestRecoveryTimeResponse;
 import dev.dbre.backup.ProductionTags;
 import dev.dbre.port.BackupPolicy;
 import dev.dbre.port.ConnectionFactory;
 import dev.dbre.port.DatabaseRef;
+import dev.dbre.port.ProviderError;
 import dev.dbre.port.ProviderException;
 import dev.dbre.port.RestoreProgress;
 import dev.dbre.port.RestoreProvider;
@@ -27,6 +31,7 @@ import dev.dbre.port.RestoreTarget;
 import dev.dbre.port.RestoreWindow;
 import dev.dbre.port.Snapshot;
 import dev.dbre.port.SnapshotProvider;
+import dev.dbre.port.SnapshotRef;
 import dev.dbre.port.SnapshotStatus;
 import dev.dbre.restore.RestoreOverrides;
 import dev.dbre.restore.RestoredTags;
@@ -82,6 +87,13 @@ import java.util.concurrent.ConcurrentHashMap;
  *       to the clone's connection name, or to its IP address (the private one when it has one). A
  *       clone keeps the source's database flags (so {@code cloudsql.iam_authentication}) and, being
  *       a copy of its data, the source's roles: its IAM database users and its passwords.
+ *   <li>Restore from a snapshot (a backup run) has no single call: {@link
+ *       #startRestoreFromSnapshot} creates the new instance ({@code instances.insert}, the source's
+ *       version and tier, in the backup's region, labelled with the run's id from the start) and
+ *       {@link #progress} restores the backup run into it once it is RUNNABLE ({@code
+ *       instances.restoreBackup} with {@code restoreBackupContext{backupRunId, instanceId: source,
+ *       project}}), asked once: while a RESTORE_VOLUME operation is on the instance ({@code
+ *       operations.list}) it is followed, not asked again.
  * </ul>
  *
  * <p>Label keys cannot hold ':' on Google Cloud: our tags become labels with ':' replaced by '-'
@@ -95,6 +107,12 @@ public final class CloudSqlBackupProvider implements SnapshotProvider, RestorePr
     private static final String RUN_LABEL = RestoredTags.TAG_RUN.replace(':', '-');
 
     private static final String RUN_MARKER = RUN_LABEL + " label";
+    /**
+     * The start reference of a restore from a backup run: {@code restore-backup:<instance>/<run id>}
+     * (what {@link #progress} restores once the new instance runs).
+     */
+    static final String BACKUP_REF = "restore-backup:";
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final SQLAdmin sql;
@@ -292,6 +310,143 @@ public final class CloudSqlBackupProvider implements SnapshotProvider, RestorePr
         return op == null ? null : op.getName();
     }
 
+    /** The backup runs of {@code sourceId} stored in {@code region} (null: the instance's own region). */
+    @Override
+    public List<Snapshot> snapshotsOf(String sourceId, String region) {
+        if (region != null) {
+            return listSnapshots(sourceId, region);
+        }
+        return instance(sourceId)
+                .map(i -> listSnapshots(sourceId, i.getRegion()))
+                .orElse(List.of());
+    }
+
+    /**
+     * Creates {@code newName} as an empty instance like the source (its version, its tier unless
+     * {@code instanceClass} overrides it, in the backup's region), labelled with the run's id from
+     * the start; {@link #progress} restores the backup run into it ({@code restoreBackup} with
+     * {@code restoreBackupContext{backupRunId, instanceId: source, project}}) once it is RUNNABLE.
+     *
+     * @return {@code restore-backup:<source>/<backup run id>}
+     * @throws ProviderException NOT_FOUND when no backup run of the source has the snapshot's id in
+     *     its region, INVALID_REQUEST when the source instance is gone (its version is needed),
+     *     ALREADY_EXISTS (NameTaken) when an instance with the name is not labelled with the run's id
+     */
+    @Override
+    public String startRestoreFromSnapshot(
+            UUID runId, SnapshotRef snapshot, String newName, Map<String, Object> overrides) {
+        String source = snapshot.databaseId();
+        BackupRun run = runs(source).stream()
+                .filter(r -> snapshot.id().equals(idOf(r)) && !"DELETED".equals(r.getStatus()))
+                .filter(r -> snapshot.region() == null
+                        || snapshot.region()
+                                .equals(snapshot(r, source, snapshot.region()).region()))
+                .findFirst()
+                .orElseThrow(() -> new ProviderException(
+                        ProviderError.NOT_FOUND,
+                        "BackupRunNotFound",
+                        "no backup run " + snapshot.id() + " of " + source + " in " + snapshot.region(),
+                        null));
+        String ref = BACKUP_REF + source + "/" + run.getId();
+        DatabaseInstance src = instance(source)
+                .orElseThrow(() -> new ProviderException(
+                        ProviderError.INVALID_REQUEST,
+                        "SourceInstanceGone",
+                        "instance " + source + " of backup " + snapshot.id() + " is gone: its version and tier are"
+                                + " needed for the new instance",
+                        null));
+        RestoreOverrides o = RestoreOverrides.of(overrides);
+        Settings settings = new Settings()
+                .setTier(
+                        o.instanceClass() != null
+                                ? o.instanceClass()
+                                : src.getSettings().getTier())
+                .setUserLabels(labelsOf(RestoredTags.of(source, runId, o.tags())));
+        DatabaseInstance create = new DatabaseInstance()
+                .setName(newName)
+                .setDatabaseVersion(src.getDatabaseVersion())
+                .setRegion(snapshot.region() != null ? snapshot.region() : src.getRegion())
+                .setSettings(settings);
+        try {
+            sql.instances().insert(project, create).execute();
+        } catch (IOException e) {
+            if (CloudSqlErrors.status(e) == 409) {
+                Optional<DatabaseInstance> existing = instance(newName);
+                if (existing.isPresent() && createdBy(existing.get(), runId)) {
+                    return ref; // a repeated start of the same run
+                }
+                throw RestoredTags.nameTaken(newName, runId, RUN_MARKER);
+            }
+            throw CloudSqlErrors.map(e, "creating instance " + newName + " for backup " + snapshot.id());
+        }
+        return ref;
+    }
+
+    /**
+     * A restore from a backup run into the run's new instance: RESTORING while it is created, then
+     * {@code restoreBackup} is asked once it runs (no RESTORE_VOLUME operation on it yet), RESTORING
+     * while that operation runs, FAILED with its error, and as any restored instance once it is done.
+     */
+    private RestoreProgress backupProgress(RestoreTarget target, DatabaseInstance i) {
+        String state = i.getState();
+        if (!"RUNNABLE".equals(state)) {
+            return progress(i.getName(), Optional.of(i));
+        }
+        String[] sourceAndRun = target.startRef().substring(BACKUP_REF.length()).split("/", 2);
+        Operation restore = restoreOperation(i.getName());
+        if (restore == null) {
+            RestoreBackupContext ctx = new RestoreBackupContext()
+                    .setBackupRunId(Long.valueOf(sourceAndRun[1]))
+                    .setInstanceId(sourceAndRun[0])
+                    .setProject(project);
+            try {
+                sql.instances()
+                        .restoreBackup(
+                                project, i.getName(), new InstancesRestoreBackupRequest().setRestoreBackupContext(ctx))
+                        .execute();
+            } catch (IOException e) {
+                throw CloudSqlErrors.map(e, "restoring backup run " + sourceAndRun[1] + " into " + i.getName());
+            }
+            return new RestoreProgress(
+                    RestoreProgress.State.RESTORING,
+                    null,
+                    0,
+                    "restoring backup run " + sourceAndRun[1] + " of " + sourceAndRun[0]);
+        }
+        if (!"DONE".equals(restore.getStatus())) {
+            return new RestoreProgress(RestoreProgress.State.RESTORING, null, 0, "restoring the backup run");
+        }
+        if (restore.getError() != null
+                && restore.getError().getErrors() != null
+                && !restore.getError().getErrors().isEmpty()) {
+            OperationError first = restore.getError().getErrors().get(0);
+            return new RestoreProgress(
+                    RestoreProgress.State.FAILED,
+                    null,
+                    0,
+                    "restoreBackup failed: " + first.getCode() + ": " + first.getMessage());
+        }
+        return progress(i.getName(), Optional.of(i));
+    }
+
+    /** The newest RESTORE_VOLUME operation on {@code instance}, or null. */
+    private Operation restoreOperation(String instance) {
+        try {
+            OperationsListResponse r =
+                    sql.operations().list(project).setInstance(instance).execute();
+            if (r.getItems() == null) {
+                return null;
+            }
+            // Newest first, as the API lists them.
+            return r.getItems().stream()
+                    .filter(op -> "RESTORE_VOLUME".equals(op.getOperationType()))
+                    .findFirst()
+                    .orElse(null);
+        } catch (IOException e) {
+            throw CloudSqlErrors.map(e, "listing the operations of " + instance);
+        }
+    }
+
     // Labels and tier to put on a clone once it runs, kept by the function instance that started
     // it, by run. Another instance that sees the clone first labels it without the user's tags and
     // tier: dbre-managed-by=dbre, dbre-restored-from=unknown and the run's id (enough to own it).
@@ -310,6 +465,12 @@ public final class CloudSqlBackupProvider implements SnapshotProvider, RestorePr
             return progress(newName, found);
         }
         DatabaseInstance i = found.get();
+        if (target.startRef() != null && target.startRef().startsWith(BACKUP_REF)) {
+            // Created labelled: the label alone says whose it is.
+            return createdBy(i, target.runId())
+                    ? backupProgress(target, i)
+                    : RestoredTags.notOurs(newName, target.runId(), RUN_MARKER);
+        }
         if (!createdBy(i, target.runId())) {
             Optional<String> cloneFailure = labelled(i) ? Optional.empty() : cloneFailure(target);
             if (labelled(i) || cloneFailure == null) {
@@ -335,7 +496,7 @@ public final class CloudSqlBackupProvider implements SnapshotProvider, RestorePr
      * its error when it did, null when there is no such operation to prove anything.
      */
     private Optional<String> cloneFailure(RestoreTarget target) {
-        if (target.startRef() == null) {
+        if (target.startRef() == null || target.startRef().startsWith(BACKUP_REF)) {
             return null;
         }
         Operation op;

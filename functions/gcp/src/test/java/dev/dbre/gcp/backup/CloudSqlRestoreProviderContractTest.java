@@ -7,6 +7,7 @@ import static dev.dbre.gcp.backup.CloudSqlBackupProviderTest.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dbre.port.RestoreProvider;
+import dev.dbre.port.SnapshotRef;
 import dev.dbre.restore.RestoreProviderContract;
 import dev.dbre.testing.FakeHttpServer;
 import java.util.Map;
@@ -27,6 +28,12 @@ class CloudSqlRestoreProviderContractTest extends RestoreProviderContract {
     void source() {
         http.always(call("GET", BASE + "/orders"), json("instance-orders"));
         http.always(call("GET", BASE + "/orders/getLatestRecoveryTime"), json("latest-recovery-time"));
+        http.always(call("GET", BASE + "/orders/backupRuns"), json("backup-runs-orders"));
+    }
+
+    @Override
+    protected SnapshotRef snapshot() {
+        return new SnapshotRef("dbre-orders-20261122-2200", "orders", "europe-west1");
     }
 
     @AfterEach
@@ -53,6 +60,7 @@ class CloudSqlRestoreProviderContractTest extends RestoreProviderContract {
     protected void arrangeNothingNamed(String name) {
         http.always(call("GET", BASE + "/" + name), error(404, "error-404-instance"));
         http.always(call("POST", BASE + "/orders/clone"), json("operation-clone"));
+        http.always(call("POST", BASE), json("operation-create"));
     }
 
     @Override
@@ -68,12 +76,15 @@ class CloudSqlRestoreProviderContractTest extends RestoreProviderContract {
     protected void arrangeForeignDatabase() {
         http.always(call("GET", BASE + "/" + NAME), json("instance-clone-runnable-unlabelled"));
         http.always(call("POST", BASE + "/orders/clone"), error(409, "error-409-exists"));
+        http.always(call("POST", BASE), error(409, "error-409-exists"));
     }
 
-    /** Only reads and the (refused) clone were sent: nothing labelled, patched or deleted. */
+    /** Only reads and the (refused) clone or create were sent: nothing labelled, patched or deleted. */
     @Override
     protected void assertLeftAlone() {
-        assertThat(http.requests(r -> !r.method().equals("GET") && !r.path().equals(BASE + "/orders/clone")))
+        assertThat(http.requests(r -> !r.method().equals("GET")
+                        && !r.path().equals(BASE + "/orders/clone")
+                        && !(r.method().equals("POST") && r.path().equals(BASE))))
                 .isEmpty();
     }
 }

@@ -65,6 +65,37 @@ class RestoreFunctionsTest extends CloudSqlFunctionsFixture {
     }
 
     @Test
+    void httpRestoreFromASnapshot_picksTheNewestCompletedBackupRunOfThePolicy_andAdvanceCreatesTheInstance()
+            throws Exception {
+        http.always(call("POST", BASE), json("operation-create", Map.of()));
+        RestoreFunction function = new RestoreFunction(runtime());
+        BufferedHttpResponse submitted = new BufferedHttpResponse();
+        function.service(new SampleRequest(GcpEvents.http("http-restore-snapshot.json")), submitted);
+
+        assertThat(submitted.status()).as(submitted.body()).isEqualTo(202);
+        JsonNode run = JSON.readTree(submitted.body());
+        // Every run of the fixture completed: the newest of gold is the last slot's.
+        assertThat(run.at("/snapshot/id").asText()).isEqualTo("dbre-orders-20261123-2200");
+        GcpEvents.HttpSample advance = GcpEvents.http("http-restore-advance.json");
+        GcpEvents.HttpSample step = new GcpEvents.HttpSample(
+                advance.method(),
+                advance.headers(),
+                new String(advance.body(), java.nio.charset.StandardCharsets.UTF_8)
+                        .replace(
+                                "3f1e2d3c-4b5a-4697-8877-66554433aa11",
+                                run.get("runId").asText())
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        BufferedHttpResponse stepped = new BufferedHttpResponse();
+        function.service(new SampleRequest(step, "/advance"), stepped);
+
+        assertThat(JSON.readTree(stepped.body()).get("state").asText()).isEqualTo("RESTORING");
+        JsonNode created =
+                JSON.readTree(http.requests(call("POST", BASE)).get(0).body());
+        assertThat(created.get("name").asText()).isEqualTo("orders-from-gold");
+        assertThat(http.requests(call("POST", BASE + "/orders/clone"))).isEmpty();
+    }
+
+    @Test
     void httpAdvance_ofAnUnknownRun_is404() throws Exception {
         BufferedHttpResponse out = new BufferedHttpResponse();
         new RestoreFunction(runtime())

@@ -18,6 +18,7 @@ import dev.dbre.port.RestoreWindow;
 import dev.dbre.port.Sleeper;
 import dev.dbre.port.Snapshot;
 import dev.dbre.port.SnapshotProvider;
+import dev.dbre.port.SnapshotRef;
 import dev.dbre.port.SnapshotStatus;
 import dev.dbre.restore.RestoredTags;
 import java.io.IOException;
@@ -59,7 +60,11 @@ import java.util.stream.Stream;
  *   <li>a restore copies the newest backup that ended at or before the target (checking every
  *       file), writes {@code restore_command}, {@code recovery_target_time}, {@code
  *       recovery_target_action = 'promote'} and {@code recovery.signal}, and starts it as a new
- *       server on its own port (127.0.0.1) under {@code restores/<name>}.
+ *       server on its own port (127.0.0.1) under {@code restores/<name>};
+ *   <li>a restore from a snapshot copies that base backup (a copy's, in its region's folder) and
+ *       recovers with {@code recovery_target = 'immediate'}: only the WAL written during the backup
+ *       is replayed, up to its consistent point, so the server holds the rows of the snapshot's
+ *       time and nothing committed after it.
  * </ul>
  *
  * Everything lives under one base folder and is described by small JSON files, so a later process
@@ -365,23 +370,8 @@ public final class LocalBackupProvider implements SnapshotProvider, RestoreProvi
             UUID runId, String sourceId, Instant targetTime, String newName, Map<String, Object> overrides) {
         checkName("new name", newName);
         Instant target = targetTime == null ? null : targetTime.truncatedTo(ChronoUnit.MICROS);
-        Path dir = restoreDir(newName);
-        Optional<RestoreRecord> existing = readRestore(newName);
-        if (existing.isPresent()) {
-            RestoreRecord r = existing.get();
-            if (!r.createdBy(runId)) {
-                throw RestoredTags.nameTaken(newName, runId, "runId in restore.json");
-            }
-            if (RestoreRecord.STARTED.equals(r.status())) {
-                ensureRunning(r);
-                return null;
-            }
-            if (RestoreRecord.FAILED.equals(r.status())) {
-                throw new ProviderException(ProviderError.FAILED, "RestoreFailed", r.failure(), null);
-            }
-            // COPYING: a previous process stopped half-way; start the copy again.
-        } else if (Files.exists(dir) || Files.exists(sourceDir(newName))) {
-            throw RestoredTags.nameTaken(newName, runId, "runId in restore.json");
+        if (resumed(runId, newName)) {
+            return null;
         }
         SourceRecord source = readSource(sourceId)
                 .orElseThrow(() -> new ProviderException(
@@ -395,8 +385,92 @@ public final class LocalBackupProvider implements SnapshotProvider, RestoreProvi
                         "no completed backup of " + sourceId + " ended at or before "
                                 + (target == null ? "now" : target),
                         null));
-        RestoreRecord rec =
-                new RestoreRecord(newName, sourceId, backup.id(), target, RestoreRecord.COPYING, 0, null, runId);
+        restoreBackup(runId, sourceId, backup, target, false, newName);
+        return null;
+    }
+
+    /** The snapshots of {@code sourceId} in {@code region} (null: {@value #REGION}). */
+    @Override
+    public synchronized List<Snapshot> snapshotsOf(String sourceId, String region) {
+        return listSnapshots(sourceId, region == null ? REGION : region);
+    }
+
+    /**
+     * Copies the base backup {@code snapshot} (checking every file) and recovers it to its
+     * consistent point only ({@code recovery_target = 'immediate'}: the WAL written while the
+     * backup ran, from the source's archive), then starts it as a new server. Idempotent per run as
+     * {@link #startRestore}.
+     *
+     * @throws ProviderException NOT_FOUND "SnapshotNotFound" when there is no such snapshot of the
+     *     source in its region, INVALID_STATE "SnapshotNotAvailable" when it did not complete, and
+     *     the failures of {@link #startRestore}
+     */
+    @Override
+    public synchronized String startRestoreFromSnapshot(
+            UUID runId, SnapshotRef snapshot, String newName, Map<String, Object> overrides) {
+        checkName("new name", newName);
+        checkName("snapshot id", snapshot.id());
+        checkName("region", snapshot.region());
+        if (resumed(runId, newName)) {
+            return null;
+        }
+        BackupManifest backup = readManifest(snapshotDir(snapshot.region(), snapshot.id()))
+                .filter(m -> m.databaseId().equals(snapshot.databaseId()))
+                .orElseThrow(() -> new ProviderException(
+                        ProviderError.NOT_FOUND,
+                        "SnapshotNotFound",
+                        "no snapshot " + snapshot.id() + " of " + snapshot.databaseId() + " in " + snapshot.region(),
+                        null));
+        if (backup.status() != SnapshotStatus.AVAILABLE || backup.stopTime() == null) {
+            throw new ProviderException(
+                    ProviderError.INVALID_STATE,
+                    "SnapshotNotAvailable",
+                    "snapshot " + snapshot.id() + " is " + backup.status() + ", not completed",
+                    null);
+        }
+        restoreBackup(runId, snapshot.databaseId(), backup, null, true, newName);
+        return null;
+    }
+
+    /**
+     * True when run {@code runId}'s restore of {@code newName} exists and was started (again, if this
+     * process had not): a repeated start. False when the name is free or its copy stopped half-way.
+     *
+     * @throws ProviderException ALREADY_EXISTS "NameTaken" when the name holds anything else
+     */
+    private boolean resumed(UUID runId, String newName) {
+        Path dir = restoreDir(newName);
+        Optional<RestoreRecord> existing = readRestore(newName);
+        if (existing.isPresent()) {
+            RestoreRecord r = existing.get();
+            if (!r.createdBy(runId)) {
+                throw RestoredTags.nameTaken(newName, runId, "runId in restore.json");
+            }
+            if (RestoreRecord.STARTED.equals(r.status())) {
+                ensureRunning(r);
+                return true;
+            }
+            if (RestoreRecord.FAILED.equals(r.status())) {
+                throw new ProviderException(ProviderError.FAILED, "RestoreFailed", r.failure(), null);
+            }
+            return false; // COPYING: a previous process stopped half-way; start the copy again.
+        }
+        if (Files.exists(dir) || Files.exists(sourceDir(newName))) {
+            throw RestoredTags.nameTaken(newName, runId, "runId in restore.json");
+        }
+        return false;
+    }
+
+    /**
+     * Copies {@code backup} into {@code restores/<newName>}, writes the recovery settings (to {@code
+     * target}, the latest archived WAL when null, or only to the backup's consistent point when
+     * {@code immediate}) and starts the server.
+     */
+    private void restoreBackup(
+            UUID runId, String sourceId, BackupManifest backup, Instant target, boolean immediate, String newName) {
+        Path dir = restoreDir(newName);
+        RestoreRecord rec = new RestoreRecord(
+                newName, sourceId, backup.id(), target, RestoreRecord.COPYING, 0, null, runId, immediate);
         Path data = dir.resolve("data");
         try {
             Files.createDirectories(dir);
@@ -406,7 +480,7 @@ public final class LocalBackupProvider implements SnapshotProvider, RestoreProvi
             List<DataDirCopy.FileEntry> files =
                     json.readValue(backupDir.resolve("files.json").toFile(), new TypeReference<>() {});
             DataDirCopy.restore(backupDir.resolve("data"), data, files);
-            writeRecoveryConfig(data, walDir(sourceId), target);
+            writeRecoveryConfig(data, walDir(sourceId), target, immediate);
         } catch (IOException e) {
             String reason = (e instanceof DataDirCopy.CorruptBackupException ? "" : "copy failed: ") + e.getMessage();
             writeQuietly(dir.resolve("restore.json"), rec.with(RestoreRecord.FAILED, 0, reason));
@@ -417,7 +491,6 @@ public final class LocalBackupProvider implements SnapshotProvider, RestoreProvi
                     e);
         }
         start(rec);
-        return null;
     }
 
     /**
@@ -587,7 +660,7 @@ public final class LocalBackupProvider implements SnapshotProvider, RestoreProvi
         }
     }
 
-    private static void writeRecoveryConfig(Path data, Path wal, Instant target) throws IOException {
+    private static void writeRecoveryConfig(Path data, Path wal, Instant target, boolean immediate) throws IOException {
         Path auto = data.resolve("postgresql.auto.conf");
         List<String> lines = new ArrayList<>();
         if (Files.exists(auto)) {
@@ -602,7 +675,10 @@ public final class LocalBackupProvider implements SnapshotProvider, RestoreProvi
         lines.add("# written by dbre's local restore");
         lines.add("archive_mode = 'off'");
         lines.add("restore_command = " + ShellCommands.sqlLiteral(ShellCommands.restoreCommand(wal)));
-        if (target != null) {
+        if (immediate) {
+            // The base backup alone: recovery ends as soon as the backup is consistent.
+            lines.add("recovery_target = 'immediate'");
+        } else if (target != null) {
             lines.add("recovery_target_time = " + ShellCommands.sqlLiteral(pgTimestamp(target)));
         }
         lines.add("recovery_target_action = 'promote'");

@@ -12,6 +12,8 @@ import java.util.UUID;
  * @param port the server's port once started, else 0
  * @param runId the restore run that created the server (the local provider's run-id tag): only that
  *     run adopts, reports on or deletes it; null in records from before run ids (no run's)
+ * @param snapshotOnly true when the snapshot {@code snapshotId} was restored alone (to its
+ *     consistent point, no WAL after it); false for a point-in-time restore (and in older records)
  */
 record RestoreRecord(
         String name,
@@ -21,13 +23,15 @@ record RestoreRecord(
         String status,
         int port,
         String failure,
-        UUID runId) {
+        UUID runId,
+        boolean snapshotOnly) {
     static final String COPYING = "COPYING";
     static final String STARTED = "STARTED";
     static final String FAILED = "FAILED";
 
     RestoreRecord with(String newStatus, int newPort, String newFailure) {
-        return new RestoreRecord(name, sourceId, snapshotId, targetTime, newStatus, newPort, newFailure, runId);
+        return new RestoreRecord(
+                name, sourceId, snapshotId, targetTime, newStatus, newPort, newFailure, runId, snapshotOnly);
     }
 
     /** True when run {@code id} created this server. */

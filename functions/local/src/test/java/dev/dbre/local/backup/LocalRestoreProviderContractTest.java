@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dbre.port.RestoreProvider;
 import dev.dbre.port.RestoreTarget;
+import dev.dbre.port.SnapshotRef;
 import dev.dbre.restore.RestoreProviderContract;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,6 +61,11 @@ class LocalRestoreProviderContractTest extends RestoreProviderContract {
     @Override
     protected String restoreName() {
         return NAME;
+    }
+
+    @Override
+    protected SnapshotRef snapshot() {
+        return new SnapshotRef("s1", sourceId(), LocalBackupProvider.REGION);
     }
 
     @Override
