@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The metric store's scheduled upkeep (docs/metric-store.md), one call per run: create the
  * partitions of the coming days; roll the interval aggregates of closed minutes up into 1-minute
- * rows and closed hours into 1-hour rows; drop the partitions past their retention.
+ * rows, closed hours into 1-hour rows and closed UTC days into 1-day rows; drop the partitions past
+ * their retention.
  *
  * <p>Rollups are idempotent and safe to run concurrently: each resolution's rollup holds a
  * transaction-level advisory lock, takes the buckets queued by ingest ({@code
@@ -57,7 +58,12 @@ public final class MaintenanceService {
     }
 
     /** What one run did. */
-    public record Report(int partitionsEnsured, int minutesRolled, int hoursRolled, List<String> partitionsDropped) {}
+    public record Report(
+            int partitionsEnsured,
+            int minutesRolled,
+            int hoursRolled,
+            int daysRolled,
+            List<String> partitionsDropped) {}
 
     /**
      * Runs every step at time {@code now}.
@@ -68,15 +74,18 @@ public final class MaintenanceService {
         int ensured = createPartitionsAhead(now);
         int minutes = rollUp(Rollup.MINUTE, now);
         int hours = rollUp(Rollup.HOUR, now);
+        int days = rollUp(Rollup.DAY, now);
         List<String> dropped = dropExpired(now);
         log.info(
-                "metric maintenance at {}: partitions ensured={} minutes rolled={} hours rolled={} dropped={}",
+                "metric maintenance at {}: partitions ensured={} minutes rolled={} hours rolled={} days rolled={}"
+                        + " dropped={}",
                 now,
                 ensured,
                 minutes,
                 hours,
+                days,
                 dropped);
-        return new Report(ensured, minutes, hours, dropped);
+        return new Report(ensured, minutes, hours, days, dropped);
     }
 
     /**
@@ -114,23 +123,35 @@ public final class MaintenanceService {
         return n;
     }
 
-    /** A rollup step: from which table into which, and the bucket width. */
+    /**
+     * A rollup step: from which table into which, the bucket width, and the step its buckets feed
+     * (the coarser one, whose bucket width is a multiple of this one's), with the step before it.
+     */
     enum Rollup {
-        MINUTE("1m", MetricTable.INTERVAL, MetricTable.MINUTE, 60, "1h"),
-        HOUR("1h", MetricTable.MINUTE, MetricTable.HOUR, 3600, null);
+        MINUTE("1m", MetricTable.INTERVAL, MetricTable.MINUTE, 60),
+        HOUR("1h", MetricTable.MINUTE, MetricTable.HOUR, 3600),
+        DAY("1d", MetricTable.HOUR, MetricTable.DAY, 86_400);
 
         final String code;
         final MetricTable source;
         final MetricTable target;
         final long widthSeconds;
-        final String next;
 
-        Rollup(String code, MetricTable source, MetricTable target, long widthSeconds, String next) {
+        Rollup(String code, MetricTable source, MetricTable target, long widthSeconds) {
             this.code = code;
             this.source = source;
             this.target = target;
             this.widthSeconds = widthSeconds;
-            this.next = next;
+        }
+
+        /** The rollup that reads this one's rows, or null. */
+        Rollup next() {
+            return ordinal() + 1 < values().length ? values()[ordinal() + 1] : null;
+        }
+
+        /** The rollup whose rows this one reads, or null (the minutes read the ingest intervals). */
+        Rollup previous() {
+            return ordinal() > 0 ? values()[ordinal() - 1] : null;
         }
     }
 
@@ -165,8 +186,8 @@ public final class MaintenanceService {
                 if (!buckets.isEmpty()) {
                     readSource(c, r, buckets, merged, types);
                     writeTarget(c, r, merged);
-                    if (r.next != null) {
-                        queueNext(c, r, buckets);
+                    if (r.next() != null) {
+                        queueNext(c, r.next(), buckets);
                     }
                 }
                 if (buckets.size() < BUCKETS_PER_TRANSACTION) {
@@ -181,12 +202,15 @@ public final class MaintenanceService {
         }
     }
 
-    /** The end of the last closed bucket: now, or for hours the minute rollup's progress if earlier. */
+    /**
+     * The end of the last closed bucket: now, or for hours and days the finer rollup's progress if
+     * earlier.
+     */
     private Instant closedBefore(Connection c, Rollup r, Instant now) throws SQLException {
         Instant limit = now;
-        if (r == Rollup.HOUR) {
-            Instant minutes = rolledUntil(c, Rollup.MINUTE.code);
-            limit = minutes == null || minutes.isAfter(now) ? (minutes == null ? Instant.EPOCH : now) : minutes;
+        if (r.previous() != null) {
+            Instant finer = rolledUntil(c, r.previous().code);
+            limit = finer == null || finer.isAfter(now) ? (finer == null ? Instant.EPOCH : now) : finer;
         }
         long s = limit.getEpochSecond();
         return Instant.ofEpochSecond(Math.floorDiv(s, r.widthSeconds) * r.widthSeconds);
@@ -317,15 +341,16 @@ public final class MaintenanceService {
         }
     }
 
-    private static void queueNext(Connection c, Rollup r, List<Instant> buckets) throws SQLException {
-        TreeSet<Instant> next = new TreeSet<>();
+    /** Queues the buckets of {@code next} that hold {@code buckets} (just recomputed). */
+    private static void queueNext(Connection c, Rollup next, List<Instant> buckets) throws SQLException {
+        TreeSet<Instant> queued = new TreeSet<>();
         for (Instant b : buckets) {
-            next.add(Instant.ofEpochSecond(Math.floorDiv(b.getEpochSecond(), 3600) * 3600));
+            queued.add(Instant.ofEpochSecond(Math.floorDiv(b.getEpochSecond(), next.widthSeconds) * next.widthSeconds));
         }
         try (PreparedStatement ps =
                 c.prepareStatement("insert into metric_rollup_queue (resolution, bucket) values (?, ?)")) {
-            for (Instant b : next) {
-                ps.setString(1, r.next);
+            for (Instant b : queued) {
+                ps.setString(1, next.code);
                 ps.setTimestamp(2, Timestamp.from(b));
                 ps.addBatch();
             }
