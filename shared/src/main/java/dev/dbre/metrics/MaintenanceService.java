@@ -259,6 +259,7 @@ public final class MaintenanceService {
                 + " join " + r.source.table() + " a on a.bucket >= d.b and a.bucket < d.b + make_interval(secs => ?)"
                 + " join metric_series s on s.id = a.series_id";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
+            BinaryRows.enable(ps);
             ps.setFetchSize(10_000);
             Timestamp[] ts = new Timestamp[buckets.size()];
             for (int i = 0; i < ts.length; i++) {

@@ -231,10 +231,17 @@ class MaintenanceServiceTest {
         }
         store("1", lines.toString());
         moveTo(day0.plus(Duration.ofDays(4)));
+        Instant from = day0.plus(Duration.ofHours(7));
+        // Before the first day rollup (no daily progress stored yet): everything from the hours.
+        maintenance.rollUp(MaintenanceService.Rollup.MINUTE, clock.instant());
+        maintenance.rollUp(MaintenanceService.Rollup.HOUR, clock.instant());
+        QueryResult noDays = queries.query(
+                new MetricQuery(MetricSelector.parse("hits"), from, from.plus(Duration.ofDays(2)), Duration.ofDays(2)));
+        assertThat(noDays.resolution()).isEqualTo(Resolution.HOUR);
+        assertThat(noDays.steps().get(0).sum()).isEqualTo(expectedHits(7, 55));
         maintenance.run(clock.instant());
 
         // One step from 07:00 on day 0 to 07:00 on day 2: day 1 from its daily row, the rest from hours.
-        Instant from = day0.plus(Duration.ofHours(7));
         QueryResult one = queries.query(
                 new MetricQuery(MetricSelector.parse("hits"), from, from.plus(Duration.ofDays(2)), Duration.ofDays(2)));
         assertThat(one.resolution()).isEqualTo(Resolution.DAY);

@@ -74,7 +74,9 @@ class ShadedJarIT {
         try (Stream<Path> files = Files.list(Path.of("target"))) {
             List<Path> jars = files.filter(p -> p.getFileName().toString().endsWith("-lambda.jar"))
                     .toList();
-            assertThat(jars).as("the shaded jar under target/ (built by package)").hasSize(1);
+            assertThat(jars)
+                    .as("the shaded jar under target/ (built by package)")
+                    .hasSize(1);
             return jars.get(0);
         }
     }

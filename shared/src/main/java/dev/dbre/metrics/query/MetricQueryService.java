@@ -1,6 +1,7 @@
 package dev.dbre.metrics.query;
 
 import dev.dbre.metrics.Aggregate;
+import dev.dbre.metrics.BinaryRows;
 import dev.dbre.metrics.SeriesType;
 import dev.dbre.port.ConnectionFactory;
 import java.sql.Array;
@@ -93,11 +94,12 @@ public final class MetricQueryService implements MetricQueries {
             Steps target = new Steps(from, step, merged);
             long cursor = from;
             Resolution used = finest;
-            if (resolution == Resolution.DAY && (Math.floorMod(from, DAY_MICROS) == 0 || steps == 1)) {
+            Long daysUntil = rolled.get(Resolution.DAY);
+            if (resolution == Resolution.DAY
+                    && daysUntil != null
+                    && (Math.floorMod(from, DAY_MICROS) == 0 || steps == 1)) {
                 long firstDay = Math.floorDiv(from + DAY_MICROS - 1, DAY_MICROS) * DAY_MICROS;
-                long lastDay =
-                        Math.floorDiv(Math.min(to, rolled.getOrDefault(Resolution.DAY, Long.MIN_VALUE)), DAY_MICROS)
-                                * DAY_MICROS;
+                long lastDay = Math.floorDiv(Math.min(to, daysUntil), DAY_MICROS) * DAY_MICROS;
                 if (lastDay > firstDay) {
                     readFinerThanDays(c, rolled, idArray, cursor, firstDay, target);
                     read(c, Resolution.DAY, idArray, firstDay, lastDay, target);
@@ -152,6 +154,7 @@ public final class MetricQueryService implements MetricQueries {
         }
         try (PreparedStatement ps =
                 c.prepareStatement(String.format(ROWS, r.table().table()))) {
+            BinaryRows.enable(ps);
             ps.setFetchSize(10_000);
             ps.setArray(1, ids);
             ps.setTimestamp(2, Timestamp.from(instant(lower)));
