@@ -19,10 +19,16 @@ final class Words {
 
     private Words() {}
 
-    /** Bytes {@code [off, off+len)} of {@code b} as a little-endian word; {@code len} in 0..8. */
+    /**
+     * Bytes {@code [off, off+len)} of {@code b} as a little-endian word, the bytes above {@code len}
+     * zero; {@code len} in 0..8. One load when eight bytes from {@code off} are inside the array.
+     */
     static long partial(byte[] b, int off, int len) {
-        if (len == 8) {
-            return (long) LONG_LE.get(b, off);
+        if (len == 0) {
+            return 0;
+        }
+        if (off + 8 <= b.length) {
+            return (long) LONG_LE.get(b, off) & (-1L >>> (64 - 8 * len));
         }
         long w = 0;
         for (int i = len - 1; i >= 0; i--) {
@@ -54,12 +60,13 @@ final class Words {
                 return true;
             }
         }
-        for (; p < end; p++) {
-            if (b[p] == 0) {
-                return true;
-            }
+        int tail = end - p;
+        if (tail <= 0) {
+            return false;
         }
-        return false;
+        // The bytes above the tail set to 0xff, so that only the tail's own bytes can be 0.
+        long w = partial(b, p, tail) | (-1L << (8 * tail));
+        return ((w - ONES) & ~w & HIGHS) != 0;
     }
 
     /** True when {@code a[aOff, aOff+len)} and {@code b[bOff, bOff+len)} hold the same bytes. */
@@ -70,11 +77,6 @@ final class Words {
                 return false;
             }
         }
-        for (; i < len; i++) {
-            if (a[aOff + i] != b[bOff + i]) {
-                return false;
-            }
-        }
-        return true;
+        return partial(a, aOff + i, len - i) == partial(b, bOff + i, len - i);
     }
 }

@@ -34,6 +34,18 @@ class WordsTest {
             }
         }
         assertThat(Words.hasNul(new byte[0], 0, -1)).as("an absent field").isFalse();
+        // A slice that ends the array (no word can be read past it).
+        for (int len = 0; len <= 12; len++) {
+            byte[] b = randomNonZero(len + 1);
+            assertThat(Words.hasNul(b, 1, len)).isFalse();
+            for (int at = 0; at < len; at++) {
+                byte[] c = b.clone();
+                c[1 + at] = 0;
+                assertThat(Words.hasNul(c, 1, len))
+                        .as("at the end, len %d, 0 at %d", len, at)
+                        .isTrue();
+            }
+        }
     }
 
     @Test
@@ -51,7 +63,7 @@ class WordsTest {
     void equal_isArraysEquals_atEveryLengthAndOffset() {
         for (int len = 0; len <= 24; len++) {
             byte[] a = randomNonZero(len + 5);
-            byte[] b = new byte[len + 3];
+            byte[] b = new byte[len + 3]; // ends with the slice: the tail cannot be read as one word
             System.arraycopy(a, 5, b, 3, len);
             assertThat(Words.equal(a, 5, b, 3, len)).isTrue();
             for (int at = 0; at < len; at++) {
@@ -71,6 +83,9 @@ class WordsTest {
             byte[] b = new byte[len + 7];
             System.arraycopy(a, 2, b, 7, len);
             assertThat(Words.hash(1, a, 2, len)).isEqualTo(Words.hash(1, b, 7, len));
+            byte[] padded = java.util.Arrays.copyOf(b, b.length + 8);
+            padded[b.length] = 42; // a byte after the slice changes nothing
+            assertThat(Words.hash(1, padded, 7, len)).isEqualTo(Words.hash(1, b, 7, len));
         }
         byte[] abc = "abc".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         long aThenBc = Words.hash(Words.hash(0, abc, 0, 1), abc, 1, 2);
