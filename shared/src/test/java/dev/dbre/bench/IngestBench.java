@@ -40,7 +40,12 @@ import org.postgresql.PGConnection;
  * {@code metric_points} table of an embedded PostgreSQL for
  *
  * <ol>
- *   <li>(a) {@link IngestService}: parse DogStatsD + exactly-once key + binary COPY,
+ *   <li>(e) {@link IngestService} into the aggregates only ({@code DBRE_INGEST_RAW=off}, the
+ *       default), a new connection per batch,
+ *   <li>(p) the same through a {@link PooledConnectionFactory} of one connection, as the functions
+ *       run it (a warm connection across batches, statements prepared once),
+ *   <li>(a) {@link IngestService} with raw points on: parse DogStatsD + exactly-once key + binary COPY
+ *       of the raw rows + aggregates,
  *   <li>(b) per-row INSERT, JDBC batches of 1000, autocommit off, reWriteBatchedInserts=false,
  *   <li>(c) multi-row INSERT statements of 1000 rows,
  *   <li>(d) PostgreSQL's own server-side {@code COPY metric_points FROM '<file>'} (CSV) of the same
@@ -49,7 +54,7 @@ import org.postgresql.PGConnection;
  *
  * (b)–(d) get the rows already made (no parsing); (a) starts from the raw DogStatsD bytes. Run by
  * {@code scripts/bench-ingest [--rows N] [--lines-per-record N] [--records-per-batch N] [--repeat
- * N]}.
+ * N] [--methods epabcd]} (the letters of the methods to run, default all).
  */
 public final class IngestBench {
     private static final Instant ARRIVAL = Instant.parse("2026-11-23T10:00:00Z");
