@@ -165,6 +165,7 @@ public final class Settings {
             s("DBRE_METRICS_RETENTION_INTERVAL_DAYS", "2", "1-36500", "days the 10 s aggregates are kept", SHARED),
             s("DBRE_METRICS_RETENTION_1M_DAYS", "35", "1-36500", "days the 1-minute rollups are kept", SHARED),
             s("DBRE_METRICS_RETENTION_1H_DAYS", "400", "1-36500", "days the 1-hour rollups are kept", SHARED),
+            s("DBRE_METRICS_RETENTION_1D_DAYS", "800", "1-36500", "days the 1-day rollups are kept", SHARED),
             s("DBRE_INGEST_RAW_RETENTION_DAYS", "2", "1-36500", "days raw points are kept", SHARED),
             s("DBRE_METRICS_PARTITIONS_AHEAD_DAYS", "3", "1-366", "days of partitions created ahead", SHARED),
             // Ingest (dev.dbre.ingest): ParseLimits, HttpIngestLimits.

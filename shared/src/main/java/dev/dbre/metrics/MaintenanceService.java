@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The metric store's scheduled upkeep (docs/metric-store.md), one call per run: create the
  * partitions of the coming days; roll the interval aggregates of closed minutes up into 1-minute
- * rows and closed hours into 1-hour rows; drop the partitions past their retention.
+ * rows, closed hours into 1-hour rows and closed UTC days into 1-day rows; drop the partitions past
+ * their retention.
  *
  * <p>Rollups are idempotent and safe to run concurrently: each resolution's rollup holds a
  * transaction-level advisory lock, takes the buckets queued by ingest ({@code
@@ -75,7 +76,8 @@ public final class MaintenanceService {
      *     closed buckets queued now; an hour's count leaves out what the minute rollup would queue)
      * @param complete every queued closed bucket was rolled up; false when the run stopped at its
      *     deadline (the rest stays queued for the next run)
-     * @param rolledUp buckets recomputed ({@link MetricTable#MINUTE}, {@link MetricTable#HOUR})
+     * @param rolledUp buckets recomputed ({@link MetricTable#MINUTE}, {@link MetricTable#HOUR},
+     *     {@link MetricTable#DAY})
      * @param createdByTable partitions created ahead of time (not the partition a rollup makes for an
      *     old bucket's row)
      * @param droppedByTable partitions dropped after their retention
@@ -109,6 +111,11 @@ public final class MaintenanceService {
             return rolledUp.getOrDefault(MetricTable.HOUR, 0);
         }
 
+        /** Days rolled up into {@code metric_agg_1d}. */
+        public int daysRolled() {
+            return rolledUp.getOrDefault(MetricTable.DAY, 0);
+        }
+
         /** Every partition created, table by table. */
         public List<String> partitionsCreated() {
             return flat(createdByTable);
@@ -129,8 +136,8 @@ public final class MaintenanceService {
 
         /**
          * The summary the maintenance functions answer: {@code {"at", "dryRun", "complete",
-         * "resolutions": {"interval"|"1m"|"1h"|"raw": {"table", "rolledUp", "partitionsCreated",
-         * "partitionsDropped"}}}} ({@code rolledUp} for 1m and 1h only).
+         * "resolutions": {"interval"|"1m"|"1h"|"1d"|"raw": {"table", "rolledUp", "partitionsCreated",
+         * "partitionsDropped"}}}} ({@code rolledUp} for 1m, 1h and 1d only).
          */
         public String toJson() {
             StringWriter w = new StringWriter();
@@ -143,7 +150,7 @@ public final class MaintenanceService {
                 for (MetricTable t : MetricTable.values()) {
                     g.writeObjectFieldStart(resolutionName(t));
                     g.writeStringField("table", t.table());
-                    if (t == MetricTable.MINUTE || t == MetricTable.HOUR) {
+                    if (t == MetricTable.MINUTE || t == MetricTable.HOUR || t == MetricTable.DAY) {
                         g.writeNumberField("rolledUp", rolledUp.getOrDefault(t, 0));
                     }
                     names(g, "partitionsCreated", createdByTable.getOrDefault(t, List.of()));
@@ -172,6 +179,7 @@ public final class MaintenanceService {
                 case INTERVAL -> "interval";
                 case MINUTE -> "1m";
                 case HOUR -> "1h";
+                case DAY -> "1d";
                 case RAW -> "raw";
             };
         }
@@ -204,25 +212,31 @@ public final class MaintenanceService {
         if (dryRun) {
             rolled.put(MetricTable.MINUTE, queuedClosed(Rollup.MINUTE, now));
             rolled.put(MetricTable.HOUR, queuedClosed(Rollup.HOUR, now));
+            rolled.put(MetricTable.DAY, queuedClosed(Rollup.DAY, now));
             complete = true;
         } else {
             RollupProgress minutes = rollUp(Rollup.MINUTE, now, clock, deadline);
             RollupProgress hours =
                     minutes.complete() ? rollUp(Rollup.HOUR, now, clock, deadline) : new RollupProgress(0, false);
+            RollupProgress days =
+                    hours.complete() ? rollUp(Rollup.DAY, now, clock, deadline) : new RollupProgress(0, false);
             rolled.put(MetricTable.MINUTE, minutes.buckets());
             rolled.put(MetricTable.HOUR, hours.buckets());
-            complete = minutes.complete() && hours.complete();
+            rolled.put(MetricTable.DAY, days.buckets());
+            complete = minutes.complete() && hours.complete() && days.complete();
         }
         Map<MetricTable, List<String>> dropped = dropExpired(now, dryRun);
         Report report = new Report(now, dryRun, complete, rolled, created, dropped);
         log.info(
-                "metric maintenance at {}{}: partitions created={} minutes rolled={} hours rolled={} complete={}"
+                "metric maintenance at {}{}: partitions created={} minutes rolled={} hours rolled={} days rolled={}"
+                        + " complete={}"
                         + " dropped={}",
                 now,
                 dryRun ? " (dry run: nothing changed)" : "",
                 report.partitionsCreated(),
                 report.minutesRolled(),
                 report.hoursRolled(),
+                report.daysRolled(),
                 complete,
                 report.partitionsDropped());
         return report;
@@ -316,23 +330,35 @@ public final class MaintenanceService {
         }
     }
 
-    /** A rollup step: from which table into which, and the bucket width. */
+    /**
+     * A rollup step: from which table into which, the bucket width, and the step its buckets feed
+     * (the coarser one, whose bucket width is a multiple of this one's), with the step before it.
+     */
     enum Rollup {
-        MINUTE("1m", MetricTable.INTERVAL, MetricTable.MINUTE, 60, "1h"),
-        HOUR("1h", MetricTable.MINUTE, MetricTable.HOUR, 3600, null);
+        MINUTE("1m", MetricTable.INTERVAL, MetricTable.MINUTE, 60),
+        HOUR("1h", MetricTable.MINUTE, MetricTable.HOUR, 3600),
+        DAY("1d", MetricTable.HOUR, MetricTable.DAY, 86_400);
 
         final String code;
         final MetricTable source;
         final MetricTable target;
         final long widthSeconds;
-        final String next;
 
-        Rollup(String code, MetricTable source, MetricTable target, long widthSeconds, String next) {
+        Rollup(String code, MetricTable source, MetricTable target, long widthSeconds) {
             this.code = code;
             this.source = source;
             this.target = target;
             this.widthSeconds = widthSeconds;
-            this.next = next;
+        }
+
+        /** The rollup that reads this one's rows, or null. */
+        Rollup next() {
+            return ordinal() + 1 < values().length ? values()[ordinal() + 1] : null;
+        }
+
+        /** The rollup whose rows this one reads, or null (the minutes read the ingest intervals). */
+        Rollup previous() {
+            return ordinal() > 0 ? values()[ordinal() - 1] : null;
         }
     }
 
@@ -395,8 +421,8 @@ public final class MaintenanceService {
                 if (!buckets.isEmpty()) {
                     readSource(c, r, buckets, merged, types);
                     writeTarget(c, r, merged);
-                    if (r.next != null) {
-                        queueNext(c, r, buckets);
+                    if (r.next() != null) {
+                        queueNext(c, r.next(), buckets);
                     }
                 }
                 if (buckets.size() < BUCKETS_PER_TRANSACTION) {
@@ -411,12 +437,15 @@ public final class MaintenanceService {
         }
     }
 
-    /** The end of the last closed bucket: now, or for hours the minute rollup's progress if earlier. */
+    /**
+     * The end of the last closed bucket: now, or for hours and days the finer rollup's progress if
+     * earlier.
+     */
     private Instant closedBefore(Connection c, Rollup r, Instant now) throws SQLException {
         Instant limit = now;
-        if (r == Rollup.HOUR) {
-            Instant minutes = rolledUntil(c, Rollup.MINUTE.code);
-            limit = minutes == null || minutes.isAfter(now) ? (minutes == null ? Instant.EPOCH : now) : minutes;
+        if (r.previous() != null) {
+            Instant finer = rolledUntil(c, r.previous().code);
+            limit = finer == null || finer.isAfter(now) ? (finer == null ? Instant.EPOCH : now) : finer;
         }
         long s = limit.getEpochSecond();
         return Instant.ofEpochSecond(Math.floorDiv(s, r.widthSeconds) * r.widthSeconds);
@@ -465,6 +494,7 @@ public final class MaintenanceService {
                 + " join " + r.source.table() + " a on a.bucket >= d.b and a.bucket < d.b + make_interval(secs => ?)"
                 + " join metric_series s on s.id = a.series_id";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
+            BinaryRows.enable(ps);
             ps.setFetchSize(10_000);
             Timestamp[] ts = new Timestamp[buckets.size()];
             for (int i = 0; i < ts.length; i++) {
@@ -540,15 +570,16 @@ public final class MaintenanceService {
         }
     }
 
-    private static void queueNext(Connection c, Rollup r, List<Instant> buckets) throws SQLException {
-        TreeSet<Instant> next = new TreeSet<>();
+    /** Queues the buckets of {@code next} that hold {@code buckets} (just recomputed). */
+    private static void queueNext(Connection c, Rollup next, List<Instant> buckets) throws SQLException {
+        TreeSet<Instant> queued = new TreeSet<>();
         for (Instant b : buckets) {
-            next.add(Instant.ofEpochSecond(Math.floorDiv(b.getEpochSecond(), 3600) * 3600));
+            queued.add(Instant.ofEpochSecond(Math.floorDiv(b.getEpochSecond(), next.widthSeconds) * next.widthSeconds));
         }
         try (PreparedStatement ps =
                 c.prepareStatement("insert into metric_rollup_queue (resolution, bucket) values (?, ?)")) {
-            for (Instant b : next) {
-                ps.setString(1, r.next);
+            for (Instant b : queued) {
+                ps.setString(1, next.code);
                 ps.setTimestamp(2, Timestamp.from(b));
                 ps.addBatch();
             }

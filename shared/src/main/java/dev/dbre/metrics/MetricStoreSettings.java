@@ -15,6 +15,7 @@ import java.util.Locale;
  * @param intervalRetentionDays days the interval aggregates are kept ({@value #ENV_RETENTION_INTERVAL})
  * @param minuteRetentionDays days the 1-minute rollups are kept ({@value #ENV_RETENTION_1M})
  * @param hourRetentionDays days the 1-hour rollups are kept ({@value #ENV_RETENTION_1H})
+ * @param dayRetentionDays days the 1-day rollups are kept ({@value #ENV_RETENTION_1D})
  * @param rawRetentionDays days raw points are kept ({@value #ENV_RETENTION_RAW})
  * @param partitionsAheadDays days of partitions maintenance creates ahead ({@value #ENV_AHEAD})
  */
@@ -26,6 +27,7 @@ public record MetricStoreSettings(
         int intervalRetentionDays,
         int minuteRetentionDays,
         int hourRetentionDays,
+        int dayRetentionDays,
         int rawRetentionDays,
         int partitionsAheadDays) {
     public static final String ENV_RAW = "DBRE_INGEST_RAW";
@@ -35,12 +37,13 @@ public record MetricStoreSettings(
     public static final String ENV_RETENTION_INTERVAL = "DBRE_METRICS_RETENTION_INTERVAL_DAYS";
     public static final String ENV_RETENTION_1M = "DBRE_METRICS_RETENTION_1M_DAYS";
     public static final String ENV_RETENTION_1H = "DBRE_METRICS_RETENTION_1H_DAYS";
+    public static final String ENV_RETENTION_1D = "DBRE_METRICS_RETENTION_1D_DAYS";
     public static final String ENV_RETENTION_RAW = "DBRE_INGEST_RAW_RETENTION_DAYS";
     public static final String ENV_AHEAD = "DBRE_METRICS_PARTITIONS_AHEAD_DAYS";
 
-    /** The documented defaults: aggregates only, 10 s, 2 / 35 / 400 days, raw points 2 days. */
+    /** The documented defaults: aggregates only, 10 s, 2 / 35 / 400 / 800 days, raw points 2 days. */
     public static final MetricStoreSettings DEFAULTS =
-            new MetricStoreSettings(false, 10, 10_000, 100_000, 2, 35, 400, 2, 3);
+            new MetricStoreSettings(false, 10, 10_000, 100_000, 2, 35, 400, 800, 2, 3);
 
     /** The defaults with raw points on: what every caller got before the metric store existed. */
     public static final MetricStoreSettings WITH_RAW_POINTS = DEFAULTS.withRawPoints(true);
@@ -52,7 +55,11 @@ public record MetricStoreSettings(
         if (maxNewSeriesPerMinute < 1 || seriesCacheSize < 1) {
             throw new IllegalArgumentException("series limits must be positive");
         }
-        if (intervalRetentionDays < 1 || minuteRetentionDays < 1 || hourRetentionDays < 1 || rawRetentionDays < 1) {
+        if (intervalRetentionDays < 1
+                || minuteRetentionDays < 1
+                || hourRetentionDays < 1
+                || dayRetentionDays < 1
+                || rawRetentionDays < 1) {
             throw new IllegalArgumentException("retention days must be positive");
         }
     }
@@ -66,6 +73,7 @@ public record MetricStoreSettings(
                 intervalRetentionDays,
                 minuteRetentionDays,
                 hourRetentionDays,
+                dayRetentionDays,
                 rawRetentionDays,
                 partitionsAheadDays);
     }
@@ -80,6 +88,7 @@ public record MetricStoreSettings(
                 intervalRetentionDays,
                 minuteRetentionDays,
                 hourRetentionDays,
+                dayRetentionDays,
                 rawRetentionDays,
                 partitionsAheadDays);
     }
@@ -90,6 +99,7 @@ public record MetricStoreSettings(
             case INTERVAL -> intervalRetentionDays;
             case MINUTE -> minuteRetentionDays;
             case HOUR -> hourRetentionDays;
+            case DAY -> dayRetentionDays;
             case RAW -> rawRetentionDays;
         };
     }
@@ -112,6 +122,7 @@ public record MetricStoreSettings(
                 env.integer(ENV_RETENTION_INTERVAL, DEFAULTS.intervalRetentionDays, 1, 36_500),
                 env.integer(ENV_RETENTION_1M, DEFAULTS.minuteRetentionDays, 1, 36_500),
                 env.integer(ENV_RETENTION_1H, DEFAULTS.hourRetentionDays, 1, 36_500),
+                env.integer(ENV_RETENTION_1D, DEFAULTS.dayRetentionDays, 1, 36_500),
                 env.integer(ENV_RETENTION_RAW, DEFAULTS.rawRetentionDays, 1, 36_500),
                 env.integer(ENV_AHEAD, DEFAULTS.partitionsAheadDays, 1, 366));
     }

@@ -17,6 +17,8 @@ public enum MetricTable {
     MINUTE("metric_agg_1m", 1),
     /** One-hour rollups. */
     HOUR("metric_agg_1h", 7),
+    /** One-day rollups (UTC days). */
+    DAY("metric_agg_1d", 30),
     /** Raw points (only with {@code DBRE_INGEST_RAW=on}). */
     RAW("metric_points", 1);
 

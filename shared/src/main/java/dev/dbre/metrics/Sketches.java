@@ -60,10 +60,13 @@ public final class Sketches {
         return out.trimmedCopy();
     }
 
-    /** Merges a stored quantile sketch into {@code into}. */
+    /**
+     * Merges a stored quantile sketch into {@code into} (a sketch of this configuration), decoding
+     * its bins straight into {@code into}'s: no sketch is built per stored row.
+     */
     public static void mergeEncoded(DDSketch into, byte[] encoded) {
         try {
-            into.mergeWith(DDSketch.decode(ByteArrayInput.wrap(encoded), STORE, MAPPING));
+            into.decodeAndMergeWith(ByteArrayInput.wrap(encoded));
         } catch (IOException e) {
             throw new UncheckedIOException("a stored DDSketch could not be decoded", e);
         }

@@ -1,6 +1,7 @@
 package dev.dbre.bench;
 
 import dev.dbre.db.JdbcConnectionFactory;
+import dev.dbre.db.PooledConnectionFactory;
 import dev.dbre.embedded.LocalPostgres;
 import dev.dbre.ingest.BatchResult;
 import dev.dbre.ingest.IngestBatch;
@@ -39,7 +40,12 @@ import org.postgresql.PGConnection;
  * {@code metric_points} table of an embedded PostgreSQL for
  *
  * <ol>
- *   <li>(a) {@link IngestService}: parse DogStatsD + exactly-once key + binary COPY,
+ *   <li>(e) {@link IngestService} into the aggregates only ({@code DBRE_INGEST_RAW=off}, the
+ *       default), a new connection per batch,
+ *   <li>(p) the same through a {@link PooledConnectionFactory} of one connection, as the functions
+ *       run it (a warm connection across batches, statements prepared once),
+ *   <li>(a) {@link IngestService} with raw points on: parse DogStatsD + exactly-once key + binary COPY
+ *       of the raw rows + aggregates,
  *   <li>(b) per-row INSERT, JDBC batches of 1000, autocommit off, reWriteBatchedInserts=false,
  *   <li>(c) multi-row INSERT statements of 1000 rows,
  *   <li>(d) PostgreSQL's own server-side {@code COPY metric_points FROM '<file>'} (CSV) of the same
@@ -48,7 +54,7 @@ import org.postgresql.PGConnection;
  *
  * (b)–(d) get the rows already made (no parsing); (a) starts from the raw DogStatsD bytes. Run by
  * {@code scripts/bench-ingest [--rows N] [--lines-per-record N] [--records-per-batch N] [--repeat
- * N]}.
+ * N] [--methods epabcd]} (the letters of the methods to run, default all).
  */
 public final class IngestBench {
     private static final Instant ARRIVAL = Instant.parse("2026-11-23T10:00:00Z");
@@ -67,8 +73,11 @@ public final class IngestBench {
     private final int recordsPerBatch;
     private final int repeat;
     private final Path dir;
+    /** Which methods run, by letter ({@code --methods eabcd}, the default: all). */
+    private final String methods;
 
-    private IngestBench(int rows, int linesPerRecord, int recordsPerBatch, int repeat, Path dir) {
+    private IngestBench(int rows, int linesPerRecord, int recordsPerBatch, int repeat, Path dir, String methods) {
+        this.methods = methods;
         this.rows = rows;
         this.linesPerRecord = linesPerRecord;
         this.recordsPerBatch = recordsPerBatch;
@@ -86,7 +95,8 @@ public final class IngestBench {
                 Integer.parseInt(opts.getOrDefault("lines-per-record", "1000")),
                 Integer.parseInt(opts.getOrDefault("records-per-batch", "100")),
                 Integer.parseInt(opts.getOrDefault("repeat", "1")),
-                Path.of(opts.getOrDefault("dir", "shared/target/bench-ingest")).toAbsolutePath());
+                Path.of(opts.getOrDefault("dir", "shared/target/bench-ingest")).toAbsolutePath(),
+                opts.getOrDefault("methods", "epabcd"));
         bench.run();
     }
 
@@ -128,10 +138,22 @@ public final class IngestBench {
                     ParseLimits.DEFAULTS,
                     MetricStoreSettings.DEFAULTS,
                     Clock.fixed(ARRIVAL, ZoneOffset.UTC));
+            // As the functions run it: a warm connection from the pool (PooledConnectionFactory), not a
+            // new login per batch.
+            PooledConnectionFactory pool = new PooledConnectionFactory(connections, 1);
+            IngestService pooled = new IngestService(
+                    pool, ParseLimits.DEFAULTS, MetricStoreSettings.DEFAULTS, Clock.fixed(ARRIVAL, ZoneOffset.UTC));
             // Warm-up (JIT) on a tenth of the batches, not measured.
             for (int i = 0; i < Math.max(1, batches.size() / 10); i++) {
-                service.ingest(batches.get(i));
-                aggregated.ingest(batches.get(i));
+                if (runs('a')) {
+                    service.ingest(batches.get(i));
+                }
+                if (runs('e')) {
+                    aggregated.ingest(batches.get(i));
+                }
+                if (runs('p')) {
+                    pooled.ingest(batches.get(i));
+                }
             }
 
             Map<String, Double> best = new LinkedHashMap<>();
@@ -140,29 +162,52 @@ public final class IngestBench {
                     ? "(d) server COPY FROM file (CSV)"
                     : "(d) COPY FROM STDIN of the CSV (server cannot read the file)";
             for (int r = 0; r < repeat; r++) {
-                measure(
-                        best,
-                        "(e) IngestService, aggregates only (DBRE_INGEST_RAW=off)",
-                        connections,
-                        () -> ingestAll(aggregated, batches),
-                        false);
-                measure(
-                        best,
-                        "(a) IngestService, raw points + aggregates",
-                        connections,
-                        () -> ingestAll(service, batches));
-                measure(best, "(b) per-row INSERT, JDBC batch 1000", connections, () -> perRowInsert(connections));
-                measure(best, "(c) multi-row INSERT, 1000 rows", connections, () -> multiRowInsert(connections));
-                measure(best, copyLabel, connections, () -> serverCopy(connections, csv, fileReadable));
+                if (runs('e')) {
+                    measure(
+                            best,
+                            "(e) IngestService, aggregates only (DBRE_INGEST_RAW=off)",
+                            connections,
+                            () -> ingestAll(aggregated, batches),
+                            false);
+                }
+                if (runs('p')) {
+                    measure(
+                            best,
+                            "(p) IngestService, aggregates only, pooled connection",
+                            connections,
+                            () -> ingestAll(pooled, batches),
+                            false);
+                }
+                if (runs('a')) {
+                    measure(
+                            best,
+                            "(a) IngestService, raw points + aggregates",
+                            connections,
+                            () -> ingestAll(service, batches));
+                }
+                if (runs('b')) {
+                    measure(best, "(b) per-row INSERT, JDBC batch 1000", connections, () -> perRowInsert(connections));
+                }
+                if (runs('c')) {
+                    measure(best, "(c) multi-row INSERT, 1000 rows", connections, () -> multiRowInsert(connections));
+                }
+                if (runs('d')) {
+                    measure(best, copyLabel, connections, () -> serverCopy(connections, csv, fileReadable));
+                }
             }
 
-            double copy = best.get(copyLabel);
+            pool.close();
+            double copy = best.getOrDefault(copyLabel, Double.NaN);
             System.out.printf(Locale.ROOT, "%n| method | rows/s | vs (d) |%n|---|---:|---:|%n");
             for (Map.Entry<String, Double> e : best.entrySet()) {
                 System.out.printf(
                         Locale.ROOT, "| %s | %,.0f | %.2fx |%n", e.getKey(), e.getValue(), e.getValue() / copy);
             }
         }
+    }
+
+    private boolean runs(char method) {
+        return methods.indexOf(method) >= 0;
     }
 
     private interface Run {

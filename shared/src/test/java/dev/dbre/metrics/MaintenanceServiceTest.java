@@ -10,6 +10,7 @@ import dev.dbre.metrics.query.MetricQuery;
 import dev.dbre.metrics.query.MetricQueryService;
 import dev.dbre.metrics.query.MetricSelector;
 import dev.dbre.metrics.query.QueryResult;
+import dev.dbre.metrics.query.Resolution;
 import dev.dbre.metrics.query.StepResult;
 import dev.dbre.testing.MutableClock;
 import dev.dbre.testing.PostgresExtension;
@@ -52,7 +53,7 @@ class MaintenanceServiceTest {
     @BeforeEach
     void clean() throws SQLException {
         db.execute("truncate ingest_batches, ingest_records, ingest_rejects, metric_agg, metric_agg_1m, metric_agg_1h,"
-                + " metric_rollup_queue, metric_series, metric_rollup_state");
+                + " metric_agg_1d, metric_rollup_queue, metric_series, metric_rollup_state");
     }
 
     @Test
@@ -242,6 +243,148 @@ class MaintenanceServiceTest {
                 .contains("metric_agg_p20261125");
     }
 
+    @Test
+    void dayRollup_waitsForTheDayToClose_answersLikeTheHours_andRecountsALatePoint() throws Exception {
+        Instant day0 = Instant.parse("2026-11-23T00:00:00Z");
+        // Three UTC days: counts and a distribution on two series, at hours 1, 10 and 23 of each day.
+        StringBuilder lines = new StringBuilder();
+        List<Double> latencies = new java.util.ArrayList<>();
+        for (int d = 0; d < 3; d++) {
+            for (int h : new int[] {1, 10, 23}) {
+                long ts = day0.plus(Duration.ofDays(d).plusHours(h)).getEpochSecond();
+                double v = 5 + d * 40 + h;
+                latencies.add(v);
+                lines.append("hits:")
+                        .append(d + 1)
+                        .append("|c|#host:a|T")
+                        .append(ts)
+                        .append("\nhits:1|c|@0.5|#host:b|T")
+                        .append(ts)
+                        .append("\nlat:")
+                        .append(v)
+                        .append("|d|#host:a|T")
+                        .append(ts)
+                        .append('\n');
+            }
+        }
+        store("1", lines.toString());
+
+        // Mid-way through the third day: two days are closed, the third is not.
+        moveTo(day0.plus(Duration.ofDays(2).plusHours(12)));
+        MaintenanceService.Report partial = maintenance.run(clock.instant());
+        assertThat(partial.daysRolled()).isEqualTo(2);
+        assertThat(db.queryLong("select count(*) from metric_agg_1d")).isEqualTo(2 * 3);
+
+        moveTo(day0.plus(Duration.ofDays(3).plusMinutes(5)));
+        maintenance.rollUp(MaintenanceService.Rollup.MINUTE, clock.instant());
+        maintenance.rollUp(MaintenanceService.Rollup.HOUR, clock.instant());
+        QueryResult fromHours = queryAt("lat", day0, Duration.ofDays(1), 3);
+        double[] hitsFromHours = sumsAt("hits", day0, Duration.ofDays(1), 3);
+        assertThat(fromHours.resolution()).isEqualTo(Resolution.DAY); // days 1 and 2 rolled, day 3 from hours
+        MaintenanceService.Report full = maintenance.run(clock.instant());
+        assertThat(full.daysRolled()).isEqualTo(1);
+
+        QueryResult fromDays = queryAt("lat", day0, Duration.ofDays(1), 3);
+        assertThat(fromDays.resolution()).isEqualTo(Resolution.DAY);
+        assertThat(sumsAt("hits", day0, Duration.ofDays(1), 3))
+                .containsExactly(hitsFromHours)
+                .containsExactly(3 + 6, 6 + 6, 9 + 6);
+        for (int d = 0; d < 3; d++) {
+            StepResult hours = fromHours.steps().get(d);
+            StepResult days = fromDays.steps().get(d);
+            assertThat(days.count()).isEqualTo(hours.count()).isEqualTo(3);
+            assertThat(days.min()).isEqualTo(hours.min()).isEqualTo(latencies.get(3 * d));
+            assertThat(days.max()).isEqualTo(hours.max()).isEqualTo(latencies.get(3 * d + 2));
+            double exactMedian = latencies.get(3 * d + 1);
+            assertThat(days.quantile(0.5))
+                    .isEqualTo(hours.quantile(0.5))
+                    .isBetween(
+                            exactMedian * (1 - Sketches.RELATIVE_ACCURACY),
+                            exactMedian * (1 + Sketches.RELATIVE_ACCURACY));
+        }
+        // The whole range in one step, from the days alone and from the hours alone agree.
+        StepResult all =
+                queryAt("lat{host:a}", day0, Duration.ofDays(3), 1).steps().get(0);
+        assertThat(all.count()).isEqualTo(9);
+        assertThat(all.sum())
+                .isEqualTo(latencies.stream().mapToDouble(Double::doubleValue).sum());
+
+        // A late point in the first (rolled) day: counted once the next run has re-rolled its day.
+        store("2", "hits:100|c|#host:a|T" + day0.plus(Duration.ofHours(5)).getEpochSecond());
+        MaintenanceService.Report late = maintenance.run(clock.instant());
+        assertThat(late.daysRolled()).isEqualTo(1);
+        assertThat(sumsAt("hits", day0, Duration.ofDays(1), 3)).containsExactly(109, 12, 15);
+        assertThat(db.queryLong("select count(*) from metric_agg_1d")).isEqualTo(3 * 3);
+    }
+
+    @Test
+    void aDayStepNotStartingAtMidnight_readsWholeDaysFromTheDailyRows_andTheRestFromTheHours() throws Exception {
+        Instant day0 = Instant.parse("2026-11-23T00:00:00Z");
+        StringBuilder lines = new StringBuilder();
+        for (int h = 0; h < 72; h += 5) {
+            lines.append("hits:")
+                    .append(h)
+                    .append("|c|T")
+                    .append(day0.plus(Duration.ofHours(h)).getEpochSecond())
+                    .append('\n');
+        }
+        store("1", lines.toString());
+        moveTo(day0.plus(Duration.ofDays(4)));
+        Instant from = day0.plus(Duration.ofHours(7));
+        // Before the first day rollup (no daily progress stored yet): everything from the hours.
+        maintenance.rollUp(MaintenanceService.Rollup.MINUTE, clock.instant());
+        maintenance.rollUp(MaintenanceService.Rollup.HOUR, clock.instant());
+        QueryResult noDays = queries.query(
+                new MetricQuery(MetricSelector.parse("hits"), from, from.plus(Duration.ofDays(2)), Duration.ofDays(2)));
+        assertThat(noDays.resolution()).isEqualTo(Resolution.HOUR);
+        assertThat(noDays.steps().get(0).sum()).isEqualTo(expectedHits(7, 55));
+        maintenance.run(clock.instant());
+
+        // One step from 07:00 on day 0 to 07:00 on day 2: day 1 from its daily row, the rest from hours.
+        QueryResult one = queries.query(
+                new MetricQuery(MetricSelector.parse("hits"), from, from.plus(Duration.ofDays(2)), Duration.ofDays(2)));
+        assertThat(one.resolution()).isEqualTo(Resolution.DAY);
+        assertThat(one.steps().get(0).sum()).isEqualTo(expectedHits(7, 55));
+        // Two day steps that do not start at midnight: no daily row may straddle them, so hours.
+        QueryResult two = queries.query(
+                new MetricQuery(MetricSelector.parse("hits"), from, from.plus(Duration.ofDays(2)), Duration.ofDays(1)));
+        assertThat(two.resolution()).isEqualTo(Resolution.HOUR);
+        assertThat(two.steps().stream().mapToDouble(StepResult::sum).toArray())
+                .containsExactly(expectedHits(7, 31), expectedHits(31, 55));
+    }
+
+    /** The sum of the values {@code h} written at hours h = 0, 5, 10, ... in {@code [fromHour, toHour)}. */
+    private static double expectedHits(int fromHour, int toHour) {
+        double sum = 0;
+        for (int h = 0; h < 72; h += 5) {
+            if (h >= fromHour && h < toHour) {
+                sum += h;
+            }
+        }
+        return sum;
+    }
+
+    @Test
+    void dailyPartitions_areCreatedAhead_andDroppedAfterTheDailyRetention() throws Exception {
+        MetricStoreSettings settings = new MetricStoreSettings(false, 10, 10_000, 100_000, 2, 35, 400, 60, 2, 3);
+        MaintenanceService shortDays = new MaintenanceService(db.connections(), settings);
+        shortDays.createPartitionsAhead(T0);
+        // Partitions of 30 days counted from the epoch: [2026-11-03, 2026-12-03) holds T0 (2026-11-23).
+        assertThat(partitions("metric_agg_1d")).contains("metric_agg_1d_p20261103");
+
+        // Kept until 60 days after its end (2026-12-03): still there on 2027-01-22, gone on 2027-02-06.
+        clock.advance(Duration.ofDays(60));
+        assertThat(shortDays.dropExpired(clock.instant())).doesNotContain("metric_agg_1d_p20261103");
+        clock.advance(Duration.ofDays(15));
+        assertThat(shortDays.dropExpired(clock.instant())).contains("metric_agg_1d_p20261103");
+        assertThat(partitions("metric_agg_1d")).doesNotContain("metric_agg_1d_p20261103");
+        assertThat(partitions("metric_agg_1h")).isNotEmpty();
+    }
+
+    private void moveTo(Instant t) {
+        clock.advance(Duration.between(clock.instant(), t));
+    }
+
     private MaintenanceService.Report runAfter(CyclicBarrier start) {
         try {
             start.await(30, TimeUnit.SECONDS);
@@ -272,6 +415,19 @@ class MaintenanceServiceTest {
         return query(selector, step, steps).steps().stream()
                 .mapToDouble(StepResult::sum)
                 .toArray();
+    }
+
+    private double[] sumsAt(String selector, Instant from, Duration step, int steps) throws SQLException {
+        return queryAt(selector, from, step, steps).steps().stream()
+                .mapToDouble(StepResult::sum)
+                .toArray();
+    }
+
+    private QueryResult queryAt(String selector, Instant from, Duration step, int steps) throws SQLException {
+        QueryResult r = queries.query(
+                new MetricQuery(MetricSelector.parse(selector), from, from.plus(step.multipliedBy(steps)), step));
+        assertThat(r.steps()).hasSize(steps);
+        return r;
     }
 
     private QueryResult query(String selector, Duration step, int steps) throws SQLException {

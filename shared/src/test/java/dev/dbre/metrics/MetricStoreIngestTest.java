@@ -49,7 +49,7 @@ class MetricStoreIngestTest {
     @BeforeEach
     void clean() throws SQLException {
         db.execute("truncate ingest_batches, ingest_records, metric_points, service_checks, ingest_events,"
-                + " ingest_rejects, metric_agg, metric_agg_1m, metric_agg_1h, metric_rollup_queue, metric_series,"
+                + " ingest_rejects, metric_agg, metric_agg_1m, metric_agg_1h, metric_agg_1d, metric_rollup_queue, metric_series,"
                 + " metric_rollup_state");
     }
 
@@ -159,7 +159,7 @@ class MetricStoreIngestTest {
     @Test
     void newSeriesOverTheLimit_becomeSeriesLimitRejects_andAreAllowedAgainAMinuteLater() throws Exception {
         MutableClock clock = new MutableClock(T0);
-        MetricStoreSettings settings = new MetricStoreSettings(false, 10, 3, 1000, 2, 35, 400, 2, 3);
+        MetricStoreSettings settings = new MetricStoreSettings(false, 10, 3, 1000, 2, 35, 400, 800, 2, 3);
         IngestService service = service(settings, clock);
         String runaway = "req:1|c|#request:1\nreq:1|c|#request:2\nreq:1|c|#request:3\nreq:1|c|#request:4\n"
                 + "req:1|c|#request:5\nreq:1|c|#request:1";

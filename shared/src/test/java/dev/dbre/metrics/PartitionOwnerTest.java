@@ -66,6 +66,17 @@ class PartitionOwnerTest {
     }
 
     @Test
+    void theDailyRollupTable_isAMetricTableToo() throws SQLException {
+        try (Connection c = asApplication()) {
+            ensure(c, "metric_agg_1d", "metric_agg_1d_p20190304");
+        }
+        assertThat(db.queryLong("select count(*) from pg_inherits i join pg_class p on p.oid = i.inhparent"
+                        + " join pg_class k on k.oid = i.inhrelid"
+                        + " where p.relname = 'metric_agg_1d' and k.relname = 'metric_agg_1d_p20190304'"))
+                .isEqualTo(1);
+    }
+
+    @Test
     void anyOtherTableOrName_isRefused_andNothingIsCreated() throws SQLException {
         try (Connection c = asApplication()) {
             assertThatThrownBy(() -> ensure(c, "ingest_batches", "ingest_batches_p20190304"))

@@ -52,6 +52,7 @@ final class MaintainCommand implements Callable<Integer> {
                 + (r.partitionsCreated().isEmpty() ? "none" : String.join(", ", r.partitionsCreated())));
         parent.out.println("minutes rolled up: " + r.minutesRolled());
         parent.out.println("hours rolled up: " + r.hoursRolled());
+        parent.out.println("days rolled up: " + r.daysRolled());
         parent.out.println("partitions dropped: "
                 + (r.partitionsDropped().isEmpty() ? "none" : String.join(", ", r.partitionsDropped())));
         return DbreCommand.EXIT_OK;

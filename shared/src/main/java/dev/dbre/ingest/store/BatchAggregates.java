@@ -155,19 +155,11 @@ public final class BatchAggregates {
     }
 
     private static int hash(ParsedLine l, SeriesType type) {
-        int h = type.ordinal();
-        h = bytesHash(h, l.buf, l.nameOff, l.nameLen);
+        long h = Words.hash(type.ordinal(), l.buf, l.nameOff, l.nameLen);
         for (int t = 0; t < l.tagCount; t++) {
-            h = bytesHash(h * 31, l.buf, l.tagOff[t], l.tagLen[t]);
+            h = Words.hash(h, l.buf, l.tagOff[t], l.tagLen[t]);
         }
-        return h ^ (h >>> 16);
-    }
-
-    private static int bytesHash(int h, byte[] b, int off, int len) {
-        for (int i = off, end = off + len; i < end; i++) {
-            h = 31 * h + b[i];
-        }
-        return 31 * h;
+        return (int) (h ^ (h >>> 32));
     }
 
     /** One series of the transaction: its key, its id once known, its aggregates per bucket. */
@@ -270,7 +262,7 @@ public final class BatchAggregates {
             if (p + len >= k.length || k[p + len] != 0) {
                 return false;
             }
-            return Arrays.equals(k, p, p + len, b, off, off + len);
+            return Words.equal(k, p, b, off, len);
         }
     }
 

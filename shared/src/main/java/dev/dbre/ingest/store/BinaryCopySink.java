@@ -484,12 +484,7 @@ public final class BinaryCopySink {
     }
 
     private static boolean hasNul(byte[] buf, int off, int len) {
-        for (int i = off, end = off + len; i < end; i++) {
-            if (buf[i] == 0) {
-                return true;
-            }
-        }
-        return false;
+        return Words.hasNul(buf, off, len);
     }
 
     private static boolean outOfRange(long unixSeconds) {

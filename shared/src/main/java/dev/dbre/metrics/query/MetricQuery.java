@@ -6,7 +6,8 @@ import java.util.Objects;
 
 /**
  * What to read: a selector, the range {@code [from, to)} and the step. Steps start at {@code from}
- * rounded down to the step's resolution (10 s, 1 min or 1 h; see {@link Resolution#forStep}).
+ * rounded down to the step's resolution (10 s, 1 min or 1 h; an hour for a step of whole days; see
+ * {@link Resolution#forStep}).
  */
 public record MetricQuery(MetricSelector selector, Instant from, Instant to, Duration step) {
     public MetricQuery {

@@ -1,6 +1,7 @@
 package dev.dbre.metrics.query;
 
 import dev.dbre.metrics.Aggregate;
+import dev.dbre.metrics.BinaryRows;
 import dev.dbre.metrics.SeriesType;
 import dev.dbre.port.ConnectionFactory;
 import java.sql.Array;
@@ -22,6 +23,11 @@ import java.util.TreeSet;
  * {@link MetricQueries} on PostgreSQL. Finds the matching series (by name, then the tag filters on
  * their canonical tags), then reads the coarsest resolution the step allows up to where its rollup
  * has run ({@code metric_rollup_state}) and finer data after that, merging everything per step.
+ *
+ * <p>A step of whole days starts at an hour, like an hourly one (a rolling 30-day window ending now
+ * keeps its meaning); its whole UTC days are read from the daily rows when every step starts at
+ * midnight or there is only one step (so that a day never straddles two steps), and the hours
+ * around them from the hourly rows.
  */
 public final class MetricQueryService implements MetricQueries {
     private static final String SERIES = "select id, type, tags from metric_series where name = ?";
@@ -29,6 +35,8 @@ public final class MetricQueryService implements MetricQueries {
     private static final String ROWS = "select (extract(epoch from bucket) * 1000000)::int8, n, sum, min, max, last,"
             + " (extract(epoch from last_ts) * 1000000)::int8, state from %s"
             + " where series_id = any(?) and bucket >= ? and bucket < ?";
+
+    private static final long DAY_MICROS = 86_400_000_000L;
 
     private final ConnectionFactory connections;
     private final int intervalSeconds;
@@ -46,7 +54,9 @@ public final class MetricQueryService implements MetricQueries {
             throw new IllegalArgumentException("the step must be a multiple of the ingest interval (" + intervalSeconds
                     + " s), was " + q.step().toSeconds() + " s");
         }
-        long width = resolution.width(intervalSeconds).toSeconds() * 1_000_000L;
+        // Below days, the finest resolution read before the ingest intervals.
+        Resolution finest = resolution == Resolution.DAY ? Resolution.HOUR : resolution;
+        long width = finest.width(intervalSeconds).toSeconds() * 1_000_000L;
         long from = Math.floorDiv(micros(q.from()), width) * width;
         long to = micros(q.to());
         long step = q.step().toSeconds() * 1_000_000L;
@@ -81,34 +91,70 @@ public final class MetricQueryService implements MetricQueries {
             }
             Map<Resolution, Long> rolled = rolledUntil(c);
             Array idArray = c.createArrayOf("int8", ids.toArray());
+            Steps target = new Steps(from, step, merged);
             long cursor = from;
-            if (resolution == Resolution.HOUR) {
-                long end = clamp(rolled.getOrDefault(Resolution.HOUR, Long.MIN_VALUE), cursor, to);
-                read(c, Resolution.HOUR, idArray, cursor, end, from, step, merged);
-                cursor = end;
+            Resolution used = finest;
+            Long daysUntil = rolled.get(Resolution.DAY);
+            if (resolution == Resolution.DAY
+                    && daysUntil != null
+                    && (Math.floorMod(from, DAY_MICROS) == 0 || steps == 1)) {
+                long firstDay = Math.floorDiv(from + DAY_MICROS - 1, DAY_MICROS) * DAY_MICROS;
+                long lastDay = Math.floorDiv(Math.min(to, daysUntil), DAY_MICROS) * DAY_MICROS;
+                if (lastDay > firstDay) {
+                    readFinerThanDays(c, rolled, idArray, cursor, firstDay, target);
+                    read(c, Resolution.DAY, idArray, firstDay, lastDay, target);
+                    cursor = lastDay;
+                    used = Resolution.DAY;
+                }
             }
-            if (resolution != Resolution.INTERVAL) {
-                long end = clamp(rolled.getOrDefault(Resolution.MINUTE, Long.MIN_VALUE), cursor, to);
-                read(c, Resolution.MINUTE, idArray, cursor, end, from, step, merged);
-                cursor = end;
+            if (finest == Resolution.HOUR) {
+                readFinerThanDays(c, rolled, idArray, cursor, to, target);
+            } else {
+                if (finest == Resolution.MINUTE) {
+                    long end = clamp(rolled.getOrDefault(Resolution.MINUTE, Long.MIN_VALUE), cursor, to);
+                    read(c, Resolution.MINUTE, idArray, cursor, end, target);
+                    cursor = end;
+                }
+                read(c, Resolution.INTERVAL, idArray, cursor, to, target);
             }
-            read(c, Resolution.INTERVAL, idArray, cursor, to, from, step, merged);
             List<StepResult> out = new ArrayList<>(steps);
             for (int i = 0; i < steps; i++) {
                 out.add(new StepResult(instant(from + i * step), q.step(), merged[i]));
             }
-            return new QueryResult(q, type, ids.size(), resolution, out);
+            return new QueryResult(q, type, ids.size(), used, out);
         }
     }
 
-    private static void read(
-            Connection c, Resolution r, Array ids, long lower, long upper, long from, long step, Aggregate[] merged)
+    /** Where rows go: step {@code i} starts at {@code from + i * step}. */
+    private record Steps(long from, long step, Aggregate[] merged) {}
+
+    /**
+     * Reads {@code [lower, upper)} from the hours up to where their rollup has run, then the
+     * minutes, then the ingest intervals.
+     */
+    private static void readFinerThanDays(
+            Connection c, Map<Resolution, Long> rolled, Array ids, long lower, long upper, Steps target)
             throws SQLException {
+        long cursor = lower;
+        for (Resolution r : new Resolution[] {Resolution.HOUR, Resolution.MINUTE}) {
+            long end = clamp(rolled.getOrDefault(r, Long.MIN_VALUE), cursor, upper);
+            read(c, r, ids, cursor, end, target);
+            cursor = end;
+        }
+        read(c, Resolution.INTERVAL, ids, cursor, upper, target);
+    }
+
+    private static void read(Connection c, Resolution r, Array ids, long lower, long upper, Steps target)
+            throws SQLException {
+        long from = target.from();
+        long step = target.step();
+        Aggregate[] merged = target.merged();
         if (upper <= lower) {
             return;
         }
         try (PreparedStatement ps =
                 c.prepareStatement(String.format(ROWS, r.table().table()))) {
+            BinaryRows.enable(ps);
             ps.setFetchSize(10_000);
             ps.setArray(1, ids);
             ps.setTimestamp(2, Timestamp.from(instant(lower)));
@@ -137,8 +183,10 @@ public final class MetricQueryService implements MetricQueries {
         try (PreparedStatement ps = c.prepareStatement(STATE);
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                Resolution r = "1h".equals(rs.getString(1)) ? Resolution.HOUR : Resolution.MINUTE;
-                out.put(r, micros(rs.getTimestamp(2).toInstant()));
+                Resolution r = Resolution.ofCode(rs.getString(1));
+                if (r != null) {
+                    out.put(r, micros(rs.getTimestamp(2).toInstant()));
+                }
             }
         }
         return out;
