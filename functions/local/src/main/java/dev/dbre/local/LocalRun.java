@@ -317,7 +317,7 @@ public final class LocalRun implements Callable<Integer> {
     /**
      * The run's metric store: the defaults, with raw points on (the SQL figures count them), no
      * cardinality guard (the generated stream draws its tags at random: it tests exactly-once, not
-     * cardinality, and its new series would become SERIES_LIMIT rejects), and the 1-hour rollups
+     * cardinality, and its new series would become SERIES_LIMIT rejects), and the 1-hour and 1-day rollups
      * kept back to the generator's fixed {@code |T} timestamps (2026-09-21), so the figures read
      * through the query API stay whole however long after that date the run is.
      */
@@ -332,6 +332,7 @@ public final class LocalRun implements Callable<Integer> {
                 d.intervalRetentionDays(),
                 d.minuteRetentionDays(),
                 (int) Math.max(d.hourRetentionDays(), daysSinceBase),
+                (int) Math.max(d.dayRetentionDays(), daysSinceBase),
                 d.rawRetentionDays(),
                 d.partitionsAheadDays());
     }
