@@ -44,5 +44,9 @@ public final class MetricNames {
     /** Rotation steps that failed. */
     public static final String ROTATION_FAILURES = "RotationFailures";
 
+    // SLO report (dimensions: function=slo-report, slo=<name>, severity=<page|ticket|...>)
+    /** Alerts of one SLO and severity that fire at this run (0 when none: an alarm sees it return to 0). */
+    public static final String SLO_ALERTS_FIRING = "SloAlertsFiring";
+
     private MetricNames() {}
 }
