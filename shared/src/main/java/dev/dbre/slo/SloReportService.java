@@ -111,7 +111,16 @@ public final class SloReportService {
      * @throws java.sql.SQLException when the alert state cannot be read or written
      */
     public SloRunSummary run(Path spec, When when, Set<ReportFormat> formats) throws Exception {
-        SloSpecSet specs = SloSpecs.load(spec);
+        return run(SloSpecs.load(spec), when, formats);
+    }
+
+    /**
+     * One run over a loaded, valid spec set.
+     *
+     * @throws IOException when a report file cannot be written, or the notice cannot be sent
+     * @throws java.sql.SQLException when the alert state cannot be read or written
+     */
+    public SloRunSummary run(SloSpecSet specs, When when, Set<ReportFormat> formats) throws Exception {
         SloReport report = evaluate(specs, when);
         Map<String, String> locations = publish(report, formats);
         List<AlertChange> changes = updateAlertState(report, locations);
