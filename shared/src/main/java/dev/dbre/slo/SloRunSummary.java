@@ -50,6 +50,37 @@ public record SloRunSummary(Instant at, Map<String, String> reports, List<SloLin
             Double shortBurnRate,
             double threshold) {}
 
+    /**
+     * The summary a scheduled handler returns: {@code at}, {@code reports}, {@code alertsFiring},
+     * {@code slos} (each with {@code budgetRemaining}, null without data, and {@code firing}) and
+     * {@code changes}.
+     */
+    public String toJson() {
+        com.fasterxml.jackson.databind.node.ObjectNode root =
+                new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+        root.put("at", at.toString());
+        reports.forEach(root.putObject("reports")::put);
+        root.put("alertsFiring", alertsFiring());
+        com.fasterxml.jackson.databind.node.ArrayNode list = root.putArray("slos");
+        for (SloLine l : slos) {
+            com.fasterxml.jackson.databind.node.ObjectNode n = list.addObject();
+            n.put("slo", l.slo());
+            n.put("objective", l.objective());
+            n.put("budgetRemaining", l.budgetRemaining());
+            n.put("enoughData", l.enoughData());
+            l.firing().forEach(n.putArray("firing")::add);
+        }
+        com.fasterxml.jackson.databind.node.ArrayNode changed = root.putArray("changes");
+        for (AlertChange c : changes) {
+            changed.addObject()
+                    .put("slo", c.slo())
+                    .put("objective", c.objective())
+                    .put("alert", c.alert())
+                    .put("state", c.firing() ? "firing" : "resolved");
+        }
+        return root.toString();
+    }
+
     /** How many alerts fire now, over every SLO. */
     public int alertsFiring() {
         return slos.stream().mapToInt(s -> s.firing().size()).sum();
