@@ -328,6 +328,7 @@ public final class Settings {
                     AZURE),
             s("DBRE_SNAPSHOT_SCHEDULE", null, "an NCRONTAB expression", "the snapshot timer", AZURE),
             s("DBRE_DRILL_SCHEDULE", null, "an NCRONTAB expression", "the drill timer", AZURE),
+            s("DBRE_SLO_SCHEDULE", null, "an NCRONTAB expression", "the SLO report timer", AZURE),
 
             // Google Cloud only.
             s(
