@@ -18,11 +18,6 @@ public record SteadySliData(String badMarker, double total, double bad) implemen
         return new SteadySliData("api.errors", 10, 1);
     }
 
-    /** No event at all: every window has no data, no alert fires. */
-    public static SteadySliData quiet() {
-        return new SteadySliData("api.errors", Double.NaN, Double.NaN);
-    }
-
     @Override
     public StepSeries counts(MetricSource source, StepGrid grid) {
         double[] v = new double[grid.steps()];

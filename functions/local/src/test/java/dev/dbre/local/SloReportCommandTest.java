@@ -2,12 +2,8 @@ package dev.dbre.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.dbre.slo.SliData;
-import dev.dbre.slo.StepGrid;
-import dev.dbre.slo.StepSeries;
-import dev.dbre.slo.spec.MetricSource;
-import dev.dbre.slo.spec.Operator;
 import dev.dbre.testing.PostgresExtension;
+import dev.dbre.testing.SteadySliData;
 import dev.dbre.testing.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,42 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 @ExtendWith(PostgresExtension.class)
 class SloReportCommandTest {
-    static final String SPEC = """
-            apiVersion: openslo/v1
-            kind: SLO
-            metadata: {name: api-availability}
-            spec:
-              service: api
-              indicator:
-                metadata: {name: api-errors}
-                spec:
-                  ratioMetric:
-                    bad: {metricSource: {type: dbre, spec: {source: metric, metric: api.errors}}}
-                    total: {metricSource: {type: dbre, spec: {source: metric, metric: api.requests}}}
-              timeWindow: [{duration: 30d, isRolling: true}]
-              budgetingMethod: Occurrences
-              objectives: [{target: 0.99}]
-            """;
-
-    /** 10 requests a minute, 1 of them failed, always: every window burns 10 (1% budget). */
-    static final class SteadyTenPercentErrors implements SliData {
-        @Override
-        public StepSeries counts(MetricSource source, StepGrid grid) {
-            double[] v = new double[grid.steps()];
-            Arrays.fill(v, source.key().contains("api.errors") ? 1 : 10);
-            return new StepSeries(grid, v);
-        }
-
-        @Override
-        public ThresholdCounts threshold(MetricSource source, Operator op, double threshold, StepGrid grid) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public StepSeries ratios(MetricSource source, StepGrid grid) {
-            throw new UnsupportedOperationException();
-        }
-    }
+    static final String SPEC = SteadySliData.SPEC;
 
     @TempDir
     Path dir;
@@ -68,7 +29,7 @@ class SloReportCommandTest {
 
     @BeforeEach
     void inMemoryData(TestDatabase db) throws Exception {
-        SloReportCommand.sliData = ds -> new SteadyTenPercentErrors();
+        SloReportCommand.sliData = ds -> SteadySliData.tenPercentErrors();
         db.execute("truncate slo_alert_state");
     }
 

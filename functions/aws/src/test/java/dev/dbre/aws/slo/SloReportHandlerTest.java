@@ -74,6 +74,22 @@ class SloReportHandlerTest {
                 .containsExactly(1.0, 2.0, 1.0, 2.0); // page: page-slow; ticket: both; twice
     }
 
+    @Test
+    void storageOrTopicsOfAnotherCloud_areRefusedAtColdStart_namingTheVariable() throws Exception {
+        Path spec = Files.createTempDirectory("slo-spec");
+        java.util.Map<String, String> env = java.util.Map.of(
+                "AWS_REGION", "eu-west-1", "DBRE_SLO_SPEC", spec.toString(), "DBRE_SLO_OUT", "gs://reports-bucket/slo");
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AwsSloConfig.fromEnv(new dev.dbre.config.Env(env)))
+                .hasMessage("DBRE_SLO_OUT: GCS storage is not supported on this cloud; use s3://bucket/prefix");
+        java.util.Map<String, String> pubsub = new java.util.HashMap<>(env);
+        pubsub.put("DBRE_SLO_OUT", "s3://reports-bucket/slo");
+        pubsub.put("DBRE_SLO_NOTIFY", "projects/dbre-prod/topics/slo-alerts");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AwsSloConfig.fromEnv(new dev.dbre.config.Env(pubsub)))
+                .hasMessage("DBRE_SLO_NOTIFY: PUBSUB topics is not supported on this cloud; use an SNS topic ARN or"
+                        + " an https:// webhook");
+    }
+
     private static JsonNode invoke(SloReportHandler handler) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         handler.handleRequest(new ByteArrayInputStream(Files.readAllBytes(EVENT)), out, null);
