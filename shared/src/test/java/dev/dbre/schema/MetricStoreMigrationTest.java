@@ -56,8 +56,9 @@ class MetricStoreMigrationTest {
                 "insert into service_checks (record_id, line, ts, name, status, tags) values"
                         + " (1, 7, '2026-11-23T10:00:06Z', 'db.up', 0, '{}'), (1, 8, '2026-11-23T10:00:07Z', 'db.up', 2, '{}')");
 
-        // V9 (the store), V10 (the backfill), V11 (partitions added with the owner's rights)
-        assertThat(SchemaMigrator.migrate(db.jdbcUrl(), "postgres", null)).isEqualTo(3);
+        // V9 (the store), V10 (the backfill), V11 (partitions added with the owner's rights), and the
+        // later migrations, which add tables of their own (V13 slo_alert_state, ...)
+        assertThat(SchemaMigrator.migrate(db.jdbcUrl(), "postgres", null)).isGreaterThanOrEqualTo(3);
 
         assertThat(db.queryLong("select count(*) from metric_points")).isEqualTo(8);
         assertThat(db.queryLong("select count(*) from service_checks")).isEqualTo(2);
