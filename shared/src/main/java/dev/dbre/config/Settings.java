@@ -262,6 +262,28 @@ public final class Settings {
                     "single user, or alternating users (AWS's two PostgreSQL templates)",
                     SHARED),
 
+            // The SLO report function (dev.dbre.slo): SloReportConfig.
+            s(
+                    "DBRE_SLO_SPEC",
+                    null,
+                    "a file or folder of OpenSLO YAML",
+                    "the SLO specs the report evaluates; required by the SLO report function",
+                    SHARED),
+            s(
+                    "DBRE_SLO_OUT",
+                    null,
+                    "s3://bucket/prefix, https://<account>.blob.core.windows.net/<container>/prefix,"
+                            + " gs://bucket/prefix, or a folder",
+                    "where reports are written; required by the SLO report function",
+                    SHARED),
+            s(
+                    "DBRE_SLO_NOTIFY",
+                    null,
+                    "an SNS topic ARN, an Event Grid topic endpoint, projects/p/topics/t, or an https:// URL",
+                    "who is told when an alert starts or stops firing; unset: no one",
+                    SHARED),
+            s("DBRE_SLO_FORMATS", "json,md,html", "json, md, html, comma-separated", "the report's formats", SHARED),
+
             // Logging (log4j2 configuration files).
             s("DBRE_LOG_LEVEL", "INFO", "a log4j2 level", "root log level", AWS, LOCAL)
                     .withDefaultIn(LOCAL, "off"),
@@ -308,6 +330,7 @@ public final class Settings {
             s("DBRE_SNAPSHOT_SCHEDULE", null, "an NCRONTAB expression", "the snapshot timer", AZURE),
             s("DBRE_DRILL_SCHEDULE", null, "an NCRONTAB expression", "the drill timer", AZURE),
             s("DBRE_MAINTENANCE_SCHEDULE", null, "an NCRONTAB expression", "the metric store maintenance timer", AZURE),
+            s("DBRE_SLO_SCHEDULE", null, "an NCRONTAB expression", "the SLO report timer", AZURE),
 
             // Google Cloud only.
             s(

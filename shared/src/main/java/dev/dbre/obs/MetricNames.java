@@ -50,5 +50,9 @@ public final class MetricNames {
     /** Maintenance runs that failed (0 on a run that succeeded, so a missing run shows as missing data). */
     public static final String MAINTENANCE_FAILURES = "MaintenanceFailures";
 
+    // SLO report (dimensions: function=slo-report, slo=<name>, severity=<page|ticket|...>)
+    /** Alerts of one SLO and severity that fire at this run (0 when none: an alarm sees it return to 0). */
+    public static final String SLO_ALERTS_FIRING = "SloAlertsFiring";
+
     private MetricNames() {}
 }

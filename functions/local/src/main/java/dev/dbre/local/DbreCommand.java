@@ -35,6 +35,7 @@ import picocli.CommandLine.Spec;
             IngestCommand.class,
             QueryCommand.class,
             MaintainCommand.class,
+            SloReportCommand.class,
             SnapshotCommand.class,
             RestoreCommand.Restore.class,
             RestoreCommand.Drill.class,
