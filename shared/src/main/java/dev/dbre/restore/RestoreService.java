@@ -1,5 +1,8 @@
 package dev.dbre.restore;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
 import dev.dbre.db.SqlStates;
@@ -19,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,6 +48,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RestoreService {
     private static final Logger LOG = LoggerFactory.getLogger(RestoreService.class);
+    private static final ObjectMapper KIND_JSON = new ObjectMapper();
 
     /** Retryable provider faults tolerated in one state before the run fails. */
     static final int MAX_ATTEMPTS = 5;
@@ -347,10 +352,11 @@ public final class RestoreService {
     private Step verify(RestoreRun run, Instant now, Duration remaining) {
         List<Verifier.CheckResult> results;
         try {
-            results = Verifier.run(
-                    provider.connect(run.newName(), run.request().database()),
-                    run.request().verify(),
-                    remaining.minus(Duration.ofSeconds(1)));
+            ConnectionFactory restored = provider.connect(run.newName(), run.request().database());
+            // A fleet drill's own checks first: connections, databases, row estimates (DrillChecks).
+            results = new ArrayList<>(
+                    run.drill() ? DrillChecks.run(db, run, restored, remaining.minus(Duration.ofSeconds(1))) : List.of());
+            results.addAll(Verifier.run(restored, run.request().verify(), remaining.minus(Duration.ofSeconds(1))));
         } catch (SQLException e) {
             if (SqlStates.isTransient(e) && run.attempts() + 1 < MAX_ATTEMPTS) {
                 return new Step(run.retryLater(e.getMessage(), now), e.getMessage());
@@ -380,7 +386,7 @@ public final class RestoreService {
         switch (run.state()) {
             case VERIFIED ->
                 metrics.publish(
-                        dims,
+                        Map.of("function", "restore", "source", run.sourceId(), "kind", kind(run.request())),
                         List.of(new Metric(MetricNames.RESTORE_RECOVERY_SECONDS, run.recoverySeconds(), "Seconds")));
             case FAILED -> metrics.publish(dims, List.of(Metric.count(MetricNames.RESTORE_FAILURES, 1)));
             case CLEANUP_FAILED ->
@@ -391,6 +397,23 @@ public final class RestoreService {
                 }
             }
             default -> {}
+        }
+    }
+
+    /**
+     * What {@code request} restores from: {@code pitr}, {@code snapshot}, or {@code copy} (a snapshot
+     * choice naming a copy region). Read from the request's JSON, as {@code restore_runs.kind} is
+     * (V14), so both say the same.
+     */
+    public static String kind(RestoreRequest request) {
+        try {
+            JsonNode snapshot = KIND_JSON.readTree(request.toJson()).get("snapshot");
+            if (snapshot == null || snapshot.isNull()) {
+                return "pitr";
+            }
+            return snapshot.hasNonNull("newestCopyInRegion") ? "copy" : "snapshot";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a request's own JSON did not parse", e);
         }
     }
 
