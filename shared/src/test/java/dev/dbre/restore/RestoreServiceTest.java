@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -66,6 +67,26 @@ class RestoreServiceTest {
         return RestoreRequest.parse("{\"source\":\"orders-db\",\"targetTime\":\"2026-11-22T12:00:00Z\",\"newName\":\""
                 + name + "\",\"drill\":" + drill + ",\"verify\":[{\"name\":\"items\",\"sql\":"
                 + "\"select count(*) from restored_items\",\"expect\":" + expectJson + "}]}");
+    }
+
+    @Test
+    void recoveryTime_isPublishedWithTheRestoresKind() {
+        List<Map<String, String>> dims = new ArrayList<>();
+        RestoreService s = new RestoreService(provider(), db.connections(), (d, m) -> {
+            if (m.stream().anyMatch(x -> x.name().equals(MetricNames.RESTORE_RECOVERY_SECONDS))) {
+                dims.add(d);
+            }
+        });
+        RestoreService.Submitted sub = s.submit(request(name(), true, "{\"atLeast\": 1}"), T0);
+
+        for (int i = 1; i <= 5; i++) {
+            s.advance(sub.runId(), T0.plusSeconds(60L * i), PLENTY);
+        }
+
+        assertThat(dims).singleElement().satisfies(d -> assertThat(d)
+                .containsEntry("kind", "pitr")
+                .containsEntry("source", "orders-db"));
+        assertThat(RestoreService.kind(request(name(), true, "{\"atLeast\": 1}"))).isEqualTo("pitr");
     }
 
     long runRows() throws SQLException {
