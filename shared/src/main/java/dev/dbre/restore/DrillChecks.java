@@ -95,18 +95,14 @@ public final class DrillChecks {
      * The drill checks of run {@code run} against its restored database, or nothing when the run is
      * not a fleet drill (no {@code drill_runs} row).
      *
-     * @param runs the database holding {@code drill_runs}
+     * @param stored the run's {@code drill_runs} figures ({@link #stored}), empty when it has none
      * @param restored connections to the restored copy's drill database
      * @throws SQLException if the restored server does not accept connections (the caller retries
-     *     a transient fault and fails the run otherwise) or {@code drill_runs} cannot be read
+     *     a transient fault and fails the run otherwise)
      */
     static List<Verifier.CheckResult> run(
-            ConnectionFactory runs, RestoreRun run, ConnectionFactory restored, Duration timeout)
+            Optional<Stored> stored, RestoreRun run, ConnectionFactory restored, Duration timeout)
             throws SQLException {
-        Optional<Stored> stored;
-        try (Connection c = runs.open()) {
-            stored = stored(c, run.runId());
-        }
         if (stored.isEmpty()) {
             return List.of();
         }
@@ -187,7 +183,8 @@ public final class DrillChecks {
         }
     }
 
-    private static Optional<Stored> stored(Connection c, UUID runId) throws SQLException {
+    /** The figures kept for run {@code runId}; empty when it is not a fleet drill. */
+    static Optional<Stored> stored(Connection c, UUID runId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "select source_figures::text, source_figures_error from drill_runs where run_id = ?")) {
             ps.setObject(1, runId);

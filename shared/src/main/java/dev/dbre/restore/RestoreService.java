@@ -253,7 +253,7 @@ public final class RestoreService {
                             "deadline passed: still " + run.state() + " at " + run.deadline() + " ("
                                     + Duration.between(run.requestedAt(), run.deadline()) + " after the request)",
                             now)
-                    : step(run, now, remaining);
+                    : step(run, now, remaining, drillFigures(c, run));
             RestoreRunStore.update(c, step.run());
             if (step.run().state() != run.state()) {
                 RestoreRunStore.event(c, runId, step.run().state(), now, step.detail());
@@ -278,7 +278,17 @@ public final class RestoreService {
 
     private record Step(RestoreRun run, String detail) {}
 
-    private Step step(RestoreRun run, Instant now, Duration remaining) {
+    /**
+     * A fleet drill's source figures, read on the run's own connection before verifying (a second
+     * connection could wait on a pool of one while this one holds the run).
+     */
+    private static Optional<DrillChecks.Stored> drillFigures(Connection c, RestoreRun run) throws SQLException {
+        return run.drill() && run.state() == RestoreState.VERIFYING
+                ? DrillChecks.stored(c, run.runId())
+                : Optional.empty();
+    }
+
+    private Step step(RestoreRun run, Instant now, Duration remaining, Optional<DrillChecks.Stored> drillFigures) {
         try {
             return switch (run.state()) {
                 case REQUESTED -> {
@@ -303,7 +313,7 @@ public final class RestoreService {
                 }
                 case AVAILABLE ->
                     new Step(run.verifying(now), run.request().verify().size() + " verification queries");
-                case VERIFYING -> verify(run, now, remaining);
+                case VERIFYING -> verify(run, now, remaining, drillFigures);
                 case VERIFIED, FAILED -> cleanUp(run, now); // drills only: finished() stops kept restores
                 case CLEANED_UP, CLEANUP_FAILED -> new Step(run, "nothing to do");
             };
@@ -349,13 +359,13 @@ public final class RestoreService {
         }
     }
 
-    private Step verify(RestoreRun run, Instant now, Duration remaining) {
+    private Step verify(RestoreRun run, Instant now, Duration remaining, Optional<DrillChecks.Stored> drillFigures) {
         List<Verifier.CheckResult> results;
         try {
             ConnectionFactory restored = provider.connect(run.newName(), run.request().database());
             // A fleet drill's own checks first: connections, databases, row estimates (DrillChecks).
             results = new ArrayList<>(
-                    run.drill() ? DrillChecks.run(db, run, restored, remaining.minus(Duration.ofSeconds(1))) : List.of());
+                    DrillChecks.run(drillFigures, run, restored, remaining.minus(Duration.ofSeconds(1))));
             results.addAll(Verifier.run(restored, run.request().verify(), remaining.minus(Duration.ofSeconds(1))));
         } catch (SQLException e) {
             if (SqlStates.isTransient(e) && run.attempts() + 1 < MAX_ATTEMPTS) {
