@@ -255,9 +255,7 @@ public final class BackupPolicyLoader {
         Duration every = positiveDuration(required(m, "drill", "every"), "drill.every");
         int maxConcurrent = m.containsKey("maxConcurrent") ? count(m, "drill", "maxConcurrent", 1) : 1;
         if (maxConcurrent < 1 || maxConcurrent > MAX_CONCURRENT_DRILLS) {
-            throw error(
-                    "drill.maxConcurrent",
-                    "must be from 1 to " + MAX_CONCURRENT_DRILLS + ", was " + maxConcurrent);
+            throw error("drill.maxConcurrent", "must be from 1 to " + MAX_CONCURRENT_DRILLS + ", was " + maxConcurrent);
         }
         List<BackupPolicy.DrillKind> kinds = new ArrayList<>();
         if (m.containsKey("kinds")) {

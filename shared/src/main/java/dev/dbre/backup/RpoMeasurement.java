@@ -37,15 +37,30 @@ public record RpoMeasurement(
      */
     public static List<RpoMeasurement> of(
             Instant now, BackupPolicy policy, DatabaseOutcome d, boolean pitrMeasured, RestoreWindow pitr) {
-        Duration objective = policy.objectives() == null ? null : policy.objectives().rpo();
+        Duration objective =
+                policy.objectives() == null ? null : policy.objectives().rpo();
         List<RpoMeasurement> out = new ArrayList<>();
         if (pitrMeasured) {
-            out.add(measure(policy, d.databaseId(), d.region(), DrillKind.PITR, now, pitr == null ? null : pitr.latest(), objective));
+            out.add(measure(
+                    policy,
+                    d.databaseId(),
+                    d.region(),
+                    DrillKind.PITR,
+                    now,
+                    pitr == null ? null : pitr.latest(),
+                    objective));
         }
-        out.add(measure(policy, d.databaseId(), d.region(), DrillKind.SNAPSHOT, now, time(d.newestCompleted()), objective));
+        out.add(measure(
+                policy, d.databaseId(), d.region(), DrillKind.SNAPSHOT, now, time(d.newestCompleted()), objective));
         if (policy.copy() != null) {
             out.add(measure(
-                    policy, d.databaseId(), policy.copy().region(), DrillKind.COPY, now, time(d.newestCopy()), objective));
+                    policy,
+                    d.databaseId(),
+                    policy.copy().region(),
+                    DrillKind.COPY,
+                    now,
+                    time(d.newestCopy()),
+                    objective));
         }
         return out;
     }

@@ -101,8 +101,7 @@ public final class DrillChecks {
      *     a transient fault and fails the run otherwise)
      */
     static List<Verifier.CheckResult> run(
-            Optional<Stored> stored, RestoreRun run, ConnectionFactory restored, Duration timeout)
-            throws SQLException {
+            Optional<Stored> stored, RestoreRun run, ConnectionFactory restored, Duration timeout) throws SQLException {
         if (stored.isEmpty()) {
             return List.of();
         }

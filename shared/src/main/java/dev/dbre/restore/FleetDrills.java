@@ -203,7 +203,8 @@ public final class FleetDrills {
                 due.add(db);
                 continue;
             }
-            boolean verifiedLongAgo = h.lastVerified() == null || !h.lastVerified().isAfter(dueBefore);
+            boolean verifiedLongAgo =
+                    h.lastVerified() == null || !h.lastVerified().isAfter(dueBefore);
             boolean failedRecently = h.lastFailed() != null
                     && h.lastFailed().isAfter(retryBefore)
                     && (h.lastVerified() == null || h.lastFailed().isAfter(h.lastVerified()));
@@ -309,7 +310,8 @@ public final class FleetDrills {
                 LOG.warn(why);
                 failures.add(why);
             } catch (ProviderException | RestoreStoreException e) {
-                failures.add("policy " + policy.name() + ": drill of " + p.database().id() + ": " + e.getMessage());
+                failures.add(
+                        "policy " + policy.name() + ": drill of " + p.database().id() + ": " + e.getMessage());
                 return null;
             }
         }
@@ -366,8 +368,7 @@ public final class FleetDrills {
 
     /** One step of a running drill; counts a failure or a verification over the RTO when it happens. */
     private RestoreRun advance(DrillRunStore.Active a, Instant now, Duration left) {
-        RestoreState before =
-                service.find(a.runId()).map(RestoreRun::state).orElse(null);
+        RestoreState before = service.find(a.runId()).map(RestoreRun::state).orElse(null);
         RestoreRun after = service.advance(a.runId(), now, left);
         if (after.state() == before) {
             return after;

@@ -362,7 +362,8 @@ public final class RestoreService {
     private Step verify(RestoreRun run, Instant now, Duration remaining, Optional<DrillChecks.Stored> drillFigures) {
         List<Verifier.CheckResult> results;
         try {
-            ConnectionFactory restored = provider.connect(run.newName(), run.request().database());
+            ConnectionFactory restored =
+                    provider.connect(run.newName(), run.request().database());
             // A fleet drill's own checks first: connections, databases, row estimates (DrillChecks).
             results = new ArrayList<>(
                     DrillChecks.run(drillFigures, run, restored, remaining.minus(Duration.ofSeconds(1))));

@@ -69,7 +69,10 @@ public final class ScheduledDrills {
             loaded = policy.load();
         } catch (ConfigException e) {
             FleetDrills.TickResult r = fleet.tick(List.of(), clock, remaining);
-            LOG.error("fleet drills: {} (advanced {} running drills only)", e.getMessage(), r.advanced().size());
+            LOG.error(
+                    "fleet drills: {} (advanced {} running drills only)",
+                    e.getMessage(),
+                    r.advanced().size());
             throw e;
         }
         FleetDrills.TickResult r = fleet.tick(List.of(loaded), clock, remaining);

@@ -139,7 +139,10 @@ class FleetDrillsTest {
 
         String name = FleetDrills.drillName(longId, T0);
 
-        assertThat(name).hasSizeLessThanOrEqualTo(63).matches(RestoreRequest.NAME.pattern()).endsWith("-202611231000");
+        assertThat(name)
+                .hasSizeLessThanOrEqualTo(63)
+                .matches(RestoreRequest.NAME.pattern())
+                .endsWith("-202611231000");
         assertThat(FleetDrills.drillName(longId, T0)).isEqualTo(name);
         assertThat(FleetDrills.drillName("Orders_DB", T0)).startsWith("drill-orders-db-");
     }
@@ -156,7 +159,8 @@ class FleetDrillsTest {
                 .source("b", false, T0.minus(Duration.ofDays(3)), T0)
                 .restoredDatabase(source.connections());
         FleetDrills fleet = fleet(runs, restores, source, clock, db("a"), db("b"));
-        BackupPolicy pitrOnly = BackupPolicyLoader.parse("gold.yaml", POLICY.replace("[pitr, snapshot, copy]", "[pitr]"));
+        BackupPolicy pitrOnly =
+                BackupPolicyLoader.parse("gold.yaml", POLICY.replace("[pitr, snapshot, copy]", "[pitr]"));
 
         FleetDrills.TickResult first = fleet.tick(List.of(pitrOnly), clock, INVOCATION);
         for (int i = 0; i < 6; i++) {
@@ -169,14 +173,16 @@ class FleetDrillsTest {
         assertThat(runs.queryLong("select count(*) from drill_results where database_id = 'a' and outcome = 'VERIFIED'"
                         + " and state = 'CLEANED_UP' and kind = 'pitr' and over_rto = false"))
                 .isEqualTo(1);
-        assertThat(runs.queryLong("select count(*) from restore_runs where kind = 'pitr'")).isEqualTo(2);
+        assertThat(runs.queryLong("select count(*) from restore_runs where kind = 'pitr'"))
+                .isEqualTo(2);
         assertThat(runs.queryLong("select count(*) from drill_status('2026-11-23T12:00Z', 7) where database_id = 'a'"
                         + " and last_verified_kind = 'pitr' and last_recovery_seconds > 0 and verified = 1"))
                 .isEqualTo(1);
         assertThat(runs.queryLong("select count(*) from drill_runs where database_id = 'b'"))
                 .as("b is drilled once a's drill is over: maxConcurrent 1")
                 .isEqualTo(1);
-        String verification = string(runs, 
+        String verification = string(
+                runs,
                 "select verification::text from restore_runs r join drill_runs d using (run_id) where d.database_id = 'a'");
         assertThat(verification)
                 .contains(DrillChecks.CONNECTS, DrillChecks.DATABASES, DrillChecks.ROW_ESTIMATES, "all within");
@@ -228,7 +234,8 @@ class FleetDrillsTest {
         assertThat(runs.queryLong("select count(*) from drill_results where outcome = 'VERIFIED' and over_rto"
                         + " and rto_objective_seconds = 600 and recovery_seconds > 600"))
                 .isEqualTo(1);
-        assertThat(runs.queryLong("select count(*) from drill_status('2026-11-24T00:00Z', 7) where last_over_rto")).isEqualTo(1);
+        assertThat(runs.queryLong("select count(*) from drill_status('2026-11-24T00:00Z', 7) where last_over_rto"))
+                .isEqualTo(1);
         assertThat(published).containsOnlyOnce(MetricNames.DRILLS_OVER_RTO);
     }
 
@@ -261,7 +268,8 @@ class FleetDrillsTest {
                 .restoredDatabase(source.connections());
         FleetDrills fleet = fleet(runs, restores, source, clock, db("a"));
         BackupPolicy two = withDrill(gold, 2);
-        FleetDrills.PlannedDrill p = FleetDrills.plan(T0, two, List.of(db("a")), Map.of()).get(0);
+        FleetDrills.PlannedDrill p =
+                FleetDrills.plan(T0, two, List.of(db("a")), Map.of()).get(0);
 
         RestoreService service = new RestoreService(restores, runs.connections(), (d, m) -> {});
         RestoreRequest request = RestoreRequest.parse(FleetDrills.requestJson(two, p));
@@ -284,7 +292,11 @@ class FleetDrillsTest {
     }
 
     FleetDrills fleet(
-            TestDatabase runs, FakeRestoreProvider restores, TestDatabase source, MutableClock clock, DatabaseRef... dbs) {
+            TestDatabase runs,
+            FakeRestoreProvider restores,
+            TestDatabase source,
+            MutableClock clock,
+            DatabaseRef... dbs) {
         SimulatedSnapshotProvider snapshots = new SimulatedSnapshotProvider(clock);
         for (DatabaseRef d : dbs) {
             snapshots.addDatabase(d);

@@ -83,10 +83,11 @@ class RestoreServiceTest {
             s.advance(sub.runId(), T0.plusSeconds(60L * i), PLENTY);
         }
 
-        assertThat(dims).singleElement().satisfies(d -> assertThat(d)
-                .containsEntry("kind", "pitr")
-                .containsEntry("source", "orders-db"));
-        assertThat(RestoreService.kind(request(name(), true, "{\"atLeast\": 1}"))).isEqualTo("pitr");
+        assertThat(dims)
+                .singleElement()
+                .satisfies(d -> assertThat(d).containsEntry("kind", "pitr").containsEntry("source", "orders-db"));
+        assertThat(RestoreService.kind(request(name(), true, "{\"atLeast\": 1}")))
+                .isEqualTo("pitr");
     }
 
     long runRows() throws SQLException {

@@ -38,7 +38,8 @@ class ScheduledDrillsTest {
                 .source("a", false, T0.minus(Duration.ofDays(1)), T0)
                 .restoredDatabase(source.connections());
         SimulatedSnapshotProvider listing = new SimulatedSnapshotProvider(clock)
-                .addDatabase(new DatabaseRef("a", "rds-instance", "eu-west-1", Map.of("dbre:backup-policy", "gold"), false));
+                .addDatabase(
+                        new DatabaseRef("a", "rds-instance", "eu-west-1", Map.of("dbre:backup-policy", "gold"), false));
         FleetDrills fleet = new FleetDrills(
                 new RestoreService(restores, runs.connections(), (d, m) -> {}),
                 listing,
@@ -46,7 +47,8 @@ class ScheduledDrillsTest {
                 runs.connections(),
                 (d, m) -> {});
         ScheduledDrills drills = ScheduledDrills.fleet(
-                fleet, new PolicySource("DBRE_BACKUP_POLICY", PolicyLocation.parse(file.toString()), PolicySource.FILES));
+                fleet,
+                new PolicySource("DBRE_BACKUP_POLICY", PolicyLocation.parse(file.toString()), PolicySource.FILES));
 
         ObjectNode first = drills.tick(clock, Duration.ofMinutes(1));
         Files.writeString(file, FleetDrillsTest.POLICY.replace("every: 7d", "every: soon"));

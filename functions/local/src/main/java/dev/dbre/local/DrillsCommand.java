@@ -5,7 +5,6 @@ import dev.dbre.backup.PolicyLocation;
 import dev.dbre.backup.PolicySource;
 import dev.dbre.db.JdbcConnectionFactory;
 import dev.dbre.embedded.LocalPostgres;
-import dev.dbre.local.backup.LocalBackupProvider;
 import dev.dbre.obs.LogMetricsPublisher;
 import dev.dbre.port.ConnectionFactory;
 import dev.dbre.port.ProviderException;
@@ -98,7 +97,8 @@ final class DrillsCommand implements Callable<Integer> {
                     JdbcConnectionFactory.of(stateServer.jdbcUrl(RestoreCommand.STATE_DB), "postgres", null);
             LogMetricsPublisher metrics = new LogMetricsPublisher(parent.err, clock);
             RestoreService service = new RestoreService(local.provider, state, metrics);
-            FleetDrills fleet = new FleetDrills(service, local.provider, (db, database) -> sourceLogin(local, db.id(), database), state, metrics);
+            FleetDrills fleet = new FleetDrills(
+                    service, local.provider, (db, database) -> sourceLogin(local, db.id(), database), state, metrics);
             ScheduledDrills drills = ScheduledDrills.fleet(fleet, policy);
             boolean failed = false;
             Instant giveUp = clock.instant().plus(timeout);
@@ -145,7 +145,9 @@ final class DrillsCommand implements Callable<Integer> {
                             "%s %s: last verified drill %s (%s, %s s%s); last 30 days: %d drills, %d verified%n",
                             rs.getString(1),
                             rs.getString(2),
-                            rs.getTimestamp(3) == null ? "never" : rs.getTimestamp(3).toInstant(),
+                            rs.getTimestamp(3) == null
+                                    ? "never"
+                                    : rs.getTimestamp(3).toInstant(),
                             rs.getString(4) == null ? "-" : rs.getString(4),
                             rs.getString(5) == null ? "-" : rs.getBigDecimal(5).toPlainString(),
                             rs.getBoolean(6) ? ", over the RTO" : "",

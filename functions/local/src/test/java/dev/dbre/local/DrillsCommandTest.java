@@ -7,7 +7,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 class DrillsCommandTest {
-    static final String POLICY = Path.of("../../docs/examples/backup-policy-local.json").toString();
+    static final String POLICY =
+            Path.of("../../docs/examples/backup-policy-local.json").toString();
 
     @Test
     void afterASnapshot_drillsUntilDone_drillTheLocalDatabase_andPrintItsLastVerifiedDrill() throws Exception {
@@ -35,10 +36,17 @@ class DrillsCommandTest {
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
         Files.createDirectories(tmp);
         Path bad = Files.createTempFile(tmp, "bad", ".yaml");
-        Files.writeString(bad, "name: x\nselection: {region: local}\nschedule: daily\nretention: {daily: 1}\n"
-                + "drill: {every: 1d, kinds: [tape]}\n");
+        Files.writeString(
+                bad,
+                "name: x\nselection: {region: local}\nschedule: daily\nretention: {daily: 1}\n"
+                        + "drill: {every: 1d, kinds: [tape]}\n");
 
-        Cli r = Cli.run("drills", "--policy", bad.toString(), "--home", tmp.resolve("unused").toString());
+        Cli r = Cli.run(
+                "drills",
+                "--policy",
+                bad.toString(),
+                "--home",
+                tmp.resolve("unused").toString());
 
         assertThat(r.exitCode()).isEqualTo(DbreCommand.EXIT_FAILURE);
         assertThat(r.err()).contains("drill.kinds[0]: must be pitr, snapshot or copy");

@@ -18,9 +18,9 @@ import dev.dbre.port.SecretStore;
 import dev.dbre.port.Sleeper;
 import dev.dbre.restore.DrillSchedule;
 import dev.dbre.restore.FleetDrills;
-import dev.dbre.restore.ScheduledDrills;
 import dev.dbre.restore.RestoreEndpoint;
 import dev.dbre.restore.RestoreService;
+import dev.dbre.restore.ScheduledDrills;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.security.SecureRandom;
@@ -184,11 +184,17 @@ public final class BackupWiring {
                     "is required by the drill function when " + DrillSchedule.FILE
                             + " is not set (the fleet drills of a policy)");
         }
-        PolicySource source =
-                new PolicySource(policy.variable(), policy.location(), policyReaders.get(policy.location().kind()));
+        PolicySource source = new PolicySource(
+                policy.variable(),
+                policy.location(),
+                policyReaders.get(policy.location().kind()));
         source.load();
         FleetDrills fleet = new FleetDrills(
-                restoreService(), provider, (db, name) -> provider.connect(db.id(), name), database.connections(), metrics);
+                restoreService(),
+                provider,
+                (db, name) -> provider.connect(db.id(), name),
+                database.connections(),
+                metrics);
         return ScheduledDrills.fleet(fleet, source);
     }
 

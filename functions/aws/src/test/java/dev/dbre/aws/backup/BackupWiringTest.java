@@ -46,13 +46,12 @@ class BackupWiringTest {
 
     @Test
     void withoutADrillRequest_theDrillFunctionDrillsThePolicysFleet_andNeedsThePolicy() {
-        assertThatThrownBy(() -> wiring(env()).scheduledDrills())
-                .isInstanceOfSatisfying(ConfigException.class, e -> {
-                    assertThat(e.variable()).isEqualTo("DBRE_BACKUP_POLICY");
-                    assertThat(e.getMessage()).contains("DBRE_DRILL_REQUEST_FILE");
-                });
-        assertThatThrownBy(() -> wiring(env("DBRE_BACKUP_POLICY", "no/such/policy.yaml"))
-                        .scheduledDrills())
+        assertThatThrownBy(() -> wiring(env()).scheduledDrills()).isInstanceOfSatisfying(ConfigException.class, e -> {
+            assertThat(e.variable()).isEqualTo("DBRE_BACKUP_POLICY");
+            assertThat(e.getMessage()).contains("DBRE_DRILL_REQUEST_FILE");
+        });
+        assertThatThrownBy(() ->
+                        wiring(env("DBRE_BACKUP_POLICY", "no/such/policy.yaml")).scheduledDrills())
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("no/such/policy.yaml");
 

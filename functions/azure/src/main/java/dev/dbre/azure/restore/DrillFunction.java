@@ -41,7 +41,10 @@ public class DrillFunction {
             ExecutionContext context) {
         try (LogContext ignored = LogContext.open(context.getInvocationId(), NAME)) {
             TimerTick tick = TimerTick.parse(timerInfo);
-            LOG.info("drill tick {}: {}", tick, runtime.scheduledDrills().tick(runtime.clock(), RestoreEndpoint.STEP_BUDGET));
+            LOG.info(
+                    "drill tick {}: {}",
+                    tick,
+                    runtime.scheduledDrills().tick(runtime.clock(), RestoreEndpoint.STEP_BUDGET));
         }
     }
 }

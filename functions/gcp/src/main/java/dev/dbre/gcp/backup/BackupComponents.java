@@ -17,9 +17,9 @@ import dev.dbre.port.SecretStore;
 import dev.dbre.port.Sleeper;
 import dev.dbre.restore.DrillSchedule;
 import dev.dbre.restore.FleetDrills;
-import dev.dbre.restore.ScheduledDrills;
 import dev.dbre.restore.RestoreEndpoint;
 import dev.dbre.restore.RestoreService;
+import dev.dbre.restore.ScheduledDrills;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.function.Supplier;
@@ -112,8 +112,8 @@ public record BackupComponents(
         }
         PolicySource policy = config.requiredPolicy();
         policy.load();
-        FleetDrills fleet = new FleetDrills(
-                restores, provider, (ref, name) -> provider.connect(ref.id(), name), database, metrics);
+        FleetDrills fleet =
+                new FleetDrills(restores, provider, (ref, name) -> provider.connect(ref.id(), name), database, metrics);
         return ScheduledDrills.fleet(fleet, policy);
     }
 

@@ -74,7 +74,8 @@ class LocalFleetDrillEndToEndTest {
         execute(betaServer, "create table orders (id int primary key)");
         execute(betaServer, "insert into orders select generate_series(1, 1500)");
         execute(betaServer, "analyze orders");
-        Map<String, String> ours = Map.of(Snapshot.TAG_MANAGED_BY, Snapshot.MANAGED_BY_VALUE, Snapshot.TAG_POLICY, "fleet");
+        Map<String, String> ours =
+                Map.of(Snapshot.TAG_MANAGED_BY, Snapshot.MANAGED_BY_VALUE, Snapshot.TAG_POLICY, "fleet");
         alpha.provider.createSnapshot(alpha.ref, "alpha-base", ours);
         alpha.execute("insert into orders select generate_series(2001, 2100)");
         alpha.provider.createSnapshot(beta, "beta-base", ours);
@@ -104,7 +105,9 @@ class LocalFleetDrillEndToEndTest {
         List<String> order = new ArrayList<>();
         order.addAll(drillUntilIdle(fleet, policy, clock));
         order.addAll(drillUntilIdle(fleet, policy, clock));
-        assertThat(drillUntilIdle(fleet, policy, clock)).as("both verified within 7 days").isEmpty();
+        assertThat(drillUntilIdle(fleet, policy, clock))
+                .as("both verified within 7 days")
+                .isEmpty();
 
         // Never drilled first (alpha, then beta by id); a week on, alpha's verified drill is the older.
         clock.advance(Duration.ofDays(7));
@@ -133,14 +136,14 @@ class LocalFleetDrillEndToEndTest {
         assertThat(state.queryLong("select count(*) from rpo_latest where kind = 'snapshot' and over"
                         + " and lag_seconds > 3600 and objective_seconds = 3600"))
                 .isEqualTo(2);
-        assertThat(state.queryLong("select count(*) from rpo_latest where kind = 'pitr'")).isEqualTo(2);
+        assertThat(state.queryLong("select count(*) from rpo_latest where kind = 'pitr'"))
+                .isEqualTo(2);
         assertThat(published.stream().map(Metric::name).collect(Collectors.toSet()))
                 .contains(MetricNames.BACKUPS_OVER_RPO, MetricNames.BACKUP_RPO_SECONDS);
     }
 
     /** Ticks (a minute of the clock apart) until no fleet drill runs; the databases drilled, in order. */
-    static List<String> drillUntilIdle(FleetDrills fleet, BackupPolicy policy, MutableClock clock)
-            throws Exception {
+    static List<String> drillUntilIdle(FleetDrills fleet, BackupPolicy policy, MutableClock clock) throws Exception {
         List<String> started = new ArrayList<>();
         for (int i = 0; i < 600; i++) {
             FleetDrills.TickResult r = fleet.tick(List.of(policy), clock, Duration.ofMinutes(1));
