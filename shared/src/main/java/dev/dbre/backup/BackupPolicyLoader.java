@@ -38,7 +38,7 @@ public final class BackupPolicyLoader {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,9})([mhdw])");
     private static final Set<String> TOP =
-            Set.of("name", "description", "selection", "schedule", "retention", "copy", "share");
+            Set.of("name", "description", "selection", "schedule", "retention", "copy", "share", "drill", "objectives");
     private static final Set<String> SELECTION = Set.of("tag", "databases", "region", "regions");
     private static final Set<String> TAG = Set.of("key", "value");
     private static final Set<String> SCHEDULE = Set.of("every");
@@ -46,6 +46,16 @@ public final class BackupPolicyLoader {
             Set.of("hourly", "daily", "weekly", "monthly", "yearly", "keepAtLeast", "maxAge");
     private static final Set<String> COPY = Set.of("region", "kmsKeyId", "retention");
     private static final Set<String> SHARE = Set.of("accounts");
+    private static final Set<String> DRILL =
+            Set.of("every", "maxConcurrent", "kinds", "verify", "database", "rowTolerance", "minRows");
+    private static final Set<String> VERIFY_CHECK = Set.of("name", "sql", "expect");
+    private static final Set<String> OBJECTIVES = Set.of("rpo", "rto");
+    /** The most drills a policy may run at once. */
+    public static final int MAX_CONCURRENT_DRILLS = 20;
+    /** A drill's row-estimate tolerance when the policy gives none (10%). */
+    public static final double DEFAULT_ROW_TOLERANCE = 0.10;
+    /** Tables the source estimates below this many rows are not compared when the policy gives no minRows. */
+    public static final long DEFAULT_MIN_ROWS = 1000;
 
     private final String file;
 
@@ -119,7 +129,10 @@ public final class BackupPolicyLoader {
         BackupPolicy.CopyRule copy =
                 top.containsKey("copy") ? copy(map(top.get("copy"), "copy"), retention, selection) : null;
         BackupPolicy.ShareRule share = top.containsKey("share") ? share(map(top.get("share"), "share")) : null;
-        return new BackupPolicy(name, selection, slot, retention, copy, share);
+        BackupPolicy.DrillRule drill = top.containsKey("drill") ? drill(map(top.get("drill"), "drill"), copy) : null;
+        BackupPolicy.Objectives objectives =
+                top.containsKey("objectives") ? objectives(map(top.get("objectives"), "objectives")) : null;
+        return new BackupPolicy(name, selection, slot, retention, copy, share, drill, objectives);
     }
 
     private BackupPolicy.Selection selection(String policyName, Map<String, Object> m) {
@@ -235,6 +248,89 @@ public final class BackupPolicyLoader {
         }
         unique(accounts, "share.accounts");
         return new BackupPolicy.ShareRule(accounts);
+    }
+
+    private BackupPolicy.DrillRule drill(Map<String, Object> m, BackupPolicy.CopyRule copy) {
+        fields(m, "drill", DRILL);
+        Duration every = positiveDuration(required(m, "drill", "every"), "drill.every");
+        int maxConcurrent = m.containsKey("maxConcurrent") ? count(m, "drill", "maxConcurrent", 1) : 1;
+        if (maxConcurrent < 1 || maxConcurrent > MAX_CONCURRENT_DRILLS) {
+            throw error("drill.maxConcurrent", "must be from 1 to " + MAX_CONCURRENT_DRILLS + ", was " + maxConcurrent);
+        }
+        List<BackupPolicy.DrillKind> kinds = new ArrayList<>();
+        if (m.containsKey("kinds")) {
+            List<String> names = strings(m.get("kinds"), "drill.kinds");
+            if (names.isEmpty()) {
+                throw error("drill.kinds", "must list at least one of pitr, snapshot, copy");
+            }
+            unique(names, "drill.kinds");
+            for (int i = 0; i < names.size(); i++) {
+                BackupPolicy.DrillKind kind = drillKind(names.get(i), "drill.kinds[" + i + "]");
+                if (kind == BackupPolicy.DrillKind.COPY && copy == null) {
+                    throw error(
+                            "drill.kinds[" + i + "]",
+                            "copy needs a copy rule (copy: {region: ...}): there is no second region to restore from");
+                }
+                kinds.add(kind);
+            }
+        } else {
+            kinds.add(BackupPolicy.DrillKind.PITR);
+        }
+        List<Map<String, Object>> verify = new ArrayList<>();
+        if (m.containsKey("verify")) {
+            Object v = m.get("verify");
+            if (!(v instanceof List<?> list)) {
+                throw error("drill.verify", "must be a list of checks ({name, sql, expect}), was " + show(v));
+            }
+            for (int i = 0; i < list.size(); i++) {
+                String p = "drill.verify[" + i + "]";
+                Map<String, Object> check = map(list.get(i), p);
+                fields(check, p, VERIFY_CHECK);
+                string(required(check, p, "name"), p + ".name");
+                string(required(check, p, "sql"), p + ".sql");
+                map(required(check, p, "expect"), p + ".expect");
+                verify.add(check);
+            }
+        }
+        String database = m.containsKey("database") ? string(m.get("database"), "drill.database") : "postgres";
+        double tolerance = DEFAULT_ROW_TOLERANCE;
+        if (m.containsKey("rowTolerance")) {
+            Object t = m.get("rowTolerance");
+            if (!(t instanceof Number n) || n.doubleValue() < 0 || n.doubleValue() > 10) {
+                throw error("drill.rowTolerance", "must be a fraction from 0 to 10 (0.1 = 10%), was " + show(t));
+            }
+            tolerance = n.doubleValue();
+        }
+        long minRows = m.containsKey("minRows") ? count(m, "drill", "minRows", 0) : DEFAULT_MIN_ROWS;
+        return new BackupPolicy.DrillRule(every, maxConcurrent, kinds, verify, database, tolerance, minRows);
+    }
+
+    private BackupPolicy.DrillKind drillKind(String text, String path) {
+        for (BackupPolicy.DrillKind k : BackupPolicy.DrillKind.values()) {
+            if (k.label().equals(text)) {
+                return k;
+            }
+        }
+        throw error(path, "must be pitr, snapshot or copy, was " + quote(text));
+    }
+
+    private BackupPolicy.Objectives objectives(Map<String, Object> m) {
+        fields(m, "objectives", OBJECTIVES);
+        if (m.isEmpty()) {
+            throw error("objectives", "give rpo, rto or both (or leave objectives out)");
+        }
+        Duration rpo = m.containsKey("rpo") ? positiveDuration(m.get("rpo"), "objectives.rpo") : null;
+        Duration rto = m.containsKey("rto") ? positiveDuration(m.get("rto"), "objectives.rto") : null;
+        return new BackupPolicy.Objectives(rpo, rto);
+    }
+
+    private Duration positiveDuration(Object v, String path) {
+        String text = string(v, path);
+        Duration d = duration(text, path);
+        if (d.isZero() || d.isNegative()) {
+            throw error(path, "must be a positive duration, was " + quote(text));
+        }
+        return d;
     }
 
     // ---- typed reads; each names the field path in its error

@@ -56,6 +56,7 @@ public final class SnapshotRunStore {
                     ps.addBatch();
                 }
                 ps.executeBatch();
+                recordRpo(c, summary);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
@@ -63,6 +64,39 @@ public final class SnapshotRunStore {
             }
         }
         return summary.databases().size();
+    }
+
+    /** The run's recovery-point measurements ({@code rpo_measurements}, V15); the same run again replaces them. */
+    private static void recordRpo(Connection c, SnapshotRunSummary summary) throws SQLException {
+        if (summary.rpo().isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("insert into rpo_measurements (policy, database_id, region,"
+                + " measured_at, kind, lag_seconds, objective_seconds, over) values (?, ?, ?, ?, ?, ?, ?, ?)"
+                + " on conflict on constraint rpo_measurements_key do update set region = excluded.region,"
+                + " lag_seconds = excluded.lag_seconds, objective_seconds = excluded.objective_seconds,"
+                + " over = excluded.over")) {
+            for (RpoMeasurement m : summary.rpo()) {
+                ps.setString(1, m.policy());
+                ps.setString(2, m.databaseId());
+                ps.setString(3, m.region());
+                ps.setTimestamp(4, Timestamp.from(m.measuredAt()));
+                ps.setString(5, m.kind().label());
+                if (m.lag() == null) {
+                    ps.setNull(6, Types.NUMERIC);
+                } else {
+                    ps.setDouble(6, m.lagSeconds());
+                }
+                if (m.objective() == null) {
+                    ps.setNull(7, Types.NUMERIC);
+                } else {
+                    ps.setDouble(7, m.objective().toMillis() / 1000.0);
+                }
+                ps.setBoolean(8, m.over());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
     }
 
     private static int snapshot(PreparedStatement ps, int i, Snapshot s) throws SQLException {

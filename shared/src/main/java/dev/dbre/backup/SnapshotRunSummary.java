@@ -14,6 +14,7 @@ import java.util.List;
  * failures (per database, and run-level ones such as a region that could not be listed).
  *
  * @param retries provider calls retried after throttling
+ * @param rpo the recovery points measured at this run (none on a dry run)
  */
 public record SnapshotRunSummary(
         String policy,
@@ -22,10 +23,29 @@ public record SnapshotRunSummary(
         BackupPlan plan,
         List<DatabaseOutcome> databases,
         List<String> failures,
-        int retries) {
+        int retries,
+        List<RpoMeasurement> rpo) {
     public SnapshotRunSummary {
         databases = List.copyOf(databases);
         failures = List.copyOf(failures);
+        rpo = List.copyOf(rpo);
+    }
+
+    /** A summary without recovery-point measurements. */
+    public SnapshotRunSummary(
+            String policy,
+            Instant runAt,
+            boolean dryRun,
+            BackupPlan plan,
+            List<DatabaseOutcome> databases,
+            List<String> failures,
+            int retries) {
+        this(policy, runAt, dryRun, plan, databases, failures, retries, List.of());
+    }
+
+    /** Recovery points over the policy's RPO (or missing while it sets one). */
+    public int overRpo() {
+        return (int) rpo.stream().filter(RpoMeasurement::over).count();
     }
 
     public int created() {
@@ -69,6 +89,25 @@ public record SnapshotRunSummary(
             g.writeNumberField("shared", shared());
             g.writeNumberField("failed", failed());
             g.writeNumberField("retries", retries);
+            g.writeNumberField("overRpo", overRpo());
+            g.writeArrayFieldStart("rpo");
+            for (RpoMeasurement m : rpo) {
+                g.writeStartObject();
+                g.writeStringField("database", m.databaseId());
+                g.writeStringField("region", m.region());
+                g.writeStringField("kind", m.kind().label());
+                if (m.lag() == null) {
+                    g.writeNullField("lagSeconds");
+                } else {
+                    g.writeNumberField("lagSeconds", m.lagSeconds());
+                }
+                if (m.objective() != null) {
+                    g.writeNumberField("objectiveSeconds", m.objective().toSeconds());
+                }
+                g.writeBooleanField("over", m.over());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
             g.writeArrayFieldStart("failures");
             for (String f : failures) {
                 g.writeString(f);

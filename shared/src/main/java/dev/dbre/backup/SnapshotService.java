@@ -10,6 +10,9 @@ import dev.dbre.port.ConnectionFactory;
 import dev.dbre.port.DatabaseRef;
 import dev.dbre.port.ProviderError;
 import dev.dbre.port.ProviderException;
+import dev.dbre.port.RestoreProvider;
+import dev.dbre.port.RestoreSource;
+import dev.dbre.port.RestoreWindow;
 import dev.dbre.port.Sleeper;
 import dev.dbre.port.Snapshot;
 import dev.dbre.port.SnapshotProvider;
@@ -25,7 +28,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -118,13 +123,55 @@ public final class SnapshotService {
                                 : execute(policy, provider, plan, dp, existing, run));
             }
         }
+        List<RpoMeasurement> rpo = dryRun ? List.of() : measureRpo(policy, provider, outcomes, now, run);
         SnapshotRunSummary summary =
-                new SnapshotRunSummary(policy.name(), now, dryRun, plan, outcomes, run.failures, run.retries);
+                new SnapshotRunSummary(policy.name(), now, dryRun, plan, outcomes, run.failures, run.retries, rpo);
         if (!dryRun) {
             summary = record(summary, now);
         }
         log.info("snapshot run {}", summary.toJson(false));
         return summary;
+    }
+
+    /**
+     * Each database's recovery points now: PITR where {@code provider} also restores (its restorable
+     * window), the newest snapshot, and the newest copy when the policy copies. A window that cannot
+     * be read is logged and that database's PITR point is not measured (the run does not fail for it).
+     */
+    private List<RpoMeasurement> measureRpo(
+            BackupPolicy policy, SnapshotProvider provider, List<DatabaseOutcome> outcomes, Instant now, Run run) {
+        List<RpoMeasurement> out = new ArrayList<>();
+        for (DatabaseOutcome d : outcomes) {
+            boolean measured = false;
+            RestoreWindow window = null;
+            if (provider instanceof RestoreProvider restores) {
+                // One call, not retried: the measurement must not hold the run up, nor fail it.
+                try {
+                    Optional<RestoreSource> source = restores.describeSource(d.databaseId());
+                    measured = source.isPresent();
+                    window = source.map(RestoreSource::window).orElse(null);
+                } catch (RuntimeException e) {
+                    log.warn(
+                            "policy {}: PITR recovery point of {} not measured: {}",
+                            policy.name(),
+                            d.databaseId(),
+                            e.getMessage());
+                }
+            }
+            out.addAll(RpoMeasurement.of(now, policy, d, measured, window));
+        }
+        for (RpoMeasurement m : out) {
+            if (m.over()) {
+                log.warn(
+                        "policy {}: {} recovery point of {} is {} old, over the RPO of {}",
+                        policy.name(),
+                        m.kind().label(),
+                        m.databaseId(),
+                        m.lag() == null ? "missing" : m.lag(),
+                        m.objective());
+            }
+        }
+        return out;
     }
 
     private List<DatabaseRef> listDatabases(BackupPolicy policy, SnapshotProvider provider, Run run) {
@@ -253,8 +300,14 @@ public final class SnapshotService {
                 summary.plan(),
                 summary.databases(),
                 failures,
-                summary.retries());
+                summary.retries(),
+                summary.rpo());
         metrics.publish(Map.of("function", "snapshot", "policy", summary.policy()), metrics(recorded, now));
+        for (Map.Entry<String, Double> rpo : rpoSeconds(recorded).entrySet()) {
+            metrics.publish(
+                    Map.of("function", "snapshot", "policy", summary.policy(), "database", rpo.getKey()),
+                    List.of(new Metric(MetricNames.BACKUP_RPO_SECONDS, rpo.getValue(), "Seconds")));
+        }
         return recorded;
     }
 
@@ -266,7 +319,8 @@ public final class SnapshotService {
                 Metric.count(MetricNames.SNAPSHOTS_SHARED, s.shared()),
                 Metric.count(MetricNames.SNAPSHOT_FAILURES, s.failed()),
                 Metric.count(MetricNames.SNAPSHOT_DATABASES, s.databases().size()),
-                Metric.count(MetricNames.SNAPSHOT_RETRIES, s.retries())));
+                Metric.count(MetricNames.SNAPSHOT_RETRIES, s.retries()),
+                Metric.count(MetricNames.BACKUPS_OVER_RPO, s.overRpo())));
         // The worst backup age: a database with no completed snapshot yet is not counted here (its
         // coverage gap shows in snapshot_runs); a metric of "infinity" would wreck every dashboard.
         s.databases().stream()
@@ -276,6 +330,20 @@ public final class SnapshotService {
                 .max()
                 .ifPresent(age -> m.add(new Metric(MetricNames.SNAPSHOT_OLDEST_NEWEST_AGE, age, "Seconds")));
         return m;
+    }
+
+    /**
+     * Per database, its RPO: the smallest lag of its recovery points (the data the best restore would
+     * lose). A database with no recovery point at all has no figure here (it shows in BackupsOverRpo).
+     */
+    static Map<String, Double> rpoSeconds(SnapshotRunSummary s) {
+        Map<String, Double> out = new TreeMap<>();
+        for (RpoMeasurement m : s.rpo()) {
+            if (m.lag() != null) {
+                out.merge(m.databaseId(), m.lagSeconds(), Math::min);
+            }
+        }
+        return out;
     }
 
     /** Calls {@code op}, retrying retryable provider errors with backoff and full jitter. */

@@ -37,6 +37,18 @@ public final class MetricNames {
     /** Drills whose database could not be deleted (CLEANUP_FAILED: an operator must delete it). */
     public static final String RESTORE_CLEANUP_FAILURES = "RestoreCleanupFailures";
 
+    // fleet drills (dimensions: function=restore, policy=<name>)
+    /** Fleet drills that ended FAILED. */
+    public static final String DRILL_FAILURES = "DrillFailures";
+    /** Fleet drills verified later than the policy's RTO after their request. */
+    public static final String DRILLS_OVER_RTO = "DrillsOverRto";
+
+    // recovery point, measured at each snapshot run (dimensions: function=snapshot, policy=<name>)
+    /** Seconds of data a restore of the database would lose now, the best way it can be restored (dimension database). */
+    public static final String BACKUP_RPO_SECONDS = "BackupRpoSeconds";
+    /** Recovery points (per database and kind: pitr, snapshot, copy) over the policy's RPO, or missing. */
+    public static final String BACKUPS_OVER_RPO = "BackupsOverRpo";
+
     // secret rotation (dimensions: function=rotation, step=<createSecret|setSecret|testSecret|finishSecret>;
     // failures also error=<RotationError>)
     /** Rotation steps that succeeded (including a step that found its token already current). */

@@ -1,5 +1,8 @@
 package dev.dbre.restore;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
 import dev.dbre.db.SqlStates;
@@ -22,6 +25,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,6 +52,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RestoreService {
     private static final Logger LOG = LoggerFactory.getLogger(RestoreService.class);
+    private static final ObjectMapper KIND_JSON = new ObjectMapper();
 
     /** Retryable provider faults tolerated in one state before the run fails. */
     static final int MAX_ATTEMPTS = 5;
@@ -300,7 +305,7 @@ public final class RestoreService {
                             "deadline passed: still " + run.state() + " at " + run.deadline() + " ("
                                     + Duration.between(run.requestedAt(), run.deadline()) + " after the request)",
                             now)
-                    : step(run, now, remaining);
+                    : step(run, now, remaining, drillFigures(c, run));
             RestoreRunStore.update(c, step.run());
             if (step.run().state() != run.state()) {
                 RestoreRunStore.event(c, runId, step.run().state(), now, step.detail());
@@ -325,7 +330,17 @@ public final class RestoreService {
 
     private record Step(RestoreRun run, String detail) {}
 
-    private Step step(RestoreRun run, Instant now, Duration remaining) {
+    /**
+     * A fleet drill's source figures, read on the run's own connection before verifying (a second
+     * connection could wait on a pool of one while this one holds the run).
+     */
+    private static Optional<DrillChecks.Stored> drillFigures(Connection c, RestoreRun run) throws SQLException {
+        return run.drill() && run.state() == RestoreState.VERIFYING
+                ? DrillChecks.stored(c, run.runId())
+                : Optional.empty();
+    }
+
+    private Step step(RestoreRun run, Instant now, Duration remaining, Optional<DrillChecks.Stored> drillFigures) {
         try {
             return switch (run.state()) {
                 case REQUESTED -> {
@@ -360,7 +375,7 @@ public final class RestoreService {
                 }
                 case AVAILABLE ->
                     new Step(run.verifying(now), run.request().verify().size() + " verification queries");
-                case VERIFYING -> verify(run, now, remaining);
+                case VERIFYING -> verify(run, now, remaining, drillFigures);
                 case VERIFIED, FAILED -> cleanUp(run, now); // drills only: finished() stops kept restores
                 case CLEANED_UP, CLEANUP_FAILED -> new Step(run, "nothing to do");
             };
@@ -406,13 +421,15 @@ public final class RestoreService {
         }
     }
 
-    private Step verify(RestoreRun run, Instant now, Duration remaining) {
+    private Step verify(RestoreRun run, Instant now, Duration remaining, Optional<DrillChecks.Stored> drillFigures) {
         List<Verifier.CheckResult> results;
         try {
-            results = Verifier.run(
-                    provider.connect(run.target(), run.request().database()),
-                    run.request().verify(),
-                    remaining.minus(Duration.ofSeconds(1)));
+            ConnectionFactory restored =
+                    provider.connect(run.target(), run.request().database());
+            // A fleet drill's own checks first: connections, databases, row estimates (DrillChecks).
+            results = new ArrayList<>(
+                    DrillChecks.run(drillFigures, run, restored, remaining.minus(Duration.ofSeconds(1))));
+            results.addAll(Verifier.run(restored, run.request().verify(), remaining.minus(Duration.ofSeconds(1))));
         } catch (SQLException e) {
             if (SqlStates.isTransient(e) && run.attempts() + 1 < MAX_ATTEMPTS) {
                 return new Step(run.retryLater(e.getMessage(), now), e.getMessage());
@@ -442,7 +459,7 @@ public final class RestoreService {
         switch (run.state()) {
             case VERIFIED ->
                 metrics.publish(
-                        dims,
+                        Map.of("function", "restore", "source", run.sourceId(), "kind", kind(run.request())),
                         List.of(new Metric(MetricNames.RESTORE_RECOVERY_SECONDS, run.recoverySeconds(), "Seconds")));
             case FAILED -> metrics.publish(dims, List.of(Metric.count(MetricNames.RESTORE_FAILURES, 1)));
             case CLEANUP_FAILED ->
@@ -453,6 +470,23 @@ public final class RestoreService {
                 }
             }
             default -> {}
+        }
+    }
+
+    /**
+     * What {@code request} restores from: {@code pitr}, {@code snapshot}, or {@code copy} (a snapshot
+     * choice naming a copy region). Read from the request's JSON, as {@code restore_runs.kind} is
+     * (V14), so both say the same.
+     */
+    public static String kind(RestoreRequest request) {
+        try {
+            JsonNode snapshot = KIND_JSON.readTree(request.toJson()).get("snapshot");
+            if (snapshot == null || snapshot.isNull()) {
+                return "pitr";
+            }
+            return snapshot.hasNonNull("newestCopyInRegion") ? "copy" : "snapshot";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a request's own JSON did not parse", e);
         }
     }
 

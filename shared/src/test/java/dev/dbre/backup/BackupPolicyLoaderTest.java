@@ -44,11 +44,62 @@ class BackupPolicyLoaderTest {
         assertThat(gold.copy().kmsKeyId()).startsWith("arn:aws:kms:eu-central-1:");
         assertThat(gold.copy().retention()).isEqualTo(new Retention(0, 7, 0, 12, 0, 1, null));
         assertThat(gold.share().accounts()).containsExactly("444455556666");
+        assertThat(gold.drill().every()).isEqualTo(Duration.ofDays(7));
+        assertThat(gold.drill().maxConcurrent()).isEqualTo(1);
+        assertThat(gold.drill().kinds())
+                .containsExactly(
+                        BackupPolicy.DrillKind.PITR, BackupPolicy.DrillKind.SNAPSHOT, BackupPolicy.DrillKind.COPY);
+        assertThat(gold.drill().verify()).hasSize(1);
+        assertThat(gold.drill().verify().get(0)).containsEntry("name", "orders present");
+        assertThat(gold.drill().database()).isEqualTo("postgres");
+        assertThat(gold.objectives()).isEqualTo(new BackupPolicy.Objectives(Duration.ofHours(1), Duration.ofHours(4)));
 
         BackupPolicy local = BackupPolicyLoader.load(Path.of("../docs/examples/backup-policy-local.json"));
         assertThat(local.selection().databaseIds()).containsExactly("local");
         assertThat(local.selection().byIds()).isTrue();
         assertThat(local.retention().keepAtLeast()).isEqualTo(2);
+    }
+
+    @Test
+    void drillWithOnlyEvery_getsTheDocumentedDefaults_andNoObjectives() {
+        BackupPolicy p = BackupPolicyLoader.parse("p.yaml", MINIMAL + "drill: {every: 14d}\n");
+
+        assertThat(p.drill())
+                .isEqualTo(new BackupPolicy.DrillRule(
+                        Duration.ofDays(14),
+                        1,
+                        List.of(BackupPolicy.DrillKind.PITR),
+                        List.of(),
+                        "postgres",
+                        BackupPolicyLoader.DEFAULT_ROW_TOLERANCE,
+                        BackupPolicyLoader.DEFAULT_MIN_ROWS));
+        assertThat(p.objectives()).isNull();
+        assertThat(BackupPolicyLoader.parse("p.yaml", MINIMAL).drill()).isNull();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "drill: {every: 0d} | p.yaml: drill.every: must be a positive duration, was \"0d\"",
+                "drill: {kinds: [pitr]} | p.yaml: drill.every: is required",
+                "drill: {every: 7d, maxConcurrent: 0} | p.yaml: drill.maxConcurrent: must be from 1 to 20, was 0",
+                "drill: {every: 7d, kinds: [pitr, tape]} | p.yaml: drill.kinds[1]: must be pitr, snapshot or copy, was \"tape\"",
+                "drill: {every: 7d, kinds: [pitr, pitr]} | p.yaml: drill.kinds[1]: duplicate \"pitr\"",
+                "drill: {every: 7d, kinds: []} | p.yaml: drill.kinds: must list at least one of pitr, snapshot, copy",
+                "drill: {every: 7d, kinds: [copy]} | p.yaml: drill.kinds[0]: copy needs a copy rule",
+                "drill: {every: 7d, evry: 1d} | p.yaml: drill.evry: unknown field (allowed here: database, every, kinds, maxConcurrent, minRows, rowTolerance, verify)",
+                "drill: {every: 7d, verify: [{name: a, expect: {atLeast: 1}}]} | p.yaml: drill.verify[0].sql: is required",
+                "drill: {every: 7d, verify: [{name: a, sql: select 1, expect: 1}]} | p.yaml: drill.verify[0].expect: must be a mapping of fields, was 1",
+                "drill: {every: 7d, rowTolerance: ten} | p.yaml: drill.rowTolerance: must be a fraction from 0 to 10",
+                "objectives: {rpo: 1 hour} | p.yaml: objectives.rpo: must be a duration such as 90d",
+                "objectives: {rto: 4h, rpa: 1h} | p.yaml: objectives.rpa: unknown field (allowed here: rpo, rto)",
+                "objectives: {} | p.yaml: objectives: give rpo, rto or both",
+            })
+    void badDrillOrObjectives_areRefusedNamingTheField(String added, String message) {
+        assertThatThrownBy(() -> BackupPolicyLoader.parse("p.yaml", MINIMAL + added + "\n"))
+                .isInstanceOf(PolicyException.class)
+                .hasMessageStartingWith(message);
     }
 
     @Test

@@ -157,8 +157,9 @@ class SnapshotServiceTest {
                         .containsEntry(Snapshot.TAG_POLICY, "gold")
                         .containsEntry(Snapshot.TAG_SLOT, "20261123-2200"));
         assertThat(provider.shares()).containsEntry("dbre-orders-20261123-2100", List.of("444455556666"));
+        // The policy's figures, then each database's recovery point (BackupRpoSeconds).
         assertThat(published)
-                .singleElement()
+                .first()
                 .satisfies(m -> assertThat(m)
                         .contains(
                                 Metric.count(MetricNames.SNAPSHOTS_CREATED, 2),

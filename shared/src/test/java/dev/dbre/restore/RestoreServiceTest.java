@@ -72,6 +72,27 @@ class RestoreServiceTest {
                 + "\"select count(*) from restored_items\",\"expect\":" + expectJson + "}]}");
     }
 
+    @Test
+    void recoveryTime_isPublishedWithTheRestoresKind() {
+        List<Map<String, String>> dims = new ArrayList<>();
+        RestoreService s = new RestoreService(provider(), db.connections(), (d, m) -> {
+            if (m.stream().anyMatch(x -> x.name().equals(MetricNames.RESTORE_RECOVERY_SECONDS))) {
+                dims.add(d);
+            }
+        });
+        RestoreService.Submitted sub = s.submit(request(name(), true, "{\"atLeast\": 1}"), T0);
+
+        for (int i = 1; i <= 5; i++) {
+            s.advance(sub.runId(), T0.plusSeconds(60L * i), PLENTY);
+        }
+
+        assertThat(dims)
+                .singleElement()
+                .satisfies(d -> assertThat(d).containsEntry("kind", "pitr").containsEntry("source", "orders-db"));
+        assertThat(RestoreService.kind(request(name(), true, "{\"atLeast\": 1}")))
+                .isEqualTo("pitr");
+    }
+
     long runRows() throws SQLException {
         return db.queryLong("select count(*) from restore_runs");
     }

@@ -39,6 +39,7 @@ import picocli.CommandLine.Spec;
             SnapshotCommand.class,
             RestoreCommand.Restore.class,
             RestoreCommand.Drill.class,
+            DrillsCommand.class,
             RestoresCommand.class,
             RotateCommand.class,
             SecretCommand.class,

@@ -6,6 +6,7 @@ import dev.dbre.backup.DatabasePlan;
 import dev.dbre.backup.KeptSnapshot;
 import dev.dbre.backup.PlannedAction;
 import dev.dbre.backup.RetryPolicy;
+import dev.dbre.backup.RpoMeasurement;
 import dev.dbre.backup.SnapshotRunStore;
 import dev.dbre.backup.SnapshotRunSummary;
 import dev.dbre.backup.SnapshotService;
@@ -296,6 +297,16 @@ final class SnapshotCommand implements Callable<Integer> {
         }
         for (String f : s.failures()) {
             out.printf(Locale.ROOT, "FAILED %s%n", f);
+        }
+        for (RpoMeasurement m : s.rpo()) {
+            out.printf(
+                    Locale.ROOT,
+                    "rpo    %s %s: %s%s%s%n",
+                    m.databaseId(),
+                    m.kind().label(),
+                    m.lag() == null ? "no recovery point" : m.lag().toSeconds() + " s behind",
+                    m.objective() == null ? "" : " (objective " + m.objective().toSeconds() + " s)",
+                    m.over() ? " OVER" : "");
         }
         out.printf(
                 Locale.ROOT,

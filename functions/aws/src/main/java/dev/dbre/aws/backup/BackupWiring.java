@@ -17,8 +17,10 @@ import dev.dbre.obs.MetricsPublisher;
 import dev.dbre.port.SecretStore;
 import dev.dbre.port.Sleeper;
 import dev.dbre.restore.DrillSchedule;
+import dev.dbre.restore.FleetDrills;
 import dev.dbre.restore.RestoreEndpoint;
 import dev.dbre.restore.RestoreService;
+import dev.dbre.restore.ScheduledDrills;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.security.SecureRandom;
@@ -163,6 +165,37 @@ public final class BackupWiring {
             throw new ConfigException(
                     DrillSchedule.FILE, "cannot read " + config.drillRequestFile() + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * The drill schedule: the drill of {@code DBRE_DRILL_REQUEST_FILE} when it is set, else the fleet
+     * drills of the policy in {@code DBRE_BACKUP_POLICY} (read and validated now, and at every tick).
+     *
+     * @throws ConfigException naming the variable that is missing, unreadable or invalid
+     */
+    public ScheduledDrills scheduledDrills() {
+        if (config.drillRequestFile() != null) {
+            return ScheduledDrills.single(drillSchedule());
+        }
+        BackupConfig.PolicySetting policy = config.policy();
+        if (policy == null) {
+            throw new ConfigException(
+                    PolicySource.POLICY,
+                    "is required by the drill function when " + DrillSchedule.FILE
+                            + " is not set (the fleet drills of a policy)");
+        }
+        PolicySource source = new PolicySource(
+                policy.variable(),
+                policy.location(),
+                policyReaders.get(policy.location().kind()));
+        source.load();
+        FleetDrills fleet = new FleetDrills(
+                restoreService(),
+                provider,
+                (db, name) -> provider.connect(db.id(), name),
+                database.connections(),
+                metrics);
+        return ScheduledDrills.fleet(fleet, source);
     }
 
     public RdsBackupProvider provider() {

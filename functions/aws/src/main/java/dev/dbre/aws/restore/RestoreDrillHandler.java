@@ -2,36 +2,30 @@ package dev.dbre.aws.restore;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.dbre.aws.backup.BackupWiring;
 import dev.dbre.obs.LogContext;
 import dev.dbre.restore.DrillSchedule;
-import dev.dbre.restore.RestoreEndpoint;
-import dev.dbre.restore.RestoreRejectedException;
-import dev.dbre.restore.RestoreRun;
+import dev.dbre.restore.ScheduledDrills;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The scheduled restore drill: an EventBridge Scheduler schedule (every few minutes) invokes it;
  * each tick submits the day's drill from {@code DBRE_DRILL_REQUEST_FILE} (or finds it) and advances
- * it one step ({@link DrillSchedule}). The schedule's input is not read. Output: the run as {@link
- * RestoreEndpoint#runJson}. A refused drill (e.g. the source has no restorable window) is logged
- * and returned as {@code {"error",...}}, not thrown: the next tick tries again, and the alarm is
- * the missing {@code DrillsCompleted} metric.
+ * it one step ({@link DrillSchedule}) or, when that is unset, drills the fleet of the backup policy
+ * in {@code DBRE_BACKUP_POLICY} ({@link dev.dbre.restore.FleetDrills}). The schedule's input is not
+ * read. Output: {@link ScheduledDrills#tick}'s JSON. A refused single drill (e.g. the source has no
+ * restorable window) is returned as {@code {"error",...}}, not thrown: the next tick tries again, and
+ * the alarms are the missing {@code DrillsCompleted} and {@code DrillFailures}.
  *
  * <p>Handler: {@code dev.dbre.aws.restore.RestoreDrillHandler::handleRequest}.
  */
 public final class RestoreDrillHandler implements RequestStreamHandler {
-    private static final Logger LOG = LoggerFactory.getLogger(RestoreDrillHandler.class);
-
-    private final DrillSchedule drills;
+    private final ScheduledDrills drills;
     private final Clock clock;
 
     /** @throws dev.dbre.config.ConfigException naming the variable that is missing or wrong */
@@ -40,10 +34,14 @@ public final class RestoreDrillHandler implements RequestStreamHandler {
     }
 
     public RestoreDrillHandler(BackupWiring c) {
-        this(c.drillSchedule(), c.clock());
+        this(c.scheduledDrills(), c.clock());
     }
 
-    public RestoreDrillHandler(DrillSchedule drills, Clock clock) {
+    public RestoreDrillHandler(DrillSchedule drill, Clock clock) {
+        this(ScheduledDrills.single(drill), clock);
+    }
+
+    public RestoreDrillHandler(ScheduledDrills drills, Clock clock) {
         this.drills = drills;
         this.clock = clock;
     }
@@ -55,19 +53,7 @@ public final class RestoreDrillHandler implements RequestStreamHandler {
             input.readAllBytes(); // the schedule's input carries nothing the drill needs
             Duration remaining =
                     context == null ? Duration.ofMinutes(1) : Duration.ofMillis(context.getRemainingTimeInMillis());
-            String json;
-            try {
-                RestoreRun run = drills.tick(clock.instant(), remaining);
-                LOG.info("drill {} of {}: {}", run.newName(), run.sourceId(), run.state());
-                json = RestoreEndpoint.runJson(run).toString();
-            } catch (RestoreRejectedException e) {
-                LOG.warn("drill refused: {}", e.getMessage());
-                json = JsonNodeFactory.instance
-                        .objectNode()
-                        .put("error", e.error().name())
-                        .put("message", e.getMessage())
-                        .toString();
-            }
+            String json = drills.tick(clock, remaining).toString();
             output.write(json.getBytes(StandardCharsets.UTF_8));
         }
     }

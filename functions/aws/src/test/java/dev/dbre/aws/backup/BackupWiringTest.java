@@ -45,6 +45,22 @@ class BackupWiringTest {
     }
 
     @Test
+    void withoutADrillRequest_theDrillFunctionDrillsThePolicysFleet_andNeedsThePolicy() {
+        assertThatThrownBy(() -> wiring(env()).scheduledDrills()).isInstanceOfSatisfying(ConfigException.class, e -> {
+            assertThat(e.variable()).isEqualTo("DBRE_BACKUP_POLICY");
+            assertThat(e.getMessage()).contains("DBRE_DRILL_REQUEST_FILE");
+        });
+        assertThatThrownBy(() ->
+                        wiring(env("DBRE_BACKUP_POLICY", "no/such/policy.yaml")).scheduledDrills())
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("no/such/policy.yaml");
+
+        assertThat(wiring(env("DBRE_BACKUP_POLICY", "../../docs/examples/backup-policy-gold.yaml"))
+                        .scheduledDrills())
+                .isNotNull();
+    }
+
+    @Test
     void theDrillRequest_isRequiredByTheDrillOnly() {
         BackupWiring w = wiring(env());
 

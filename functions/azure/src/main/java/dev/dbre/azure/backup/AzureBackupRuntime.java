@@ -18,9 +18,11 @@ import dev.dbre.port.ConnectionFactory;
 import dev.dbre.port.SecretStore;
 import dev.dbre.port.Sleeper;
 import dev.dbre.restore.DrillSchedule;
+import dev.dbre.restore.FleetDrills;
 import dev.dbre.restore.RestoreEndpoint;
 import dev.dbre.restore.RestoreService;
 import dev.dbre.restore.RestoredDbLogin;
+import dev.dbre.restore.ScheduledDrills;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,7 +65,7 @@ public final class AzureBackupRuntime {
     private final Clock clock;
     private final RestoreService restores;
     private final Lazy<SnapshotSchedule> snapshots;
-    private final Lazy<DrillSchedule> drills;
+    private final Lazy<ScheduledDrills> drills;
 
     private AzureBackupRuntime(BackupConfig config, Clock clock, Clients clients) {
         this.config = config;
@@ -83,7 +85,7 @@ public final class AzureBackupRuntime {
                 clients.restoredPort());
         this.restores = new RestoreService(provider, db, metrics, config.restoreTimeout());
         this.snapshots = Lazy.of(() -> snapshotSchedule(config, metrics, db));
-        this.drills = Lazy.of(() -> drillSchedule(config, restores));
+        this.drills = Lazy.of(() -> scheduledDrills(config, restores, provider, db, metrics));
     }
 
     /** In Azure: the app settings, the function app's identity, ARM in the configured subscription. */
@@ -131,9 +133,28 @@ public final class AzureBackupRuntime {
                 config.dryRun());
     }
 
-    private static DrillSchedule drillSchedule(BackupConfig config, RestoreService restores) {
-        Path path = config.drillRequest()
-                .orElseThrow(() -> new ConfigException(DrillSchedule.FILE, "is required by the drill function"));
+    /** The single drill of {@value DrillSchedule#FILE} when set, else the policy's fleet drills. */
+    private static ScheduledDrills scheduledDrills(
+            BackupConfig config,
+            RestoreService restores,
+            FlexibleServerBackupProvider provider,
+            ConnectionFactory db,
+            MetricsPublisher metrics) {
+        if (config.drillRequest().isPresent()) {
+            return ScheduledDrills.single(drillSchedule(config.drillRequest().get(), restores));
+        }
+        PolicySource policy = config.policy()
+                .orElseThrow(() -> new ConfigException(
+                        PolicySource.POLICY,
+                        "is required by the drill function when " + DrillSchedule.FILE
+                                + " is not set (the fleet drills of a policy)"));
+        policy.load();
+        FleetDrills fleet =
+                new FleetDrills(restores, provider, (ref, name) -> provider.connect(ref.id(), name), db, metrics);
+        return ScheduledDrills.fleet(fleet, policy);
+    }
+
+    private static DrillSchedule drillSchedule(Path path, RestoreService restores) {
         try {
             return new DrillSchedule(Files.readString(path), restores, DrillSchedule.FILE);
         } catch (IOException e) {
@@ -181,11 +202,12 @@ public final class AzureBackupRuntime {
     }
 
     /**
-     * The drill schedule, built on the first call from {@value DrillSchedule#FILE}.
+     * The drill schedule, built on the first call: the drill of {@value DrillSchedule#FILE}, or when
+     * that is unset the fleet drills of the backup policy.
      *
-     * @throws ConfigException naming it when it is not set, cannot be read, or is not a drill request
+     * @throws ConfigException naming the setting that is missing, unreadable or invalid
      */
-    public DrillSchedule drillSchedule() {
+    public ScheduledDrills scheduledDrills() {
         return drills.get();
     }
 }

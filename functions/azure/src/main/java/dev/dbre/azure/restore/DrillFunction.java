@@ -7,14 +7,13 @@ import dev.dbre.azure.backup.AzureBackupRuntime;
 import dev.dbre.azure.trigger.TimerTick;
 import dev.dbre.obs.LogContext;
 import dev.dbre.restore.RestoreEndpoint;
-import dev.dbre.restore.RestoreRejectedException;
-import dev.dbre.restore.RestoreRun;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@value #NAME}: Timer trigger ({@code %DBRE_DRILL_SCHEDULE%}) → the day's drill from {@code
- * DBRE_DRILL_REQUEST_FILE}, one step per tick. A drill the core refuses (e.g. the source has no
+ * DBRE_DRILL_REQUEST_FILE}, one step per tick, or when that is unset the fleet drills of the backup
+ * policy ({@link dev.dbre.restore.ScheduledDrills}). A drill the core refuses (e.g. the source has no
  * restore window) is logged, not thrown: the next tick tries again.
  */
 public class DrillFunction {
@@ -33,8 +32,8 @@ public class DrillFunction {
     }
 
     /**
-     * @throws dev.dbre.config.ConfigException naming DBRE_DRILL_REQUEST_FILE when it is not set,
-     *     cannot be read or is not a drill request
+     * @throws dev.dbre.config.ConfigException naming DBRE_DRILL_REQUEST_FILE when it cannot be read or
+     *     is not a drill request, or the backup policy when neither is set or it is invalid
      */
     @FunctionName(NAME)
     public void drill(
@@ -42,12 +41,10 @@ public class DrillFunction {
             ExecutionContext context) {
         try (LogContext ignored = LogContext.open(context.getInvocationId(), NAME)) {
             TimerTick tick = TimerTick.parse(timerInfo);
-            try {
-                RestoreRun run = runtime.drillSchedule().tick(runtime.clock().instant(), RestoreEndpoint.STEP_BUDGET);
-                LOG.info("drill {} of {}: {} ({})", run.newName(), run.sourceId(), run.state(), tick);
-            } catch (RestoreRejectedException e) {
-                LOG.warn("drill refused: {}", e.getMessage());
-            }
+            LOG.info(
+                    "drill tick {}: {}",
+                    tick,
+                    runtime.scheduledDrills().tick(runtime.clock(), RestoreEndpoint.STEP_BUDGET));
         }
     }
 }

@@ -309,16 +309,14 @@ class BackupFunctionsTest {
     }
 
     @Test
-    void drillWithoutItsRequestFile_failsAtTheDrillNamingIt_whileTheSnapshotRuns() throws Exception {
+    void drillWithoutItsRequestFile_drillsThePolicysFleet() throws Exception {
         Map<String, String> env = settings();
         env.remove("DBRE_DRILL_REQUEST_FILE");
         BackupFunctions f = functions(env);
 
         f.snapshot(text("timer-snapshot.json"), new SimpleExecutionContext("t1", "snapshot-timer"));
-        assertThatThrownBy(() ->
-                        f.drill(text("timer-drill.json"), new SimpleExecutionContext("d1", "restore-drill-timer")))
-                .isInstanceOfSatisfying(
-                        ConfigException.class, e -> assertThat(e.variable()).isEqualTo("DBRE_DRILL_REQUEST_FILE"));
+        // The fleet mode: the snapshot's policy, read for the drill too (no ConfigException).
+        f.drill(text("timer-drill.json"), new SimpleExecutionContext("d1", "restore-drill-timer"));
         assertThat(db.queryLong("select count(*) from snapshot_runs where policy = 'gold'"))
                 .isEqualTo(1);
     }

@@ -1,6 +1,7 @@
 package dev.dbre.gcp.backup;
 
 import com.google.api.services.sqladmin.SQLAdmin;
+import dev.dbre.backup.PolicySource;
 import dev.dbre.backup.SnapshotRunStore;
 import dev.dbre.backup.SnapshotSchedule;
 import dev.dbre.backup.SnapshotService;
@@ -15,8 +16,10 @@ import dev.dbre.obs.MetricsPublisher;
 import dev.dbre.port.SecretStore;
 import dev.dbre.port.Sleeper;
 import dev.dbre.restore.DrillSchedule;
+import dev.dbre.restore.FleetDrills;
 import dev.dbre.restore.RestoreEndpoint;
 import dev.dbre.restore.RestoreService;
+import dev.dbre.restore.ScheduledDrills;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.function.Supplier;
@@ -95,6 +98,23 @@ public record BackupComponents(
     /** @throws dev.dbre.config.ConfigException naming DBRE_DRILL_REQUEST_FILE when unset or not a drill request */
     public DrillSchedule drillSchedule() {
         return new DrillSchedule(config.requiredDrillRequest(), restores, DrillSchedule.FILE);
+    }
+
+    /**
+     * The drill of {@value DrillSchedule#FILE} when it is set, else the fleet drills of the backup
+     * policy (read and validated now, and at every tick).
+     *
+     * @throws dev.dbre.config.ConfigException naming the variable that is missing or wrong
+     */
+    public ScheduledDrills scheduledDrills() {
+        if (config.drillRequest() != null) {
+            return ScheduledDrills.single(drillSchedule());
+        }
+        PolicySource policy = config.requiredPolicy();
+        policy.load();
+        FleetDrills fleet =
+                new FleetDrills(restores, provider, (ref, name) -> provider.connect(ref.id(), name), database, metrics);
+        return ScheduledDrills.fleet(fleet, policy);
     }
 
     public RestoreEndpoint restoreEndpoint() {
