@@ -1,8 +1,5 @@
 package dev.dbre.restore;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
 import dev.dbre.db.SqlStates;
@@ -52,7 +49,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class RestoreService {
     private static final Logger LOG = LoggerFactory.getLogger(RestoreService.class);
-    private static final ObjectMapper KIND_JSON = new ObjectMapper();
 
     /** Retryable provider faults tolerated in one state before the run fails. */
     static final int MAX_ATTEMPTS = 5;
@@ -479,15 +475,7 @@ public final class RestoreService {
      * (V14), so both say the same.
      */
     public static String kind(RestoreRequest request) {
-        try {
-            JsonNode snapshot = KIND_JSON.readTree(request.toJson()).get("snapshot");
-            if (snapshot == null || snapshot.isNull()) {
-                return "pitr";
-            }
-            return snapshot.hasNonNull("newestCopyInRegion") ? "copy" : "snapshot";
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a request's own JSON did not parse", e);
-        }
+        return request.kind();
     }
 
     /** The run, if it exists. */
