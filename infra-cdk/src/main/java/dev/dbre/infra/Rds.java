@@ -127,7 +127,14 @@ final class Rds {
     static PolicyStatement restoreDescribe(Stack s) {
         return statement(
                 "DescribeDatabases",
-                List.of("rds:DescribeDBInstances", "rds:DescribeDBClusters", "rds:DescribeDBInstanceAutomatedBackups"),
+                // The snapshot listings: a request for "the newest snapshot of policy P" is resolved
+                // to one snapshot when it is submitted.
+                List.of(
+                        "rds:DescribeDBInstances",
+                        "rds:DescribeDBClusters",
+                        "rds:DescribeDBInstanceAutomatedBackups",
+                        "rds:DescribeDBSnapshots",
+                        "rds:DescribeDBClusterSnapshots"),
                 List.of("arn:" + s.getPartition() + ":rds:" + s.getRegion() + ":" + s.getAccount() + ":*"),
                 null);
     }
@@ -148,11 +155,25 @@ final class Rds {
                 List.of("rds:RestoreDBInstanceToPointInTime", "rds:RestoreDBClusterToPointInTime"),
                 sources,
                 null));
+        // A restore from a snapshot: only the snapshots this product made (docs/restore-request.md),
+        // in this Region (a copy in another Region is restored by the fleet drill's role).
+        out.add(statement(
+                "RestoreFromOwnSnapshotsHere",
+                List.of("rds:RestoreDBInstanceFromDBSnapshot"),
+                List.of(arn(s, region, "snapshot", SNAPSHOT_PREFIX + "*")),
+                Map.of("StringEquals", Map.of("rds:snapshot-tag/" + MANAGED_BY_TAG, MANAGED_BY_VALUE))));
+        out.add(statement(
+                "RestoreFromOwnClusterSnapshotsHere",
+                List.of("rds:RestoreDBClusterFromSnapshot"),
+                List.of(arn(s, region, "cluster-snapshot", SNAPSHOT_PREFIX + "*")),
+                Map.of("StringEquals", Map.of("rds:cluster-snapshot-tag/" + MANAGED_BY_TAG, MANAGED_BY_VALUE))));
         out.add(statement(
                 "CreateTaggedRestoredDatabases",
                 List.of(
                         "rds:RestoreDBInstanceToPointInTime",
                         "rds:RestoreDBClusterToPointInTime",
+                        "rds:RestoreDBInstanceFromDBSnapshot",
+                        "rds:RestoreDBClusterFromSnapshot",
                         "rds:CreateDBInstance",
                         "rds:AddTagsToResource"),
                 List.of(arn(s, region, "db", prefix + "*"), arn(s, region, "cluster", prefix + "*")),
@@ -163,6 +184,8 @@ final class Rds {
                 List.of(
                         "rds:RestoreDBInstanceToPointInTime",
                         "rds:RestoreDBClusterToPointInTime",
+                        "rds:RestoreDBInstanceFromDBSnapshot",
+                        "rds:RestoreDBClusterFromSnapshot",
                         "rds:CreateDBInstance"),
                 List.of(
                         arn(s, region, "og", "*"),

@@ -338,6 +338,16 @@ class DbreStackTest {
                 .isEqualTo("{\"StringEquals\":{\"rds:cluster-snapshot-tag/dbre:managed-by\":\"dbre\"}}");
         assertThat(text(bySid.get("RestoreFromConfiguredSources").get("Resource")))
                 .contains(":db:orders\"", ":cluster:orders\"");
+        // A restore request naming a snapshot: only this product's snapshots, in the stack's Region.
+        assertThat(text(bySid.get("RestoreFromOwnSnapshotsHere").get("Resource")))
+                .contains(":rds:eu-west-1:111122223333:snapshot:dbre-*")
+                .doesNotContain("eu-central-1");
+        assertThat(text(bySid.get("RestoreFromOwnSnapshotsHere").get("Condition")))
+                .isEqualTo("{\"StringEquals\":{\"rds:snapshot-tag/dbre:managed-by\":\"dbre\"}}");
+        assertThat(text(bySid.get("RestoreFromOwnClusterSnapshotsHere").get("Condition")))
+                .isEqualTo("{\"StringEquals\":{\"rds:cluster-snapshot-tag/dbre:managed-by\":\"dbre\"}}");
+        assertThat(strings(bySid.get("CreateTaggedRestoredDatabases").get("Action")))
+                .contains("rds:RestoreDBInstanceFromDBSnapshot", "rds:RestoreDBClusterFromSnapshot");
         assertThat(text(bySid.get("CreateTaggedRestoredDatabases").get("Resource")))
                 .contains(":db:dbre-*", ":cluster:dbre-*");
         assertThat(text(bySid.get("CreateTaggedRestoredDatabases").get("Condition")))

@@ -18,25 +18,6 @@ import org.junit.jupiter.api.Test;
 
 /** The modules wire exactly what the function code reads: names, entry points, settings. */
 class FunctionWiringTest {
-    /**
-     * Functions and settings whose names were agreed between the branches of one session (the
-     * maintenance step and the SLO report: the modules deploy them while their code is written on
-     * other branches). Until that code is merged the checks accept their absence from the code; once
-     * it is there they are checked like every other (a name the code spells differently fails).
-     * Remove an entry once its code is in.
-     */
-    static final Set<String> AWAITED_AZURE_FUNCTIONS = Set.of("maintenance", "slo-report");
-
-    static final Set<String> AWAITED_GCP_ENTRY_POINTS =
-            Set.of("dev.dbre.gcp.maintenance.MaintenanceFunction", "dev.dbre.gcp.slo.SloReportFunction");
-    static final Set<String> AWAITED_SETTINGS = Set.of(
-            "DBRE_SLO_SPEC",
-            "DBRE_SLO_OUT",
-            "DBRE_SLO_NOTIFY",
-            "DBRE_SLO_FORMATS",
-            "DBRE_SLO_SCHEDULE",
-            "DBRE_MAINTENANCE_SCHEDULE");
-
     private static final Pattern SETTING_KEY = Pattern.compile("(?m)(?:^|[{,(\\s])\"?(DBRE_[A-Za-z0-9_]+)\"?\\s*=[^=]");
     private static final Pattern CODE_TOKEN = Pattern.compile("DBRE_[A-Z0-9_]+");
 
@@ -51,7 +32,6 @@ class FunctionWiringTest {
         }
         assertThat(inCode).isNotEmpty();
         Set<String> expected = new TreeSet<>(inCode);
-        expected.addAll(AWAITED_AZURE_FUNCTIONS);
         assertThat(inModule).isEqualTo(expected);
     }
 
@@ -128,9 +108,7 @@ class FunctionWiringTest {
                     Path source =
                             Tools.ROOT.resolve("functions/gcp/src/main/java/" + entry.replace('.', '/') + ".java");
                     if (!Files.exists(source)) {
-                        if (!AWAITED_GCP_ENTRY_POINTS.contains(entry)) {
-                            problems.add(fn.getKey() + ": no class " + entry);
-                        }
+                        problems.add(fn.getKey() + ": no class " + entry);
                         continue;
                     }
                     String topic = fn.getValue().path("topic").asText("${null}");
@@ -160,10 +138,10 @@ class FunctionWiringTest {
             String base = key.contains("__") ? key.substring(0, key.indexOf("__")) : key;
             boolean read = codeTokens.contains(base)
                     || codeTokens.stream().anyMatch(t -> t.endsWith("_") && base.startsWith(t));
-            if (!read && !AWAITED_SETTINGS.contains(base)) {
+            if (!read) {
                 problems.add(moduleDir + " sets " + key + ", which " + functionsDir + " never reads");
             }
-            if (!docs.contains(base) && !(AWAITED_SETTINGS.contains(base) && !read)) {
+            if (!docs.contains(base)) {
                 problems.add(moduleDir + " sets " + key + ", which neither " + functionsDir + "/README.md nor docs/"
                         + " documents");
             }

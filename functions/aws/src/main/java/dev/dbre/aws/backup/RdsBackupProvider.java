@@ -393,14 +393,23 @@ public final class RdsBackupProvider implements SnapshotProvider, RestoreProvide
                     .tags(tags(clusterTags)));
             return null;
         } catch (SdkException e) {
-            if (RdsErrors.is(e, "DBInstanceAlreadyExists", "DBClusterAlreadyExistsFault")) {
-                if (ownedBy(rds, newName, runId).orElse(false)) {
-                    return null; // a repeated start of the same run
-                }
-                throw RestoredTags.nameTaken(newName, runId, RUN_MARKER);
-            }
-            throw RdsErrors.map(e, "restoring " + sourceId + " as " + newName);
+            requireRepeatedStart(e, rds, newName, runId, "restoring " + sourceId + " as " + newName);
+            return null; // a repeated start of the same run
         }
+    }
+
+    /**
+     * Returns when {@code e} says {@code newName} exists and it is the run's own (a repeated start of
+     * the same run); otherwise throws: the name taken by another, or the fault mapped.
+     */
+    private static void requireRepeatedStart(SdkException e, RdsClient rds, String newName, UUID runId, String doing) {
+        if (RdsErrors.is(e, "DBInstanceAlreadyExists", "DBClusterAlreadyExistsFault")) {
+            if (ownedBy(rds, newName, runId).orElse(false)) {
+                return;
+            }
+            throw RestoredTags.nameTaken(newName, runId, RUN_MARKER);
+        }
+        throw RdsErrors.map(e, doing);
     }
 
     /** The DB and cluster snapshots of {@code sourceId} in {@code region} (null: the home Region). */
@@ -462,13 +471,9 @@ public final class RdsBackupProvider implements SnapshotProvider, RestoreProvide
                     .tags(tags(clusterTags)));
             return ref;
         } catch (SdkException e) {
-            if (RdsErrors.is(e, "DBInstanceAlreadyExists", "DBClusterAlreadyExistsFault")) {
-                if (ownedBy(rds, newName, runId).orElse(false)) {
-                    return ref; // a repeated start of the same run
-                }
-                throw RestoredTags.nameTaken(newName, runId, RUN_MARKER);
-            }
-            throw RdsErrors.map(e, "restoring snapshot " + snapshot.id() + " in " + region + " as " + newName);
+            requireRepeatedStart(
+                    e, rds, newName, runId, "restoring snapshot " + snapshot.id() + " in " + region + " as " + newName);
+            return ref; // a repeated start of the same run
         }
     }
 
