@@ -157,16 +157,7 @@ final class Rds {
                 null));
         // A restore from a snapshot: only the snapshots this product made (docs/restore-request.md),
         // in this Region (a copy in another Region is restored by the fleet drill's role).
-        out.add(statement(
-                "RestoreFromOwnSnapshotsHere",
-                List.of("rds:RestoreDBInstanceFromDBSnapshot"),
-                List.of(arn(s, region, "snapshot", SNAPSHOT_PREFIX + "*")),
-                Map.of("StringEquals", Map.of("rds:snapshot-tag/" + MANAGED_BY_TAG, MANAGED_BY_VALUE))));
-        out.add(statement(
-                "RestoreFromOwnClusterSnapshotsHere",
-                List.of("rds:RestoreDBClusterFromSnapshot"),
-                List.of(arn(s, region, "cluster-snapshot", SNAPSHOT_PREFIX + "*")),
-                Map.of("StringEquals", Map.of("rds:cluster-snapshot-tag/" + MANAGED_BY_TAG, MANAGED_BY_VALUE))));
+        out.addAll(restoreFromOwnSnapshots(s, List.of(region), "Here"));
         out.add(statement(
                 "CreateTaggedRestoredDatabases",
                 List.of(
@@ -248,16 +239,7 @@ final class Rds {
                 List.of("rds:RestoreDBClusterToPointInTime"),
                 each(regions, r -> arn(s, r, "cluster", "*")),
                 Map.of("StringEquals", Map.of("rds:cluster-tag/" + snap.databaseTagKey(), snap.databaseTagValue()))));
-        out.add(statement(
-                "RestoreFromOwnSnapshots",
-                List.of("rds:RestoreDBInstanceFromDBSnapshot"),
-                each(regions, r -> arn(s, r, "snapshot", SNAPSHOT_PREFIX + "*")),
-                Map.of("StringEquals", Map.of("rds:snapshot-tag/" + MANAGED_BY_TAG, MANAGED_BY_VALUE))));
-        out.add(statement(
-                "RestoreFromOwnClusterSnapshots",
-                List.of("rds:RestoreDBClusterFromSnapshot"),
-                each(regions, r -> arn(s, r, "cluster-snapshot", SNAPSHOT_PREFIX + "*")),
-                Map.of("StringEquals", Map.of("rds:cluster-snapshot-tag/" + MANAGED_BY_TAG, MANAGED_BY_VALUE))));
+        out.addAll(restoreFromOwnSnapshots(s, regions, ""));
         List<String> targets = new ArrayList<>(each(regions, r -> arn(s, r, "db", prefix + "*")));
         targets.addAll(each(regions, r -> arn(s, r, "cluster", prefix + "*")));
         out.add(statement(
@@ -319,6 +301,27 @@ final class Rds {
                                         "kms:ViaService",
                                         "rds." + snap.copyRegion().orElseThrow() + ".amazonaws.com")))));
         return out;
+    }
+
+    /**
+     * Restores from the snapshots this product made only ({@value #SNAPSHOT_PREFIX}* carrying
+     * {@code dbre:managed-by=dbre}), instance and cluster, in {@code regions}; {@code sidSuffix}
+     * keeps two roles' statement ids apart.
+     */
+    private static List<PolicyStatement> restoreFromOwnSnapshots(Stack s, List<String> regions, String sidSuffix) {
+        return List.of(
+                statement(
+                        "RestoreFromOwnSnapshots" + sidSuffix,
+                        List.of("rds:RestoreDBInstanceFromDBSnapshot"),
+                        each(regions, r -> arn(s, r, "snapshot", SNAPSHOT_PREFIX + "*")),
+                        Map.of("StringEquals", Map.of("rds:snapshot-tag/" + MANAGED_BY_TAG, MANAGED_BY_VALUE))),
+                statement(
+                        "RestoreFromOwnClusterSnapshots" + sidSuffix,
+                        List.of("rds:RestoreDBClusterFromSnapshot"),
+                        each(regions, r -> arn(s, r, "cluster-snapshot", SNAPSHOT_PREFIX + "*")),
+                        Map.of(
+                                "StringEquals",
+                                Map.of("rds:cluster-snapshot-tag/" + MANAGED_BY_TAG, MANAGED_BY_VALUE))));
     }
 
     private static List<String> each(List<String> regions, java.util.function.Function<String, String> arn) {
