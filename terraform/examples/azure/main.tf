@@ -30,6 +30,7 @@ module "dbre" {
     server_name         = var.server_name
     resource_group_name = var.server_resource_group_name
     name                = "dbre"
+    schema_owner        = var.schema_owner
     entra_admin         = var.entra_admin
   }
 

@@ -25,6 +25,11 @@ variable "server_name" {
   type        = string
 }
 
+variable "schema_owner" {
+  description = "The role that ran the dbre migrations (scripts/dbre migrate) and owns the tables: the grants in output database_role_sql are its tables'."
+  type        = string
+}
+
 variable "server_resource_group_name" {
   description = "Resource group of the Flexible Servers."
   type        = string

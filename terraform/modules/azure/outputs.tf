@@ -49,18 +49,18 @@ output "identity" {
 }
 
 output "database_role_sql" {
-  description = "Run once on the database as its Microsoft Entra administrator: creates the functions' Entra role and grants what ingest, snapshot and restore write, what the SLO report reads and keeps, and (maintenance drops partitions, which only the tables' owner may) membership of database.schema_owner, the role the migrations ran as."
-  value       = <<-SQL
-    SELECT * FROM pgaadauth_create_principal_with_oid('${azurerm_user_assigned_identity.functions.name}', '${azurerm_user_assigned_identity.functions.principal_id}', 'service', false, false);
-    GRANT SELECT, INSERT ON ingest_batches, ingest_records, metric_points, service_checks, ingest_events, ingest_rejects TO "${azurerm_user_assigned_identity.functions.name}";
-    GRANT UPDATE ON ingest_batches TO "${azurerm_user_assigned_identity.functions.name}";
-    GRANT SELECT, INSERT, UPDATE ON snapshot_runs, restore_runs, restore_run_events TO "${azurerm_user_assigned_identity.functions.name}";
-    GRANT SELECT ON ALL TABLES IN SCHEMA public TO "${azurerm_user_assigned_identity.functions.name}";
-    GRANT INSERT, UPDATE, DELETE ON slo_alert_state TO "${azurerm_user_assigned_identity.functions.name}";
-    %{if var.database.schema_owner != null~}
-    GRANT "${var.database.schema_owner}" TO "${azurerm_user_assigned_identity.functions.name}";
-    %{endif~}
-  SQL
+  description = "Run once on the database as its Microsoft Entra administrator, who must be database.schema_owner or its member (and again after an upgrade that adds tables): creates the functions' Entra role, one group role per job (dbre_ingest, dbre_backup, dbre_rotation, dbre_maintenance, dbre_slo) with what that job does, and makes the identity a member of every group, since one identity runs every function here (database-grants.sql.tftpl)."
+  value = join("\n", [
+    "SELECT * FROM pgaadauth_create_principal_with_oid('${azurerm_user_assigned_identity.functions.name}', '${azurerm_user_assigned_identity.functions.principal_id}', 'service', false, false);",
+    templatefile("${path.module}/database-grants.sql.tftpl", {
+      owner       = var.database.schema_owner
+      ingest      = azurerm_user_assigned_identity.functions.name
+      backup      = azurerm_user_assigned_identity.functions.name
+      rotation    = azurerm_user_assigned_identity.functions.name
+      maintenance = azurerm_user_assigned_identity.functions.name
+      slo         = azurerm_user_assigned_identity.functions.name
+    }),
+  ])
 }
 
 output "application_insights_id" {

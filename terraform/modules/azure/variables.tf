@@ -46,9 +46,10 @@ variable "database" {
     becomes the server's Microsoft Entra administrator (a DBA group): the server must already have
     Entra authentication enabled (authentication { active_directory_auth_enabled = true }), and that
     administrator then creates the function's role with the SQL in the output database_role_sql.
-    schema_owner: the role that ran the migrations and owns the tables: the functions' role becomes
-    its member (database_role_sql), since only a table's owner may drop the metric store's
-    partitions (the maintenance step); null: no such grant, and maintenance cannot drop partitions.
+    schema_owner: the role that ran the migrations and owns the tables (required): database_role_sql
+    grants on its tables, sets its default privileges (the SLO report reads tables added later) and
+    makes the maintenance group its member, since only a table's owner may drop the metric store's
+    partitions.
   EOT
   type = object({
     host                = string
@@ -56,7 +57,7 @@ variable "database" {
     resource_group_name = string
     name                = optional(string, "postgres")
     port                = optional(number, 5432)
-    schema_owner        = optional(string)
+    schema_owner        = string
     entra_admin = optional(object({
       object_id      = string
       principal_name = string
@@ -69,8 +70,8 @@ variable "database" {
     error_message = "database.host must be a Flexible Server FQDN (<server>.postgres.database.azure.com)."
   }
   validation {
-    condition     = var.database.schema_owner == null || can(regex("^[A-Za-z_][A-Za-z0-9_@.-]{0,62}$", var.database.schema_owner))
-    error_message = "database.schema_owner must be null or a PostgreSQL role name (letters, digits, _, @, ., -; at most 63)."
+    condition     = can(regex("^[A-Za-z_][A-Za-z0-9_@.-]{0,62}$", var.database.schema_owner))
+    error_message = "database.schema_owner must be a PostgreSQL role name (letters, digits, _, @, ., -; at most 63)."
   }
   validation {
     condition     = var.database.port >= 1 && var.database.port <= 65535

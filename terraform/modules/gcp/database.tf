@@ -1,8 +1,9 @@
-# Cloud SQL IAM database login: the ingest, backup, maintenance and slo accounts are database users named after their
-# e-mail without ".gserviceaccount.com" (DBRE_DB_USER). Table grants are SQL (output
-# database_grants_sql), run once by a database administrator.
+# Cloud SQL IAM database login: the ingest, backup, rotation (it records its steps in rotation_runs),
+# maintenance and slo accounts are database users named after their e-mail without
+# ".gserviceaccount.com" (DBRE_DB_USER). What each may do is SQL (output database_grants_sql, rendered
+# from database-grants.sql.tftpl), run once by a database administrator.
 resource "google_sql_user" "iam" {
-  for_each = toset(["ingest", "backup", "maintenance", "slo"])
+  for_each = local.database_accounts
   project  = var.project_id
   instance = data.google_sql_database_instance.db.name
   name     = local.db_user[each.key]

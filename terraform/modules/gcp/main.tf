@@ -20,6 +20,10 @@ data "google_sql_database_instance" "db" {
 locals {
   labels = merge(var.labels, { dbre-managed-by = "terraform" })
 
+  # The accounts that log in to dbre's database (Cloud SQL IAM database users), one per group role of
+  # database-grants.sql.tftpl.
+  database_accounts = toset(["ingest", "backup", "rotation", "maintenance", "slo"])
+
   # The database user of a service account under Cloud SQL IAM login: its e-mail without the domain.
   db_user = { for k, sa in google_service_account.fn : k => trimsuffix(sa.email, ".gserviceaccount.com") }
 
@@ -111,6 +115,7 @@ locals {
       account     = "rotation"
       topic       = google_pubsub_topic.rotation.id
       environment = {
+        DBRE_DB_USER                    = local.db_user["rotation"]
         DBRE_ROTATION_STRATEGY          = var.rotation.strategy
         DBRE_SECRET_MANAGER_GRACE_HOURS = tostring(var.rotation.grace_hours)
         DBRE_DB_SSLROOTCERT             = "${local.ca_dir}/server-ca.pem"
@@ -126,7 +131,7 @@ resource "google_service_account" "fn" {
   for_each = {
     ingest      = "dbre ingest (Pub/Sub and HTTP): writes metrics through Cloud SQL IAM login"
     backup      = "dbre snapshot, restore and drill: Cloud SQL backup runs and clones"
-    rotation    = "dbre secret rotation: the rotated secrets only"
+    rotation    = "dbre secret rotation: the rotated secrets, and its steps recorded through Cloud SQL IAM login"
     trigger     = "dbre Eventarc triggers and the restore workflow: invokes the functions"
     maintenance = "dbre metric store maintenance: roll-ups, partitions, retention through Cloud SQL IAM login"
     slo         = "dbre SLO report: reads the metric store, writes reports, publishes alert changes"
@@ -138,14 +143,14 @@ resource "google_service_account" "fn" {
 
 # Cloud SQL connector: connect (client) and log in with IAM (instanceUser); the rest is SQL grants.
 resource "google_project_iam_member" "sql_login" {
-  for_each = toset(["ingest", "backup", "maintenance", "slo"])
+  for_each = local.database_accounts
   project  = var.project_id
   role     = "roles/cloudsql.client"
   member   = google_service_account.fn[each.key].member
 }
 
 resource "google_project_iam_member" "sql_instance_user" {
-  for_each = toset(["ingest", "backup", "maintenance", "slo"])
+  for_each = local.database_accounts
   project  = var.project_id
   role     = "roles/cloudsql.instanceUser"
   member   = google_service_account.fn[each.key].member

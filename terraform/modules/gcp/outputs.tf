@@ -49,13 +49,13 @@ output "slo_alert_topic" {
 }
 
 output "database_grants_sql" {
-  description = "Run once on the database as an administrator: the table grants of the IAM database users. The maintenance user drops partitions, which only the tables' owner may: it becomes a member of database.schema_owner (the role the migrations ran as)."
-  value       = <<-SQL
-    GRANT SELECT, INSERT ON ingest_batches, ingest_records, metric_points, service_checks, ingest_events, ingest_rejects TO "${local.db_user["ingest"]}";
-    GRANT UPDATE ON ingest_batches TO "${local.db_user["ingest"]}";
-    GRANT SELECT, INSERT, UPDATE ON snapshot_runs, restore_runs, restore_run_events TO "${local.db_user["backup"]}";
-    GRANT "${var.database.schema_owner}" TO "${local.db_user["maintenance"]}";
-    GRANT SELECT ON ALL TABLES IN SCHEMA public TO "${local.db_user["slo"]}";
-    GRANT INSERT, UPDATE, DELETE ON slo_alert_state TO "${local.db_user["slo"]}";
-  SQL
+  description = "Run once on the database as an administrator that may create roles and is database.schema_owner or its member (and again after an upgrade that adds tables): one group role per job (dbre_ingest, dbre_backup, dbre_rotation, dbre_maintenance, dbre_slo) with what that job does, and each function's IAM database user made a member of its group (database-grants.sql.tftpl)."
+  value = templatefile("${path.module}/database-grants.sql.tftpl", {
+    owner       = var.database.schema_owner
+    ingest      = local.db_user["ingest"]
+    backup      = local.db_user["backup"]
+    rotation    = local.db_user["rotation"]
+    maintenance = local.db_user["maintenance"]
+    slo         = local.db_user["slo"]
+  })
 }
