@@ -168,6 +168,7 @@ public final class DbreStack extends Stack {
         }
         if (config.rotation().isPresent()) {
             this.rotation = new SecretRotation(this, "Rotation", platform, config, alarms);
+            usesSchema.add(rotation);
         }
         if (config.maintenance().isPresent()) {
             this.maintenance = new MaintenanceStep(this, "Maintenance", platform, config, alarms, scheduleDeadLetters);

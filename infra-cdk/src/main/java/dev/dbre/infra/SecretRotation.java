@@ -22,7 +22,9 @@ import software.constructs.Construct;
  * for an RDS-managed master secret, finds its endpoint with DescribeDBInstances/DescribeDBClusters.
  *
  * <p>The function runs in the VPC to reach the database: the private subnets need a route to
- * Secrets Manager (an interface endpoint or NAT).
+ * Secrets Manager (an interface endpoint or NAT). It also logs in to the product's database (the
+ * {@code DBRE_DB_*} settings every function gets, and {@code rds-db:connect} as its user) to record
+ * each step in {@code rotation_runs}, which the SLO report's rotation SLI reads.
  */
 public final class SecretRotation extends Construct {
     private final DbreFunction function;
@@ -46,6 +48,7 @@ public final class SecretRotation extends Construct {
                         2,
                         true,
                         Map.of("DBRE_ROTATION_STRATEGY", c.strategy())));
+        Rds.grantConnect(function, config);
         ISecret secret = Secret.fromSecretCompleteArn(this, "Secret", c.secretArn());
         this.schedule = secret.addRotationSchedule(
                 "Schedule",

@@ -197,6 +197,7 @@ class DbreStackTest {
                 "RestoreStepFunction",
                 "RestoreFleetDrillFunction",
                 "MaintenanceFunction",
+                "RotationFunction",
                 "SloSloReportFunction")) {
             Map<String, Object> r = functions().entrySet().stream()
                     .filter(e -> e.getKey().startsWith(fn))
@@ -228,6 +229,34 @@ class DbreStackTest {
                         "dev.dbre.aws.rotation.SecretsManagerRotationHandler::handleRequest",
                         "Environment",
                         Map.of("Variables", Match.objectLike(Map.of("DBRE_ROTATION_STRATEGY", "single")))));
+    }
+
+    @Test
+    void rotation_logsInToTheProductsDatabase_toRecordItsSteps() {
+        // rotation_runs (the SLO report's rotation SLI) fills only where the function reaches the
+        // product's database: its settings, and rds-db:connect as the database user.
+        t.hasResourceProperties(
+                "AWS::Lambda::Function",
+                Map.of(
+                        "Handler",
+                        "dev.dbre.aws.rotation.SecretsManagerRotationHandler::handleRequest",
+                        "Environment",
+                        Map.of(
+                                "Variables",
+                                Match.objectLike(Map.of(
+                                        "DBRE_DB_HOST", "metrics.abcdefghijkl.eu-west-1.rds.amazonaws.com",
+                                        "DBRE_DB_USER", "dbre",
+                                        "DBRE_DB_AUTH", "iam")))));
+        t.hasResourceProperties(
+                "AWS::IAM::Policy",
+                Map.of(
+                        "Roles",
+                        List.of(Map.of("Ref", Match.stringLikeRegexp("RotationRole.*"))),
+                        "PolicyDocument",
+                        Match.objectLike(Map.of(
+                                "Statement",
+                                Match.arrayWith(List.of(Match.objectLike(
+                                        Map.of("Action", "rds-db:connect", "Resource", Match.anyValue()))))))));
     }
 
     // ---- shared: network, logs, tracing, the CA bundle ----
