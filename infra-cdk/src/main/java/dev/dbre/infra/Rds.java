@@ -123,8 +123,25 @@ final class Rds {
         return out;
     }
 
-    /** What a restore submission needs: the source and its restorable window (read-only). */
-    static PolicyStatement restoreDescribe(Stack s) {
+    /**
+     * The Regions a restore may create databases in: the stack's, and the snapshot policy's copy
+     * Region when there is one (a request for {@code newestCopyInRegion} restores the copy there,
+     * docs/restore-request.md).
+     */
+    static List<String> restoreRegions(Stack s, DbreConfig config) {
+        List<String> regions = new ArrayList<>(List.of(s.getRegion()));
+        config.snapshot()
+                .flatMap(DbreConfig.Snapshot::copyRegion)
+                .filter(r -> !regions.contains(r))
+                .ifPresent(regions::add);
+        return regions;
+    }
+
+    /**
+     * What a restore submission needs: the source and its restorable window, and the snapshots a
+     * request may name, in {@code regions} (read-only).
+     */
+    static PolicyStatement restoreDescribe(Stack s, List<String> regions) {
         return statement(
                 "DescribeDatabases",
                 // The snapshot listings: a request for "the newest snapshot of policy P" is resolved
@@ -135,16 +152,21 @@ final class Rds {
                         "rds:DescribeDBInstanceAutomatedBackups",
                         "rds:DescribeDBSnapshots",
                         "rds:DescribeDBClusterSnapshots"),
-                List.of("arn:" + s.getPartition() + ":rds:" + s.getRegion() + ":" + s.getAccount() + ":*"),
+                each(regions, r -> "arn:" + s.getPartition() + ":rds:" + r + ":" + s.getAccount() + ":*"),
                 null);
     }
 
-    /** What advancing a restore needs (the step and drill functions): restore, verify, delete. */
-    static List<PolicyStatement> restoreStatements(Stack s, DbreConfig.Restore c) {
+    /**
+     * What advancing a restore needs (the step and drill functions): restore, verify, delete. A
+     * point in time is restored from the configured sources in the stack's Region; a snapshot (the
+     * product's own only) in any of {@code regions}, where the new database is then created,
+     * verified and deleted.
+     */
+    static List<PolicyStatement> restoreStatements(Stack s, DbreConfig.Restore c, List<String> regions) {
         String region = s.getRegion();
         String prefix = c.newNamePrefix();
         List<PolicyStatement> out = new ArrayList<>();
-        out.add(restoreDescribe(s));
+        out.add(restoreDescribe(s, regions));
         List<String> sources = new ArrayList<>();
         for (String src : c.sources()) {
             sources.add(arn(s, region, "db", src));
@@ -156,8 +178,10 @@ final class Rds {
                 sources,
                 null));
         // A restore from a snapshot: only the snapshots this product made (docs/restore-request.md),
-        // in this Region (a copy in another Region is restored by the fleet drill's role).
-        out.addAll(restoreFromOwnSnapshots(s, List.of(region), "Here"));
+        // here or, for a copy, in the copy Region.
+        out.addAll(restoreFromOwnSnapshots(s, regions, "Here"));
+        List<String> targets = new ArrayList<>(each(regions, r -> arn(s, r, "db", prefix + "*")));
+        targets.addAll(each(regions, r -> arn(s, r, "cluster", prefix + "*")));
         out.add(statement(
                 "CreateTaggedRestoredDatabases",
                 List.of(
@@ -167,9 +191,17 @@ final class Rds {
                         "rds:RestoreDBClusterFromSnapshot",
                         "rds:CreateDBInstance",
                         "rds:AddTagsToResource"),
-                List.of(arn(s, region, "db", prefix + "*"), arn(s, region, "cluster", prefix + "*")),
+                targets,
                 Map.of("StringEquals", Map.of("aws:RequestTag/" + MANAGED_BY_TAG, MANAGED_BY_VALUE))));
         // The restore call also names the new database's option, subnet and parameter groups.
+        List<String> groups = new ArrayList<>();
+        for (String r : regions) {
+            groups.addAll(List.of(
+                    arn(s, r, "og", "*"),
+                    arn(s, r, "subgrp", "*"),
+                    arn(s, r, "pg", "*"),
+                    arn(s, r, "cluster-pg", "*")));
+        }
         out.add(statement(
                 "UseGroupsForRestoredDatabases",
                 List.of(
@@ -178,28 +210,26 @@ final class Rds {
                         "rds:RestoreDBInstanceFromDBSnapshot",
                         "rds:RestoreDBClusterFromSnapshot",
                         "rds:CreateDBInstance"),
-                List.of(
-                        arn(s, region, "og", "*"),
-                        arn(s, region, "subgrp", "*"),
-                        arn(s, region, "pg", "*"),
-                        arn(s, region, "cluster-pg", "*")),
+                groups,
                 null));
         out.add(statement(
                 "DeleteOwnRestoredInstances",
                 List.of("rds:DeleteDBInstance"),
-                List.of(arn(s, region, "db", prefix + "*")),
+                each(regions, r -> arn(s, r, "db", prefix + "*")),
                 Map.of("StringEquals", Map.of("rds:db-tag/" + MANAGED_BY_TAG, MANAGED_BY_VALUE))));
         out.add(statement(
                 "DeleteOwnRestoredClusters",
                 List.of("rds:DeleteDBCluster"),
-                List.of(arn(s, region, "cluster", prefix + "*")),
+                each(regions, r -> arn(s, r, "cluster", prefix + "*")),
                 Map.of("StringEquals", Map.of("rds:cluster-tag/" + MANAGED_BY_TAG, MANAGED_BY_VALUE))));
         // The verification queries log in to the restored database, whose resource id is new.
         out.add(statement(
                 "ConnectToRestoredAsVerifier",
                 List.of("rds-db:connect"),
-                List.of("arn:" + s.getPartition() + ":rds-db:" + region + ":" + s.getAccount() + ":dbuser:*/"
-                        + c.verifyUser()),
+                each(
+                        regions,
+                        r -> "arn:" + s.getPartition() + ":rds-db:" + r + ":" + s.getAccount() + ":dbuser:*/"
+                                + c.verifyUser()),
                 null));
         return out;
     }

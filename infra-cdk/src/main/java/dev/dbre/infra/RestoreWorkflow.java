@@ -92,7 +92,7 @@ public final class RestoreWorkflow extends Construct {
                         false,
                         env));
         Rds.grantConnect(submit, config);
-        submit.role().addToPolicy(Rds.restoreDescribe(s));
+        submit.role().addToPolicy(Rds.restoreDescribe(s, Rds.restoreRegions(s, config)));
         this.step = new DbreFunction(
                 this,
                 "Step",
@@ -108,7 +108,7 @@ public final class RestoreWorkflow extends Construct {
                         false,
                         env));
         Rds.grantConnect(step, config);
-        Rds.restoreStatements(s, c).forEach(step.role()::addToPolicy);
+        Rds.restoreStatements(s, c, Rds.restoreRegions(s, config)).forEach(step.role()::addToPolicy);
         String restoreReason = "Restored databases are named at run time: the wildcards are the configured"
                 + " name prefix " + c.newNamePrefix() + "* (with an aws:RequestTag or rds:db-tag condition),"
                 + " the option/subnet/parameter groups a restore call names, the verification user on the"
@@ -136,7 +136,7 @@ public final class RestoreWorkflow extends Construct {
                             true,
                             drillEnv));
             Rds.grantConnect(drill, config);
-            Rds.restoreStatements(s, c).forEach(drill.role()::addToPolicy);
+            Rds.restoreStatements(s, c, Rds.restoreRegions(s, config)).forEach(drill.role()::addToPolicy);
             Nag.suppress(drill.role(), "AwsSolutions-IAM5", restoreReason);
             this.drillSchedule = new FunctionSchedule(
                     this, "DrillEvery", drill, d.schedule(), "UTC", "dbre restore drill of " + d.source(), deadLetters);

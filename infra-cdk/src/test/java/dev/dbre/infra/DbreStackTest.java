@@ -324,6 +324,19 @@ class DbreStackTest {
 
     // ---- least privilege ----
 
+    /** The statement {@code sid} of the restore submission function's role. */
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> submitStatement(String sid) {
+        return resources("AWS::IAM::Policy").entrySet().stream()
+                .filter(e -> e.getKey().startsWith("RestoreSubmitRoleDefaultPolicy"))
+                .flatMap(e -> ((List<Map<String, Object>>)
+                                ((Map<String, Object>) props(e.getValue()).get("PolicyDocument")).get("Statement"))
+                        .stream())
+                .filter(st -> sid.equals(st.get("Sid")))
+                .findFirst()
+                .orElseThrow();
+    }
+
     @Test
     void noPolicy_grantsAWildcardAction() {
         for (Map<String, Object> statement : statements()) {
@@ -367,10 +380,25 @@ class DbreStackTest {
                 .isEqualTo("{\"StringEquals\":{\"rds:cluster-snapshot-tag/dbre:managed-by\":\"dbre\"}}");
         assertThat(text(bySid.get("RestoreFromConfiguredSources").get("Resource")))
                 .contains(":db:orders\"", ":cluster:orders\"");
-        // A restore request naming a snapshot: only this product's snapshots, in the stack's Region.
+        // A restore request naming a snapshot: only this product's snapshots, in the stack's Region
+        // or (newestCopyInRegion) the policy's copy Region, where the new database is then made,
+        // verified and deleted; a point in time only from the configured sources, here.
         assertThat(text(bySid.get("RestoreFromOwnSnapshotsHere").get("Resource")))
-                .contains(":rds:eu-west-1:111122223333:snapshot:dbre-*")
+                .contains(
+                        ":rds:eu-west-1:111122223333:snapshot:dbre-*",
+                        ":rds:eu-central-1:111122223333:snapshot:dbre-*");
+        assertThat(text(bySid.get("RestoreFromConfiguredSources").get("Resource")))
                 .doesNotContain("eu-central-1");
+        for (String sid : List.of(
+                "CreateTaggedRestoredDatabases",
+                "UseGroupsForRestoredDatabases",
+                "DeleteOwnRestoredInstances",
+                "ConnectToRestoredAsVerifier")) {
+            assertThat(text(bySid.get(sid).get("Resource"))).as(sid).contains("eu-west-1", "eu-central-1");
+        }
+        assertThat(text(submitStatement("DescribeDatabases").get("Resource")))
+                .as("the submission resolves the newest copy in the copy Region")
+                .contains(":rds:eu-central-1:111122223333:*");
         assertThat(text(bySid.get("RestoreFromOwnSnapshotsHere").get("Condition")))
                 .isEqualTo("{\"StringEquals\":{\"rds:snapshot-tag/dbre:managed-by\":\"dbre\"}}");
         assertThat(text(bySid.get("RestoreFromOwnClusterSnapshotsHere").get("Condition")))
