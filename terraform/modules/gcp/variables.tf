@@ -45,8 +45,9 @@ variable "database" {
     authentication (the instance must have the flag cloudsql.iam_authentication=on: checked at plan).
     instance: the instance name in project_id; name: the database (default "postgres"); ip_types:
     DBRE_CLOUD_SQL_IP_TYPES (PRIVATE needs vpc_connector); schema_owner: the role that ran the
-    migrations and owns the tables (default "postgres"): the maintenance user becomes its member,
-    since only a table's owner may drop its partitions (output database_grants_sql).
+    migrations and owns the tables (default "postgres"): output database_grants_sql grants on its
+    tables, sets its default privileges, and makes the maintenance group its member, since only a
+    table's owner may drop its partitions.
   EOT
   type = object({
     instance     = string
