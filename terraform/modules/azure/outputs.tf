@@ -51,7 +51,8 @@ output "identity" {
 output "database_role_sql" {
   description = "Run once on the database as its Microsoft Entra administrator, who must be database.schema_owner or its member (and again after an upgrade that adds tables): creates the functions' Entra role, one group role per job (dbre_ingest, dbre_backup, dbre_rotation, dbre_maintenance, dbre_slo) with what that job does, and makes the identity a member of every group, since one identity runs every function here (database-grants.sql.tftpl)."
   value = join("\n", [
-    "SELECT * FROM pgaadauth_create_principal_with_oid('${azurerm_user_assigned_identity.functions.name}', '${azurerm_user_assigned_identity.functions.principal_id}', 'service', false, false);",
+    # Only once: the whole output may be run again after an upgrade.
+    "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${azurerm_user_assigned_identity.functions.name}') THEN PERFORM pgaadauth_create_principal_with_oid('${azurerm_user_assigned_identity.functions.name}', '${azurerm_user_assigned_identity.functions.principal_id}', 'service', false, false); END IF; END $$;",
     templatefile("${path.module}/database-grants.sql.tftpl", {
       owner       = var.database.schema_owner
       ingest      = azurerm_user_assigned_identity.functions.name
