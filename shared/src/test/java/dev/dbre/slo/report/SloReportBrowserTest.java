@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Rectangle;
 import org.openqa.selenium.WebElement;
 
 /**
@@ -180,6 +181,33 @@ class SloReportBrowserTest {
         assertThat(image.getWidth()).isGreaterThanOrEqualTo(1000);
         // Taller than the window: the whole page, not only what fits in it.
         assertThat(image.getHeight()).isGreaterThan(900);
+    }
+
+    /**
+     * The picture in the top README (docs/images/slo-report.png is a copy of this file): the
+     * summary and the first SLO's section, cropped from the whole page so that it stays small.
+     */
+    @Test
+    void screenshotForTheReadme_isTheSummaryAndFirstSlo_small() throws IOException {
+        browser.open(write("report.html", HTML));
+
+        Rectangle firstSlo =
+                browser.driver().findElements(By.tagName("section")).get(0).getRect();
+        // The body is narrower than the window (max-width): keep its margin on the right too.
+        Rectangle body = browser.driver().findElement(By.tagName("body")).getRect();
+        double scale = ((Number) browser.driver().executeScript("return window.devicePixelRatio")).doubleValue();
+        ImageIO.setUseCache(false); // the tests' java.io.tmpdir may not exist
+        BufferedImage page = ImageIO.read(new ByteArrayInputStream(browser.screenshotOfWholePage()));
+        int width = Math.min(page.getWidth(), (int) Math.ceil((2 * body.getX() + body.getWidth()) * scale));
+        int height = Math.min(
+                page.getHeight(), (int) Math.ceil((firstSlo.getY() + firstSlo.getHeight() + body.getX()) * scale));
+        BufferedImage top = page.getSubimage(0, 0, width, height);
+        Path png = OUT.resolve("report-top.png");
+        assertThat(ImageIO.write(top, "png", png.toFile())).as("a PNG writer").isTrue();
+
+        assertThat(top.getHeight()).as("cropped below the first SLO").isLessThan(page.getHeight());
+        assertThat(top.getHeight()).as("the whole first SLO").isGreaterThan(900);
+        assertThat(Files.size(png)).as("bytes of " + png).isLessThan(300_000);
     }
 
     @Test
