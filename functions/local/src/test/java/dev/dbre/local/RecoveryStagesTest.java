@@ -9,6 +9,7 @@ import dev.dbre.ingest.parse.ParseLimits;
 import dev.dbre.local.backup.LocalBackupProvider;
 import dev.dbre.metrics.MetricStoreSettings;
 import dev.dbre.port.ConnectionFactory;
+import dev.dbre.restore.DrillChecks;
 import dev.dbre.schema.SchemaMigrator;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -84,7 +85,8 @@ class RecoveryStagesTest {
             assertThat(rows(
                             ctx.db,
                             "select count(*) filter (where not (v ->> 'passed')::boolean) || ' '"
-                                    + " || bool_or(v ->> 'name' = 'row estimates') from restore_runs r,"
+                                    + " || bool_or(v ->> 'name' = '" + DrillChecks.ROW_ESTIMATES
+                                    + "') from restore_runs r,"
                                     + " jsonb_array_elements(r.verification) v where r.drill"))
                     .containsExactly("0 true");
             // Recovery points measured at the snapshot tick, for each database and kind, within 1 h.
