@@ -119,7 +119,7 @@ public final class SnapshotService {
             } else {
                 outcomes.add(
                         dryRun
-                                ? outcome(policy, dp, existing, new int[4], List.of())
+                                ? outcome(policy, dp, existing, List.of(), new int[4], List.of())
                                 : execute(policy, provider, plan, dp, existing, run));
             }
         }
@@ -207,21 +207,24 @@ public final class SnapshotService {
             Run run) {
         int[] done = new int[4]; // created, copied, deleted, shared
         List<String> failures = new ArrayList<>();
+        // Snapshots this run made that completed at once (the local provider's base backups): they
+        // are already the database's newest recovery point.
+        List<Snapshot> made = new ArrayList<>();
         for (PlannedAction a : dp.actions()) {
             try {
                 switch (a.type()) {
                     case CREATE -> {
-                        call(
+                        made.add(call(
                                 run,
                                 "create",
                                 () -> provider.createSnapshot(
                                         dp.database(),
                                         a.snapshotId(),
-                                        BackupPlanner.createTags(policy, plan.slotStart())));
+                                        BackupPlanner.createTags(policy, plan.slotStart()))));
                         done[0]++;
                     }
                     case COPY -> {
-                        call(
+                        made.add(call(
                                 run,
                                 "copy",
                                 () -> provider.copySnapshot(
@@ -229,7 +232,7 @@ public final class SnapshotService {
                                         a.region(),
                                         policy.copy().kmsKeyId(),
                                         a.snapshotId(),
-                                        BackupPlanner.copyTags(policy, a.subject())));
+                                        BackupPlanner.copyTags(policy, a.subject()))));
                         done[1]++;
                     }
                     case DELETE -> {
@@ -256,17 +259,19 @@ public final class SnapshotService {
                         + a.region() + ": unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage());
             }
         }
-        return outcome(policy, dp, existing, done, failures);
+        return outcome(policy, dp, existing, made, done, failures);
     }
 
     private static DatabaseOutcome outcome(
             BackupPolicy policy,
             DatabasePlan dp,
             Map<String, List<Snapshot>> existing,
+            List<Snapshot> made,
             int[] done,
             List<String> failures) {
         DatabaseRef db = dp.database();
-        List<Snapshot> snapshots = existing.getOrDefault(db.id(), List.of());
+        List<Snapshot> snapshots = new ArrayList<>(existing.getOrDefault(db.id(), List.of()));
+        made.stream().filter(java.util.Objects::nonNull).forEach(snapshots::add);
         Snapshot newest = newest(policy, snapshots, db.region());
         Snapshot newestCopy = policy.copy() == null
                 ? null

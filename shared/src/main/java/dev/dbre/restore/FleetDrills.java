@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  *       finds them) and starts drills ({@link #plan}): databases with no drill running and whose
  *       last verified drill is older than {@code every}, never drilled first, then the longest ago,
  *       at most {@code maxConcurrent} minus the policy's drills still running; each of the kind its
- *       last drill did not use (the next of {@code kinds});
+ *       last drill did not use (the next of {@code kinds}), the databases never drilled taking the
+ *       kinds in turn;
  *   <li>reads each new drill's source figures for the {@link DrillChecks} (request time);
  *   <li>advances every fleet drill still running one step ({@link RestoreService#advance}) within
  *       the remaining time, and counts the ones that failed ({@value MetricNames#DRILL_FAILURES}) or
@@ -79,12 +80,26 @@ public final class FleetDrills {
     /** A drill to start. */
     public record PlannedDrill(String policy, DatabaseRef database, DrillKind kind, String newName, String requestId) {}
 
-    /** What one tick did: the drills started, every run advanced as it then stood, and what went wrong. */
-    public record TickResult(List<PlannedDrill> started, List<RestoreRun> advanced, List<String> failures) {
+    /** A drill that verified in this tick later than its policy's RTO (request to verified). */
+    public record RtoBreach(
+            java.util.UUID runId,
+            String policy,
+            String databaseId,
+            DrillKind kind,
+            double recoverySeconds,
+            Duration rto) {}
+
+    /**
+     * What one tick did: the drills started, every run advanced as it then stood, what went wrong,
+     * and the drills that verified in this tick over their RTO (each reported once, as the metric).
+     */
+    public record TickResult(
+            List<PlannedDrill> started, List<RestoreRun> advanced, List<String> failures, List<RtoBreach> overRto) {
         public TickResult {
             started = List.copyOf(started);
             advanced = List.copyOf(advanced);
             failures = List.copyOf(failures);
+            overRto = List.copyOf(overRto);
         }
     }
 
@@ -137,6 +152,7 @@ public final class FleetDrills {
             }
         }
         List<RestoreRun> advanced = new ArrayList<>();
+        List<RtoBreach> overRto = new ArrayList<>();
         List<DrillRunStore.Active> active;
         try (Connection c = runs.open()) {
             active = DrillRunStore.active(c);
@@ -150,12 +166,12 @@ public final class FleetDrills {
                 break;
             }
             try {
-                advanced.add(advance(a, now, left));
+                advanced.add(advance(a, now, left, overRto));
             } catch (RuntimeException e) {
                 failures.add("drill " + a.runId() + " of " + a.databaseId() + ": " + e.getMessage());
             }
         }
-        return new TickResult(started, advanced, failures);
+        return new TickResult(started, advanced, failures, overRto);
     }
 
     private void startDue(BackupPolicy policy, Instant now, List<PlannedDrill> started, List<String> failures)
@@ -216,16 +232,22 @@ public final class FleetDrills {
                         (DatabaseRef db) -> lastTried(history.get(db.id())),
                         Comparator.nullsFirst(Comparator.naturalOrder()))
                 .thenComparing(DatabaseRef::id);
-        return due.stream()
-                .sorted(oldestFirst)
-                .limit(slots)
-                .map(db -> new PlannedDrill(
-                        policy.name(),
-                        db,
-                        nextKind(rule.kinds(), history.get(db.id())),
-                        drillName(db.id(), now),
-                        "fleet-drill:" + policy.name() + ":" + db.id() + ":" + STAMP.format(now)))
-                .toList();
+        List<PlannedDrill> out = new ArrayList<>();
+        // Databases never drilled take the kinds in turn, so a new fleet's first drills prove every
+        // kind at once rather than the first kind everywhere; the others alternate their own.
+        int neverDrilled = 0;
+        for (DatabaseRef db : due.stream().sorted(oldestFirst).limit(slots).toList()) {
+            DrillRunStore.History h = history.get(db.id());
+            DrillKind kind =
+                    h == null ? rule.kinds().get(neverDrilled++ % rule.kinds().size()) : nextKind(rule.kinds(), h);
+            out.add(new PlannedDrill(
+                    policy.name(),
+                    db,
+                    kind,
+                    drillName(db.id(), now),
+                    "fleet-drill:" + policy.name() + ":" + db.id() + ":" + STAMP.format(now)));
+        }
+        return out;
     }
 
     /** How long after a failed drill the database is tried again: one {@code every}, at most a day. */
@@ -366,8 +388,11 @@ public final class FleetDrills {
         DrillChecks.record(c, runId, figures, error);
     }
 
-    /** One step of a running drill; counts a failure or a verification over the RTO when it happens. */
-    private RestoreRun advance(DrillRunStore.Active a, Instant now, Duration left) {
+    /**
+     * One step of a running drill; counts a failure or a verification over the RTO when it happens
+     * (the latter also added to {@code overRto}, for the tick's summary).
+     */
+    private RestoreRun advance(DrillRunStore.Active a, Instant now, Duration left, List<RtoBreach> overRto) {
         RestoreState before = service.find(a.runId()).map(RestoreRun::state).orElse(null);
         RestoreRun after = service.advance(a.runId(), now, left);
         if (after.state() == before) {
@@ -389,6 +414,8 @@ public final class FleetDrills {
                     after.recoverySeconds(),
                     a.rto());
             metrics.publish(dims, List.of(Metric.count(MetricNames.DRILLS_OVER_RTO, 1)));
+            overRto.add(
+                    new RtoBreach(a.runId(), a.policy(), a.databaseId(), a.kind(), after.recoverySeconds(), a.rto()));
         }
         return after;
     }

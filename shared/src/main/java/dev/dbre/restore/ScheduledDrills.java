@@ -44,7 +44,8 @@ public final class ScheduledDrills {
     /**
      * One tick. A single drill the service refuses is returned as {@code {"error", "message"}} (the
      * next tick tries again). For the fleet: {@code {"policy", "started": [...], "runs": [...],
-     * "failures": [...]}}.
+     * "failures": [...], "overRto": [{"runId", "database", "kind", "recoverySeconds", "rtoSeconds"}]}}
+     * ({@code overRto}: the drills that verified in this tick later than the policy's RTO).
      *
      * @throws ConfigException when the fleet's policy cannot be read or has become invalid (after the
      *     running drills were still advanced and cleaned up: a broken policy must not strand them)
@@ -91,6 +92,15 @@ public final class ScheduledDrills {
         r.advanced().forEach(run -> runs.add(RestoreEndpoint.runJson(run)));
         ArrayNode failures = out.putArray("failures");
         r.failures().forEach(failures::add);
+        ArrayNode overRto = out.putArray("overRto");
+        for (FleetDrills.RtoBreach b : r.overRto()) {
+            overRto.addObject()
+                    .put("runId", b.runId().toString())
+                    .put("database", b.databaseId())
+                    .put("kind", b.kind().label())
+                    .put("recoverySeconds", b.recoverySeconds())
+                    .put("rtoSeconds", b.rto().toMillis() / 1000.0);
+        }
         LOG.info("fleet drills {}", out);
         return out;
     }

@@ -102,6 +102,20 @@ class FleetDrillsTest {
     }
 
     @Test
+    void plan_givesTheDatabasesNeverDrilledTheKindsInTurn_andTheOthersTheirNextKind() {
+        BackupPolicy four = withDrill(gold, 4);
+        Map<String, DrillRunStore.History> history =
+                Map.of("a", verified(T0.minus(Duration.ofDays(30)), DrillKind.PITR));
+
+        List<FleetDrills.PlannedDrill> plan =
+                FleetDrills.plan(T0, four, List.of(db("a"), db("b"), db("c"), db("d")), history);
+
+        assertThat(plan)
+                .extracting(p -> p.database().id() + ":" + p.kind().label())
+                .containsExactly("b:pitr", "c:snapshot", "d:copy", "a:snapshot");
+    }
+
+    @Test
     void plan_retriesAFailedDatabaseOnlyAfterADay_behindTheOthers() {
         Map<String, DrillRunStore.History> failed =
                 Map.of("a", new DrillRunStore.History(null, T0.minus(Duration.ofHours(2)), DrillKind.PITR, false));
@@ -226,8 +240,9 @@ class FleetDrillsTest {
         BackupPolicy tightRto = BackupPolicyLoader.parse("gold.yaml", POLICY.replace("rto: 4h", "rto: 10m"));
         FleetDrills fleet = fleet(runs, restores, source, clock, db("a"));
 
+        List<FleetDrills.RtoBreach> breaches = new ArrayList<>();
         for (int i = 0; i < 9; i++) {
-            fleet.tick(List.of(tightRto), clock, INVOCATION);
+            breaches.addAll(fleet.tick(List.of(tightRto), clock, INVOCATION).overRto());
             clock.advance(TICK);
         }
 
@@ -237,6 +252,15 @@ class FleetDrillsTest {
         assertThat(runs.queryLong("select count(*) from drill_status('2026-11-24T00:00Z', 7) where last_over_rto"))
                 .isEqualTo(1);
         assertThat(published).containsOnlyOnce(MetricNames.DRILLS_OVER_RTO);
+        assertThat(breaches)
+                .as("in the summary of the tick that verified it, once")
+                .singleElement()
+                .satisfies(b -> {
+                    assertThat(b.databaseId()).isEqualTo("a");
+                    assertThat(b.kind()).isEqualTo(DrillKind.PITR);
+                    assertThat(b.rto()).isEqualTo(Duration.ofMinutes(10));
+                    assertThat(b.recoverySeconds()).isGreaterThan(600);
+                });
     }
 
     @Test

@@ -227,8 +227,8 @@ public final class LocalRun implements Callable<Integer> {
                         MetricStoreStages::queryFigures),
                 new Stage("rotate the application user's password (four steps)", RotationStages::rotate),
                 new Stage(
-                        "snapshot by the sample policy, more writes, restore drill to a time between",
-                        RestoreStages::drill));
+                        "recovery: snapshots, a fleet drill tick (PITR, snapshot), RPO and RTO",
+                        RecoveryStages::recover));
     }
 
     /**

@@ -72,18 +72,22 @@ class LocalRunTest {
                 .contains("finishSecret FINISHED")
                 .contains("logged in as dbre_app with the new password")
                 .contains("the old password is refused");
-        // The snapshot came from the sample policy through the snapshot service (one base backup,
-        // kept on disk), then the restore drill: verified to the mark (T1 rows only), its
-        // recovery time, cleaned up.
-        assertThat(out).contains("policy /run-local/backup-policy.json: created 1 snapshot (dbre-run-local-");
-        try (var snapshots = Files.list(base.resolve("backup/snapshots/local"))) {
-            assertThat(snapshots.filter(p -> p.getFileName().toString().startsWith("dbre-run-local-")))
-                    .hasSize(1);
-        }
+        // The recovery stage (its records in the database: RecoveryStagesTest): a snapshot of each
+        // database of the sample fleet policy, one tick starting a PITR and a snapshot drill, and
+        // each database's RPO and last verified drill as read back from rpo_latest and drill_status.
         assertThat(out)
-                .contains("restored to the mark and verified (100 of 150 rows); recovery time")
-                .contains("CLEANED_UP: deleted run-local-drill");
-        assertThat(base.resolve("backup/restores/run-local-drill")).doesNotExist();
+                .contains("snapshot tick by policy run-local (/run-local/backup-policy.yaml): 2 snapshots created")
+                .contains("fleet drill tick 1 started: pitr drill of run-local as drill-run-local-")
+                .contains(", snapshot drill of run-local-2 as drill-run-local-2-")
+                .containsPattern("run-local: RPO pitr [0-9.]+ s, snapshot [0-9.]+ s \\(objective 3,600 s, measured at")
+                .containsPattern("run-local-2: RPO .*; last verified drill snapshot at .*, recovery time [0-9.]+ s"
+                        + " \\(RTO 300 s\\): within")
+                .doesNotContain("OVER THE RPO");
+        try (var snapshots = Files.list(base.resolve("backup/snapshots/local"))) {
+            assertThat(snapshots.map(p -> p.getFileName().toString()))
+                    .hasSize(2)
+                    .anyMatch(n -> n.startsWith("dbre-run-local-2-"));
+        }
         // Each cloud's maintenance event went through its maintenance function.
         for (String event : List.of(
                 "aws/scheduler-maintenance.json",
