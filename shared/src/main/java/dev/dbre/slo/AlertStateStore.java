@@ -8,14 +8,18 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The alert state kept between runs in {@code slo_alert_state} (V13). {@link #transition} reads the
  * last state, lets the caller act on the changes (send the notice) and writes the new state, all in
  * one transaction that holds an advisory lock, so two overlapping runs cannot both notify the same
- * change: the second waits and then sees the first one's state.
+ * change: the second waits and then sees the first one's state. The table holds the alerts of one
+ * spec set: a run's state replaces the last one, so an alert the run did not observe (its SLO,
+ * objective or rule is no longer in the specs) is deleted.
  */
 public final class AlertStateStore {
     /** Locks the alert state of the whole table (any constant works; this one spells "slo"). */
@@ -28,7 +32,7 @@ public final class AlertStateStore {
                     + " updated_at = excluded.updated_at";
 
     /** What one alert was at the last run. */
-    public record State(boolean firing, Instant since) {}
+    public record State(boolean firing, Instant since, String severity) {}
 
     /** Identifies an alert across runs. */
     public record Key(String slo, String objective, String alert) {}
@@ -50,7 +54,8 @@ public final class AlertStateStore {
 
     /**
      * In one transaction: locks the state, reads it, calls {@code onChanges} with it, then writes
-     * every observed alert (keeping {@code since} of an alert whose state did not change).
+     * every observed alert (keeping {@code since} of an alert whose state did not change) and deletes
+     * the state of every alert not observed.
      *
      * @throws SQLException if the database fails (nothing is written)
      * @throws Exception what {@code onChanges} threw (nothing is written)
@@ -80,10 +85,34 @@ public final class AlertStateStore {
                     }
                     ps.executeBatch();
                 }
+                deleteUnobserved(c, previous, observed);
                 c.commit();
             } catch (Exception e) {
                 c.rollback();
                 throw e;
+            }
+        }
+    }
+
+    /** Deletes the alerts of the last run that this run did not observe (removed from the specs). */
+    private static void deleteUnobserved(Connection c, Map<Key, State> previous, List<Observed> observed)
+            throws SQLException {
+        Set<Key> seen = new HashSet<>();
+        observed.forEach(o -> seen.add(o.key()));
+        try (PreparedStatement ps =
+                c.prepareStatement("delete from slo_alert_state where slo = ? and objective = ? and alert = ?")) {
+            int n = 0;
+            for (Key k : previous.keySet()) {
+                if (!seen.contains(k)) {
+                    ps.setString(1, k.slo());
+                    ps.setString(2, k.objective());
+                    ps.setString(3, k.alert());
+                    ps.addBatch();
+                    n++;
+                }
+            }
+            if (n > 0) {
+                ps.executeBatch();
             }
         }
     }
@@ -97,13 +126,13 @@ public final class AlertStateStore {
 
     private static Map<Key, State> read(Connection c) throws SQLException {
         Map<Key, State> out = new HashMap<>();
-        try (PreparedStatement ps =
-                        c.prepareStatement("select slo, objective, alert, firing, since from slo_alert_state");
+        try (PreparedStatement ps = c.prepareStatement(
+                        "select slo, objective, alert, firing, since, severity from slo_alert_state");
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 out.put(
                         new Key(rs.getString(1), rs.getString(2), rs.getString(3)),
-                        new State(rs.getBoolean(4), rs.getTimestamp(5).toInstant()));
+                        new State(rs.getBoolean(4), rs.getTimestamp(5).toInstant(), rs.getString(6)));
             }
         }
         return out;

@@ -44,7 +44,9 @@ import java.util.TreeMap;
  * dev.dbre.slo.spec.SloSpecException} naming file, line and field). A report that cannot be written
  * fails the run before the alert state is touched. The alert state is written only after its notice
  * was sent, in the same transaction: a notice that could not be sent fails the run and is sent again
- * by the next one (at least once, never silently lost).
+ * by the next one (at least once, never silently lost). An alert firing at the last run that is no
+ * longer in the specs is announced resolved (reason {@value SloRunSummary.AlertChange#REMOVED}) under
+ * the same rule, and its state deleted.
  */
 public final class SloReportService {
     /** The file names of one run: {@code <stamp>/slo-report.<ext>}, and a copy under {@code latest/}. */
@@ -55,6 +57,11 @@ public final class SloReportService {
     static final String LATEST = "latest/";
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Removed alerts are announced in name order, so a notice reads the same on every retry. */
+    private static final java.util.Comparator<Key> BY_NAME = java.util.Comparator.comparing(Key::slo)
+            .thenComparing(Key::objective)
+            .thenComparing(Key::alert);
 
     /** When to report: at a time (each SLO's own window), or over a fixed window from..to. */
     public record When(Instant at, Instant from) {
@@ -191,8 +198,30 @@ public final class SloReportService {
                             a.firing() ? null : before.since(),
                             a.longBurnRate(),
                             a.shortBurnRate(),
-                            a.threshold()));
+                            a.threshold(),
+                            null));
                 }
+            }
+            // An alert firing at the last run whose SLO, objective or rule left the specs would
+            // otherwise stay open at the subscriber forever: it is resolved once, then forgotten
+            // (the store deletes the state of every alert this run did not observe).
+            List<Map.Entry<Key, State>> gone = previous.entrySet().stream()
+                    .filter(e -> e.getValue().firing() && !alerts.containsKey(e.getKey()))
+                    .sorted(Map.Entry.comparingByKey(BY_NAME))
+                    .toList();
+            for (Map.Entry<Key, State> e : gone) {
+                changes.add(new AlertChange(
+                        e.getKey().slo(),
+                        e.getKey().objective(),
+                        e.getKey().alert(),
+                        e.getValue().severity(),
+                        false,
+                        report.at(),
+                        e.getValue().since(),
+                        null,
+                        null,
+                        null,
+                        AlertChange.REMOVED));
             }
             if (!changes.isEmpty()) {
                 notifier.send(notice(report, changes, locations));
@@ -223,6 +252,7 @@ public final class SloReportService {
             n.put("threshold", c.threshold());
             n.put("longBurnRate", c.longBurnRate());
             n.put("shortBurnRate", c.shortBurnRate());
+            n.put("reason", c.reason());
             started += c.firing() ? 1 : 0;
         }
         long firing = report.slos().stream()

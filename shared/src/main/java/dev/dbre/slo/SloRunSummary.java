@@ -37,6 +37,9 @@ public record SloRunSummary(Instant at, Map<String, String> reports, List<SloLin
      *
      * @param since when it started firing (a start) or when it stopped (a resolution): this run's time
      * @param firedSince for a resolution, when it had started firing; null for a start
+     * @param threshold the burn rate both windows must exceed; null for an alert removed from the specs
+     * @param reason null when the burn rates decided; {@link #REMOVED} for a firing alert whose SLO,
+     *     objective or rule is no longer in the specs (resolved once, then forgotten)
      */
     public record AlertChange(
             String slo,
@@ -48,7 +51,11 @@ public record SloRunSummary(Instant at, Map<String, String> reports, List<SloLin
             Instant firedSince,
             Double longBurnRate,
             Double shortBurnRate,
-            double threshold) {}
+            Double threshold,
+            String reason) {
+        /** The reason of a resolution whose alert is no longer in the specs. */
+        public static final String REMOVED = "removed from the specs";
+    }
 
     /**
      * The summary a scheduled handler returns: {@code at}, {@code reports}, {@code alertsFiring},
@@ -76,7 +83,8 @@ public record SloRunSummary(Instant at, Map<String, String> reports, List<SloLin
                     .put("slo", c.slo())
                     .put("objective", c.objective())
                     .put("alert", c.alert())
-                    .put("state", c.firing() ? "firing" : "resolved");
+                    .put("state", c.firing() ? "firing" : "resolved")
+                    .put("reason", c.reason());
         }
         return root.toString();
     }

@@ -2,6 +2,7 @@ package dev.dbre.slo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,15 +13,18 @@ import dev.dbre.port.AlertNotifier.AlertNotice;
 import dev.dbre.slo.SloReportService.When;
 import dev.dbre.slo.SloRunSummary.AlertChange;
 import dev.dbre.slo.publish.FolderPublisher;
+import dev.dbre.slo.publish.WebhookNotifier;
 import dev.dbre.slo.spec.Slo;
 import dev.dbre.slo.spec.SloSpecException;
 import dev.dbre.slo.spec.SloSpecs;
+import dev.dbre.testing.FakeHttpServer;
 import dev.dbre.testing.PostgresExtension;
 import dev.dbre.testing.TestDatabase;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -168,6 +172,82 @@ class SloReportServiceTest {
         assertThat(db.queryLong("select count(*) from slo_alert_state where firing"))
                 .isZero();
         assertThat(db.queryLong("select count(*) from slo_alert_state")).isEqualTo(4);
+    }
+
+    @Test
+    void anSloRemovedFromTheSpecs_isAnnouncedResolvedOnce_andItsStateCleared(TestDatabase db) throws Exception {
+        try (FakeHttpServer hook = FakeHttpServer.start()) {
+            hook.always(r -> true, FakeHttpServer.Reply.of(204, null, null));
+            AlertNotifier webhook = new WebhookNotifier(hook.uri().resolve("/hook"), Duration.ofSeconds(5));
+            service(db, webhook).run(spec, When.at(AT), EnumSet.of(ReportFormat.JSON));
+            assertThat(hook.requests()).hasSize(1);
+            // The SLO is renamed: api-availability leaves the specs while three of its alerts fire.
+            Files.writeString(spec, SPEC.replace("name: api-availability", "name: api-availability-v2"));
+
+            SloRunSummary renamed = service(db, webhook).run(spec, When.at(AT), EnumSet.of(ReportFormat.JSON));
+
+            assertThat(renamed.changes())
+                    .extracting(AlertChange::slo, AlertChange::alert, AlertChange::firing, AlertChange::reason)
+                    .containsExactlyInAnyOrder(
+                            tuple("api-availability-v2", "page-fast", true, null),
+                            tuple("api-availability-v2", "page-slow", true, null),
+                            tuple("api-availability-v2", "ticket-slow", true, null),
+                            tuple("api-availability", "page-fast", false, AlertChange.REMOVED),
+                            tuple("api-availability", "page-slow", false, AlertChange.REMOVED),
+                            tuple("api-availability", "ticket-slow", false, AlertChange.REMOVED));
+            assertThat(hook.requests()).hasSize(2);
+            JsonNode notice = JSON.readTree(hook.requests().get(1).body());
+            assertThat(notice.get("changes"))
+                    .filteredOn(c -> c.get("slo").asText().equals("api-availability"))
+                    .hasSize(3)
+                    .allSatisfy(c -> {
+                        assertThat(c.get("state").asText()).isEqualTo("resolved");
+                        assertThat(c.get("reason").asText()).isEqualTo("removed from the specs");
+                        assertThat(c.get("firedSince").asText()).isEqualTo(AT.toString());
+                        assertThat(c.get("severity").asText()).isIn("page", "ticket");
+                        assertThat(c.get("threshold").isNull()).isTrue();
+                    });
+            assertThat(notice.get("changes"))
+                    .filteredOn(c -> c.get("slo").asText().equals("api-availability-v2"))
+                    .allSatisfy(c -> assertThat(c.get("reason").isNull()).isTrue());
+            assertThat(db.queryLong("select count(*) from slo_alert_state where slo = 'api-availability'"))
+                    .isZero();
+            assertThat(db.queryLong("select count(*) from slo_alert_state where slo = 'api-availability-v2'"))
+                    .isEqualTo(4);
+
+            SloRunSummary again = service(db, webhook).run(spec, When.at(AT), EnumSet.of(ReportFormat.JSON));
+
+            assertThat(again.changes()).isEmpty();
+            assertThat(hook.requests()).hasSize(2);
+        }
+    }
+
+    @Test
+    void aRemovedSlosResolutionThatCannotBeSent_isSentByTheNextRun(TestDatabase db) throws Exception {
+        service(db).run(spec, When.at(AT), EnumSet.of(ReportFormat.JSON));
+        Files.writeString(
+                spec,
+                SPEC.replace("name: api-availability", "name: api-availability-v2")
+                        .replace("target: 0.99", "target: 0.5"));
+        AlertNotifier down = notice -> {
+            throw new IOException("topic unreachable");
+        };
+
+        assertThatThrownBy(() -> service(db, down).run(spec, When.at(AT), EnumSet.of(ReportFormat.JSON)))
+                .isInstanceOf(IOException.class);
+        assertThat(db.queryLong("select count(*) from slo_alert_state where slo = 'api-availability' and firing"))
+                .isEqualTo(3);
+
+        SloRunSummary retry = service(db).run(spec, When.at(AT), EnumSet.of(ReportFormat.JSON));
+
+        assertThat(retry.changes())
+                .extracting(AlertChange::slo, AlertChange::firing, AlertChange::reason)
+                .containsOnly(tuple("api-availability", false, AlertChange.REMOVED))
+                .hasSize(3);
+        assertThat(notices).hasSize(2);
+        assertThat(notices.get(1).subject()).startsWith("SLO alerts: 0 started, 3 resolved, 0 firing");
+        assertThat(db.queryLong("select count(*) from slo_alert_state where slo = 'api-availability'"))
+                .isZero();
     }
 
     @Test

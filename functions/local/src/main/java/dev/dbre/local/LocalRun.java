@@ -36,7 +36,8 @@ import picocli.CommandLine.Option;
  * migrate, the sample events of every cloud through the real handlers, a generated stream, a retry
  * of part of it (exactly-once: no new rows), the figures read back with SQL, a maintenance run
  * (rollups, partitions, retention), the figures read back through the query API and checked
- * against the generator, then rotation, snapshot and restore.
+ * against the generator, then rotation, snapshot and restore, and last the SLO report over what the
+ * run did (written to {@code --out}).
  *
  * <p>PostgreSQL is stopped at the end, on failure, and on Ctrl-C (a shutdown hook). A new stage
  * is one more entry in {@link #stages()}.
@@ -72,6 +73,9 @@ public final class LocalRun implements Callable<Integer> {
     picocli.CommandLine.Model.CommandSpec spec;
 
     private final PrintStream out;
+
+    /** Tests: reads the database after the last stage succeeded, before PostgreSQL stops (null: none). */
+    Stage.Body beforeStop;
 
     LocalRun(PrintStream out) {
         this.out = out;
@@ -135,6 +139,18 @@ public final class LocalRun implements Callable<Integer> {
                 paramLabel = "DIR",
                 description = "The sample events, in aws/, azure/, gcp/ (default: ${DEFAULT-VALUE}).")
         Path eventsDir;
+
+        @Option(
+                names = "--out",
+                paramLabel = "DIR",
+                description = "Where the SLO report is written (default: <base-dir>/out; scripts/run-local: out/ in"
+                        + " the project). Kept between runs: each run adds a folder and replaces latest/.")
+        Path out;
+
+        /** The report folder: {@code --out}, else {@code <base-dir>/out}. */
+        Path outDir() {
+            return out != null ? out : baseDir.resolve("out");
+        }
 
         /** @throws IllegalArgumentException naming the option that is out of range */
         void validate() {
@@ -228,7 +244,8 @@ public final class LocalRun implements Callable<Integer> {
                 new Stage("rotate the application user's password (four steps)", RotationStages::rotate),
                 new Stage(
                         "recovery: snapshots, a fleet drill tick (PITR, snapshot), RPO and RTO",
-                        RecoveryStages::recover));
+                        RecoveryStages::recover),
+                new Stage("the product's SLO report over this run, written to --out", SloStages::report));
     }
 
     /**
@@ -300,6 +317,13 @@ public final class LocalRun implements Callable<Integer> {
                     out.println(head + " ... FAILED after " + seconds(System.nanoTime() - s0) + ": "
                             + DbreCommand.describe(e));
                     return null;
+                }
+            }
+            if (beforeStop != null) {
+                try {
+                    beforeStop.run(ctx);
+                } catch (Exception e) {
+                    throw new IllegalStateException("the check before PostgreSQL stops failed", e);
                 }
             }
             out.println("[done] in " + seconds(System.nanoTime() - t0) + "; PostgreSQL stopped");

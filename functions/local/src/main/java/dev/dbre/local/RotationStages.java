@@ -5,6 +5,7 @@ import dev.dbre.local.rotation.LocalSecretStore;
 import dev.dbre.port.PasswordPolicy;
 import dev.dbre.port.SecretMetadata;
 import dev.dbre.rotation.PasswordGenerator;
+import dev.dbre.rotation.RotationRunStore;
 import dev.dbre.rotation.RotationService;
 import dev.dbre.rotation.RotationSettings;
 import dev.dbre.rotation.RotationStrategy;
@@ -66,7 +67,10 @@ final class RotationStages {
                 true);
         ctx.detail("secret " + SECRET_ID + " in " + dir + " (ssl false: the embedded server has no TLS)");
         String token = UUID.randomUUID().toString();
+        // Each step recorded in rotation_runs, as a deployed rotation function given the product's
+        // database does: the SLO stage's rotation SLO reads it.
         new RotationService(store, RotationSettings.DEFAULTS)
+                .withRunStore(new RotationRunStore(ctx.db, ctx.clock, "local", "run-local"))
                 .rotateNow(SECRET_ID, token, RotationStrategy.SINGLE, r -> ctx.detail(r.toString()));
         String newPassword = store.valueByStage(SECRET_ID, SecretMetadata.CURRENT)
                 .map(v -> dev.dbre.rotation.DbSecret.parse(v, "CURRENT").password())

@@ -170,7 +170,7 @@ final class SloReportCommand implements Callable<Integer> {
         }
         s.changes()
                 .forEach(c -> parent.out.println("  alert " + (c.firing() ? "started" : "resolved") + ": " + c.slo()
-                        + " " + c.alert() + " (" + c.severity() + ")"));
+                        + " " + c.alert() + " (" + c.severity() + ")" + (c.reason() == null ? "" : ": " + c.reason())));
         for (Map.Entry<String, String> r : s.reports().entrySet()) {
             parent.out.println("report " + r.getKey() + ": " + r.getValue());
         }

@@ -1,6 +1,7 @@
 package dev.dbre.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.dbre.ingest.RejectReason;
 import java.io.ByteArrayOutputStream;
@@ -31,6 +32,8 @@ class LocalRunTest {
                         "--retry-share=0.25",
                         "--base-dir=" + base,
                         "--events-dir=" + Path.of("..", "..", "events"));
+        Map<String, Long> sql = new TreeMap<>();
+        run.beforeStop = ctx -> sloFiguresWithSql(ctx, sql);
 
         RunReport report = run.run();
 
@@ -122,6 +125,81 @@ class LocalRunTest {
                 .isLessThanOrEqualTo(0.01 * want.exactQuantile(0.99));
         assertThat(out).contains(" 50%").contains("100%").doesNotContain("FAILED");
         assertThat(Files.exists(base.resolve("postgres/data/postmaster.pid"))).isFalse();
+        assertSloReport(base.resolve("out"), out, sql);
+    }
+
+    /** What the SLO report's figures must agree with, read with SQL before PostgreSQL stops. */
+    private static String sloFiguresWithSql(RunContext ctx, Map<String, Long> sql) throws Exception {
+        try (var c = ctx.db.open();
+                var s = c.createStatement()) {
+            for (var q : Map.of(
+                            "stored batches", "select count(*) from ingest_batches",
+                            "failed batches", "select count(*) from ingest_batch_failures",
+                            "points with an age",
+                                    "select coalesce(sum(n), 0) from ingest_batches, unnest(point_lag_counts) n",
+                            "drills ended", "select count(*) from restore_runs where drill and outcome is not null",
+                            "drills verified", "select count(*) from restore_runs where drill and outcome = 'VERIFIED'")
+                    .entrySet()) {
+                try (var rs = s.executeQuery(q.getValue())) {
+                    rs.next();
+                    sql.put(q.getKey(), rs.getLong(1));
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The SLO stage's files exist, the JSON is valid against the documented schema, every SLO of
+     * the product's set has data from this run, and the figures agree with the database.
+     */
+    private static void assertSloReport(Path outDir, String printed, Map<String, Long> sql) throws Exception {
+        Path json = outDir.resolve("latest/slo-report.json");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("report: (\\S+slo-report\\.html)")
+                .matcher(printed);
+        assertThat(m.find()).as(printed).isTrue();
+        Path html = Path.of(m.group(1));
+        assertThat(html).isRegularFile().hasSameTextualContentAs(outDir.resolve("latest/slo-report.html"));
+        assertThat(html.resolveSibling("slo-report.md")).isRegularFile();
+        assertThat(html.resolveSibling("slo-report.json")).hasSameTextualContentAs(json);
+        String text = Files.readString(json, StandardCharsets.UTF_8);
+        assertThat(com.networknt.schema.SchemaRegistry.withDefaultDialect(
+                                com.networknt.schema.SpecificationVersion.DRAFT_2020_12)
+                        .getSchema(Files.readString(Path.of("../../docs/slo-report.schema.json")))
+                        .validate(text, com.networknt.schema.InputFormat.JSON))
+                .isEmpty();
+        Map<String, com.fasterxml.jackson.databind.JsonNode> slos = new TreeMap<>();
+        new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(text)
+                .get("slos")
+                .forEach(n -> slos.put(n.get("name").asText(), n));
+        assertThat(slos)
+                .containsOnlyKeys(
+                        "ingest-availability",
+                        "ingest-freshness",
+                        "backup-rpo",
+                        "drill-verified",
+                        "drill-rto",
+                        "rotation-on-schedule");
+        slos.forEach((name, n) -> {
+            assertThat(n.get("sli").isNumber())
+                    .as(name + " has data from this run")
+                    .isTrue();
+            assertThat(printed).containsPattern("    " + name + " +SLI [0-9.]+% ");
+        });
+        // Ingest availability: stored batches of all that ended, as SQL counts them.
+        long stored = sql.get("stored batches");
+        long failed = sql.get("failed batches");
+        var availability = slos.get("ingest-availability");
+        assertThat(availability.get("counts").get("total").asLong()).isEqualTo(stored + failed);
+        assertThat(availability.get("sli").asDouble()).isCloseTo((double) stored / (stored + failed), within(1e-9));
+        assertThat(slos.get("ingest-freshness").get("counts").get("total").asLong())
+                .isEqualTo(sql.get("points with an age"));
+        assertThat(slos.get("drill-verified").get("counts").get("total").asLong())
+                .isEqualTo(sql.get("drills ended"))
+                .isPositive();
+        assertThat(slos.get("drill-verified").get("counts").get("good").asLong())
+                .isEqualTo(sql.get("drills verified"));
     }
 
     /** The p99 the run printed. */
