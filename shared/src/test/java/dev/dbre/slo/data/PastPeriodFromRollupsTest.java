@@ -101,6 +101,18 @@ class PastPeriodFromRollupsTest {
         assertThat(history.get(1).enoughData()).isTrue();
         // September: the one minute before October, 500 of 1,500 failed.
         assertThat(history.get(2).sli()).isCloseTo(1_000 / 1_500.0, within(1e-12));
+
+        // The same data by UTC months, whose whole days the daily rows answer: October UTC holds
+        // 300 + 1, 96 and 50 + 50 (22:30 on 30 Sep is September here): 51 of 497 failed.
+        Slo utc = SloSpecs.parse(Map.of("api.yaml", SPEC.replace("Europe/Berlin", "UTC")))
+                .slos()
+                .get(0);
+        List<PastPeriod> utcHistory = new SloEvaluator(Ingested.data(db), ReportSettings.DEFAULTS)
+                .evaluate(utc, utc.objectives().get(0), at)
+                .history();
+        assertThat(utcHistory.get(1).from()).isEqualTo(Instant.parse("2026-10-01T00:00:00Z"));
+        assertThat(utcHistory.get(1).sli()).isCloseTo(446 / 497.0, within(1e-12));
+        assertThat(utcHistory.get(2).sli()).isCloseTo(1_100 / 1_603.0, within(1e-12));
     }
 
     /** {@code ok} 2xx and {@code failed} 5xx requests at {@code minute}, ingested then. */
