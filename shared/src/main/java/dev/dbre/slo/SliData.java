@@ -26,6 +26,16 @@ public interface SliData {
     /** Per step, the ratio {@code source} reports itself (a raw ratio metric, e.g. a gauge), in [0, 1]. */
     StepSeries ratios(MetricSource source, StepGrid grid);
 
+    /**
+     * Whether what {@code source} counts over a span is the sum of what it counts over the span's
+     * steps (events, not states such as "databases within the RPO at the end of the step"): then a
+     * total over a whole past period may be asked as one step, which a store answers from its
+     * coarsest rollups. False unless an implementation knows better.
+     */
+    default boolean additive(MetricSource source) {
+        return false;
+    }
+
     /** The two series of a threshold question, on the same grid. */
     record ThresholdCounts(StepSeries matching, StepSeries total) {}
 }

@@ -12,6 +12,8 @@ import dev.dbre.slo.SloReport.Threshold;
 import dev.dbre.slo.SloReport.Window;
 import dev.dbre.slo.spec.AlertRule;
 import dev.dbre.slo.spec.BudgetingMethod;
+import dev.dbre.slo.spec.Indicator.RatioMetric;
+import dev.dbre.slo.spec.Indicator.ThresholdMetric;
 import dev.dbre.slo.spec.Objective;
 import dev.dbre.slo.spec.Slo;
 import dev.dbre.slo.spec.SloSpecSet;
@@ -112,8 +114,12 @@ public final class SloEvaluator {
                     new BurnRate(status.equals(OK) ? t.burnRate(budgetShare) : null, t.total, status));
         });
         List<PastPeriod> history = new ArrayList<>();
+        boolean oneStep = pastPeriodInOneStep(slo);
         for (Period past : Periods.past(slo.window(), period, settings.pastPeriods())) {
-            StepGrid pastGrid = new StepGrid(past.from(), step, steps(past.from(), past.to(), step));
+            // Only the period's totals are reported, so an additive source is asked for one step.
+            StepGrid pastGrid = oneStep
+                    ? new StepGrid(past.from(), past.length(), 1)
+                    : new StepGrid(past.from(), step, steps(past.from(), past.to(), step));
             Tally t = new Tallies(Contributions.of(slo, objective, data, pastGrid)).between(0, pastGrid.steps());
             Budget pb =
                     budget(slo.budgetingMethod(), budgetShare, t, past.length().dividedBy(step), step);
@@ -149,6 +155,24 @@ public final class SloEvaluator {
                 new Counts(window.good, window.total, window.empty),
                 history,
                 series(slo.budgetingMethod(), budgetShare, tallies, grid, a, b, periodSlices, minimums.keySet()));
+    }
+
+    /**
+     * Whether a past period's totals may be read as one step: Occurrences over counts or a
+     * threshold (sums of events, so the sum over the steps is the count over the period) from
+     * sources that are {@linkplain SliData#additive additive}. A store then reads the period from its
+     * day or hour rollups, which it keeps longer than its minutes, instead of every minute of it.
+     * Not for raw ratios (a mean of per-step means) nor slices (each slice is judged on its own).
+     */
+    private boolean pastPeriodInOneStep(Slo slo) {
+        if (slo.budgetingMethod() != BudgetingMethod.OCCURRENCES) {
+            return false;
+        }
+        return switch (slo.indicator().metric()) {
+            case RatioMetric r when r.raw() != null -> false;
+            case RatioMetric r -> data.additive(r.total()) && data.additive(r.good() != null ? r.good() : r.bad());
+            case ThresholdMetric t -> data.additive(t.source());
+        };
     }
 
     private Alert alert(AlertRule rule, double k, long min, Tally longWindow, Tally shortWindow, double budgetShare) {

@@ -95,6 +95,17 @@ public final class DatabaseSliData implements SliData {
         return metrics.ratios(q, grid);
     }
 
+    /**
+     * The metric store's counts are events summed per step, so a span's count is its steps' sum
+     * (and the store answers it from its day and hour rollups); the record sources count states at
+     * the end of each step (backup, rotation) or are not claimed to be.
+     */
+    @Override
+    public boolean additive(MetricSource source) {
+        DbreQuery q = source.dbre();
+        return q != null && (q.source() == DbreQuery.Source.METRIC || q.source() == DbreQuery.Source.SERVICE_CHECK);
+    }
+
     private static DbreQuery dbre(MetricSource source) {
         if (source.dbre() == null) {
             throw new IllegalArgumentException(
