@@ -27,7 +27,9 @@ enum EventShape {
             "aws",
             "a Secrets Manager rotation request {\"Step\", \"SecretId\", \"ClientRequestToken\"}",
             "secretsmanager-rotation-createSecret.json",
-            d -> d.path("Step").isTextual() && d.path("SecretId").isTextual() && d.path("ClientRequestToken").isTextual()),
+            d -> d.path("Step").isTextual()
+                    && d.path("SecretId").isTextual()
+                    && d.path("ClientRequestToken").isTextual()),
     STEP_FUNCTIONS_TASK(
             "aws",
             "a Step Functions task input {\"runId\": ...}",

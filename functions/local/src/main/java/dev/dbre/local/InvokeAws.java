@@ -37,8 +37,7 @@ import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
  * Lambda would return.
  */
 final class InvokeAws {
-    private static final ObjectMapper JSON =
-            new ObjectMapper().setSerializationInclusion(JsonInclude.Include.NON_NULL);
+    private static final ObjectMapper JSON = new ObjectMapper().setSerializationInclusion(JsonInclude.Include.NON_NULL);
 
     private InvokeAws() {}
 
@@ -66,7 +65,8 @@ final class InvokeAws {
     static InvokeFunctions.Result migrate(Path file, JsonNode event, InvokeTarget t) throws Exception {
         @SuppressWarnings("unchecked")
         Map<String, Object> input = JSON.treeToValue(event, Map.class);
-        Map<String, Object> r = new MigrationHandler(new Env(t.env())).handleRequest(input, LambdaContext.next("migrate"));
+        Map<String, Object> r =
+                new MigrationHandler(new Env(t.env())).handleRequest(input, LambdaContext.next("migrate"));
         return new InvokeFunctions.Result(JSON.writeValueAsString(r), false);
     }
 

@@ -66,7 +66,9 @@ final class InvokeAzure {
 
     static InvokeFunctions.Result http(Path file, JsonNode doc, InvokeTarget t) throws Exception {
         Map<String, String> headers = new LinkedHashMap<>();
-        doc.path("headers").properties().forEach(h -> headers.put(h.getKey(), h.getValue().asText()));
+        doc.path("headers")
+                .properties()
+                .forEach(h -> headers.put(h.getKey(), h.getValue().asText()));
         byte[] body = doc.has("bodyBase64")
                 ? Base64.getDecoder().decode(doc.get("bodyBase64").asText())
                 : doc.path("body").asText().getBytes(StandardCharsets.UTF_8);
@@ -75,8 +77,8 @@ final class InvokeAzure {
                 HttpMethod.value(doc.path("method").asText()),
                 headers,
                 Optional.of(body));
-        HttpResponseMessage response = HttpIngestFunction.fromSettings(t.env(), t.clock())
-                .run(request, context(HttpIngestFunction.NAME));
+        HttpResponseMessage response =
+                HttpIngestFunction.fromSettings(t.env(), t.clock()).run(request, context(HttpIngestFunction.NAME));
         ObjectNode out = JSON.createObjectNode();
         out.put("status", response.getStatusCode());
         if (response instanceof SimpleHttpRequestMessage.Response r) {

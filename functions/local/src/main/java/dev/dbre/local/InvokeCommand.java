@@ -154,7 +154,8 @@ final class InvokeCommand implements Callable<Integer> {
             return invoke(f, event, jdbcUrl, who, password, base);
         }
         parent.err.println("dbre invoke: starting the embedded PostgreSQL under " + base + " ...");
-        try (LocalPostgres pg = KeptPostgres.open(base.resolve("postgres"), Map.of(), InvokeCommand::create, parent.err)) {
+        try (LocalPostgres pg =
+                KeptPostgres.open(base.resolve("postgres"), Map.of(), InvokeCommand::create, parent.err)) {
             String url = pg.jdbcUrl(DATABASE);
             int applied = SchemaMigrator.migrate(url, "postgres", null);
             if (applied > 0) {
@@ -227,7 +228,9 @@ final class InvokeCommand implements Callable<Integer> {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("AWS_REGION", "us-east-1");
         env.put("GOOGLE_CLOUD_PROJECT", "dbre-local");
-        env.put(SloReportConfig.OUT, base.resolve("slo-report").resolve(f.cloud()).toString());
+        env.put(
+                SloReportConfig.OUT,
+                base.resolve("slo-report").resolve(f.cloud()).toString());
         Path specs = exampleSpecs(eventFile);
         if (specs != null) {
             env.put(SloReportConfig.SPEC, specs.toString());
@@ -248,7 +251,8 @@ final class InvokeCommand implements Callable<Integer> {
 
     /** The URL's sslmode when the functions know it; else none on this machine and full verification elsewhere. */
     static String sslMode(String fromUrl, String host) {
-        if (fromUrl != null && List.of("verify-full", "verify-ca", "require", "disable").contains(fromUrl)) {
+        if (fromUrl != null
+                && List.of("verify-full", "verify-ca", "require", "disable").contains(fromUrl)) {
             return fromUrl;
         }
         boolean loopback = host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]");
@@ -268,8 +272,9 @@ final class InvokeCommand implements Callable<Integer> {
 
     private InvokeFunctions.Function function() {
         if (cloud == null || function == null || eventFile == null) {
-            throw usage("give CLOUD FUNCTION EVENT_FILE (e.g. `invoke aws ingest-http events/aws/apigw-http-v2-text.json`),"
-                    + " or --list");
+            throw usage(
+                    "give CLOUD FUNCTION EVENT_FILE (e.g. `invoke aws ingest-http events/aws/apigw-http-v2-text.json`),"
+                            + " or --list");
         }
         String c = cloud.toLowerCase(Locale.ROOT);
         if (!InvokeFunctions.CLOUDS.contains(c)) {
@@ -284,7 +289,8 @@ final class InvokeCommand implements Callable<Integer> {
 
     /** The event file's JSON, checked to be of the function's shape. */
     private JsonNode readEvent(InvokeFunctions.Function f) {
-        String expected = "expected " + f.shape().description + ", like events/" + f.cloud() + "/" + f.events().getFirst();
+        String expected = "expected " + f.shape().description + ", like events/" + f.cloud() + "/"
+                + f.events().getFirst();
         if (!Files.isRegularFile(eventFile)) {
             throw usage("no event file " + eventFile + ": " + expected);
         }
@@ -333,8 +339,8 @@ final class InvokeCommand implements Callable<Integer> {
     private static Path pgpass(Path base, String url, String dbUser, String password) throws IOException {
         Properties p = org.postgresql.Driver.parseURL(url, new Properties());
         Files.createDirectories(base);
-        Path file = Files.createTempFile(base, "pgpass", "", PosixFilePermissions.asFileAttribute(
-                PosixFilePermissions.fromString("rw-------")));
+        Path file = Files.createTempFile(
+                base, "pgpass", "", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         String line = String.join(
                 ":",
                 pgpassField(p.getProperty("PGHOST", "localhost")),

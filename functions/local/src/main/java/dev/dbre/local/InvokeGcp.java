@@ -57,7 +57,9 @@ final class InvokeGcp {
     static InvokeFunctions.Runner http(String functionClass) {
         return (file, doc, t) -> {
             Map<String, String> headers = new LinkedHashMap<>();
-            doc.path("headers").properties().forEach(h -> headers.put(h.getKey(), h.getValue().asText()));
+            doc.path("headers")
+                    .properties()
+                    .forEach(h -> headers.put(h.getKey(), h.getValue().asText()));
             byte[] body = doc.has("bodyBase64")
                     ? Base64.getDecoder().decode(doc.get("bodyBase64").asText())
                     : doc.path("body").asText("").getBytes(StandardCharsets.UTF_8);
@@ -115,7 +117,8 @@ final class InvokeGcp {
             response.headers().firstValue("Content-Type").ifPresent(v -> out.put("contentType", v));
             out.put("body", response.body());
             // A CloudEvent not answered 2xx is redelivered by Pub/Sub: the function failed.
-            boolean failed = signature.equals("cloudevent") ? response.statusCode() >= 300 : response.statusCode() >= 500;
+            boolean failed =
+                    signature.equals("cloudevent") ? response.statusCode() >= 300 : response.statusCode() >= 500;
             return new InvokeFunctions.Result(out.toString(), failed);
         } finally {
             try {

@@ -43,7 +43,9 @@ class InvokeCommandTest {
         all.addAll(List.of(args));
         all.addAll(List.of("--jdbc-url", db.jdbcUrl(), "--user", "postgres"));
         return Cli.run(
-                Map.of(Home.ENV_HOME, Path.of("target", "invoke-test-home").toAbsolutePath().toString()),
+                Map.of(
+                        Home.ENV_HOME,
+                        Path.of("target", "invoke-test-home").toAbsolutePath().toString()),
                 new ByteArrayInputStream(new byte[0]),
                 all.toArray(String[]::new));
     }
@@ -80,7 +82,8 @@ class InvokeCommandTest {
     @Test
     void everyEventShapesSampleIsInThatShape() throws IOException {
         for (EventShape s : EventShape.values()) {
-            JsonNode doc = JSON.readTree(EVENTS.resolve(s.cloud).resolve(s.sample).toFile());
+            JsonNode doc =
+                    JSON.readTree(EVENTS.resolve(s.cloud).resolve(s.sample).toFile());
             assertThat(s.matches(doc)).as(s + " " + s.sample).isTrue();
         }
     }
@@ -125,7 +128,9 @@ class InvokeCommandTest {
             }
             case "azure ingest-http", "gcp ingest-http" -> {
                 assertThat(response.get("status").asInt()).as(r.out()).isEqualTo(202);
-                assertThat(JSON.readTree(response.get("body").asText()).get("stored").asLong())
+                assertThat(JSON.readTree(response.get("body").asText())
+                                .get("stored")
+                                .asLong())
                         .isPositive();
                 assertThat(stored).isEqualTo(1);
             }
@@ -137,14 +142,17 @@ class InvokeCommandTest {
                 assertThat(response.path("resolutions").has("1m")).as(r.out()).isTrue();
             case "azure maintenance" -> {
                 assertThat(response.get("status").asText()).isEqualTo("Succeeded");
-                assertThat(response.get("report").get("complete").asBoolean()).as(r.out()).isTrue();
+                assertThat(response.get("report").get("complete").asBoolean())
+                        .as(r.out())
+                        .isTrue();
             }
             case "aws migrate" -> assertThat(response.get("applied").asInt()).isZero();
             case "aws slo-report" -> {
                 assertThat(response.get("at").asText()).isEqualTo("2026-03-01T00:00:00Z");
                 assertThat(response.get("slos")).isNotEmpty();
             }
-            case "azure slo-report" -> assertThat(response.get("status").asText()).isEqualTo("Succeeded");
+            case "azure slo-report" ->
+                assertThat(response.get("status").asText()).isEqualTo("Succeeded");
             case "gcp maintenance", "gcp slo-report" ->
                 assertThat(response.get("status").asInt()).as(r.out()).isEqualTo(200);
             default -> throw new AssertionError("no check for " + f.id() + ": " + r.out());
@@ -212,8 +220,7 @@ class InvokeCommandTest {
 
     @Test
     void aSettingTheFunctionRefuses_isAUsageError_namingTheVariable() {
-        Cli r = invoke(
-                "aws", "slo-report", event("aws", "scheduler-slo-report.json"), "--env", "DBRE_SLO_FORMATS=pdf");
+        Cli r = invoke("aws", "slo-report", event("aws", "scheduler-slo-report.json"), "--env", "DBRE_SLO_FORMATS=pdf");
 
         assertThat(r.exitCode()).as(r.out()).isEqualTo(2);
         assertThat(r.err()).contains("DBRE_SLO_FORMATS").contains("--env");
