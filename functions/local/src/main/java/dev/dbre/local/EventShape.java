@@ -98,13 +98,20 @@ enum EventShape {
         return document != null && document.isObject() && test.test(document);
     }
 
-    /** The first specific shape of {@code cloud} the document has (not {@link #ANY_OBJECT}), or null. */
+    /**
+     * The specific shape the document has (not {@link #ANY_OBJECT}), one of {@code cloud}'s first,
+     * or null.
+     */
     static EventShape of(String cloud, JsonNode document) {
+        EventShape other = null;
         for (EventShape s : values()) {
-            if (s != ANY_OBJECT && s.cloud.equals(cloud) && s.matches(document)) {
-                return s;
+            if (s != ANY_OBJECT && s.matches(document)) {
+                if (s.cloud.equals(cloud)) {
+                    return s;
+                }
+                other = other == null ? s : other;
             }
         }
-        return null;
+        return other;
     }
 }

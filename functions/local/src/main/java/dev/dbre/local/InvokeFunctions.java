@@ -9,7 +9,7 @@ import java.util.Optional;
 /**
  * Every function of every cloud that {@code dbre invoke} runs: one record per deployed function,
  * named as its deployment names it (the CDK app's function names, the Azure {@code @FunctionName}s,
- * the Cloud Run functions of the Terraform module), with its handler, its trigger, the event shape
+ * the Cloud Run functions of the Terraform module, terraform/modules/gcp), with its handler, its trigger, the event shape
  * it takes and its sample events in {@code events/<cloud>/}. {@code invoke --list} prints this table;
  * a test checks that every function has a sample and every sample a function.
  */
@@ -275,7 +275,7 @@ final class InvokeFunctions {
                     "scripts/dbre restore --source S --at TIME --name N"),
             cloudOnly(
                     "gcp",
-                    "restore-drill",
+                    "drill",
                     "dev.dbre.gcp.restore.DrillFunction",
                     "Cloud Scheduler → Pub/Sub (CloudEvent)",
                     EventShape.PUBSUB_CLOUDEVENT,

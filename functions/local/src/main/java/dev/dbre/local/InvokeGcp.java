@@ -40,6 +40,14 @@ final class InvokeGcp {
     /** Headers the JDK's HTTP client sets itself and refuses from callers. */
     private static final Set<String> RESTRICTED = Set.of("host", "content-length", "connection", "expect", "upgrade");
 
+    /** The invoker logs where it serves at INFO (JDK logging); held here so the level sticks. */
+    private static final java.util.logging.Logger INVOKER_LOG =
+            java.util.logging.Logger.getLogger("com.google.cloud.functions.invoker");
+
+    static {
+        INVOKER_LOG.setLevel(java.util.logging.Level.WARNING);
+    }
+
     private record Request(String method, String path, Map<String, String> headers, byte[] body) {}
 
     private InvokeGcp() {}

@@ -187,6 +187,17 @@ class InvokeCommandTest {
     }
 
     @Test
+    void anEventOfAnotherCloud_isRefused_namingTheCloudAndFunctionsThatTakeIt() {
+        Cli r = invoke("azure", "ingest-http", event("aws", "kinesis-batch.json"));
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err())
+                .contains("expected an HTTP trigger request")
+                .contains("events/azure/http-text.json")
+                .contains("which aws ingest-kinesis take");
+    }
+
+    @Test
     void aWrongCloud_isAUsageError_namingTheClouds() {
         Cli r = invoke("oracle", "ingest-http", event("aws", "kinesis-batch.json"));
 
