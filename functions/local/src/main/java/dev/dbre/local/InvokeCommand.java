@@ -307,8 +307,9 @@ final class InvokeCommand implements Callable<Integer> {
             EventShape actual = EventShape.of(f.cloud(), event);
             String looksLike = actual == null
                     ? ""
-                    : "; it looks like " + actual.description + ", which " + (actual.cloud.equals(f.cloud()) ? "" : actual.cloud + " ")
-                            + takers(actual.cloud, actual) + " take";
+                    : "; it looks like " + actual.description + ", which "
+                            + (actual.cloud.equals(f.cloud()) ? "" : actual.cloud + " ") + takers(actual.cloud, actual)
+                            + " take";
             throw usage(eventFile + " is not an event " + f.id() + " takes: " + expected + looksLike);
         }
         return event;
