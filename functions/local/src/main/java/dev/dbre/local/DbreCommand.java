@@ -43,6 +43,7 @@ import picocli.CommandLine.Spec;
             RestoresCommand.class,
             RotateCommand.class,
             SecretCommand.class,
+            InvokeCommand.class,
             CommandLine.HelpCommand.class
         },
         footerHeading = "%nLocal state:%n",

@@ -9,6 +9,22 @@ final class Logs {
     /** Where run-local writes its JSON log lines (read by {@code dbre-log4j2.xml}). */
     static final String FILE_PROPERTY = "dbre.log.file";
 
+    /**
+     * SLF4J's choice of binding: log4j's. The Functions Framework invoker jar ({@code dbre invoke})
+     * carries a second one (JDK logging); named here, SLF4J takes ours without its warning lines.
+     */
+    static final String SLF4J_PROVIDER_PROPERTY = "slf4j.provider";
+
+    static {
+        if (System.getProperty(SLF4J_PROVIDER_PROPERTY) == null) {
+            System.setProperty(SLF4J_PROVIDER_PROPERTY, "org.apache.logging.slf4j.SLF4JServiceProvider");
+        }
+        // SLF4J otherwise says at INFO that it took the provider named above.
+        if (System.getProperty("slf4j.internal.verbosity") == null) {
+            System.setProperty("slf4j.internal.verbosity", "WARN");
+        }
+    }
+
     private Logs() {}
 
     /** Read by {@code dbre-log4j2.xml} before DBRE_LOG_LEVEL: {@code --verbose} sets it. */

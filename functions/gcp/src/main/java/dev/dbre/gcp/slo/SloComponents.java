@@ -4,6 +4,7 @@ import com.google.cloud.storage.StorageOptions;
 import dev.dbre.config.Env;
 import dev.dbre.config.Lazy;
 import dev.dbre.db.ConnectionFactoryDataSource;
+import dev.dbre.gcp.config.GcpEnv;
 import dev.dbre.gcp.db.GcpConnections;
 import dev.dbre.gcp.db.GcpDatabaseConfig;
 import dev.dbre.obs.LogMetricsPublisher;
@@ -30,7 +31,7 @@ import java.time.Clock;
  * is built until the first run.
  */
 public final class SloComponents {
-    private static final Lazy<SloComponents> SHARED = Lazy.of(() -> fromEnv(Env.system(), Clock.systemUTC()));
+    private static final Lazy<SloComponents> SHARED = Lazy.of(() -> fromEnv(GcpEnv.system(), Clock.systemUTC()));
 
     private final SloReportConfig config;
     private final SloReportService service;

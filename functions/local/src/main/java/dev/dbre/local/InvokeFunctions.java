@@ -1,0 +1,351 @@
+package dev.dbre.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Every function of every cloud that {@code dbre invoke} runs: one record per deployed function,
+ * named as its deployment names it (the CDK app's function names, the Azure {@code @FunctionName}s,
+ * the Cloud Run functions of the Terraform module, terraform/modules/gcp), with its handler, its trigger, the event shape
+ * it takes and its sample events in {@code events/<cloud>/}. {@code invoke --list} prints this table;
+ * a test checks that every function has a sample and every sample a function.
+ */
+final class InvokeFunctions {
+    /** What a function's run returned: the platform's view of the response, and whether it failed. */
+    record Result(String response, boolean failed) {}
+
+    /** Runs one handler with one event file (already checked to be of the function's shape). */
+    interface Runner {
+        Result run(Path file, JsonNode event, InvokeTarget target) throws Exception;
+    }
+
+    /**
+     * One deployed function.
+     *
+     * @param needs null when the function runs here; else the cloud API it calls that this machine
+     *     has not, and the local command that runs the same core logic
+     */
+    record Function(
+            String cloud,
+            String name,
+            String handler,
+            String trigger,
+            EventShape shape,
+            List<String> events,
+            String needs,
+            Runner runner) {
+        String id() {
+            return cloud + " " + name;
+        }
+    }
+
+    static final List<String> CLOUDS = List.of("aws", "azure", "gcp");
+
+    private static final String RDS = "Amazon RDS (snapshots and restores of RDS/Aurora instances)";
+    private static final String FLEXIBLE_SERVER = "Azure Resource Manager (Azure Database for PostgreSQL flexible"
+            + " server backups and point-in-time restores)";
+    private static final String CLOUD_SQL = "the Cloud SQL Admin API (backups, clones to a point in time)";
+
+    private static final List<Function> ALL = List.of(
+            // AWS: the functions of the CDK app (infra-cdk), named as it names them.
+            local(
+                    "aws",
+                    "ingest-kinesis",
+                    "dev.dbre.aws.ingest.KinesisIngestHandler",
+                    "Kinesis event source mapping",
+                    EventShape.KINESIS,
+                    List.of("kinesis-batch.json"),
+                    InvokeAws::kinesis),
+            local(
+                    "aws",
+                    "ingest-http",
+                    "dev.dbre.aws.ingest.HttpIngestHandler",
+                    "API Gateway HTTP API (payload 2.0)",
+                    EventShape.API_GATEWAY_HTTP,
+                    List.of(
+                            "apigw-http-v2-text.json",
+                            "apigw-http-v2-json.json",
+                            "apigw-http-v2-gzip.json",
+                            "apigw-http-v2-all-bad.json"),
+                    InvokeAws::http),
+            cloudOnly(
+                    "aws",
+                    "snapshot",
+                    "dev.dbre.aws.backup.ScheduledSnapshotHandler",
+                    "EventBridge Scheduler",
+                    EventShape.SCHEDULER,
+                    List.of("scheduler-snapshot.json", "scheduler-snapshot-dry-run.json"),
+                    RDS + " and the backup policy in SSM or S3",
+                    "scripts/dbre snapshot --policy docs/examples/backup-policy-local.json"),
+            cloudOnly(
+                    "aws",
+                    "restore-submit",
+                    "dev.dbre.aws.restore.RestoreHttpHandler",
+                    "API Gateway HTTP API (payload 2.0)",
+                    EventShape.API_GATEWAY_HTTP,
+                    List.of(
+                            "apigw-http-v2-restore.json",
+                            "apigw-http-v2-restore-outside-window.json",
+                            "apigw-http-v2-restore-snapshot.json"),
+                    RDS,
+                    "scripts/dbre restore --source S --at TIME --name N"),
+            cloudOnly(
+                    "aws",
+                    "restore-step",
+                    "dev.dbre.aws.restore.RestoreStepHandler",
+                    "Step Functions task",
+                    EventShape.STEP_FUNCTIONS_TASK,
+                    List.of("sfn-restore-step.json"),
+                    RDS,
+                    "scripts/dbre restore --source S --at TIME --name N"),
+            cloudOnly(
+                    "aws",
+                    "restore-drill",
+                    "dev.dbre.aws.restore.RestoreDrillHandler",
+                    "EventBridge Scheduler",
+                    EventShape.SCHEDULER,
+                    List.of("scheduler-drill.json"),
+                    RDS,
+                    "scripts/dbre drill --source S"),
+            cloudOnly(
+                    "aws",
+                    "restore-fleet-drill",
+                    "dev.dbre.aws.restore.RestoreDrillHandler",
+                    "EventBridge Scheduler",
+                    EventShape.SCHEDULER,
+                    List.of("scheduler-fleet-drill.json"),
+                    RDS + " and the backup policy in SSM or S3",
+                    "scripts/dbre drills --policy docs/examples/backup-policy-local.json"),
+            cloudOnly(
+                    "aws",
+                    "rotation",
+                    "dev.dbre.aws.rotation.SecretsManagerRotationHandler",
+                    "Secrets Manager rotation",
+                    EventShape.SECRETS_MANAGER_ROTATION,
+                    List.of(
+                            "secretsmanager-rotation-createSecret.json",
+                            "secretsmanager-rotation-setSecret.json",
+                            "secretsmanager-rotation-testSecret.json",
+                            "secretsmanager-rotation-finishSecret.json"),
+                    "AWS Secrets Manager (the secret's versions and staging labels)",
+                    "scripts/dbre rotate --secret ID"),
+            local(
+                    "aws",
+                    "maintenance",
+                    "dev.dbre.aws.maintenance.MaintenanceHandler",
+                    "EventBridge Scheduler",
+                    EventShape.SCHEDULER,
+                    List.of("scheduler-maintenance.json"),
+                    InvokeAws::maintenance),
+            local(
+                    "aws",
+                    "migrate",
+                    "dev.dbre.aws.migrate.MigrationHandler",
+                    "CDK trigger (once per deployment)",
+                    EventShape.ANY_OBJECT,
+                    List.of("trigger-migrate.json"),
+                    InvokeAws::migrate),
+            local(
+                    "aws",
+                    "slo-report",
+                    "dev.dbre.aws.slo.SloReportHandler",
+                    "EventBridge Scheduler",
+                    EventShape.SCHEDULER,
+                    List.of("scheduler-slo-report.json"),
+                    InvokeAws::sloReport),
+            // Azure: the @FunctionName of each function in functions/azure.
+            local(
+                    "azure",
+                    "ingest-eventhubs",
+                    "dev.dbre.azure.ingest.EventHubsIngestFunction",
+                    "Event Hubs trigger (cardinality many)",
+                    EventShape.EVENT_HUBS,
+                    List.of("eventhubs-batch.json"),
+                    InvokeAzure::eventHubs),
+            local(
+                    "azure",
+                    "ingest-http",
+                    "dev.dbre.azure.ingest.HttpIngestFunction",
+                    "HTTP trigger POST /api/ingest",
+                    EventShape.AZURE_HTTP,
+                    List.of("http-text.json", "http-json-gzip.json"),
+                    InvokeAzure::http),
+            cloudOnly(
+                    "azure",
+                    "snapshot-timer",
+                    "dev.dbre.azure.backup.SnapshotFunction",
+                    "timer trigger",
+                    EventShape.TIMER,
+                    List.of("timer-snapshot.json"),
+                    FLEXIBLE_SERVER,
+                    "scripts/dbre snapshot --policy docs/examples/backup-policy-local.json"),
+            cloudOnly(
+                    "azure",
+                    "restore-submit",
+                    "dev.dbre.azure.restore.RestoreSubmitFunction",
+                    "HTTP trigger POST /api/restores",
+                    EventShape.AZURE_HTTP,
+                    List.of("http-restore.json", "http-restore-snapshot.json", "http-restore-outside-window.json"),
+                    FLEXIBLE_SERVER,
+                    "scripts/dbre restore --source S --at TIME --name N"),
+            cloudOnly(
+                    "azure",
+                    "restore-advance",
+                    "dev.dbre.azure.restore.RestoreAdvanceFunction",
+                    "HTTP trigger POST /api/restores/advance",
+                    EventShape.AZURE_HTTP,
+                    List.of("http-restore-advance.json"),
+                    FLEXIBLE_SERVER,
+                    "scripts/dbre restore --source S --at TIME --name N"),
+            cloudOnly(
+                    "azure",
+                    "restore-drill-timer",
+                    "dev.dbre.azure.restore.DrillFunction",
+                    "timer trigger",
+                    EventShape.TIMER,
+                    List.of("timer-drill.json"),
+                    FLEXIBLE_SERVER,
+                    "scripts/dbre drill --source S"),
+            cloudOnly(
+                    "azure",
+                    "rotate-keyvault",
+                    "dev.dbre.azure.rotation.KeyVaultRotationFunction",
+                    "Event Grid trigger (Key Vault SecretNearExpiry)",
+                    EventShape.EVENT_GRID,
+                    List.of("keyvault-secret-near-expiry.json"),
+                    "Azure Key Vault (the secret's versions and tags)",
+                    "scripts/dbre rotate --secret ID"),
+            local(
+                    "azure",
+                    "maintenance",
+                    "dev.dbre.azure.maintenance.MaintenanceFunction",
+                    "timer trigger",
+                    EventShape.TIMER,
+                    List.of("timer-maintenance.json"),
+                    InvokeAzure::maintenance),
+            local(
+                    "azure",
+                    "slo-report",
+                    "dev.dbre.azure.slo.SloReportFunction",
+                    "timer trigger",
+                    EventShape.TIMER,
+                    List.of("timer-slo-report.json"),
+                    InvokeAzure::sloReport),
+            // Google Cloud: the Cloud Run functions of the Terraform module, run by the Functions Framework.
+            local(
+                    "gcp",
+                    "ingest-pubsub",
+                    "dev.dbre.gcp.ingest.PubSubIngestFunction",
+                    "Eventarc Pub/Sub trigger (CloudEvent)",
+                    EventShape.PUBSUB_CLOUDEVENT,
+                    List.of("pubsub-cloudevent.json"),
+                    InvokeGcp.cloudEvent("dev.dbre.gcp.ingest.PubSubIngestFunction")),
+            local(
+                    "gcp",
+                    "ingest-http",
+                    "dev.dbre.gcp.ingest.HttpIngestFunction",
+                    "HTTP",
+                    EventShape.GCP_HTTP,
+                    List.of("http-text.json", "http-json-gzip.json"),
+                    InvokeGcp.http("dev.dbre.gcp.ingest.HttpIngestFunction")),
+            cloudOnly(
+                    "gcp",
+                    "snapshot",
+                    "dev.dbre.gcp.backup.SnapshotFunction",
+                    "Cloud Scheduler → Pub/Sub (CloudEvent)",
+                    EventShape.PUBSUB_CLOUDEVENT,
+                    List.of("scheduler-snapshot-pubsub.json"),
+                    CLOUD_SQL,
+                    "scripts/dbre snapshot --policy docs/examples/backup-policy-local.json"),
+            cloudOnly(
+                    "gcp",
+                    "restore",
+                    "dev.dbre.gcp.restore.RestoreFunction",
+                    "HTTP (POST / submits, POST /advance steps)",
+                    EventShape.GCP_HTTP,
+                    List.of(
+                            "http-restore.json",
+                            "http-restore-snapshot.json",
+                            "http-restore-advance.json",
+                            "http-restore-outside-window.json"),
+                    CLOUD_SQL,
+                    "scripts/dbre restore --source S --at TIME --name N"),
+            cloudOnly(
+                    "gcp",
+                    "drill",
+                    "dev.dbre.gcp.restore.DrillFunction",
+                    "Cloud Scheduler → Pub/Sub (CloudEvent)",
+                    EventShape.PUBSUB_CLOUDEVENT,
+                    List.of("scheduler-drill-pubsub.json"),
+                    CLOUD_SQL,
+                    "scripts/dbre drill --source S"),
+            cloudOnly(
+                    "gcp",
+                    "rotate-secret-manager",
+                    "dev.dbre.gcp.rotation.SecretRotationFunction",
+                    "Secret Manager rotation topic (CloudEvent)",
+                    EventShape.PUBSUB_CLOUDEVENT,
+                    List.of("secretmanager-rotate-cloudevent.json"),
+                    "Secret Manager (the secret's versions)",
+                    "scripts/dbre rotate --secret ID"),
+            local(
+                    "gcp",
+                    "maintenance",
+                    "dev.dbre.gcp.maintenance.MaintenanceFunction",
+                    "Cloud Scheduler → Pub/Sub (CloudEvent)",
+                    EventShape.PUBSUB_CLOUDEVENT,
+                    List.of("scheduler-maintenance-pubsub.json"),
+                    InvokeGcp.cloudEvent("dev.dbre.gcp.maintenance.MaintenanceFunction")),
+            local(
+                    "gcp",
+                    "slo-report",
+                    "dev.dbre.gcp.slo.SloReportFunction",
+                    "Cloud Scheduler → Pub/Sub (CloudEvent)",
+                    EventShape.PUBSUB_CLOUDEVENT,
+                    List.of("scheduler-slo-report-pubsub.json"),
+                    InvokeGcp.cloudEvent("dev.dbre.gcp.slo.SloReportFunction")));
+
+    private InvokeFunctions() {}
+
+    static List<Function> all() {
+        return ALL;
+    }
+
+    static List<Function> of(String cloud) {
+        return ALL.stream().filter(f -> f.cloud().equals(cloud)).toList();
+    }
+
+    static Optional<Function> find(String cloud, String name) {
+        return ALL.stream()
+                .filter(f -> f.cloud().equals(cloud) && f.name().equals(name.toLowerCase(Locale.ROOT)))
+                .findFirst();
+    }
+
+    private static Function local(
+            String cloud,
+            String name,
+            String handler,
+            String trigger,
+            EventShape shape,
+            List<String> events,
+            Runner runner) {
+        return new Function(cloud, name, handler, trigger, shape, events, null, runner);
+    }
+
+    private static Function cloudOnly(
+            String cloud,
+            String name,
+            String handler,
+            String trigger,
+            EventShape shape,
+            List<String> events,
+            String api,
+            String localCommand) {
+        String needs = "calls " + api + ", which this machine has no stand-in for; run it in the cloud, or run the"
+                + " same core logic on the local provider with `" + localCommand + "`";
+        return new Function(cloud, name, handler, trigger, shape, events, needs, null);
+    }
+}
