@@ -83,8 +83,8 @@ public final class Sketches {
                 negHi = Math.max(negHi, -v);
             }
         }
-        DDSketch sketch = DDSketch.of(
-                MAPPING, sizedStore(negFirst, negLo, negHi), sizedStore(posFirst, posLo, posHi), 0);
+        DDSketch sketch =
+                DDSketch.of(MAPPING, sizedStore(negFirst, negLo, negHi), sizedStore(posFirst, posLo, posHi), 0);
         for (int i = 0; i < 2 * n; i += 2) {
             sketch.accept(valuesAndWeights[i], valuesAndWeights[i + 1]);
         }

@@ -62,10 +62,7 @@ public class AggregateBench {
         }
         System.out.printf(
                 "%n%s: %d lines, %.1f bytes/line, %d series%n",
-                mix,
-                RECORDS * LINES_PER_RECORD,
-                (double) bytes / (RECORDS * LINES_PER_RECORD),
-                driver.seriesCount());
+                mix, RECORDS * LINES_PER_RECORD, (double) bytes / (RECORDS * LINES_PER_RECORD), driver.seriesCount());
     }
 
     @Benchmark

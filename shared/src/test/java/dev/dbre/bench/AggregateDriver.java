@@ -21,8 +21,7 @@ public final class AggregateDriver {
         int measured = Integer.parseInt(args[1]);
         String mix = args.length > 2 ? args[2] : "realistic";
         byte[][] records = "realistic".equals(mix)
-                ? AggregateBench.realistic(
-                        AggregateBench.RECORDS, AggregateBench.LINES_PER_RECORD, ParserBench.SEED)
+                ? AggregateBench.realistic(AggregateBench.RECORDS, AggregateBench.LINES_PER_RECORD, ParserBench.SEED)
                 : AggregateBench.ingestBench();
         AggregationDriver driver = new AggregationDriver(Instant.ofEpochSecond(AggregateBench.ARRIVAL_SECONDS));
         driver.aggregate(records);
