@@ -2,6 +2,7 @@ package dev.dbre.metrics;
 
 import com.datadoghq.sketch.ddsketch.DDSketch;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import net.agkn.hll.HLL;
 
 /**
@@ -27,6 +28,10 @@ public final class Aggregate {
     private double last = Double.NaN;
     private long lastTs = Long.MIN_VALUE;
     private DDSketch quantiles;
+    // A quantile type's values wait here and enter the sketch together, once their range is known
+    // (Sketches.quantilesOf): the sketch is built when first read (quantiles()).
+    private double[] pending; // value, weight, value, weight...
+    private int pendingCount;
     private HLL distinct;
     private long[] statuses;
 
@@ -64,7 +69,11 @@ public final class Aggregate {
                 n += w;
                 sum += value * w;
                 minMax(value);
-                quantiles().accept(value, w);
+                if (Math.abs(value) <= Sketches.MAX_TRACKABLE) {
+                    keepForSketch(value, w);
+                } else {
+                    quantiles().accept(value, w); // the sketch's own error for this line, as before
+                }
             }
             case SET -> throw new IllegalStateException("a set takes members, not values");
             case SERVICE_CHECK -> throw new IllegalStateException("a service check takes statuses, not values");
@@ -93,8 +102,9 @@ public final class Aggregate {
         min = Math.min(min, o.min);
         max = Math.max(max, o.max);
         mergeLast(o.last, o.lastTs);
-        if (o.quantiles != null) {
-            quantiles().mergeWith(o.quantiles);
+        DDSketch other = o.quantileSketch();
+        if (other != null) {
+            quantiles().mergeWith(other);
         }
         if (o.distinct != null) {
             distinctSketch().union(o.distinct);
@@ -156,10 +166,29 @@ public final class Aggregate {
         }
     }
 
+    private void keepForSketch(double value, double weight) {
+        int at = 2 * pendingCount;
+        if (pending == null) {
+            pending = new double[32];
+        } else if (at == pending.length) {
+            pending = Arrays.copyOf(pending, at * 2);
+        }
+        pending[at] = value;
+        pending[at + 1] = weight;
+        pendingCount++;
+    }
+
+    /** The quantile sketch, created if needed, with every waiting value in it. */
     private DDSketch quantiles() {
         if (quantiles == null) {
-            quantiles = Sketches.newQuantiles();
+            quantiles = pendingCount > 0 ? Sketches.quantilesOf(pending, pendingCount) : Sketches.newQuantiles();
+        } else {
+            for (int i = 0; i < 2 * pendingCount; i += 2) {
+                quantiles.accept(pending[i], pending[i + 1]);
+            }
         }
+        pendingCount = 0;
+        pending = null;
         return quantiles;
     }
 
@@ -210,7 +239,7 @@ public final class Aggregate {
 
     /** The quantile sketch (timers, histograms, distributions), or null when none was added. */
     public DDSketch quantileSketch() {
-        return quantiles;
+        return quantiles == null && pendingCount == 0 ? null : quantiles();
     }
 
     /** Estimated distinct members of a set (0 for none). */
@@ -225,8 +254,9 @@ public final class Aggregate {
 
     /** The stored {@code state} column: the sketch or the status counts, or null. */
     public byte[] encodeState() {
-        if (quantiles != null) {
-            return Sketches.encode(quantiles);
+        DDSketch q = quantileSketch();
+        if (q != null) {
+            return Sketches.encode(q);
         }
         if (distinct != null) {
             return distinct.toBytes();

@@ -38,12 +38,72 @@ public final class Sketches {
 
     private static final IndexMapping MAPPING = new LogarithmicMapping(RELATIVE_ACCURACY);
     private static final Supplier<Store> STORE = UnboundedSizeDenseStore::new;
+    /** The largest magnitude a sketch takes: {@link DDSketch#accept} throws above it. */
+    static final double MAX_TRACKABLE = MAPPING.maxIndexableValue();
+    /** Magnitudes at or below this count as zero (the sketch's zero bucket). */
+    private static final double MIN_INDEXED = Math.max(0, MAPPING.minIndexableValue());
+    /** The library's default growth step of a dense store's array. */
+    private static final int STORE_GROWTH = 64;
 
     private Sketches() {}
 
     /** A new, empty quantile sketch in the product's configuration. */
     public static DDSketch newQuantiles() {
         return new DDSketch(MAPPING, STORE);
+    }
+
+    /**
+     * A quantile sketch of the {@code n} values in {@code valuesAndWeights} (value, weight, value,
+     * weight...): the same sketch (the same bins, counts and encoding) as accepting them one by one,
+     * in order, into {@link #newQuantiles()}, but each store's array is allocated once, large enough
+     * for the values' index range, so no array grows or re-centres while they enter. A sketch fed
+     * value by value does that several times per series and interval (the library grows a dense
+     * store 64 bins at a time and shifts the counts to centre them): most of the cost of aggregating
+     * timers at ingest before.
+     *
+     * @throws IllegalArgumentException for a value the sketch cannot track (as {@link
+     *     DDSketch#accept} does)
+     */
+    public static DDSketch quantilesOf(double[] valuesAndWeights, int n) {
+        double posFirst = Double.NaN;
+        double posLo = Double.POSITIVE_INFINITY;
+        double posHi = Double.NEGATIVE_INFINITY;
+        double negFirst = Double.NaN;
+        double negLo = Double.POSITIVE_INFINITY;
+        double negHi = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < 2 * n; i += 2) {
+            double v = valuesAndWeights[i];
+            if (v > MIN_INDEXED && v <= MAX_TRACKABLE) {
+                posFirst = posLo > posHi ? v : posFirst;
+                posLo = Math.min(posLo, v);
+                posHi = Math.max(posHi, v);
+            } else if (v < -MIN_INDEXED && v >= -MAX_TRACKABLE) {
+                negFirst = negLo > negHi ? -v : negFirst;
+                negLo = Math.min(negLo, -v);
+                negHi = Math.max(negHi, -v);
+            }
+        }
+        DDSketch sketch =
+                DDSketch.of(MAPPING, sizedStore(negFirst, negLo, negHi), sizedStore(posFirst, posLo, posHi), 0);
+        for (int i = 0; i < 2 * n; i += 2) {
+            sketch.accept(valuesAndWeights[i], valuesAndWeights[i + 1]);
+        }
+        return sketch;
+    }
+
+    /**
+     * A store for magnitudes in {@code [lo, hi]}, the first to enter being {@code first} (none when
+     * {@code lo > hi}). The store allocates its first array one growth step long, centred on the
+     * first value's index, so a step of twice the larger distance from that index to either end
+     * of the range holds the whole range.
+     */
+    private static Store sizedStore(double first, double lo, double hi) {
+        if (lo > hi) {
+            return new UnboundedSizeDenseStore();
+        }
+        long at = MAPPING.index(first);
+        long reach = Math.max(at - MAPPING.index(lo), MAPPING.index(hi) - at + 1);
+        return new UnboundedSizeDenseStore((int) Math.max(STORE_GROWTH, Math.min(1 << 20, 2 * reach)));
     }
 
     /**

@@ -154,7 +154,7 @@ public final class BatchAggregates {
         return k;
     }
 
-    private static int hash(ParsedLine l, SeriesType type) {
+    static int hash(ParsedLine l, SeriesType type) {
         long h = Words.hash(type.ordinal(), l.buf, l.nameOff, l.nameLen);
         for (int t = 0; t < l.tagCount; t++) {
             h = Words.hash(h, l.buf, l.tagOff[t], l.tagLen[t]);

@@ -1,0 +1,71 @@
+package dev.dbre.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.datadoghq.sketch.ddsketch.DDSketch;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A sketch built from a batch of values at once ({@link Sketches#quantilesOf}, what ingest does
+ * per series and interval) is the sketch the values make entering one by one: the same encoded
+ * bytes, whatever the values' signs, magnitudes, order and weights.
+ */
+class SketchesTest {
+    @Provide
+    Arbitrary<List<Double>> values() {
+        Arbitrary<Double> any = Arbitraries.oneOf(
+                Arbitraries.doubles().between(-1e6, 1e6),
+                Arbitraries.doubles().between(1e-3, 1e3).ofScale(6),
+                Arbitraries.of(0.0, -0.0, 1e-300, -1e-300, 1e300, -1e300, 5e-324),
+                Arbitraries.integers().between(0, 1000).map(i -> i * 0.25));
+        return any.list().ofMinSize(1).ofMaxSize(400);
+    }
+
+    @Property(tries = 300)
+    void aBatchBuiltSketch_encodesAsTheValuesAddedOneByOne(
+            @ForAll("values") List<Double> values, @ForAll("values") List<Double> weightSeeds) {
+        double[] valuesAndWeights = new double[2 * values.size()];
+        DDSketch oneByOne = Sketches.newQuantiles();
+        for (int i = 0; i < values.size(); i++) {
+            // Weights are 1/rate: not powers of two, so a change in the order of additions would show.
+            double rate = 0.01 + 0.99 * Math.abs(Math.sin(weightSeeds.get(i % weightSeeds.size()) + i));
+            double weight = 1 / rate;
+            valuesAndWeights[2 * i] = values.get(i);
+            valuesAndWeights[2 * i + 1] = weight;
+            oneByOne.accept(values.get(i), weight);
+        }
+        DDSketch batch = Sketches.quantilesOf(valuesAndWeights, values.size());
+        assertThat(Sketches.encode(batch)).isEqualTo(Sketches.encode(oneByOne));
+        assertThat(batch.getCount()).isEqualTo(oneByOne.getCount());
+        // It keeps taking values afterwards like any sketch (the store grows past its first size).
+        batch.accept(1e9);
+        batch.accept(-1e-9);
+        oneByOne.accept(1e9);
+        oneByOne.accept(-1e-9);
+        assertThat(Sketches.encode(batch)).isEqualTo(Sketches.encode(oneByOne));
+    }
+
+    @Test
+    void anAggregatesSketch_isTheOneByOneSketch_andAValueTooLargeFailsOnItsOwnLine() {
+        Aggregate a = new Aggregate(SeriesType.TIMER);
+        DDSketch oneByOne = Sketches.newQuantiles();
+        for (int i = 0; i < 1000; i++) {
+            double v = (i * 37 % 1001) - 100.5;
+            a.addValue(v, 0.3, i);
+            oneByOne.accept(v, 1 / 0.3);
+        }
+        assertThat(a.encodeState()).isEqualTo(Sketches.encode(oneByOne));
+        assertThatThrownBy(() -> a.addValue(Double.MAX_VALUE, 1, 0)).isInstanceOf(IllegalArgumentException.class);
+        // Values after the sketch was read still count.
+        a.addValue(3, 1, 0);
+        oneByOne.accept(3, 1);
+        assertThat(a.quantileSketch().getCount()).isEqualTo(oneByOne.getCount());
+    }
+}
