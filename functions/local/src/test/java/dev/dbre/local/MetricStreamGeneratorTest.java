@@ -112,4 +112,30 @@ class MetricStreamGeneratorTest {
         assertThat(json).isBetween(25, 80); // 10 % of 500, give or take
         assertThat(g.stats().jsonLines()).isEqualTo(json * 5L);
     }
+
+    @Test
+    void theStreamHasAFewThousandSeries_asARealFleet() {
+        // Series: name, type and the sorted tag set, as the parser hands them to the store.
+        MetricStreamGenerator g = new MetricStreamGenerator(5, 0);
+        java.util.Set<String> series = new java.util.HashSet<>();
+        for (int r = 0; r < 200; r++) {
+            byte[] payload = g.nextRecord(1000);
+            new PayloadParser(ParseLimits.DEFAULTS).parse(payload, 0, payload.length, PayloadFormat.AUTO, l -> {
+                if (l.kind == dev.dbre.ingest.ParsedLine.Kind.METRIC) {
+                    StringBuilder key = new StringBuilder(new String(l.buf, l.nameOff, l.nameLen))
+                            .append('|')
+                            .append(l.type);
+                    java.util.List<String> tags = new java.util.ArrayList<>();
+                    for (int i = 0; i < l.tagCount; i++) {
+                        tags.add(new String(l.buf, l.tagOff[i], l.tagLen[i]));
+                    }
+                    java.util.Collections.sort(tags);
+                    series.add(key.append(tags).toString());
+                }
+            });
+        }
+
+        // 11 names x 2 envs x 40 hosts (each with its service and region) x 4 endpoints x canary or not.
+        assertThat(series).hasSizeBetween(1_000, 11 * 2 * 40 * 4 * 2);
+    }
 }
