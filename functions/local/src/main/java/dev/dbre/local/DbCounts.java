@@ -23,18 +23,19 @@ import java.util.Map;
 public record DbCounts(
         long records, long lines, double values, long checks, long events, long rejects, long aggregateRows) {
     /** {@code %1$s}: the filter on {@code ingest_records r}; {@code %2$s}: on {@code ingest_batches b}. */
-    private static final String PER_SOURCE = "with rec as (select count(*) as records, coalesce(sum(r.lines), 0) as lines"
-            + "   from ingest_records r where %1$s),"
-            + " agg as (select coalesce(sum(a.n) filter (where m.type <> 'sc'), 0) as vals,"
-            + "   coalesce(sum(a.n) filter (where m.type = 'sc'), 0) as checks, count(*) as agg_rows"
-            + "   from metric_agg a join metric_series m on m.id = a.series_id"
-            + "   join ingest_batches b on b.id = a.batch_id where %2$s),"
-            + " ev as (select count(*) as events from ingest_events e join ingest_records r on r.id = e.record_id"
-            + "   where %1$s),"
-            + " rj as (select count(*) as rejects from ingest_rejects j join ingest_records r on r.id = j.record_id"
-            + "   where %1$s)"
-            + " select rec.records, rec.lines, agg.vals, agg.checks, ev.events, rj.rejects, agg.agg_rows"
-            + " from rec, agg, ev, rj";
+    private static final String PER_SOURCE =
+            "with rec as (select count(*) as records, coalesce(sum(r.lines), 0) as lines"
+                    + "   from ingest_records r where %1$s),"
+                    + " agg as (select coalesce(sum(a.n) filter (where m.type <> 'sc'), 0) as vals,"
+                    + "   coalesce(sum(a.n) filter (where m.type = 'sc'), 0) as checks, count(*) as agg_rows"
+                    + "   from metric_agg a join metric_series m on m.id = a.series_id"
+                    + "   join ingest_batches b on b.id = a.batch_id where %2$s),"
+                    + " ev as (select count(*) as events from ingest_events e join ingest_records r on r.id = e.record_id"
+                    + "   where %1$s),"
+                    + " rj as (select count(*) as rejects from ingest_rejects j join ingest_records r on r.id = j.record_id"
+                    + "   where %1$s)"
+                    + " select rec.records, rec.lines, agg.vals, agg.checks, ev.events, rj.rejects, agg.agg_rows"
+                    + " from rec, agg, ev, rj";
 
     /** Every row the ingest writes, as one number: unchanged means nothing was written. */
     long rows() {

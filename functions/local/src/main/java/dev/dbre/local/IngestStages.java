@@ -45,7 +45,8 @@ final class IngestStages {
         long linesDone = 0;
         long recordIndex = 0;
         long nextMark = Math.max(1, o.lines / 10);
-        try (GeneratedRecords records = GeneratedRecords.start(generator, o.lines, o.linesPerRecord, 2 * o.recordsPerBatch)) {
+        try (GeneratedRecords records =
+                GeneratedRecords.start(generator, o.lines, o.linesPerRecord, 2 * o.recordsPerBatch)) {
             while (linesDone < o.lines) {
                 List<KinesisEvent.KinesisEventRecord> batch = new ArrayList<>(o.recordsPerBatch);
                 long batchLines = 0;

@@ -311,7 +311,10 @@ public final class LocalRun implements Callable<Integer> {
                     ctx.endStage("done in " + seconds(System.nanoTime() - s0)
                             + (summary == null || summary.isEmpty() ? "" : ": " + summary));
                 } catch (Exception | AssertionError e) {
-                    ctx.endStage("FAILED after " + seconds(System.nanoTime() - s0) + ": " + DbreCommand.describe(e));
+                    if (!stopped.get()) {
+                        ctx.endStage(
+                                "FAILED after " + seconds(System.nanoTime() - s0) + ": " + DbreCommand.describe(e));
+                    } // else Ctrl-C stopped PostgreSQL under the stage: "[interrupted]" already says so
                     return null;
                 }
             }

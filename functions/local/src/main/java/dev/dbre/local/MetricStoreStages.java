@@ -132,8 +132,7 @@ final class MetricStoreStages {
             double exact = e.exactQuantile(0.99);
             double read = quantileStep.quantile(0.99);
             double error = Math.abs(read - exact) / exact;
-            figure.append(String.format(
-                    Locale.ROOT, "; p99 of %s %.2f (exact %.2f)", e.quantileMetric(), read, exact));
+            figure.append(String.format(Locale.ROOT, "; p99 of %s %.2f (exact %.2f)", e.quantileMetric(), read, exact));
             ctx.verbose(String.format(
                     Locale.ROOT,
                     "p99 of %s: read %.2f, exact %.2f (relative error %.3f %%, bound %.0f %%)",

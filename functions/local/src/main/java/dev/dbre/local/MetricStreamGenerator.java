@@ -167,7 +167,11 @@ public final class MetricStreamGenerator {
     /** One metric as a JSON object: the same names, values, weights and tags as {@link #metric()}. */
     private void jsonMetric() {
         Name m = METRICS[random.nextInt(METRICS.length)];
-        line.append("{\"name\":\"").append(m.name).append("\",\"type\":\"").append(m.type).append("\",\"value\":");
+        line.append("{\"name\":\"")
+                .append(m.name)
+                .append("\",\"type\":\"")
+                .append(m.type)
+                .append("\",\"value\":");
         int values = 1;
         double total = 0;
         switch (m.type) {

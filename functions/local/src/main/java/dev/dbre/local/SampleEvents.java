@@ -56,16 +56,18 @@ final class SampleEvents {
                 String answer = driver.send(file, target);
                 DbCounts added = DbCounts.of(ctx.db, null).minus(before);
                 // A maintenance run stores nothing (its rollups and retention move and drop aggregates).
-                String line = answer.startsWith("maintenance") ? cloud + "/" + name + ": " + answer : String.format(
-                        Locale.ROOT,
-                        "%s/%s: %s; stored %,.0f values, %d checks, %d events; rejected %d lines",
-                        cloud,
-                        name,
-                        answer,
-                        added.values(),
-                        added.checks(),
-                        added.events(),
-                        added.rejects());
+                String line = answer.startsWith("maintenance")
+                        ? cloud + "/" + name + ": " + answer
+                        : String.format(
+                                Locale.ROOT,
+                                "%s/%s: %s; stored %,.0f values, %d checks, %d events; rejected %d lines",
+                                cloud,
+                                name,
+                                answer,
+                                added.values(),
+                                added.checks(),
+                                added.events(),
+                                added.rejects());
                 ctx.detail(line);
                 ctx.sampleEvents.add(line);
                 sentForCloud++;

@@ -71,8 +71,7 @@ class MetricStoreStagesTest {
                 .contains("metric_agg_1h")
                 .contains("c  count: generated")
                 .contains("p99 of http.request.duration");
-        assertThat(ctx.figures().get("query API"))
-                .startsWith("7 types' counts exact; p99 of http.request.duration");
+        assertThat(ctx.figures().get("query API")).startsWith("7 types' counts exact; p99 of http.request.duration");
         assertThat(ctx.figures().get("rollups")).contains("metric_agg_1h");
     }
 
