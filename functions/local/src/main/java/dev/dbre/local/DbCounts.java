@@ -11,33 +11,51 @@ import java.util.Map;
 /**
  * What the database holds, counted with SQL (never from the ingest's own counters), for one source
  * or for all of them ({@code source == null}).
+ *
+ * <p>Metric values and service check runs are read from the aggregates ({@code metric_agg}, the
+ * partial rows each ingest transaction writes, before any rollup), not from raw points: the
+ * product's default stores no raw points ({@code DBRE_INGEST_RAW=off}). A value's count there is
+ * weighted by its sample rate ({@code 1|c|@0.5} counts 2), as the query API answers it.
+ *
+ * @param values metric values stored, each weighted by 1 / its sample rate
+ * @param aggregateRows partial aggregate rows written for the source
  */
-public record DbCounts(long records, long lines, long points, long checks, long events, long rejects) {
-    private static final String PER_SOURCE = "select (select count(*) from ingest_records r where %1$s),"
-            + " (select coalesce(sum(r.lines), 0) from ingest_records r where %1$s),"
-            + " (select count(*) from metric_points p join ingest_records r on r.id = p.record_id where %1$s),"
-            + " (select count(*) from service_checks s join ingest_records r on r.id = s.record_id where %1$s),"
-            + " (select count(*) from ingest_events e join ingest_records r on r.id = e.record_id where %1$s),"
-            + " (select count(*) from ingest_rejects j join ingest_records r on r.id = j.record_id where %1$s)";
+public record DbCounts(
+        long records, long lines, double values, long checks, long events, long rejects, long aggregateRows) {
+    /** {@code %1$s}: the filter on {@code ingest_records r}; {@code %2$s}: on {@code ingest_batches b}. */
+    private static final String PER_SOURCE =
+            "with rec as (select count(*) as records, coalesce(sum(r.lines), 0) as lines"
+                    + "   from ingest_records r where %1$s),"
+                    + " agg as (select coalesce(sum(a.n) filter (where m.type <> 'sc'), 0) as vals,"
+                    + "   coalesce(sum(a.n) filter (where m.type = 'sc'), 0) as checks, count(*) as agg_rows"
+                    + "   from metric_agg a join metric_series m on m.id = a.series_id"
+                    + "   join ingest_batches b on b.id = a.batch_id where %2$s),"
+                    + " ev as (select count(*) as events from ingest_events e join ingest_records r on r.id = e.record_id"
+                    + "   where %1$s),"
+                    + " rj as (select count(*) as rejects from ingest_rejects j join ingest_records r on r.id = j.record_id"
+                    + "   where %1$s)"
+                    + " select rec.records, rec.lines, agg.vals, agg.checks, ev.events, rj.rejects, agg.agg_rows"
+                    + " from rec, agg, ev, rj";
 
-    /** Every row of the ingest tables, as one number: unchanged means nothing was written. */
+    /** Every row the ingest writes, as one number: unchanged means nothing was written. */
     long rows() {
-        return records + points + checks + events + rejects;
+        return records + aggregateRows + events + rejects;
     }
 
-    /** Stored items: metric points, service checks and events. */
-    long stored() {
-        return points + checks + events;
+    /** Stored items, as the query API counts them: metric values, service check runs and events. */
+    double stored() {
+        return values + checks + events;
     }
 
     DbCounts minus(DbCounts o) {
         return new DbCounts(
                 records - o.records,
                 lines - o.lines,
-                points - o.points,
+                values - o.values,
                 checks - o.checks,
                 events - o.events,
-                rejects - o.rejects);
+                rejects - o.rejects,
+                aggregateRows - o.aggregateRows);
     }
 
     /**
@@ -46,18 +64,25 @@ public record DbCounts(long records, long lines, long points, long checks, long 
      */
     static DbCounts of(ConnectionFactory db, String source) throws SQLException {
         String where = source == null ? "true" : "r.source = ?";
-        String sql = String.format(PER_SOURCE, where);
+        String batches = source == null ? "true" : "b.source = ?";
+        String sql = String.format(PER_SOURCE, where, batches);
         try (Connection c = db.open();
                 PreparedStatement s = c.prepareStatement(sql)) {
             if (source != null) {
-                for (int i = 1; i <= 6; i++) {
+                for (int i = 1; i <= 4; i++) {
                     s.setString(i, source);
                 }
             }
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
                 return new DbCounts(
-                        rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6));
+                        rs.getLong(1),
+                        rs.getLong(2),
+                        rs.getDouble(3),
+                        Math.round(rs.getDouble(4)),
+                        rs.getLong(5),
+                        rs.getLong(6),
+                        rs.getLong(7));
             }
         }
     }

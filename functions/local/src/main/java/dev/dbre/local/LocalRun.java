@@ -54,7 +54,12 @@ import picocli.CommandLine.Option;
         },
         footerHeading = "%nStages:%n",
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:every stage succeeded", "1:a stage failed (its line says why)", "2:usage error"})
+        exitCodeList = {
+            "0:every stage succeeded",
+            "1:a stage failed (its line says why)",
+            "2:usage error",
+            "130:interrupted (Ctrl-C): PostgreSQL stopped, nothing left running"
+        })
 public final class LocalRun implements Callable<Integer> {
     static final String DATABASE = "dbre";
 
@@ -152,6 +157,12 @@ public final class LocalRun implements Callable<Integer> {
             return out != null ? out : baseDir.resolve("out");
         }
 
+        @Option(
+                names = {"-v", "--verbose"},
+                description = "Also print each stage's detail lines (the stream's progress, every table, each"
+                        + " rotation step).")
+        boolean verbose;
+
         /** @throws IllegalArgumentException naming the option that is out of range */
         void validate() {
             check(lines >= 0, "--lines must be 0 or more, was " + lines);
@@ -234,14 +245,16 @@ public final class LocalRun implements Callable<Integer> {
         return List.of(
                 new Stage("migrate the schema", IngestStages::migrate),
                 new Stage("ingest the sample events of AWS, Azure and Google Cloud", SampleEvents::run),
-                new Stage("ingest a generated DogStatsD stream", IngestStages::generatedStream),
+                new Stage("ingest a generated DogStatsD and JSON stream", IngestStages::generatedStream),
                 new Stage("deliver part of the stream again", IngestStages::retry),
                 new Stage("figures, read back with SQL", IngestStages::figures),
                 new Stage("metric store maintenance: partitions, rollups, retention", MetricStoreStages::maintain),
                 new Stage(
                         "figures read back through the query API, checked against the generator",
                         MetricStoreStages::queryFigures),
-                new Stage("rotate the application user's password (four steps)", RotationStages::rotate),
+                new Stage(
+                        "rotate the application user's password (four steps); its pool reconnects",
+                        RotationStages::rotate),
                 new Stage(
                         "recovery: snapshots, a fleet drill tick (PITR, snapshot), RPO and RTO",
                         RecoveryStages::recover),
@@ -279,6 +292,7 @@ public final class LocalRun implements Callable<Integer> {
         Thread hook = new Thread(
                 () -> {
                     if (!stopped.get()) {
+                        out.println();
                         out.println("[interrupted] stopping PostgreSQL");
                     }
                     stop.run();
@@ -307,15 +321,17 @@ public final class LocalRun implements Callable<Integer> {
             for (int i = 0; i < stages.size(); i++) {
                 Stage stage = stages.get(i);
                 String head = "[stage " + (i + 1) + "/" + stages.size() + "] " + stage.title();
-                out.println(head + " ...");
+                ctx.beginStage(head);
                 long s0 = System.nanoTime();
                 try {
                     String summary = stage.body().run(ctx);
-                    out.println(head + " ... done in " + seconds(System.nanoTime() - s0)
+                    ctx.endStage("done in " + seconds(System.nanoTime() - s0)
                             + (summary == null || summary.isEmpty() ? "" : ": " + summary));
                 } catch (Exception | AssertionError e) {
-                    out.println(head + " ... FAILED after " + seconds(System.nanoTime() - s0) + ": "
-                            + DbreCommand.describe(e));
+                    if (!stopped.get()) {
+                        ctx.endStage(
+                                "FAILED after " + seconds(System.nanoTime() - s0) + ": " + DbreCommand.describe(e));
+                    } // else Ctrl-C stopped PostgreSQL under the stage: "[interrupted]" already says so
                     return null;
                 }
             }
@@ -326,6 +342,9 @@ public final class LocalRun implements Callable<Integer> {
                     throw new IllegalStateException("the check before PostgreSQL stops failed", e);
                 }
             }
+            stop.run();
+            out.println("[figures]");
+            ctx.figures().forEach((name, value) -> out.printf(Locale.ROOT, "  %-20s %s%n", name, value));
             out.println("[done] in " + seconds(System.nanoTime() - t0) + "; PostgreSQL stopped");
             return ctx.report;
         } finally {
@@ -339,14 +358,14 @@ public final class LocalRun implements Callable<Integer> {
     }
 
     /**
-     * The run's metric store: the defaults, with raw points on (the SQL figures count them), no
-     * cardinality guard (the generated stream draws its tags at random: it tests exactly-once, not
+     * The run's metric store: the product's defaults (no raw points: the SQL figures count the
+     * aggregates), no cardinality guard (the generated stream draws its tags at random: it tests exactly-once, not
      * cardinality, and its new series would become SERIES_LIMIT rejects), and the 1-hour and 1-day rollups
      * kept back to the generator's fixed {@code |T} timestamps (2026-09-21), so the figures read
      * through the query API stay whole however long after that date the run is.
      */
     static MetricStoreSettings metricStore(Clock clock) {
-        MetricStoreSettings d = MetricStoreSettings.WITH_RAW_POINTS.withMaxNewSeriesPerMinute(Integer.MAX_VALUE);
+        MetricStoreSettings d = MetricStoreSettings.DEFAULTS.withMaxNewSeriesPerMinute(Integer.MAX_VALUE);
         long daysSinceBase = (clock.instant().getEpochSecond() - MetricStreamGenerator.BASE_UNIX_SECONDS) / 86_400 + 2;
         return new MetricStoreSettings(
                 d.rawPoints(),

@@ -36,7 +36,7 @@ final class MetricStoreStages {
 
     static String maintain(RunContext ctx) throws SQLException {
         MaintenanceService.Report r = new MaintenanceService(ctx.db, ctx.metricStore).run(ctx.clock.instant());
-        ctx.detail(String.format(
+        ctx.verbose(String.format(
                 Locale.ROOT,
                 "rolled up %,d minute(s) and %,d hour(s); partitions created %d, dropped %d%s",
                 r.minutesRolled(),
@@ -44,23 +44,31 @@ final class MetricStoreStages {
                 r.partitionsCreated().size(),
                 r.partitionsDropped().size(),
                 r.partitionsDropped().isEmpty() ? "" : " (" + String.join(", ", r.partitionsDropped()) + ")"));
+        StringBuilder rollupRows = new StringBuilder();
         try (Connection c = ctx.db.open();
                 Statement s = c.createStatement()) {
             for (MetricTable t : MetricTable.values()) {
-                ctx.detail(String.format(
+                long rows = count(s, "select count(*) from " + t.table());
+                boolean rollup = t == MetricTable.MINUTE || t == MetricTable.HOUR;
+                ctx.verbose(String.format(
                         Locale.ROOT,
                         "%-14s %,10d rows in %d partition(s)%s",
                         t.table(),
-                        count(s, "select count(*) from " + t.table()),
+                        rows,
                         count(
                                 s,
                                 "select count(*) from pg_inherits i join pg_class p on p.oid = i.inhparent"
                                         + " where p.relname = '" + t.table() + "'"),
-                        t == MetricTable.MINUTE || t == MetricTable.HOUR ? " (rollup)" : ""));
+                        rollup ? " (rollup)" : ""));
+                if (rollup) {
+                    rollupRows.append(String.format(Locale.ROOT, ", %s %,d rows", t.table(), rows));
+                }
             }
         }
-        return String.format(
+        String rolled = String.format(
                 Locale.ROOT, "%,d minute(s) and %,d hour(s) rolled up", r.minutesRolled(), r.hoursRolled());
+        ctx.figure("rollups", rolled + rollupRows);
+        return rolled;
     }
 
     private static long count(Statement s, String sql) throws SQLException {
@@ -118,12 +126,14 @@ final class MetricStoreStages {
             }
         }
         byType.forEach((type, t) ->
-                ctx.detail(String.format(Locale.ROOT, "%-2s count: generated %,.0f, read %,.0f", type, t[0], t[1])));
+                ctx.verbose(String.format(Locale.ROOT, "%-2s count: generated %,.0f, read %,.0f", type, t[0], t[1])));
+        StringBuilder figure = new StringBuilder(byType.size() + " types' counts exact");
         if (quantileStep != null && e.quantileValues().length > 0) {
             double exact = e.exactQuantile(0.99);
             double read = quantileStep.quantile(0.99);
             double error = Math.abs(read - exact) / exact;
-            ctx.detail(String.format(
+            figure.append(String.format(Locale.ROOT, "; p99 of %s %.2f (exact %.2f)", e.quantileMetric(), read, exact));
+            ctx.verbose(String.format(
                     Locale.ROOT,
                     "p99 of %s: read %.2f, exact %.2f (relative error %.3f %%, bound %.0f %%)",
                     e.quantileMetric(),
@@ -140,7 +150,8 @@ final class MetricStoreStages {
             long exact = e.byName().get(setName).distinct();
             double read = setStep.cardinality();
             double error = exact == 0 ? read : Math.abs(read - exact) / exact;
-            ctx.detail(String.format(
+            figure.append(String.format(Locale.ROOT, "; distinct %s %,.0f (exact %,d)", setName, read, exact));
+            ctx.verbose(String.format(
                     Locale.ROOT,
                     "distinct %s: read %,.0f, exact %,d (relative error %.2f %%, bound %.1f %%)",
                     setName,
@@ -155,6 +166,7 @@ final class MetricStoreStages {
         if (!wrong.isEmpty()) {
             throw new IllegalStateException("the query API does not answer what was generated: " + wrong);
         }
+        ctx.figure("query API", figure.toString());
         return "the query API answers what the generator wrote";
     }
 

@@ -14,7 +14,9 @@ import java.util.TreeMap;
  * A deterministic stream of DogStatsD lines that looks like a real service fleet: counters,
  * gauges, timers, histograms, distributions and sets with realistic names and tags, sample rates,
  * packed values, {@code |T} timestamps and {@code |c:} container ids, service checks, a few events,
- * and a share of bad lines of several reject kinds.
+ * and a share of bad lines of several reject kinds. About one record in ten is newline-delimited
+ * JSON instead ({@link #JSON_RECORD_SHARE}): the same metrics as JSON objects (docs/ingest-format.md),
+ * with bad objects of their own reject kinds; the handlers read a record starting with '{' as JSON.
  *
  * <p>It counts what it wrote ({@link #stats()}): the points (one per value), checks, events and
  * rejects a correct ingest must store; and it keeps the exact figures the query API must answer
@@ -24,6 +26,16 @@ import java.util.TreeMap;
 public final class MetricStreamGenerator {
     /** Fixed base of the {@code |T} timestamps (2026-09-21), so output does not depend on the clock. */
     static final long BASE_UNIX_SECONDS = 1_790_000_000L;
+
+    /**
+     * The {@code |T} and check timestamps fall within this many seconds after the base: three hours
+     * are enough to give the maintenance stage closed minutes and hours to roll up (a whole day made
+     * it roll up 1,440 minutes for the same proof).
+     */
+    static final int TIMESTAMP_SPREAD_SECONDS = 3 * 3600;
+
+    /** The share of records written as newline-delimited JSON instead of DogStatsD. */
+    static final double JSON_RECORD_SHARE = 0.1;
 
     private static final String[] ENVS = {"env:prod", "env:prod", "env:prod", "env:staging"};
     private static final String[] SERVICES = {"service:api", "service:billing", "service:search", "service:auth"};
@@ -50,6 +62,16 @@ public final class MetricStreamGenerator {
         new Name("users.active", "s"),
     };
 
+    /** The bad JSON objects: each gives exactly its reason (checked by the generator's test). */
+    private static final RejectReason[] BAD_JSON_KINDS = {
+        RejectReason.EMPTY_NAME,
+        RejectReason.BAD_VALUE,
+        RejectReason.UNKNOWN_TYPE,
+        RejectReason.BAD_SAMPLE_RATE,
+        RejectReason.BAD_TIMESTAMP,
+        RejectReason.BAD_TAG,
+    };
+
     /** The bad lines: each gives exactly its reason (checked by the generator's test). */
     private static final RejectReason[] BAD_KINDS = {
         RejectReason.EMPTY_NAME,
@@ -70,6 +92,7 @@ public final class MetricStreamGenerator {
     private byte[] scratch = new byte[256];
 
     private long lines;
+    private long jsonLines;
     private long points;
     private long checks;
     private long events;
@@ -98,13 +121,136 @@ public final class MetricStreamGenerator {
         this.badShare = badShare;
     }
 
-    /** The payload of one record: {@code lineCount} lines, each ending in '\n'. */
+    /**
+     * The payload of one record: {@code lineCount} lines, each ending in '\n', all DogStatsD or (a
+     * share of {@link #JSON_RECORD_SHARE} of the records) all JSON objects.
+     */
     public byte[] nextRecord(int lineCount) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(lineCount * 80);
+        boolean json = random.nextDouble() < JSON_RECORD_SHARE;
         for (int i = 0; i < lineCount; i++) {
-            nextLine(out);
+            if (json) {
+                nextJsonLine(out);
+            } else {
+                nextLine(out);
+            }
         }
         return out.toByteArray();
+    }
+
+    /** Appends one JSON object (a metric, or a bad object) and its '\n' to {@code out}. */
+    private void nextJsonLine(ByteArrayOutputStream out) {
+        lines++;
+        jsonLines++;
+        line.setLength(0);
+        if (random.nextDouble() < badShare) {
+            RejectReason why = BAD_JSON_KINDS[random.nextInt(BAD_JSON_KINDS.length)];
+            rejects.merge(why, 1L, Long::sum);
+            switch (why) {
+                case EMPTY_NAME -> line.append("{\"value\":1,\"type\":\"c\"}");
+                case BAD_VALUE -> line.append("{\"name\":\"http.requests\",\"value\":\"one\",\"type\":\"c\"}");
+                case UNKNOWN_TYPE -> line.append("{\"name\":\"http.requests\",\"value\":1,\"type\":\"x\"}");
+                case BAD_SAMPLE_RATE ->
+                    line.append("{\"name\":\"http.requests\",\"value\":1,\"type\":\"c\",\"rate\":1.5}");
+                case BAD_TIMESTAMP ->
+                    line.append("{\"name\":\"queue.depth\",\"value\":3,\"type\":\"g\",\"ts\":\"yesterday\"}");
+                case BAD_TAG -> line.append("{\"name\":\"http.requests\",\"value\":1,\"type\":\"c\",\"tags\":5}");
+                default -> throw new AssertionError(why);
+            }
+        } else {
+            jsonMetric();
+        }
+        line.append('\n');
+        write(out, line);
+    }
+
+    /** One metric as a JSON object: the same names, values, weights and tags as {@link #metric()}. */
+    private void jsonMetric() {
+        Name m = METRICS[random.nextInt(METRICS.length)];
+        line.append("{\"name\":\"")
+                .append(m.name)
+                .append("\",\"type\":\"")
+                .append(m.type)
+                .append("\",\"value\":");
+        int values = 1;
+        double total = 0;
+        switch (m.type) {
+            case "s" -> {
+                int member = random.nextInt(50_000);
+                line.append("\"user-").append(member).append('"');
+                members.computeIfAbsent(m.name, k -> new BitSet(50_000)).set(member);
+            }
+            case "c" -> {
+                int v = 1 + random.nextInt(random.nextInt(10) < 8 ? 1 : 20);
+                line.append(v);
+                total = v;
+            }
+            case "g" -> line.append(random.nextInt(1000));
+            default -> {
+                values = random.nextInt(10) < 2 ? 2 + random.nextInt(4) : 1;
+                line.append(values > 1 ? "[" : "");
+                for (int i = 0; i < values; i++) {
+                    if (i > 0) {
+                        line.append(',');
+                    }
+                    appendTimerValue(m);
+                }
+                line.append(values > 1 ? "]" : "");
+                points += values - 1;
+            }
+        }
+        points++;
+        double weight = 1;
+        if (m.type.equals("c") && random.nextInt(10) == 0) {
+            line.append(",\"rate\":0.5");
+            weight = 2;
+        }
+        double[] t = totals.computeIfAbsent(m.name, k -> new double[2]);
+        t[0] += values * weight;
+        t[1] += total * weight;
+        int host = host();
+        line.append(",\"tags\":{\"env\":\"")
+                .append(value(pick(ENVS)))
+                .append("\",\"service\":\"")
+                .append(value(serviceOf(host)))
+                .append("\",\"region\":\"")
+                .append(value(regionOf(host)))
+                .append("\",\"host\":\"web-")
+                .append(host)
+                .append('"');
+        if (random.nextInt(3) == 0) {
+            line.append(",\"endpoint\":\"").append(value(pick(ENDPOINTS))).append('"');
+        }
+        if (random.nextInt(10) == 0) {
+            line.append(",\"canary\":null"); // a bare tag
+        }
+        line.append('}');
+        if ((m.type.equals("c") || m.type.equals("g")) && random.nextInt(20) == 0) {
+            line.append(",\"ts\":").append(BASE_UNIX_SECONDS + random.nextInt(TIMESTAMP_SPREAD_SECONDS));
+        }
+        if (random.nextInt(20) == 0) {
+            line.append(",\"container\":\"ci-")
+                    .append(Long.toHexString(random.nextLong() & 0xffffffffffL))
+                    .append('"');
+        }
+        line.append('}');
+    }
+
+    /** The value part of a {@code key:value} tag. */
+    private static String value(String tag) {
+        return tag.substring(tag.indexOf(':') + 1);
+    }
+
+    /**
+     * A timer, histogram or distribution value with one decimal, 0.0 to 499.9, written as {@link
+     * Double#toString} would write it but without formatting a double.
+     */
+    private void appendTimerValue(Name m) {
+        int tenths = random.nextInt(5000);
+        line.append(tenths / 10).append('.').append(tenths % 10);
+        if (m.name.equals(QUANTILE_METRIC)) {
+            keepQuantileValue(tenths / 10.0);
+        }
     }
 
     /** Appends one line and its '\n' to {@code out}. */
@@ -138,16 +284,18 @@ public final class MetricStreamGenerator {
 
     /** What was generated so far. */
     public Stats stats() {
-        return new Stats(lines, points, checks, events, new EnumMap<>(rejects));
+        return new Stats(lines, jsonLines, points, checks, events, new EnumMap<>(rejects));
     }
 
     /**
      * Counts of what the generated lines must give once ingested.
      *
+     * @param jsonLines of the lines, those that are JSON objects
      * @param points metric points, one per value of a packed line
      * @param rejects rejected lines by reason
      */
-    public record Stats(long lines, long points, long checks, long events, Map<RejectReason, Long> rejects) {
+    public record Stats(
+            long lines, long jsonLines, long points, long checks, long events, Map<RejectReason, Long> rejects) {
         public Stats {
             rejects = Map.copyOf(rejects);
         }
@@ -181,11 +329,7 @@ public final class MetricStreamGenerator {
                     if (i > 0) {
                         line.append(':');
                     }
-                    double v = random.nextInt(5000) / 10.0;
-                    line.append(v);
-                    if (m.name.equals(QUANTILE_METRIC)) {
-                        keepQuantileValue(v);
-                    }
+                    appendTimerValue(m);
                 }
                 points += values - 1;
             }
@@ -202,7 +346,7 @@ public final class MetricStreamGenerator {
         t[1] += total * weight;
         tags();
         if ((m.type.equals("c") || m.type.equals("g")) && random.nextInt(20) == 0) {
-            line.append("|T").append(BASE_UNIX_SECONDS + random.nextInt(86_400));
+            line.append("|T").append(BASE_UNIX_SECONDS + random.nextInt(TIMESTAMP_SPREAD_SECONDS));
         }
         if (random.nextInt(20) == 0) {
             line.append("|c:ci-").append(Long.toHexString(random.nextLong() & 0xffffffffffL));
@@ -261,15 +405,36 @@ public final class MetricStreamGenerator {
         }
     }
 
+    /**
+     * A host's number; its service and region follow from it ({@link #serviceOf}, {@link
+     * #regionOf}), as in a fleet where each host runs one service in one region: a few thousand
+     * series in all, as issue 10's realistic mix (drawing them apart made ten times as many, most
+     * seen once, and made series creation the stream's main cost).
+     */
+    private int host() {
+        return random.nextInt(HOSTS);
+    }
+
+    private static final int HOSTS = 40;
+
+    private static String serviceOf(int host) {
+        return SERVICES[host % SERVICES.length];
+    }
+
+    private static String regionOf(int host) {
+        return REGIONS[host % REGIONS.length];
+    }
+
     private void tags() {
+        int host = host();
         line.append("|#")
                 .append(pick(ENVS))
                 .append(',')
-                .append(pick(SERVICES))
+                .append(serviceOf(host))
                 .append(',')
-                .append(pick(REGIONS))
+                .append(regionOf(host))
                 .append(",host:web-")
-                .append(random.nextInt(40));
+                .append(host);
         if (random.nextInt(3) == 0) {
             line.append(',').append(pick(ENDPOINTS));
         }
@@ -285,7 +450,7 @@ public final class MetricStreamGenerator {
         String check = pick(CHECKS);
         checkRuns.merge(check, 1L, Long::sum);
         line.append("_sc|").append(check).append('|').append(status);
-        line.append("|d:").append(BASE_UNIX_SECONDS + random.nextInt(86_400));
+        line.append("|d:").append(BASE_UNIX_SECONDS + random.nextInt(TIMESTAMP_SPREAD_SECONDS));
         line.append("|h:web-").append(random.nextInt(40));
         line.append("|#").append(pick(ENVS)).append(',').append(pick(SERVICES));
         if (status != 0) {

@@ -32,8 +32,10 @@ class MetricStoreStagesTest {
         MetricStoreSettings store = LocalRun.metricStore(clock);
         IngestService ingest = new IngestService(db.connections(), ParseLimits.DEFAULTS, store, clock);
         MetricsPublisher none = (dims, metrics) -> {};
+        LocalRun.Options options = new LocalRun.Options();
+        options.verbose = true; // the tables and the counts per type are detail lines
         RunContext ctx = new RunContext(
-                new LocalRun.Options(),
+                options,
                 db.server(),
                 db.name(),
                 ingest,
@@ -69,6 +71,8 @@ class MetricStoreStagesTest {
                 .contains("metric_agg_1h")
                 .contains("c  count: generated")
                 .contains("p99 of http.request.duration");
+        assertThat(ctx.figures().get("query API")).startsWith("7 types' counts exact; p99 of http.request.duration");
+        assertThat(ctx.figures().get("rollups")).contains("metric_agg_1h");
     }
 
     @Test

@@ -19,7 +19,7 @@ class MetricStreamGeneratorTest {
     static Parsed parse(byte[] payload) {
         long[] c = new long[4];
         EnumMap<RejectReason, Long> rejects = new EnumMap<>(RejectReason.class);
-        new PayloadParser(ParseLimits.DEFAULTS).parse(payload, 0, payload.length, PayloadFormat.DOGSTATSD, l -> {
+        new PayloadParser(ParseLimits.DEFAULTS).parse(payload, 0, payload.length, PayloadFormat.AUTO, l -> {
             c[0]++;
             switch (l.kind) {
                 case METRIC -> c[1] += l.type == MetricType.SET ? 1 : l.valueCount;
@@ -49,8 +49,9 @@ class MetricStreamGeneratorTest {
         MetricStreamGenerator.Stats s = g.stats();
         assertThat(new Parsed(s.lines(), s.points(), s.checks(), s.events(), s.rejects()))
                 .isEqualTo(total);
-        // Every kind of content is there: packed values, checks, events, and ten reject kinds.
+        // Every kind of content is there: packed values, checks, events, JSON records, and ten reject kinds.
         assertThat(s.lines()).isEqualTo(50_000);
+        assertThat(s.jsonLines()).isPositive().isLessThan(s.lines() / 2);
         assertThat(s.points()).isGreaterThan(s.lines() - s.checks() - s.events() - s.rejected());
         assertThat(s.checks()).isPositive();
         assertThat(s.events()).isPositive();
@@ -93,11 +94,48 @@ class MetricStreamGeneratorTest {
     }
 
     @Test
-    void recordsNeverLookLikeJson() {
+    void aShareOfRecordsIsJson_andTheOthersNeverLookLikeJson() {
         // The Kinesis handler reads records as AUTO: JSON only when the first byte is '{' or '['.
         MetricStreamGenerator g = new MetricStreamGenerator(3, 0.5);
-        for (int i = 0; i < 200; i++) {
-            assertThat(g.nextRecord(5)[0]).isNotIn((byte) '{', (byte) '[');
+        int json = 0;
+        for (int i = 0; i < 500; i++) {
+            byte[] record = g.nextRecord(5);
+            if (record[0] == '{') {
+                json++;
+                // Every object is read on its own: a bad one is its own reject, never BAD_JSON.
+                assertThat(parse(record).lines()).isEqualTo(5);
+                assertThat(parse(record).rejects()).doesNotContainKey(RejectReason.BAD_JSON);
+            } else {
+                assertThat(record[0]).isNotEqualTo((byte) '[');
+            }
         }
+        assertThat(json).isBetween(25, 80); // 10 % of 500, give or take
+        assertThat(g.stats().jsonLines()).isEqualTo(json * 5L);
+    }
+
+    @Test
+    void theStreamHasAFewThousandSeries_asARealFleet() {
+        // Series: name, type and the sorted tag set, as the parser hands them to the store.
+        MetricStreamGenerator g = new MetricStreamGenerator(5, 0);
+        java.util.Set<String> series = new java.util.HashSet<>();
+        for (int r = 0; r < 200; r++) {
+            byte[] payload = g.nextRecord(1000);
+            new PayloadParser(ParseLimits.DEFAULTS).parse(payload, 0, payload.length, PayloadFormat.AUTO, l -> {
+                if (l.kind == dev.dbre.ingest.ParsedLine.Kind.METRIC) {
+                    StringBuilder key = new StringBuilder(new String(l.buf, l.nameOff, l.nameLen))
+                            .append('|')
+                            .append(l.type);
+                    java.util.List<String> tags = new java.util.ArrayList<>();
+                    for (int i = 0; i < l.tagCount; i++) {
+                        tags.add(new String(l.buf, l.tagOff[i], l.tagLen[i]));
+                    }
+                    java.util.Collections.sort(tags);
+                    series.add(key.append(tags).toString());
+                }
+            });
+        }
+
+        // 11 names x 2 envs x 40 hosts (each with its service and region) x 4 endpoints x canary or not.
+        assertThat(series).hasSizeBetween(1_000, 11 * 2 * 40 * 4 * 2);
     }
 }
