@@ -108,7 +108,7 @@ final class RecoveryStages {
                             ROWS_BEFORE_SNAPSHOT + ROWS_AFTER_SNAPSHOT,
                             "after the snapshots");
                 }
-                ctx.detail(String.format(
+                ctx.verbose(String.format(
                         Locale.ROOT,
                         "%d rows in %s.drill_items of each before the snapshots, %d after",
                         ROWS_BEFORE_SNAPSHOT,
@@ -172,7 +172,7 @@ final class RecoveryStages {
             server.close();
             throw e;
         }
-        ctx.detail(String.format(
+        ctx.verbose(String.format(
                 Locale.ROOT,
                 "second source %s: an embedded PostgreSQL on 127.0.0.1:%d (started in %s)",
                 SECOND_SOURCE,
@@ -191,7 +191,7 @@ final class RecoveryStages {
             throw new IllegalStateException("the snapshot tick of policy " + policy.name() + " did not create "
                     + databases + " snapshots and measure their recovery points: " + s.toJson(false));
         }
-        ctx.detail(String.format(
+        ctx.verbose(String.format(
                 Locale.ROOT,
                 "snapshot tick by policy %s (%s): %d snapshots created, %d recovery points measured, in %s",
                 policy.name(),
@@ -228,10 +228,10 @@ final class RecoveryStages {
                     started.add(s.path("kind").asText() + " drill of "
                             + s.path("database").asText() + " as " + name);
                 }
-                ctx.detail("fleet drill tick 1 started: " + String.join(", ", started));
+                ctx.verbose("fleet drill tick 1 started: " + String.join(", ", started));
             }
             for (JsonNode b : tick.path("overRto")) {
-                ctx.detail(String.format(
+                ctx.verbose(String.format(
                         Locale.ROOT,
                         "tick %d flags the %s drill of %s: verified after %.1f s, OVER its RTO of %.0f s",
                         ticks,
@@ -261,9 +261,9 @@ final class RecoveryStages {
             Thread.sleep(TICK_PAUSE.toMillis());
         }
         for (Map.Entry<String, List<String>> e : states.entrySet()) {
-            ctx.detail(names.get(e.getKey()) + ": " + String.join(" -> ", e.getValue()));
+            ctx.verbose(names.get(e.getKey()) + ": " + String.join(" -> ", e.getValue()));
         }
-        ctx.detail(ticks + " fleet drill ticks, " + TICK_PAUSE.toMillis() + " ms apart");
+        ctx.verbose(ticks + " fleet drill ticks, " + TICK_PAUSE.toMillis() + " ms apart");
     }
 
     /** The fleet's own servers are the only sources this runtime can log in to. */
@@ -409,7 +409,9 @@ final class RecoveryStages {
         for (String id : databases) {
             List<Rpo> points = rpo.getOrDefault(id, List.of());
             LastDrill drill = last.get(id);
-            ctx.detail(statusLine(id, points, drill));
+            String status = statusLine(id, points, drill);
+            ctx.verbose(status);
+            ctx.figure("recovery " + id, status);
             boolean over = points.stream().anyMatch(Rpo::over) || drill == null || drill.overRto();
             breaches += over ? 1 : 0;
         }

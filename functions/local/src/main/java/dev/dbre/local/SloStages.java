@@ -77,12 +77,14 @@ final class SloStages {
                 service.run(specs, When.at(reportTime(ctx.clock.instant())), EnumSet.allOf(ReportFormat.class));
         long computed = System.nanoTime();
         JsonNode report = checkFiles(summary, specs);
-        ctx.detail("report: " + summary.reports().get("html") + " (also .json and .md; the newest is in "
+        ctx.verbose("report: " + summary.reports().get("html") + " (also .json and .md; the newest is in "
                 + out.resolve("latest") + ")");
-        ctx.detail("computed and written in " + LocalRun.seconds(computed - started) + ", files checked in "
+        ctx.figure("SLO report", summary.reports().get("html") + " (also .json, .md; newest in latest/)");
+        ctx.verbose("computed and written in " + LocalRun.seconds(computed - started) + ", files checked in "
                 + LocalRun.seconds(System.nanoTime() - computed));
         for (JsonNode slo : report.get("slos")) {
-            ctx.detail(line(slo));
+            ctx.verbose(slo.get("name").asText() + " " + line(slo));
+            ctx.figure("SLO " + slo.get("name").asText(), line(slo));
         }
         int firing = summary.alertsFiring();
         return String.format(
@@ -179,8 +181,7 @@ final class SloStages {
         }
         return String.format(
                 Locale.ROOT,
-                "%-22s SLI %-8s target %-7s budget left %-8s %s; alerts firing: %s",
-                slo.get("name").asText(),
+                "SLI %-8s target %-7s budget left %-8s %s; alerts firing: %s",
                 sli,
                 percent(slo.get("target").asDouble()),
                 budget,

@@ -117,7 +117,7 @@ class RecoveryStagesTest {
             try (var restores = Files.list(base.resolve("backup/restores"))) {
                 assertThat(restores).isEmpty();
             }
-            assertThat(out)
+            assertThat(String.join("\n", ctx.figures().values()))
                     .contains("run-local: RPO pitr ")
                     .contains("run-local-2: RPO pitr ")
                     .doesNotContain("OVER THE");
