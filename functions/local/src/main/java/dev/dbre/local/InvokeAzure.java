@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.microsoft.azure.functions.ExecutionContext;
-import com.microsoft.azure.functions.HttpMethod;
 import com.microsoft.azure.functions.HttpResponseMessage;
 import dev.dbre.azure.identity.AzureCredentials;
 import dev.dbre.azure.ingest.EventHubsIngestFunction;
@@ -21,16 +20,13 @@ import dev.dbre.azure.testing.SimpleExecutionContext;
 import dev.dbre.azure.testing.SimpleHttpRequestMessage;
 import dev.dbre.config.Env;
 import dev.dbre.ingest.IngestNotStoredException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -65,18 +61,7 @@ final class InvokeAzure {
     }
 
     static InvokeFunctions.Result http(Path file, JsonNode doc, InvokeTarget t) throws Exception {
-        Map<String, String> headers = new LinkedHashMap<>();
-        doc.path("headers")
-                .properties()
-                .forEach(h -> headers.put(h.getKey(), h.getValue().asText()));
-        byte[] body = doc.has("bodyBase64")
-                ? Base64.getDecoder().decode(doc.get("bodyBase64").asText())
-                : doc.path("body").asText().getBytes(StandardCharsets.UTF_8);
-        SimpleHttpRequestMessage request = new SimpleHttpRequestMessage(
-                URI.create(doc.path("url").asText()),
-                HttpMethod.value(doc.path("method").asText()),
-                headers,
-                Optional.of(body));
+        SimpleHttpRequestMessage request = LocalAzureDrivers.httpRequest(doc);
         HttpResponseMessage response =
                 HttpIngestFunction.fromSettings(t.env(), t.clock()).run(request, context(HttpIngestFunction.NAME));
         ObjectNode out = JSON.createObjectNode();

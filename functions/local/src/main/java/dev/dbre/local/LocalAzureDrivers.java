@@ -75,18 +75,7 @@ public final class LocalAzureDrivers {
         @Override
         public String send(Path file, Target target) throws Exception {
             JsonNode doc = JSON.readTree(file.toFile());
-            Map<String, String> headers = new LinkedHashMap<>();
-            doc.path("headers")
-                    .properties()
-                    .forEach(h -> headers.put(h.getKey(), h.getValue().asText()));
-            byte[] body = doc.has("bodyBase64")
-                    ? Base64.getDecoder().decode(doc.get("bodyBase64").asText())
-                    : doc.path("body").asText().getBytes(StandardCharsets.UTF_8);
-            SimpleHttpRequestMessage request = new SimpleHttpRequestMessage(
-                    URI.create(doc.path("url").asText()),
-                    HttpMethod.value(doc.path("method").asText()),
-                    headers,
-                    Optional.of(body));
+            SimpleHttpRequestMessage request = httpRequest(doc);
             HttpResponseMessage response = HttpIngestFunction.fromSettings(target.functionEnv(), target.clock())
                     .run(request, context(HttpIngestFunction.NAME));
             Object responseBody = response.getBody();
@@ -118,5 +107,21 @@ public final class LocalAzureDrivers {
 
     private static ExecutionContext context(String function) {
         return new SimpleExecutionContext(UUID.randomUUID().toString(), function);
+    }
+
+    /** The HTTP request an Azure sample event file describes ({@code url, method, headers, body|bodyBase64}). */
+    static SimpleHttpRequestMessage httpRequest(JsonNode doc) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        doc.path("headers")
+                .properties()
+                .forEach(h -> headers.put(h.getKey(), h.getValue().asText()));
+        byte[] body = doc.has("bodyBase64")
+                ? Base64.getDecoder().decode(doc.get("bodyBase64").asText())
+                : doc.path("body").asText().getBytes(StandardCharsets.UTF_8);
+        return new SimpleHttpRequestMessage(
+                URI.create(doc.path("url").asText()),
+                HttpMethod.value(doc.path("method").asText()),
+                headers,
+                Optional.of(body));
     }
 }
