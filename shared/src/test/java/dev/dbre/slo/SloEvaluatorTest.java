@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.dbre.slo.SloReport.Alert;
 import dev.dbre.slo.SloReport.Entry;
+import dev.dbre.slo.SloReport.PastPeriod;
 import dev.dbre.slo.spec.Indicator.RatioMetric;
 import dev.dbre.slo.spec.Indicator.ThresholdMetric;
 import dev.dbre.slo.spec.MetricSource;
@@ -12,12 +13,34 @@ import dev.dbre.slo.spec.Slo;
 import dev.dbre.slo.spec.SloSpecs;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Synthetic data with hand-computed answers (the sums are in the comments). */
-class SloEvaluatorTest {
+/**
+ * Synthetic data with hand-computed answers (the sums are in the comments), run over every data
+ * source a report reads: held in memory ({@link InMemorySloEvaluatorTest}), and written as DogStatsD
+ * lines through the real ingest path into the metric store, rolled up by maintenance and read back
+ * through its query API ({@code dev.dbre.slo.data.IngestedSloEvaluatorTest}). Counts are asserted
+ * exactly; answers about values near a threshold within the sketch's documented bound.
+ */
+public abstract class SloEvaluatorTest {
     private static final double EXACT = 1e-12;
+
+    /** Where a scenario writes its points, and the data a report reads back at a given time. */
+    protected interface Store {
+        /** Adds {@code amount} to what {@code source} counts at {@code at}. */
+        Store count(MetricSource source, Instant at, double amount);
+
+        /** Records one value (a timer's, a raw ratio's) of {@code source} at {@code at}. */
+        Store value(MetricSource source, Instant at, double value);
+
+        /** Everything written so far, as a report at {@code at} reads it. */
+        SliData readAt(Instant at);
+    }
+
+    /** A new, empty store. */
+    protected abstract Store store();
 
     static Slo slo(String window, String method, String objective, String indicator) {
         String text = """
@@ -49,22 +72,23 @@ class SloEvaluatorTest {
         return ((RatioMetric) slo.indicator().metric()).total();
     }
 
-    private static Entry evaluate(Slo slo, InMemorySliData data, Instant at) {
+    private static Entry evaluate(Slo slo, Store data, Instant at) {
         return evaluate(slo, data, at, ReportSettings.DEFAULTS);
     }
 
-    private static Entry evaluate(Slo slo, InMemorySliData data, Instant at, ReportSettings settings) {
-        return new SloEvaluator(data, settings).evaluate(slo, slo.objectives().get(0), at);
+    private static Entry evaluate(Slo slo, Store data, Instant at, ReportSettings settings) {
+        return new SloEvaluator(data.readAt(at), settings)
+                .evaluate(slo, slo.objectives().get(0), at);
     }
 
-    private static void events(InMemorySliData data, Slo slo, String at, double total, double bad) {
+    private static void events(Store data, Slo slo, String at, double total, double bad) {
         data.count(total(slo), Instant.parse(at), total).count(bad(slo), Instant.parse(at), bad);
     }
 
     @Test
     void occurrences30d_sliBudgetEveryBurnRateAndAlert() {
         Slo slo = slo(ROLLING_30D, "Occurrences", "{target: 0.99}", REQUESTS);
-        InMemorySliData data = new InMemorySliData();
+        Store data = store();
         events(data, slo, "2026-02-01T00:00:00Z", 100_000, 500); // 30d only
         events(data, slo, "2026-02-27T00:00:00Z", 10_000, 200); // 3d
         events(data, slo, "2026-02-28T12:00:00Z", 10_000, 0); // 1d
@@ -112,7 +136,7 @@ class SloEvaluatorTest {
     @Test
     void windowEdges_startIncluded_endAndPartialStepExcluded() {
         Slo slo = slo(ROLLING_30D, "Occurrences", "{target: 0.99}", REQUESTS);
-        InMemorySliData data = new InMemorySliData();
+        Store data = store();
         events(data, slo, "2026-01-29T23:59:59Z", 1_000, 1_000); // before the window
         events(data, slo, "2026-01-30T00:00:00Z", 100, 1); // the first instant of the window
         events(data, slo, "2026-02-28T23:59:59Z", 100, 0); // the last step
@@ -129,7 +153,7 @@ class SloEvaluatorTest {
     void noData_isNullNotZero_andCannotAlert() {
         Slo slo = slo(ROLLING_30D, "Occurrences", "{target: 0.99}", REQUESTS);
 
-        Entry e = evaluate(slo, new InMemorySliData(), Instant.parse("2026-03-01T00:00:00Z"));
+        Entry e = evaluate(slo, store(), Instant.parse("2026-03-01T00:00:00Z"));
 
         assertThat(e.sli()).isNull();
         assertThat(e.budget().consumed()).isNull();
@@ -149,7 +173,7 @@ class SloEvaluatorTest {
     @Test
     void lowTraffic_oneBadEventCannotPage() {
         Slo slo = slo(ROLLING_30D, "Occurrences", "{target: 0.999}", REQUESTS);
-        InMemorySliData data = new InMemorySliData();
+        Store data = store();
         // 10 requests, 5 failed, all in the last 5 minutes: burn rate 500, far above 14.4, but one
         // bad request in fewer than 1 / (0.001 x 14.4) = 69.4 requests burns above 14.4 by itself.
         events(data, slo, "2026-02-28T23:58:00Z", 10, 5);
@@ -176,7 +200,7 @@ class SloEvaluatorTest {
     @Test
     void lowTrafficMinimum_isConfigurable() {
         Slo slo = slo(ROLLING_30D, "Occurrences", "{target: 0.999}", REQUESTS);
-        InMemorySliData data = new InMemorySliData();
+        Store data = store();
         events(data, slo, "2026-02-28T23:58:00Z", 10, 5);
 
         Entry e = evaluate(
@@ -196,7 +220,7 @@ class SloEvaluatorTest {
                 "Timeslices",
                 "{target: 0.9, timeSliceTarget: 0.95, timeSliceWindow: 1h}",
                 REQUESTS);
-        InMemorySliData data = new InMemorySliData();
+        Store data = store();
         for (int h = 0; h < 24; h++) {
             String at = "2026-03-01T%02d:10:00Z".formatted(h);
             if (h == 3 || h == 4) {
@@ -229,7 +253,7 @@ class SloEvaluatorTest {
     void ratioTimeslices_averageTheSliceRatios() {
         Slo slo = slo(
                 "{duration: 1d, isRolling: true}", "RatioTimeslices", "{target: 0.9, timeSliceWindow: 1h}", REQUESTS);
-        InMemorySliData data = new InMemorySliData();
+        Store data = store();
         for (int h = 0; h < 24; h++) {
             if (h == 3 || h == 4) {
                 continue;
@@ -256,8 +280,9 @@ class SloEvaluatorTest {
                 "{op: lte, value: 300, target: 0.5}",
                 "{thresholdMetric: {metricSource: {type: dbre, spec: {source: metric, metric: api.latency}}}}");
         MetricSource source = ((ThresholdMetric) slo.indicator().metric()).source();
-        InMemorySliData data = new InMemorySliData();
-        for (double v : new double[] {100, 200, 300, 301}) {
+        Store data = store();
+        // 330 lies in another sketch bin than the threshold (more than 2% above it): exact
+        for (double v : new double[] {100, 200, 300, 330}) {
             data.value(source, Instant.parse("2026-02-28T23:59:00Z"), v);
         }
 
@@ -268,6 +293,133 @@ class SloEvaluatorTest {
         assertThat(e.objective()).isEqualTo("50% of values <= 300");
     }
 
+    static final String LATENCY_LTE_300 = "{op: lte, value: 300, target: 0.99}";
+    static final String LATENCY =
+            "{thresholdMetric: {metricSource: {type: dbre, spec: {source: metric, metric: api.latency}}}}";
+
+    /** {@code good} values of 100 and {@code bad} of 600 (far from the threshold 300: exact from a sketch too). */
+    private static void latencies(Store data, Slo slo, String at, int good, int bad) {
+        MetricSource source = ((ThresholdMetric) slo.indicator().metric()).source();
+        for (int i = 0; i < good + bad; i++) {
+            data.value(source, Instant.parse(at), i < good ? 100 : 600);
+        }
+    }
+
+    @Test
+    void thresholdMetric_sliBudgetEveryBurnRateAndAlert() {
+        Slo slo = slo(ROLLING_30D, "Occurrences", LATENCY_LTE_300, LATENCY);
+        Store data = store();
+        latencies(data, slo, "2026-02-10T00:00:00Z", 1_990, 10); // 30d only
+        latencies(data, slo, "2026-02-27T00:00:00Z", 196, 4); // 3d
+        latencies(data, slo, "2026-02-28T18:30:00Z", 97, 3); // 6h, 1d
+        latencies(data, slo, "2026-02-28T23:10:00Z", 48, 2); // 1h, 2h
+        latencies(data, slo, "2026-02-28T23:57:00Z", 18, 2); // 5m, 30m
+
+        Entry e = evaluate(slo, data, Instant.parse("2026-03-01T00:00:00Z"));
+
+        // 2,370 values, 21 above 300 ms; budget 1% of 2,370 = 23.7 values
+        assertThat(e.counts()).isEqualTo(new SloReport.Counts(2_349, 2_370, 30 * 24 * 60 - 5));
+        assertThat(e.sli()).isCloseTo(1 - 21 / 2_370.0, within(1e-12));
+        assertThat(e.budget().unit()).isEqualTo("events");
+        assertThat(e.budget().totalAmount()).isCloseTo(23.7, within(1e-9));
+        assertThat(e.budget().consumedAmount()).isCloseTo(21, within(1e-9));
+        assertThat(e.budget().remainingAmount()).isCloseTo(2.7, within(1e-9));
+        assertThat(e.budget().consumed()).isCloseTo(21 / 23.7, within(1e-9));
+        assertThat(e.budget().remaining()).isCloseTo(2.7 / 23.7, within(1e-9));
+        assertThat(e.enoughData()).isTrue();
+        assertThat(e.burnRates().get("5m").burnRate()).isCloseTo(10, within(1e-9)); // 2/20
+        assertThat(e.burnRates().get("30m").burnRate()).isCloseTo(10, within(1e-9)); // 2/20
+        assertThat(e.burnRates().get("1h").burnRate()).isCloseTo(4 / 70.0 / 0.01, within(1e-9));
+        assertThat(e.burnRates().get("2h").burnRate()).isCloseTo(4 / 70.0 / 0.01, within(1e-9));
+        assertThat(e.burnRates().get("6h").burnRate()).isCloseTo(7 / 170.0 / 0.01, within(1e-9));
+        assertThat(e.burnRates().get("1d").burnRate()).isCloseTo(7 / 170.0 / 0.01, within(1e-9));
+        assertThat(e.burnRates().get("3d").burnRate()).isCloseTo(11 / 370.0 / 0.01, within(1e-9));
+        assertThat(e.burnRates().get("3d").events()).isEqualTo(370);
+        assertThat(e.alerts())
+                .extracting(Alert::name, Alert::firing, Alert::status)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("page-fast", false, "ok"), // 5.7 < 14.4
+                        org.assertj.core.groups.Tuple.tuple("page-slow", false, "ok"), // 6h: 4.1 < 6
+                        org.assertj.core.groups.Tuple.tuple("ticket-fast", true, "firing"), // 4.1, 5.7 > 3
+                        org.assertj.core.groups.Tuple.tuple("ticket-slow", true, "firing")); // 3.0, 4.1 > 1
+    }
+
+    @Test
+    void thresholdMetric_valuesBesideTheThreshold_withinTheDocumentedSketchBound() {
+        Slo slo = slo(ROLLING_30D, "Occurrences", "{op: lte, value: 300, target: 0.5}", LATENCY);
+        MetricSource source = ((ThresholdMetric) slo.indicator().metric()).source();
+        Store data = store();
+        double[] values = {100, 200, 294, 297, 300, 303, 306, 400};
+        for (double v : values) {
+            data.value(source, Instant.parse("2026-02-28T23:59:00Z"), v);
+        }
+
+        Entry e = evaluate(slo, data, Instant.parse("2026-03-01T00:00:00Z"));
+
+        // Exactly 5 of 8 are <= 300. A sketch counts its threshold bin whole (docs/metric-store.md):
+        // the answer lies between the exact shares at 300 / γ = 294.06 (3 of 8) and 300 γ = 306.06
+        // (7 of 8), γ = (1 + α) / (1 - α).
+        double gamma =
+                (1 + dev.dbre.metrics.Sketches.RELATIVE_ACCURACY) / (1 - dev.dbre.metrics.Sketches.RELATIVE_ACCURACY);
+        double low =
+                java.util.Arrays.stream(values).filter(v -> v <= 300 / gamma).count() / 8.0;
+        double high =
+                java.util.Arrays.stream(values).filter(v -> v <= 300 * gamma).count() / 8.0;
+        assertThat(low).isEqualTo(3 / 8.0);
+        assertThat(high).isEqualTo(7 / 8.0);
+        assertThat(e.sli()).isBetween(low, high);
+        assertThat(e.counts().total()).isEqualTo(8);
+        // burn rate = (1 - SLI) / 50%, in the same bound
+        assertThat(e.burnRates().get("5m").burnRate()).isBetween((1 - high) / 0.5 - 1e-9, (1 - low) / 0.5 + 1e-9);
+        assertThat(e.burnRates().get("5m").burnRate()).isCloseTo((1 - e.sli()) / 0.5, within(1e-9));
+    }
+
+    @Test
+    void calendarMonthAcrossDst_isTheMonthInTheZone_withItsPastMonths() {
+        Slo slo = slo(
+                "{duration: 1M, isRolling: false, calendar: {startTime: \"2026-01-01 00:00:00\", timeZone: Europe/Berlin}}",
+                "Occurrences",
+                "{target: 0.99}",
+                REQUESTS);
+        Store data = store();
+        events(data, slo, "2026-02-28T22:59:00Z", 1_000, 1_000); // 23:59 on 28 Feb in Berlin: February
+        events(data, slo, "2026-02-28T23:00:00Z", 1_000, 10); // 00:00 on 1 March in Berlin
+        events(data, slo, "2026-03-29T01:30:00Z", 1_000, 0); // just before the clocks go forward
+        events(data, slo, "2026-03-29T02:30:00Z", 1_000, 0); // just after (04:30 CEST)
+        events(data, slo, "2026-02-10T12:00:00Z", 500, 5); // February
+        events(data, slo, "2026-01-31T22:59:59Z", 400, 1); // the last second of January in Berlin
+
+        Entry e = evaluate(slo, data, Instant.parse("2026-03-31T12:00:30Z"));
+
+        assertThat(e.window().kind()).isEqualTo("calendar");
+        assertThat(e.window().timeZone()).isEqualTo("Europe/Berlin");
+        assertThat(e.window().from()).isEqualTo(Instant.parse("2026-02-28T23:00:00Z"));
+        assertThat(e.window().to()).isEqualTo(Instant.parse("2026-03-31T12:00:00Z"));
+        assertThat(e.window().periodEnd()).isEqualTo(Instant.parse("2026-03-31T22:00:00Z"));
+        assertThat(e.counts().total()).isEqualTo(3_000);
+        assertThat(e.sli()).isCloseTo(2_990 / 3_000.0, within(EXACT));
+        // budget: 1% of 3,000 = 30 events, 10 spent
+        assertThat(e.budget().consumed()).isCloseTo(10 / 30.0, within(EXACT));
+        assertThat(e.budget().remaining()).isCloseTo(20 / 30.0, within(EXACT));
+        // March in Berlin has 743 hours (the clocks skip one): the page threshold is 2% x 743h / 1h
+        assertThat(e.alerts().get(0).threshold()).isCloseTo(14.86, within(1e-9));
+
+        List<PastPeriod> history = e.history();
+        assertThat(history)
+                .extracting(PastPeriod::from)
+                .containsExactly(
+                        Instant.parse("2026-01-31T23:00:00Z"),
+                        Instant.parse("2025-12-31T23:00:00Z"),
+                        Instant.parse("2025-11-30T23:00:00Z"));
+        assertThat(history.get(0).to()).isEqualTo(Instant.parse("2026-02-28T23:00:00Z"));
+        // February: 1,500 events, 1,005 bad (the 23:59 batch belongs to it)
+        assertThat(history.get(0).sli()).isCloseTo(495 / 1_500.0, within(EXACT));
+        assertThat(history.get(0).budgetConsumed()).isCloseTo(1_005 / 15.0, within(1e-9));
+        // January: the last second's batch
+        assertThat(history.get(1).sli()).isCloseTo(399 / 400.0, within(EXACT));
+        assertThat(history.get(2).sli()).isNull();
+    }
+
     @Test
     void rawRatio_failureType_isInverted() {
         Slo slo = slo(
@@ -276,7 +428,7 @@ class SloEvaluatorTest {
                 "{target: 0.9, timeSliceWindow: 1h}",
                 "{ratioMetric: {raw: {metricSource: {type: dbre, spec: {source: metric, metric: api.error_ratio}}}, rawType: failure}}");
         MetricSource raw = ((RatioMetric) slo.indicator().metric()).raw();
-        InMemorySliData data = new InMemorySliData();
+        Store data = store();
         data.value(raw, Instant.parse("2026-03-01T10:00:00Z"), 0.02);
         data.value(raw, Instant.parse("2026-03-01T11:00:00Z"), 0.10);
 
@@ -310,7 +462,7 @@ class SloEvaluatorTest {
                             spec: {severity: page, condition: {kind: burnrate, op: gt, threshold: 19, lookbackWindow: 2h}}
                 """.formatted(REQUESTS);
         Slo slo = SloSpecs.parse(Map.of("t.yaml", text)).slos().get(0);
-        InMemorySliData data = new InMemorySliData();
+        Store data = store();
         events(data, slo, "2026-02-28T23:20:00Z", 600, 120);
         events(data, slo, "2026-02-28T23:57:00Z", 100, 20);
 
@@ -329,7 +481,7 @@ class SloEvaluatorTest {
     @Test
     void burningExactlyAtTheThreshold_doesNotFire() {
         Slo slo = slo(ROLLING_30D, "Occurrences", "{target: 0.99}", REQUESTS);
-        InMemorySliData data = new InMemorySliData();
+        Store data = store();
         // 144 bad of 1,000 in both page windows: burn rate 0.144 / 0.01 = 14.4 = k, not above it
         events(data, slo, "2026-02-28T23:58:00Z", 1_000, 144);
 
