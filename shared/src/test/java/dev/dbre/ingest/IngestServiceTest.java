@@ -1,10 +1,13 @@
 package dev.dbre.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.dbre.db.DbTimeouts;
 import dev.dbre.db.JdbcConnectionFactory;
 import dev.dbre.ingest.parse.ParseLimits;
+import dev.dbre.metrics.MaintenanceService;
+import dev.dbre.metrics.MetricStoreSettings;
 import dev.dbre.port.ConnectionFactory;
 import dev.dbre.testing.PostgresExtension;
 import dev.dbre.testing.TestDatabase;
@@ -31,6 +34,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.PSQLState;
@@ -202,10 +206,14 @@ class IngestServiceTest {
                 .isEqualTo(1);
     }
 
-    @Test
-    void retriedBatch_storesNoDuplicates() throws Exception {
-        IngestBatch first =
-                batch(record("s", "1", "a:1|c\nb:2|g"), record("s", "2", "c:3|c"), record("s", "3", "d:4|c\nbad"));
+    @ParameterizedTest(name = "raw points {0}")
+    @ValueSource(booleans = {true, false})
+    void retriedBatch_storesNoDuplicates(boolean raw) throws Exception {
+        IngestService service = service(raw);
+        IngestBatch first = batch(
+                record("s", "1", "a:1|c\nb:2|g\nt:5|ms|@0.5"),
+                record("s", "2", "c:3|c\nu:alice|s"),
+                record("s", "3", "d:4|c\nbad"));
         BatchResult once = service.ingest(first);
         assertThat(once.records())
                 .extracting(RecordResult::outcome)
@@ -221,41 +229,50 @@ class IngestServiceTest {
         BatchResult overlap = service.ingest(batch(
                 record("s", "2", "c:3|c"),
                 record("s", "3", "d:4|c\nbad"),
-                record("s", "4", "e:5|c"),
-                record("s", "5", "f:6|c\ng:7|c")));
+                record("s", "4", "e:5|c\nt:7.5|ms|@0.25"),
+                record("s", "5", "f:6|c|@0.5\ng:7|c\nu:bob|s\nu:alice|s")));
         assertThat(overlap.records())
                 .extracting(RecordResult::outcome)
                 .containsExactly(
                         RecordOutcome.DUPLICATE, RecordOutcome.DUPLICATE, RecordOutcome.STORED, RecordOutcome.STORED);
 
-        assertThat(db.queryLong("select count(*) from metric_points")).isEqualTo(7);
+        assertThat(db.queryLong("select count(*) from metric_points")).isEqualTo(raw ? 12 : 0);
         assertThat(db.queryLong("select count(*) from ingest_rejects")).isEqualTo(1);
         assertThat(db.queryLong("select count(*) from ingest_records")).isEqualTo(5);
         assertThat(db.queryLong("select count(*) from ingest_batches")).isEqualTo(3);
         assertThat(db.queryLong("select sum(duplicate_records) from ingest_batches"))
                 .isEqualTo(5);
-        assertAggregatesMatch(List.of("a:1|c\nb:2|g", "c:3|c", "d:4|c\nbad", "e:5|c", "f:6|c\ng:7|c"));
+        assertAggregatesMatch(List.of(
+                "a:1|c\nb:2|g\nt:5|ms|@0.5",
+                "c:3|c\nu:alice|s",
+                "d:4|c\nbad",
+                "e:5|c\nt:7.5|ms|@0.25",
+                "f:6|c|@0.5\ng:7|c\nu:bob|s\nu:alice|s"));
     }
 
-    @Test
-    void sameRecordTwiceInOneBatch_isStoredOnce() throws Exception {
-        BatchResult result = service.ingest(batch(record("s", "9", "a:1|c"), record("s", "9", "a:1|c")));
+    @ParameterizedTest(name = "raw points {0}")
+    @ValueSource(booleans = {true, false})
+    void sameRecordTwiceInOneBatch_isStoredOnce(boolean raw) throws Exception {
+        String payload = "a:1|c\nt:3|d\nu:x|s";
+        BatchResult result = service(raw).ingest(batch(record("s", "9", payload), record("s", "9", payload)));
         assertThat(result.records())
                 .extracting(RecordResult::outcome)
                 .containsExactly(RecordOutcome.STORED, RecordOutcome.DUPLICATE);
-        assertThat(db.queryLong("select count(*) from metric_points")).isEqualTo(1);
+        assertThat(db.queryLong("select count(*) from metric_points")).isEqualTo(raw ? 3 : 0);
+        assertAggregatesMatch(List.of(payload));
     }
 
-    @Test
-    void concurrentDuplicateDeliveries_storeOnce() throws Exception {
+    @ParameterizedTest(name = "raw points {0}")
+    @ValueSource(booleans = {true, false})
+    void concurrentDuplicateDeliveries_storeOnce(boolean raw) throws Exception {
         // Own threads: the common pool may have a single worker on a small machine.
         ExecutorService threads = Executors.newFixedThreadPool(2);
         try {
-            concurrentRounds(threads);
+            concurrentRounds(service(raw), threads);
         } finally {
             threads.shutdownNow();
         }
-        assertThat(db.queryLong("select count(*) from metric_points")).isEqualTo(5L * 50 * 200);
+        assertThat(db.queryLong("select count(*) from metric_points")).isEqualTo(raw ? 5L * 50 * 200 : 0);
         assertThat(db.queryLong("select count(*) from ingest_records")).isEqualTo(5L * 50);
         List<String> storedOnce = new ArrayList<>();
         for (int round = 0; round < 5; round++) {
@@ -266,7 +283,7 @@ class IngestServiceTest {
         assertAggregatesMatch(storedOnce);
     }
 
-    private void concurrentRounds(ExecutorService threads) throws Exception {
+    private void concurrentRounds(IngestService service, ExecutorService threads) throws Exception {
         for (int round = 0; round < 5; round++) {
             List<SourceRecord> records = new ArrayList<>();
             for (int i = 0; i < 50; i++) {
@@ -274,8 +291,10 @@ class IngestServiceTest {
             }
             IngestBatch batch = new IngestBatch(SOURCE, records);
             CyclicBarrier start = new CyclicBarrier(2);
-            CompletableFuture<BatchResult> a = CompletableFuture.supplyAsync(() -> afterBarrier(start, batch), threads);
-            CompletableFuture<BatchResult> b = CompletableFuture.supplyAsync(() -> afterBarrier(start, batch), threads);
+            CompletableFuture<BatchResult> a =
+                    CompletableFuture.supplyAsync(() -> afterBarrier(service, start, batch), threads);
+            CompletableFuture<BatchResult> b =
+                    CompletableFuture.supplyAsync(() -> afterBarrier(service, start, batch), threads);
             BatchResult ra = a.get(60, TimeUnit.SECONDS);
             BatchResult rb = b.get(60, TimeUnit.SECONDS);
             for (int i = 0; i < records.size(); i++) {
@@ -290,13 +309,32 @@ class IngestServiceTest {
 
     /**
      * A batch large enough that the points stream in several COPY chunks, with one bad line per
-     * record. A test transaction holds a lock that one COPY of the batch must wait for; while it
-     * waits, we kill its backend. On metric_points: the COPY has just started, in the middle of
-     * parsing the first record. On ingest_rejects: every point has been streamed, not committed.
+     * record. A test transaction holds a lock that one write of the batch must wait for; while it
+     * waits, we kill its backend. On metric_points (raw points on): the COPY has just started, in
+     * the middle of parsing the first record. On ingest_rejects: every point has been streamed, not
+     * committed. On metric_series: the new series are being inserted. On metric_agg: the
+     * aggregates' COPY, the last big write (with raw points off, the production default, the only
+     * one). On metric_rollup_queue: the transaction's last statement.
      */
-    @ParameterizedTest
-    @ValueSource(strings = {"metric_points", "ingest_rejects"})
-    void connectionKilledMidBatch_reportsFailed_andRetryStoresEverythingOnce(String lockedTable) throws Exception {
+    @ParameterizedTest(name = "raw points {0}, killed waiting on {1}")
+    @CsvSource({
+        "true, metric_points",
+        "true, ingest_rejects",
+        "true, metric_agg",
+        "false, ingest_rejects",
+        "false, metric_series",
+        "false, metric_agg",
+        "false, metric_rollup_queue"
+    })
+    void connectionKilledMidBatch_reportsFailed_andRetryStoresEverythingOnce(boolean raw, String lockedTable)
+            throws Exception {
+        IngestService service = service(raw);
+        // The partitions exist already, so the batch waits on the write itself, not on adding one.
+        // The pre-V9 raw partition (empty here) spans every day up to the day the test database
+        // was migrated, the arrival day included: while it is there, no raw partition of that day
+        // can be made, and each batch would wait on trying again.
+        db.execute("drop table if exists metric_points_v8");
+        new MaintenanceService(db.connections(), settings(raw)).createPartitionsAhead(CLOCK.instant());
         List<SourceRecord> records = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             records.add(record("shard-0", String.valueOf(1000 + i), lines(2000, "k" + i) + "\nnot a metric"));
@@ -313,6 +351,7 @@ class IngestServiceTest {
             CompletableFuture<BatchResult> running = CompletableFuture.supplyAsync(() -> service.ingest(batch), thread);
             thread.shutdown();
             int pid = waitForBlockedBackend(locker, lockedTable, running);
+            assertThat(statementOf(locker, pid)).as("the statement killed").containsIgnoringCase(lockedTable);
             try (Statement s = locker.createStatement();
                     ResultSet rs = s.executeQuery("select pg_terminate_backend(" + pid + ")")) {
                 assertThat(rs.next() && rs.getBoolean(1)).isTrue();
@@ -325,8 +364,14 @@ class IngestServiceTest {
         assertThat(killed.failed()).hasSize(20);
         assertThat(killed.records().get(0).failure()).contains("transient");
         assertThat(killed.batchId()).isEqualTo(-1);
-        for (String table :
-                List.of("ingest_batches", "ingest_records", "metric_points", "ingest_rejects", "metric_agg")) {
+        for (String table : List.of(
+                "ingest_batches",
+                "ingest_records",
+                "metric_points",
+                "ingest_rejects",
+                "metric_series",
+                "metric_agg",
+                "metric_rollup_queue")) {
             assertThat(db.queryLong("select count(*) from " + table)).as(table).isZero();
         }
 
@@ -335,9 +380,9 @@ class IngestServiceTest {
         BatchResult again = service.ingest(batch);
         assertThat(again.records()).extracting(RecordResult::outcome).containsOnly(RecordOutcome.DUPLICATE);
 
-        assertThat(db.queryLong("select count(*) from metric_points")).isEqualTo(20L * 2000);
+        assertThat(db.queryLong("select count(*) from metric_points")).isEqualTo(raw ? 20L * 2000 : 0);
         assertThat(db.queryLong("select count(distinct (record_id, line, idx)) from metric_points"))
-                .isEqualTo(20L * 2000);
+                .isEqualTo(raw ? 20L * 2000 : 0);
         assertThat(db.queryLong("select count(*) from ingest_rejects")).isEqualTo(20);
         assertThat(db.queryLong("select count(*) from ingest_batches")).isEqualTo(2);
         List<String> storedOnce = new ArrayList<>();
@@ -347,13 +392,15 @@ class IngestServiceTest {
         assertAggregatesMatch(storedOnce);
     }
 
-    @Test
-    void connectionLostDuringCommit_reportsFailed_andRetryFindsEverythingStored() throws Exception {
+    @ParameterizedTest(name = "raw points {0}")
+    @ValueSource(booleans = {true, false})
+    void connectionLostDuringCommit_reportsFailed_andRetryFindsEverythingStored(boolean raw) throws Exception {
         // The commit reaches the server but the reply is lost: the outcome is unknown to us, so the
         // records are FAILED; the retry must then find them already stored and write nothing twice.
         ConnectionFactory lostReply = () -> commitThenLoseConnection(db.open());
-        IngestService flaky = new IngestService(lostReply, ParseLimits.DEFAULTS, CLOCK);
-        IngestBatch batch = batch(record("s", "1", "a:1|c\nb:2|c"), record("s", "2", "c:3|c"));
+        IngestService flaky = new IngestService(lostReply, ParseLimits.DEFAULTS, settings(raw), CLOCK);
+        IngestService service = service(raw);
+        IngestBatch batch = batch(record("s", "1", "a:1|c\nb:2|c\nt:4|ms"), record("s", "2", "c:3|c\nu:x|s"));
 
         BatchResult unknown = flaky.ingest(batch);
         assertThat(unknown.records()).extracting(RecordResult::outcome).containsOnly(RecordOutcome.FAILED);
@@ -361,17 +408,40 @@ class IngestServiceTest {
 
         BatchResult retried = service.ingest(batch);
         assertThat(retried.records()).extracting(RecordResult::outcome).containsOnly(RecordOutcome.DUPLICATE);
-        assertThat(db.queryLong("select count(*) from metric_points")).isEqualTo(3);
-        assertAggregatesMatch(List.of("a:1|c\nb:2|c", "c:3|c"));
+        assertThat(db.queryLong("select count(*) from metric_points")).isEqualTo(raw ? 5 : 0);
+        assertAggregatesMatch(List.of("a:1|c\nb:2|c\nt:4|ms", "c:3|c\nu:x|s"));
     }
 
+    /** What one series' lines add up to, worked out here without the product's parser or aggregates. */
+    private static final class Expected {
+        final String type;
+        double n;
+        double sum;
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        /** Timers and distributions: every value, repeated by its weight (1 / rate, a whole number here). */
+        final List<Double> weighted = new ArrayList<>();
+        /** Sets: the distinct members. */
+        final java.util.Set<String> members = new java.util.HashSet<>();
+
+        Expected(String type) {
+            this.type = type;
+        }
+    }
+
+    /** The relative bound of an HLL answer asserted: three standard errors (1.04 / sqrt(registers)). */
+    private static final double HLL_BOUND = 3 * 1.04 / Math.sqrt(1 << dev.dbre.metrics.Sketches.HLL_LG_K);
+
     /**
-     * The stored aggregates, summed over every interval per series, equal what the payloads stored
-     * once give, worked out here without the parser (plain {@code name:value|c|g[|#tags]} lines;
-     * others are skipped): the count (and, for gauges, samples) and the sum per series.
+     * The stored aggregates, merged over every interval and batch per series, equal what the
+     * payloads stored once give, worked out here from the plain {@code name:value|type[|@rate][|#tags]}
+     * lines the tests write (other lines are skipped): per series the weighted count and sum, min
+     * and max exactly (the values are binary fractions); timer and distribution quantiles within
+     * the sketch's relative accuracy of the exact value of their rank; a set's distinct members
+     * exactly while it is small (the sketch keeps their hashes), else within {@link #HLL_BOUND}.
      */
     private void assertAggregatesMatch(List<String> payloadsStoredOnce) throws SQLException {
-        java.util.Map<String, double[]> expected = new java.util.TreeMap<>();
+        java.util.Map<String, Expected> expected = new java.util.TreeMap<>();
         for (String payload : payloadsStoredOnce) {
             for (String line : payload.split("\n")) {
                 String[] fields = line.split("\\|");
@@ -379,29 +449,95 @@ class IngestServiceTest {
                 if (fields.length < 2 || colon < 0) {
                     continue;
                 }
-                String[] tags = fields.length > 2 && fields[2].startsWith("#")
-                        ? fields[2].substring(1).split(",")
-                        : new String[0];
+                String type = fields[1];
+                double rate = 1;
+                String[] tags = new String[0];
+                for (int f = 2; f < fields.length; f++) {
+                    if (fields[f].startsWith("@")) {
+                        rate = Double.parseDouble(fields[f].substring(1));
+                    } else if (fields[f].startsWith("#")) {
+                        tags = fields[f].substring(1).split(",");
+                    }
+                }
                 java.util.Arrays.sort(tags);
-                String key = fields[0].substring(0, colon) + "|" + fields[1] + "|" + String.join(",", tags);
-                double value = Double.parseDouble(fields[0].substring(colon + 1));
-                double[] e = expected.computeIfAbsent(key, k -> new double[2]);
-                e[0] += 1;
-                e[1] += value;
+                String key = fields[0].substring(0, colon) + "|" + type + "|" + String.join(",", tags);
+                Expected e = expected.computeIfAbsent(key, k -> new Expected(type));
+                String value = fields[0].substring(colon + 1);
+                if (type.equals("s")) {
+                    e.n += 1;
+                    e.members.add(value);
+                    continue;
+                }
+                double v = Double.parseDouble(value);
+                double weight = type.equals("g") ? 1 : 1 / rate;
+                e.n += weight;
+                e.sum += v * weight;
+                e.min = Math.min(e.min, v);
+                e.max = Math.max(e.max, v);
+                for (int w = 0; w < weight && !type.equals("c") && !type.equals("g"); w++) {
+                    e.weighted.add(v);
+                }
             }
         }
-        java.util.Map<String, double[]> stored = new java.util.TreeMap<>();
+        java.util.Map<String, dev.dbre.metrics.Aggregate> stored = new java.util.TreeMap<>();
         try (Connection c = db.open();
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("select s.name || '|' || s.type || '|' || array_to_string(s.tags, ','),"
-                        + " sum(a.n), sum(a.sum) from metric_agg a join metric_series s on s.id = a.series_id"
-                        + " group by 1")) {
+                        + " s.type, a.n, a.sum, a.min, a.max, a.last, (extract(epoch from a.last_ts) * 1000000)::int8,"
+                        + " a.state from metric_agg a join metric_series s on s.id = a.series_id")) {
             while (rs.next()) {
-                stored.put(rs.getString(1), new double[] {rs.getDouble(2), rs.getDouble(3)});
+                dev.dbre.metrics.SeriesType type = dev.dbre.metrics.SeriesType.ofCode(rs.getString(2));
+                stored.computeIfAbsent(rs.getString(1), k -> new dev.dbre.metrics.Aggregate(type))
+                        .mergeRow(
+                                rs.getDouble(3),
+                                (Double) rs.getObject(4),
+                                (Double) rs.getObject(5),
+                                (Double) rs.getObject(6),
+                                (Double) rs.getObject(7),
+                                (Long) rs.getObject(8),
+                                rs.getBytes(9));
             }
         }
         assertThat(stored.keySet()).isEqualTo(expected.keySet());
-        expected.forEach((key, e) -> assertThat(stored.get(key)).as(key).containsExactly(e));
+        expected.forEach((key, e) -> {
+            dev.dbre.metrics.Aggregate a = stored.get(key);
+            assertThat(a.n()).as(key + " n").isEqualTo(e.n);
+            switch (e.type) {
+                case "s" -> {
+                    double distinct = e.members.size();
+                    if (distinct <= 100) {
+                        assertThat(a.distinctCount()).as(key + " members").isEqualTo(distinct);
+                    } else {
+                        assertThat(a.distinctCount())
+                                .as(key + " members")
+                                .isCloseTo(distinct, within(HLL_BOUND * distinct));
+                    }
+                }
+                case "c" -> assertThat(a.sum()).as(key + " sum").isEqualTo(e.sum);
+                default -> {
+                    assertThat(a.sum()).as(key + " sum").isEqualTo(e.sum);
+                    assertThat(a.min()).as(key + " min").isEqualTo(e.min);
+                    assertThat(a.max()).as(key + " max").isEqualTo(e.max);
+                }
+            }
+            if (!e.weighted.isEmpty()) {
+                double[] sorted = e.weighted.stream()
+                        .mapToDouble(Double::doubleValue)
+                        .sorted()
+                        .toArray();
+                assertThat(a.quantileSketch().getCount())
+                        .as(key + " sketch count")
+                        .isEqualTo(e.n);
+                for (double q : new double[] {0, 0.25, 0.5, 0.9, 0.99, 1}) {
+                    double exact = sorted[(int) Math.floor(q * (sorted.length - 1))];
+                    assertThat(a.quantileSketch().getValueAtQuantile(q))
+                            .as(key + " p" + q)
+                            .isCloseTo(
+                                    exact,
+                                    within(dev.dbre.metrics.Sketches.RELATIVE_ACCURACY * Math.abs(exact) * (1 + 1e-9)));
+                }
+            }
+        });
     }
 
     @Test
@@ -666,6 +802,15 @@ class IngestServiceTest {
 
     // --- helpers ----------------------------------------------------------------------------
 
+    private static MetricStoreSettings settings(boolean rawPoints) {
+        return MetricStoreSettings.DEFAULTS.withRawPoints(rawPoints);
+    }
+
+    /** A service that stores raw points beside the aggregates or (the production default) not. */
+    private IngestService service(boolean rawPoints) {
+        return new IngestService(db.connections(), ParseLimits.DEFAULTS, settings(rawPoints), CLOCK);
+    }
+
     /** A connection whose commit succeeds on the server, then fails as a lost socket would. */
     private static Connection commitThenLoseConnection(Connection real) {
         return (Connection) Proxy.newProxyInstance(
@@ -684,7 +829,7 @@ class IngestServiceTest {
                 });
     }
 
-    private BatchResult afterBarrier(CyclicBarrier barrier, IngestBatch batch) {
+    private static BatchResult afterBarrier(IngestService service, CyclicBarrier barrier, IngestBatch batch) {
         try {
             barrier.await(30, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -710,20 +855,38 @@ class IngestServiceTest {
             }
             Thread.sleep(5);
         }
-        throw new AssertionError("the ingest never reached the COPY into " + table);
+        throw new AssertionError("the ingest never reached its write into " + table);
     }
 
+    /** The statement backend {@code pid} runs. */
+    private static String statementOf(Connection c, int pid) throws SQLException {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select query from pg_stat_activity where pid = " + pid)) {
+            assertThat(rs.next()).isTrue();
+            return rs.getString(1);
+        }
+    }
+
+    /**
+     * {@code n} lines of every aggregated type: gauges, counts at a sample rate, timers,
+     * distributions at a sample rate, a small set of {@code prefix}'s own and members of one set
+     * that every prefix shares (large enough across a test's records that it is counted by HLL).
+     */
     private static String lines(int n, String prefix) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < n; i++) {
             if (i > 0) {
                 sb.append('\n');
             }
-            sb.append(prefix)
-                    .append(".metric:")
-                    .append(i)
-                    .append("|g|#env:prod,host:h")
-                    .append(i % 10);
+            String line = switch (i % 10) {
+                case 0, 5 -> prefix + ".gauge:" + i + "|g|#env:prod,host:h" + (i / 10) % 4;
+                case 1, 6 -> prefix + ".count:" + (i % 7 + 1) + "|c|@0.5|#host:h" + (i / 10) % 3;
+                case 2, 7 -> prefix + ".timer:" + (i * 37) % 1000 + ".5|ms|#host:h" + (i / 10) % 2;
+                case 3, 8 -> prefix + ".dist:" + ((i * 13) % 500 + 1) + "|d|@0.25|#zone:a";
+                case 4 -> "shared.users:u-" + prefix + "-" + i + "|s";
+                default -> prefix + ".small:u" + i % 37 + "|s";
+            };
+            sb.append(line);
         }
         return sb.toString();
     }
