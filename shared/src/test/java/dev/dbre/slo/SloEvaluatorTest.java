@@ -212,6 +212,10 @@ class SloEvaluatorTest {
         // A fixed minimum of 1 (DBRE_SLO_MIN_EVENTS=1) lets one slice page
         Entry anySlice = evaluate(slo, data, at, ReportSettings.DEFAULTS.withMinEvents(1L));
         assertThat(byName(anySlice).get("page-fast").status()).isEqualTo("firing");
+        // ... and a fixed minimum of 2 holds it back again (the 1h window holds one slice)
+        Entry twoSlices = evaluate(slo, data, at, ReportSettings.DEFAULTS.withMinEvents(2L));
+        assertThat(byName(twoSlices).get("page-fast").status()).isEqualTo("not enough data");
+        assertThat(byName(twoSlices).get("ticket-fast").status()).isEqualTo("firing");
     }
 
     private static Map<String, Alert> byName(Entry e) {

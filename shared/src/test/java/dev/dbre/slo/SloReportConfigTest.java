@@ -101,6 +101,13 @@ class SloReportConfigTest {
         assertThat(SloReportConfig.fromEnv(new Env(set)).settings())
                 .isEqualTo(ReportSettings.DEFAULTS.withMinEvents(25L));
 
+        set.put("DBRE_SLO_MIN_EVENTS", "1");
+        assertThat(SloReportConfig.fromEnv(new Env(set)).settings().minEvents()).isEqualTo(1L);
+        assertThat(ReportSettings.DEFAULTS.withMinEvents(1L).minEvents()).isEqualTo(1L);
+        assertThatThrownBy(() -> ReportSettings.DEFAULTS.withMinEvents(0L))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("minEvents >= 1");
+
         for (String bad : new String[] {"0", "-3", "ten", "2.5"}) {
             set.put("DBRE_SLO_MIN_EVENTS", bad);
             assertThatThrownBy(() -> SloReportConfig.fromEnv(new Env(set)))
