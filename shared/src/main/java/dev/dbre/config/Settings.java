@@ -283,6 +283,14 @@ public final class Settings {
                     "who is told when an alert starts or stops firing; unset: no one",
                     SHARED),
             s("DBRE_SLO_FORMATS", "json,md,html", "json, md, html, comma-separated", "the report's formats", SHARED),
+            s(
+                    "DBRE_SLO_MIN_EVENTS",
+                    null,
+                    "a whole number >= 1",
+                    "the fewest events a paging alert's long window needs before it may fire; unset: derived"
+                            + " per rule (one bad event alone cannot page)",
+                    SHARED,
+                    LOCAL),
 
             // Logging (log4j2 configuration files).
             s("DBRE_LOG_LEVEL", "INFO", "a log4j2 level", "root log level", AWS, LOCAL)

@@ -38,8 +38,9 @@ import java.util.TreeMap;
  *   <li>SLI = sum good / sum total; burn rate over a window = (1 - SLI of the window) / (1 - target).
  *   <li>Budget consumed = (total - good) / ((1 - target) x total), except Timeslices, whose budget
  *       is over every slice of the period (so it only falls).
- *   <li>An alert fires when both its windows burn above its threshold and each window has at least
- *       its minimum of events; a window below its minimum reports "not enough data".
+ *   <li>An alert fires when both its windows burn above its threshold and have data; a paging
+ *       rule's long window also needs its minimum of events (low traffic), and below it reports
+ *       "not enough data". Tickets need no minimum.
  * </ul>
  */
 public final class SloEvaluator {
@@ -94,9 +95,11 @@ public final class SloEvaluator {
         List<Alert> alerts = new ArrayList<>();
         for (AlertRule rule : rules) {
             double k = AlertWindows.threshold(rule, period.length());
-            long min = minEvents(budgetShare, k);
+            // Only a paging rule's long window needs the low-traffic minimum: a ticket may be raised
+            // by few events, and the short window only tells whether the burn still goes on.
+            long min = pages(rule) ? minEvents(budgetShare, k) : 1;
             minimums.merge(rule.longWindow(), min, Math::max);
-            minimums.merge(rule.shortWindow(), min, Math::max);
+            minimums.merge(rule.shortWindow(), 1L, Math::max);
             alerts.add(alert(
                     rule,
                     k,
@@ -175,9 +178,17 @@ public final class SloEvaluator {
         };
     }
 
+    /**
+     * Whether a rule pages someone: every severity but {@code ticket} (OpenSLO leaves severities free
+     * text, so an unknown one is guarded as a page, the safer reading).
+     */
+    static boolean pages(AlertRule rule) {
+        return !rule.severity().equalsIgnoreCase("ticket");
+    }
+
     private Alert alert(AlertRule rule, double k, long min, Tally longWindow, Tally shortWindow, double budgetShare) {
         String longStatus = status(longWindow, min);
-        String shortStatus = status(shortWindow, min);
+        String shortStatus = status(shortWindow, 1);
         Double longRate = longWindow.total > 0 ? longWindow.burnRate(budgetShare) : null;
         Double shortRate = shortWindow.total > 0 ? shortWindow.burnRate(budgetShare) : null;
         String status;
@@ -213,8 +224,9 @@ public final class SloEvaluator {
     }
 
     /**
-     * The fewest events a window needs: enough that one bad event alone cannot burn above {@code k}
-     * (one bad in n burns 1 / (n x budgetShare)), unless the settings fix a minimum.
+     * The fewest events a paging rule's long window needs: enough that one bad event alone cannot
+     * burn above {@code k} (one bad in n burns 1 / (n x budgetShare)), unless the settings fix a
+     * minimum ({@code DBRE_SLO_MIN_EVENTS}, {@code dbre slo-report --min-events}).
      */
     long minEvents(double budgetShare, double k) {
         if (settings.minEvents() != null) {

@@ -19,8 +19,9 @@ import java.util.Set;
  * @param out DBRE_SLO_OUT: where reports go
  * @param notifyTo DBRE_SLO_NOTIFY: who is told of alert changes, or null for no one
  * @param formats DBRE_SLO_FORMATS
+ * @param settings how the report is computed; DBRE_SLO_MIN_EVENTS sets its low-traffic minimum
  */
-public record SloReportConfig(Path spec, Out out, Notify notifyTo, Set<ReportFormat> formats) {
+public record SloReportConfig(Path spec, Out out, Notify notifyTo, Set<ReportFormat> formats, ReportSettings settings) {
     public static final String SPEC = "DBRE_SLO_SPEC";
     public static final String OUT = "DBRE_SLO_OUT";
     public static final String NOTIFY = "DBRE_SLO_NOTIFY";
@@ -28,6 +29,11 @@ public record SloReportConfig(Path spec, Out out, Notify notifyTo, Set<ReportFor
 
     public SloReportConfig {
         formats = Set.copyOf(formats);
+    }
+
+    /** A configuration with the default report settings. */
+    public SloReportConfig(Path spec, Out out, Notify notifyTo, Set<ReportFormat> formats) {
+        this(spec, out, notifyTo, formats, ReportSettings.DEFAULTS);
     }
 
     /** Kinds of report location. */
@@ -72,7 +78,8 @@ public record SloReportConfig(Path spec, Out out, Notify notifyTo, Set<ReportFor
         } catch (IllegalArgumentException e) {
             throw new ConfigException(FORMATS, e.getMessage());
         }
-        return new SloReportConfig(spec, out, notifyText == null ? null : notifyTarget(notifyText), formats);
+        return new SloReportConfig(
+                spec, out, notifyText == null ? null : notifyTarget(notifyText), formats, ReportSettings.fromEnv(env));
     }
 
     /**

@@ -171,7 +171,7 @@ public abstract class SloEvaluatorTest {
     }
 
     @Test
-    void lowTraffic_oneBadEventCannotPage() {
+    void lowTraffic_oneBadEventCannotPage_butMayRaiseATicket() {
         Slo slo = slo(ROLLING_30D, "Occurrences", "{target: 0.999}", REQUESTS);
         Store data = store();
         // 10 requests, 5 failed, all in the last 5 minutes: burn rate 500, far above 14.4, but one
@@ -180,14 +180,26 @@ public abstract class SloEvaluatorTest {
 
         Entry e = evaluate(slo, data, Instant.parse("2026-03-01T00:00:00Z"));
 
-        assertThat(e.burnRates().get("5m").status()).isEqualTo("not enough data");
-        assertThat(e.burnRates().get("5m").burnRate()).isNull();
-        assertThat(e.burnRates().get("5m").events()).isEqualTo(10);
-        assertThat(e.alerts()).allSatisfy(a -> {
-            assertThat(a.firing()).isFalse();
-            assertThat(a.status()).isEqualTo("not enough data");
-        });
-        assertThat(e.alerts().get(0).longBurnRate()).isCloseTo(500, within(1e-9));
+        // the pages' long windows (1h: 70 needed; 6h: 1 / (0.001 x 6) = 167) say "not enough data"
+        assertThat(e.burnRates().get("1h").status()).isEqualTo("not enough data");
+        assertThat(e.burnRates().get("1h").burnRate()).isNull();
+        assertThat(e.burnRates().get("1h").events()).isEqualTo(10);
+        assertThat(e.burnRates().get("6h").status()).isEqualTo("not enough data");
+        // short windows and the tickets' long windows need only data
+        assertThat(e.burnRates().get("5m").status()).isEqualTo("ok");
+        assertThat(e.burnRates().get("5m").burnRate()).isCloseTo(500, within(1e-9));
+        assertThat(e.burnRates().get("3d").burnRate()).isCloseTo(500, within(1e-9));
+        Map<String, Alert> alerts = byName(e);
+        for (String page : new String[] {"page-fast", "page-slow"}) {
+            assertThat(alerts.get(page).firing()).as(page).isFalse();
+            assertThat(alerts.get(page).status()).as(page).isEqualTo("not enough data");
+        }
+        assertThat(alerts.get("page-fast").longBurnRate()).isCloseTo(500, within(1e-9));
+        // half the requests failing for a day is worth a ticket, whatever the traffic
+        for (String ticket : new String[] {"ticket-fast", "ticket-slow"}) {
+            assertThat(alerts.get(ticket).status()).as(ticket).isEqualTo("firing");
+            assertThat(alerts.get(ticket).firing()).as(ticket).isTrue();
+        }
         assertThat(e.enoughData()).isFalse(); // 10 < 1 / 0.001
 
         // 70 requests make the page window judgeable: one bad in 70 burns 14.29 < 14.4
@@ -195,6 +207,45 @@ public abstract class SloEvaluatorTest {
         Entry more = evaluate(slo, data, Instant.parse("2026-03-01T00:00:00Z"));
         assertThat(more.alerts().get(0).status()).isEqualTo("firing");
         assertThat(more.alerts().get(0).longBurnRate()).isCloseTo(5 / 70.0 / 0.001, within(1e-9));
+    }
+
+    @Test
+    void hourSlices_badForThreeDays_raiseTicketsNotPages() {
+        // As the product's backup-rpo and rotation SLOs: one slice an hour, 99% of slices good. Every
+        // slice of the last 3 days is bad. One bad hour in an hour burns 100: no page may rest on one
+        // slice (the 1h page wants 1 / (0.01 x 14.4) = 7 slices, the 6h page 17), but both tickets fire.
+        Slo slo = slo(ROLLING_30D, "Timeslices", "{target: 0.99, timeSliceTarget: 0.5, timeSliceWindow: 1h}", REQUESTS);
+        InMemorySliData data = new InMemorySliData();
+        Instant at = Instant.parse("2026-03-01T00:00:00Z");
+        for (int h = 1; h <= 30 * 24; h++) {
+            Instant slice = at.minus(Duration.ofHours(h)).plusSeconds(600);
+            events(data, slo, slice.toString(), 1, h <= 72 ? 1 : 0);
+        }
+
+        Entry e = evaluate(slo, data, at);
+
+        Map<String, Alert> alerts = byName(e);
+        assertThat(alerts.get("page-fast").status()).isEqualTo("not enough data");
+        assertThat(alerts.get("page-slow").status()).isEqualTo("not enough data");
+        assertThat(alerts.get("ticket-fast").status()).isEqualTo("firing");
+        assertThat(alerts.get("ticket-fast").longBurnRate()).isCloseTo(100, within(1e-9)); // 24 of 24 bad
+        assertThat(alerts.get("ticket-slow").status()).isEqualTo("firing");
+        assertThat(alerts.get("ticket-slow").longBurnRate()).isCloseTo(100, within(1e-9)); // 72 of 72
+        assertThat(e.burnRates().get("1d").status()).isEqualTo("ok");
+
+        // A fixed minimum of 1 (DBRE_SLO_MIN_EVENTS=1) lets one slice page
+        Entry anySlice = evaluate(slo, data, at, ReportSettings.DEFAULTS.withMinEvents(1L));
+        assertThat(byName(anySlice).get("page-fast").status()).isEqualTo("firing");
+        // ... and a fixed minimum of 2 holds it back again (the 1h window holds one slice)
+        Entry twoSlices = evaluate(slo, data, at, ReportSettings.DEFAULTS.withMinEvents(2L));
+        assertThat(byName(twoSlices).get("page-fast").status()).isEqualTo("not enough data");
+        assertThat(byName(twoSlices).get("ticket-fast").status()).isEqualTo("firing");
+    }
+
+    private static Map<String, Alert> byName(Entry e) {
+        Map<String, Alert> byName = new java.util.LinkedHashMap<>();
+        e.alerts().forEach(a -> byName.put(a.name(), a));
+        return byName;
     }
 
     @Test

@@ -89,4 +89,30 @@ class SloReportConfigTest {
                         "json,pdf"))))
                 .hasMessage("DBRE_SLO_FORMATS: must be a comma-separated list of json, md, html; unknown: 'pdf'");
     }
+
+    @Test
+    void minEvents_defaultsToDerived_setByDbreSloMinEvents_andRefusedWhenNotAPositiveWholeNumber() throws Exception {
+        Path spec = Files.createDirectories(dir.resolve("slo"));
+        Map<String, String> base = Map.of("DBRE_SLO_SPEC", spec.toString(), "DBRE_SLO_OUT", "s3://bucket-a/p");
+        assertThat(SloReportConfig.fromEnv(new Env(base)).settings()).isEqualTo(ReportSettings.DEFAULTS);
+
+        java.util.HashMap<String, String> set = new java.util.HashMap<>(base);
+        set.put("DBRE_SLO_MIN_EVENTS", " 25 ");
+        assertThat(SloReportConfig.fromEnv(new Env(set)).settings())
+                .isEqualTo(ReportSettings.DEFAULTS.withMinEvents(25L));
+
+        set.put("DBRE_SLO_MIN_EVENTS", "1");
+        assertThat(SloReportConfig.fromEnv(new Env(set)).settings().minEvents()).isEqualTo(1L);
+        assertThat(ReportSettings.DEFAULTS.withMinEvents(1L).minEvents()).isEqualTo(1L);
+        assertThatThrownBy(() -> ReportSettings.DEFAULTS.withMinEvents(0L))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("minEvents >= 1");
+
+        for (String bad : new String[] {"0", "-3", "ten", "2.5"}) {
+            set.put("DBRE_SLO_MIN_EVENTS", bad);
+            assertThatThrownBy(() -> SloReportConfig.fromEnv(new Env(set)))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessage("DBRE_SLO_MIN_EVENTS: must be a whole number of events >= 1, was '" + bad + "'");
+        }
+    }
 }

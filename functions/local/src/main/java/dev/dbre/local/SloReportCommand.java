@@ -107,6 +107,14 @@ final class SloReportCommand implements Callable<Integer> {
             description = "An https:// webhook told when an alert starts or stops firing (JSON POST).")
     String notify;
 
+    @Option(
+            names = "--min-events",
+            paramLabel = "N",
+            description = "The fewest events (or slices with data) a paging alert's long window needs before it"
+                    + " may fire, for every SLO (default: derived per rule, so that one bad event alone"
+                    + " cannot page; see docs/slo.md, Low traffic). Also DBRE_SLO_MIN_EVENTS.")
+    String minEvents;
+
     Clock clock = Clock.systemUTC();
 
     @Override
@@ -114,6 +122,9 @@ final class SloReportCommand implements Callable<Integer> {
         Instant now = clock.instant();
         When when = usage(() -> when(now));
         Set<ReportFormat> chosen = usage(() -> ReportFormat.parseList(formats));
+        ReportSettings settings = usage(() -> minEvents != null
+                ? ReportSettings.DEFAULTS.withMinEvents(ReportSettings.parseMinEvents("--min-events", minEvents))
+                : ReportSettings.fromEnv(parent.env));
         AlertNotifier notifier = notify == null
                 ? AlertNotifier.NONE
                 : usage(() -> {
@@ -137,7 +148,7 @@ final class SloReportCommand implements Callable<Integer> {
                 jdbcUrl, user, parent.env.optional(MigrateCommand.ENV_PASSWORD), "metric_series", "slo_alert_state");
         SloReportService service = new SloReportService(
                 sliData.apply(new ConnectionFactoryDataSource(db)),
-                ReportSettings.DEFAULTS,
+                settings,
                 new FolderPublisher(out),
                 notifier,
                 new AlertStateStore(db),
@@ -179,7 +190,7 @@ final class SloReportCommand implements Callable<Integer> {
     private <T> T usage(java.util.function.Supplier<T> step) {
         try {
             return step.get();
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | dev.dbre.config.ConfigException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
     }

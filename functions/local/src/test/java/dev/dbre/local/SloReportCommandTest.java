@@ -105,4 +105,20 @@ class SloReportCommandTest {
         assertThat(pdf.exitCode()).isEqualTo(DbreCommand.EXIT_USAGE);
         assertThat(pdf.err()).contains("unknown: 'pdf'");
     }
+
+    @Test
+    void minEvents_holdsBackPagesOnly_andMustBeAPositiveWholeNumber(TestDatabase db) throws Exception {
+        Path spec = Files.writeString(dir.resolve("api.yaml"), SPEC);
+
+        Cli high = report(db, spec, "--min-events", "1000000");
+        assertThat(high.exitCode()).as(high.err()).isZero();
+        // the same data as above: without the million events a page wants, only the tickets fire
+        assertThat(high.out())
+                .contains(
+                        "api-availability (99%): budget left -900.0%; alerts firing: ticket-fast," + " ticket-slow\n");
+
+        Cli zero = report(db, spec, "--min-events", "0");
+        assertThat(zero.exitCode()).isEqualTo(DbreCommand.EXIT_USAGE);
+        assertThat(zero.err()).contains("--min-events: must be a whole number of events >= 1, was '0'");
+    }
 }

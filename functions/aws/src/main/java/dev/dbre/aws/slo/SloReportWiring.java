@@ -9,7 +9,6 @@ import dev.dbre.obs.MetricsPublisher;
 import dev.dbre.port.AlertNotifier;
 import dev.dbre.port.ReportPublisher;
 import dev.dbre.slo.AlertStateStore;
-import dev.dbre.slo.ReportSettings;
 import dev.dbre.slo.SloReportConfig;
 import dev.dbre.slo.SloReportConfig.Notify;
 import dev.dbre.slo.SloReportConfig.Out;
@@ -56,7 +55,7 @@ public final class SloReportWiring {
         AwsDatabase db = AwsDatabase.open(config.db(), clock, credentials);
         SloReportService service = new SloReportService(
                 new DatabaseSliData(new ConnectionFactoryDataSource(db.connections())),
-                ReportSettings.DEFAULTS,
+                config.slo().settings(),
                 publisher(config, credentials),
                 notifier(config.slo().notifyTo(), credentials),
                 new AlertStateStore(db.connections()),

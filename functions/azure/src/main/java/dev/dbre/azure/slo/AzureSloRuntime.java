@@ -13,7 +13,6 @@ import dev.dbre.port.AlertNotifier;
 import dev.dbre.port.ConnectionFactory;
 import dev.dbre.port.ReportPublisher;
 import dev.dbre.slo.AlertStateStore;
-import dev.dbre.slo.ReportSettings;
 import dev.dbre.slo.SloReportConfig;
 import dev.dbre.slo.SloReportConfig.NotifyKind;
 import dev.dbre.slo.SloReportConfig.OutKind;
@@ -66,7 +65,7 @@ public final class AzureSloRuntime {
         ConnectionFactory db = AzureConnections.fromEnv(env, clock, credential);
         SloReportService service = new SloReportService(
                 new DatabaseSliData(new ConnectionFactoryDataSource(db)),
-                ReportSettings.DEFAULTS,
+                config.settings(),
                 publisher(config, credential),
                 notifier(config, credential, clock),
                 new AlertStateStore(db),
