@@ -215,7 +215,7 @@ public abstract class SloEvaluatorTest {
         // slice of the last 3 days is bad. One bad hour in an hour burns 100: no page may rest on one
         // slice (the 1h page wants 1 / (0.01 x 14.4) = 7 slices, the 6h page 17), but both tickets fire.
         Slo slo = slo(ROLLING_30D, "Timeslices", "{target: 0.99, timeSliceTarget: 0.5, timeSliceWindow: 1h}", REQUESTS);
-        InMemorySliData data = new InMemorySliData();
+        Store data = store();
         Instant at = Instant.parse("2026-03-01T00:00:00Z");
         for (int h = 1; h <= 30 * 24; h++) {
             Instant slice = at.minus(Duration.ofHours(h)).plusSeconds(600);
