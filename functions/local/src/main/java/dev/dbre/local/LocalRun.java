@@ -344,7 +344,7 @@ public final class LocalRun implements Callable<Integer> {
             }
             stop.run();
             out.println("[figures]");
-            ctx.figures().forEach((name, value) -> out.printf(Locale.ROOT, "  %-20s %s%n", name, value));
+            RunContext.figureLines(ctx.figures()).forEach(out::println);
             out.println("[done] in " + seconds(System.nanoTime() - t0) + "; PostgreSQL stopped");
             return ctx.report;
         } finally {
