@@ -195,42 +195,7 @@ public final class MetricStreamGenerator {
                 .append("\",\"type\":\"")
                 .append(m.type)
                 .append("\",\"value\":");
-        int values = 1;
-        double total = 0;
-        switch (m.type) {
-            case "s" -> {
-                int member = random.nextInt(50_000);
-                line.append("\"user-").append(member).append('"');
-                members.computeIfAbsent(m.name, k -> new BitSet(50_000)).set(member);
-            }
-            case "c" -> {
-                int v = 1 + random.nextInt(random.nextInt(10) < 8 ? 1 : 20);
-                line.append(v);
-                total = v;
-            }
-            case "g" -> line.append(random.nextInt(1000));
-            default -> {
-                values = random.nextInt(10) < 2 ? 2 + random.nextInt(4) : 1;
-                line.append(values > 1 ? "[" : "");
-                for (int i = 0; i < values; i++) {
-                    if (i > 0) {
-                        line.append(',');
-                    }
-                    appendTimerValue(m);
-                }
-                line.append(values > 1 ? "]" : "");
-                points += values - 1;
-            }
-        }
-        points++;
-        double weight = 1;
-        if (m.type.equals("c") && random.nextInt(10) == 0) {
-            line.append(",\"rate\":0.5");
-            weight = 2;
-        }
-        double[] t = totals.computeIfAbsent(m.name, k -> new double[2]);
-        t[0] += values * weight;
-        t[1] += total * weight;
+        appendValuesAndRate(m, true);
         int host = host();
         line.append(",\"tags\":{\"env\":\"")
                 .append(value(pick(ENVS)))
@@ -257,6 +222,61 @@ public final class MetricStreamGenerator {
                     .append('"');
         }
         line.append('}');
+    }
+
+    /**
+     * Draws one metric's value (or packed values) and its sample rate and appends them, as
+     * DogStatsD ({@code 3|c|@0.5}, {@code 1.5:2.0|ms}) or as JSON members ({@code 3,"rate":0.5},
+     * {@code [1.5,2.0]}): the same draws in the same order for both. Counts the points, and keeps
+     * the weighted totals, the set members and the quantile metric's values.
+     */
+    private void appendValuesAndRate(Name m, boolean json) {
+        int values = 1;
+        double total = 0;
+        switch (m.type) {
+            case "s" -> {
+                int member = random.nextInt(50_000);
+                line.append(json ? "\"user-" : "user-").append(member);
+                if (json) {
+                    line.append('"');
+                }
+                members.computeIfAbsent(m.name, k -> new BitSet(50_000)).set(member);
+            }
+            case "c" -> {
+                int v = 1 + random.nextInt(random.nextInt(10) < 8 ? 1 : 20);
+                line.append(v);
+                total = v;
+            }
+            case "g" -> line.append(random.nextInt(1000));
+            default -> {
+                // Timers, histograms, distributions: often packed (DogStatsD 1.1; a JSON array).
+                values = random.nextInt(10) < 2 ? 2 + random.nextInt(4) : 1;
+                if (json && values > 1) {
+                    line.append('[');
+                }
+                for (int i = 0; i < values; i++) {
+                    if (i > 0) {
+                        line.append(json ? ',' : ':');
+                    }
+                    appendTimerValue(m);
+                }
+                if (json && values > 1) {
+                    line.append(']');
+                }
+            }
+        }
+        points += values;
+        if (!json) {
+            line.append('|').append(m.type);
+        }
+        double weight = 1;
+        if (m.type.equals("c") && random.nextInt(10) == 0) {
+            line.append(json ? ",\"rate\":0.5" : "|@0.5");
+            weight = 2; // the Agent's rule: a sampled count counts 1 / rate
+        }
+        double[] t = totals.computeIfAbsent(m.name, k -> new double[2]);
+        t[0] += values * weight;
+        t[1] += total * weight;
     }
 
     /** A point's own time: a few seconds old, or one time in {@link #LATE_ONE_IN} up to three hours. */
@@ -339,42 +359,7 @@ public final class MetricStreamGenerator {
     private void metric() {
         Name m = METRICS[random.nextInt(METRICS.length)];
         line.append(m.name).append(':');
-        int values = 1;
-        double total = 0;
-        switch (m.type) {
-            case "s" -> {
-                int member = random.nextInt(50_000);
-                line.append("user-").append(member);
-                members.computeIfAbsent(m.name, k -> new BitSet(50_000)).set(member);
-            }
-            case "c" -> {
-                int v = 1 + random.nextInt(random.nextInt(10) < 8 ? 1 : 20);
-                line.append(v);
-                total = v;
-            }
-            case "g" -> line.append(random.nextInt(1000));
-            default -> {
-                // Timers, histograms, distributions: often packed (DogStatsD 1.1).
-                values = random.nextInt(10) < 2 ? 2 + random.nextInt(4) : 1;
-                for (int i = 0; i < values; i++) {
-                    if (i > 0) {
-                        line.append(':');
-                    }
-                    appendTimerValue(m);
-                }
-                points += values - 1;
-            }
-        }
-        points++;
-        line.append('|').append(m.type);
-        double weight = 1;
-        if (m.type.equals("c") && random.nextInt(10) == 0) {
-            line.append("|@0.5");
-            weight = 2; // the Agent's rule: a sampled count counts 1 / rate
-        }
-        double[] t = totals.computeIfAbsent(m.name, k -> new double[2]);
-        t[0] += values * weight;
-        t[1] += total * weight;
+        appendValuesAndRate(m, false);
         tags();
         if ((m.type.equals("c") || m.type.equals("g")) && random.nextInt(20) == 0) {
             line.append("|T").append(timestamp());
