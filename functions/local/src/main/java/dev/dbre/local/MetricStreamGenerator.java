@@ -27,9 +27,9 @@ import java.util.TreeMap;
  * <p>Timestamps ({@code |T}, a check's {@code d:}, JSON {@code ts}) are relative to the clock, read
  * once per record: most are a few seconds old ({@link #RECENT_LAG_SECONDS}), as a client stamps a
  * point just before sending it, so they count as fresh for the product's ingest-freshness SLO; one
- * in {@link #LATE_ONE_IN} is late, backfilled from the last {@link #LATE_SPREAD_SECONDS} (an agent
- * catching up after an outage), which gives the maintenance stage closed minutes and hours to roll
- * up and the freshness SLI a few stale points, well inside its budget.
+ * in {@link #LATE_ONE_IN} is late, one to three hours old (an agent catching up after an outage),
+ * which gives the maintenance stage closed minutes and hours to roll up and the freshness SLI a few
+ * stale points, well inside its budget.
  */
 public final class MetricStreamGenerator {
     /** A timestamp that is not late is at most this many seconds before its record is made. */
@@ -43,9 +43,15 @@ public final class MetricStreamGenerator {
     static final int LATE_ONE_IN = 20;
 
     /**
-     * A late timestamp falls within this many seconds before its record: three hours are enough to
-     * give the maintenance stage closed minutes and hours to roll up (a whole day made it roll up
-     * 1,440 minutes for the same proof).
+     * A late timestamp is at least this many seconds old: an hour, so that it always falls in a
+     * closed hour, and the maintenance stage always has a closed hour and its minutes to roll up.
+     */
+    static final int LATE_MIN_SECONDS = 3600;
+
+    /**
+     * A late timestamp is less than this many seconds old: three hours are enough to give the
+     * maintenance stage closed minutes and hours to roll up (a whole day made it roll up 1,440
+     * minutes for the same proof).
      */
     static final int LATE_SPREAD_SECONDS = 3 * 3600;
 
@@ -279,10 +285,10 @@ public final class MetricStreamGenerator {
         t[1] += total * weight;
     }
 
-    /** A point's own time: a few seconds old, or one time in {@link #LATE_ONE_IN} up to three hours. */
+    /** A point's own time: a few seconds old, or one time in {@link #LATE_ONE_IN} one to three hours. */
     private long timestamp() {
         if (random.nextInt(LATE_ONE_IN) == 0) {
-            return nowSeconds - 1 - random.nextInt(LATE_SPREAD_SECONDS);
+            return nowSeconds - LATE_MIN_SECONDS - random.nextInt(LATE_SPREAD_SECONDS - LATE_MIN_SECONDS);
         }
         return nowSeconds - random.nextInt(RECENT_LAG_SECONDS + 1);
     }
