@@ -80,9 +80,9 @@ final class MetricStoreStages {
 
     /**
      * The generated stream's figures through the query API, over one step from the hour of its
-     * earliest possible timestamp (late ones go back three hours before the run) to the hour after now (1-hour rollups where they exist). Only
-     * the generator's series are read: its metric lines all carry a {@code host} tag, the sample
-     * events' do not (and its check names are its own).
+     * earliest possible timestamp (late ones go back three hours before the run) to the hour after
+     * now (1-hour rollups where they exist). Only the generator's series are read: its metric lines
+     * all carry a {@code host} tag, the sample events' do not (and its check names are its own).
      */
     static String queryFigures(RunContext ctx) throws SQLException {
         MetricStreamGenerator.Expected e = ctx.expected;
