@@ -7,8 +7,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.EnumMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The snapshot function's backup policy and where it comes from: {@value #POLICY} (a file, {@code
@@ -37,13 +37,22 @@ public final class PolicySource {
     }
 
     /**
-     * The source named by {@value #POLICY} or {@value #POLICY_FILE}, or null when neither is set.
+     * Where the policy is and the variable that named it: what a configuration read once at cold
+     * start keeps when its runtime builds the readers later (they need the configuration first).
      *
-     * @param readers the stores this runtime reads besides files
+     * @param variable {@value #POLICY}, or the older {@value #POLICY_FILE}
+     */
+    public record Setting(String variable, PolicyLocation location) {}
+
+    /**
+     * The location named by {@value #POLICY} or {@value #POLICY_FILE}, parsed and checked but not
+     * read, or null when neither is set.
+     *
+     * @param readable the kinds of store this runtime reads besides files
      * @throws ConfigException naming the variable when both are set, the location is malformed, or
      *     this runtime cannot read its kind
      */
-    public static PolicySource fromEnv(Env env, Map<PolicyLocation.Kind, PolicyReader> readers) {
+    public static Setting locate(Env env, Set<PolicyLocation.Kind> readable) {
         String uri = env.optional(POLICY);
         String file = env.optional(POLICY_FILE);
         if (uri != null && file != null) {
@@ -61,15 +70,28 @@ public final class PolicySource {
         } catch (IllegalArgumentException e) {
             throw new ConfigException(variable, e.getMessage());
         }
-        Map<PolicyLocation.Kind, PolicyReader> all = new EnumMap<>(PolicyLocation.Kind.class);
-        all.put(PolicyLocation.Kind.FILE, FILES);
-        all.putAll(readers);
-        PolicyReader reader = all.get(location.kind());
-        if (reader == null) {
+        if (location.kind() != PolicyLocation.Kind.FILE && !readable.contains(location.kind())) {
             throw new ConfigException(
                     variable, "'" + location + "' is read by " + location.kind().readBy() + ", not by this one");
         }
-        return new PolicySource(variable, location, reader);
+        return new Setting(variable, location);
+    }
+
+    /**
+     * The source named by {@value #POLICY} or {@value #POLICY_FILE}, or null when neither is set.
+     *
+     * @param readers the stores this runtime reads besides files
+     * @throws ConfigException naming the variable when both are set, the location is malformed, or
+     *     this runtime cannot read its kind
+     */
+    public static PolicySource fromEnv(Env env, Map<PolicyLocation.Kind, PolicyReader> readers) {
+        Setting setting = locate(env, readers.keySet());
+        if (setting == null) {
+            return null;
+        }
+        PolicyLocation.Kind kind = setting.location().kind();
+        PolicyReader reader = readers.containsKey(kind) ? readers.get(kind) : FILES;
+        return new PolicySource(setting.variable(), setting.location(), reader);
     }
 
     /**

@@ -59,6 +59,21 @@ class PolicySourceTest {
     }
 
     @Test
+    void locate_parsesAndChecksTheLocation_withoutAReader() {
+        Env env = new Env(Map.of(PolicySource.POLICY, "ssm:/dbre/backup-policy"));
+
+        PolicySource.Setting setting = PolicySource.locate(env, java.util.Set.of(PolicyLocation.Kind.SSM));
+
+        assertThat(setting.variable()).isEqualTo(PolicySource.POLICY);
+        assertThat(setting.location()).isEqualTo(PolicyLocation.parse("ssm:/dbre/backup-policy"));
+        assertThat(PolicySource.locate(new Env(Map.of()), java.util.Set.of())).isNull();
+        assertThatThrownBy(() -> PolicySource.locate(env, java.util.Set.of(PolicyLocation.Kind.S3)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("DBRE_BACKUP_POLICY: ")
+                .hasMessageContaining("read by the AWS functions");
+    }
+
+    @Test
     void theCloudsReader_isUsedForItsKind() {
         Env env = new Env(Map.of(PolicySource.POLICY, "s3://cfg/gold.yaml"));
         PolicyReader s3 = location -> location.container().equals("cfg") ? GOLD : "";

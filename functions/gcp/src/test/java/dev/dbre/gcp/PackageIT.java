@@ -1,12 +1,10 @@
 package dev.dbre.gcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.withinPercentage;
 
-import java.lang.reflect.Method;
+import dev.dbre.testing.PackagedSetSketches;
 import java.net.URL;
 import java.net.URLClassLoader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -73,44 +71,12 @@ class PackageIT {
                         .as("%s has a public no-argument constructor", function)
                         .isNotNull();
             }
-            assertSetsAggregate(loader);
+            PackagedSetSketches.assertAggregate(loader, "the archive's files");
             URL fastutil = loader.loadClass("it.unimi.dsi.fastutil.longs.LongOpenHashSet")
                     .getProtectionDomain()
                     .getCodeSource()
                     .getLocation();
             assertThat(fastutil).isEqualTo(functionJar.toUri().toURL());
-        }
-    }
-
-    /** 100 members: exact hashes; 2,000: sparse registers; 100,000: full registers. */
-    private static void assertSetsAggregate(ClassLoader loader) throws ReflectiveOperationException {
-        Class<?> seriesType = loader.loadClass("dev.dbre.metrics.SeriesType");
-        Class<?> aggregate = loader.loadClass("dev.dbre.metrics.Aggregate");
-        Object set = seriesType.getField("SET").get(null);
-        Method addMember = aggregate.getMethod("addMember", byte[].class, int.class, int.class);
-        Method encode = aggregate.getMethod("encodeState");
-        Method mergeRow = aggregate.getMethod(
-                "mergeRow",
-                double.class,
-                Double.class,
-                Double.class,
-                Double.class,
-                Double.class,
-                Long.class,
-                byte[].class);
-        Method distinct = aggregate.getMethod("distinctCount");
-        for (int members : new int[] {100, 2_000, 100_000}) {
-            Object written = aggregate.getConstructor(seriesType).newInstance(set);
-            for (int i = 0; i < members; i++) {
-                byte[] member = ("user-" + i).getBytes(StandardCharsets.UTF_8);
-                addMember.invoke(written, member, 0, member.length);
-            }
-            Object read = aggregate.getConstructor(seriesType).newInstance(set);
-            mergeRow.invoke(read, (double) members, null, null, null, null, null, encode.invoke(written));
-            mergeRow.invoke(read, (double) members, null, null, null, null, null, encode.invoke(written));
-            assertThat((double) distinct.invoke(read))
-                    .as("distinct members of %d, through the archive's files", members)
-                    .isCloseTo(members, withinPercentage(5));
         }
     }
 }

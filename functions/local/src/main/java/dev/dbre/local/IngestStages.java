@@ -29,7 +29,7 @@ final class IngestStages {
      */
     static String generatedStream(RunContext ctx) throws Exception {
         LocalRun.Options o = ctx.options;
-        MetricStreamGenerator generator = new MetricStreamGenerator(o.seed, o.badShare);
+        MetricStreamGenerator generator = new MetricStreamGenerator(o.seed, o.badShare, ctx.clock);
         long totalRecords = (o.lines + o.linesPerRecord - 1) / o.linesPerRecord;
         long retryCount = Math.round(totalRecords * o.retryShare);
         ctx.verbose(String.format(

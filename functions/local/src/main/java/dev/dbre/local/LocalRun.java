@@ -307,7 +307,7 @@ public final class LocalRun implements Callable<Integer> {
                     pg.port(),
                     seconds(System.nanoTime() - t0));
             MetricsPublisher metrics = new LogMetricsPublisher(System.out, clock);
-            MetricStoreSettings store = metricStore(clock);
+            MetricStoreSettings store = metricStore();
             IngestService ingest = new IngestService(
                     JdbcConnectionFactory.of(pg.jdbcUrl(DATABASE), "postgres", null),
                     ParseLimits.DEFAULTS,
@@ -344,7 +344,7 @@ public final class LocalRun implements Callable<Integer> {
             }
             stop.run();
             out.println("[figures]");
-            ctx.figures().forEach((name, value) -> out.printf(Locale.ROOT, "  %-20s %s%n", name, value));
+            RunContext.figureLines(ctx.figures()).forEach(out::println);
             out.println("[done] in " + seconds(System.nanoTime() - t0) + "; PostgreSQL stopped");
             return ctx.report;
         } finally {
@@ -359,25 +359,11 @@ public final class LocalRun implements Callable<Integer> {
 
     /**
      * The run's metric store: the product's defaults (no raw points: the SQL figures count the
-     * aggregates), no cardinality guard (the generated stream draws its tags at random: it tests exactly-once, not
-     * cardinality, and its new series would become SERIES_LIMIT rejects), and the 1-hour and 1-day rollups
-     * kept back to the generator's fixed {@code |T} timestamps (2026-09-21), so the figures read
-     * through the query API stay whole however long after that date the run is.
+     * aggregates), but no cardinality guard (the generated stream draws its tags at random: it tests
+     * exactly-once, not cardinality, and its new series would become SERIES_LIMIT rejects).
      */
-    static MetricStoreSettings metricStore(Clock clock) {
-        MetricStoreSettings d = MetricStoreSettings.DEFAULTS.withMaxNewSeriesPerMinute(Integer.MAX_VALUE);
-        long daysSinceBase = (clock.instant().getEpochSecond() - MetricStreamGenerator.BASE_UNIX_SECONDS) / 86_400 + 2;
-        return new MetricStoreSettings(
-                d.rawPoints(),
-                d.intervalSeconds(),
-                d.maxNewSeriesPerMinute(),
-                d.seriesCacheSize(),
-                d.intervalRetentionDays(),
-                d.minuteRetentionDays(),
-                (int) Math.max(d.hourRetentionDays(), daysSinceBase),
-                (int) Math.max(d.dayRetentionDays(), daysSinceBase),
-                d.rawRetentionDays(),
-                d.partitionsAheadDays());
+    static MetricStoreSettings metricStore() {
+        return MetricStoreSettings.DEFAULTS.withMaxNewSeriesPerMinute(Integer.MAX_VALUE);
     }
 
     /** The provider under {@code dir}, emptied first: each run starts from no backups. */

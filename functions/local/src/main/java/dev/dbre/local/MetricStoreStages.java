@@ -80,15 +80,15 @@ final class MetricStoreStages {
 
     /**
      * The generated stream's figures through the query API, over one step from the hour of its
-     * earliest {@code |T} timestamp to the hour after now (1-hour rollups where they exist). Only
-     * the generator's series are read: its metric lines all carry a {@code host} tag, the sample
-     * events' do not (and its check names are its own).
+     * earliest possible timestamp (late ones go back three hours before the run) to the hour after
+     * now (1-hour rollups where they exist). Only the generator's series are read: its metric lines
+     * all carry a {@code host} tag, the sample events' do not (and its check names are its own).
      */
     static String queryFigures(RunContext ctx) throws SQLException {
         MetricStreamGenerator.Expected e = ctx.expected;
         MetricQueryService queries = new MetricQueryService(ctx.db, ctx.metricStore.intervalSeconds());
         Instant from = Instant.ofEpochSecond(
-                Math.floorDiv(Math.min(MetricStreamGenerator.BASE_UNIX_SECONDS, ctx.startedAt.getEpochSecond()), 3600)
+                Math.floorDiv(ctx.startedAt.getEpochSecond() - MetricStreamGenerator.LATE_SPREAD_SECONDS - 1, 3600)
                         * 3600);
         Instant to = Instant.ofEpochSecond((Math.floorDiv(ctx.clock.instant().getEpochSecond(), 3600) + 1) * 3600);
         List<String> wrong = new ArrayList<>();

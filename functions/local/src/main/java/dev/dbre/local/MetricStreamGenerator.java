@@ -2,6 +2,7 @@ package dev.dbre.local;
 
 import dev.dbre.ingest.RejectReason;
 import java.io.ByteArrayOutputStream;
+import java.time.Clock;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.EnumMap;
@@ -21,18 +22,38 @@ import java.util.TreeMap;
  * <p>It counts what it wrote ({@link #stats()}): the points (one per value), checks, events and
  * rejects a correct ingest must store; and it keeps the exact figures the query API must answer
  * ({@link #expected()}: weighted counts and sums per name, distinct set members, check runs, every
- * value of one timer). The same seed gives the same bytes.
+ * value of one timer). The same seed and the same clock readings give the same bytes.
+ *
+ * <p>Timestamps ({@code |T}, a check's {@code d:}, JSON {@code ts}) are relative to the clock, read
+ * once per record: most are a few seconds old ({@link #RECENT_LAG_SECONDS}), as a client stamps a
+ * point just before sending it, so they count as fresh for the product's ingest-freshness SLO; one
+ * in {@link #LATE_ONE_IN} is late, one to three hours old (an agent catching up after an outage),
+ * which gives the maintenance stage closed minutes and hours to roll up and the freshness SLI a few
+ * stale points, well inside its budget.
  */
 public final class MetricStreamGenerator {
-    /** Fixed base of the {@code |T} timestamps (2026-09-21), so output does not depend on the clock. */
-    static final long BASE_UNIX_SECONDS = 1_790_000_000L;
+    /** A timestamp that is not late is at most this many seconds before its record is made. */
+    static final int RECENT_LAG_SECONDS = 10;
 
     /**
-     * The {@code |T} and check timestamps fall within this many seconds after the base: three hours
-     * are enough to give the maintenance stage closed minutes and hours to roll up (a whole day made
-     * it roll up 1,440 minutes for the same proof).
+     * One timestamp in this many is late. With one counter or gauge line in twenty stamped, about one
+     * point in 800 is stale: the freshness SLO (99 % within 60 s) keeps most of its budget and fires
+     * nothing.
      */
-    static final int TIMESTAMP_SPREAD_SECONDS = 3 * 3600;
+    static final int LATE_ONE_IN = 20;
+
+    /**
+     * A late timestamp is at least this many seconds old: an hour, so that it always falls in a
+     * closed hour, and the maintenance stage always has a closed hour and its minutes to roll up.
+     */
+    static final int LATE_MIN_SECONDS = 3600;
+
+    /**
+     * A late timestamp is less than this many seconds old: three hours are enough to give the
+     * maintenance stage closed minutes and hours to roll up (a whole day made it roll up 1,440
+     * minutes for the same proof).
+     */
+    static final int LATE_SPREAD_SECONDS = 3 * 3600;
 
     /** The share of records written as newline-delimited JSON instead of DogStatsD. */
     static final double JSON_RECORD_SHARE = 0.1;
@@ -88,6 +109,10 @@ public final class MetricStreamGenerator {
 
     private final SplittableRandom random;
     private final double badShare;
+    private final Clock clock;
+    /** The clock's reading for the current record, in Unix seconds. */
+    private long nowSeconds;
+
     private final StringBuilder line = new StringBuilder(256);
     private byte[] scratch = new byte[256];
 
@@ -111,14 +136,17 @@ public final class MetricStreamGenerator {
 
     /**
      * @param badShare the share of lines that are bad, in [0, 1]
+     * @param clock what the timestamps are relative to (tests: a fixed clock, for the same bytes)
      * @throws IllegalArgumentException if badShare is outside [0, 1]
      */
-    public MetricStreamGenerator(long seed, double badShare) {
+    public MetricStreamGenerator(long seed, double badShare, Clock clock) {
         if (!(badShare >= 0 && badShare <= 1)) {
             throw new IllegalArgumentException("bad share must be in [0, 1], was " + badShare);
         }
         this.random = new SplittableRandom(seed);
         this.badShare = badShare;
+        this.clock = clock;
+        this.nowSeconds = clock.instant().getEpochSecond();
     }
 
     /**
@@ -127,6 +155,7 @@ public final class MetricStreamGenerator {
      */
     public byte[] nextRecord(int lineCount) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(lineCount * 80);
+        nowSeconds = clock.instant().getEpochSecond();
         boolean json = random.nextDouble() < JSON_RECORD_SHARE;
         for (int i = 0; i < lineCount; i++) {
             if (json) {
@@ -172,42 +201,7 @@ public final class MetricStreamGenerator {
                 .append("\",\"type\":\"")
                 .append(m.type)
                 .append("\",\"value\":");
-        int values = 1;
-        double total = 0;
-        switch (m.type) {
-            case "s" -> {
-                int member = random.nextInt(50_000);
-                line.append("\"user-").append(member).append('"');
-                members.computeIfAbsent(m.name, k -> new BitSet(50_000)).set(member);
-            }
-            case "c" -> {
-                int v = 1 + random.nextInt(random.nextInt(10) < 8 ? 1 : 20);
-                line.append(v);
-                total = v;
-            }
-            case "g" -> line.append(random.nextInt(1000));
-            default -> {
-                values = random.nextInt(10) < 2 ? 2 + random.nextInt(4) : 1;
-                line.append(values > 1 ? "[" : "");
-                for (int i = 0; i < values; i++) {
-                    if (i > 0) {
-                        line.append(',');
-                    }
-                    appendTimerValue(m);
-                }
-                line.append(values > 1 ? "]" : "");
-                points += values - 1;
-            }
-        }
-        points++;
-        double weight = 1;
-        if (m.type.equals("c") && random.nextInt(10) == 0) {
-            line.append(",\"rate\":0.5");
-            weight = 2;
-        }
-        double[] t = totals.computeIfAbsent(m.name, k -> new double[2]);
-        t[0] += values * weight;
-        t[1] += total * weight;
+        appendValuesAndRate(m, true);
         int host = host();
         line.append(",\"tags\":{\"env\":\"")
                 .append(value(pick(ENVS)))
@@ -226,7 +220,7 @@ public final class MetricStreamGenerator {
         }
         line.append('}');
         if ((m.type.equals("c") || m.type.equals("g")) && random.nextInt(20) == 0) {
-            line.append(",\"ts\":").append(BASE_UNIX_SECONDS + random.nextInt(TIMESTAMP_SPREAD_SECONDS));
+            line.append(",\"ts\":").append(timestamp());
         }
         if (random.nextInt(20) == 0) {
             line.append(",\"container\":\"ci-")
@@ -234,6 +228,69 @@ public final class MetricStreamGenerator {
                     .append('"');
         }
         line.append('}');
+    }
+
+    /**
+     * Draws one metric's value (or packed values) and its sample rate and appends them, as
+     * DogStatsD ({@code 3|c|@0.5}, {@code 1.5:2.0|ms}) or as JSON members ({@code 3,"rate":0.5},
+     * {@code [1.5,2.0]}): the same draws in the same order for both. Counts the points, and keeps
+     * the weighted totals, the set members and the quantile metric's values.
+     */
+    private void appendValuesAndRate(Name m, boolean json) {
+        int values = 1;
+        double total = 0;
+        switch (m.type) {
+            case "s" -> {
+                int member = random.nextInt(50_000);
+                line.append(json ? "\"user-" : "user-").append(member);
+                if (json) {
+                    line.append('"');
+                }
+                members.computeIfAbsent(m.name, k -> new BitSet(50_000)).set(member);
+            }
+            case "c" -> {
+                int v = 1 + random.nextInt(random.nextInt(10) < 8 ? 1 : 20);
+                line.append(v);
+                total = v;
+            }
+            case "g" -> line.append(random.nextInt(1000));
+            default -> {
+                // Timers, histograms, distributions: often packed (DogStatsD 1.1; a JSON array).
+                values = random.nextInt(10) < 2 ? 2 + random.nextInt(4) : 1;
+                if (json && values > 1) {
+                    line.append('[');
+                }
+                for (int i = 0; i < values; i++) {
+                    if (i > 0) {
+                        line.append(json ? ',' : ':');
+                    }
+                    appendTimerValue(m);
+                }
+                if (json && values > 1) {
+                    line.append(']');
+                }
+            }
+        }
+        points += values;
+        if (!json) {
+            line.append('|').append(m.type);
+        }
+        double weight = 1;
+        if (m.type.equals("c") && random.nextInt(10) == 0) {
+            line.append(json ? ",\"rate\":0.5" : "|@0.5");
+            weight = 2; // the Agent's rule: a sampled count counts 1 / rate
+        }
+        double[] t = totals.computeIfAbsent(m.name, k -> new double[2]);
+        t[0] += values * weight;
+        t[1] += total * weight;
+    }
+
+    /** A point's own time: a few seconds old, or one time in {@link #LATE_ONE_IN} one to three hours. */
+    private long timestamp() {
+        if (random.nextInt(LATE_ONE_IN) == 0) {
+            return nowSeconds - LATE_MIN_SECONDS - random.nextInt(LATE_SPREAD_SECONDS - LATE_MIN_SECONDS);
+        }
+        return nowSeconds - random.nextInt(RECENT_LAG_SECONDS + 1);
     }
 
     /** The value part of a {@code key:value} tag. */
@@ -308,45 +365,10 @@ public final class MetricStreamGenerator {
     private void metric() {
         Name m = METRICS[random.nextInt(METRICS.length)];
         line.append(m.name).append(':');
-        int values = 1;
-        double total = 0;
-        switch (m.type) {
-            case "s" -> {
-                int member = random.nextInt(50_000);
-                line.append("user-").append(member);
-                members.computeIfAbsent(m.name, k -> new BitSet(50_000)).set(member);
-            }
-            case "c" -> {
-                int v = 1 + random.nextInt(random.nextInt(10) < 8 ? 1 : 20);
-                line.append(v);
-                total = v;
-            }
-            case "g" -> line.append(random.nextInt(1000));
-            default -> {
-                // Timers, histograms, distributions: often packed (DogStatsD 1.1).
-                values = random.nextInt(10) < 2 ? 2 + random.nextInt(4) : 1;
-                for (int i = 0; i < values; i++) {
-                    if (i > 0) {
-                        line.append(':');
-                    }
-                    appendTimerValue(m);
-                }
-                points += values - 1;
-            }
-        }
-        points++;
-        line.append('|').append(m.type);
-        double weight = 1;
-        if (m.type.equals("c") && random.nextInt(10) == 0) {
-            line.append("|@0.5");
-            weight = 2; // the Agent's rule: a sampled count counts 1 / rate
-        }
-        double[] t = totals.computeIfAbsent(m.name, k -> new double[2]);
-        t[0] += values * weight;
-        t[1] += total * weight;
+        appendValuesAndRate(m, false);
         tags();
         if ((m.type.equals("c") || m.type.equals("g")) && random.nextInt(20) == 0) {
-            line.append("|T").append(BASE_UNIX_SECONDS + random.nextInt(TIMESTAMP_SPREAD_SECONDS));
+            line.append("|T").append(timestamp());
         }
         if (random.nextInt(20) == 0) {
             line.append("|c:ci-").append(Long.toHexString(random.nextLong() & 0xffffffffffL));
@@ -450,7 +472,7 @@ public final class MetricStreamGenerator {
         String check = pick(CHECKS);
         checkRuns.merge(check, 1L, Long::sum);
         line.append("_sc|").append(check).append('|').append(status);
-        line.append("|d:").append(BASE_UNIX_SECONDS + random.nextInt(TIMESTAMP_SPREAD_SECONDS));
+        line.append("|d:").append(timestamp());
         line.append("|h:web-").append(random.nextInt(40));
         line.append("|#").append(pick(ENVS)).append(',').append(pick(SERVICES));
         if (status != 0) {

@@ -123,6 +123,47 @@ final class RestoreCommand {
         }
     }
 
+    /**
+     * The three ways to name the snapshot to restore alone, without the log after it: options that
+     * restore's and drill's exclusive groups both hold. A superclass of each group rather than a
+     * nested group: nested, two of them together got picocli's "expected only one match" over the
+     * whole group instead of "--snapshot=ID, --newest-of=POLICY are mutually exclusive".
+     */
+    static class SnapshotChoice {
+        @Option(
+                names = "--snapshot",
+                paramLabel = "ID",
+                description = "Restore this snapshot (its id as `dbre snapshot` named it), without the log after it.")
+        String id;
+
+        @Option(
+                names = "--newest-of",
+                paramLabel = "POLICY",
+                description = "Restore the newest completed snapshot taken under this backup policy.")
+        String newestOf;
+
+        @Option(
+                names = "--newest-copy-in",
+                paramLabel = "REGION",
+                description = "Restore the newest completed copy stored in this region (a policy's `copy:` target).")
+        String newestCopyIn;
+
+        /** The request's {@code snapshot}: {"id"} | {"newestOfPolicy"} | {"newestCopyInRegion"} (picocli lets one through). */
+        ObjectNode request() {
+            ObjectNode s = JSON.createObjectNode();
+            if (id != null) {
+                s.put("id", id);
+            }
+            if (newestOf != null) {
+                s.put("newestOfPolicy", newestOf);
+            }
+            if (newestCopyIn != null) {
+                s.put("newestCopyInRegion", newestCopyIn);
+            }
+            return s;
+        }
+    }
+
     @Command(
             name = "restore",
             mixinStandardHelpOptions = true,
@@ -152,7 +193,7 @@ final class RestoreCommand {
         @ArgGroup(multiplicity = "1")
         Target target;
 
-        static final class Target {
+        static final class Target extends SnapshotChoice {
             @Option(
                     names = "--at",
                     paramLabel = "TIME",
@@ -162,26 +203,6 @@ final class RestoreCommand {
 
             @Option(names = "--latest", description = "The latest restorable time.")
             boolean latest;
-
-            @Option(
-                    names = "--snapshot",
-                    paramLabel = "ID",
-                    description =
-                            "Restore this snapshot (its id as `dbre snapshot` named it), without the log after it.")
-            String snapshotId;
-
-            @Option(
-                    names = "--newest-of",
-                    paramLabel = "POLICY",
-                    description = "Restore the newest completed snapshot taken under this backup policy.")
-            String newestOf;
-
-            @Option(
-                    names = "--newest-copy-in",
-                    paramLabel = "REGION",
-                    description =
-                            "Restore the newest completed copy stored in this region (a policy's `copy:` target).")
-            String newestCopyIn;
         }
 
         @Option(names = "--name", required = true, paramLabel = "NAME", description = "The new server's name.")
@@ -207,7 +228,7 @@ final class RestoreCommand {
             } else if (target.latest) {
                 req.put("latest", true);
             } else {
-                req.set("snapshot", snapshotChoice(target.snapshotId, target.newestOf, target.newestCopyIn));
+                req.set("snapshot", target.request());
             }
             if (confirmProduction != null) {
                 req.put("confirmProduction", confirmProduction);
@@ -241,33 +262,13 @@ final class RestoreCommand {
         @ArgGroup(multiplicity = "0..1")
         DrillPoint point;
 
-        static final class DrillPoint {
+        static final class DrillPoint extends SnapshotChoice {
             @Option(
                     names = "--at",
                     paramLabel = "TIME",
                     converter = OptionTypes.TimeType.class,
                     description = "ISO-8601 time with a zone (default: the latest).")
             Instant at;
-
-            @Option(
-                    names = "--snapshot",
-                    paramLabel = "ID",
-                    description =
-                            "Restore this snapshot (its id as `dbre snapshot` named it), without the log after it.")
-            String snapshotId;
-
-            @Option(
-                    names = "--newest-of",
-                    paramLabel = "POLICY",
-                    description = "Restore the newest completed snapshot taken under this backup policy.")
-            String newestOf;
-
-            @Option(
-                    names = "--newest-copy-in",
-                    paramLabel = "REGION",
-                    description =
-                            "Restore the newest completed copy stored in this region (a policy's `copy:` target).")
-            String newestCopyIn;
         }
 
         @Option(
@@ -284,30 +285,12 @@ final class RestoreCommand {
             if (point != null && point.at != null) {
                 req.put("targetTime", point.at.toString());
             } else if (point != null) {
-                req.set("snapshot", snapshotChoice(point.snapshotId, point.newestOf, point.newestCopyIn));
+                req.set("snapshot", point.request());
             } else {
                 req.put("latest", true);
             }
             return drive(parent, common, req, false);
         }
-    }
-
-    /**
-     * The request's {@code snapshot} from the options: {"id"} | {"newestOfPolicy"} |
-     * {"newestCopyInRegion"} (picocli lets only one of them through).
-     */
-    static ObjectNode snapshotChoice(String id, String newestOf, String newestCopyIn) {
-        ObjectNode s = JSON.createObjectNode();
-        if (id != null) {
-            s.put("id", id);
-        }
-        if (newestOf != null) {
-            s.put("newestOfPolicy", newestOf);
-        }
-        if (newestCopyIn != null) {
-            s.put("newestCopyInRegion", newestCopyIn);
-        }
-        return s;
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();

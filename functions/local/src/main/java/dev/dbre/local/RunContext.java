@@ -131,6 +131,17 @@ final class RunContext {
         return java.util.Collections.unmodifiableMap(figures);
     }
 
+    /**
+     * The lines of the figures block: each name padded to the longest one, so that every value
+     * starts in the same column whatever the names are.
+     */
+    static List<String> figureLines(Map<String, String> figures) {
+        int width = figures.keySet().stream().mapToInt(String::length).max().orElse(0);
+        List<String> lines = new ArrayList<>(figures.size());
+        figures.forEach((name, value) -> lines.add("  " + name + " ".repeat(width - name.length() + 1) + value));
+        return lines;
+    }
+
     /** Starts a stage's progress line; {@link #endStage} finishes it on the same line if no detail came between. */
     void beginStage(String head) {
         stageHead = head;

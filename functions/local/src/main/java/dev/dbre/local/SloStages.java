@@ -181,12 +181,12 @@ final class SloStages {
         }
         return String.format(
                 Locale.ROOT,
-                "SLI %-8s target %-7s budget left %-8s %s; alerts firing: %s",
+                "SLI %-8s target %-7s budget left %-8s alerts firing: %s%s",
                 sli,
                 percent(slo.get("target").asDouble()),
                 budget,
-                slo.get("enoughData").asBoolean() ? "" : " (not enough data to alert)",
-                firing.isEmpty() ? "none" : String.join(", ", firing));
+                firing.isEmpty() ? "none" : String.join(", ", firing),
+                slo.get("enoughData").asBoolean() ? "" : " (not enough data to alert)");
     }
 
     private static String percent(double fraction) {

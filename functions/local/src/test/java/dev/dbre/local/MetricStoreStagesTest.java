@@ -29,7 +29,7 @@ class MetricStoreStagesTest {
     private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
 
     private RunContext storedStream(TestDatabase db) {
-        MetricStoreSettings store = LocalRun.metricStore(clock);
+        MetricStoreSettings store = LocalRun.metricStore();
         IngestService ingest = new IngestService(db.connections(), ParseLimits.DEFAULTS, store, clock);
         MetricsPublisher none = (dims, metrics) -> {};
         LocalRun.Options options = new LocalRun.Options();
@@ -43,7 +43,7 @@ class MetricStoreStagesTest {
                 none,
                 clock,
                 new PrintStream(printed, true, StandardCharsets.UTF_8));
-        MetricStreamGenerator generator = new MetricStreamGenerator(7, 0.01);
+        MetricStreamGenerator generator = new MetricStreamGenerator(7, 0.01, clock);
         List<SourceRecord> records = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             records.add(new SourceRecord(

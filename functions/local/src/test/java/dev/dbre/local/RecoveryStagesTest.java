@@ -43,7 +43,7 @@ class RecoveryStagesTest {
                 LocalBackupProvider backups = new LocalBackupProvider(base.resolve("backup"), Duration.ofMinutes(5))) {
             execute(JdbcConnectionFactory.of(pg.jdbcUrl("postgres"), "postgres", null), "create database dbre");
             SchemaMigrator.migrate(pg.jdbcUrl(LocalRun.DATABASE), "postgres", null);
-            MetricStoreSettings store = LocalRun.metricStore(clock);
+            MetricStoreSettings store = LocalRun.metricStore();
             RunContext ctx = new RunContext(
                     options,
                     pg,

@@ -4,7 +4,6 @@ import dev.dbre.aws.config.AwsEndpoints;
 import dev.dbre.aws.db.AwsDbConfig;
 import dev.dbre.aws.rotation.SecretsManagerClients;
 import dev.dbre.backup.PolicyLocation;
-import dev.dbre.backup.PolicyReader;
 import dev.dbre.backup.PolicySource;
 import dev.dbre.backup.RetryPolicy;
 import dev.dbre.backup.SnapshotSchedule;
@@ -13,11 +12,10 @@ import dev.dbre.db.DbAuth;
 import dev.dbre.restore.DrillSchedule;
 import dev.dbre.restore.RestoreService;
 import dev.dbre.restore.RestoredDbLogin;
-import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
+import java.util.EnumSet;
 
 /**
  * The snapshot, restore and drill functions' configuration, read once at cold start and validated
@@ -46,32 +44,20 @@ public record BackupConfig(
         RetryPolicy retry,
         boolean dryRun,
         Duration restoreTimeout,
-        PolicySetting policy,
+        PolicySource.Setting policy,
         Path drillRequestFile,
         URI s3Endpoint,
         URI ssmEndpoint,
         URI secretsEndpoint) {
-
-    /**
-     * The policy's location and the variable it came from (for messages).
-     *
-     * @param variable DBRE_BACKUP_POLICY, or the older DBRE_BACKUP_POLICY_FILE
-     */
-    public record PolicySetting(String variable, PolicyLocation location) {}
-
-    /** The policy stores AWS reads besides files; the readers themselves are built by the wiring. */
-    private static final PolicyReader NOT_READ_HERE = location -> {
-        throw new IOException("the configuration does not read policies");
-    };
 
     /** @throws dev.dbre.config.ConfigException naming the variable that is missing or wrong */
     public static BackupConfig fromEnv(Env env) {
         String region = env.required(AwsDbConfig.AWS_REGION);
         AwsDbConfig db = AwsDbConfig.fromEnv(env);
         RestoredDbLogin restoredLogin = RestoredDbLogin.fromEnv(env, null);
-        // The shared parser checks the location's shape and that AWS reads its kind (s3:, ssm:, files).
-        PolicySource source = PolicySource.fromEnv(
-                env, Map.of(PolicyLocation.Kind.S3, NOT_READ_HERE, PolicyLocation.Kind.SSM, NOT_READ_HERE));
+        // Parsed and checked once, here: AWS reads files, s3: and ssm:. The wiring builds the readers.
+        PolicySource.Setting policy =
+                PolicySource.locate(env, EnumSet.of(PolicyLocation.Kind.S3, PolicyLocation.Kind.SSM));
         String drill = env.optional(DrillSchedule.FILE);
         boolean usesSecrets = db.settings().auth() == DbAuth.SECRET || restoredLogin.auth() == DbAuth.SECRET;
         return new BackupConfig(
@@ -81,7 +67,7 @@ public record BackupConfig(
                 RetryPolicy.fromEnv(env),
                 env.bool(SnapshotSchedule.DRY_RUN, false),
                 RestoreService.timeoutFromEnv(env),
-                source == null ? null : new PolicySetting(source.variable(), source.location()),
+                policy,
                 drill == null ? null : Path.of(drill),
                 AwsEndpoints.optional(env, S3PolicyReader.ENDPOINT),
                 AwsEndpoints.optional(env, SsmPolicyReader.ENDPOINT),

@@ -4,7 +4,6 @@ import dev.dbre.aws.db.AwsDatabase;
 import dev.dbre.aws.obs.EmfMetricsPublisher;
 import dev.dbre.aws.rotation.SecretsManagerClients;
 import dev.dbre.aws.rotation.SecretsManagerStore;
-import dev.dbre.backup.PolicyLocation;
 import dev.dbre.backup.PolicyReader;
 import dev.dbre.backup.PolicySource;
 import dev.dbre.backup.SnapshotRunStore;
@@ -25,8 +24,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.EnumMap;
-import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 
@@ -51,7 +48,9 @@ public final class BackupWiring {
     private final AwsDatabase database;
     private final MetricsPublisher metrics;
     private final Clock clock;
-    private final Map<PolicyLocation.Kind, PolicyReader> policyReaders;
+    /** The backup policy's source, or null when no policy is set (the restore functions need none). */
+    private final PolicySource policy;
+
     private final Lazy<SecretStore> secrets;
 
     private BackupWiring(
@@ -60,14 +59,14 @@ public final class BackupWiring {
             AwsDatabase database,
             MetricsPublisher metrics,
             Clock clock,
-            Map<PolicyLocation.Kind, PolicyReader> policyReaders,
+            PolicySource policy,
             Lazy<SecretStore> secrets) {
         this.config = config;
         this.provider = provider;
         this.database = database;
         this.metrics = metrics;
         this.clock = clock;
-        this.policyReaders = policyReaders;
+        this.policy = policy;
         this.secrets = secrets;
     }
 
@@ -104,12 +103,24 @@ public final class BackupWiring {
                 SecretsManagerClients.of(config.region(), config.secretsEndpoint(), credentials)));
         RdsBackupProvider provider =
                 new RdsBackupProvider(clients, config.region(), clock, config.restoredLogin(), credentials, secrets);
-        // Both readers build their client on first read: a policy in a file builds neither.
-        Map<PolicyLocation.Kind, PolicyReader> readers = new EnumMap<>(PolicyLocation.Kind.class);
-        readers.put(PolicyLocation.Kind.FILE, PolicySource.FILES);
-        readers.put(PolicyLocation.Kind.S3, S3PolicyReader.of(config.region(), config.s3Endpoint(), credentials));
-        readers.put(PolicyLocation.Kind.SSM, SsmPolicyReader.of(config.region(), config.ssmEndpoint(), credentials));
-        return new BackupWiring(config, provider, db, metrics, clock, Map.copyOf(readers), secrets);
+        return new BackupWiring(config, provider, db, metrics, clock, policySource(config, credentials), secrets);
+    }
+
+    /**
+     * The policy's source over the location the configuration parsed, with the reader of its kind;
+     * null when no policy is set. The s3: and ssm: readers build their client on first read.
+     */
+    private static PolicySource policySource(BackupConfig config, AwsCredentialsProvider credentials) {
+        PolicySource.Setting setting = config.policy();
+        if (setting == null) {
+            return null;
+        }
+        PolicyReader reader = switch (setting.location().kind()) {
+            case S3 -> S3PolicyReader.of(config.region(), config.s3Endpoint(), credentials);
+            case SSM -> SsmPolicyReader.of(config.region(), config.ssmEndpoint(), credentials);
+            default -> PolicySource.FILES; // BackupConfig let through files, s3: and ssm: only
+        };
+        return new PolicySource(setting.variable(), setting.location(), reader);
     }
 
     /**
@@ -119,16 +130,11 @@ public final class BackupWiring {
      * @throws ConfigException naming the variable when the policy is missing, unreadable or invalid
      */
     public SnapshotSchedule snapshotSchedule() {
-        BackupConfig.PolicySetting policy = config.policy();
         if (policy == null) {
             throw new ConfigException(
                     PolicySource.POLICY, "is required by the snapshot function: a policy file, s3:// or ssm: location");
         }
-        PolicySource source = new PolicySource(
-                policy.variable(),
-                policy.location(),
-                policyReaders.get(policy.location().kind()));
-        return new SnapshotSchedule(source, snapshotService(), config.dryRun());
+        return new SnapshotSchedule(policy, snapshotService(), config.dryRun());
     }
 
     /** The snapshot service, recording runs in {@code snapshot_runs}. */
@@ -177,25 +183,20 @@ public final class BackupWiring {
         if (config.drillRequestFile() != null) {
             return ScheduledDrills.single(drillSchedule());
         }
-        BackupConfig.PolicySetting policy = config.policy();
         if (policy == null) {
             throw new ConfigException(
                     PolicySource.POLICY,
                     "is required by the drill function when " + DrillSchedule.FILE
                             + " is not set (the fleet drills of a policy)");
         }
-        PolicySource source = new PolicySource(
-                policy.variable(),
-                policy.location(),
-                policyReaders.get(policy.location().kind()));
-        source.load();
+        policy.load();
         FleetDrills fleet = new FleetDrills(
                 restoreService(),
                 provider,
                 (db, name) -> provider.connect(db.id(), name),
                 database.connections(),
                 metrics);
-        return ScheduledDrills.fleet(fleet, source);
+        return ScheduledDrills.fleet(fleet, policy);
     }
 
     public RdsBackupProvider provider() {
