@@ -142,7 +142,11 @@ public final class MetricQueryService implements MetricQueries {
             }
             Map<Resolution, Long> rolled = rolledUntil(c);
             Array idArray = c.createArrayOf("int8", ids.toArray());
-            Steps target = new Steps(from, step, merged, new Guard(c, keptFrom(now), from, resolution, rolled));
+            Guard guard = new Guard(c, keptFrom(now), from, resolution, rolled);
+            // First the range against its step's own resolution: a coarser step is the answer there,
+            // whatever the rollups' progress.
+            guard.check(resolution, from, to);
+            Steps target = new Steps(from, step, merged, guard);
             long cursor = from;
             Resolution used = finest;
             Long daysUntil = rolled.get(Resolution.DAY);
