@@ -389,11 +389,15 @@ public final class LocalRun implements Callable<Integer> {
                 + (Files.isDirectory(specs) ? specs.toString() : "SPEC_DIR") + " --out " + base.resolve("out-again"));
     }
 
-    /** The earliest interval the run stored, or null (none, or the database cannot tell). */
+    /**
+     * The earliest bucket the run stored, or null (none, or the database cannot tell); its rollups
+     * count too, since maintenance drops the intervals of old {@code |T} timestamps once rolled up.
+     */
     private static Instant firstBucket(RunContext ctx) {
         try (Connection c = ctx.db.open();
                 Statement s = c.createStatement();
-                java.sql.ResultSet rs = s.executeQuery("select min(bucket) from metric_agg")) {
+                java.sql.ResultSet rs = s.executeQuery("select least((select min(bucket) from metric_agg),"
+                        + " (select min(bucket) from metric_agg_1m), (select min(bucket) from metric_agg_1h))")) {
             return rs.next() && rs.getTimestamp(1) != null ? rs.getTimestamp(1).toInstant() : null;
         } catch (SQLException e) {
             return null;
