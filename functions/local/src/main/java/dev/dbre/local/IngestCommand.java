@@ -53,14 +53,23 @@ final class IngestCommand implements Callable<Integer> {
 
     @Option(
             names = "--jdbc-url",
-            required = true,
             paramLabel = "URL",
             converter = Databases.UrlConverter.class,
-            description = "The database, migrated (dbre migrate).")
+            description = "The database, migrated (dbre migrate). Default: the embedded PostgreSQL kept in the"
+                    + " home (made if there is none).")
     String jdbcUrl;
 
-    @Option(names = "--user", paramLabel = "USER", description = "Database user (default: the driver's).")
+    @Option(
+            names = "--user",
+            paramLabel = "USER",
+            description = "With --jdbc-url: the database user (default: the driver's).")
     String user;
+
+    @Mixin
+    Home home = new Home();
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     @Option(
             names = "--stream",
@@ -96,15 +105,23 @@ final class IngestCommand implements Callable<Integer> {
             payload = in.readAllBytes();
         }
         Clock clock = Clock.systemUTC();
-        IngestService service = new IngestService(
-                Databases.connect(
+        try (HomeDatabase.Target db = jdbcUrl != null
+                ? new HomeDatabase.Target(
+                        Databases.connect(
+                                jdbcUrl,
+                                user,
+                                parent.env.optional(MigrateCommand.ENV_PASSWORD),
+                                DbTimeouts.fromEnv(parent.env),
+                                "ingest_batches"),
                         jdbcUrl,
-                        user,
-                        parent.env.optional(MigrateCommand.ENV_PASSWORD),
-                        DbTimeouts.fromEnv(parent.env),
-                        "ingest_batches"),
-                ParseLimits.fromEnv(parent.env),
-                clock);
+                        null)
+                : HomeDatabase.connect(null, null, home, parent, spec, true)) {
+            return ingest(payload, clock, db);
+        }
+    }
+
+    private int ingest(byte[] payload, Clock clock, HomeDatabase.Target db) throws IOException {
+        IngestService service = new IngestService(db.connections(), ParseLimits.fromEnv(parent.env), clock);
         String key = sequence != null ? sequence : sha256(payload);
         SourceRecord record = new SourceRecord("", key, clock.instant(), payload, input.format.payloadFormat);
         String source = stream();
@@ -112,8 +129,8 @@ final class IngestCommand implements Callable<Integer> {
         RecordResult r = result.records().get(0);
         parent.out.println(summary(source, r));
         if (r.outcome().mustRetry()) {
-            parent.err.println("dbre ingest: the record was not stored (" + r.failure() + " at "
-                    + Databases.target(jdbcUrl) + "); running this again may help, and stores nothing twice");
+            parent.err.println("dbre ingest: the record was not stored (" + r.failure() + " at " + db.where()
+                    + "); running this again may help, and stores nothing twice");
             return DbreCommand.EXIT_FAILURE;
         }
         return DbreCommand.EXIT_OK;

@@ -20,6 +20,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -272,8 +273,16 @@ public final class LocalRun implements Callable<Integer> {
         out.println("[start] embedded PostgreSQL under " + options.baseDir.toAbsolutePath() + " ...");
         // Absolute: PostgreSQL resolves a relative socket directory against its data directory.
         // WAL archiving on: the restore stage restores from its archive.
-        LocalPostgres pg = LocalPostgres.start(
-                options.baseDir.toAbsolutePath().resolve("postgres"), 0, LocalBackupProvider.ARCHIVING);
+        // Kept after the run (a fresh one each run): `dbre query|slo-report --home <base-dir>` reads it.
+        Path pgDir = options.baseDir.toAbsolutePath().normalize().resolve("postgres");
+        KeptPostgres.deleteTree(pgDir.resolve("data"));
+        LocalPostgres pg = LocalPostgres.startKept(
+                pgDir.resolve("data"),
+                pgDir,
+                0,
+                LocalBackupProvider.ARCHIVING,
+                pgDir.resolve("server.log"),
+                KeptPostgres.STARTUP_WAIT);
         LocalBackupProvider backups =
                 freshBackups(options.baseDir.toAbsolutePath().resolve("backup"));
         AtomicBoolean stopped = new AtomicBoolean();
@@ -342,10 +351,12 @@ public final class LocalRun implements Callable<Integer> {
                     throw new IllegalStateException("the check before PostgreSQL stops failed", e);
                 }
             }
+            Instant firstBucket = firstBucket(ctx);
             stop.run();
             out.println("[figures]");
             RunContext.figureLines(ctx.figures()).forEach(out::println);
             out.println("[done] in " + seconds(System.nanoTime() - t0) + "; PostgreSQL stopped");
+            printNextCommands(ctx, firstBucket, clock.instant());
             return ctx.report;
         } finally {
             stop.run();
@@ -354,6 +365,42 @@ public final class LocalRun implements Callable<Integer> {
             } catch (IllegalStateException shuttingDown) {
                 // Ctrl-C: the hook is already running (and stop() is idempotent).
             }
+        }
+    }
+
+    /**
+     * The closing lines: the commands that query and re-report this run's data, which stays in the
+     * base dir's database until the next run.
+     */
+    private void printNextCommands(RunContext ctx, Instant firstBucket, Instant now) {
+        Path base = options.baseDir.toAbsolutePath().normalize();
+        String metric = ctx.expected == null || ctx.expected.byName().isEmpty()
+                ? "NAME"
+                : ctx.expected.byName().keySet().iterator().next();
+        Instant from = Instant.ofEpochSecond(
+                Math.floorDiv((firstBucket == null ? ctx.startedAt : firstBucket).getEpochSecond(), 3600) * 3600);
+        // Hours for a run's own data; days when its timestamps reach further back (fewer lines).
+        String step = java.time.Duration.between(from, now).toDays() < 2 ? "1h" : "1d";
+        Path specs = base.resolveSibling("functions/local/src/main/resources/run-local/slo");
+        out.println("[next] this run's database stays in " + base + " until the next run; query and re-report it:");
+        out.println("  scripts/dbre query '" + metric + "' --home " + base + " --from " + from + " --step " + step
+                + " --stat" + " count,p99");
+        out.println("  scripts/dbre slo-report --home " + base + " --spec "
+                + (Files.isDirectory(specs) ? specs.toString() : "SPEC_DIR") + " --out " + base.resolve("out-again"));
+    }
+
+    /**
+     * The earliest bucket the run stored, or null (none, or the database cannot tell); its rollups
+     * count too, since maintenance drops the intervals of old {@code |T} timestamps once rolled up.
+     */
+    private static Instant firstBucket(RunContext ctx) {
+        try (Connection c = ctx.db.open();
+                Statement s = c.createStatement();
+                java.sql.ResultSet rs = s.executeQuery("select least((select min(bucket) from metric_agg),"
+                        + " (select min(bucket) from metric_agg_1m), (select min(bucket) from metric_agg_1h))")) {
+            return rs.next() && rs.getTimestamp(1) != null ? rs.getTimestamp(1).toInstant() : null;
+        } catch (SQLException e) {
+            return null;
         }
     }
 

@@ -5,48 +5,72 @@ import dev.dbre.metrics.MetricStoreSettings;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code dbre maintain --jdbc-url URL}: one run of the metric store's maintenance. */
+/**
+ * {@code dbre maintain [--jdbc-url URL | --home DIR]}: one run of the metric store's maintenance on a
+ * database ({@code --jdbc-url}'s, else the one kept in the home: {@link HomeDatabase}).
+ */
 @Command(
         name = "maintain",
         mixinStandardHelpOptions = true,
         description = {
             "Runs the metric store's maintenance once: creates the partitions of the coming days, rolls the"
-                    + " interval aggregates up into 1-minute and 1-hour rows (late points included), drops the"
-                    + " partitions past their retention (days per resolution: see the README). Safe to run at any time and"
-                    + " from two schedulers at once."
+                    + " interval aggregates up into 1-minute, 1-hour and 1-day rows (late points included), drops"
+                    + " the partitions past their retention (days per resolution: see the README). Safe to run at any"
+                    + " time and from two schedulers at once.",
+            "The database: --jdbc-url, else the embedded PostgreSQL kept in the home (--home)."
         },
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:done", "1:the database cannot be reached, or a step failed (run it again)", "2:usage error"})
+        exitCodeList = {
+            "0:done",
+            "1:the database cannot be reached, or a step failed (run it again)",
+            "2:usage error, or a home with no database"
+        })
 final class MaintainCommand implements Callable<Integer> {
     @ParentCommand
     DbreCommand parent;
 
-    @Option(names = "--jdbc-url", required = true, paramLabel = "URL", converter = Databases.UrlConverter.class)
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(
+            names = "--jdbc-url",
+            paramLabel = "URL",
+            converter = Databases.UrlConverter.class,
+            description = "The database, migrated (password from " + MigrateCommand.ENV_PASSWORD + "). Default:"
+                    + " the embedded PostgreSQL kept in the home.")
     String jdbcUrl;
 
-    @Option(names = "--user", paramLabel = "USER", description = "Database user (default: the driver's).")
+    @Option(
+            names = "--user",
+            paramLabel = "USER",
+            description = "With --jdbc-url: the database user (default: the driver's).")
     String user;
+
+    @Mixin
+    Home home = new Home();
 
     Clock clock = Clock.systemUTC();
 
     @Override
     public Integer call() {
         MetricStoreSettings settings = MetricStoreSettings.fromEnv(parent.env);
-        MaintenanceService maintenance = new MaintenanceService(
-                Databases.connect(jdbcUrl, user, parent.env.optional(MigrateCommand.ENV_PASSWORD), "metric_series"),
-                settings);
         MaintenanceService.Report r;
-        try {
-            r = maintenance.run(clock.instant());
-        } catch (SQLException e) {
-            throw new CliException(
-                    "maintenance failed on " + Databases.target(jdbcUrl) + " ("
-                            + Databases.firstLine(String.valueOf(e.getMessage())) + "); running it again is safe",
-                    e);
+        try (HomeDatabase.Target db = HomeDatabase.connect(jdbcUrl, user, home, parent, spec, false, "metric_series")) {
+            MaintenanceService maintenance = new MaintenanceService(db.connections(), settings);
+            try {
+                r = maintenance.run(clock.instant());
+            } catch (SQLException e) {
+                throw new CliException(
+                        "maintenance failed on " + db.where() + " ("
+                                + Databases.firstLine(String.valueOf(e.getMessage())) + "); running it again is safe",
+                        e);
+            }
         }
         parent.out.println("partitions created: "
                 + (r.partitionsCreated().isEmpty() ? "none" : String.join(", ", r.partitionsCreated())));

@@ -9,18 +9,26 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code dbre migrate --jdbc-url URL [--user U]}: applies the schema and prints what it applied. */
+/**
+ * {@code dbre migrate [--jdbc-url URL [--user U] | --home DIR]}: applies the schema and prints what it
+ * applied. Without --jdbc-url it migrates the home's kept database ({@link HomeDatabase}), making
+ * it first if the home has none: the way to give {@code query}, {@code maintain} and {@code
+ * slo-report} a database of their own.
+ */
 @Command(
         name = "migrate",
         mixinStandardHelpOptions = true,
         description = {
             "Applies the schema (the Flyway migrations shipped in dbre-shared) and prints each migration it applied.",
             "The password is read from the environment variable " + MigrateCommand.ENV_PASSWORD
-                    + " if set (never from a flag: flags land in shell history)."
+                    + " if set (never from a flag: flags land in shell history).",
+            "Without --jdbc-url: the embedded PostgreSQL kept in the home (--home), made if there is none yet."
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -37,21 +45,36 @@ final class MigrateCommand implements Callable<Integer> {
 
     @Option(
             names = "--jdbc-url",
-            required = true,
             paramLabel = "URL",
             converter = Databases.UrlConverter.class,
-            description = "e.g. jdbc:postgresql://127.0.0.1:5432/dbre?sslmode=verify-full")
+            description = "e.g. jdbc:postgresql://127.0.0.1:5432/dbre?sslmode=verify-full. Default: the embedded"
+                    + " PostgreSQL kept in the home (made if there is none).")
     String jdbcUrl;
+
+    @Mixin
+    Home home = new Home();
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Option(
             names = "--user",
             paramLabel = "USER",
-            description = "Database user (default: the driver's, i.e. the OS user or the URL's user=).")
+            description = "With --jdbc-url: the database user (default: the driver's, i.e. the OS user or the URL's"
+                    + " user=).")
     String user;
 
     @Override
     public Integer call() throws SQLException {
-        String password = parent.env.optional(ENV_PASSWORD);
+        if (jdbcUrl != null) {
+            return migrate(jdbcUrl, user, parent.env.optional(ENV_PASSWORD));
+        }
+        try (HomeDatabase started = HomeDatabase.open(home.resolve(parent.env), true, false, spec, parent.err)) {
+            return migrate(started.jdbcUrl(), HomeDatabase.USER, null);
+        }
+    }
+
+    private int migrate(String jdbcUrl, String user, String password) throws SQLException {
         JdbcConnectionFactory db = Databases.connect(jdbcUrl, user, password);
         List<String> before = appliedVersions(db);
         int count = SchemaMigrator.migrate(jdbcUrl, user, password);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dbre.metrics.MetricStoreSettings;
+import dev.dbre.metrics.query.BeyondRetentionException;
 import dev.dbre.metrics.query.MetricQuery;
 import dev.dbre.metrics.query.MetricQueryService;
 import dev.dbre.metrics.query.MetricSelector;
@@ -19,13 +20,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code dbre query 'name{tag:v}' --from -1h --step 1m --stat p99 [--json]}: reads the metric store
- * through the query API and prints one row per step.
+ * through the query API and prints one row per step. The database is {@code --jdbc-url}'s, else the
+ * one kept in the home ({@link HomeDatabase}). A range past the retention of the data its step
+ * reads is a usage error naming the coarser step to use (the query API refuses it).
  */
 @Command(
         name = "query",
@@ -35,10 +39,22 @@ import picocli.CommandLine.ParentCommand;
             "Selector: name or name{key:value,key:*,!key:value} (every filter must hold).",
             "Stats: count sum rate mean last min max pNN (p50, p99, p99.9) le:X (fraction of values at or"
                     + " below X) gt:X (above X) cardinality (sets) ok warning critical unknown (service checks).",
-            "Quantiles and le:/gt: come from DDSketch: within 1 % relative accuracy (docs/metric-store.md)."
+            "Quantiles come from DDSketch: within 1 %% of the exact value of their rank. le:X and gt:X count"
+                    + " the values of the sketch bin that holds X as at or below X: off by at most the values"
+                    + " within a factor gamma = 1.0202 (about 2 %%) of X (docs/metric-store.md).",
+            "The step picks the data read: 1d, 1h or 1m multiples read the daily, hourly or 1-minute rollups,"
+                    + " else the 10-second data. Each is kept a number of days (by default 800, 400, 35 and 2; see"
+                    + " the README): a --from further back than its step's data is kept is"
+                    + " refused with the coarser step to use, never answered with zeros.",
+            "The database: --jdbc-url, else the embedded PostgreSQL kept in the home (--home; a run-local"
+                    + " folder such as <project>/.run-local reads what scripts/run-local stored)."
         },
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:printed", "1:the database cannot be reached", "2:usage error"})
+        exitCodeList = {
+            "0:printed",
+            "1:the database cannot be reached",
+            "2:usage error, a range past the retention of its step's data, or a home with no database"
+        })
 final class QueryCommand implements Callable<Integer> {
     @ParentCommand
     DbreCommand parent;
@@ -49,11 +65,22 @@ final class QueryCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SELECTOR", description = "e.g. 'db.query.latency_ms{env:prod}'")
     String selector;
 
-    @Option(names = "--jdbc-url", required = true, paramLabel = "URL", converter = Databases.UrlConverter.class)
+    @Option(
+            names = "--jdbc-url",
+            paramLabel = "URL",
+            converter = Databases.UrlConverter.class,
+            description = "The database, migrated (password from " + MigrateCommand.ENV_PASSWORD + "). Default:"
+                    + " the embedded PostgreSQL kept in the home.")
     String jdbcUrl;
 
-    @Option(names = "--user", paramLabel = "USER", description = "Database user (default: the driver's).")
+    @Option(
+            names = "--user",
+            paramLabel = "USER",
+            description = "With --jdbc-url: the database user (default: the driver's).")
     String user;
+
+    @Mixin
+    Home home = new Home();
 
     @Option(
             names = "--from",
@@ -97,22 +124,38 @@ final class QueryCommand implements Callable<Integer> {
             usage(() -> value(c, null));
         }
         MetricStoreSettings settings = MetricStoreSettings.fromEnv(parent.env);
-        MetricQueryService queries = new MetricQueryService(
-                Databases.connect(jdbcUrl, user, parent.env.optional(MigrateCommand.ENV_PASSWORD), "metric_series"),
-                settings.intervalSeconds());
-        QueryResult r = usage(() -> {
-            try {
-                return queries.query(q);
-            } catch (SQLException e) {
-                throw new CliException("the query failed on " + Databases.target(jdbcUrl) + ": " + e.getMessage(), e);
+        try (HomeDatabase.Target db = HomeDatabase.connect(jdbcUrl, user, home, parent, spec, false, "metric_series")) {
+            MetricQueryService queries = new MetricQueryService(db.connections(), settings, clock);
+            QueryResult r = usage(() -> {
+                try {
+                    return queries.query(q);
+                } catch (BeyondRetentionException e) {
+                    throw new IllegalArgumentException(pastRetention(e, settings.intervalSeconds()), e);
+                } catch (SQLException e) {
+                    throw new CliException("the query failed on " + db.where() + ": " + e.getMessage(), e);
+                }
+            });
+            if (json) {
+                printJson(r, columns);
+            } else {
+                printTable(r, columns);
             }
-        });
-        if (json) {
-            printJson(r, columns);
-        } else {
-            printTable(r, columns);
         }
         return DbreCommand.EXIT_OK;
+    }
+
+    /**
+     * The query API's refusal in the command's words: "1-minute data is kept 35 days; --from -40d
+     * needs --step 1h or a range within 35 days".
+     */
+    private String pastRetention(BeyondRetentionException e, int intervalSeconds) {
+        if (e.coarserStep() == null || e.rollupBehind()) {
+            return e.getMessage();
+        }
+        long days = e.retention().toDays();
+        return e.resolution().label(intervalSeconds) + " data is kept "
+                + days + " days (from " + e.keptFrom() + "); --from " + from + " needs --step " + e.coarserStep()
+                + " (or a multiple of it) or a range within " + days + " days";
     }
 
     private void printTable(QueryResult r, List<String> columns) {

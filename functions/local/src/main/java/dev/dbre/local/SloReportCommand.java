@@ -29,12 +29,14 @@ import java.util.concurrent.Callable;
 import java.util.function.Function;
 import javax.sql.DataSource;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * {@code dbre slo-report --spec DIR|FILE --out DIR --jdbc-url URL [--at TIME | --from T --to T]
- * [--format json,md,html] [--notify URL]}: one run of the SLO report over the local database.
+ * {@code dbre slo-report --spec DIR|FILE --out DIR [--jdbc-url URL | --home DIR] [--at TIME | --from
+ * T --to T] [--format json,md,html] [--notify URL]}: one run of the SLO report over a database
+ * ({@code --jdbc-url}'s, else the one kept in the home: {@link HomeDatabase}).
  */
 @Command(
         name = "slo-report",
@@ -45,13 +47,15 @@ import picocli.CommandLine.ParentCommand;
                     + " each SLO's budget left and the alerts that fire.",
             "The alert state is kept in the database: with --notify, a webhook is told only when an alert starts"
                     + " or stops firing.",
-            "A bad spec prints every problem with its file, line and field, and exits 2 before anything is read."
+            "A bad spec prints every problem with its file, line and field, and exits 2 before anything is read.",
+            "The database: --jdbc-url, else the embedded PostgreSQL kept in the home (--home; a run-local"
+                    + " folder such as <project>/.run-local re-reports what scripts/run-local stored)."
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:reported",
             "1:the database cannot be reached, the folder cannot be written, or the webhook failed",
-            "2:usage error, or an invalid spec"
+            "2:usage error, an invalid spec, or a home with no database"
         })
 final class SloReportCommand implements Callable<Integer> {
     /** How the command reads numbers; tests swap in data held in memory (see SloReportCommandTest). */
@@ -73,11 +77,22 @@ final class SloReportCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "The folder reports are written to.")
     Path out;
 
-    @Option(names = "--jdbc-url", required = true, paramLabel = "URL", converter = Databases.UrlConverter.class)
+    @Option(
+            names = "--jdbc-url",
+            paramLabel = "URL",
+            converter = Databases.UrlConverter.class,
+            description = "The database, migrated (password from " + MigrateCommand.ENV_PASSWORD + "). Default:"
+                    + " the embedded PostgreSQL kept in the home.")
     String jdbcUrl;
 
-    @Option(names = "--user", paramLabel = "USER", description = "Database user (default: the driver's).")
+    @Option(
+            names = "--user",
+            paramLabel = "USER",
+            description = "With --jdbc-url: the database user (default: the driver's).")
     String user;
+
+    @Mixin
+    Home home = new Home();
 
     @Option(
             names = "--at",
@@ -144,18 +159,20 @@ final class SloReportCommand implements Callable<Integer> {
         } catch (UncheckedIOException e) {
             throw new CliException(e.getMessage(), e);
         }
-        JdbcConnectionFactory db = Databases.connect(
-                jdbcUrl, user, parent.env.optional(MigrateCommand.ENV_PASSWORD), "metric_series", "slo_alert_state");
-        SloReportService service = new SloReportService(
-                sliData.apply(new ConnectionFactoryDataSource(db)),
-                settings,
-                new FolderPublisher(out),
-                notifier,
-                new AlertStateStore(db),
-                (dimensions, metrics) -> {},
-                clock);
-        SloRunSummary summary = service.run(specs, when, chosen);
-        print(summary);
+        try (HomeDatabase.Target target =
+                HomeDatabase.connect(jdbcUrl, user, home, parent, spec, false, "metric_series", "slo_alert_state")) {
+            JdbcConnectionFactory db = target.connections();
+            SloReportService service = new SloReportService(
+                    sliData.apply(new ConnectionFactoryDataSource(db)),
+                    settings,
+                    new FolderPublisher(out),
+                    notifier,
+                    new AlertStateStore(db),
+                    (dimensions, metrics) -> {},
+                    clock);
+            SloRunSummary summary = service.run(specs, when, chosen);
+            print(summary);
+        }
         return DbreCommand.EXIT_OK;
     }
 

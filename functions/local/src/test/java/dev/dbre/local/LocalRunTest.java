@@ -124,6 +124,34 @@ class LocalRunTest {
         assertThat(out).doesNotContain("FAILED");
         assertThat(Files.exists(base.resolve("postgres/data/postmaster.pid"))).isFalse();
         assertSloReport(base.resolve("out"), out, sql);
+        queryAndReportAgainAfterTheRun(base, out);
+    }
+
+    /** The database stays after the run: the command its closing lines print reads it, and a new report does. */
+    private static void queryAndReportAgainAfterTheRun(Path base, String printed) {
+        String query = printed.lines()
+                .filter(l -> l.startsWith("  scripts/dbre query "))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no query command in the closing lines:\n" + printed));
+        assertThat(query).contains("--home " + base.toAbsolutePath().normalize());
+        Cli read = Cli.run(query.strip()
+                .substring("scripts/dbre ".length())
+                .replace("'", "")
+                .split(" "));
+        assertThat(read.exitCode()).as(read.err()).isZero();
+        assertThat(read.out().lines().skip(1))
+                .as(read.out())
+                .anyMatch(l -> !l.strip().split("\\s+")[1].equals("0"));
+        Cli report = Cli.run(
+                "slo-report",
+                "--home",
+                base.toString(),
+                "--spec",
+                "src/main/resources/run-local/slo",
+                "--out",
+                base.resolve("out-again").toString());
+        assertThat(report.exitCode()).as(report.err()).isZero();
+        assertThat(report.out()).contains("ingest-availability");
     }
 
     /** What the SLO report's figures must agree with, read with SQL before PostgreSQL stops. */

@@ -8,6 +8,7 @@ import dev.dbre.testing.PostgresExtension;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -64,11 +65,19 @@ class MigrateCommandTest {
     }
 
     @Test
-    void missingJdbcUrl_isAUsageError() {
-        Cli r = Cli.run("migrate");
+    void withoutJdbcUrl_makesTheHomesDatabase_andMigratesIt_once(@org.junit.jupiter.api.io.TempDir Path dir) {
+        Path home = dir.resolve("home");
 
-        assertThat(r.exitCode()).isEqualTo(DbreCommand.EXIT_USAGE);
-        assertThat(r.err()).contains("--jdbc-url");
+        Cli first = Cli.run("migrate", "--home", home.toString());
+        Cli again = Cli.run("migrate", "--home", home.toString());
+
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        assertThat(first.out()).contains("applied V1 ");
+        assertThat(first.err())
+                .contains("creating a PostgreSQL data directory under " + home.resolve("invoke/postgres"));
+        assertThat(home.resolve("invoke/postgres/data/PG_VERSION")).isRegularFile();
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        assertThat(again.out()).contains("nothing applied");
     }
 
     @Test

@@ -8,13 +8,18 @@ import dev.dbre.testing.PostgresExtension;
 import dev.dbre.testing.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 @ExtendWith(PostgresExtension.class)
 class QueryCommandTest {
-    private static final long T0 = 1795428000L; // 2026-11-23T10:00:00Z
+    /** An hour a day ago: inside every retention the query command checks against now. */
+    private static final long T0 = Math.floorDiv(Instant.now().getEpochSecond(), 3600) * 3600 - 86_400;
+
+    private static final String AT_T0 = Instant.ofEpochSecond(T0).toString();
 
     @Test
     void ingestedLines_areReadBackPerStep_asATable_andAsJson(TestDatabase db, @TempDir Path dir) throws Exception {
@@ -31,14 +36,16 @@ class QueryCommandTest {
         Cli ingest = Cli.run("ingest", file.toString(), "--jdbc-url", db.jdbcUrl(), "--user", "postgres");
         assertThat(ingest.exitCode()).as(ingest.err()).isZero();
 
-        String[] range = {"--from", "2026-11-23T10:00:00Z", "--to", "2026-11-23T10:02:00Z", "--step", "1m"};
+        String[] range = {
+            "--from", AT_T0, "--to", Instant.ofEpochSecond(T0 + 120).toString(), "--step", "1m"
+        };
         Cli table = Cli.run(concat(
                 new String[] {"query", "cli.lat{env:prod}", "--jdbc-url", db.jdbcUrl(), "--user", "postgres"},
                 range,
                 new String[] {"--stat", "count,max,p50"}));
         assertThat(table.exitCode()).as(table.err()).isZero();
         assertThat(table.out().lines().toList()).hasSize(3).first().asString().contains("time", "count", "max", "p50");
-        assertThat(table.out().lines().skip(1).toList().get(0)).contains("2026-11-23T10:00:00Z", "50", "100");
+        assertThat(table.out().lines().skip(1).toList().get(0)).contains(AT_T0, "50", "100");
         assertThat(table.out()).doesNotContain("5000");
 
         Cli json = Cli.run(concat(
@@ -69,6 +76,119 @@ class QueryCommandTest {
         Cli r = Cli.run("maintain", "--jdbc-url", db.jdbcUrl(), "--user", "postgres");
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).contains("partitions created:", "minutes rolled up:", "partitions dropped:");
+    }
+
+    @Test
+    void aRangePastTheRetentionOfItsStep_isAUsageError_namingTheRetentionAndTheStepToUse(
+            TestDatabase db, @TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("old.txt"), "cli.kept:1|c|T" + (T0 + 60) + "\n");
+        assertThat(Cli.run("ingest", file.toString(), "--jdbc-url", db.jdbcUrl(), "--user", "postgres")
+                        .exitCode())
+                .isZero();
+
+        Cli past = Cli.run(
+                "query",
+                "cli.kept",
+                "--jdbc-url",
+                db.jdbcUrl(),
+                "--user",
+                "postgres",
+                "--from",
+                "-40d",
+                "--step",
+                "1m");
+
+        assertThat(past.exitCode()).isEqualTo(DbreCommand.EXIT_USAGE);
+        assertThat(past.err())
+                .contains("1-minute data is kept 35 days (from ")
+                .contains("--from -40d needs --step 1h (or a multiple of it) or a range within 35 days")
+                .doesNotContain("\tat ");
+        assertThat(past.out()).isEmpty();
+        Cli hours = Cli.run(
+                "query",
+                "cli.kept",
+                "--jdbc-url",
+                db.jdbcUrl(),
+                "--user",
+                "postgres",
+                "--from",
+                "-40d",
+                "--step",
+                "1h");
+        assertThat(hours.exitCode()).as(hours.err()).isZero();
+        assertThat(hours.err()).contains("read at HOUR");
+    }
+
+    @Test
+    void withoutJdbcUrl_everyDatabaseCommandUsesTheHomesKeptDatabase(@TempDir Path dir) throws Exception {
+        Path home = dir.resolve("home");
+        Map<String, String> env = Map.of("DBRE_HOME", home.toString());
+
+        Cli none = Cli.run(env, empty(), "query", "cli.lat", "--step", "1h");
+        assertThat(none.exitCode()).isEqualTo(DbreCommand.EXIT_USAGE);
+        assertThat(none.err())
+                .contains("the home " + home + " has no database yet")
+                .contains("dbre migrate --home " + home)
+                .doesNotContain("\tat ");
+        Cli noMaintain = Cli.run(env, empty(), "maintain");
+        assertThat(noMaintain.exitCode()).isEqualTo(DbreCommand.EXIT_USAGE);
+        assertThat(home.resolve("invoke")).doesNotExist();
+
+        Cli migrate = Cli.run(env, empty(), "migrate");
+        assertThat(migrate.exitCode()).as(migrate.err()).isZero();
+        assertThat(migrate.out()).contains("applied V1 ");
+        Path file = Files.writeString(dir.resolve("lines.txt"), "cli.lat:7|d|#env:prod|T" + (T0 + 5) + "\n");
+        Cli ingest = Cli.run(env, empty(), "ingest", file.toString());
+        assertThat(ingest.exitCode()).as(ingest.err()).isZero();
+        Cli maintain = Cli.run(env, empty(), "maintain");
+        assertThat(maintain.exitCode()).as(maintain.err()).isZero();
+        assertThat(maintain.out()).contains("minutes rolled up: 1");
+
+        Cli query =
+                Cli.run(env, empty(), "query", "cli.lat{env:prod}", "--from", AT_T0, "--step", "1h", "--stat", "max");
+        assertThat(query.exitCode()).as(query.err()).isZero();
+        assertThat(query.out().lines().skip(1).findFirst())
+                .hasValueSatisfying(l -> assertThat(l).contains(AT_T0, "7"));
+        // --home beats DBRE_HOME.
+        Cli elsewhere = Cli.run(
+                env, empty(), "query", "cli.lat", "--home", dir.resolve("other").toString());
+        assertThat(elsewhere.exitCode()).isEqualTo(DbreCommand.EXIT_USAGE);
+        assertThat(elsewhere.err()).contains(dir.resolve("other") + " has no database yet");
+    }
+
+    @Test
+    void aRunLocalFolder_isAHomeWhoseDatabaseIsTheOneRunLocalLeft(@TempDir Path dir) throws Exception {
+        // What run-local leaves in its base dir: <base>/postgres/data, a database "dbre", migrated.
+        Path base = dir.resolve(".run-local");
+        try (dev.dbre.embedded.LocalPostgres pg = dev.dbre.embedded.LocalPostgres.startKept(
+                base.resolve("postgres/data"),
+                base.resolve("postgres"),
+                0,
+                Map.of(),
+                base.resolve("postgres/server.log"),
+                java.time.Duration.ofSeconds(60))) {
+            try (var c = dev.dbre.db.JdbcConnectionFactory.of(pg.jdbcUrl("postgres"), "postgres", null)
+                            .open();
+                    var s = c.createStatement()) {
+                s.execute("create database dbre");
+            }
+            dev.dbre.schema.SchemaMigrator.migrate(pg.jdbcUrl("dbre"), "postgres", null);
+            Path file = Files.writeString(dir.resolve("lines.txt"), "run.hits:3|c|T" + (T0 + 5) + "\n");
+            assertThat(Cli.run("ingest", file.toString(), "--jdbc-url", pg.jdbcUrl("dbre"), "--user", "postgres")
+                            .exitCode())
+                    .isZero();
+        }
+
+        Cli query = Cli.run("query", "run.hits", "--home", base.toString(), "--from", AT_T0, "--step", "1h");
+
+        assertThat(query.exitCode()).as(query.err()).isZero();
+        assertThat(query.err()).contains("starting the embedded PostgreSQL under " + base.resolve("postgres"));
+        assertThat(query.out()).contains(AT_T0);
+        assertThat(base.resolve("invoke")).doesNotExist();
+    }
+
+    private static java.io.InputStream empty() {
+        return new java.io.ByteArrayInputStream(new byte[0]);
     }
 
     private static String[] concat(String[]... parts) {

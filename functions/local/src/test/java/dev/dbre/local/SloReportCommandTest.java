@@ -80,6 +80,38 @@ class SloReportCommandTest {
     }
 
     @Test
+    void withoutJdbcUrl_theReportUsesTheHomesKeptDatabase_andAHomeWithoutOneIsAUsageError() throws Exception {
+        Path spec = Files.writeString(dir.resolve("api.yaml"), SPEC);
+        Path home = dir.resolve("home");
+        String[] args = {
+            "slo-report",
+            "--spec",
+            spec.toString(),
+            "--out",
+            dir.resolve("out").toString(),
+            "--home",
+            home.toString(),
+            "--at",
+            "2026-03-01T00:00:00Z"
+        };
+
+        Cli none = Cli.run(args);
+        assertThat(none.exitCode()).isEqualTo(DbreCommand.EXIT_USAGE);
+        assertThat(none.err())
+                .contains("the home " + home + " has no database yet")
+                .doesNotContain("\tat ");
+        assertThat(dir.resolve("out")).doesNotExist();
+
+        assertThat(Cli.run("migrate", "--home", home.toString()).exitCode()).isZero();
+        Cli report = Cli.run(args);
+        assertThat(report.exitCode()).as(report.err()).isZero();
+        assertThat(report.out()).contains("alert started: api-availability page-slow (page)");
+        // The alert state went to the home's database: a second run starts no alert again.
+        Cli again = Cli.run(args);
+        assertThat(again.out()).contains("alerts firing: page-slow").doesNotContain("alert started");
+    }
+
+    @Test
     void aBadSpec_printsFileLineAndField_exits2_withoutAStackTrace(TestDatabase db) throws Exception {
         Path spec = Files.writeString(dir.resolve("api.yaml"), SPEC.replace("target: 0.99", "target: 1.5"));
 

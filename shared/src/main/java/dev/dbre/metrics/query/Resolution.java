@@ -1,5 +1,6 @@
 package dev.dbre.metrics.query;
 
+import dev.dbre.metrics.MetricStoreSettings;
 import dev.dbre.metrics.MetricTable;
 import java.time.Duration;
 
@@ -47,6 +48,26 @@ public enum Resolution {
             case HOUR -> Duration.ofHours(1);
             case DAY -> Duration.ofDays(1);
         };
+    }
+
+    /** How long its data is kept under {@code settings} (maintenance drops it after that). */
+    public Duration retention(MetricStoreSettings settings) {
+        return Duration.ofDays(settings.retentionDays(table));
+    }
+
+    /** "10-second", "1-minute", "1-hour" or "1-day", for messages. */
+    public String label(int intervalSeconds) {
+        return switch (this) {
+            case INTERVAL -> intervalSeconds + "-second";
+            case MINUTE -> "1-minute";
+            case HOUR -> "1-hour";
+            case DAY -> "1-day";
+        };
+    }
+
+    /** Its width as a step is written: "10s", "1m", "1h" or "1d". */
+    public String step(int intervalSeconds) {
+        return this == INTERVAL ? intervalSeconds + "s" : code;
     }
 
     /**
