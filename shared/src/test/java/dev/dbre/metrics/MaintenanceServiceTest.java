@@ -133,12 +133,18 @@ class MaintenanceServiceTest {
         assertThat(partitions("metric_agg")).contains("metric_agg_p20261122", "metric_agg_p20261126");
         assertThat(partitions("metric_agg_1h")).isNotEmpty();
 
-        // A point five days old creates its own partition, which retention then drops.
+        // A point five days old creates its own partition. Retention keeps it while the minute rollup
+        // has not read it, and drops it in the run that rolled it up: the point is in its minute.
         store("1", "old:1|c|T" + T0.minus(Duration.ofDays(5)).getEpochSecond());
         assertThat(partitions("metric_agg")).contains("metric_agg_p20261118");
+        assertThat(maintenance.dropExpired(T0)).isEmpty();
+        assertThat(partitions("metric_agg")).contains("metric_agg_p20261118");
 
-        List<String> dropped = maintenance.dropExpired(T0);
+        List<String> dropped = maintenance.run(T0).partitionsDropped();
         assertThat(dropped).contains("metric_agg_p20261118").doesNotContain("metric_agg_p20261122");
+        assertThat(db.queryLong("select count(*) from metric_agg_1m where bucket = '"
+                        + T0.minus(Duration.ofDays(5)).truncatedTo(java.time.temporal.ChronoUnit.MINUTES) + "'"))
+                .isEqualTo(1);
         assertThat(partitions("metric_agg"))
                 .doesNotContain("metric_agg_p20261118")
                 .contains("metric_agg_p20261122");
