@@ -157,6 +157,7 @@ final class InvokeCommand implements Callable<Integer> {
         try (LocalPostgres pg =
                 KeptPostgres.open(base.resolve("postgres"), Map.of(), InvokeCommand::create, parent.err)) {
             String url = pg.jdbcUrl(DATABASE);
+            InvokeSecrets.requirePassword(pg.dataDir(), JdbcConnectionFactory.of(url, "postgres", null));
             int applied = SchemaMigrator.migrate(url, "postgres", null);
             if (applied > 0) {
                 parent.err.println("dbre invoke: applied " + applied + " migration(s)");
@@ -180,7 +181,15 @@ final class InvokeCommand implements Callable<Integer> {
             }
             System.setOut(parent.err);
             Clock clock = Clock.systemUTC();
-            InvokeTarget target = new InvokeTarget(env, clock, new LogMetricsPublisher(parent.err, clock), !structured);
+            InvokeTarget target = new InvokeTarget(
+                    env,
+                    clock,
+                    new LogMetricsPublisher(parent.err, clock),
+                    !structured,
+                    base,
+                    url,
+                    dbUser,
+                    parent.err);
             parent.err.println("dbre invoke: " + f.id() + " (" + f.handler() + ") with " + eventFile);
             result = f.runner().run(eventFile, event, target);
         } catch (ConfigException e) {
@@ -261,10 +270,16 @@ final class InvokeCommand implements Callable<Integer> {
 
     /** {@code docs/examples/slo} of the project the event file is in, or null. */
     static Path exampleSpecs(Path eventFile) {
+        Path specs = projectFile(eventFile, "docs/examples/slo");
+        return specs != null && Files.isDirectory(specs) ? specs : null;
+    }
+
+    /** {@code relative} in the nearest folder above the event file that has it (the project's), or null. */
+    static Path projectFile(Path eventFile, String relative) {
         for (Path p = eventFile.toAbsolutePath().getParent(); p != null; p = p.getParent()) {
-            Path specs = p.resolve("docs").resolve("examples").resolve("slo");
-            if (Files.isDirectory(specs)) {
-                return specs;
+            Path candidate = p.resolve(relative);
+            if (Files.exists(candidate)) {
+                return candidate;
             }
         }
         return null;
@@ -373,12 +388,13 @@ final class InvokeCommand implements Callable<Integer> {
             for (InvokeFunctions.Function f : InvokeFunctions.of(c)) {
                 out.printf(
                         Locale.ROOT,
-                        "  %-22s %s%n  %-22s   trigger: %s%s%n",
+                        "  %-22s %s%n  %-22s   trigger: %s%n  %-22s   runs here on: %s%n",
                         f.name(),
                         f.handler(),
                         "",
                         f.trigger(),
-                        f.needs() == null ? "" : " (needs the cloud: not run here)");
+                        "",
+                        f.needs() == null ? f.runsOn() : "nothing (needs the cloud: not run here)");
                 List<String> files = new ArrayList<>();
                 for (String e : f.events()) {
                     files.add("events/" + c + "/" + e);
