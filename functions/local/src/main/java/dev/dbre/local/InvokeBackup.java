@@ -188,7 +188,8 @@ final class InvokeBackup implements AutoCloseable {
         return ScheduledDrills.fleet(fleet, policy);
     }
 
-    private ConnectionFactory sourceLogin(dev.dbre.port.DatabaseRef db, String database) {
+    /** The login to the stand-in, for a drill's checks of its source. */
+    ConnectionFactory sourceLogin(dev.dbre.port.DatabaseRef db, String database) {
         if (source == null || !source.database.id().equals(db.id())) {
             throw new ProviderException(
                     ProviderError.NOT_FOUND, "NotFound", "no running local database " + db.id(), null);
@@ -211,6 +212,34 @@ final class InvokeBackup implements AutoCloseable {
         BackupPolicy policy = policy().load();
         target.note("the stand-in has no backup yet: one snapshot tick of policy " + policy.name() + " first");
         new SnapshotSchedule(policy, snapshotService(), false).tick(provider, null, false, target.clock());
+    }
+
+    /** {@code {"open": N}}: the drill runs not finished yet (a timer function answers nothing to follow). */
+    JsonNode openDrills() throws SQLException {
+        try (Connection c = runs.open();
+                PreparedStatement ps = c.prepareStatement("select count(*) from restore_runs where drill and state"
+                        + " not in ('VERIFIED', 'FAILED', 'CLEANED_UP', 'CLEANUP_FAILED')");
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return JSON.createObjectNode().put("open", rs.getLong(1));
+        }
+    }
+
+    /**
+     * The function's environment with {@code DBRE_BACKUP_POLICY} set: as given, else the stand-in
+     * policy written to {@code <home>/invoke/backup-policy-gold.yaml} (for the wirings that read a
+     * policy from their settings).
+     */
+    Map<String, String> envWithPolicy() throws IOException {
+        if (target.env().containsKey(PolicySource.POLICY) || target.env().containsKey(PolicySource.POLICY_FILE)) {
+            return target.env();
+        }
+        Path file = target.home().resolve("backup-policy-gold.yaml");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, resource(POLICY_RESOURCE), StandardCharsets.UTF_8);
+        Map<String, String> env = new java.util.LinkedHashMap<>(target.env());
+        env.put(PolicySource.POLICY, file.toString());
+        return env;
     }
 
     /** The newest restore run (a sample's placeholder run id stands for it), or empty. */

@@ -54,8 +54,6 @@ final class InvokeFunctions {
     /** The rotation functions: {@link InvokeSecrets}. */
     private static final String ON_LOCAL_SECRETS =
             "the local secret store under <home>/invoke/secrets (a secret seeded for the call) and the database";
-    private static final String FLEXIBLE_SERVER = "Azure Resource Manager (Azure Database for PostgreSQL flexible"
-            + " server backups and point-in-time restores)";
     private static final String CLOUD_SQL = "the Cloud SQL Admin API (backups, clones to a point in time)";
 
     private static final List<Function> ALL = List.of(
@@ -189,51 +187,51 @@ final class InvokeFunctions {
                     List.of("http-text.json", "http-json-gzip.json"),
                     ON_DATABASE,
                     InvokeAzure::http),
-            cloudOnly(
+            local(
                     "azure",
                     "snapshot-timer",
                     "dev.dbre.azure.backup.SnapshotFunction",
                     "timer trigger",
                     EventShape.TIMER,
                     List.of("timer-snapshot.json"),
-                    FLEXIBLE_SERVER,
-                    "scripts/dbre snapshot --policy docs/examples/backup-policy-local.json"),
-            cloudOnly(
+                    ON_LOCAL_PROVIDER,
+                    InvokeAzure::snapshot),
+            local(
                     "azure",
                     "restore-submit",
                     "dev.dbre.azure.restore.RestoreSubmitFunction",
                     "HTTP trigger POST /api/restores",
                     EventShape.AZURE_HTTP,
                     List.of("http-restore.json", "http-restore-snapshot.json", "http-restore-outside-window.json"),
-                    FLEXIBLE_SERVER,
-                    "scripts/dbre restore --source S --at TIME --name N"),
-            cloudOnly(
+                    ON_LOCAL_PROVIDER,
+                    InvokeAzure::restoreSubmit),
+            local(
                     "azure",
                     "restore-advance",
                     "dev.dbre.azure.restore.RestoreAdvanceFunction",
                     "HTTP trigger POST /api/restores/advance",
                     EventShape.AZURE_HTTP,
                     List.of("http-restore-advance.json"),
-                    FLEXIBLE_SERVER,
-                    "scripts/dbre restore --source S --at TIME --name N"),
-            cloudOnly(
+                    ON_LOCAL_PROVIDER,
+                    InvokeAzure::restoreAdvance),
+            local(
                     "azure",
                     "restore-drill-timer",
                     "dev.dbre.azure.restore.DrillFunction",
                     "timer trigger",
                     EventShape.TIMER,
                     List.of("timer-drill.json"),
-                    FLEXIBLE_SERVER,
-                    "scripts/dbre drill --source S"),
-            cloudOnly(
+                    ON_LOCAL_PROVIDER,
+                    InvokeAzure::drill),
+            local(
                     "azure",
                     "rotate-keyvault",
                     "dev.dbre.azure.rotation.KeyVaultRotationFunction",
                     "Event Grid trigger (Key Vault SecretNearExpiry)",
                     EventShape.EVENT_GRID,
                     List.of("keyvault-secret-near-expiry.json"),
-                    "Azure Key Vault (the secret's versions and tags)",
-                    "scripts/dbre rotate --secret ID"),
+                    ON_LOCAL_SECRETS,
+                    InvokeAzure::rotation),
             local(
                     "azure",
                     "maintenance",

@@ -173,7 +173,12 @@ class InvokeCommandTest {
                 assertThat(response.get("slos")).isNotEmpty();
             }
             case "aws snapshot" -> checkSnapshot(file, response, r, snapshotRunsBefore);
-            case "aws restore-submit" -> checkRestoreSubmit(file, response, r);
+            case "aws restore-submit" ->
+                checkRestoreSubmit(
+                        file,
+                        response.get("statusCode").asInt(),
+                        JSON.readTree(response.get("body").asText()),
+                        r);
             case "aws restore-step" -> {
                 // The sample's placeholder run id stands for the newest run: the snapshot restore, done.
                 assertThat(r.err()).contains("-> the newest restore run");
@@ -199,6 +204,36 @@ class InvokeCommandTest {
                         .isOne();
             }
             case "aws rotation" -> checkRotationStep(file, response, r);
+            case "azure snapshot-timer" -> {
+                assertThat(response.get("status").asText()).as(r.out()).isEqualTo("Succeeded");
+                assertThat(db.queryLong("select count(*) from snapshot_runs where policy = 'gold' and failures = 0"))
+                        .isGreaterThan(snapshotRunsBefore);
+            }
+            case "azure restore-submit" ->
+                checkRestoreSubmit(
+                        file,
+                        response.get("status").asInt(),
+                        JSON.readTree(response.get("body").asText()),
+                        r);
+            case "azure restore-advance" -> {
+                JsonNode body = JSON.readTree(response.get("body").asText());
+                assertThat(body.get("done").asBoolean()).as(r.out()).isTrue();
+                assertThat(body.get("outcome").asText()).isEqualTo("VERIFIED");
+            }
+            case "azure restore-drill-timer" -> {
+                assertThat(response.get("status").asText()).as(r.out()).isEqualTo("Succeeded");
+                assertThat(r.err()).contains("the drill timer's ticks");
+                assertThat(db.queryLong("select count(*) from restore_runs where drill and source_id = 'orders'"
+                                + " and new_name like 'orders-drill-%' and outcome = 'VERIFIED' and state = 'CLEANED_UP'"))
+                        .isOne();
+            }
+            case "azure rotate-keyvault" -> {
+                assertThat(response.get("status").asText()).as(r.out()).isEqualTo("Succeeded");
+                assertThat(db.queryLong("select count(*) from rotation_runs where cloud = 'azure' and secret_id ="
+                                + " 'app-db' and outcome = 'COMPLETED'"))
+                        .isEqualTo(4);
+                assertRotated("app-db", null);
+            }
             case "azure slo-report" ->
                 assertThat(response.get("status").asText()).isEqualTo("Succeeded");
             case "gcp maintenance", "gcp slo-report" ->
@@ -228,10 +263,10 @@ class InvokeCommandTest {
         }
     }
 
-    private static void checkRestoreSubmit(String file, JsonNode response, Cli r) throws Exception {
-        JsonNode body = JSON.readTree(response.get("body").asText());
+    private static void checkRestoreSubmit(String file, int status, JsonNode body, Cli r) throws Exception {
         if (file.endsWith("-restore-snapshot.json")) {
-            assertThat(response.get("statusCode").asInt()).as(r.out()).isEqualTo(202);
+            // The clouds' samples are one request (one requestId): the first submits, the others find it.
+            assertThat(status).as(r.out()).isEqualTo(202);
             assertThat(body.get("snapshot").get("id").asText()).isEqualTo("dbre-orders-20261123-2300");
             assertThat(db.queryLong("select count(*) from restore_runs where new_name = 'orders-from-gold'"
                             + " and state = 'VERIFIED'"))
@@ -239,7 +274,7 @@ class InvokeCommandTest {
             assertThat(restoredOrders("orders-from-gold")).isEqualTo(InvokeBackup.ORDERS);
         } else {
             // The samples' times are the cloud's history: both lie before the stand-in's first backup.
-            assertThat(response.get("statusCode").asInt()).as(r.out()).isEqualTo(422);
+            assertThat(status).as(r.out()).isEqualTo(422);
             assertThat(body.get("error").asText()).isEqualTo("TARGET_OUTSIDE_WINDOW");
             assertThat(r.err()).contains("the stand-in's restore window");
         }
@@ -265,28 +300,34 @@ class InvokeCommandTest {
                         + "' and outcome = 'COMPLETED' and token = '8a1e5b7c-3f2d-4c6e-9b0a-5d4f3e2c1b0a'"))
                 .isOne();
         if (step.equals("finishSecret")) {
-            LocalSecretStore store =
-                    new LocalSecretStore(InvokeSecrets.storeDir(INVOKE_HOME, db.jdbcUrl()), Clock.systemUTC());
-            String id = "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/app-db-AbCdEf";
-            assertThat(store.describe(id).versionStages().get("8a1e5b7c-3f2d-4c6e-9b0a-5d4f3e2c1b0a"))
-                    .contains(SecretMetadata.CURRENT);
-            String password = DbSecret.parse(
-                            store.valueByStage(id, SecretMetadata.CURRENT).orElseThrow(), "CURRENT")
-                    .password();
-            assertThat(scramMatches(password)).as("the role's verifier is the new password's").isTrue();
-            try (Connection c = DriverManager.getConnection(db.jdbcUrl(), InvokeSecrets.APP_USER, password);
-                    Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery("select current_user")) {
-                rs.next();
-                assertThat(rs.getString(1)).isEqualTo(InvokeSecrets.APP_USER);
-            }
-            String previous = DbSecret.parse(
-                            store.valueByStage(id, SecretMetadata.PREVIOUS).orElseThrow(), "PREVIOUS")
-                    .password();
-            assertThatThrownBy(() -> DriverManager.getConnection(db.jdbcUrl(), InvokeSecrets.APP_USER, previous))
-                    .isInstanceOf(java.sql.SQLException.class)
-                    .hasMessageContaining("password authentication failed");
+            assertRotated(
+                    "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/app-db-AbCdEf",
+                    "8a1e5b7c-3f2d-4c6e-9b0a-5d4f3e2c1b0a");
         }
+    }
+
+    /** The secret's CURRENT version is {@code token} (when given), its password logs in, the previous one does not. */
+    private static void assertRotated(String id, String token) throws Exception {
+        LocalSecretStore store =
+                new LocalSecretStore(InvokeSecrets.storeDir(INVOKE_HOME, db.jdbcUrl()), Clock.systemUTC());
+        if (token != null) {
+            assertThat(store.describe(id).versionStages().get(token)).contains(SecretMetadata.CURRENT);
+        }
+        String password = DbSecret.parse(store.valueByStage(id, SecretMetadata.CURRENT).orElseThrow(), "CURRENT")
+                .password();
+        assertThat(scramMatches(password)).as("the role's verifier is the new password's").isTrue();
+        try (Connection c = DriverManager.getConnection(db.jdbcUrl(), InvokeSecrets.APP_USER, password);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select current_user")) {
+            rs.next();
+            assertThat(rs.getString(1)).isEqualTo(InvokeSecrets.APP_USER);
+        }
+        String previous = DbSecret.parse(
+                        store.valueByStage(id, SecretMetadata.PREVIOUS).orElseThrow(), "PREVIOUS")
+                .password();
+        assertThatThrownBy(() -> DriverManager.getConnection(db.jdbcUrl(), InvokeSecrets.APP_USER, previous))
+                .isInstanceOf(java.sql.SQLException.class)
+                .hasMessageContaining("password authentication failed");
     }
 
     /** Whether the role's SCRAM verifier was made from {@code password} (its own salt and iterations). */

@@ -46,7 +46,7 @@ public class SnapshotFunction {
             SnapshotSchedule schedule = runtime.snapshotSchedule();
             // Backups carry no tags: the provider manages those of the policy read at this tick.
             SnapshotRunSummary summary =
-                    schedule.tick(p -> runtime.provider().forPolicy(p.name()), null, false, runtime.clock());
+                    schedule.tick(runtime::snapshotProvider, null, false, runtime.clock());
             LOG.info(
                     "snapshot policy {}: created={} deleted={} failed={} ({})",
                     schedule.policy().name(),
