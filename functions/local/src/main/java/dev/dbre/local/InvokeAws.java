@@ -29,11 +29,15 @@ import dev.dbre.ingest.IngestService;
 import dev.dbre.ingest.parse.ParseLimits;
 import dev.dbre.local.rotation.LocalSecretStore;
 import dev.dbre.metrics.MetricStoreSettings;
+import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
+import dev.dbre.obs.MetricsPublisher;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 
@@ -49,24 +53,53 @@ final class InvokeAws {
     private InvokeAws() {}
 
     static InvokeFunctions.Result kinesis(Path file, JsonNode event, InvokeTarget t) throws Exception {
-        StreamsEventResponse r = new KinesisIngestHandler(ingest(t), t.metrics(), t.clock())
-                .handleRequest(AwsDrivers.load(file, KinesisEvent.class), LambdaContext.next("ingest-kinesis"));
+        StreamsEventResponse r = kinesis(file, ingest(t), t.metrics(), t.clock());
         return new InvokeFunctions.Result(JSON.writeValueAsString(r), false);
+    }
+
+    /** The Kinesis event in {@code file} through {@link KinesisIngestHandler} (run-local's driver too). */
+    static StreamsEventResponse kinesis(Path file, IngestService ingest, MetricsPublisher metrics, Clock clock)
+            throws IOException {
+        return new KinesisIngestHandler(ingest, metrics, clock)
+                .handleRequest(load(file, KinesisEvent.class), LambdaContext.next("ingest-kinesis"));
     }
 
     static InvokeFunctions.Result http(Path file, JsonNode event, InvokeTarget t) throws Exception {
-        APIGatewayV2HTTPResponse r = new HttpIngestHandler(ingest(t), t.metrics(), t.clock())
-                .handleRequest(AwsDrivers.load(file, APIGatewayV2HTTPEvent.class), LambdaContext.next("ingest-http"));
+        APIGatewayV2HTTPResponse r = http(file, ingest(t), t.metrics(), t.clock());
         return new InvokeFunctions.Result(JSON.writeValueAsString(r), false);
     }
 
+    /** The API Gateway request in {@code file} through {@link HttpIngestHandler} (run-local's driver too). */
+    static APIGatewayV2HTTPResponse http(Path file, IngestService ingest, MetricsPublisher metrics, Clock clock)
+            throws IOException {
+        return new HttpIngestHandler(ingest, metrics, clock)
+                .handleRequest(load(file, APIGatewayV2HTTPEvent.class), LambdaContext.next("ingest-http"));
+    }
+
     static InvokeFunctions.Result maintenance(Path file, JsonNode event, InvokeTarget t) throws Exception {
-        Env env = new Env(t.env());
+        return new InvokeFunctions.Result(maintenance(file, t.env(), t.metrics(), t.clock()), false);
+    }
+
+    /** The schedule's input in {@code file} through {@link MaintenanceHandler}: its JSON summary (run-local's driver too). */
+    static String maintenance(Path file, Map<String, String> env, MetricsPublisher metrics, Clock clock)
+            throws IOException {
         return stream(
-                new MaintenanceHandler(MaintenanceWiring.job(
-                        MaintenanceConfig.fromEnv(env), AnonymousCredentialsProvider.create(), t.metrics(), t.clock())),
-                file,
-                "maintenance");
+                        new MaintenanceHandler(MaintenanceWiring.job(
+                                MaintenanceConfig.fromEnv(new Env(env)),
+                                AnonymousCredentialsProvider.create(),
+                                metrics,
+                                clock)),
+                        file,
+                        "maintenance")
+                .response();
+    }
+
+    /** An event file read as the Lambda Java runtime reads it (aws-lambda-java-serialization). */
+    static <T> T load(Path file, Class<T> type) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return LambdaEventSerializers.serializerFor(type, InvokeAws.class.getClassLoader())
+                    .fromJson(in);
+        }
     }
 
     static InvokeFunctions.Result migrate(Path file, JsonNode event, InvokeTarget t) throws Exception {
@@ -96,7 +129,7 @@ final class InvokeAws {
      * machine does (each step on stderr): the restore really happens.
      */
     static InvokeFunctions.Result restoreSubmit(Path file, JsonNode event, InvokeTarget t) throws Exception {
-        APIGatewayV2HTTPEvent request = AwsDrivers.load(file, APIGatewayV2HTTPEvent.class);
+        APIGatewayV2HTTPEvent request = load(file, APIGatewayV2HTTPEvent.class);
         try (InvokeBackup b = InvokeBackup.withSource(
                 t, "RDS instance", InvokeBackup.sourceOf(ApiGatewayHttp.textBody(request)))) {
             b.ensureBackup();
@@ -197,7 +230,7 @@ final class InvokeAws {
     }
 
     private static InvokeFunctions.Result stream(RequestStreamHandler handler, Path file, String name)
-            throws Exception {
+            throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (InputStream in = Files.newInputStream(file)) {
             handler.handleRequest(in, out, LambdaContext.next(name));

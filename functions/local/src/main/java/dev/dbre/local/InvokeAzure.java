@@ -32,6 +32,9 @@ import dev.dbre.local.rotation.LocalSecretStore;
 import dev.dbre.restore.RestoredDbLogin;
 import dev.dbre.rotation.RotationService;
 import dev.dbre.rotation.RotationSettings;
+import dev.dbre.metrics.MaintenanceService;
+import dev.dbre.obs.MetricsPublisher;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +42,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.time.Clock;
 import java.util.UUID;
 
 /**
@@ -55,36 +59,59 @@ final class InvokeAzure {
 
     private InvokeAzure() {}
 
-    @SuppressWarnings("unchecked")
     static InvokeFunctions.Result eventHubs(Path file, JsonNode doc, InvokeTarget t) throws Exception {
-        List<byte[]> events = new ArrayList<>();
-        for (JsonNode e : doc.path("events")) {
-            events.add(Base64.getDecoder().decode(e.asText()));
-        }
-        SystemProperty[] props = JSON.treeToValue(doc.path("SystemPropertiesArray"), SystemProperty[].class);
-        Map<String, Object> partition = JSON.treeToValue(doc.path("PartitionContext"), Map.class);
         try {
-            EventHubsIngestFunction.fromSettings(t.env(), t.clock())
-                    .run(events, props, partition, context(EventHubsIngestFunction.NAME));
+            eventHubs(doc, t.env(), t.clock());
             return succeeded();
         } catch (IngestNotStoredException e) {
             return failed(e);
         }
     }
 
+    /**
+     * The binding values in {@code doc} (base64 event bodies, their system properties, the partition
+     * context) through {@link EventHubsIngestFunction}, as the Java worker passes them (run-local's
+     * driver too).
+     *
+     * @return how many events were sent
+     * @throws IngestNotStoredException when the function throws for the host to retry
+     */
+    @SuppressWarnings("unchecked")
+    static int eventHubs(JsonNode doc, Map<String, String> env, Clock clock) throws Exception {
+        List<byte[]> events = new ArrayList<>();
+        for (JsonNode e : doc.path("events")) {
+            events.add(Base64.getDecoder().decode(e.asText()));
+        }
+        SystemProperty[] props = JSON.treeToValue(doc.path("SystemPropertiesArray"), SystemProperty[].class);
+        Map<String, Object> partition = JSON.treeToValue(doc.path("PartitionContext"), Map.class);
+        EventHubsIngestFunction.fromSettings(env, clock)
+                .run(events, props, partition, context(EventHubsIngestFunction.NAME));
+        return events.size();
+    }
+
     static InvokeFunctions.Result http(Path file, JsonNode doc, InvokeTarget t) throws Exception {
-        SimpleHttpRequestMessage request = LocalAzureDrivers.httpRequest(doc);
-        return httpResult(
-                HttpIngestFunction.fromSettings(t.env(), t.clock()).run(request, context(HttpIngestFunction.NAME)));
+        return httpResult(http(doc, t.env(), t.clock()));
+    }
+
+    /** The request {@code doc} describes through {@link HttpIngestFunction} (run-local's driver too). */
+    static HttpResponseMessage http(JsonNode doc, Map<String, String> env, Clock clock) {
+        return HttpIngestFunction.fromSettings(env, clock)
+                .run(LocalAzureDrivers.httpRequest(doc), context(HttpIngestFunction.NAME));
     }
 
     static InvokeFunctions.Result maintenance(Path file, JsonNode doc, InvokeTarget t) throws Exception {
-        MaintenanceFunction function = new MaintenanceFunction(MaintenanceFunction.job(
-                MaintenanceConfig.fromEnv(new Env(t.env())), t.clock(), AzureCredentials.DEFAULT, t.metrics()));
         // The host gets nothing back from a timer function; the run's report is what it logs.
         ObjectNode out = JSON.createObjectNode().put("status", "Succeeded");
-        out.set("report", JSON.valueToTree(function.run(Files.readString(file), context(MaintenanceFunction.NAME))));
+        out.set("report", JSON.valueToTree(maintenance(file, t.env(), t.metrics(), t.clock())));
         return new InvokeFunctions.Result(out.toString(), false);
+    }
+
+    /** The TimerInfo in {@code file} through {@link MaintenanceFunction}: its report (run-local's driver too). */
+    static MaintenanceService.Report maintenance(
+            Path file, Map<String, String> env, MetricsPublisher metrics, Clock clock) throws IOException {
+        MaintenanceFunction function = new MaintenanceFunction(MaintenanceFunction.job(
+                MaintenanceConfig.fromEnv(new Env(env)), clock, AzureCredentials.DEFAULT, metrics));
+        return function.run(Files.readString(file), context(MaintenanceFunction.NAME));
     }
 
     static InvokeFunctions.Result sloReport(Path file, JsonNode doc, InvokeTarget t) throws Exception {

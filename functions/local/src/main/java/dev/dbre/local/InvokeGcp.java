@@ -48,7 +48,8 @@ final class InvokeGcp {
         INVOKER_LOG.setLevel(java.util.logging.Level.WARNING);
     }
 
-    private record Request(String method, String path, Map<String, String> headers, byte[] body) {}
+    /** An HTTP request as a sample event file describes it. */
+    record Request(String method, String path, Map<String, String> headers, byte[] body) {}
 
     private InvokeGcp() {}
 
@@ -63,20 +64,19 @@ final class InvokeGcp {
 
     /** An HttpFunction: the file is {@code {method, path, headers, body | bodyBase64}}. */
     static InvokeFunctions.Runner http(String functionClass) {
-        return (file, doc, t) -> {
-            Map<String, String> headers = new LinkedHashMap<>();
-            doc.path("headers")
-                    .properties()
-                    .forEach(h -> headers.put(h.getKey(), h.getValue().asText()));
-            byte[] body = doc.has("bodyBase64")
-                    ? Base64.getDecoder().decode(doc.get("bodyBase64").asText())
-                    : doc.path("body").asText("").getBytes(StandardCharsets.UTF_8);
-            return send(
-                    functionClass,
-                    "http",
-                    new Request(doc.path("method").asText(), doc.path("path").asText("/"), headers, body),
-                    t);
-        };
+        return (file, doc, t) -> send(functionClass, "http", request(doc), t);
+    }
+
+    /** The request of an HTTP sample ({@code {method, path, headers, body | bodyBase64}}; run-local's driver too). */
+    static Request request(JsonNode doc) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        doc.path("headers")
+                .properties()
+                .forEach(h -> headers.put(h.getKey(), h.getValue().asText()));
+        byte[] body = doc.has("bodyBase64")
+                ? Base64.getDecoder().decode(doc.get("bodyBase64").asText())
+                : doc.path("body").asText("").getBytes(StandardCharsets.UTF_8);
+        return new Request(doc.path("method").asText(), doc.path("path").asText("/"), headers, body);
     }
 
     /** Binary mode: the context attributes as {@code ce-} headers, the data as the body. */
