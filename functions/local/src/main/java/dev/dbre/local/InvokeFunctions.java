@@ -54,7 +54,6 @@ final class InvokeFunctions {
     /** The rotation functions: {@link InvokeSecrets}. */
     private static final String ON_LOCAL_SECRETS =
             "the local secret store under <home>/invoke/secrets (a secret seeded for the call) and the database";
-    private static final String CLOUD_SQL = "the Cloud SQL Admin API (backups, clones to a point in time)";
 
     private static final List<Function> ALL = List.of(
             // AWS: the functions of the CDK app (infra-cdk), named as it names them.
@@ -269,16 +268,16 @@ final class InvokeFunctions {
                     List.of("http-text.json", "http-json-gzip.json"),
                     ON_DATABASE,
                     InvokeGcp.http("dev.dbre.gcp.ingest.HttpIngestFunction")),
-            cloudOnly(
+            local(
                     "gcp",
                     "snapshot",
                     "dev.dbre.gcp.backup.SnapshotFunction",
                     "Cloud Scheduler → Pub/Sub (CloudEvent)",
                     EventShape.PUBSUB_CLOUDEVENT,
                     List.of("scheduler-snapshot-pubsub.json"),
-                    CLOUD_SQL,
-                    "scripts/dbre snapshot --policy docs/examples/backup-policy-local.json"),
-            cloudOnly(
+                    ON_LOCAL_PROVIDER,
+                    InvokeGcp::snapshot),
+            local(
                     "gcp",
                     "restore",
                     "dev.dbre.gcp.restore.RestoreFunction",
@@ -289,26 +288,26 @@ final class InvokeFunctions {
                             "http-restore-snapshot.json",
                             "http-restore-advance.json",
                             "http-restore-outside-window.json"),
-                    CLOUD_SQL,
-                    "scripts/dbre restore --source S --at TIME --name N"),
-            cloudOnly(
+                    ON_LOCAL_PROVIDER,
+                    InvokeGcp::restore),
+            local(
                     "gcp",
                     "drill",
                     "dev.dbre.gcp.restore.DrillFunction",
                     "Cloud Scheduler → Pub/Sub (CloudEvent)",
                     EventShape.PUBSUB_CLOUDEVENT,
                     List.of("scheduler-drill-pubsub.json"),
-                    CLOUD_SQL,
-                    "scripts/dbre drill --source S"),
-            cloudOnly(
+                    ON_LOCAL_PROVIDER,
+                    InvokeGcp::drill),
+            local(
                     "gcp",
                     "rotate-secret-manager",
                     "dev.dbre.gcp.rotation.SecretRotationFunction",
                     "Secret Manager rotation topic (CloudEvent)",
                     EventShape.PUBSUB_CLOUDEVENT,
                     List.of("secretmanager-rotate-cloudevent.json"),
-                    "Secret Manager (the secret's versions)",
-                    "scripts/dbre rotate --secret ID"),
+                    ON_LOCAL_SECRETS,
+                    InvokeGcp::rotation),
             local(
                     "gcp",
                     "maintenance",

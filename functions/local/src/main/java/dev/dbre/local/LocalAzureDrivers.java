@@ -13,9 +13,6 @@ import dev.dbre.ingest.IngestNotStoredException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Base64;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -82,17 +79,10 @@ public final class LocalAzureDrivers {
 
     /** The HTTP request an Azure sample event file describes ({@code url, method, headers, body|bodyBase64}). */
     static SimpleHttpRequestMessage httpRequest(JsonNode doc) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        doc.path("headers")
-                .properties()
-                .forEach(h -> headers.put(h.getKey(), h.getValue().asText()));
-        byte[] body = doc.has("bodyBase64")
-                ? Base64.getDecoder().decode(doc.get("bodyBase64").asText())
-                : doc.path("body").asText().getBytes(StandardCharsets.UTF_8);
         return new SimpleHttpRequestMessage(
                 URI.create(doc.path("url").asText()),
                 HttpMethod.value(doc.path("method").asText()),
-                headers,
-                Optional.of(body));
+                HttpSample.headers(doc),
+                Optional.of(HttpSample.body(doc)));
     }
 }

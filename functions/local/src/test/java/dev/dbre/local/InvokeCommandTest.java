@@ -236,6 +236,38 @@ class InvokeCommandTest {
             }
             case "azure slo-report" ->
                 assertThat(response.get("status").asText()).isEqualTo("Succeeded");
+            case "gcp snapshot" -> {
+                assertThat(response.get("status").asInt()).as(r.out()).isEqualTo(200);
+                // The message's publishTime is the slot: 2026-11-23T23:00Z, the AWS sample's too.
+                assertThat(db.queryLong("select count(*) from snapshot_runs where policy = 'gold' and failures = 0"
+                                + " and slot_start = '2026-11-23T23:00:00Z'"))
+                        .isGreaterThan(0);
+                assertThat(db.queryLong("select count(*) from snapshot_runs")).isGreaterThan(snapshotRunsBefore);
+            }
+            case "gcp restore" -> {
+                JsonNode body = JSON.readTree(response.get("body").asText());
+                if (file.endsWith("-advance.json")) {
+                    assertThat(response.get("status").asInt()).as(r.out()).isEqualTo(200);
+                    assertThat(body.get("done").asBoolean()).isTrue();
+                } else {
+                    checkRestoreSubmit(file, response.get("status").asInt(), body, r);
+                }
+            }
+            case "gcp drill" -> {
+                assertThat(response.get("status").asInt()).as(r.out()).isEqualTo(200);
+                assertThat(r.err()).contains("the drill schedule's messages");
+                assertThat(db.queryLong("select count(*) from restore_runs where drill and source_id = 'orders'"
+                                + " and new_name like 'orders-drill-%' and outcome = 'VERIFIED' and state = 'CLEANED_UP'"))
+                        .isOne();
+            }
+            case "gcp rotate-secret-manager" -> {
+                assertThat(response.get("status").asInt()).as(r.out()).isEqualTo(200);
+                String id = "projects/dbre-prod/secrets/app-db";
+                assertThat(db.queryLong("select count(*) from rotation_runs where cloud = 'gcp' and secret_id = '"
+                                + id + "' and outcome = 'COMPLETED'"))
+                        .isEqualTo(4);
+                assertRotated(id, null);
+            }
             case "gcp maintenance", "gcp slo-report" ->
                 assertThat(response.get("status").asInt()).as(r.out()).isEqualTo(200);
             default -> throw new AssertionError("no check for " + f.id() + ": " + r.out());
