@@ -29,8 +29,7 @@ final class AwsDrivers {
 
         @Override
         public String send(Path file, Target target) throws IOException {
-            StreamsEventResponse response =
-                    InvokeAws.kinesis(file, target.ingest(), target.metrics(), target.clock());
+            StreamsEventResponse response = InvokeAws.kinesis(file, target.ingest(), target.metrics(), target.clock());
             return JSON.readTree(file.toFile()).path("Records").size() + " records, batchItemFailures="
                     + response.getBatchItemFailures().size();
         }
@@ -45,8 +44,7 @@ final class AwsDrivers {
 
         @Override
         public String send(Path file, Target target) throws IOException {
-            APIGatewayV2HTTPResponse response =
-                    InvokeAws.http(file, target.ingest(), target.metrics(), target.clock());
+            APIGatewayV2HTTPResponse response = InvokeAws.http(file, target.ingest(), target.metrics(), target.clock());
             return "HTTP " + response.getStatusCode() + " "
                     + String.valueOf(response.getBody()).strip();
         }
@@ -61,8 +59,8 @@ final class AwsDrivers {
 
         @Override
         public String send(Path file, Target target) throws IOException {
-            JsonNode summary = JSON.readTree(
-                    InvokeAws.maintenance(file, target.functionEnv(), target.metrics(), target.clock()));
+            JsonNode summary =
+                    JSON.readTree(InvokeAws.maintenance(file, target.functionEnv(), target.metrics(), target.clock()));
             JsonNode r = summary.path("resolutions");
             return "maintenance: rolled up " + r.path("1m").path("rolledUp").asInt() + " minute(s), "
                     + r.path("1h").path("rolledUp").asInt() + " hour(s); complete="

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,7 +30,6 @@ import dev.dbre.ingest.IngestService;
 import dev.dbre.ingest.parse.ParseLimits;
 import dev.dbre.local.rotation.LocalSecretStore;
 import dev.dbre.metrics.MetricStoreSettings;
-import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import dev.dbre.obs.MetricsPublisher;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -130,8 +130,8 @@ final class InvokeAws {
      */
     static InvokeFunctions.Result restoreSubmit(Path file, JsonNode event, InvokeTarget t) throws Exception {
         APIGatewayV2HTTPEvent request = load(file, APIGatewayV2HTTPEvent.class);
-        try (InvokeBackup b = InvokeBackup.withSource(
-                t, "RDS instance", InvokeBackup.sourceOf(ApiGatewayHttp.textBody(request)))) {
+        try (InvokeBackup b =
+                InvokeBackup.withSource(t, "RDS instance", InvokeBackup.sourceOf(ApiGatewayHttp.textBody(request)))) {
             b.ensureBackup();
             APIGatewayV2HTTPResponse r = new RestoreHttpHandler(b.restoreEndpoint(), t.clock())
                     .handleRequest(request, LambdaContext.next("restore"));
@@ -139,9 +139,10 @@ final class InvokeAws {
                 String runId = JSON.readTree(r.getBody()).path("runId").asText();
                 RestoreStepHandler step = new RestoreStepHandler(b.restoreEndpoint(), t.clock());
                 byte[] input = JSON.writeValueAsBytes(java.util.Map.of("runId", runId));
-                b.follow("the state machine's steps: run " + runId, () -> stepAnswer(step, input), n -> n.path(
-                                "done")
-                        .asBoolean());
+                b.follow(
+                        "the state machine's steps: run " + runId,
+                        () -> stepAnswer(step, input),
+                        n -> n.path("done").asBoolean());
             }
             return new InvokeFunctions.Result(JSON.writeValueAsString(r), r.getStatusCode() >= 500);
         }
@@ -150,7 +151,8 @@ final class InvokeAws {
     /** One Step Functions task: the event's run, or the newest open one standing in for a sample's id. */
     static InvokeFunctions.Result restoreStep(Path file, JsonNode event, InvokeTarget t) throws Exception {
         try (InvokeBackup b = InvokeBackup.restoresOnly(t)) {
-            byte[] input = InvokeBackup.withRunId(event, b.runIdFor(event.path("runId").asText(null)));
+            byte[] input =
+                    InvokeBackup.withRunId(event, b.runIdFor(event.path("runId").asText(null)));
             JsonNode answer = stepAnswer(new RestoreStepHandler(b.restoreEndpoint(), t.clock()), input);
             return new InvokeFunctions.Result(answer.toString(), false);
         }

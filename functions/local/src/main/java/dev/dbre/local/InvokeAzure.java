@@ -29,20 +29,20 @@ import dev.dbre.azure.testing.SimpleHttpRequestMessage;
 import dev.dbre.config.Env;
 import dev.dbre.ingest.IngestNotStoredException;
 import dev.dbre.local.rotation.LocalSecretStore;
+import dev.dbre.metrics.MaintenanceService;
+import dev.dbre.obs.MetricsPublisher;
 import dev.dbre.restore.RestoredDbLogin;
 import dev.dbre.rotation.RotationService;
 import dev.dbre.rotation.RotationSettings;
-import dev.dbre.metrics.MaintenanceService;
-import dev.dbre.obs.MetricsPublisher;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.time.Clock;
 import java.util.UUID;
 
 /**
@@ -142,8 +142,9 @@ final class InvokeAzure {
                     .submit(LocalAzureDrivers.httpRequest(doc), context("restore-submit")));
             JsonNode answer = JSON.readTree(r.response());
             if (answer.path("status").asInt() == 202) {
-                String runId =
-                        JSON.readTree(answer.path("body").asText()).path("runId").asText();
+                String runId = JSON.readTree(answer.path("body").asText())
+                        .path("runId")
+                        .asText();
                 RestoreAdvanceFunction advance = new RestoreAdvanceFunction(runtime);
                 ObjectNode step = doc.deepCopy();
                 step.put("url", doc.path("url").asText() + "/advance");
@@ -151,10 +152,10 @@ final class InvokeAzure {
                 b.follow(
                         "the orchestration's advance calls: run " + runId,
                         () -> JSON.readTree(JSON.readTree(httpResult(advance.advance(
-                                                        LocalAzureDrivers.httpRequest(step), context("restore-advance")))
-                                                .response())
-                                        .path("body")
-                                        .asText()),
+                                                LocalAzureDrivers.httpRequest(step), context("restore-advance")))
+                                        .response())
+                                .path("body")
+                                .asText()),
                         n -> n.path("done").asBoolean());
             }
             return r;
@@ -164,10 +165,12 @@ final class InvokeAzure {
     /** {@code POST /api/restores/advance}: the event's run, or the newest one standing in for a sample's id. */
     static InvokeFunctions.Result restoreAdvance(Path file, JsonNode doc, InvokeTarget t) throws Exception {
         try (InvokeBackup b = InvokeBackup.restoresOnly(t)) {
-            String given = JSON.readTree(doc.path("body").asText("{}")).path("runId").asText(null);
+            String given =
+                    JSON.readTree(doc.path("body").asText("{}")).path("runId").asText(null);
             ObjectNode request = doc.deepCopy();
             request.put(
-                    "body", JSON.createObjectNode().put("runId", b.runIdFor(given)).toString());
+                    "body",
+                    JSON.createObjectNode().put("runId", b.runIdFor(given)).toString());
             return httpResult(new RestoreAdvanceFunction(runtime(b))
                     .advance(LocalAzureDrivers.httpRequest(request), context("restore-advance")));
         }

@@ -107,8 +107,7 @@ final class InvokeBackup implements AutoCloseable {
 
     /** Restores only (a step of a run already submitted): the files under {@code <home>/invoke/backup}. */
     static InvokeBackup restoresOnly(InvokeTarget t) {
-        return new InvokeBackup(
-                t, new LocalBackupProvider(Home.backupDir(t.home()), KeptPostgres.STARTUP_WAIT), null);
+        return new InvokeBackup(t, new LocalBackupProvider(Home.backupDir(t.home()), KeptPostgres.STARTUP_WAIT), null);
     }
 
     private static boolean validId(String id) {
@@ -120,8 +119,8 @@ final class InvokeBackup implements AutoCloseable {
         try (Connection c = JdbcConnectionFactory.of(source.server.jdbcUrl("postgres"), "postgres", null)
                         .open();
                 Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery(
-                        "select count(*) from pg_database where datname = '" + SAMPLE_DATABASE + "'")) {
+                ResultSet rs =
+                        s.executeQuery("select count(*) from pg_database where datname = '" + SAMPLE_DATABASE + "'")) {
             rs.next();
             if (rs.getLong(1) == 0) {
                 s.execute("create database \"" + SAMPLE_DATABASE + "\"");

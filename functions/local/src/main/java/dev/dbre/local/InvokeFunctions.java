@@ -25,9 +25,8 @@ final class InvokeFunctions {
     /**
      * One deployed function.
      *
-     * @param needs null when the function runs here; else the cloud API it calls that this machine
-     *     has not, and the local command that runs the same core logic
-     * @param runsOn what stands in here for the cloud resources it uses (null when it does not run here)
+     * @param runsOn what it runs on here: the database, and the local stand-ins of the cloud
+     *     resources it uses
      */
     record Function(
             String cloud,
@@ -36,7 +35,6 @@ final class InvokeFunctions {
             String trigger,
             EventShape shape,
             List<String> events,
-            String needs,
             String runsOn,
             Runner runner) {
         String id() {
@@ -352,20 +350,6 @@ final class InvokeFunctions {
             List<String> events,
             String runsOn,
             Runner runner) {
-        return new Function(cloud, name, handler, trigger, shape, events, null, runsOn, runner);
-    }
-
-    private static Function cloudOnly(
-            String cloud,
-            String name,
-            String handler,
-            String trigger,
-            EventShape shape,
-            List<String> events,
-            String api,
-            String localCommand) {
-        String needs = "calls " + api + ", which this machine has no stand-in for; run it in the cloud, or run the"
-                + " same core logic on the local provider with `" + localCommand + "`";
-        return new Function(cloud, name, handler, trigger, shape, events, needs, null, null);
+        return new Function(cloud, name, handler, trigger, shape, events, runsOn, runner);
     }
 }

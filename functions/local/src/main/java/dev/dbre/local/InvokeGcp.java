@@ -24,7 +24,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -106,12 +105,14 @@ final class InvokeGcp {
             InvokeFunctions.Result r = sendHosted(function, "http", request, t);
             JsonNode answer = JSON.readTree(r.response());
             if (answer.path("status").asInt() == 202) {
-                String runId =
-                        JSON.readTree(answer.path("body").asText()).path("runId").asText();
+                String runId = JSON.readTree(answer.path("body").asText())
+                        .path("runId")
+                        .asText();
                 Request step = advance(request, runId);
                 b.follow(
                         "the Workflows loop's POST /advance: run " + runId,
-                        () -> JSON.readTree(JSON.readTree(sendHosted(function, "http", step, t).response())
+                        () -> JSON.readTree(JSON.readTree(
+                                        sendHosted(function, "http", step, t).response())
                                 .path("body")
                                 .asText()),
                         n -> n.path("done").asBoolean());
@@ -153,8 +154,11 @@ final class InvokeGcp {
      * one invocation, as on Google Cloud.
      */
     static InvokeFunctions.Result rotation(Path file, JsonNode doc, InvokeTarget t) throws Exception {
-        String secret =
-                doc.path("data").path("message").path("attributes").path("secretId").asText();
+        String secret = doc.path("data")
+                .path("message")
+                .path("attributes")
+                .path("secretId")
+                .asText();
         LocalSecretStore store = InvokeSecrets.store(t);
         if (!secret.isBlank()) {
             InvokeSecrets.seed(t, store, secret, "Secret Manager secret");

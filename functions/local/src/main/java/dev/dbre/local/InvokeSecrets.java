@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dbre.config.Env;
 import dev.dbre.db.SqlText;
 import dev.dbre.local.rotation.LocalSecretStore;
+import dev.dbre.port.ConnectionFactory;
 import dev.dbre.port.PasswordPolicy;
 import dev.dbre.port.SecretMetadata;
 import dev.dbre.rotation.DbSecret;
@@ -13,7 +14,6 @@ import dev.dbre.rotation.RotationRunStore;
 import dev.dbre.rotation.RotationService;
 import dev.dbre.rotation.RotationSettings;
 import dev.dbre.rotation.ScramVerifier;
-import dev.dbre.port.ConnectionFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -76,8 +76,10 @@ final class InvokeSecrets {
             v.put("username", APP_USER);
             v.put("password", new PasswordGenerator().generate(PasswordPolicy.DEFAULTS));
             v.put("dbname", p.getProperty("PGDBNAME", InvokeCommand.DATABASE));
-            v.put("ssl", !InvokeCommand.sslMode(p.getProperty("sslmode"), p.getProperty("PGHOST", "localhost"))
-                    .equals("disable"));
+            v.put(
+                    "ssl",
+                    !InvokeCommand.sslMode(p.getProperty("sslmode"), p.getProperty("PGHOST", "localhost"))
+                            .equals("disable"));
             store.create(secretId, v.toString(), true);
             created = true;
         }

@@ -152,7 +152,15 @@ public final class AzureBackupRuntime {
             throw new IOException(location + ": this runtime reads policy files only");
         };
         return new AzureBackupRuntime(
-                BackupConfig.fromEnv(env, noBlobs), clock, metrics, db, null, p -> provider, provider, provider, sources);
+                BackupConfig.fromEnv(env, noBlobs),
+                clock,
+                metrics,
+                db,
+                null,
+                p -> provider,
+                provider,
+                provider,
+                sources);
     }
 
     /** In Azure: the app settings, the function app's identity, ARM in the configured subscription. */
