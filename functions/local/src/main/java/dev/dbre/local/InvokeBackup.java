@@ -298,7 +298,9 @@ final class InvokeBackup implements AutoCloseable {
         String last = null;
         while (true) {
             JsonNode answer = step.call();
-            String state = answer.path("state").asText(answer.path("runs").toString());
+            String state = answer.has("open")
+                    ? answer.path("open").asLong() + " drill(s) running"
+                    : answer.path("state").asText(answer.path("runs").toString());
             if (!state.equals(last)) {
                 target.note(String.format(
                         java.util.Locale.ROOT, "%s [%5.1f s] %s", what, (System.nanoTime() - t0) / 1e9, state));
