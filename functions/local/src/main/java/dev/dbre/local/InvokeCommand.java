@@ -46,8 +46,9 @@ import picocli.CommandLine.Spec;
  * those of {@link InvokeFunctions}; {@code --list} prints them.
  *
  * <p>The database is the embedded PostgreSQL kept under {@code <home>/invoke} (started for the call,
- * migrated, stopped after), or the one {@code --jdbc-url} names. A function that calls a cloud API
- * this machine has no stand-in for is refused with what it needs, before anything starts.
+ * migrated, stopped after), or the one {@code --jdbc-url} names. The cloud resources a snapshot,
+ * restore, drill or rotation event names are played by local stand-ins ({@link InvokeBackup},
+ * {@link InvokeSecrets}), each named on stderr.
  */
 @Command(
         name = "invoke",
@@ -64,8 +65,7 @@ import picocli.CommandLine.Spec;
         exitCodeList = {
             "0:the handler ran and succeeded (its response is on stdout)",
             "1:the handler failed (the error, as the platform would see it, is on stdout), or the database failed",
-            "2:usage error: wrong cloud, function, event file or event shape, a setting the function refuses,"
-                    + " or a function that needs a cloud API this machine does not have"
+            "2:usage error: wrong cloud, function, event file or event shape, or a setting the function refuses"
         })
 final class InvokeCommand implements Callable<Integer> {
     /** The embedded database's folder under the home, and the database the functions use in it. */
@@ -142,10 +142,6 @@ final class InvokeCommand implements Callable<Integer> {
         }
         InvokeFunctions.Function f = function();
         JsonNode event = readEvent(f);
-        if (f.needs() != null) {
-            parent.err.println("dbre invoke: " + f.id() + " " + f.needs());
-            return DbreCommand.EXIT_USAGE;
-        }
         Path base = home.resolve(parent.env).resolve(HOME_DIR);
         if (jdbcUrl != null) {
             String password = readPassword();
@@ -157,6 +153,7 @@ final class InvokeCommand implements Callable<Integer> {
         try (LocalPostgres pg =
                 KeptPostgres.open(base.resolve("postgres"), Map.of(), InvokeCommand::create, parent.err)) {
             String url = pg.jdbcUrl(DATABASE);
+            InvokeSecrets.requirePassword(pg.dataDir(), JdbcConnectionFactory.of(url, "postgres", null));
             int applied = SchemaMigrator.migrate(url, "postgres", null);
             if (applied > 0) {
                 parent.err.println("dbre invoke: applied " + applied + " migration(s)");
@@ -180,7 +177,8 @@ final class InvokeCommand implements Callable<Integer> {
             }
             System.setOut(parent.err);
             Clock clock = Clock.systemUTC();
-            InvokeTarget target = new InvokeTarget(env, clock, new LogMetricsPublisher(parent.err, clock), !structured);
+            InvokeTarget target = new InvokeTarget(
+                    env, clock, new LogMetricsPublisher(parent.err, clock), !structured, base, url, dbUser, parent.err);
             parent.err.println("dbre invoke: " + f.id() + " (" + f.handler() + ") with " + eventFile);
             result = f.runner().run(eventFile, event, target);
         } catch (ConfigException e) {
@@ -261,10 +259,16 @@ final class InvokeCommand implements Callable<Integer> {
 
     /** {@code docs/examples/slo} of the project the event file is in, or null. */
     static Path exampleSpecs(Path eventFile) {
+        Path specs = projectFile(eventFile, "docs/examples/slo");
+        return specs != null && Files.isDirectory(specs) ? specs : null;
+    }
+
+    /** {@code relative} in the nearest folder above the event file that has it (the project's), or null. */
+    static Path projectFile(Path eventFile, String relative) {
         for (Path p = eventFile.toAbsolutePath().getParent(); p != null; p = p.getParent()) {
-            Path specs = p.resolve("docs").resolve("examples").resolve("slo");
-            if (Files.isDirectory(specs)) {
-                return specs;
+            Path candidate = p.resolve(relative);
+            if (Files.exists(candidate)) {
+                return candidate;
             }
         }
         return null;
@@ -373,12 +377,13 @@ final class InvokeCommand implements Callable<Integer> {
             for (InvokeFunctions.Function f : InvokeFunctions.of(c)) {
                 out.printf(
                         Locale.ROOT,
-                        "  %-22s %s%n  %-22s   trigger: %s%s%n",
+                        "  %-22s %s%n  %-22s   trigger: %s%n  %-22s   runs here on: %s%n",
                         f.name(),
                         f.handler(),
                         "",
                         f.trigger(),
-                        f.needs() == null ? "" : " (needs the cloud: not run here)");
+                        "",
+                        f.runsOn());
                 List<String> files = new ArrayList<>();
                 for (String e : f.events()) {
                     files.add("events/" + c + "/" + e);

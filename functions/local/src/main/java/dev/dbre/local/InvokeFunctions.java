@@ -25,8 +25,8 @@ final class InvokeFunctions {
     /**
      * One deployed function.
      *
-     * @param needs null when the function runs here; else the cloud API it calls that this machine
-     *     has not, and the local command that runs the same core logic
+     * @param runsOn what it runs on here: the database, and the local stand-ins of the cloud
+     *     resources it uses
      */
     record Function(
             String cloud,
@@ -35,7 +35,7 @@ final class InvokeFunctions {
             String trigger,
             EventShape shape,
             List<String> events,
-            String needs,
+            String runsOn,
             Runner runner) {
         String id() {
             return cloud + " " + name;
@@ -44,10 +44,14 @@ final class InvokeFunctions {
 
     static final List<String> CLOUDS = List.of("aws", "azure", "gcp");
 
-    private static final String RDS = "Amazon RDS (snapshots and restores of RDS/Aurora instances)";
-    private static final String FLEXIBLE_SERVER = "Azure Resource Manager (Azure Database for PostgreSQL flexible"
-            + " server backups and point-in-time restores)";
-    private static final String CLOUD_SQL = "the Cloud SQL Admin API (backups, clones to a point in time)";
+    /** Where a function runs here: the database alone. */
+    private static final String ON_DATABASE = "the database (embedded PostgreSQL, or --jdbc-url)";
+    /** The snapshot, restore and drill functions: {@link InvokeBackup}. */
+    private static final String ON_LOCAL_PROVIDER = "the local provider: a stand-in database (embedded, WAL archived,"
+            + " under <home>/invoke/source), its base backups and PITR under <home>/invoke/backup; runs in the database";
+    /** The rotation functions: {@link InvokeSecrets}. */
+    private static final String ON_LOCAL_SECRETS =
+            "the local secret store under <home>/invoke/secrets (a secret seeded for the call) and the database";
 
     private static final List<Function> ALL = List.of(
             // AWS: the functions of the CDK app (infra-cdk), named as it names them.
@@ -58,6 +62,7 @@ final class InvokeFunctions {
                     "Kinesis event source mapping",
                     EventShape.KINESIS,
                     List.of("kinesis-batch.json"),
+                    ON_DATABASE,
                     InvokeAws::kinesis),
             local(
                     "aws",
@@ -70,17 +75,18 @@ final class InvokeFunctions {
                             "apigw-http-v2-json.json",
                             "apigw-http-v2-gzip.json",
                             "apigw-http-v2-all-bad.json"),
+                    ON_DATABASE,
                     InvokeAws::http),
-            cloudOnly(
+            local(
                     "aws",
                     "snapshot",
                     "dev.dbre.aws.backup.ScheduledSnapshotHandler",
                     "EventBridge Scheduler",
                     EventShape.SCHEDULER,
                     List.of("scheduler-snapshot.json", "scheduler-snapshot-dry-run.json"),
-                    RDS + " and the backup policy in SSM or S3",
-                    "scripts/dbre snapshot --policy docs/examples/backup-policy-local.json"),
-            cloudOnly(
+                    ON_LOCAL_PROVIDER,
+                    InvokeAws::snapshot),
+            local(
                     "aws",
                     "restore-submit",
                     "dev.dbre.aws.restore.RestoreHttpHandler",
@@ -90,36 +96,36 @@ final class InvokeFunctions {
                             "apigw-http-v2-restore.json",
                             "apigw-http-v2-restore-outside-window.json",
                             "apigw-http-v2-restore-snapshot.json"),
-                    RDS,
-                    "scripts/dbre restore --source S --at TIME --name N"),
-            cloudOnly(
+                    ON_LOCAL_PROVIDER,
+                    InvokeAws::restoreSubmit),
+            local(
                     "aws",
                     "restore-step",
                     "dev.dbre.aws.restore.RestoreStepHandler",
                     "Step Functions task",
                     EventShape.STEP_FUNCTIONS_TASK,
                     List.of("sfn-restore-step.json"),
-                    RDS,
-                    "scripts/dbre restore --source S --at TIME --name N"),
-            cloudOnly(
+                    ON_LOCAL_PROVIDER,
+                    InvokeAws::restoreStep),
+            local(
                     "aws",
                     "restore-drill",
                     "dev.dbre.aws.restore.RestoreDrillHandler",
                     "EventBridge Scheduler",
                     EventShape.SCHEDULER,
                     List.of("scheduler-drill.json"),
-                    RDS,
-                    "scripts/dbre drill --source S"),
-            cloudOnly(
+                    ON_LOCAL_PROVIDER,
+                    InvokeAws::drill),
+            local(
                     "aws",
                     "restore-fleet-drill",
                     "dev.dbre.aws.restore.RestoreDrillHandler",
                     "EventBridge Scheduler",
                     EventShape.SCHEDULER,
                     List.of("scheduler-fleet-drill.json"),
-                    RDS + " and the backup policy in SSM or S3",
-                    "scripts/dbre drills --policy docs/examples/backup-policy-local.json"),
-            cloudOnly(
+                    ON_LOCAL_PROVIDER,
+                    InvokeAws::fleetDrill),
+            local(
                     "aws",
                     "rotation",
                     "dev.dbre.aws.rotation.SecretsManagerRotationHandler",
@@ -130,8 +136,8 @@ final class InvokeFunctions {
                             "secretsmanager-rotation-setSecret.json",
                             "secretsmanager-rotation-testSecret.json",
                             "secretsmanager-rotation-finishSecret.json"),
-                    "AWS Secrets Manager (the secret's versions and staging labels)",
-                    "scripts/dbre rotate --secret ID"),
+                    ON_LOCAL_SECRETS,
+                    InvokeAws::rotation),
             local(
                     "aws",
                     "maintenance",
@@ -139,6 +145,7 @@ final class InvokeFunctions {
                     "EventBridge Scheduler",
                     EventShape.SCHEDULER,
                     List.of("scheduler-maintenance.json"),
+                    ON_DATABASE,
                     InvokeAws::maintenance),
             local(
                     "aws",
@@ -147,6 +154,7 @@ final class InvokeFunctions {
                     "CDK trigger (once per deployment)",
                     EventShape.ANY_OBJECT,
                     List.of("trigger-migrate.json"),
+                    ON_DATABASE,
                     InvokeAws::migrate),
             local(
                     "aws",
@@ -155,6 +163,7 @@ final class InvokeFunctions {
                     "EventBridge Scheduler",
                     EventShape.SCHEDULER,
                     List.of("scheduler-slo-report.json"),
+                    ON_DATABASE,
                     InvokeAws::sloReport),
             // Azure: the @FunctionName of each function in functions/azure.
             local(
@@ -164,6 +173,7 @@ final class InvokeFunctions {
                     "Event Hubs trigger (cardinality many)",
                     EventShape.EVENT_HUBS,
                     List.of("eventhubs-batch.json"),
+                    ON_DATABASE,
                     InvokeAzure::eventHubs),
             local(
                     "azure",
@@ -172,52 +182,53 @@ final class InvokeFunctions {
                     "HTTP trigger POST /api/ingest",
                     EventShape.AZURE_HTTP,
                     List.of("http-text.json", "http-json-gzip.json"),
+                    ON_DATABASE,
                     InvokeAzure::http),
-            cloudOnly(
+            local(
                     "azure",
                     "snapshot-timer",
                     "dev.dbre.azure.backup.SnapshotFunction",
                     "timer trigger",
                     EventShape.TIMER,
                     List.of("timer-snapshot.json"),
-                    FLEXIBLE_SERVER,
-                    "scripts/dbre snapshot --policy docs/examples/backup-policy-local.json"),
-            cloudOnly(
+                    ON_LOCAL_PROVIDER,
+                    InvokeAzure::snapshot),
+            local(
                     "azure",
                     "restore-submit",
                     "dev.dbre.azure.restore.RestoreSubmitFunction",
                     "HTTP trigger POST /api/restores",
                     EventShape.AZURE_HTTP,
                     List.of("http-restore.json", "http-restore-snapshot.json", "http-restore-outside-window.json"),
-                    FLEXIBLE_SERVER,
-                    "scripts/dbre restore --source S --at TIME --name N"),
-            cloudOnly(
+                    ON_LOCAL_PROVIDER,
+                    InvokeAzure::restoreSubmit),
+            local(
                     "azure",
                     "restore-advance",
                     "dev.dbre.azure.restore.RestoreAdvanceFunction",
                     "HTTP trigger POST /api/restores/advance",
                     EventShape.AZURE_HTTP,
                     List.of("http-restore-advance.json"),
-                    FLEXIBLE_SERVER,
-                    "scripts/dbre restore --source S --at TIME --name N"),
-            cloudOnly(
+                    ON_LOCAL_PROVIDER,
+                    InvokeAzure::restoreAdvance),
+            local(
                     "azure",
                     "restore-drill-timer",
                     "dev.dbre.azure.restore.DrillFunction",
                     "timer trigger",
                     EventShape.TIMER,
                     List.of("timer-drill.json"),
-                    FLEXIBLE_SERVER,
-                    "scripts/dbre drill --source S"),
-            cloudOnly(
+                    ON_LOCAL_PROVIDER,
+                    InvokeAzure::drill),
+            local(
                     "azure",
                     "rotate-keyvault",
                     "dev.dbre.azure.rotation.KeyVaultRotationFunction",
                     "Event Grid trigger (Key Vault SecretNearExpiry)",
                     EventShape.EVENT_GRID,
                     List.of("keyvault-secret-near-expiry.json"),
-                    "Azure Key Vault (the secret's versions and tags)",
-                    "scripts/dbre rotate --secret ID"),
+                    ON_LOCAL_SECRETS,
+                    InvokeAzure::rotation),
             local(
                     "azure",
                     "maintenance",
@@ -225,6 +236,7 @@ final class InvokeFunctions {
                     "timer trigger",
                     EventShape.TIMER,
                     List.of("timer-maintenance.json"),
+                    ON_DATABASE,
                     InvokeAzure::maintenance),
             local(
                     "azure",
@@ -233,6 +245,7 @@ final class InvokeFunctions {
                     "timer trigger",
                     EventShape.TIMER,
                     List.of("timer-slo-report.json"),
+                    ON_DATABASE,
                     InvokeAzure::sloReport),
             // Google Cloud: the Cloud Run functions of the Terraform module, run by the Functions Framework.
             local(
@@ -242,6 +255,7 @@ final class InvokeFunctions {
                     "Eventarc Pub/Sub trigger (CloudEvent)",
                     EventShape.PUBSUB_CLOUDEVENT,
                     List.of("pubsub-cloudevent.json"),
+                    ON_DATABASE,
                     InvokeGcp.cloudEvent("dev.dbre.gcp.ingest.PubSubIngestFunction")),
             local(
                     "gcp",
@@ -250,17 +264,18 @@ final class InvokeFunctions {
                     "HTTP",
                     EventShape.GCP_HTTP,
                     List.of("http-text.json", "http-json-gzip.json"),
+                    ON_DATABASE,
                     InvokeGcp.http("dev.dbre.gcp.ingest.HttpIngestFunction")),
-            cloudOnly(
+            local(
                     "gcp",
                     "snapshot",
                     "dev.dbre.gcp.backup.SnapshotFunction",
                     "Cloud Scheduler → Pub/Sub (CloudEvent)",
                     EventShape.PUBSUB_CLOUDEVENT,
                     List.of("scheduler-snapshot-pubsub.json"),
-                    CLOUD_SQL,
-                    "scripts/dbre snapshot --policy docs/examples/backup-policy-local.json"),
-            cloudOnly(
+                    ON_LOCAL_PROVIDER,
+                    InvokeGcp::snapshot),
+            local(
                     "gcp",
                     "restore",
                     "dev.dbre.gcp.restore.RestoreFunction",
@@ -271,26 +286,26 @@ final class InvokeFunctions {
                             "http-restore-snapshot.json",
                             "http-restore-advance.json",
                             "http-restore-outside-window.json"),
-                    CLOUD_SQL,
-                    "scripts/dbre restore --source S --at TIME --name N"),
-            cloudOnly(
+                    ON_LOCAL_PROVIDER,
+                    InvokeGcp::restore),
+            local(
                     "gcp",
                     "drill",
                     "dev.dbre.gcp.restore.DrillFunction",
                     "Cloud Scheduler → Pub/Sub (CloudEvent)",
                     EventShape.PUBSUB_CLOUDEVENT,
                     List.of("scheduler-drill-pubsub.json"),
-                    CLOUD_SQL,
-                    "scripts/dbre drill --source S"),
-            cloudOnly(
+                    ON_LOCAL_PROVIDER,
+                    InvokeGcp::drill),
+            local(
                     "gcp",
                     "rotate-secret-manager",
                     "dev.dbre.gcp.rotation.SecretRotationFunction",
                     "Secret Manager rotation topic (CloudEvent)",
                     EventShape.PUBSUB_CLOUDEVENT,
                     List.of("secretmanager-rotate-cloudevent.json"),
-                    "Secret Manager (the secret's versions)",
-                    "scripts/dbre rotate --secret ID"),
+                    ON_LOCAL_SECRETS,
+                    InvokeGcp::rotation),
             local(
                     "gcp",
                     "maintenance",
@@ -298,6 +313,7 @@ final class InvokeFunctions {
                     "Cloud Scheduler → Pub/Sub (CloudEvent)",
                     EventShape.PUBSUB_CLOUDEVENT,
                     List.of("scheduler-maintenance-pubsub.json"),
+                    ON_DATABASE,
                     InvokeGcp.cloudEvent("dev.dbre.gcp.maintenance.MaintenanceFunction")),
             local(
                     "gcp",
@@ -306,6 +322,7 @@ final class InvokeFunctions {
                     "Cloud Scheduler → Pub/Sub (CloudEvent)",
                     EventShape.PUBSUB_CLOUDEVENT,
                     List.of("scheduler-slo-report-pubsub.json"),
+                    ON_DATABASE,
                     InvokeGcp.cloudEvent("dev.dbre.gcp.slo.SloReportFunction")));
 
     private InvokeFunctions() {}
@@ -331,21 +348,8 @@ final class InvokeFunctions {
             String trigger,
             EventShape shape,
             List<String> events,
+            String runsOn,
             Runner runner) {
-        return new Function(cloud, name, handler, trigger, shape, events, null, runner);
-    }
-
-    private static Function cloudOnly(
-            String cloud,
-            String name,
-            String handler,
-            String trigger,
-            EventShape shape,
-            List<String> events,
-            String api,
-            String localCommand) {
-        String needs = "calls " + api + ", which this machine has no stand-in for; run it in the cloud, or run the"
-                + " same core logic on the local provider with `" + localCommand + "`";
-        return new Function(cloud, name, handler, trigger, shape, events, needs, null);
+        return new Function(cloud, name, handler, trigger, shape, events, runsOn, runner);
     }
 }

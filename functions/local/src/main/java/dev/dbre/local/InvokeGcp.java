@@ -4,6 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.cloud.functions.invoker.runner.Invoker;
+import dev.dbre.config.Env;
+import dev.dbre.gcp.backup.BackupComponents;
+import dev.dbre.gcp.backup.SnapshotFunction;
+import dev.dbre.gcp.restore.DrillFunction;
+import dev.dbre.gcp.restore.RestoreFunction;
+import dev.dbre.gcp.rotation.RotationComponents;
+import dev.dbre.gcp.rotation.SecretRotationFunction;
+import dev.dbre.local.rotation.LocalSecretStore;
+import dev.dbre.restore.RestoredDbLogin;
+import dev.dbre.rotation.RotationSettings;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -12,8 +22,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -48,7 +58,8 @@ final class InvokeGcp {
         INVOKER_LOG.setLevel(java.util.logging.Level.WARNING);
     }
 
-    private record Request(String method, String path, Map<String, String> headers, byte[] body) {}
+    /** An HTTP request as a sample event file describes it. */
+    record Request(String method, String path, Map<String, String> headers, byte[] body) {}
 
     private InvokeGcp() {}
 
@@ -63,20 +74,136 @@ final class InvokeGcp {
 
     /** An HttpFunction: the file is {@code {method, path, headers, body | bodyBase64}}. */
     static InvokeFunctions.Runner http(String functionClass) {
-        return (file, doc, t) -> {
-            Map<String, String> headers = new LinkedHashMap<>();
-            doc.path("headers")
-                    .properties()
-                    .forEach(h -> headers.put(h.getKey(), h.getValue().asText()));
-            byte[] body = doc.has("bodyBase64")
-                    ? Base64.getDecoder().decode(doc.get("bodyBase64").asText())
-                    : doc.path("body").asText("").getBytes(StandardCharsets.UTF_8);
-            return send(
-                    functionClass,
-                    "http",
-                    new Request(doc.path("method").asText(), doc.path("path").asText("/"), headers, body),
-                    t);
-        };
+        return (file, doc, t) -> send(functionClass, "http", request(doc), t);
+    }
+
+    /** The snapshot function over the local stand-in of the policy's Cloud SQL instances. */
+    static InvokeFunctions.Result snapshot(Path file, JsonNode doc, InvokeTarget t) throws Exception {
+        try (InvokeBackup b = InvokeBackup.withSource(t, "the Cloud SQL instances of the policy", null)) {
+            return sendHosted(new SnapshotFunction(components(b)), "cloudevent", cloudEventRequest(doc, t), t);
+        }
+    }
+
+    /**
+     * The restore function: {@code POST /advance} steps the event's run (or the newest one, standing
+     * in for a sample's id); any other path submits over the stand-in of the request's source, and a
+     * request it accepts is then advanced to its end through {@code POST /advance}, as the Workflows
+     * loop would (each step on stderr): the restore really happens.
+     */
+    static InvokeFunctions.Result restore(Path file, JsonNode doc, InvokeTarget t) throws Exception {
+        Request request = request(doc);
+        if (request.path().endsWith("/advance")) {
+            try (InvokeBackup b = InvokeBackup.restoresOnly(t)) {
+                String given = JSON.readTree(request.body()).path("runId").asText(null);
+                return sendHosted(new RestoreFunction(components(b)), "http", advance(request, b.runIdFor(given)), t);
+            }
+        }
+        try (InvokeBackup b = InvokeBackup.withSource(
+                t, "Cloud SQL instance", InvokeBackup.sourceOf(new String(request.body(), StandardCharsets.UTF_8)))) {
+            b.ensureBackup();
+            RestoreFunction function = new RestoreFunction(components(b));
+            InvokeFunctions.Result r = sendHosted(function, "http", request, t);
+            JsonNode answer = JSON.readTree(r.response());
+            if (answer.path("status").asInt() == 202) {
+                String runId = JSON.readTree(answer.path("body").asText())
+                        .path("runId")
+                        .asText();
+                Request step = advance(request, runId);
+                b.follow(
+                        "the Workflows loop's POST /advance: run " + runId,
+                        () -> JSON.readTree(JSON.readTree(
+                                        sendHosted(function, "http", step, t).response())
+                                .path("body")
+                                .asText()),
+                        n -> n.path("done").asBoolean());
+            }
+            return r;
+        }
+    }
+
+    private static Request advance(Request like, String runId) throws IOException {
+        return new Request(
+                "POST", "/advance", like.headers(), JSON.writeValueAsBytes(Map.of("runId", String.valueOf(runId))));
+    }
+
+    /**
+     * The drill function (the day's drill of {@code DBRE_DRILL_REQUEST_FILE}, default the project's
+     * sample request), its message sent until no drill runs, as the schedule would; the last answer.
+     */
+    static InvokeFunctions.Result drill(Path file, JsonNode doc, InvokeTarget t) throws Exception {
+        InvokeTarget withRequest = InvokeBackup.withDrillRequest(t, file);
+        try (InvokeBackup b =
+                InvokeBackup.withSource(withRequest, "Cloud SQL instance", InvokeBackup.drillSource(withRequest))) {
+            b.ensureBackup();
+            DrillFunction function = new DrillFunction(components(b));
+            Request tick = cloudEventRequest(doc, t);
+            InvokeFunctions.Result[] last = new InvokeFunctions.Result[1];
+            b.follow(
+                    "the drill schedule's messages",
+                    () -> {
+                        last[0] = sendHosted(function, "cloudevent", tick, t);
+                        return last[0].failed() ? JSON.createObjectNode().put("open", 0) : b.openDrills();
+                    },
+                    open -> open.path("open").asInt() == 0);
+            return last[0];
+        }
+    }
+
+    /**
+     * The Secret Manager rotation over the local stand-in of the message's secret: all four steps in
+     * one invocation, as on Google Cloud.
+     */
+    static InvokeFunctions.Result rotation(Path file, JsonNode doc, InvokeTarget t) throws Exception {
+        String secret = doc.path("data")
+                .path("message")
+                .path("attributes")
+                .path("secretId")
+                .asText();
+        LocalSecretStore store = InvokeSecrets.store(t);
+        if (!secret.isBlank()) {
+            InvokeSecrets.seed(t, store, secret, "Secret Manager secret");
+        }
+        RotationComponents components = new RotationComponents(
+                InvokeSecrets.rotation(t, store, "gcp", "rotate-secret-manager"),
+                RotationSettings.fromEnv(new Env(t.env())).strategy());
+        return sendHosted(new SecretRotationFunction(components), "cloudevent", cloudEventRequest(doc, t), t);
+    }
+
+    /**
+     * The backup components as the functions' own build them, over the local provider: the settings
+     * of the function's environment, no login setting for restored instances (the local provider's
+     * own), and the stand-in policy unless one is given.
+     */
+    private static BackupComponents components(InvokeBackup b) throws IOException {
+        Map<String, String> env = new LinkedHashMap<>(b.envWithPolicy());
+        env.putIfAbsent(RestoredDbLogin.AUTH, "none");
+        return BackupComponents.overProvider(
+                new Env(env), b.target.clock(), b.target.metrics(), b.runs, b.provider, b::sourceLogin);
+    }
+
+    private static Request cloudEventRequest(JsonNode doc, InvokeTarget t) throws IOException {
+        return t.binaryCloudEvents() ? binary(doc) : structured(doc);
+    }
+
+    /** Serves {@code function} (built here, not by its no-argument constructor) through the invoker. */
+    private static InvokeFunctions.Result sendHosted(Object function, String signature, Request request, InvokeTarget t)
+            throws Exception {
+        GcpHosted.current = function;
+        try {
+            String hosted = (signature.equals("http") ? GcpHosted.Http.class : GcpHosted.CloudEvents.class).getName();
+            return send(hosted, signature, request, t);
+        } finally {
+            GcpHosted.current = null;
+        }
+    }
+
+    /** The request of an HTTP sample ({@code {method, path, headers, body | bodyBase64}}; run-local's driver too). */
+    static Request request(JsonNode doc) {
+        return new Request(
+                doc.path("method").asText(),
+                doc.path("path").asText("/"),
+                HttpSample.headers(doc),
+                HttpSample.body(doc));
     }
 
     /** Binary mode: the context attributes as {@code ce-} headers, the data as the body. */

@@ -3,34 +3,22 @@ package dev.dbre.local;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.microsoft.azure.functions.ExecutionContext;
 import com.microsoft.azure.functions.HttpMethod;
 import com.microsoft.azure.functions.HttpResponseMessage;
-import dev.dbre.azure.identity.AzureCredentials;
 import dev.dbre.azure.ingest.EventHubsIngestFunction;
 import dev.dbre.azure.ingest.HttpIngestFunction;
-import dev.dbre.azure.ingest.SystemProperty;
-import dev.dbre.azure.maintenance.MaintenanceConfig;
 import dev.dbre.azure.maintenance.MaintenanceFunction;
-import dev.dbre.azure.testing.SimpleExecutionContext;
 import dev.dbre.azure.testing.SimpleHttpRequestMessage;
-import dev.dbre.config.Env;
 import dev.dbre.ingest.IngestNotStoredException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
- * run-local's drivers for the Azure functions: they read {@code events/azure/*.json} (the binding
- * values as the Java worker passes them) and call the real functions.
- * Each function's runtime is built from the target's app settings, as in Azure.
+ * run-local's drivers for the Azure functions: each sends {@code events/azure/*.json} (the binding
+ * values as the Java worker passes them) the one way {@code invoke} does ({@link InvokeAzure}), the
+ * function built from the target's app settings as in Azure, and says in a few words what it answered.
  */
 public final class LocalAzureDrivers {
     private static final ObjectMapper JSON =
@@ -46,19 +34,10 @@ public final class LocalAzureDrivers {
         }
 
         @Override
-        @SuppressWarnings("unchecked")
         public String send(Path file, Target target) throws Exception {
-            JsonNode doc = JSON.readTree(file.toFile());
-            List<byte[]> events = new ArrayList<>();
-            for (JsonNode e : doc.path("events")) {
-                events.add(Base64.getDecoder().decode(e.asText()));
-            }
-            SystemProperty[] props = JSON.treeToValue(doc.path("SystemPropertiesArray"), SystemProperty[].class);
-            Map<String, Object> partition = JSON.treeToValue(doc.path("PartitionContext"), Map.class);
             try {
-                EventHubsIngestFunction.fromSettings(target.functionEnv(), target.clock())
-                        .run(events, props, partition, context(EventHubsIngestFunction.NAME));
-                return events.size() + " events, all stored";
+                int events = InvokeAzure.eventHubs(JSON.readTree(file.toFile()), target.functionEnv(), target.clock());
+                return events + " events, all stored";
             } catch (IngestNotStoredException e) {
                 return "not stored, the host would retry: " + e.getMessage();
             }
@@ -74,10 +53,8 @@ public final class LocalAzureDrivers {
 
         @Override
         public String send(Path file, Target target) throws Exception {
-            JsonNode doc = JSON.readTree(file.toFile());
-            SimpleHttpRequestMessage request = httpRequest(doc);
-            HttpResponseMessage response = HttpIngestFunction.fromSettings(target.functionEnv(), target.clock())
-                    .run(request, context(HttpIngestFunction.NAME));
+            HttpResponseMessage response =
+                    InvokeAzure.http(JSON.readTree(file.toFile()), target.functionEnv(), target.clock());
             Object responseBody = response.getBody();
             String text = responseBody instanceof byte[] b
                     ? new String(b, StandardCharsets.UTF_8)
@@ -95,33 +72,17 @@ public final class LocalAzureDrivers {
 
         @Override
         public String send(Path file, Target target) throws Exception {
-            MaintenanceFunction function = new MaintenanceFunction(MaintenanceFunction.job(
-                    MaintenanceConfig.fromEnv(new Env(target.functionEnv())),
-                    target.clock(),
-                    AzureCredentials.DEFAULT,
-                    target.metrics()));
             return SampleEventDriver.maintenanceSummary(
-                    function.run(java.nio.file.Files.readString(file), context(MaintenanceFunction.NAME)));
+                    InvokeAzure.maintenance(file, target.functionEnv(), target.metrics(), target.clock()));
         }
-    }
-
-    private static ExecutionContext context(String function) {
-        return new SimpleExecutionContext(UUID.randomUUID().toString(), function);
     }
 
     /** The HTTP request an Azure sample event file describes ({@code url, method, headers, body|bodyBase64}). */
     static SimpleHttpRequestMessage httpRequest(JsonNode doc) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        doc.path("headers")
-                .properties()
-                .forEach(h -> headers.put(h.getKey(), h.getValue().asText()));
-        byte[] body = doc.has("bodyBase64")
-                ? Base64.getDecoder().decode(doc.get("bodyBase64").asText())
-                : doc.path("body").asText().getBytes(StandardCharsets.UTF_8);
         return new SimpleHttpRequestMessage(
                 URI.create(doc.path("url").asText()),
                 HttpMethod.value(doc.path("method").asText()),
-                headers,
-                Optional.of(body));
+                HttpSample.headers(doc),
+                Optional.of(HttpSample.body(doc)));
     }
 }

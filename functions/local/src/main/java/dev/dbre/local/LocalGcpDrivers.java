@@ -13,18 +13,18 @@ import dev.dbre.ingest.IngestNotStoredException;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * run-local's drivers for the Google Cloud functions: they read {@code events/gcp/*.json} and call
- * the real functions as the Functions Framework does.
- * Each function's runtime is built from the target's environment, as on Cloud Run.
+ * run-local's drivers for the Google Cloud functions: they read {@code events/gcp/*.json} as {@code
+ * invoke} does ({@link InvokeGcp#request}) and call the real functions as the Functions Framework
+ * does, each built from the target's environment. Not through the invoker itself: it builds a
+ * function with its no-argument constructor, whose components are made once per JVM from the
+ * process's settings, while run-local's functions are built on run-local's own database.
  */
 public final class LocalGcpDrivers {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -60,16 +60,10 @@ public final class LocalGcpDrivers {
 
         @Override
         public String send(Path file, Target target) throws Exception {
-            JsonNode doc = JSON.readTree(file.toFile());
+            InvokeGcp.Request sample = InvokeGcp.request(JSON.readTree(file.toFile()));
             Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-            doc.path("headers")
-                    .properties()
-                    .forEach(h -> headers.put(h.getKey(), List.of(h.getValue().asText())));
-            byte[] body = doc.has("bodyBase64")
-                    ? Base64.getDecoder().decode(doc.get("bodyBase64").asText())
-                    : doc.path("body").asText().getBytes(StandardCharsets.UTF_8);
-            SimpleHttpRequest request = new SimpleHttpRequest(
-                    doc.path("method").asText(), doc.path("path").asText("/"), headers, body);
+            sample.headers().forEach((k, v) -> headers.put(k, List.of(v)));
+            SimpleHttpRequest request = new SimpleHttpRequest(sample.method(), sample.path(), headers, sample.body());
             BufferedHttpResponse response = new BufferedHttpResponse();
             HttpIngestFunction.fromEnv(target.functionEnv(), target.clock()).service(request, response);
             return "HTTP " + response.status() + " " + response.body().strip();

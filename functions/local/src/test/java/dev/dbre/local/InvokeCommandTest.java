@@ -1,9 +1,16 @@
 package dev.dbre.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dbre.local.backup.LocalBackupProvider;
+import dev.dbre.local.rotation.LocalSecretStore;
+import dev.dbre.port.SecretMetadata;
+import dev.dbre.rotation.DbSecret;
+import dev.dbre.rotation.ScramVerifier;
 import dev.dbre.testing.PostgresExtension;
 import dev.dbre.testing.TestDatabase;
 import java.io.ByteArrayInputStream;
@@ -11,7 +18,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,11 +45,19 @@ class InvokeCommandTest {
     static final Path EVENTS = Path.of("..", "..", "events").toAbsolutePath().normalize();
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    static final Path HOME = Path.of("target", "invoke-test-home").toAbsolutePath();
+    /** Where invoke keeps its stand-ins: the local source, its backups and restores, the secrets. */
+    static final Path INVOKE_HOME = HOME.resolve(InvokeCommand.HOME_DIR);
+
     private static TestDatabase db;
 
     @BeforeAll
-    static void database() {
+    static void database() throws Exception {
         db = PostgresExtension.newDatabase();
+        // As invoke's own embedded server does: the rotated user must log in with its password.
+        InvokeSecrets.requirePassword(db.server().dataDir(), db.connections());
+        // A previous build's stand-ins: their restores' names would be taken by runs this database lacks.
+        KeptPostgres.deleteTree(INVOKE_HOME);
     }
 
     private static Cli invoke(String... args) {
@@ -43,9 +65,7 @@ class InvokeCommandTest {
         all.addAll(List.of(args));
         all.addAll(List.of("--jdbc-url", db.jdbcUrl(), "--user", "postgres"));
         return Cli.run(
-                Map.of(
-                        Home.ENV_HOME,
-                        Path.of("target", "invoke-test-home").toAbsolutePath().toString()),
+                Map.of(Home.ENV_HOME, HOME.toString()),
                 new ByteArrayInputStream(new byte[0]),
                 all.toArray(String[]::new));
     }
@@ -102,13 +122,8 @@ class InvokeCommandTest {
 
     private static void check(InvokeFunctions.Function f, String file) throws Exception {
         long recordsBefore = db.queryLong("select count(*) from ingest_records");
+        long snapshotRunsBefore = db.queryLong("select count(*) from snapshot_runs");
         Cli r = invoke(f.cloud(), f.name(), event(f.cloud(), file));
-        if (f.needs() != null) {
-            assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
-            assertThat(r.err()).contains(f.id() + " calls ").contains("scripts/dbre ");
-            assertThat(r.out()).isEmpty();
-            return;
-        }
         assertThat(r.exitCode()).as(r.err() + r.out()).isZero();
         JsonNode response = JSON.readTree(r.out());
         long stored = db.queryLong("select count(*) from ingest_records") - recordsBefore;
@@ -151,12 +166,246 @@ class InvokeCommandTest {
                 assertThat(response.get("at").asText()).isEqualTo("2026-03-01T00:00:00Z");
                 assertThat(response.get("slos")).isNotEmpty();
             }
+            case "aws snapshot" -> checkSnapshot(file, response, r, snapshotRunsBefore);
+            case "aws restore-submit" ->
+                checkRestoreSubmit(
+                        file,
+                        response.get("statusCode").asInt(),
+                        JSON.readTree(response.get("body").asText()),
+                        r);
+            case "aws restore-step" -> {
+                // The sample's placeholder run id stands for the newest run: the snapshot restore, done.
+                assertThat(r.err()).contains("-> the newest restore run");
+                assertThat(response.get("done").asBoolean()).as(r.out()).isTrue();
+                assertThat(response.get("outcome").asText()).isEqualTo("VERIFIED");
+            }
+            case "aws restore-drill" -> {
+                assertThat(response.get("drill").asBoolean()).as(r.out()).isTrue();
+                assertThat(response.get("outcome").asText()).as(r.out()).isEqualTo("VERIFIED");
+                assertThat(response.get("state").asText()).isEqualTo("CLEANED_UP");
+                assertThat(db.queryLong("select count(*) from restore_runs where run_id = '"
+                                + response.get("runId").asText()
+                                + "' and source_id = 'orders' and state = 'CLEANED_UP'"))
+                        .isOne();
+                assertThat(INVOKE_HOME
+                                .resolve("backup/restores")
+                                .resolve(response.get("newName").asText()))
+                        .doesNotExist();
+            }
+            case "aws restore-fleet-drill" -> {
+                assertThat(response.get("policy").asText()).as(r.out()).isEqualTo("gold");
+                assertThat(response.get("failures")).isEmpty();
+                assertThat(db.queryLong("select count(*) from drill_runs d join restore_runs r using (run_id)"
+                                + " where d.policy = 'gold' and d.database_id = 'orders' and r.outcome = 'VERIFIED'"
+                                + " and r.state = 'CLEANED_UP'"))
+                        .isOne();
+            }
+            case "aws rotation" -> checkRotationStep(file, response, r);
+            case "azure snapshot-timer" -> {
+                assertThat(response.get("status").asText()).as(r.out()).isEqualTo("Succeeded");
+                assertThat(db.queryLong("select count(*) from snapshot_runs where policy = 'gold' and failures = 0"))
+                        .isGreaterThan(snapshotRunsBefore);
+            }
+            case "azure restore-submit" ->
+                checkRestoreSubmit(
+                        file,
+                        response.get("status").asInt(),
+                        JSON.readTree(response.get("body").asText()),
+                        r);
+            case "azure restore-advance" -> {
+                JsonNode body = JSON.readTree(response.get("body").asText());
+                assertThat(body.get("done").asBoolean()).as(r.out()).isTrue();
+                assertThat(body.get("outcome").asText()).isEqualTo("VERIFIED");
+            }
+            case "azure restore-drill-timer" -> {
+                assertThat(response.get("status").asText()).as(r.out()).isEqualTo("Succeeded");
+                assertThat(r.err()).contains("the drill timer's ticks");
+                assertThat(
+                                db.queryLong(
+                                        "select count(*) from restore_runs where drill and source_id = 'orders'"
+                                                + " and new_name like 'orders-drill-%' and outcome = 'VERIFIED' and state = 'CLEANED_UP'"))
+                        .isOne();
+            }
+            case "azure rotate-keyvault" -> {
+                assertThat(response.get("status").asText()).as(r.out()).isEqualTo("Succeeded");
+                assertThat(db.queryLong("select count(*) from rotation_runs where cloud = 'azure' and secret_id ="
+                                + " 'app-db' and outcome = 'COMPLETED'"))
+                        .isEqualTo(4);
+                assertRotated("app-db", null);
+            }
             case "azure slo-report" ->
                 assertThat(response.get("status").asText()).isEqualTo("Succeeded");
+            case "gcp snapshot" -> {
+                assertThat(response.get("status").asInt()).as(r.out()).isEqualTo(200);
+                // The message's publishTime is the slot: 2026-11-23T23:00Z, the AWS sample's too.
+                assertThat(db.queryLong("select count(*) from snapshot_runs where policy = 'gold' and failures = 0"
+                                + " and slot_start = '2026-11-23T23:00:00Z'"))
+                        .isGreaterThan(0);
+                assertThat(db.queryLong("select count(*) from snapshot_runs")).isGreaterThan(snapshotRunsBefore);
+            }
+            case "gcp restore" -> {
+                JsonNode body = JSON.readTree(response.get("body").asText());
+                if (file.endsWith("-advance.json")) {
+                    assertThat(response.get("status").asInt()).as(r.out()).isEqualTo(200);
+                    assertThat(body.get("done").asBoolean()).isTrue();
+                } else {
+                    checkRestoreSubmit(file, response.get("status").asInt(), body, r);
+                }
+            }
+            case "gcp drill" -> {
+                assertThat(response.get("status").asInt()).as(r.out()).isEqualTo(200);
+                assertThat(r.err()).contains("the drill schedule's messages");
+                assertThat(
+                                db.queryLong(
+                                        "select count(*) from restore_runs where drill and source_id = 'orders'"
+                                                + " and new_name like 'orders-drill-%' and outcome = 'VERIFIED' and state = 'CLEANED_UP'"))
+                        .isOne();
+            }
+            case "gcp rotate-secret-manager" -> {
+                assertThat(response.get("status").asInt()).as(r.out()).isEqualTo(200);
+                String id = "projects/dbre-prod/secrets/app-db";
+                assertThat(db.queryLong("select count(*) from rotation_runs where cloud = 'gcp' and secret_id = '" + id
+                                + "' and outcome = 'COMPLETED'"))
+                        .isEqualTo(4);
+                assertRotated(id, null);
+            }
             case "gcp maintenance", "gcp slo-report" ->
                 assertThat(response.get("status").asInt()).as(r.out()).isEqualTo(200);
             default -> throw new AssertionError("no check for " + f.id() + ": " + r.out());
         }
+    }
+
+    private static void checkSnapshot(String file, JsonNode response, Cli r, long runsBefore) throws Exception {
+        assertThat(r.err()).contains("-> local database orders");
+        assertThat(response.get("policy").asText()).as(r.out()).isEqualTo("gold");
+        assertThat(response.get("failed").asInt()).isZero();
+        if (file.contains("dry-run")) {
+            assertThat(response.get("dryRun").asBoolean()).isTrue();
+            assertThat(response.get("created").asInt()).isZero();
+            assertThat(db.queryLong("select count(*) from snapshot_runs")).isEqualTo(runsBefore);
+        } else {
+            // The slot of the event's scheduledTime, 2026-11-23T23:00Z: taken by this call or an earlier one.
+            assertThat(db.queryLong("select count(*) from snapshot_runs where policy = 'gold' and database_id ="
+                            + " 'orders' and failures = 0 and slot_start = '2026-11-23T23:00:00Z'"))
+                    .isGreaterThan(runsBefore == 0 ? 0 : 1);
+            assertThat(db.queryLong("select sum(created) from snapshot_runs where policy = 'gold' and"
+                            + " slot_start = '2026-11-23T23:00:00Z'"))
+                    .isOne();
+            assertThat(INVOKE_HOME.resolve("backup/snapshots/local/dbre-orders-20261123-2300"))
+                    .isDirectory();
+        }
+    }
+
+    private static void checkRestoreSubmit(String file, int status, JsonNode body, Cli r) throws Exception {
+        if (file.endsWith("-restore-snapshot.json")) {
+            // The clouds' samples are one request (one requestId): the first submits, the others find it.
+            assertThat(status).as(r.out()).isEqualTo(202);
+            assertThat(body.get("snapshot").get("id").asText()).isEqualTo("dbre-orders-20261123-2300");
+            assertThat(db.queryLong("select count(*) from restore_runs where new_name = 'orders-from-gold'"
+                            + " and state = 'VERIFIED'"))
+                    .isOne();
+            assertThat(restoredOrders("orders-from-gold")).isEqualTo(InvokeBackup.ORDERS);
+        } else {
+            // The samples' times are the cloud's history: both lie before the stand-in's first backup.
+            assertThat(status).as(r.out()).isEqualTo(422);
+            assertThat(body.get("error").asText()).isEqualTo("TARGET_OUTSIDE_WINDOW");
+            assertThat(r.err()).contains("the stand-in's restore window");
+        }
+    }
+
+    /** The rows of {@code app.orders} in a restored cluster, started for the count. */
+    private static long restoredOrders(String newName) throws Exception {
+        try (LocalBackupProvider p =
+                        new LocalBackupProvider(INVOKE_HOME.resolve("backup"), java.time.Duration.ofMinutes(1));
+                Connection c = p.connect(newName, InvokeBackup.SAMPLE_DATABASE).open();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select count(*) from orders")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static void checkRotationStep(String file, JsonNode response, Cli r) throws Exception {
+        assertThat(response.isNull()).as(r.out()).isTrue();
+        assertThat(r.err()).contains("-> local secret arn:aws:secretsmanager:");
+        String step = file.replace("secretsmanager-rotation-", "").replace(".json", "");
+        assertThat(db.queryLong("select count(*) from rotation_runs where cloud = 'aws' and step = '" + step
+                        + "' and outcome = 'COMPLETED' and token = '8a1e5b7c-3f2d-4c6e-9b0a-5d4f3e2c1b0a'"))
+                .isOne();
+        if (step.equals("finishSecret")) {
+            assertRotated(
+                    "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/app-db-AbCdEf",
+                    "8a1e5b7c-3f2d-4c6e-9b0a-5d4f3e2c1b0a");
+        }
+    }
+
+    /** The secret's CURRENT version is {@code token} (when given), its password logs in, the previous one does not. */
+    private static void assertRotated(String id, String token) throws Exception {
+        LocalSecretStore store =
+                new LocalSecretStore(InvokeSecrets.storeDir(INVOKE_HOME, db.jdbcUrl()), Clock.systemUTC());
+        if (token != null) {
+            assertThat(store.describe(id).versionStages().get(token)).contains(SecretMetadata.CURRENT);
+        }
+        String password = DbSecret.parse(
+                        store.valueByStage(id, SecretMetadata.CURRENT).orElseThrow(), "CURRENT")
+                .password();
+        assertThat(scramMatches(password))
+                .as("the role's verifier is the new password's")
+                .isTrue();
+        try (Connection c = DriverManager.getConnection(db.jdbcUrl(), InvokeSecrets.APP_USER, password);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select current_user")) {
+            rs.next();
+            assertThat(rs.getString(1)).isEqualTo(InvokeSecrets.APP_USER);
+        }
+        String previous = DbSecret.parse(
+                        store.valueByStage(id, SecretMetadata.PREVIOUS).orElseThrow(), "PREVIOUS")
+                .password();
+        assertThatThrownBy(() -> DriverManager.getConnection(db.jdbcUrl(), InvokeSecrets.APP_USER, previous))
+                .isInstanceOf(java.sql.SQLException.class)
+                .hasMessageContaining("password authentication failed");
+    }
+
+    /** Whether the role's SCRAM verifier was made from {@code password} (its own salt and iterations). */
+    private static boolean scramMatches(String password) throws Exception {
+        String verifier;
+        try (Connection c = db.open();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "select rolpassword from pg_authid where rolname = '" + InvokeSecrets.APP_USER + "'")) {
+            rs.next();
+            verifier = rs.getString(1);
+        }
+        // SCRAM-SHA-256$<iterations>:<salt>$<stored key>:<server key>
+        String[] head = verifier.substring(verifier.indexOf('$') + 1, verifier.indexOf('$', 14))
+                .split(":");
+        byte[] salt = Base64.getDecoder().decode(head[1]);
+        return ScramVerifier.of(password, salt, Integer.parseInt(head[0])).equals(verifier);
+    }
+
+    @Test
+    void aRestoreToATimeInTheStandInsWindow_reallyRestoresIt_throughTheStepHandler() throws Exception {
+        invoke("aws", "snapshot", event("aws", "scheduler-snapshot.json")); // a base backup: the window starts
+        ObjectNode sample = (ObjectNode)
+                JSON.readTree(EVENTS.resolve("aws/apigw-http-v2-restore.json").toFile());
+        ObjectNode body = (ObjectNode) JSON.readTree(sample.get("body").asText());
+        body.put("targetTime", Instant.now().toString());
+        body.put("requestId", "change-pitr-test");
+        body.put("newName", "orders-pitr-test");
+        sample.put("body", body.toString());
+        Path file = Files.createDirectories(Path.of("target", "invoke-test")).resolve("restore-in-window.json");
+        Files.writeString(file, sample.toString());
+
+        Cli r = invoke("aws", "restore-submit", file.toString());
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode response = JSON.readTree(r.out());
+        assertThat(response.get("statusCode").asInt()).as(r.out()).isEqualTo(202);
+        assertThat(r.err()).contains("RESTORING").contains("VERIFIED");
+        assertThat(db.queryLong("select count(*) from restore_runs where new_name = 'orders-pitr-test'"
+                        + " and state = 'VERIFIED' and target_time is not null"))
+                .isOne();
+        assertThat(restoredOrders("orders-pitr-test")).isEqualTo(InvokeBackup.ORDERS);
     }
 
     @Test
@@ -263,7 +512,7 @@ class InvokeCommandTest {
 
         assertThat(r.exitCode()).isZero();
         for (InvokeFunctions.Function f : InvokeFunctions.all()) {
-            assertThat(r.out()).contains(f.name()).contains(f.handler());
+            assertThat(r.out()).contains(f.name()).contains(f.handler()).contains("runs here on: " + f.runsOn());
             for (String e : f.events()) {
                 assertThat(r.out()).contains("events/" + f.cloud() + "/" + e);
             }

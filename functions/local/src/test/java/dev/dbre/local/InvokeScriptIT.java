@@ -86,11 +86,11 @@ class InvokeScriptIT {
     }
 
     @Test
-    void aFunctionThatNeedsItsCloud_exitsTwo_sayingWhatItNeeds() throws Exception {
-        Result r = run("aws", "snapshot", event("aws", "scheduler-snapshot.json"));
+    void aSnapshotFunction_runsOnTheLocalStandIn_sayingWhichDatabaseStoodInForTheCloudOnes() throws Exception {
+        Result r = run("aws", "snapshot", event("aws", "scheduler-snapshot-dry-run.json"));
 
-        assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).contains("Amazon RDS").contains("scripts/dbre snapshot");
-        assertThat(r.err()).doesNotContain("\tat ");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(JSON.readTree(r.out()).get("dryRun").asBoolean()).isTrue();
+        assertThat(r.err()).contains("-> local database orders").doesNotContain("\tat ");
     }
 }

@@ -43,7 +43,8 @@ public final class SecretsManagerRotationHandler implements RequestHandler<Map<S
         this(RotationWiring.of(RotationConfig.fromEnv(env), store, masterEndpoints));
     }
 
-    SecretsManagerRotationHandler(RotationService rotation) {
+    /** Over a rotation core built elsewhere (the local runtime's {@code invoke}: over its local secret store). */
+    public SecretsManagerRotationHandler(RotationService rotation) {
         this.rotation = rotation;
     }
 

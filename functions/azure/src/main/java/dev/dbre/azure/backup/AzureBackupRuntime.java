@@ -14,9 +14,12 @@ import dev.dbre.config.Env;
 import dev.dbre.config.Lazy;
 import dev.dbre.obs.LogMetricsPublisher;
 import dev.dbre.obs.MetricsPublisher;
+import dev.dbre.port.BackupPolicy;
 import dev.dbre.port.ConnectionFactory;
+import dev.dbre.port.RestoreProvider;
 import dev.dbre.port.SecretStore;
 import dev.dbre.port.Sleeper;
+import dev.dbre.port.SnapshotProvider;
 import dev.dbre.restore.DrillSchedule;
 import dev.dbre.restore.FleetDrills;
 import dev.dbre.restore.RestoreEndpoint;
@@ -28,6 +31,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -61,6 +65,7 @@ public final class AzureBackupRuntime {
 
     private final BackupConfig config;
     private final FlexibleServerBackupProvider provider;
+    private final Function<BackupPolicy, SnapshotProvider> snapshotsFor;
     private final MetricsPublisher metrics;
     private final Clock clock;
     private final RestoreService restores;
@@ -68,14 +73,57 @@ public final class AzureBackupRuntime {
     private final Lazy<ScheduledDrills> drills;
 
     private AzureBackupRuntime(BackupConfig config, Clock clock, Clients clients) {
+        this(
+                config,
+                clock,
+                new LogMetricsPublisher(System.out, clock),
+                AzureConnections.pooled(config.db(), clock, clients.credential()),
+                flexibleServer(config, clock, clients));
+    }
+
+    private AzureBackupRuntime(
+            BackupConfig config,
+            Clock clock,
+            MetricsPublisher metrics,
+            ConnectionFactory db,
+            FlexibleServerBackupProvider flexible) {
+        // Restore-only until a snapshot tick names the policy (forPolicy).
+        this(
+                config,
+                clock,
+                metrics,
+                db,
+                flexible,
+                p -> flexible.forPolicy(p.name()),
+                flexible,
+                flexible,
+                (ref, name) -> flexible.connect(ref.id(), name));
+    }
+
+    private AzureBackupRuntime(
+            BackupConfig config,
+            Clock clock,
+            MetricsPublisher metrics,
+            ConnectionFactory db,
+            FlexibleServerBackupProvider flexible,
+            Function<BackupPolicy, SnapshotProvider> snapshotsFor,
+            RestoreProvider restoreProvider,
+            SnapshotProvider fleet,
+            FleetDrills.SourceConnections sources) {
         this.config = config;
         this.clock = clock;
-        this.metrics = new LogMetricsPublisher(System.out, clock);
-        ConnectionFactory db = AzureConnections.pooled(config.db(), clock, clients.credential());
+        this.metrics = metrics;
+        this.provider = flexible;
+        this.snapshotsFor = snapshotsFor;
+        this.restores = new RestoreService(restoreProvider, db, metrics, config.restoreTimeout());
+        this.snapshots = Lazy.of(() -> snapshotSchedule(config, metrics, db));
+        this.drills = Lazy.of(() -> scheduledDrills(config, restores, fleet, sources, db, metrics));
+    }
+
+    private static FlexibleServerBackupProvider flexibleServer(BackupConfig config, Clock clock, Clients clients) {
         RestoredServerLogin login =
                 new RestoredServerLogin(config.restoreLogin(), clients.credential(), clients.secrets(), clock);
-        // Restore-only until a snapshot tick names the policy (forPolicy).
-        this.provider = new FlexibleServerBackupProvider(
+        return new FlexibleServerBackupProvider(
                 clients.arm(),
                 config.subscription(),
                 config.resourceGroup(),
@@ -83,9 +131,36 @@ public final class AzureBackupRuntime {
                 clock,
                 login,
                 clients.restoredPort());
-        this.restores = new RestoreService(provider, db, metrics, config.restoreTimeout());
-        this.snapshots = Lazy.of(() -> snapshotSchedule(config, metrics, db));
-        this.drills = Lazy.of(() -> scheduledDrills(config, restores, provider, db, metrics));
+    }
+
+    /**
+     * The functions over other providers than Flexible Server, with the settings in {@code env}: the
+     * local runtime's {@code invoke} runs them on its local provider (a base backup per snapshot, a
+     * real recovery per restore) and the database {@code db}.
+     *
+     * @param sources the login to a fleet database, for the drills' checks of the source
+     * @throws ConfigException naming the variable that is missing or wrong
+     */
+    public static <P extends SnapshotProvider & RestoreProvider> AzureBackupRuntime overProvider(
+            Env env,
+            Clock clock,
+            MetricsPublisher metrics,
+            ConnectionFactory db,
+            P provider,
+            FleetDrills.SourceConnections sources) {
+        PolicyReader noBlobs = location -> {
+            throw new IOException(location + ": this runtime reads policy files only");
+        };
+        return new AzureBackupRuntime(
+                BackupConfig.fromEnv(env, noBlobs),
+                clock,
+                metrics,
+                db,
+                null,
+                p -> provider,
+                provider,
+                provider,
+                sources);
     }
 
     /** In Azure: the app settings, the function app's identity, ARM in the configured subscription. */
@@ -137,7 +212,8 @@ public final class AzureBackupRuntime {
     private static ScheduledDrills scheduledDrills(
             BackupConfig config,
             RestoreService restores,
-            FlexibleServerBackupProvider provider,
+            SnapshotProvider fleetDatabases,
+            FleetDrills.SourceConnections sources,
             ConnectionFactory db,
             MetricsPublisher metrics) {
         if (config.drillRequest().isPresent()) {
@@ -149,8 +225,7 @@ public final class AzureBackupRuntime {
                         "is required by the drill function when " + DrillSchedule.FILE
                                 + " is not set (the fleet drills of a policy)"));
         policy.load();
-        FleetDrills fleet =
-                new FleetDrills(restores, provider, (ref, name) -> provider.connect(ref.id(), name), db, metrics);
+        FleetDrills fleet = new FleetDrills(restores, fleetDatabases, sources, db, metrics);
         return ScheduledDrills.fleet(fleet, policy);
     }
 
@@ -181,9 +256,17 @@ public final class AzureBackupRuntime {
         return clock;
     }
 
-    /** The provider, restore-only until {@code forPolicy} names a policy. */
+    /**
+     * The Flexible Server provider, restore-only until {@code forPolicy} names a policy; null over
+     * another provider ({@link #overProvider}).
+     */
     public FlexibleServerBackupProvider provider() {
         return provider;
+    }
+
+    /** The provider a snapshot tick of {@code policy} works with. */
+    public SnapshotProvider snapshotProvider(BackupPolicy policy) {
+        return snapshotsFor.apply(policy);
     }
 
     /**

@@ -37,7 +37,8 @@ public class KeyVaultRotationFunction {
         this(KeyVaultRotationRuntime.SHARED.get());
     }
 
-    KeyVaultRotationFunction(KeyVaultRotationRuntime runtime) {
+    /** Over a runtime built elsewhere (tests; the local runtime's {@code invoke}: over its local secret store). */
+    public KeyVaultRotationFunction(KeyVaultRotationRuntime runtime) {
         this.runtime = runtime;
     }
 

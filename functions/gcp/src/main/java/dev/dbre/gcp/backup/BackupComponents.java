@@ -13,8 +13,11 @@ import dev.dbre.gcp.db.GcpConnections;
 import dev.dbre.gcp.rotation.SecretManagerClients;
 import dev.dbre.obs.LogMetricsPublisher;
 import dev.dbre.obs.MetricsPublisher;
+import dev.dbre.port.ConnectionFactory;
+import dev.dbre.port.RestoreProvider;
 import dev.dbre.port.SecretStore;
 import dev.dbre.port.Sleeper;
+import dev.dbre.port.SnapshotProvider;
 import dev.dbre.restore.DrillSchedule;
 import dev.dbre.restore.FleetDrills;
 import dev.dbre.restore.RestoreEndpoint;
@@ -32,8 +35,9 @@ import java.util.function.Supplier;
  */
 public record BackupComponents(
         BackupConfig config,
-        CloudSqlBackupProvider provider,
-        PooledConnectionFactory database,
+        SnapshotProvider provider,
+        FleetDrills.SourceConnections sources,
+        ConnectionFactory database,
         MetricsPublisher metrics,
         Clock clock,
         SnapshotService snapshots,
@@ -82,7 +86,39 @@ public record BackupComponents(
         SnapshotService snapshots = new SnapshotService(
                 metrics, new SnapshotRunStore(db), config.snapshotRetry(), Sleeper.SYSTEM, new SecureRandom());
         RestoreService restores = new RestoreService(provider, db, metrics, config.restoreTimeout());
-        return new BackupComponents(config, provider, db, metrics, clock, snapshots, restores);
+        return new BackupComponents(
+                config,
+                provider,
+                (ref, name) -> provider.connect(ref.id(), name),
+                db,
+                metrics,
+                clock,
+                snapshots,
+                restores);
+    }
+
+    /**
+     * The functions over another provider than Cloud SQL, with the settings in {@code env}: the local
+     * runtime's {@code invoke} runs them on its local provider (a base backup per snapshot, a real
+     * recovery per restore) and the database {@code db}. Policies are read from files only.
+     *
+     * @param sources the login to a fleet database, for the drills' checks of the source
+     * @throws dev.dbre.config.ConfigException naming the variable that is missing or wrong
+     */
+    public static <P extends SnapshotProvider & RestoreProvider> BackupComponents overProvider(
+            Env env,
+            Clock clock,
+            MetricsPublisher metrics,
+            ConnectionFactory db,
+            P provider,
+            FleetDrills.SourceConnections sources) {
+        BackupConfig config = BackupConfig.fromEnv(env, location -> {
+            throw new java.io.IOException(location + ": this runtime reads policy files only");
+        });
+        SnapshotService snapshots = new SnapshotService(
+                metrics, new SnapshotRunStore(db), config.snapshotRetry(), Sleeper.SYSTEM, new SecureRandom());
+        RestoreService restores = new RestoreService(provider, db, metrics, config.restoreTimeout());
+        return new BackupComponents(config, provider, sources, db, metrics, clock, snapshots, restores);
     }
 
     /**
@@ -112,8 +148,7 @@ public record BackupComponents(
         }
         PolicySource policy = config.requiredPolicy();
         policy.load();
-        FleetDrills fleet =
-                new FleetDrills(restores, provider, (ref, name) -> provider.connect(ref.id(), name), database, metrics);
+        FleetDrills fleet = new FleetDrills(restores, provider, sources, database, metrics);
         return ScheduledDrills.fleet(fleet, policy);
     }
 
