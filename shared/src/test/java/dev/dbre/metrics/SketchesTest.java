@@ -95,6 +95,22 @@ class SketchesTest {
     }
 
     @Test
+    void encodingWithoutBuildingTheSketch_putsTheTrackableAndIndexableEdgesInTheLibrarysBins() {
+        double minIndexed = Sketches.newQuantiles().getIndexMapping().minIndexableValue();
+        double[] edges = {
+            Sketches.MAX_TRACKABLE, -Sketches.MAX_TRACKABLE, minIndexed, -minIndexed, Math.nextUp(minIndexed), 1.0
+        };
+        DDSketch oneByOne = Sketches.newQuantiles();
+        double[] valuesAndWeights = new double[2 * edges.length];
+        for (int i = 0; i < edges.length; i++) {
+            valuesAndWeights[2 * i] = edges[i];
+            valuesAndWeights[2 * i + 1] = 1.5;
+            oneByOne.accept(edges[i], 1.5);
+        }
+        assertThat(Sketches.encodeQuantilesOf(valuesAndWeights, edges.length)).isEqualTo(Sketches.encode(oneByOne));
+    }
+
+    @Test
     void anAggregatesEncodedState_isTheSameBeforeAndAfterItsSketchIsBuilt() {
         Aggregate a = new Aggregate(SeriesType.DISTRIBUTION);
         for (int i = 0; i < 50; i++) {
