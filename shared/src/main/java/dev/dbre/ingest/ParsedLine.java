@@ -84,6 +84,13 @@ public final class ParsedLine {
     /** Fields the line carried that its kind does not know (a newer client's), skipped and counted. */
     public int ignoredFields;
 
+    /**
+     * Set by the parser's fast path for the common metric line: every text field is printable ASCII
+     * (so no NUL) and the timestamp, if any, is one PostgreSQL can store, so the store need not check
+     * them again. False whenever not known.
+     */
+    public boolean plain;
+
     // --- reject -------------------------------------------------------------------------------
     public RejectReason reason;
     /** A constant, human-readable detail for the reject (never allocated per line). */
@@ -114,6 +121,7 @@ public final class ParsedLine {
         this.alertTypeLen = -1;
         this.escapedNewlines = false;
         this.ignoredFields = 0;
+        this.plain = false;
         this.reason = null;
         this.detail = null;
     }

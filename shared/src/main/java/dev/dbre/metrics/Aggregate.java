@@ -254,6 +254,10 @@ public final class Aggregate {
 
     /** The stored {@code state} column: the sketch or the status counts, or null. */
     public byte[] encodeState() {
+        if (quantiles == null && pendingCount > 0) {
+            // The usual case at ingest: only waiting values, encoded without building the sketch.
+            return Sketches.encodeQuantilesOf(pending, pendingCount);
+        }
         DDSketch q = quantileSketch();
         if (q != null) {
             return Sketches.encode(q);

@@ -6,15 +6,18 @@ import dev.dbre.embedded.LocalPostgres;
 import dev.dbre.ingest.BatchResult;
 import dev.dbre.ingest.IngestBatch;
 import dev.dbre.ingest.IngestService;
+import dev.dbre.ingest.ParsedLine;
 import dev.dbre.ingest.PayloadFormat;
 import dev.dbre.ingest.SourceRecord;
 import dev.dbre.ingest.parse.ParseLimits;
+import dev.dbre.ingest.parse.PayloadParser;
 import dev.dbre.metrics.MetricStoreSettings;
 import dev.dbre.port.ConnectionFactory;
 import dev.dbre.schema.SchemaMigrator;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +30,9 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,7 +60,9 @@ import org.postgresql.PGConnection;
  * (b)–(d) get the rows already made (no parsing); (a) starts from the raw DogStatsD bytes. Run by
  * {@code scripts/bench-ingest [--rows N] [--lines-per-record N] [--records-per-batch N] [--repeat
  * N] [--methods epabcd]} (the letters of the methods to run, default all; {@code r} adds the pooled
- * path on AggregateBench's realistic mix).
+ * path on AggregateBench's realistic mix and, as its own baseline, PostgreSQL's COPY of the same
+ * lines as raw rows: one {@code metric_points} row per value, one {@code service_checks} row per
+ * check, read by the server from CSV files, the way (d) is (d)'s).
  */
 public final class IngestBench {
     private static final Instant ARRIVAL = Instant.parse("2026-11-23T10:00:00Z");
@@ -152,6 +159,7 @@ public final class IngestBench {
                     MetricStoreSettings.DEFAULTS,
                     Clock.fixed(Instant.ofEpochSecond(AggregateBench.ARRIVAL_SECONDS), ZoneOffset.UTC));
             List<IngestBatch> realistic = runs('r') ? realisticPayloads() : List.of();
+            RealisticCsv realisticCsv = runs('r') ? writeRealisticCsv(realistic) : null;
             for (int i = 0; i < Math.max(1, realistic.size() / 10) && runs('r'); i++) {
                 realisticPooled.ingest(realistic.get(i));
             }
@@ -173,6 +181,10 @@ public final class IngestBench {
             String copyLabel = fileReadable
                     ? "(d) server COPY FROM file (CSV)"
                     : "(d) COPY FROM STDIN of the CSV (server cannot read the file)";
+            String realisticLabel = "(r) as (p), realistic mix (AggregateBench)";
+            String realisticCopyLabel = fileReadable
+                    ? "(rd) server COPY FROM file (CSV) of (r)'s lines as raw rows"
+                    : "(rd) COPY FROM STDIN of the CSV of (r)'s lines (server cannot read the file)";
             for (int r = 0; r < repeat; r++) {
                 if (runs('e')) {
                     measure(
@@ -191,12 +203,12 @@ public final class IngestBench {
                             false);
                 }
                 if (runs('r')) {
+                    measure(best, realisticLabel, connections, () -> ingestAll(realisticPooled, realistic), false);
                     measure(
                             best,
-                            "(r) as (p), realistic mix (AggregateBench)",
+                            realisticCopyLabel,
                             connections,
-                            () -> ingestAll(realisticPooled, realistic),
-                            false);
+                            () -> serverCopy(connections, realisticCsv, fileReadable));
                 }
                 if (runs('a')) {
                     measure(
@@ -220,8 +232,28 @@ public final class IngestBench {
             double copy = best.getOrDefault(copyLabel, Double.NaN);
             System.out.printf(Locale.ROOT, "%n| method | rows/s | vs (d) |%n|---|---:|---:|%n");
             for (Map.Entry<String, Double> e : best.entrySet()) {
+                if (e.getKey().startsWith("(r")) {
+                    continue; // in its own table, against the COPY of its own lines
+                }
                 System.out.printf(
                         Locale.ROOT, "| %s | %,.0f | %.2fx |%n", e.getKey(), e.getValue(), e.getValue() / copy);
+            }
+            if (runs('r')) {
+                double realisticCopy = best.get(realisticCopyLabel);
+                System.out.printf(
+                        Locale.ROOT,
+                        "%nRealistic mix (%,d lines, %.1f bytes/line, %,d raw rows: %,d metric_points + %,d"
+                                + " service_checks), best of %d:%n| method | lines/s | vs (rd) |%n|---|---:|---:|%n",
+                        rows,
+                        realisticCsv.bytesPerLine(),
+                        realisticCsv.pointRows() + realisticCsv.checkRows(),
+                        realisticCsv.pointRows(),
+                        realisticCsv.checkRows(),
+                        repeat);
+                for (String label : List.of(realisticLabel, realisticCopyLabel)) {
+                    double rate = best.get(label);
+                    System.out.printf(Locale.ROOT, "| %s | %,.0f | %.2fx |%n", label, rate, rate / realisticCopy);
+                }
             }
         }
     }
@@ -288,7 +320,7 @@ public final class IngestBench {
         }
         // (r)'s lines pack several values, sample rates and service checks: its counts are not one
         // per line, so only that it stored something is checked (its correctness is the tests').
-        boolean realisticMix = label.startsWith("(r)");
+        boolean realisticMix = label.startsWith("(r");
         if (realisticMix ? n <= 0 || inTable <= 0 : inTable != rows || n != rows) {
             throw new IllegalStateException(label + ": expected " + rows + " rows, got " + n + " / " + inTable);
         }
@@ -400,6 +432,115 @@ public final class IngestBench {
         return csv;
     }
 
+    /** (r)'s lines as raw rows, in two CSV files the server reads: points and service checks. */
+    private record RealisticCsv(Path points, long pointRows, Path checks, long checkRows, double bytesPerLine) {}
+
+    private static final DateTimeFormatter PG_TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ssXXX");
+
+    /**
+     * Parses (r)'s payloads with the product's parser and writes each metric value as the {@code
+     * metric_points} row and each service check as the {@code service_checks} row that {@code
+     * DBRE_INGEST_RAW=on} would store (record id = the record's position; a line without {@code |T}
+     * takes the arrival time): the raw rows of the same lines, for the server's own COPY.
+     */
+    private RealisticCsv writeRealisticCsv(List<IngestBatch> batches) throws IOException {
+        Path points = dir.resolve("realistic-points.csv");
+        Path checks = dir.resolve("realistic-checks.csv");
+        long[] counts = new long[2];
+        long bytes = 0;
+        PayloadParser parser = new PayloadParser(ParseLimits.DEFAULTS);
+        try (BufferedWriter p = Files.newBufferedWriter(points, StandardCharsets.UTF_8);
+                BufferedWriter c = Files.newBufferedWriter(checks, StandardCharsets.UTF_8)) {
+            long recordId = 0;
+            for (IngestBatch batch : batches) {
+                for (SourceRecord r : batch.records()) {
+                    long id = ++recordId;
+                    long arrival = r.arrival().getEpochSecond();
+                    bytes += r.payload().length;
+                    parser.parse(r.payload(), 0, r.payload().length, PayloadFormat.DOGSTATSD, l -> {
+                        try {
+                            if (l.kind == ParsedLine.Kind.METRIC) {
+                                counts[0] += writePointRows(p, id, l, arrival);
+                            } else if (l.kind == ParsedLine.Kind.SERVICE_CHECK) {
+                                writeCheckRow(c, id, l, arrival);
+                                counts[1]++;
+                            } else {
+                                throw new IllegalStateException("the realistic mix has a line of kind " + l.kind);
+                            }
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    });
+                }
+            }
+        }
+        for (Path f : List.of(points, checks)) {
+            Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r--r--"));
+        }
+        return new RealisticCsv(points, counts[0], checks, counts[1], (double) bytes / rows);
+    }
+
+    private static int writePointRows(BufferedWriter w, long recordId, ParsedLine l, long arrival) throws IOException {
+        String ts = csvTimestamp(l.hasTimestamp() ? l.timestamp : arrival);
+        String tags = csvTextArray(tagsOf(l));
+        int n = l.memberLen >= 0 ? 1 : l.valueCount;
+        for (int i = 0; i < n; i++) {
+            w.append(Long.toString(recordId))
+                    .append(',')
+                    .append(Integer.toString(l.lineNumber))
+                    .append(',');
+            w.append(Integer.toString(i)).append(',').append(ts).append(',');
+            w.append(csvText(l.name())).append(',').append(l.type.code()).append(',');
+            w.append(i < l.valueCount ? Double.toString(l.values[i]) : "").append(',');
+            w.append(l.memberLen >= 0 ? csvText(l.member()) : "").append(',');
+            w.append(Double.toString(l.rate)).append(',').append(tags).append(",\n");
+        }
+        return n;
+    }
+
+    private static void writeCheckRow(BufferedWriter w, long recordId, ParsedLine l, long arrival) throws IOException {
+        w.append(Long.toString(recordId))
+                .append(',')
+                .append(Integer.toString(l.lineNumber))
+                .append(',');
+        w.append(csvTimestamp(l.hasTimestamp() ? l.timestamp : arrival)).append(',');
+        w.append(csvText(l.name()))
+                .append(',')
+                .append(Integer.toString(l.status))
+                .append(",,,");
+        w.append(csvTextArray(tagsOf(l))).append(",\n");
+    }
+
+    private static String[] tagsOf(ParsedLine l) {
+        String[] tags = new String[l.tagCount];
+        for (int i = 0; i < tags.length; i++) {
+            tags[i] = l.tag(i);
+        }
+        return tags;
+    }
+
+    private static String csvTimestamp(long unixSeconds) {
+        return OffsetDateTime.ofInstant(Instant.ofEpochSecond(unixSeconds), ZoneOffset.UTC)
+                .format(PG_TIMESTAMP);
+    }
+
+    /** A CSV field, always quoted (a name may hold a comma). */
+    private static String csvText(String s) {
+        return '"' + s.replace("\"", "\"\"") + '"';
+    }
+
+    /** A text[] literal with every element quoted, as one CSV field. */
+    private static String csvTextArray(String[] tags) {
+        StringBuilder a = new StringBuilder("{");
+        for (int i = 0; i < tags.length; i++) {
+            a.append(i == 0 ? "" : ",")
+                    .append('"')
+                    .append(tags[i].replace("\\", "\\\\").replace("\"", "\\\""))
+                    .append('"');
+        }
+        return csvText(a.append('}').toString());
+    }
+
     // --- baselines ----------------------------------------------------------------------------
 
     private static final String INSERT_COLUMNS =
@@ -481,6 +622,42 @@ public final class IngestBench {
 
     private static final String COPY_COLUMNS =
             "metric_points (record_id, line, idx, ts, name, type, value, rate, tags)";
+
+    private static final String CHECK_COLUMNS =
+            "service_checks (record_id, line, ts, name, status, host, message, tags, container)";
+    private static final String REALISTIC_POINT_COLUMNS =
+            "metric_points (record_id, line, idx, ts, name, type, value, member, rate, tags, container)";
+
+    /** (r)'s lines as raw rows: both files in one transaction, as one ingest batch would write them. */
+    private static long serverCopy(ConnectionFactory connections, RealisticCsv csv, boolean fileReadable)
+            throws Exception {
+        try (Connection c = connections.open()) {
+            c.setAutoCommit(false);
+            long copied = copy(c, REALISTIC_POINT_COLUMNS, csv.points(), fileReadable)
+                    + copy(c, CHECK_COLUMNS, csv.checks(), fileReadable);
+            c.commit();
+            if (copied != csv.pointRows() + csv.checkRows()) {
+                throw new IllegalStateException("COPY of the realistic rows: " + copied + " copied, "
+                        + (csv.pointRows() + csv.checkRows()) + " written");
+            }
+            return copied;
+        }
+    }
+
+    private static long copy(Connection c, String columns, Path csv, boolean fileReadable) throws Exception {
+        if (fileReadable) {
+            try (Statement s = c.createStatement()) {
+                // The path is ours (under target/), not user input; COPY takes no parameter here.
+                return s.executeUpdate(
+                        "COPY " + columns + " FROM '" + csv.toString().replace("'", "''") + "' (FORMAT csv)");
+            }
+        }
+        try (InputStream in = Files.newInputStream(csv)) {
+            return c.unwrap(PGConnection.class)
+                    .getCopyAPI()
+                    .copyIn("COPY " + columns + " FROM STDIN (FORMAT csv)", in, 1 << 16);
+        }
+    }
 
     private static boolean serverCanReadFile(ConnectionFactory connections, Path csv) {
         try (Connection c = connections.open();

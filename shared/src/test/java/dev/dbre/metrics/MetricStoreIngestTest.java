@@ -186,6 +186,30 @@ class MetricStoreIngestTest {
     }
 
     @Test
+    void aBatchWhoseAggregateRowsSpanSeveralCopyChunks_storesEveryRowOnce() throws Exception {
+        IngestService service = service(MetricStoreSettings.DEFAULTS, new MutableClock(T0));
+        // 3,000 timer series of 20 spread values: a 43-byte sketch and some 90 bytes of other columns
+        // and framing per row, about 400 KB of rows, sent in several 64 KiB chunks.
+        StringBuilder payload = new StringBuilder();
+        for (int s = 0; s < 3000; s++) {
+            for (int v = 0; v < 20; v++) {
+                payload.append("chunked.latency:")
+                        .append(0.01 * Math.pow(1.6, v))
+                        .append("|ms|#shard:")
+                        .append(s)
+                        .append('\n');
+            }
+        }
+        BatchResult result = service.ingest(new IngestBatch(SOURCE, List.of(record("1", T0, payload.toString()))));
+        assertThat(result.records().get(0).outcome()).isEqualTo(RecordOutcome.STORED);
+        assertThat(db.queryLong("select count(*) from metric_agg")).isEqualTo(3000);
+        assertThat(db.queryLong("select sum(length(state)) from metric_agg"))
+                .isGreaterThan(64L * 1024); // the sketches alone: more than a chunk
+        assertThat(db.queryLong("select sum(n)::int8 from metric_agg")).isEqualTo(60_000);
+        assertThat(oneStep("chunked.latency").count()).isEqualTo(60_000);
+    }
+
+    @Test
     void seriesIds_areCachedAcrossBatches_afterCommit() throws Exception {
         IngestService service = service(MetricStoreSettings.DEFAULTS, new MutableClock(T0));
         service.ingest(new IngestBatch(SOURCE, List.of(record("1", T0, "a:1|c\nb:1|c|#x:y"))));

@@ -248,6 +248,8 @@ public final class DogStatsdParser {
             out.valueCount = count;
         }
         out.kind = ParsedLine.Kind.METRIC;
+        // Name and tags were scanned by findPlain2, a member is a decimal, |T is at most year 9999.
+        out.plain = true;
         return p < end && b[p] == '\r' ? p + 1 : p; // after "\r\n", the '\n' (the general path drops the '\r')
     }
 

@@ -39,7 +39,14 @@ final class AggregateWriter {
     /** Partitions known to exist (those of recent days; an old one may have been dropped since). */
     private final Set<String> ensured;
 
-    private final TableCopy rows = new TableCopy(COPY, BinaryCopySink.DEFAULT_CHUNK_BYTES, 64 * 1024);
+    /**
+     * Rows are sent every 64 KiB, not in the sink's 512 KiB chunks: a batch of a few thousand series
+     * makes about 500 KB of rows, which would otherwise reach the server all at the end; in smaller
+     * chunks the server inserts them while the rest are encoded.
+     */
+    static final int CHUNK_BYTES = 64 * 1024;
+
+    private final TableCopy rows = new TableCopy(COPY, CHUNK_BYTES, CHUNK_BYTES + 16 * 1024);
 
     AggregateWriter(Set<String> ensuredPartitions) {
         this.ensured = ensuredPartitions;

@@ -308,11 +308,12 @@ public final class BinaryCopySink {
             reject(l, RejectReason.EMPTY_NAME, "internal: metric without name or type");
             return;
         }
-        if (refused(
-                l,
-                hasNul(l.buf, l.nameOff, l.nameLen)
-                        || hasNul(l.buf, l.memberOff, l.memberLen)
-                        || hasNul(l.buf, l.containerOff, l.containerLen))) {
+        if (!l.plain
+                && refused(
+                        l,
+                        hasNul(l.buf, l.nameOff, l.nameLen)
+                                || hasNul(l.buf, l.memberOff, l.memberLen)
+                                || hasNul(l.buf, l.containerOff, l.containerLen))) {
             return;
         }
         long ts = timestampMicros(l);

@@ -16,6 +16,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
 
 class ParserPropertiesTest {
     private final DogStatsdParser dogStatsd = new DogStatsdParser(ParseLimits.DEFAULTS);
@@ -109,6 +110,54 @@ class ParserPropertiesTest {
                 assertThat(Double.isFinite(out.values[k])).isTrue();
             }
             assertThat(out.rate).isGreaterThan(0).isLessThanOrEqualTo(1);
+        }
+    }
+
+    /**
+     * A line the fast path marks {@link ParsedLine#plain} skips the store's NUL and timestamp-range
+     * checks: it must hold only printable ASCII in its text fields and a storable timestamp, whatever
+     * the payload around it.
+     */
+    @Property(tries = 3000)
+    void aLineMarkedPlain_holdsOnlyPrintableAscii_andAStorableTimestamp(
+            @ForAll("validLines") String line,
+            @ForAll("validLines") String next,
+            @ForAll @IntRange(min = 0, max = 1000) int where,
+            @ForAll("mutationBytes") byte with) {
+        byte[] b = (line + "\n" + next + "\r\n" + line).getBytes(StandardCharsets.UTF_8);
+        b[where % b.length] = with;
+        new PayloadParser(ParseLimits.DEFAULTS).parse(b, 0, b.length, PayloadFormat.DOGSTATSD, l -> {
+            if (!l.plain) {
+                return;
+            }
+            assertThat(l.kind).isEqualTo(ParsedLine.Kind.METRIC);
+            assertPrintable(l.buf, l.nameOff, l.nameLen);
+            assertThat(l.nameLen).isPositive();
+            for (int t = 0; t < l.tagCount; t++) {
+                assertPrintable(l.buf, l.tagOff[t], l.tagLen[t]);
+            }
+            if (l.memberLen >= 0) {
+                assertPrintable(l.buf, l.memberOff, l.memberLen);
+            }
+            assertThat(l.containerLen).isEqualTo(-1);
+            assertThat(l.timestamp == ParsedLine.NO_TIMESTAMP
+                            || (l.timestamp >= 1 && l.timestamp <= DogStatsdParser.MAX_UNIX_SECONDS))
+                    .isTrue();
+        });
+    }
+
+    @Test
+    void theCommonLine_isMarkedPlain_andOtherLinesAreNot() {
+        List<Boolean> plain = new ArrayList<>();
+        byte[] b = "a.b:1.5|ms|@0.5|#env:prod,host:h|T1700000000\na:1|c|c:container\nbad\0name:1|c\n_sc|x|0\n"
+                .getBytes(StandardCharsets.UTF_8);
+        new PayloadParser(ParseLimits.DEFAULTS).parse(b, 0, b.length, PayloadFormat.DOGSTATSD, l -> plain.add(l.plain));
+        assertThat(plain).containsExactly(true, false, false, false);
+    }
+
+    private static void assertPrintable(byte[] b, int off, int len) {
+        for (int i = off; i < off + len; i++) {
+            assertThat(b[i]).isBetween((byte) 0x20, (byte) 0x7e);
         }
     }
 
