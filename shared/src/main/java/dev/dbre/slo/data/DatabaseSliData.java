@@ -69,7 +69,8 @@ public final class DatabaseSliData implements SliData {
      * report of long windows is slower): for comparison, and for a database role that may not write
      * {@code slo_sli_recordings}.
      */
-    public static DatabaseSliData unrecorded(ConnectionFactory connections, MetricQueries queries, int intervalSeconds) {
+    public static DatabaseSliData unrecorded(
+            ConnectionFactory connections, MetricQueries queries, int intervalSeconds) {
         return new DatabaseSliData(connections, queries, intervalSeconds, false);
     }
 

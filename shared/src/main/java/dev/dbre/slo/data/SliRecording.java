@@ -75,30 +75,32 @@ final class SliRecording {
 
     /** As {@link MetricStoreReads#counts}, from the recording. */
     StepSeries counts(DbreQuery q, StepGrid grid) {
-        Question question = new Question(
-                FORMAT + "|counts|" + q.source().specName() + "|" + q.subject() + "|" + new TreeMap<>(q.tags())
-                        + "|" + new TreeSet<>(q.statuses()),
-                false) {
-            @Override
-            double[][] compute(StepGrid minutes) {
-                return new double[][] {metrics.counts(q, minutes).values(), null};
-            }
-        };
+        Question question =
+                new Question(
+                        FORMAT + "|counts|" + q.source().specName() + "|" + q.subject() + "|" + new TreeMap<>(q.tags())
+                                + "|" + new TreeSet<>(q.statuses()),
+                        false) {
+                    @Override
+                    double[][] compute(StepGrid minutes) {
+                        return new double[][] {metrics.counts(q, minutes).values(), null};
+                    }
+                };
         return new StepSeries(grid, fold(minutes(question, grid)[0], grid));
     }
 
     /** As {@link MetricStoreReads#threshold}, from the recording. */
     ThresholdCounts threshold(DbreQuery q, Operator op, double threshold, StepGrid grid) {
-        Question question = new Question(
-                FORMAT + "|threshold|" + q.source().specName() + "|" + q.subject() + "|" + new TreeMap<>(q.tags())
-                        + "|" + op + "|" + Double.toString(threshold),
-                true) {
-            @Override
-            double[][] compute(StepGrid minutes) {
-                ThresholdCounts t = metrics.threshold(q, op, threshold, minutes);
-                return new double[][] {t.matching().values(), t.total().values()};
-            }
-        };
+        Question question =
+                new Question(
+                        FORMAT + "|threshold|" + q.source().specName() + "|" + q.subject() + "|"
+                                + new TreeMap<>(q.tags()) + "|" + op + "|" + Double.toString(threshold),
+                        true) {
+                    @Override
+                    double[][] compute(StepGrid minutes) {
+                        ThresholdCounts t = metrics.threshold(q, op, threshold, minutes);
+                        return new double[][] {t.matching().values(), t.total().values()};
+                    }
+                };
         double[][] m = minutes(question, grid);
         return new ThresholdCounts(new StepSeries(grid, fold(m[0], grid)), new StepSeries(grid, fold(m[1], grid)));
     }
@@ -141,8 +143,8 @@ final class SliRecording {
                 State state = bringUpToDate(c, q, from, to);
                 recordedUntil = state == null ? from : min(to, max(from, state.until()));
                 if (state != null && state.from().isAfter(from)) {
-                    throw new IllegalStateException("recording of " + q.text + " starts at " + state.from()
-                            + ", after the asked " + from);
+                    throw new IllegalStateException(
+                            "recording of " + q.text + " starts at " + state.from() + ", after the asked " + from);
                 }
                 if (recordedUntil.isAfter(from)) {
                     readRecorded(c, q, from, recordedUntil, out);
@@ -190,9 +192,9 @@ final class SliRecording {
             if (!from.isBefore(wantUntil)) {
                 return null;
             }
-            record(c, q, from, wantUntil);
             State fresh = new State(from, wantUntil, seq);
-            writeState(c, q, fresh, true);
+            writeState(c, q, fresh, true); // first: the day rows reference it
+            record(c, q, from, wantUntil);
             return fresh;
         }
         Instant newFrom = state.from();
@@ -322,19 +324,23 @@ final class SliRecording {
                 if (first == null) {
                     return null;
                 }
-                return new Instant[] {first.toInstant(), rs.getTimestamp(2).toInstant().plus(MINUTE)};
+                return new Instant[] {
+                    first.toInstant(), rs.getTimestamp(2).toInstant().plus(MINUTE)
+                };
             }
         }
     }
 
     private static State readState(Connection c, String key) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("select recorded_from, recorded_until, change_seq"
-                + " from slo_sli_recordings where source_key = ?")) {
+        try (PreparedStatement ps = c.prepareStatement(
+                "select recorded_from, recorded_until, change_seq" + " from slo_sli_recordings where source_key = ?")) {
             ps.setString(1, key);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next()
                         ? new State(
-                                rs.getTimestamp(1).toInstant(), rs.getTimestamp(2).toInstant(), rs.getLong(3))
+                                rs.getTimestamp(1).toInstant(),
+                                rs.getTimestamp(2).toInstant(),
+                                rs.getLong(3))
                         : null;
             }
         }
@@ -380,9 +386,8 @@ final class SliRecording {
      */
     private static Instant finalUntil(Connection c) throws SQLException {
         try (Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery(
-                        "select rolled_until from metric_rollup_state where resolution = '" + Resolution.MINUTE.code()
-                                + "'")) {
+                ResultSet rs = s.executeQuery("select rolled_until from metric_rollup_state where resolution = '"
+                        + Resolution.MINUTE.code() + "'")) {
             if (!rs.next()) {
                 return Instant.EPOCH;
             }
