@@ -4,16 +4,14 @@
 -- question instead of one row per series and minute.
 
 -- Which minutes a rollup (re)computed, and in which order: the minute rollup (MaintenanceService)
--- sets a minute's seq from the sequence each time it writes the minute's rows of metric_agg_1m,
--- the first time and after a late point alike. The rollup runs under one advisory lock, so a
--- larger seq always commits later: a reader that saw seq <= S has seen every change up to S.
--- One row per minute (upserted), dropped with the minute rows' retention.
-create sequence metric_minute_change_seq;
+-- appends one row per minute it writes into metric_agg_1m, the first time and after a late point
+-- alike. The rollup runs under one advisory lock, so a larger seq always commits later: a reader
+-- that saw seq <= S has seen every change up to S. Rows are deleted with the minutes' retention.
 create table metric_minute_changes (
-    bucket timestamptz primary key,
-    seq    bigint      not null
+    seq    bigint      generated always as identity primary key,
+    bucket timestamptz not null
 );
-create index metric_minute_changes_seq_idx on metric_minute_changes (seq);
+create index metric_minute_changes_bucket_idx on metric_minute_changes (bucket);
 
 -- One recorded question (dev.dbre.slo.data.SliRecording): key = sha-256 of its canonical text
 -- (source kind, metric or check name, tag filter, statuses, op and threshold; not the SLO's name,

@@ -574,14 +574,13 @@ public final class MaintenanceService {
     }
 
     /**
-     * Gives each minute just written to {@code metric_agg_1m} the next change number, so that the
-     * SLO report's recording ({@code dev.dbre.slo.data.SliRecording}) re-records a minute a late
-     * point re-rolled. Under the rollup's lock, so a larger number always commits later.
+     * Appends each minute just written to {@code metric_agg_1m} with the next change number, so
+     * that the SLO report's recorded SLIs ({@code dev.dbre.slo.data.SliRecording}) re-record a
+     * minute a late point re-rolled. Under the rollup's lock, so a larger number always commits later.
      */
     private static void noteMinuteChanges(Connection c, List<Instant> buckets) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("insert into metric_minute_changes (bucket, seq)"
-                + " select b, nextval('metric_minute_change_seq') from unnest(?::timestamptz[]) as u(b) order by b"
-                + " on conflict (bucket) do update set seq = excluded.seq")) {
+        try (PreparedStatement ps = c.prepareStatement("insert into metric_minute_changes (bucket)"
+                + " select b from unnest(?::timestamptz[]) as u(b) order by b")) {
             Timestamp[] ts = new Timestamp[buckets.size()];
             for (int i = 0; i < ts.length; i++) {
                 ts[i] = Timestamp.from(buckets.get(i));

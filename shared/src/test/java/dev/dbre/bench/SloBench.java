@@ -41,8 +41,11 @@ import java.util.Random;
  * SLO report benchmark (scripted, never asserted): the whole report ({@link SloReportService} over
  * 20 generated OpenSLO specs, JSON, Markdown and HTML written to a temporary folder) against a
  * metric store filled with N series over 30 days as the maintenance step leaves it (1-minute,
- * 1-hour and 1-day rollups, everything rolled up), for windows of 1, 7 and 30 days. Best of
- * {@code --repeat} after one warm-up run per case. Run: {@code scripts/bench-slo [--series
+ * 1-hour and 1-day rollups, everything rolled up), for windows of 1, 7 and 30 days. Per case:
+ * the first report with no recorded SLIs ("cold": it records every final minute it reads,
+ * docs/slo.md "Recorded SLIs"), the best of {@code --repeat} reports after it ("warm"), and the
+ * best of {@code --repeat} "ticks" (one more minute rolled up for every series, then the report a
+ * minute later, which records that minute for each question). Run: {@code scripts/bench-slo [--series
  * 100,1000,10000] [--windows 1,7,30] [--repeat 3] [--minute-days N]}.
  *
  * <p>How the data is made (docs/benchmarks.md): per host four series — {@code bench.requests}
