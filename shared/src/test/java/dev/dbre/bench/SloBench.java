@@ -69,6 +69,7 @@ public final class SloBench {
         int repeat = 3;
         int minuteDays = -1;
         boolean explain = false;
+        boolean reuse = false;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--series" -> seriesCounts = ints(args[i + 1]);
@@ -76,6 +77,7 @@ public final class SloBench {
                 case "--repeat" -> repeat = Integer.parseInt(args[i + 1]);
                 case "--minute-days" -> minuteDays = Integer.parseInt(args[i + 1]);
                 case "--explain" -> explain = args[i + 1].equals("yes");
+                case "--reuse" -> reuse = args[i + 1].equals("yes");
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -86,22 +88,34 @@ public final class SloBench {
         try (LocalPostgres pg = LocalPostgres.start(dir.resolve("pg"), 0, Map.of())) {
             for (int series : seriesCounts) {
                 String name = "bench" + series;
+                boolean loaded = false;
                 try (Connection c = DriverManager.getConnection(pg.jdbcUrl("postgres"), "postgres", "");
                         Statement s = c.createStatement()) {
-                    s.execute("drop database if exists " + name);
-                    s.execute("create database " + name);
+                    if (reuse) {
+                        try (ResultSet rs =
+                                s.executeQuery("select 1 from pg_database where datname = '" + name + "'")) {
+                            loaded = rs.next();
+                        }
+                    }
+                    if (!loaded) {
+                        s.execute("drop database if exists " + name);
+                        s.execute("create database " + name);
+                    }
                 }
-                SchemaMigrator.migrate(pg.jdbcUrl(name), "postgres", null);
                 ConnectionFactory db = JdbcConnectionFactory.of(pg.jdbcUrl(name), "postgres", null);
                 int days = maxWindow + LOOKBACK_DAYS;
-                long t0 = System.nanoTime();
-                String loaded = load(db, series, days, minuteDays < 0 ? days : minuteDays);
-                System.out.printf(
-                        Locale.ROOT, "%,d series, %d days: %s in %.1f s%n", series, days, loaded, seconds(t0));
+                if (loaded) {
+                    System.out.printf(Locale.ROOT, "%,d series: the data of a previous run (--reuse yes)%n", series);
+                } else {
+                    SchemaMigrator.migrate(pg.jdbcUrl(name), "postgres", null);
+                    long t0 = System.nanoTime();
+                    String what = load(db, series, days, minuteDays < 0 ? days : minuteDays);
+                    System.out.printf(
+                            Locale.ROOT, "%,d series, %d days: %s in %.1f s%n", series, days, what, seconds(t0));
+                }
                 if (explain) {
                     explain(db, maxWindow);
                 }
-                int ticks = 0;
                 for (int window : windows) {
                     SloSpecSet specs = SloSpecs.parse(Map.of("bench.yaml", specs(window)));
                     // Cold: no recording yet, the run records every final minute it reads.
@@ -118,8 +132,7 @@ public final class SloBench {
                     // later, which records that minute for each question and reads the rest.
                     double tick = Double.MAX_VALUE;
                     for (int r = 1; r <= Math.max(1, repeat); r++) {
-                        ticks++;
-                        Instant minute = AT.plus(Duration.ofMinutes(ticks - 1));
+                        Instant minute = rolledUntil(db);
                         addMinute(db, series, minute);
                         tick = Math.min(
                                 tick,
@@ -140,9 +153,11 @@ public final class SloBench {
                             rs.getLong(2),
                             rs.getLong(3));
                 }
-                try (Connection c = DriverManager.getConnection(pg.jdbcUrl("postgres"), "postgres", "");
-                        Statement s = c.createStatement()) {
-                    s.execute("drop database " + name);
+                if (!reuse) {
+                    try (Connection c = DriverManager.getConnection(pg.jdbcUrl("postgres"), "postgres", "");
+                            Statement s = c.createStatement()) {
+                        s.execute("drop database " + name);
+                    }
                 }
             }
         }
@@ -206,6 +221,16 @@ public final class SloBench {
                 ps.setTimestamp(1, Timestamp.from(minute.plus(Duration.ofMinutes(1))));
                 ps.executeUpdate();
             }
+        }
+    }
+
+    /** Where the minute rollup has run to: the next tick's minute. */
+    private static Instant rolledUntil(ConnectionFactory db) throws Exception {
+        try (Connection c = db.open();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select rolled_until from metric_rollup_state where resolution = '1m'")) {
+            rs.next();
+            return rs.getTimestamp(1).toInstant();
         }
     }
 

@@ -218,21 +218,23 @@ final class SliRecording {
         return after;
     }
 
-    /** Computes the minutes [from, to) from the store and writes them into the day rows. */
+    /**
+     * Computes the minutes [from, to) from the store and writes them into the day rows, one UTC
+     * day per store query (the store's answer holds every matching row of the range in memory).
+     */
     private void record(Connection c, Question q, Instant from, Instant to) throws SQLException {
-        int n = (int) Duration.between(from, to).toMinutes();
-        if (n <= 0) {
-            return;
-        }
-        double[][] values = q.compute(new StepGrid(from, MINUTE, n));
         long firstDay = Math.floorDiv(from.getEpochSecond(), DAY_SECONDS);
         long lastDay = Math.floorDiv(to.getEpochSecond() - 1, DAY_SECONDS);
         for (long day = firstDay; day <= lastDay; day++) {
             long dayStart = day * DAY_SECONDS;
-            int lo = (int) Math.max(0, (from.getEpochSecond() - dayStart) / 60);
-            int hi = (int) Math.min(MINUTES_PER_DAY, (to.getEpochSecond() - dayStart) / 60);
-            int offset = (int) ((dayStart - from.getEpochSecond()) / 60);
-            writeDay(c, q, Instant.ofEpochSecond(dayStart), lo, hi, offset, values);
+            long lo = Math.max(from.getEpochSecond(), dayStart);
+            long hi = Math.min(to.getEpochSecond(), dayStart + DAY_SECONDS);
+            if (hi <= lo) {
+                continue;
+            }
+            double[][] values = q.compute(new StepGrid(Instant.ofEpochSecond(lo), MINUTE, (int) ((hi - lo) / 60)));
+            int first = (int) ((lo - dayStart) / 60);
+            writeDay(c, q, Instant.ofEpochSecond(dayStart), first, (int) ((hi - dayStart) / 60), -first, values);
         }
     }
 
