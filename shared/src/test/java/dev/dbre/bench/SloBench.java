@@ -70,6 +70,7 @@ public final class SloBench {
         int minuteDays = -1;
         boolean explain = false;
         boolean reuse = false;
+        boolean cold = true;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--series" -> seriesCounts = ints(args[i + 1]);
@@ -78,6 +79,7 @@ public final class SloBench {
                 case "--minute-days" -> minuteDays = Integer.parseInt(args[i + 1]);
                 case "--explain" -> explain = args[i + 1].equals("yes");
                 case "--reuse" -> reuse = args[i + 1].equals("yes");
+                case "--cold" -> cold = !args[i + 1].equals("no");
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -85,7 +87,16 @@ public final class SloBench {
         Path dir = Path.of("shared/target/bench-slo").toAbsolutePath();
         Files.createDirectories(dir);
         Map<String, double[]> results = new LinkedHashMap<>();
-        try (LocalPostgres pg = LocalPostgres.start(dir.resolve("pg"), 0, Map.of())) {
+        // --reuse yes: a data directory that stays (startKept), so a later run finds the data.
+        try (LocalPostgres pg = reuse
+                ? LocalPostgres.startKept(
+                        dir.resolve("kept/data"),
+                        dir.resolve("kept"),
+                        0,
+                        Map.of(),
+                        dir.resolve("kept/server.log"),
+                        Duration.ofMinutes(5))
+                : LocalPostgres.start(dir.resolve("pg"), 0, Map.of())) {
             for (int series : seriesCounts) {
                 String name = "bench" + series;
                 boolean loaded = false;
@@ -118,12 +129,16 @@ public final class SloBench {
                 }
                 for (int window : windows) {
                     SloSpecSet specs = SloSpecs.parse(Map.of("bench.yaml", specs(window)));
-                    // Cold: no recording yet, the run records every final minute it reads.
-                    try (Connection c = db.open();
-                            Statement s = c.createStatement()) {
-                        s.execute("truncate slo_sli_recordings, slo_sli_minutes");
+                    // Cold: no recording yet, the run records every final minute it reads
+                    // (--cold no, with --reuse yes: the recording of the previous run is kept).
+                    double coldSeconds = Double.NaN;
+                    if (cold) {
+                        try (Connection c = db.open();
+                                Statement s = c.createStatement()) {
+                            s.execute("truncate slo_sli_recordings, slo_sli_minutes");
+                        }
+                        coldSeconds = timed(db, specs, dir, AT, series, window, "cold (records)");
                     }
-                    double cold = timed(db, specs, dir, AT, series, window, "cold (records)");
                     double best = Double.MAX_VALUE;
                     for (int r = 1; r <= repeat; r++) {
                         best = Math.min(best, timed(db, specs, dir, AT, series, window, "warm run " + r));
@@ -138,7 +153,7 @@ public final class SloBench {
                                 tick,
                                 timed(db, specs, dir, minute.plus(Duration.ofMinutes(1)), series, window, "tick " + r));
                     }
-                    results.put(series + " series, " + window + " d", new double[] {cold, best, tick});
+                    results.put(series + " series, " + window + " d", new double[] {coldSeconds, best, tick});
                 }
                 try (Connection c = db.open();
                         Statement s = c.createStatement();
