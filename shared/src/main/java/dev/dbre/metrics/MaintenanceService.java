@@ -421,6 +421,9 @@ public final class MaintenanceService {
                 if (!buckets.isEmpty()) {
                     readSource(c, r, buckets, merged, types);
                     writeTarget(c, r, merged);
+                    if (r == Rollup.MINUTE) {
+                        noteMinuteChanges(c, buckets);
+                    }
                     if (r.next() != null) {
                         queueNext(c, r.next(), buckets);
                     }
@@ -570,6 +573,23 @@ public final class MaintenanceService {
         }
     }
 
+    /**
+     * Appends each minute just written to {@code metric_agg_1m} with the next change number, so
+     * that the SLO report's recorded SLIs ({@code dev.dbre.slo.data.SliRecording}) re-record a
+     * minute a late point re-rolled. Under the rollup's lock, so a larger number always commits later.
+     */
+    private static void noteMinuteChanges(Connection c, List<Instant> buckets) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("insert into metric_minute_changes (bucket)"
+                + " select b from unnest(?::timestamptz[]) as u(b) order by b")) {
+            Timestamp[] ts = new Timestamp[buckets.size()];
+            for (int i = 0; i < ts.length; i++) {
+                ts[i] = Timestamp.from(buckets.get(i));
+            }
+            ps.setArray(1, c.createArrayOf("timestamptz", ts));
+            ps.executeUpdate();
+        }
+    }
+
     /** Queues the buckets of {@code next} that hold {@code buckets} (just recomputed). */
     private static void queueNext(Connection c, Rollup next, List<Instant> buckets) throws SQLException {
         TreeSet<Instant> queued = new TreeSet<>();
@@ -662,6 +682,14 @@ public final class MaintenanceService {
                             name,
                             reader.code);
                     expired.remove(name);
+                }
+            }
+            if (!dryRun) {
+                // The minutes' change numbers go with the minutes (a table of one row per minute).
+                try (PreparedStatement ps = c.prepareStatement("delete from metric_minute_changes where bucket < ?")) {
+                    ps.setTimestamp(
+                            1, Timestamp.from(now.minus(Duration.ofDays(settings.retentionDays(MetricTable.MINUTE)))));
+                    ps.executeUpdate();
                 }
             }
             try (Statement s = c.createStatement()) {

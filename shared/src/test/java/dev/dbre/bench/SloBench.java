@@ -41,8 +41,11 @@ import java.util.Random;
  * SLO report benchmark (scripted, never asserted): the whole report ({@link SloReportService} over
  * 20 generated OpenSLO specs, JSON, Markdown and HTML written to a temporary folder) against a
  * metric store filled with N series over 30 days as the maintenance step leaves it (1-minute,
- * 1-hour and 1-day rollups, everything rolled up), for windows of 1, 7 and 30 days. Best of
- * {@code --repeat} after one warm-up run per case. Run: {@code scripts/bench-slo [--series
+ * 1-hour and 1-day rollups, everything rolled up), for windows of 1, 7 and 30 days. Per case:
+ * the first report with no recorded SLIs ("cold": it records every final minute it reads,
+ * docs/slo.md "Recorded SLIs"), the best of {@code --repeat} reports after it ("warm"), and the
+ * best of {@code --repeat} "ticks" (one more minute rolled up for every series, then the report a
+ * minute later, which records that minute for each question). Run: {@code scripts/bench-slo [--series
  * 100,1000,10000] [--windows 1,7,30] [--repeat 3] [--minute-days N]}.
  *
  * <p>How the data is made (docs/benchmarks.md): per host four series — {@code bench.requests}
@@ -66,6 +69,8 @@ public final class SloBench {
         int repeat = 3;
         int minuteDays = -1;
         boolean explain = false;
+        boolean reuse = false;
+        boolean cold = true;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--series" -> seriesCounts = ints(args[i + 1]);
@@ -73,72 +78,178 @@ public final class SloBench {
                 case "--repeat" -> repeat = Integer.parseInt(args[i + 1]);
                 case "--minute-days" -> minuteDays = Integer.parseInt(args[i + 1]);
                 case "--explain" -> explain = args[i + 1].equals("yes");
+                case "--reuse" -> reuse = args[i + 1].equals("yes");
+                case "--cold" -> cold = !args[i + 1].equals("no");
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         int maxWindow = windows.stream().mapToInt(Integer::intValue).max().orElseThrow();
         Path dir = Path.of("shared/target/bench-slo").toAbsolutePath();
         Files.createDirectories(dir);
-        Map<String, Double> results = new LinkedHashMap<>();
-        try (LocalPostgres pg = LocalPostgres.start(dir.resolve("pg"), 0, Map.of())) {
+        Map<String, double[]> results = new LinkedHashMap<>();
+        // --reuse yes: a data directory that stays (startKept), so a later run finds the data.
+        try (LocalPostgres pg = reuse
+                ? LocalPostgres.startKept(
+                        dir.resolve("kept/data"),
+                        dir.resolve("kept"),
+                        0,
+                        Map.of(),
+                        dir.resolve("kept/server.log"),
+                        Duration.ofMinutes(5))
+                : LocalPostgres.start(dir.resolve("pg"), 0, Map.of())) {
             for (int series : seriesCounts) {
                 String name = "bench" + series;
+                boolean loaded = false;
                 try (Connection c = DriverManager.getConnection(pg.jdbcUrl("postgres"), "postgres", "");
                         Statement s = c.createStatement()) {
-                    s.execute("drop database if exists " + name);
-                    s.execute("create database " + name);
+                    if (reuse) {
+                        try (ResultSet rs =
+                                s.executeQuery("select 1 from pg_database where datname = '" + name + "'")) {
+                            loaded = rs.next();
+                        }
+                    }
+                    if (!loaded) {
+                        s.execute("drop database if exists " + name);
+                        s.execute("create database " + name);
+                    }
                 }
-                SchemaMigrator.migrate(pg.jdbcUrl(name), "postgres", null);
                 ConnectionFactory db = JdbcConnectionFactory.of(pg.jdbcUrl(name), "postgres", null);
                 int days = maxWindow + LOOKBACK_DAYS;
-                long t0 = System.nanoTime();
-                String loaded = load(db, series, days, minuteDays < 0 ? days : minuteDays);
-                System.out.printf(
-                        Locale.ROOT, "%,d series, %d days: %s in %.1f s%n", series, days, loaded, seconds(t0));
+                if (loaded) {
+                    System.out.printf(Locale.ROOT, "%,d series: the data of a previous run (--reuse yes)%n", series);
+                } else {
+                    SchemaMigrator.migrate(pg.jdbcUrl(name), "postgres", null);
+                    long t0 = System.nanoTime();
+                    String what = load(db, series, days, minuteDays < 0 ? days : minuteDays);
+                    System.out.printf(
+                            Locale.ROOT, "%,d series, %d days: %s in %.1f s%n", series, days, what, seconds(t0));
+                }
                 if (explain) {
                     explain(db, maxWindow);
                 }
                 for (int window : windows) {
                     SloSpecSet specs = SloSpecs.parse(Map.of("bench.yaml", specs(window)));
-                    double best = Double.MAX_VALUE;
-                    for (int r = 0; r <= repeat; r++) {
-                        Path out = Files.createTempDirectory(dir, "report");
-                        try (PooledConnectionFactory pool = new PooledConnectionFactory(db, 4)) {
-                            long q0 = System.nanoTime();
-                            SloRunSummary summary = run(pool, specs, out);
-                            double s = seconds(q0);
-                            System.out.printf(
-                                    Locale.ROOT,
-                                    "  %,d series, %2d-day windows, %s: %.3f s (%d SLOs, %d alerts changed)%n",
-                                    series,
-                                    window,
-                                    r == 0 ? "warm-up" : "run " + r,
-                                    s,
-                                    summary.slos().size(),
-                                    summary.changes().size());
-                            if (r > 0) {
-                                best = Math.min(best, s);
-                            }
+                    // Cold: no recording yet, the run records every final minute it reads
+                    // (--cold no, with --reuse yes: the recording of the previous run is kept).
+                    double coldSeconds = Double.NaN;
+                    if (cold) {
+                        try (Connection c = db.open();
+                                Statement s = c.createStatement()) {
+                            s.execute("truncate slo_sli_recordings, slo_sli_minutes");
                         }
+                        coldSeconds = timed(db, specs, dir, AT, series, window, "cold (records)");
                     }
-                    results.put(series + " series, " + window + " d", best);
+                    double best = Double.MAX_VALUE;
+                    for (int r = 1; r <= repeat; r++) {
+                        best = Math.min(best, timed(db, specs, dir, AT, series, window, "warm run " + r));
+                    }
+                    // A tick: one more minute rolled up for every series, then the report a minute
+                    // later, which records that minute for each question and reads the rest.
+                    double tick = Double.MAX_VALUE;
+                    for (int r = 1; r <= Math.max(1, repeat); r++) {
+                        Instant minute = rolledUntil(db);
+                        addMinute(db, series, minute);
+                        tick = Math.min(
+                                tick,
+                                timed(db, specs, dir, minute.plus(Duration.ofMinutes(1)), series, window, "tick " + r));
+                    }
+                    results.put(series + " series, " + window + " d", new double[] {coldSeconds, best, tick});
                 }
-                try (Connection c = DriverManager.getConnection(pg.jdbcUrl("postgres"), "postgres", "");
-                        Statement s = c.createStatement()) {
-                    s.execute("drop database " + name);
+                try (Connection c = db.open();
+                        Statement s = c.createStatement();
+                        ResultSet rs = s.executeQuery(
+                                "select pg_size_pretty(pg_total_relation_size('slo_sli_minutes')),"
+                                        + " (select count(*) from slo_sli_minutes), (select count(*) from slo_sli_recordings)")) {
+                    rs.next();
+                    System.out.printf(
+                            Locale.ROOT,
+                            "  recording: %s in %,d day rows of %d questions%n",
+                            rs.getString(1),
+                            rs.getLong(2),
+                            rs.getLong(3));
+                }
+                if (!reuse) {
+                    try (Connection c = DriverManager.getConnection(pg.jdbcUrl("postgres"), "postgres", "");
+                            Statement s = c.createStatement()) {
+                        s.execute("drop database " + name);
+                    }
                 }
             }
         }
         System.out.println();
-        System.out.println("| series | window | report (s, best of " + repeat + ") |");
-        System.out.println("|---:|---:|---:|");
+        System.out.println("| series | window | cold: first report, records (s) | warm report (s, best of " + repeat
+                + ") | tick: one more minute (s, best of " + Math.max(1, repeat) + ") |");
+        System.out.println("|---:|---:|---:|---:|---:|");
         results.forEach((k, v) -> {
             String[] parts = k.split(", ");
-            System.out.printf(Locale.ROOT, "| %s | %s | %.3f |%n", parts[0].replace(" series", ""), parts[1], v);
+            System.out.printf(
+                    Locale.ROOT,
+                    "| %s | %s | %.3f | %.3f | %.3f |%n",
+                    parts[0].replace(" series", ""),
+                    parts[1],
+                    v[0],
+                    v[1],
+                    v[2]);
         });
     }
 
-    private static SloRunSummary run(ConnectionFactory db, SloSpecSet specs, Path out) throws Exception {
+    /** One whole report at {@code at} (a pool of 4 connections, every format), printed and timed in seconds. */
+    private static double timed(
+            ConnectionFactory db, SloSpecSet specs, Path dir, Instant at, int series, int window, String what)
+            throws Exception {
+        Path out = Files.createTempDirectory(dir, "report");
+        try (PooledConnectionFactory pool = new PooledConnectionFactory(db, 4)) {
+            long q0 = System.nanoTime();
+            SloRunSummary summary = run(pool, specs, out, at);
+            double s = seconds(q0);
+            System.out.printf(
+                    Locale.ROOT,
+                    "  %,d series, %2d-day windows, %s: %.3f s (%d SLOs, %d alerts changed)%n",
+                    series,
+                    window,
+                    what,
+                    s,
+                    summary.slos().size(),
+                    summary.changes().size());
+            return s;
+        }
+    }
+
+    /**
+     * The minute {@code [minute, minute + 1 min)} of every series, as the minute rollup writes it,
+     * and the rollup's progress past it.
+     */
+    private static void addMinute(ConnectionFactory db, int series, Instant minute) throws Exception {
+        Aggregate sketch = new Aggregate(SeriesType.DISTRIBUTION);
+        Random random = new Random(minute.getEpochSecond());
+        for (int v = 0; v < 60; v++) {
+            sketch.addValue(Math.exp(random.nextGaussian() * 0.5 + 4), 1, 0);
+        }
+        try (Connection c = db.open()) {
+            c.setAutoCommit(true);
+            try (Statement s = c.createStatement()) {
+                s.execute(FORMULAS.replace("$END", Long.toString(AT.getEpochSecond() / 60)));
+            }
+            fill(c, MetricTable.MINUTE, 1, Math.max(1, series / 4), minute, minute.plus(Duration.ofMinutes(1)), sketch);
+            try (PreparedStatement ps =
+                    c.prepareStatement("update metric_rollup_state set rolled_until = ? where resolution = '1m'")) {
+                ps.setTimestamp(1, Timestamp.from(minute.plus(Duration.ofMinutes(1))));
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    /** Where the minute rollup has run to: the next tick's minute. */
+    private static Instant rolledUntil(ConnectionFactory db) throws Exception {
+        try (Connection c = db.open();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select rolled_until from metric_rollup_state where resolution = '1m'")) {
+            rs.next();
+            return rs.getTimestamp(1).toInstant();
+        }
+    }
+
+    private static SloRunSummary run(ConnectionFactory db, SloSpecSet specs, Path out, Instant at) throws Exception {
         SloReportService service = new SloReportService(
                 new DatabaseSliData(new dev.dbre.db.ConnectionFactoryDataSource(db)),
                 ReportSettings.DEFAULTS,
@@ -146,8 +257,8 @@ public final class SloBench {
                 AlertNotifier.NONE,
                 new AlertStateStore(db),
                 (dimensions, metrics) -> {},
-                Clock.fixed(AT, ZoneOffset.UTC));
-        return service.run(specs, SloReportService.When.at(AT), ReportFormat.parseList(ReportFormat.ALL));
+                Clock.fixed(at, ZoneOffset.UTC));
+        return service.run(specs, SloReportService.When.at(at), ReportFormat.parseList(ReportFormat.ALL));
     }
 
     // --- the 20 SLOs ----------------------------------------------------------------------------

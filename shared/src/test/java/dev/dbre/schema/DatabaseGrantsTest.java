@@ -102,7 +102,8 @@ class DatabaseGrantsTest {
             "metric_agg_1m", "rollups: the maintenance group, as a member of the owner",
             "metric_agg_1h", "rollups: the maintenance group, as a member of the owner",
             "metric_agg_1d", "rollups: the maintenance group, as a member of the owner",
-            "metric_rollup_state", "rollup progress: the maintenance group, as a member of the owner");
+            "metric_rollup_state", "rollup progress: the maintenance group, as a member of the owner",
+            "metric_minute_changes", "minutes the rollup rewrote: the maintenance group, as a member of the owner");
 
     static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
 
@@ -323,6 +324,8 @@ class DatabaseGrantsTest {
         }
         Files.writeString(specs.resolve("metrics.yaml"), SteadySliData.SPEC, StandardCharsets.UTF_8);
         Instant at = T0.plus(Duration.ofDays(1));
+        // Minutes before `at` rolled up: final, so the report records the metric SLOs' SLIs.
+        new MaintenanceService(as("maintenance"), MetricStoreSettings.DEFAULTS).run(at);
         SloReportService service = new SloReportService(
                 new DatabaseSliData(new ConnectionFactoryDataSource(as("slo"))),
                 ReportSettings.DEFAULTS,
@@ -336,6 +339,8 @@ class DatabaseGrantsTest {
 
         assertThat(summary.slos()).hasSizeGreaterThan(5);
         assertThat(count("select count(*) from slo_alert_state")).isPositive();
+        // The metric SLOs' recorded SLIs (V18), written by the slo group.
+        assertThat(count("select count(*) from slo_sli_recordings")).isPositive();
     }
 
     // ---- the template itself

@@ -21,13 +21,19 @@ import javax.sql.DataSource;
  * {@code restore_runs} and its events, {@code rotation} from {@code rotation_runs} (docs/slo.md
  * says which rows each count reads). A step without data is NaN.
  *
- * <p>Read-only; thread-safe (each question takes its own connection). A database error is a
+ * <p>The {@code metric} and {@code service_check} counts and thresholds over minute grids are
+ * read from their recorded SLIs ({@link SliRecording}), which each question brings up to date
+ * first; the answers are those of the metric store (docs/slo.md, "Recorded SLIs").
+ *
+ * <p>Thread-safe (each question takes its own connection). A database error is a
  * {@link SliDataException} naming what was asked; a question the source cannot answer (a threshold
  * on a counter, a raw ratio of backups) an {@link IllegalArgumentException}.
  */
 public final class DatabaseSliData implements SliData {
     private final MetricStoreReads metrics;
     private final RecordReads records;
+    /** The recorded SLIs of metric and service-check sources (V18), or null to read the store only. */
+    private final SliRecording recording;
 
     /** Over {@code dataSource}, with the metric store written at the default interval (10 s). */
     public DatabaseSliData(DataSource dataSource) {
@@ -48,8 +54,24 @@ public final class DatabaseSliData implements SliData {
 
     /** With the metric store's query API given (another implementation, or a test's). */
     public DatabaseSliData(ConnectionFactory connections, MetricQueries queries, int intervalSeconds) {
+        this(connections, queries, intervalSeconds, true);
+    }
+
+    private DatabaseSliData(
+            ConnectionFactory connections, MetricQueries queries, int intervalSeconds, boolean recorded) {
         this.metrics = new MetricStoreReads(Objects.requireNonNull(queries, "queries"), intervalSeconds);
         this.records = new RecordReads(Objects.requireNonNull(connections, "connections"));
+        this.recording = recorded ? new SliRecording(connections, metrics) : null;
+    }
+
+    /**
+     * Reads every number from the metric store and records nothing (the answers are the same; the
+     * report of long windows is slower): for comparison, and for a database role that may not write
+     * {@code slo_sli_recordings}.
+     */
+    public static DatabaseSliData unrecorded(
+            ConnectionFactory connections, MetricQueries queries, int intervalSeconds) {
+        return new DatabaseSliData(connections, queries, intervalSeconds, false);
     }
 
     @Override
@@ -59,7 +81,8 @@ public final class DatabaseSliData implements SliData {
             return StepSeries.empty(grid);
         }
         return switch (q.source()) {
-            case METRIC, SERVICE_CHECK -> metrics.counts(q, grid);
+            case METRIC, SERVICE_CHECK ->
+                recording != null && SliRecording.serves(grid) ? recording.counts(q, grid) : metrics.counts(q, grid);
             case INGEST -> records.ingest(q, grid);
             case BACKUP -> records.backup(q, grid);
             case DRILL -> records.drillCounts(q, grid);
@@ -74,7 +97,10 @@ public final class DatabaseSliData implements SliData {
             return new ThresholdCounts(StepSeries.empty(grid), StepSeries.empty(grid));
         }
         return switch (q.source()) {
-            case METRIC -> metrics.threshold(q, op, threshold, grid);
+            case METRIC ->
+                recording != null && SliRecording.serves(grid)
+                        ? recording.threshold(q, op, threshold, grid)
+                        : metrics.threshold(q, op, threshold, grid);
             case DRILL -> records.drillThreshold(q, op, threshold, grid);
             default ->
                 throw new IllegalArgumentException("source " + q.source().specName()

@@ -30,7 +30,8 @@ final class Ingested {
         db.execute("truncate ingest_batches, ingest_records, metric_points, service_checks, ingest_events,"
                 + " ingest_rejects, metric_agg, metric_agg_1m, metric_agg_1h, metric_rollup_queue, metric_series,"
                 + " metric_rollup_state, ingest_batch_failures, snapshot_runs, rotation_runs,"
-                + " drill_runs, rpo_measurements, metric_agg_1d, restore_run_events, restore_runs");
+                + " drill_runs, rpo_measurements, metric_agg_1d, restore_run_events, restore_runs,"
+                + " metric_minute_changes, slo_sli_recordings, slo_sli_minutes");
     }
 
     /** Ingests {@code payload} (DogStatsD or JSON lines) as one record of one batch, stored at {@code clock}'s time. */

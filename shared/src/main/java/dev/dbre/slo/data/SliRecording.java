@@ -1,0 +1,457 @@
+package dev.dbre.slo.data;
+
+import dev.dbre.metrics.query.Resolution;
+import dev.dbre.port.ConnectionFactory;
+import dev.dbre.slo.SliData.ThresholdCounts;
+import dev.dbre.slo.StepGrid;
+import dev.dbre.slo.StepSeries;
+import dev.dbre.slo.spec.DbreQuery;
+import dev.dbre.slo.spec.Operator;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The recorded SLIs of the metric store ({@code slo_sli_recordings}, {@code slo_sli_minutes}, V18):
+ * per question (a {@code metric} or {@code service_check} count, or a threshold on a metric) and
+ * final minute, the value summed across the matching series, as Sloth's and Pyrra's recording rules
+ * keep them. A report over 30 days then reads 33 day rows per question instead of one row per
+ * series and minute.
+ *
+ * <p>Each question brings its own recording up to date before it is read, in one transaction
+ * under an advisory lock on its key (two runs at once compute nothing twice; the second waits and
+ * finds the work done):
+ *
+ * <ol>
+ *   <li>minutes before the minute rollup's {@code rolled_until} are final: those the question asks
+ *       for and the recording lacks are computed through the metric store's query API (the same
+ *       {@link MetricStoreReads} the unrecorded path uses, at a one-minute step) and stored;
+ *   <li>minutes the rollup re-rolled since the last update (a late point: {@code
+ *       metric_minute_changes.seq} above the recording's {@code change_seq}) are computed again;
+ *   <li>the recorded minutes are read from the day rows, and the minutes after the recording (not
+ *       final yet) live from the store.
+ * </ol>
+ *
+ * <p>Only grids that the store answers from its minutes are served (a start on a whole minute, a
+ * step of whole minutes that is not whole hours): a step's value is then the sum of its minutes'
+ * values exactly as the store merges them (counts, and a sketch's bin counts, add). Coarser steps
+ * (a past period in one step, hourly time slices) read the store's hour and day rollups directly.
+ */
+final class SliRecording {
+    static final Duration MINUTE = Duration.ofMinutes(1);
+    static final int MINUTES_PER_DAY = 1440;
+    private static final long DAY_SECONDS = 86_400;
+    /** Bumped when what a key's rows mean changes, so old rows are never read as new ones. */
+    private static final String FORMAT = "v1";
+
+    private final ConnectionFactory connections;
+    private final MetricStoreReads metrics;
+
+    SliRecording(ConnectionFactory connections, MetricStoreReads metrics) {
+        this.connections = connections;
+        this.metrics = metrics;
+    }
+
+    /** Whether {@code grid} is one the recording answers (see the class comment). */
+    static boolean serves(StepGrid grid) {
+        return grid.from().getNano() == 0
+                && grid.from().getEpochSecond() % 60 == 0
+                && grid.step().toNanosPart() == 0
+                && Resolution.forStep(grid.step()) == Resolution.MINUTE;
+    }
+
+    /** As {@link MetricStoreReads#counts}, from the recording. */
+    StepSeries counts(DbreQuery q, StepGrid grid) {
+        Question question =
+                new Question(
+                        FORMAT + "|counts|" + q.source().specName() + "|" + q.subject() + "|" + new TreeMap<>(q.tags())
+                                + "|" + new TreeSet<>(q.statuses()),
+                        false) {
+                    @Override
+                    double[][] compute(StepGrid minutes) {
+                        return new double[][] {metrics.counts(q, minutes).values(), null};
+                    }
+                };
+        return new StepSeries(grid, fold(minutes(question, grid)[0], grid));
+    }
+
+    /** As {@link MetricStoreReads#threshold}, from the recording. */
+    ThresholdCounts threshold(DbreQuery q, Operator op, double threshold, StepGrid grid) {
+        Question question =
+                new Question(
+                        FORMAT + "|threshold|" + q.source().specName() + "|" + q.subject() + "|"
+                                + new TreeMap<>(q.tags()) + "|" + op + "|" + Double.toString(threshold),
+                        true) {
+                    @Override
+                    double[][] compute(StepGrid minutes) {
+                        ThresholdCounts t = metrics.threshold(q, op, threshold, minutes);
+                        return new double[][] {t.matching().values(), t.total().values()};
+                    }
+                };
+        double[][] m = minutes(question, grid);
+        return new ThresholdCounts(new StepSeries(grid, fold(m[0], grid)), new StepSeries(grid, fold(m[1], grid)));
+    }
+
+    /** One recorded question: its canonical text, and how to compute its minutes from the store. */
+    abstract static class Question {
+        final String text;
+        final String key;
+        final boolean withTotal;
+
+        Question(String text, boolean withTotal) {
+            this.text = text;
+            this.key = sha256(text);
+            this.withTotal = withTotal;
+        }
+
+        /** Per minute of {@code minutes} (a one-minute grid): {value, total or null}. */
+        abstract double[][] compute(StepGrid minutes);
+    }
+
+    /** The recorded state of a key: minutes [from, until) held, changes up to changeSeq applied. */
+    private record State(Instant from, Instant until, long changeSeq) {}
+
+    /**
+     * Per minute of {@code grid}'s span: {value, total (null for a count)}, recorded where final,
+     * live after.
+     */
+    double[][] minutes(Question q, StepGrid grid) {
+        Instant from = grid.from();
+        Instant to = grid.to();
+        int n = (int) Duration.between(from, to).toMinutes();
+        double[][] out = {nan(n), q.withTotal ? nan(n) : null};
+        if (n == 0) {
+            return out;
+        }
+        Instant recordedUntil;
+        try (Connection c = connections.open()) {
+            c.setAutoCommit(false);
+            try {
+                State state = bringUpToDate(c, q, from, to);
+                recordedUntil = state == null ? from : min(to, max(from, state.until()));
+                if (state != null && state.from().isAfter(from)) {
+                    throw new IllegalStateException(
+                            "recording of " + q.text + " starts at " + state.from() + ", after the asked " + from);
+                }
+                if (recordedUntil.isAfter(from)) {
+                    readRecorded(c, q, from, recordedUntil, out);
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new SliDataException("could not bring the recorded SLI up to date: " + q.text, e);
+        }
+        if (recordedUntil.isBefore(to)) {
+            int offset = (int) Duration.between(from, recordedUntil).toMinutes();
+            double[][] live = q.compute(new StepGrid(recordedUntil, MINUTE, n - offset));
+            System.arraycopy(live[0], 0, out[0], offset, n - offset);
+            if (q.withTotal) {
+                System.arraycopy(live[1], 0, out[1], offset, n - offset);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Under the key's lock: extends the recording over the final minutes of [from, to) (keeping it
+     * one contiguous range) and re-records the minutes re-rolled since the last update.
+     *
+     * @return the state after, or null when nothing is recorded (no final minute asked yet)
+     */
+    private State bringUpToDate(Connection c, Question q, Instant from, Instant to) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select pg_advisory_xact_lock(hashtextextended(?, 0))")) {
+            ps.setString(1, "slo_sli:" + q.key);
+            ps.executeQuery().close();
+        }
+        State state = readState(c, q.key);
+        long seq = changeSeq(c);
+        Instant finalUntil = finalUntil(c);
+        if (state != null && finalUntil.isBefore(state.until())) {
+            // The minute rollup's progress went back (its state was reset): start again.
+            delete(c, q.key);
+            state = null;
+        }
+        Instant wantUntil = min(to, finalUntil);
+        if (state == null) {
+            if (!from.isBefore(wantUntil)) {
+                return null;
+            }
+            State fresh = new State(from, wantUntil, seq);
+            writeState(c, q, fresh, true); // first: the day rows reference it
+            record(c, q, from, wantUntil);
+            return fresh;
+        }
+        Instant newFrom = state.from();
+        if (from.isBefore(state.from()) && from.isBefore(finalUntil)) {
+            record(c, q, from, state.from());
+            newFrom = from;
+        }
+        Instant newUntil = state.until();
+        if (wantUntil.isAfter(state.until())) {
+            record(c, q, state.until(), wantUntil);
+            newUntil = wantUntil;
+        }
+        Instant[] changed = changedSpan(c, state);
+        if (changed != null) {
+            record(c, q, changed[0], changed[1]);
+        }
+        State after = new State(newFrom, newUntil, Math.max(seq, state.changeSeq()));
+        if (!after.equals(state)) {
+            writeState(c, q, after, false);
+        }
+        return after;
+    }
+
+    /**
+     * Computes the minutes [from, to) from the store and writes them into the day rows, one UTC
+     * day per store query (the store's answer holds every matching row of the range in memory).
+     */
+    private void record(Connection c, Question q, Instant from, Instant to) throws SQLException {
+        long firstDay = Math.floorDiv(from.getEpochSecond(), DAY_SECONDS);
+        long lastDay = Math.floorDiv(to.getEpochSecond() - 1, DAY_SECONDS);
+        for (long day = firstDay; day <= lastDay; day++) {
+            long dayStart = day * DAY_SECONDS;
+            long lo = Math.max(from.getEpochSecond(), dayStart);
+            long hi = Math.min(to.getEpochSecond(), dayStart + DAY_SECONDS);
+            if (hi <= lo) {
+                continue;
+            }
+            double[][] values = q.compute(new StepGrid(Instant.ofEpochSecond(lo), MINUTE, (int) ((hi - lo) / 60)));
+            int first = (int) ((lo - dayStart) / 60);
+            writeDay(c, q, Instant.ofEpochSecond(dayStart), first, (int) ((hi - dayStart) / 60), -first, values);
+        }
+    }
+
+    /** Sets minutes [lo, hi) of one day row from {@code values} (index = minute + offset). */
+    private static void writeDay(Connection c, Question q, Instant day, int lo, int hi, int offset, double[][] values)
+            throws SQLException {
+        double[] value = null;
+        double[] total = null;
+        try (PreparedStatement ps =
+                c.prepareStatement("select value, total from slo_sli_minutes where source_key = ? and day = ?")) {
+            ps.setString(1, q.key);
+            ps.setTimestamp(2, Timestamp.from(day));
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    value = doubles(rs.getArray(1));
+                    total = q.withTotal ? doubles(rs.getArray(2)) : null;
+                }
+            }
+        }
+        boolean exists = value != null;
+        boolean anyData = false;
+        if (!exists) {
+            value = nan(MINUTES_PER_DAY);
+            total = q.withTotal ? nan(MINUTES_PER_DAY) : null;
+        }
+        for (int m = lo; m < hi; m++) {
+            value[m] = values[0][m + offset];
+            if (q.withTotal) {
+                total[m] = values[1][m + offset];
+            }
+            anyData |= !Double.isNaN(value[m]) || (q.withTotal && !Double.isNaN(total[m]));
+        }
+        if (!exists && !anyData) {
+            return; // a day without data has no row (read as NaN)
+        }
+        try (PreparedStatement ps = c.prepareStatement("insert into slo_sli_minutes (source_key, day, value, total)"
+                + " values (?, ?, ?, ?) on conflict (source_key, day) do update"
+                + " set value = excluded.value, total = excluded.total")) {
+            ps.setString(1, q.key);
+            ps.setTimestamp(2, Timestamp.from(day));
+            ps.setArray(3, array(c, value));
+            ps.setArray(4, total == null ? null : array(c, total));
+            ps.executeUpdate();
+        }
+    }
+
+    /** Fills {@code out} with the recorded minutes [from, until). */
+    private static void readRecorded(Connection c, Question q, Instant from, Instant until, double[][] out)
+            throws SQLException {
+        long fromSecond = from.getEpochSecond();
+        long firstDay = Math.floorDiv(fromSecond, DAY_SECONDS) * DAY_SECONDS;
+        int n = (int) Duration.between(from, until).toMinutes();
+        try (PreparedStatement ps = c.prepareStatement("select extract(epoch from day)::int8, value, total"
+                + " from slo_sli_minutes where source_key = ? and day >= ? and day < ?")) {
+            ps.setString(1, q.key);
+            ps.setTimestamp(2, Timestamp.from(Instant.ofEpochSecond(firstDay)));
+            ps.setTimestamp(3, Timestamp.from(until));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    int offset = (int) ((rs.getLong(1) - fromSecond) / 60);
+                    copyInto(doubles(rs.getArray(2)), offset, out[0], n);
+                    if (q.withTotal) {
+                        copyInto(doubles(rs.getArray(3)), offset, out[1], n);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Copies a day's minutes to {@code into} at {@code offset} (may be negative), within [0, n). */
+    private static void copyInto(double[] day, int offset, double[] into, int n) {
+        int lo = Math.max(0, -offset);
+        int hi = Math.min(day.length, n - offset);
+        if (hi > lo) {
+            System.arraycopy(day, lo, into, lo + offset, hi - lo);
+        }
+    }
+
+    /** The span [first, last + 1 min) of the recorded minutes re-rolled since the state's change_seq, or null. */
+    private static Instant[] changedSpan(Connection c, State state) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select min(bucket), max(bucket) from metric_minute_changes"
+                + " where seq > ? and bucket >= ? and bucket < ?")) {
+            ps.setLong(1, state.changeSeq());
+            ps.setTimestamp(2, Timestamp.from(state.from()));
+            ps.setTimestamp(3, Timestamp.from(state.until()));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                Timestamp first = rs.getTimestamp(1);
+                if (first == null) {
+                    return null;
+                }
+                return new Instant[] {
+                    first.toInstant(), rs.getTimestamp(2).toInstant().plus(MINUTE)
+                };
+            }
+        }
+    }
+
+    private static State readState(Connection c, String key) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "select recorded_from, recorded_until, change_seq" + " from slo_sli_recordings where source_key = ?")) {
+            ps.setString(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next()
+                        ? new State(
+                                rs.getTimestamp(1).toInstant(),
+                                rs.getTimestamp(2).toInstant(),
+                                rs.getLong(3))
+                        : null;
+            }
+        }
+    }
+
+    private static void writeState(Connection c, Question q, State s, boolean insert) throws SQLException {
+        String sql = insert
+                ? "insert into slo_sli_recordings (recorded_from, recorded_until, change_seq, updated_at, source_key,"
+                        + " question) values (?, ?, ?, now(), ?, ?)"
+                : "update slo_sli_recordings set recorded_from = ?, recorded_until = ?, change_seq = ?,"
+                        + " updated_at = now() where source_key = ?";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setTimestamp(1, Timestamp.from(s.from()));
+            ps.setTimestamp(2, Timestamp.from(s.until()));
+            ps.setLong(3, s.changeSeq());
+            ps.setString(4, q.key);
+            if (insert) {
+                ps.setString(5, q.text);
+            }
+            ps.executeUpdate();
+        }
+    }
+
+    private static void delete(Connection c, String key) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("delete from slo_sli_recordings where source_key = ?")) {
+            ps.setString(1, key);
+            ps.executeUpdate();
+        }
+    }
+
+    /** The newest minute change number committed (the rollup commits them in order). */
+    private static long changeSeq(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select coalesce(max(seq), 0) from metric_minute_changes")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /**
+     * The end of the final minutes: the minute rollup's {@code rolled_until}, down to a whole
+     * minute (the epoch when it has not run: nothing is final).
+     */
+    private static Instant finalUntil(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select rolled_until from metric_rollup_state where resolution = '"
+                        + Resolution.MINUTE.code() + "'")) {
+            if (!rs.next()) {
+                return Instant.EPOCH;
+            }
+            long second = rs.getTimestamp(1).toInstant().getEpochSecond();
+            return Instant.ofEpochSecond(Math.floorDiv(second, 60) * 60);
+        }
+    }
+
+    /** Sums the minutes of each step of {@code grid} (NaN-skipping; NaN when every minute is NaN). */
+    static double[] fold(double[] minutes, StepGrid grid) {
+        int per = (int) grid.step().toMinutes();
+        double[] out = nan(grid.steps());
+        for (int i = 0; i < out.length; i++) {
+            double sum = Double.NaN;
+            for (int m = i * per, end = m + per; m < end; m++) {
+                double v = minutes[m];
+                if (!Double.isNaN(v)) {
+                    sum = Double.isNaN(sum) ? v : sum + v;
+                }
+            }
+            out[i] = sum;
+        }
+        return out;
+    }
+
+    private static double[] nan(int n) {
+        double[] v = new double[n];
+        Arrays.fill(v, Double.NaN);
+        return v;
+    }
+
+    private static double[] doubles(Array a) throws SQLException {
+        Object[] boxed = (Object[]) a.getArray();
+        double[] out = new double[boxed.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = boxed[i] == null ? Double.NaN : ((Number) boxed[i]).doubleValue();
+        }
+        return out;
+    }
+
+    private static Array array(Connection c, double[] values) throws SQLException {
+        Double[] boxed = new Double[values.length];
+        for (int i = 0; i < boxed.length; i++) {
+            boxed[i] = values[i];
+        }
+        return c.createArrayOf("float8", boxed);
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
+    }
+
+    private static Instant max(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+}
