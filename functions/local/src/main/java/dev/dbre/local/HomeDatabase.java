@@ -32,30 +32,6 @@ final class HomeDatabase implements AutoCloseable {
         this.connections = JdbcConnectionFactory.of(jdbcUrl, USER, null);
     }
 
-    /**
-     * A command's database: the one {@code --jdbc-url} names (checked: reachable, with {@code
-     * tables}), else the home's (started now, stopped by {@link Target#close()}).
-     *
-     * @param create with no --jdbc-url: make the home's database if it has none
-     */
-    static Target connect(
-            String jdbcUrl,
-            String user,
-            Home home,
-            DbreCommand parent,
-            CommandLine.Model.CommandSpec spec,
-            boolean create,
-            String... tables) {
-        if (jdbcUrl != null) {
-            return new Target(
-                    Databases.connect(jdbcUrl, user, parent.env.optional(MigrateCommand.ENV_PASSWORD), tables),
-                    jdbcUrl,
-                    null);
-        }
-        HomeDatabase started = open(home.resolve(parent.env), create, true, spec, parent.err);
-        return new Target(started.connections(), started.jdbcUrl(), started);
-    }
-
     /** A command's database: its connections, its URL, and the home's server if one was started. */
     record Target(JdbcConnectionFactory connections, String jdbcUrl, HomeDatabase started) implements AutoCloseable {
         /** "HOST:PORT/DATABASE", for messages. */

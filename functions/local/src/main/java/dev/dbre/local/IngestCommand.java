@@ -36,7 +36,9 @@ import picocli.CommandLine.ParentCommand;
                     + " outcome as one JSON object.",
             "The record's key is --stream plus --sequence (default: the SHA-256 of the bytes): ingesting the same"
                     + " bytes again stores nothing twice (outcome DUPLICATE).",
-            "The password is read from " + MigrateCommand.ENV_PASSWORD + " if set."
+            "The database: --jdbc-url (its schema applied: dbre migrate; the password is read from "
+                    + MigrateCommand.ENV_PASSWORD + " if set), else the embedded PostgreSQL kept in the home (--home),"
+                    + " made if there is none."
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -51,25 +53,8 @@ final class IngestCommand implements Callable<Integer> {
     @Mixin
     InputOptions input;
 
-    @Option(
-            names = "--jdbc-url",
-            paramLabel = "URL",
-            converter = Databases.UrlConverter.class,
-            description = "The database, migrated (dbre migrate). Default: the embedded PostgreSQL kept in the"
-                    + " home (made if there is none).")
-    String jdbcUrl;
-
-    @Option(
-            names = "--user",
-            paramLabel = "USER",
-            description = "With --jdbc-url: the database user (default: the driver's).")
-    String user;
-
     @Mixin
-    Home home = new Home();
-
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    DatabaseOptions database = new DatabaseOptions();
 
     @Option(
             names = "--stream",
@@ -105,17 +90,8 @@ final class IngestCommand implements Callable<Integer> {
             payload = in.readAllBytes();
         }
         Clock clock = Clock.systemUTC();
-        try (HomeDatabase.Target db = jdbcUrl != null
-                ? new HomeDatabase.Target(
-                        Databases.connect(
-                                jdbcUrl,
-                                user,
-                                parent.env.optional(MigrateCommand.ENV_PASSWORD),
-                                DbTimeouts.fromEnv(parent.env),
-                                "ingest_batches"),
-                        jdbcUrl,
-                        null)
-                : HomeDatabase.connect(null, null, home, parent, spec, true)) {
+        try (HomeDatabase.Target db =
+                database.connect(parent, true, DbTimeouts.fromEnv(parent.env), "ingest_batches")) {
             return ingest(payload, clock, db);
         }
     }

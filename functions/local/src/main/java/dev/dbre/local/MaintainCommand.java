@@ -5,10 +5,8 @@ import dev.dbre.metrics.MetricStoreSettings;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /**
@@ -23,7 +21,8 @@ import picocli.CommandLine.ParentCommand;
                     + " interval aggregates up into 1-minute, 1-hour and 1-day rows (late points included), drops"
                     + " the partitions past their retention (days per resolution: see the README). Safe to run at any"
                     + " time and from two schedulers at once.",
-            "The database: --jdbc-url, else the embedded PostgreSQL kept in the home (--home)."
+            "The database: --jdbc-url (its schema applied: dbre migrate), else the embedded PostgreSQL kept in the"
+                    + " home (--home)."
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -35,25 +34,8 @@ final class MaintainCommand implements Callable<Integer> {
     @ParentCommand
     DbreCommand parent;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Option(
-            names = "--jdbc-url",
-            paramLabel = "URL",
-            converter = Databases.UrlConverter.class,
-            description = "The database, migrated (password from " + MigrateCommand.ENV_PASSWORD + "). Default:"
-                    + " the embedded PostgreSQL kept in the home.")
-    String jdbcUrl;
-
-    @Option(
-            names = "--user",
-            paramLabel = "USER",
-            description = "With --jdbc-url: the database user (default: the driver's).")
-    String user;
-
     @Mixin
-    Home home = new Home();
+    DatabaseOptions database = new DatabaseOptions();
 
     Clock clock = Clock.systemUTC();
 
@@ -61,7 +43,7 @@ final class MaintainCommand implements Callable<Integer> {
     public Integer call() {
         MetricStoreSettings settings = MetricStoreSettings.fromEnv(parent.env);
         MaintenanceService.Report r;
-        try (HomeDatabase.Target db = HomeDatabase.connect(jdbcUrl, user, home, parent, spec, false, "metric_series")) {
+        try (HomeDatabase.Target db = database.connect(parent, false, "metric_series")) {
             MaintenanceService maintenance = new MaintenanceService(db.connections(), settings);
             try {
                 r = maintenance.run(clock.instant());

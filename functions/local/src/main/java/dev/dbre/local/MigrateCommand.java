@@ -12,7 +12,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /**
@@ -43,33 +42,19 @@ final class MigrateCommand implements Callable<Integer> {
     @ParentCommand
     DbreCommand parent;
 
-    @Option(
-            names = "--jdbc-url",
-            paramLabel = "URL",
-            converter = Databases.UrlConverter.class,
-            description = "e.g. jdbc:postgresql://127.0.0.1:5432/dbre?sslmode=verify-full. Default: the embedded"
-                    + " PostgreSQL kept in the home (made if there is none).")
-    String jdbcUrl;
-
     @Mixin
-    Home home = new Home();
+    DatabaseOptions database = new DatabaseOptions();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(
-            names = "--user",
-            paramLabel = "USER",
-            description = "With --jdbc-url: the database user (default: the driver's, i.e. the OS user or the URL's"
-                    + " user=).")
-    String user;
-
     @Override
     public Integer call() throws SQLException {
-        if (jdbcUrl != null) {
-            return migrate(jdbcUrl, user, parent.env.optional(ENV_PASSWORD));
+        if (database.jdbcUrl != null) {
+            return migrate(database.jdbcUrl, database.user, database.password(parent));
         }
-        try (HomeDatabase started = HomeDatabase.open(home.resolve(parent.env), true, false, spec, parent.err)) {
+        try (HomeDatabase started =
+                HomeDatabase.open(database.home.resolve(parent.env), true, false, spec, parent.err)) {
             return migrate(started.jdbcUrl(), HomeDatabase.USER, null);
         }
     }

@@ -46,7 +46,7 @@ import picocli.CommandLine.ParentCommand;
                     + " else the 10-second data. Each is kept a number of days (by default 800, 400, 35 and 2; see"
                     + " the README): a --from further back than its step's data is kept is"
                     + " refused with the coarser step to use, never answered with zeros.",
-            "The database: --jdbc-url, else the embedded PostgreSQL kept in the home (--home; a run-local"
+            "The database: --jdbc-url (its schema applied: dbre migrate), else the embedded PostgreSQL kept in the home (--home; a run-local"
                     + " folder such as <project>/.run-local reads what scripts/run-local stored)."
         },
         exitCodeListHeading = "%nExit codes:%n",
@@ -65,22 +65,8 @@ final class QueryCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SELECTOR", description = "e.g. 'db.query.latency_ms{env:prod}'")
     String selector;
 
-    @Option(
-            names = "--jdbc-url",
-            paramLabel = "URL",
-            converter = Databases.UrlConverter.class,
-            description = "The database, migrated (password from " + MigrateCommand.ENV_PASSWORD + "). Default:"
-                    + " the embedded PostgreSQL kept in the home.")
-    String jdbcUrl;
-
-    @Option(
-            names = "--user",
-            paramLabel = "USER",
-            description = "With --jdbc-url: the database user (default: the driver's).")
-    String user;
-
     @Mixin
-    Home home = new Home();
+    DatabaseOptions database = new DatabaseOptions();
 
     @Option(
             names = "--from",
@@ -124,7 +110,7 @@ final class QueryCommand implements Callable<Integer> {
             usage(() -> value(c, null));
         }
         MetricStoreSettings settings = MetricStoreSettings.fromEnv(parent.env);
-        try (HomeDatabase.Target db = HomeDatabase.connect(jdbcUrl, user, home, parent, spec, false, "metric_series")) {
+        try (HomeDatabase.Target db = database.connect(parent, false, "metric_series")) {
             MetricQueryService queries = new MetricQueryService(db.connections(), settings, clock);
             QueryResult r = usage(() -> {
                 try {

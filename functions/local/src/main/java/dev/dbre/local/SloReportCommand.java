@@ -48,7 +48,7 @@ import picocli.CommandLine.ParentCommand;
             "The alert state is kept in the database: with --notify, a webhook is told only when an alert starts"
                     + " or stops firing.",
             "A bad spec prints every problem with its file, line and field, and exits 2 before anything is read.",
-            "The database: --jdbc-url, else the embedded PostgreSQL kept in the home (--home; a run-local"
+            "The database: --jdbc-url (its schema applied: dbre migrate), else the embedded PostgreSQL kept in the home (--home; a run-local"
                     + " folder such as <project>/.run-local re-reports what scripts/run-local stored)."
         },
         exitCodeListHeading = "%nExit codes:%n",
@@ -77,22 +77,8 @@ final class SloReportCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "The folder reports are written to.")
     Path out;
 
-    @Option(
-            names = "--jdbc-url",
-            paramLabel = "URL",
-            converter = Databases.UrlConverter.class,
-            description = "The database, migrated (password from " + MigrateCommand.ENV_PASSWORD + "). Default:"
-                    + " the embedded PostgreSQL kept in the home.")
-    String jdbcUrl;
-
-    @Option(
-            names = "--user",
-            paramLabel = "USER",
-            description = "With --jdbc-url: the database user (default: the driver's).")
-    String user;
-
     @Mixin
-    Home home = new Home();
+    DatabaseOptions database = new DatabaseOptions();
 
     @Option(
             names = "--at",
@@ -159,8 +145,7 @@ final class SloReportCommand implements Callable<Integer> {
         } catch (UncheckedIOException e) {
             throw new CliException(e.getMessage(), e);
         }
-        try (HomeDatabase.Target target =
-                HomeDatabase.connect(jdbcUrl, user, home, parent, spec, false, "metric_series", "slo_alert_state")) {
+        try (HomeDatabase.Target target = database.connect(parent, false, "metric_series", "slo_alert_state")) {
             JdbcConnectionFactory db = target.connections();
             SloReportService service = new SloReportService(
                     sliData.apply(new ConnectionFactoryDataSource(db)),

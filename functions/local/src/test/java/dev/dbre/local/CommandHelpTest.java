@@ -57,6 +57,35 @@ class CommandHelpTest {
                 .contains("1-minute, 1-hour and 1-day rows");
     }
 
+    @Test
+    void theCommandsOnTheMetricStore_describeTheirDatabaseOptionsAlike() {
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        CommandLine dbre = DbreCommand.commandLine(new ByteArrayInputStream(new byte[0]), quiet, quiet, Map.of());
+        for (String option : List.of("--jdbc-url", "--user", "--home")) {
+            Map<String, List<String>> described = new java.util.TreeMap<>();
+            for (String command : List.of("migrate", "ingest", "query", "maintain", "slo-report")) {
+                described.put(
+                        command,
+                        List.of(dbre.getSubcommands()
+                                .get(command)
+                                .getCommandSpec()
+                                .findOption(option)
+                                .description()));
+            }
+            assertThat(described.values().stream().distinct())
+                    .as("the help of %s in %s", option, described)
+                    .hasSize(1);
+        }
+        assertThat(String.join(
+                        " ",
+                        dbre.getSubcommands()
+                                .get("query")
+                                .getCommandSpec()
+                                .findOption("--jdbc-url")
+                                .description()))
+                .contains(MigrateCommand.ENV_PASSWORD);
+    }
+
     /** Every command and subcommand, as the words that name it (help excepted). */
     private static void collect(CommandLine cmd, List<String> path, List<List<String>> out) {
         for (var e : cmd.getSubcommands().entrySet()) {
