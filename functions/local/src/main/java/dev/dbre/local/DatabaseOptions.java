@@ -18,9 +18,8 @@ final class DatabaseOptions {
             names = "--jdbc-url",
             paramLabel = "URL",
             converter = Databases.UrlConverter.class,
-            description = "The database, e.g. jdbc:postgresql://127.0.0.1:5432/dbre?sslmode=verify-full (password"
-                    + " from " + MigrateCommand.ENV_PASSWORD + "). Default: the embedded PostgreSQL kept in the"
-                    + " home.")
+            description = "The database, as " + Databases.FORM + " (e.g. with ?sslmode=verify-full; password from "
+                    + MigrateCommand.ENV_PASSWORD + "). Default: the embedded PostgreSQL kept in the home.")
     String jdbcUrl;
 
     @Option(

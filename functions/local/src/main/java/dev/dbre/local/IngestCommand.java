@@ -36,7 +36,7 @@ import picocli.CommandLine.ParentCommand;
                     + " outcome as one JSON object.",
             "The record's key is --stream plus --sequence (default: the SHA-256 of the bytes): ingesting the same"
                     + " bytes again stores nothing twice (outcome DUPLICATE).",
-            "The database: --jdbc-url (its schema applied: dbre migrate; the password is read from "
+            "The database: --jdbc-url (migrated: dbre migrate; password from "
                     + MigrateCommand.ENV_PASSWORD + " if set), else the embedded PostgreSQL kept in the home (--home),"
                     + " made if there is none."
         },

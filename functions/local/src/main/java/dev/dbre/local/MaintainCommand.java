@@ -21,7 +21,7 @@ import picocli.CommandLine.ParentCommand;
                     + " interval aggregates up into 1-minute, 1-hour and 1-day rows (late points included), drops"
                     + " the partitions past their retention (days per resolution: see the README). Safe to run at any"
                     + " time and from two schedulers at once.",
-            "The database: --jdbc-url (its schema applied: dbre migrate), else the embedded PostgreSQL kept in the"
+            "The database: --jdbc-url (migrated: dbre migrate), else the embedded PostgreSQL kept in the"
                     + " home (--home)."
         },
         exitCodeListHeading = "%nExit codes:%n",

@@ -46,7 +46,7 @@ import picocli.CommandLine.ParentCommand;
                     + " else the 10-second data. Each is kept a number of days (by default 800, 400, 35 and 2; see"
                     + " the README): a --from further back than its step's data is kept is"
                     + " refused with the coarser step to use, never answered with zeros.",
-            "The database: --jdbc-url (its schema applied: dbre migrate), else the embedded PostgreSQL kept in the home (--home; a run-local"
+            "The database: --jdbc-url (migrated: dbre migrate), else the embedded PostgreSQL kept in the home (--home; a run-local"
                     + " folder such as <project>/.run-local reads what scripts/run-local stored)."
         },
         exitCodeListHeading = "%nExit codes:%n",

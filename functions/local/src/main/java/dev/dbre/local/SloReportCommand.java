@@ -48,7 +48,7 @@ import picocli.CommandLine.ParentCommand;
             "The alert state is kept in the database: with --notify, a webhook is told only when an alert starts"
                     + " or stops firing.",
             "A bad spec prints every problem with its file, line and field, and exits 2 before anything is read.",
-            "The database: --jdbc-url (its schema applied: dbre migrate), else the embedded PostgreSQL kept in the home (--home; a run-local"
+            "The database: --jdbc-url (migrated: dbre migrate), else the embedded PostgreSQL kept in the home (--home; a run-local"
                     + " folder such as <project>/.run-local re-reports what scripts/run-local stored)."
         },
         exitCodeListHeading = "%nExit codes:%n",
