@@ -75,8 +75,15 @@ public final class SnapshotService {
      * @throws ConfigException naming the retry variable that is wrong
      */
     public static SnapshotService fromEnv(MetricsPublisher metrics, ConnectionFactory db, Env env) {
-        return new SnapshotService(
-                metrics, new SnapshotRunStore(db), RetryPolicy.fromEnv(env), Sleeper.SYSTEM, new SecureRandom());
+        return recording(metrics, db, RetryPolicy.fromEnv(env));
+    }
+
+    /**
+     * The service a cloud function runs, with the retries its configuration read: runs recorded in
+     * {@code snapshot_runs} of {@code db}, real sleeps, jitter from a {@link SecureRandom}.
+     */
+    public static SnapshotService recording(MetricsPublisher metrics, ConnectionFactory db, RetryPolicy retry) {
+        return new SnapshotService(metrics, new SnapshotRunStore(db), retry, Sleeper.SYSTEM, new SecureRandom());
     }
 
     /**

@@ -105,4 +105,20 @@ class PolicySourceTest {
                         .load())
                 .hasMessageContaining("s3://cfg/gold.yaml: access denied: grant s3:GetObject");
     }
+
+    @Test
+    void aRuntimeReadingFilesOnly_readsAFileAndRefusesACloudLocationNamingIt() throws IOException {
+        Map<PolicyLocation.Kind, PolicyReader> filesOnly = Map.of(PolicyLocation.Kind.S3, PolicyReader.FILES_ONLY);
+        Path gold = Files.writeString(dir.resolve("gold.yaml"), GOLD);
+        assertThat(PolicySource.fromEnv(new Env(Map.of(PolicySource.POLICY, gold.toString())), filesOnly)
+                        .load()
+                        .name())
+                .isEqualTo("gold");
+
+        Env s3 = new Env(Map.of(PolicySource.POLICY, "s3://cfg/gold.yaml"));
+        assertThatThrownBy(() -> PolicySource.fromEnv(s3, filesOnly).load())
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("DBRE_BACKUP_POLICY")
+                .hasMessageContaining("s3://cfg/gold.yaml: this runtime reads policy files only");
+    }
 }

@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dbre.backup.PolicyLocation;
 import dev.dbre.backup.PolicySource;
-import dev.dbre.backup.RetryPolicy;
-import dev.dbre.backup.SnapshotRunStore;
 import dev.dbre.backup.SnapshotSchedule;
 import dev.dbre.backup.SnapshotService;
 import dev.dbre.config.ConfigException;
@@ -18,7 +16,6 @@ import dev.dbre.port.ConnectionFactory;
 import dev.dbre.port.ProviderError;
 import dev.dbre.port.ProviderException;
 import dev.dbre.port.RestoreSource;
-import dev.dbre.port.Sleeper;
 import dev.dbre.restore.DrillSchedule;
 import dev.dbre.restore.FleetDrills;
 import dev.dbre.restore.RestoreEndpoint;
@@ -29,7 +26,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -137,12 +133,7 @@ final class InvokeBackup implements AutoCloseable {
     }
 
     SnapshotService snapshotService() {
-        return new SnapshotService(
-                target.metrics(),
-                new SnapshotRunStore(runs),
-                RetryPolicy.fromEnv(new Env(target.env())),
-                Sleeper.SYSTEM,
-                new SecureRandom());
+        return SnapshotService.fromEnv(target.metrics(), runs, new Env(target.env()));
     }
 
     RestoreService restoreService() {

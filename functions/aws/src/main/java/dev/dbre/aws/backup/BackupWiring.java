@@ -6,7 +6,6 @@ import dev.dbre.aws.rotation.SecretsManagerClients;
 import dev.dbre.aws.rotation.SecretsManagerStore;
 import dev.dbre.backup.PolicyReader;
 import dev.dbre.backup.PolicySource;
-import dev.dbre.backup.SnapshotRunStore;
 import dev.dbre.backup.SnapshotSchedule;
 import dev.dbre.backup.SnapshotService;
 import dev.dbre.config.ConfigException;
@@ -14,7 +13,6 @@ import dev.dbre.config.Env;
 import dev.dbre.config.Lazy;
 import dev.dbre.obs.MetricsPublisher;
 import dev.dbre.port.SecretStore;
-import dev.dbre.port.Sleeper;
 import dev.dbre.restore.DrillSchedule;
 import dev.dbre.restore.FleetDrills;
 import dev.dbre.restore.RestoreEndpoint;
@@ -22,7 +20,6 @@ import dev.dbre.restore.RestoreService;
 import dev.dbre.restore.ScheduledDrills;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.security.SecureRandom;
 import java.time.Clock;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -139,12 +136,7 @@ public final class BackupWiring {
 
     /** The snapshot service, recording runs in {@code snapshot_runs}. */
     public SnapshotService snapshotService() {
-        return new SnapshotService(
-                metrics,
-                new SnapshotRunStore(database.connections()),
-                config.retry(),
-                Sleeper.SYSTEM,
-                new SecureRandom());
+        return SnapshotService.recording(metrics, database.connections(), config.retry());
     }
 
     /** The restore service over {@code restore_runs}, with the default timeout in DBRE_RESTORE_TIMEOUT. */

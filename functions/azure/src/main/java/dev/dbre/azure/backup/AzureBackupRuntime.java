@@ -6,7 +6,6 @@ import dev.dbre.azure.db.AzureConnections;
 import dev.dbre.azure.identity.AzureCredentials;
 import dev.dbre.backup.PolicyReader;
 import dev.dbre.backup.PolicySource;
-import dev.dbre.backup.SnapshotRunStore;
 import dev.dbre.backup.SnapshotSchedule;
 import dev.dbre.backup.SnapshotService;
 import dev.dbre.config.ConfigException;
@@ -18,7 +17,6 @@ import dev.dbre.port.BackupPolicy;
 import dev.dbre.port.ConnectionFactory;
 import dev.dbre.port.RestoreProvider;
 import dev.dbre.port.SecretStore;
-import dev.dbre.port.Sleeper;
 import dev.dbre.port.SnapshotProvider;
 import dev.dbre.restore.DrillSchedule;
 import dev.dbre.restore.FleetDrills;
@@ -29,7 +27,6 @@ import dev.dbre.restore.ScheduledDrills;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -148,11 +145,8 @@ public final class AzureBackupRuntime {
             ConnectionFactory db,
             P provider,
             FleetDrills.SourceConnections sources) {
-        PolicyReader noBlobs = location -> {
-            throw new IOException(location + ": this runtime reads policy files only");
-        };
         return new AzureBackupRuntime(
-                BackupConfig.fromEnv(env, noBlobs),
+                BackupConfig.fromEnv(env, PolicyReader.FILES_ONLY),
                 clock,
                 metrics,
                 db,
@@ -196,8 +190,7 @@ public final class AzureBackupRuntime {
 
     private static SnapshotSchedule snapshotSchedule(
             BackupConfig config, MetricsPublisher metrics, ConnectionFactory db) {
-        SnapshotService service = new SnapshotService(
-                metrics, new SnapshotRunStore(db), config.snapshotRetry(), Sleeper.SYSTEM, new SecureRandom());
+        SnapshotService service = SnapshotService.recording(metrics, db, config.snapshotRetry());
         return new SnapshotSchedule(
                 config.policy()
                         .orElseThrow(

@@ -1,8 +1,8 @@
 package dev.dbre.gcp.backup;
 
 import com.google.api.services.sqladmin.SQLAdmin;
+import dev.dbre.backup.PolicyReader;
 import dev.dbre.backup.PolicySource;
-import dev.dbre.backup.SnapshotRunStore;
 import dev.dbre.backup.SnapshotSchedule;
 import dev.dbre.backup.SnapshotService;
 import dev.dbre.config.Env;
@@ -16,14 +16,12 @@ import dev.dbre.obs.MetricsPublisher;
 import dev.dbre.port.ConnectionFactory;
 import dev.dbre.port.RestoreProvider;
 import dev.dbre.port.SecretStore;
-import dev.dbre.port.Sleeper;
 import dev.dbre.port.SnapshotProvider;
 import dev.dbre.restore.DrillSchedule;
 import dev.dbre.restore.FleetDrills;
 import dev.dbre.restore.RestoreEndpoint;
 import dev.dbre.restore.RestoreService;
 import dev.dbre.restore.ScheduledDrills;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.function.Supplier;
 
@@ -83,8 +81,7 @@ public record BackupComponents(
         CloudSqlBackupProvider provider =
                 new CloudSqlBackupProvider(sql, config.project(), clock, restoredLogin, restoredPort);
         MetricsPublisher metrics = new LogMetricsPublisher(System.out, clock);
-        SnapshotService snapshots = new SnapshotService(
-                metrics, new SnapshotRunStore(db), config.snapshotRetry(), Sleeper.SYSTEM, new SecureRandom());
+        SnapshotService snapshots = SnapshotService.recording(metrics, db, config.snapshotRetry());
         RestoreService restores = new RestoreService(provider, db, metrics, config.restoreTimeout());
         return new BackupComponents(
                 config,
@@ -112,11 +109,8 @@ public record BackupComponents(
             ConnectionFactory db,
             P provider,
             FleetDrills.SourceConnections sources) {
-        BackupConfig config = BackupConfig.fromEnv(env, location -> {
-            throw new java.io.IOException(location + ": this runtime reads policy files only");
-        });
-        SnapshotService snapshots = new SnapshotService(
-                metrics, new SnapshotRunStore(db), config.snapshotRetry(), Sleeper.SYSTEM, new SecureRandom());
+        BackupConfig config = BackupConfig.fromEnv(env, PolicyReader.FILES_ONLY);
+        SnapshotService snapshots = SnapshotService.recording(metrics, db, config.snapshotRetry());
         RestoreService restores = new RestoreService(provider, db, metrics, config.restoreTimeout());
         return new BackupComponents(config, provider, sources, db, metrics, clock, snapshots, restores);
     }
