@@ -1,9 +1,7 @@
 package dev.dbre.metrics;
 
-import static dev.dbre.metrics.MetricStoreIngestTest.record;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.dbre.ingest.IngestBatch;
 import dev.dbre.ingest.IngestService;
 import dev.dbre.ingest.parse.ParseLimits;
 import dev.dbre.metrics.query.MetricQuery;
@@ -12,6 +10,7 @@ import dev.dbre.metrics.query.MetricSelector;
 import dev.dbre.metrics.query.QueryResult;
 import dev.dbre.metrics.query.Resolution;
 import dev.dbre.metrics.query.StepResult;
+import dev.dbre.testing.IngestedMetrics;
 import dev.dbre.testing.MutableClock;
 import dev.dbre.testing.PostgresExtension;
 import dev.dbre.testing.TestDatabase;
@@ -52,8 +51,7 @@ class MaintenanceServiceTest {
 
     @BeforeEach
     void clean() throws SQLException {
-        db.execute("truncate ingest_batches, ingest_records, ingest_rejects, metric_agg, metric_agg_1m, metric_agg_1h,"
-                + " metric_agg_1d, metric_rollup_queue, metric_series, metric_rollup_state");
+        IngestedMetrics.clean(db);
     }
 
     @Test
@@ -414,7 +412,7 @@ class MaintenanceServiceTest {
     }
 
     private void store(String sequence, String payload) {
-        ingest.ingest(new IngestBatch(SOURCE, List.of(record(sequence, clock.instant(), payload))));
+        IngestedMetrics.store(ingest, SOURCE, sequence, clock.instant(), payload);
     }
 
     private double[] sums(String selector, Duration step, int steps) throws SQLException {

@@ -33,25 +33,22 @@ class QueryCommandTest {
         }
         lines.append("cli.lat:5000|d|#env:test|T").append(T0).append('\n');
         Path file = Files.writeString(dir.resolve("lines.txt"), lines);
-        Cli ingest = Cli.run("ingest", file.toString(), "--jdbc-url", db.jdbcUrl(), "--user", "postgres");
-        assertThat(ingest.exitCode()).as(ingest.err()).isZero();
+        ingest(db.jdbcUrl(), file);
 
         String[] range = {
             "--from", AT_T0, "--to", Instant.ofEpochSecond(T0 + 120).toString(), "--step", "1m"
         };
-        Cli table = Cli.run(concat(
-                new String[] {"query", "cli.lat{env:prod}", "--jdbc-url", db.jdbcUrl(), "--user", "postgres"},
-                range,
-                new String[] {"--stat", "count,max,p50"}));
+        Cli table = onDatabase(
+                db,
+                concat(new String[] {"query", "cli.lat{env:prod}"}, range, new String[] {"--stat", "count,max,p50"}));
         assertThat(table.exitCode()).as(table.err()).isZero();
         assertThat(table.out().lines().toList()).hasSize(3).first().asString().contains("time", "count", "max", "p50");
         assertThat(table.out().lines().skip(1).toList().get(0)).contains(AT_T0, "50", "100");
         assertThat(table.out()).doesNotContain("5000");
 
-        Cli json = Cli.run(concat(
-                new String[] {"query", "cli.lat", "--jdbc-url", db.jdbcUrl(), "--user", "postgres", "--json"},
-                range,
-                new String[] {"--stat", "count", "--stat", "le:50"}));
+        Cli json = onDatabase(db, concat(new String[] {"query", "cli.lat", "--json"}, range, new String[] {
+            "--stat", "count", "--stat", "le:50"
+        }));
         assertThat(json.exitCode()).as(json.err()).isZero();
         JsonNode doc = new ObjectMapper().readTree(json.out());
         assertThat(doc.get("type").asText()).isEqualTo("d");
@@ -63,17 +60,17 @@ class QueryCommandTest {
 
     @Test
     void aBadStat_orStep_isAUsageError_namingIt(TestDatabase db) {
-        Cli stat = Cli.run("query", "x", "--jdbc-url", db.jdbcUrl(), "--user", "postgres", "--stat", "p1000");
+        Cli stat = onDatabase(db, "query", "x", "--stat", "p1000");
         assertThat(stat.exitCode()).isEqualTo(DbreCommand.EXIT_USAGE);
         assertThat(stat.err()).contains("p1000");
-        Cli step = Cli.run("query", "x", "--jdbc-url", db.jdbcUrl(), "--user", "postgres", "--step", "soon");
+        Cli step = onDatabase(db, "query", "x", "--step", "soon");
         assertThat(step.exitCode()).isEqualTo(DbreCommand.EXIT_USAGE);
         assertThat(step.err()).contains("--step 'soon'");
     }
 
     @Test
     void maintain_rollsUpAndSaysWhatItDid(TestDatabase db) {
-        Cli r = Cli.run("maintain", "--jdbc-url", db.jdbcUrl(), "--user", "postgres");
+        Cli r = onDatabase(db, "maintain");
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).contains("partitions created:", "minutes rolled up:", "partitions dropped:");
     }
@@ -82,21 +79,9 @@ class QueryCommandTest {
     void aRangePastTheRetentionOfItsStep_isAUsageError_namingTheRetentionAndTheStepToUse(
             TestDatabase db, @TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("old.txt"), "cli.kept:1|c|T" + (T0 + 60) + "\n");
-        assertThat(Cli.run("ingest", file.toString(), "--jdbc-url", db.jdbcUrl(), "--user", "postgres")
-                        .exitCode())
-                .isZero();
+        ingest(db.jdbcUrl(), file);
 
-        Cli past = Cli.run(
-                "query",
-                "cli.kept",
-                "--jdbc-url",
-                db.jdbcUrl(),
-                "--user",
-                "postgres",
-                "--from",
-                "-40d",
-                "--step",
-                "1m");
+        Cli past = onDatabase(db, "query", "cli.kept", "--from", "-40d", "--step", "1m");
 
         assertThat(past.exitCode()).isEqualTo(DbreCommand.EXIT_USAGE);
         assertThat(past.err())
@@ -104,17 +89,7 @@ class QueryCommandTest {
                 .contains("--from -40d needs --step 1h (or a multiple of it) or a range within 35 days")
                 .doesNotContain("\tat ");
         assertThat(past.out()).isEmpty();
-        Cli hours = Cli.run(
-                "query",
-                "cli.kept",
-                "--jdbc-url",
-                db.jdbcUrl(),
-                "--user",
-                "postgres",
-                "--from",
-                "-40d",
-                "--step",
-                "1h");
+        Cli hours = onDatabase(db, "query", "cli.kept", "--from", "-40d", "--step", "1h");
         assertThat(hours.exitCode()).as(hours.err()).isZero();
         assertThat(hours.err()).contains("read at HOUR");
     }
@@ -174,9 +149,7 @@ class QueryCommandTest {
             }
             dev.dbre.schema.SchemaMigrator.migrate(pg.jdbcUrl("dbre"), "postgres", null);
             Path file = Files.writeString(dir.resolve("lines.txt"), "run.hits:3|c|T" + (T0 + 5) + "\n");
-            assertThat(Cli.run("ingest", file.toString(), "--jdbc-url", pg.jdbcUrl("dbre"), "--user", "postgres")
-                            .exitCode())
-                    .isZero();
+            ingest(pg.jdbcUrl("dbre"), file);
         }
 
         Cli query = Cli.run("query", "run.hits", "--home", base.toString(), "--from", AT_T0, "--step", "1h");
@@ -185,6 +158,17 @@ class QueryCommandTest {
         assertThat(query.err()).contains("starting the embedded PostgreSQL under " + base.resolve("postgres"));
         assertThat(query.out()).contains(AT_T0);
         assertThat(base.resolve("invoke")).doesNotExist();
+    }
+
+    /** {@code dbre ARGS --jdbc-url <the test database> --user postgres}. */
+    private static Cli onDatabase(TestDatabase db, String... args) {
+        return Cli.run(concat(args, new String[] {"--jdbc-url", db.jdbcUrl(), "--user", "postgres"}));
+    }
+
+    /** {@code dbre ingest FILE} into the database at {@code jdbcUrl}, which must store it. */
+    private static void ingest(String jdbcUrl, Path file) {
+        Cli ingest = Cli.run("ingest", file.toString(), "--jdbc-url", jdbcUrl, "--user", "postgres");
+        assertThat(ingest.exitCode()).as(ingest.err()).isZero();
     }
 
     private static java.io.InputStream empty() {

@@ -3,17 +3,14 @@ package dev.dbre.metrics.query;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.dbre.ingest.IngestBatch;
 import dev.dbre.ingest.IngestService;
-import dev.dbre.ingest.PayloadFormat;
-import dev.dbre.ingest.SourceRecord;
 import dev.dbre.ingest.parse.ParseLimits;
 import dev.dbre.metrics.MaintenanceService;
 import dev.dbre.metrics.MetricStoreSettings;
+import dev.dbre.testing.IngestedMetrics;
 import dev.dbre.testing.MutableClock;
 import dev.dbre.testing.PostgresExtension;
 import dev.dbre.testing.TestDatabase;
-import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,8 +47,7 @@ class MetricQueryRetentionTest {
 
     @BeforeEach
     void clean() throws SQLException {
-        db.execute("truncate ingest_batches, ingest_records, ingest_rejects, metric_agg, metric_agg_1m, metric_agg_1h,"
-                + " metric_agg_1d, metric_rollup_queue, metric_series, metric_rollup_state");
+        IngestedMetrics.clean(db);
     }
 
     /** One count of 1 at each age; maintenance at NOW rolls them up and drops what is past retention. */
@@ -211,13 +207,6 @@ class MetricQueryRetentionTest {
     }
 
     private void store(String sequence, String payload) {
-        ingest.ingest(new IngestBatch(
-                "test:retention",
-                List.of(new SourceRecord(
-                        "shard-1",
-                        sequence,
-                        clock.instant(),
-                        payload.getBytes(StandardCharsets.UTF_8),
-                        PayloadFormat.DOGSTATSD))));
+        IngestedMetrics.store(ingest, "test:retention", sequence, clock.instant(), payload);
     }
 }
