@@ -1,5 +1,6 @@
 package dev.dbre.local;
 
+import dev.dbre.config.Env;
 import dev.dbre.db.DbTimeouts;
 import dev.dbre.db.JdbcConnectionFactory;
 import dev.dbre.db.SqlStates;
@@ -61,6 +62,15 @@ final class Databases {
      */
     static JdbcConnectionFactory connect(String url, String user, String password, String... tables) {
         return connect(url, user, password, DbTimeouts.DEFAULTS, tables);
+    }
+
+    /**
+     * As {@link #connect(String, String, String, String...)}, as the environment configures a command's
+     * --jdbc-url database: the password from {@value MigrateCommand#ENV_PASSWORD} (never a flag), every
+     * wait bounded by {@link DbTimeouts#fromEnv}.
+     */
+    static JdbcConnectionFactory connectAsConfigured(String url, String user, Env env, String... tables) {
+        return connect(url, user, env.optional(MigrateCommand.ENV_PASSWORD), DbTimeouts.fromEnv(env), tables);
     }
 
     /** As {@link #connect(String, String, String, String...)}, every wait bounded by {@code timeouts}. */

@@ -186,14 +186,7 @@ final class RestoresCommand implements Runnable {
             boolean files = Files.exists(backups.resolve("restores").resolve(name));
             int records = 0;
             if (jdbcUrl != null) {
-                records = retire(
-                        Databases.connect(
-                                jdbcUrl,
-                                user,
-                                parent.env.optional(MigrateCommand.ENV_PASSWORD),
-                                dev.dbre.db.DbTimeouts.fromEnv(parent.env),
-                                "restore_runs"),
-                        name);
+                records = retire(Databases.connectAsConfigured(jdbcUrl, user, parent.env, "restore_runs"), name);
             } else if (Files.isDirectory(backups.resolve("state").resolve("data"))) {
                 try (LocalPostgres state = RestoreCommand.startStateServer(backups.resolve("state"), parent.err)) {
                     records = retire(

@@ -1,6 +1,5 @@
 package dev.dbre.local;
 
-import dev.dbre.db.DbTimeouts;
 import dev.dbre.local.rotation.LocalSecretStore;
 import dev.dbre.rotation.RotationRunStore;
 import dev.dbre.rotation.RotationService;
@@ -85,12 +84,7 @@ final class RotateCommand implements Callable<Integer> {
         RotationService service = new RotationService(secrets, settings);
         if (jdbcUrl != null) {
             service = service.withRunStore(new RotationRunStore(
-                    Databases.connect(
-                            jdbcUrl,
-                            user,
-                            parent.env.optional(MigrateCommand.ENV_PASSWORD),
-                            DbTimeouts.fromEnv(parent.env),
-                            "rotation_runs"),
+                    Databases.connectAsConfigured(jdbcUrl, user, parent.env, "rotation_runs"),
                     Clock.systemUTC(),
                     "local",
                     "dbre rotate"));

@@ -10,7 +10,6 @@ import dev.dbre.backup.RpoMeasurement;
 import dev.dbre.backup.SnapshotRunStore;
 import dev.dbre.backup.SnapshotRunSummary;
 import dev.dbre.backup.SnapshotService;
-import dev.dbre.db.DbTimeouts;
 import dev.dbre.local.backup.LocalBackupProvider;
 import dev.dbre.port.BackupPolicy;
 import dev.dbre.port.DatabaseRef;
@@ -142,12 +141,7 @@ final class SnapshotCommand implements Callable<Integer> {
         BackupPolicy policy = BackupPolicyLoader.load(policyFile);
         SnapshotRunStore store = jdbcUrl == null
                 ? null
-                : new SnapshotRunStore(Databases.connect(
-                        jdbcUrl,
-                        user,
-                        parent.env.optional(MigrateCommand.ENV_PASSWORD),
-                        DbTimeouts.fromEnv(parent.env),
-                        "snapshot_runs"));
+                : new SnapshotRunStore(Databases.connectAsConfigured(jdbcUrl, user, parent.env, "snapshot_runs"));
         SnapshotService service = new SnapshotService(
                 (dimensions, metrics) -> {}, // the summary printed below carries the same figures
                 store,
