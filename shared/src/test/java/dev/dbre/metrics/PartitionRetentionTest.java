@@ -191,14 +191,13 @@ class PartitionRetentionTest {
 
     private void insert(MetricTable table, Instant at, double value) throws SQLException {
         // A service check's status (0..3) stands for the value.
-        String sql =
-                switch (table) {
-                    case RAW ->
-                        "insert into metric_points (record_id, line, idx, ts, name, type, value) values (1, 1, 0, ?, 'm', 'g', ?)";
-                    case RAW_CHECKS ->
-                        "insert into service_checks (record_id, line, ts, name, status) values (1, 1, ?, 'c', ?::int2)";
-                    default -> "insert into " + table.table() + " (series_id, bucket, n) values (1, ?, ?)";
-                };
+        String sql = switch (table) {
+            case RAW ->
+                "insert into metric_points (record_id, line, idx, ts, name, type, value) values (1, 1, 0, ?, 'm', 'g', ?)";
+            case RAW_CHECKS ->
+                "insert into service_checks (record_id, line, ts, name, status) values (1, 1, ?, 'c', ?::int2)";
+            default -> "insert into " + table.table() + " (series_id, bucket, n) values (1, ?, ?)";
+        };
         try (Connection c = db.open();
                 PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setTimestamp(1, Timestamp.from(at));
@@ -209,12 +208,11 @@ class PartitionRetentionTest {
 
     /** Every row as {@code partition=value}, oldest first. */
     private List<String> rows(MetricTable table) throws SQLException {
-        String sql =
-                switch (table) {
-                    case RAW -> "select tableoid::regclass::text, value from metric_points order by ts";
-                    case RAW_CHECKS -> "select tableoid::regclass::text, status from service_checks order by ts";
-                    default -> "select tableoid::regclass::text, n from " + table.table() + " order by bucket";
-                };
+        String sql = switch (table) {
+            case RAW -> "select tableoid::regclass::text, value from metric_points order by ts";
+            case RAW_CHECKS -> "select tableoid::regclass::text, status from service_checks order by ts";
+            default -> "select tableoid::regclass::text, n from " + table.table() + " order by bucket";
+        };
         List<String> out = new ArrayList<>();
         try (Connection c = db.open();
                 var s = c.createStatement();

@@ -60,9 +60,7 @@ class ServiceChecksMigrationTest {
                                 + " and has_table_privilege('v19_test_ingest', 'service_checks', 'SELECT')"
                                 + " and not has_table_privilege('v19_test_ingest', 'service_checks', 'DELETE')"))
                 .containsExactly("t");
-        assertThat(rows(
-                        db,
-                        "select indexdef from pg_indexes where tablename = 'service_checks'"))
+        assertThat(rows(db, "select indexdef from pg_indexes where tablename = 'service_checks'"))
                 .containsExactlyInAnyOrder(
                         "CREATE INDEX service_checks_name_ts_idx ON ONLY public.service_checks USING btree (name, ts)",
                         "CREATE UNIQUE INDEX service_checks_key ON ONLY public.service_checks USING btree"
@@ -91,14 +89,18 @@ class ServiceChecksMigrationTest {
                                 "_sc|db.up|1".getBytes(StandardCharsets.UTF_8),
                                 PayloadFormat.DOGSTATSD))));
         String day = arrival.toString().substring(0, 10).replace("-", "");
-        assertThat(rows(db, "select tableoid::regclass::text || '=' || status from service_checks where name = 'db.up'"))
-                .containsExactlyInAnyOrder("service_checks_v18=0", "service_checks_v18=2", "service_checks_p" + day + "=1");
+        assertThat(rows(
+                        db,
+                        "select tableoid::regclass::text || '=' || status from service_checks where name = 'db.up'"))
+                .containsExactlyInAnyOrder(
+                        "service_checks_v18=0", "service_checks_v18=2", "service_checks_p" + day + "=1");
 
         // The kept rows go whole with the raw retention after the kept partition's end.
         MaintenanceService maintenance =
                 new MaintenanceService(db.connections(), MetricStoreSettings.WITH_RAW_POINTS.withRawPoints(false));
         int retention = MetricStoreSettings.DEFAULTS.rawRetentionDays();
-        assertThat(maintenance.dropExpired(upper.plus(Duration.ofDays(retention)).minusSeconds(1)))
+        assertThat(maintenance.dropExpired(
+                        upper.plus(Duration.ofDays(retention)).minusSeconds(1)))
                 .doesNotContain("service_checks_v18");
         assertThat(maintenance.dropExpired(upper.plus(Duration.ofDays(retention))))
                 .contains("service_checks_v18");
