@@ -7,8 +7,9 @@
 -- service_checks_v18, covering everything before the first daily partition (dropped by retention
 -- like any other once its upper bound is old). Attaching it rewrites no row, where a copy into the
 -- new table would write every row (and its index entries) a second time and need twice the disk;
--- what it costs on a big table is building the new key index on it and one read to validate the
--- range, as V9 did for metric_points.
+-- what it costs on a big table is two reads (its newest ts, and the range check of the attach) and
+-- building the new key index on it, during which raw checks wait (the checks' aggregates do not:
+-- they go to metric_agg), as V9 did for metric_points.
 alter table service_checks rename to service_checks_v18;
 -- Its key (record_id, line) becomes the partitioned table's (record_id, line, ts), which the attach
 -- below builds on it.
