@@ -136,7 +136,7 @@ public final class MaintenanceService {
 
         /**
          * The summary the maintenance functions answer: {@code {"at", "dryRun", "complete",
-         * "resolutions": {"interval"|"1m"|"1h"|"1d"|"raw": {"table", "rolledUp", "partitionsCreated",
+         * "resolutions": {"interval"|"1m"|"1h"|"1d"|"raw"|"rawChecks": {"table", "rolledUp", "partitionsCreated",
          * "partitionsDropped"}}}} ({@code rolledUp} for 1m, 1h and 1d only).
          */
         public String toJson() {
@@ -181,6 +181,7 @@ public final class MaintenanceService {
                 case HOUR -> "1h";
                 case DAY -> "1d";
                 case RAW -> "raw";
+                case RAW_CHECKS -> "rawChecks";
             };
         }
     }
@@ -244,7 +245,7 @@ public final class MaintenanceService {
 
     /**
      * Creates the partitions from yesterday to {@code partitionsAheadDays} ahead for every table
-     * (the raw table only with raw points on).
+     * (the raw tables only with raw points on; their expired partitions are dropped either way).
      *
      * @return how many partitions it made sure of
      */
@@ -262,7 +263,7 @@ public final class MaintenanceService {
         long today = MetricTable.epochDay(now);
         Map<MetricTable, List<MetricTable.Partition>> out = new EnumMap<>(MetricTable.class);
         for (MetricTable t : MetricTable.values()) {
-            if (t == MetricTable.RAW && !settings.rawPoints()) {
+            if (t.raw() && !settings.rawPoints()) {
                 continue;
             }
             TreeSet<Long> starts = new TreeSet<>();

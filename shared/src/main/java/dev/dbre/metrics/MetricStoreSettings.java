@@ -16,7 +16,7 @@ import java.util.Locale;
  * @param minuteRetentionDays days the 1-minute rollups are kept ({@value #ENV_RETENTION_1M})
  * @param hourRetentionDays days the 1-hour rollups are kept ({@value #ENV_RETENTION_1H})
  * @param dayRetentionDays days the 1-day rollups are kept ({@value #ENV_RETENTION_1D})
- * @param rawRetentionDays days raw points are kept ({@value #ENV_RETENTION_RAW})
+ * @param rawRetentionDays days raw points and raw service checks are kept ({@value #ENV_RETENTION_RAW})
  * @param partitionsAheadDays days of partitions maintenance creates ahead ({@value #ENV_AHEAD})
  */
 public record MetricStoreSettings(
@@ -100,7 +100,7 @@ public record MetricStoreSettings(
             case MINUTE -> minuteRetentionDays;
             case HOUR -> hourRetentionDays;
             case DAY -> dayRetentionDays;
-            case RAW -> rawRetentionDays;
+            case RAW, RAW_CHECKS -> rawRetentionDays;
         };
     }
 

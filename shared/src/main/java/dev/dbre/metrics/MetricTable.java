@@ -20,7 +20,9 @@ public enum MetricTable {
     /** One-day rollups (UTC days). */
     DAY("metric_agg_1d", 30),
     /** Raw points (only with {@code DBRE_INGEST_RAW=on}). */
-    RAW("metric_points", 1);
+    RAW("metric_points", 1),
+    /** Raw service checks (only with {@code DBRE_INGEST_RAW=on}): cut and kept as {@link #RAW}. */
+    RAW_CHECKS("service_checks", 1);
 
     private static final long MICROS_PER_DAY = 86_400_000_000L;
     /** PostgreSQL's binary timestamps count microseconds from 2000-01-01, day 10957 of the epoch. */
@@ -37,6 +39,11 @@ public enum MetricTable {
     /** The parent table's name. */
     public String table() {
         return table;
+    }
+
+    /** Whether it holds raw rows, written and kept only by the raw settings ({@code DBRE_INGEST_RAW*}). */
+    public boolean raw() {
+        return this == RAW || this == RAW_CHECKS;
     }
 
     /** How long one partition covers. */

@@ -245,6 +245,20 @@ class MaintenanceServiceTest {
                         .path("partitionsCreated")
                         .toString())
                 .contains("metric_agg_p20261125");
+        // The documented keys (docs/metric-store.md, functions/aws/README.md), one per table.
+        List<String> tables = new java.util.ArrayList<>();
+        json.path("resolutions")
+                .properties()
+                .forEach(e ->
+                        tables.add(e.getKey() + "=" + e.getValue().path("table").asText()));
+        assertThat(tables)
+                .containsExactly(
+                        "interval=metric_agg",
+                        "1m=metric_agg_1m",
+                        "1h=metric_agg_1h",
+                        "1d=metric_agg_1d",
+                        "raw=metric_points",
+                        "rawChecks=service_checks");
     }
 
     @Test

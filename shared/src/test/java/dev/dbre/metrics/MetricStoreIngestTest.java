@@ -156,6 +156,44 @@ class MetricStoreIngestTest {
         assertThat(oneStep("db.up").statusCount(2)).isEqualTo(2);
     }
 
+    /**
+     * Raw checks are cut like raw points: ingest creates the arrival day's partition of both before
+     * the COPY, so one retention drops both; a check stamped on a day with no partition (a {@code d:}
+     * far from its arrival) waits in the default partition. The day is after the partition that
+     * holds the template database's rows from before V19 (up to the day after it was migrated).
+     */
+    @Test
+    void rawOn_checksLandInTheArrivalDaysPartition_likeRawPoints() throws Exception {
+        Instant arrival = Instant.parse("2031-03-01T10:00:00Z");
+        long weekEarlier = arrival.minus(Duration.ofDays(7)).getEpochSecond();
+        service(MetricStoreSettings.WITH_RAW_POINTS, new MutableClock(arrival))
+                .ingest(new IngestBatch(
+                        SOURCE,
+                        List.of(record(
+                                "1",
+                                arrival,
+                                "a:1|c\n_sc|db.up|0\n_sc|db.up|2|d:" + (arrival.getEpochSecond() - 60)
+                                        + "\n_sc|db.up|1|d:" + weekEarlier))));
+
+        assertThat(partitionOfRows("select tableoid::regclass::text, status from service_checks"))
+                .containsExactlyInAnyOrder(
+                        "service_checks_p20310301=0", "service_checks_p20310301=2", "service_checks_default=1");
+        assertThat(partitionOfRows("select tableoid::regclass::text, value from metric_points"))
+                .containsExactly("metric_points_p20310301=1");
+    }
+
+    private List<String> partitionOfRows(String sql) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (var c = db.open();
+                var s = c.createStatement();
+                var rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                out.add(rs.getString(1) + "=" + rs.getLong(2));
+            }
+        }
+        return out;
+    }
+
     @Test
     void newSeriesOverTheLimit_becomeSeriesLimitRejects_andAreAllowedAgainAMinuteLater() throws Exception {
         MutableClock clock = new MutableClock(T0);

@@ -25,15 +25,14 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * Retention with a moving clock, for every partitioned table of the metric store: partitions are
  * created ahead of the clock, kept until their retention after their end, then dropped whole, and
- * the rows of the partitions kept stay as they were.
+ * the rows of the partitions kept stay as they were. The raw tables' partitions are dropped even
+ * after raw points were turned off.
  */
 @ExtendWith(PostgresExtension.class)
 class PartitionRetentionTest {
     private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
-    /** The documented retentions (2, 35, 400, 800 days; raw 2), with raw points on. */
+    /** The documented retentions (2, 35, 400, 800 days; raw points and checks 2), with raw points on. */
     private static final MetricStoreSettings SETTINGS = MetricStoreSettings.WITH_RAW_POINTS;
-
-    private static final String RAW_DEFAULT = "metric_points_default";
 
     private final TestDatabase db;
     private final MaintenanceService maintenance;
@@ -73,7 +72,7 @@ class PartitionRetentionTest {
         MaintenanceService.Report first = run(T0);
         assertThat(first.createdByTable().get(table)).containsExactlyElementsOf(aheadOf(table, T0));
         assertThat(partitions(table))
-                .filteredOn(p -> !p.equals(RAW_DEFAULT))
+                .filteredOn(p -> !p.equals(defaultPartition(table)))
                 .containsExactlyInAnyOrderElementsOf(aheadOf(table, T0));
 
         // One row in the partition before today's, one in today's.
@@ -98,10 +97,10 @@ class PartitionRetentionTest {
                 .contains(current.name())
                 .containsAll(aheadOf(table, expiry));
         assertThat(rows(table)).containsExactly(current.name() + "=2.0");
-        if (table == MetricTable.RAW) {
+        if (table.raw()) {
             assertThat(partitions(table))
                     .as("the default partition is never dropped")
-                    .contains(RAW_DEFAULT);
+                    .contains(defaultPartition(table));
         }
 
         Instant currentExpiry = current.upper().plus(Duration.ofDays(SETTINGS.retentionDays(table)));
@@ -109,7 +108,37 @@ class PartitionRetentionTest {
         assertThat(rows(table)).isEmpty();
     }
 
+    /**
+     * Raw points turned off after a while (the default): the raw tables get no new partitions, but
+     * those they have are still dropped after the raw retention, so nothing is kept forever.
+     */
+    @ParameterizedTest
+    @EnumSource(
+            value = MetricTable.class,
+            names = {"RAW", "RAW_CHECKS"})
+    void rawTurnedOff_createsNoRawPartitions_butStillDropsTheExpiredOnes(MetricTable table) throws SQLException {
+        dropEveryPartition(table);
+        long today = MetricTable.epochDay(T0);
+        MetricTable.Partition old = table.partition(today - 1);
+        ensure(old);
+        insert(table, old.lower(), 1);
+        MaintenanceService rawOff = new MaintenanceService(db.connections(), SETTINGS.withRawPoints(false));
+
+        MaintenanceService.Report atT0 = run(rawOff, T0);
+        assertThat(atT0.createdByTable().getOrDefault(table, List.of())).isEmpty();
+        assertThat(partitions(table)).containsExactlyInAnyOrder(old.name(), defaultPartition(table));
+
+        Instant expiry = old.upper().plus(Duration.ofDays(SETTINGS.retentionDays(table)));
+        assertThat(run(rawOff, expiry).droppedByTable().get(table)).containsExactly(old.name());
+        assertThat(partitions(table)).containsExactly(defaultPartition(table));
+        assertThat(rows(table)).isEmpty();
+    }
+
     private MaintenanceService.Report run(Instant now) throws SQLException {
+        return run(maintenance, now);
+    }
+
+    private MaintenanceService.Report run(MaintenanceService maintenance, Instant now) throws SQLException {
         // No rollup budget: this test is about partitions only, so the rollups are marked as having
         // read everything up to now (retention never drops what a rollup has not read yet).
         db.execute("insert into metric_rollup_state (resolution, rolled_until) select r, '" + now
@@ -129,19 +158,24 @@ class PartitionRetentionTest {
     }
 
     /**
-     * Starts the table with no partition (the raw table keeps its empty default one). Another
-     * parameter's clock may have left some, and the raw table's pre-V9 partition covers every day
-     * up to the one the template database was migrated on.
+     * Starts the table with no partition (a raw table keeps its empty default one). Another
+     * parameter's clock may have left some, and a raw table's partition of the rows from before it
+     * was partitioned (V9, V19) covers every day up to the one the template database was migrated on.
      */
     private void dropEveryPartition(MetricTable table) throws SQLException {
         for (String p : partitions(table)) {
-            if (!p.equals(RAW_DEFAULT)) {
+            if (!p.equals(defaultPartition(table))) {
                 db.execute("drop table \"" + p + "\"");
             }
         }
-        if (table == MetricTable.RAW) {
-            db.execute("truncate " + RAW_DEFAULT);
+        if (table.raw()) {
+            db.execute("truncate " + defaultPartition(table));
         }
+    }
+
+    /** A raw table's partition for rows of days with no partition of their own (none for the others). */
+    private static String defaultPartition(MetricTable table) {
+        return table.raw() ? table.table() + "_default" : null;
     }
 
     private void ensure(MetricTable.Partition p) throws SQLException {
@@ -156,9 +190,14 @@ class PartitionRetentionTest {
     }
 
     private void insert(MetricTable table, Instant at, double value) throws SQLException {
-        String sql = table == MetricTable.RAW
-                ? "insert into metric_points (record_id, line, idx, ts, name, type, value) values (1, 1, 0, ?, 'm', 'g', ?)"
-                : "insert into " + table.table() + " (series_id, bucket, n) values (1, ?, ?)";
+        // A service check's status (0..3) stands for the value.
+        String sql = switch (table) {
+            case RAW ->
+                "insert into metric_points (record_id, line, idx, ts, name, type, value) values (1, 1, 0, ?, 'm', 'g', ?)";
+            case RAW_CHECKS ->
+                "insert into service_checks (record_id, line, ts, name, status) values (1, 1, ?, 'c', ?::int2)";
+            default -> "insert into " + table.table() + " (series_id, bucket, n) values (1, ?, ?)";
+        };
         try (Connection c = db.open();
                 PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setTimestamp(1, Timestamp.from(at));
@@ -169,9 +208,11 @@ class PartitionRetentionTest {
 
     /** Every row as {@code partition=value}, oldest first. */
     private List<String> rows(MetricTable table) throws SQLException {
-        String sql = table == MetricTable.RAW
-                ? "select tableoid::regclass::text, value from metric_points order by ts"
-                : "select tableoid::regclass::text, n from " + table.table() + " order by bucket";
+        String sql = switch (table) {
+            case RAW -> "select tableoid::regclass::text, value from metric_points order by ts";
+            case RAW_CHECKS -> "select tableoid::regclass::text, status from service_checks order by ts";
+            default -> "select tableoid::regclass::text, n from " + table.table() + " order by bucket";
+        };
         List<String> out = new ArrayList<>();
         try (Connection c = db.open();
                 var s = c.createStatement();

@@ -189,6 +189,9 @@ class DatabaseGrantsTest {
         // day, which may cover the test's days.
         assertThat(count("select count(*) from metric_points where ts >= '2026-11-25' and ts < '2026-11-26'"))
                 .isEqualTo(2);
+        assertThat(count("select count(*) from service_checks where ts >= '2026-11-25' and ts < '2026-11-26'"))
+                .as("raw checks go to their parent too (V19)")
+                .isEqualTo(1);
         assertThat(count("select count(*) from ingest_rejects")).isEqualTo(1);
         assertThat(count("select count(*) from ingest_batches where point_lag_counts is not null"
                         + " and source = 'grants:ingest'"))

@@ -74,9 +74,9 @@ public final class MetricStoreWriter {
         }
 
         /**
-         * Starts the transaction's writing: creates the raw partitions of the records' arrival days
-         * first when raw points are on (points stream while they are parsed), then {@link
-         * BinaryCopySink#begin}.
+         * Starts the transaction's writing: creates the raw partitions (points and service checks)
+         * of the records' arrival days first when raw points are on (points stream while they are
+         * parsed), then {@link BinaryCopySink#begin}.
          *
          * @throws SQLException on any database error
          */
@@ -89,6 +89,7 @@ public final class MetricStoreWriter {
                 long today = MetricTable.epochDay(now);
                 for (long day : days) {
                     writer.ensurePartition(c, MetricTable.RAW.partition(day), day >= today - 1);
+                    writer.ensurePartition(c, MetricTable.RAW_CHECKS.partition(day), day >= today - 1);
                 }
             }
             sink.begin(c);
