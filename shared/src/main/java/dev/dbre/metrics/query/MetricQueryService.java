@@ -3,6 +3,7 @@ package dev.dbre.metrics.query;
 import dev.dbre.metrics.Aggregate;
 import dev.dbre.metrics.BinaryRows;
 import dev.dbre.metrics.MetricStoreSettings;
+import dev.dbre.metrics.RolledUntil;
 import dev.dbre.metrics.SeriesType;
 import dev.dbre.port.ConnectionFactory;
 import java.sql.Array;
@@ -40,7 +41,6 @@ import java.util.TreeSet;
  */
 public final class MetricQueryService implements MetricQueries {
     private static final String SERIES = "select id, type, tags from metric_series where name = ?";
-    private static final String STATE = "select resolution, rolled_until from metric_rollup_state";
     /** Where the oldest partition of a table begins (its range's lower bound), or null without one. */
     private static final String OLDEST_PARTITION = "select min(substring(pg_get_expr(p.relpartbound, p.oid)"
             + " from 'FROM \\(''([^'']+)''\\)')::timestamptz) from pg_inherits i"
@@ -358,15 +358,12 @@ public final class MetricQueryService implements MetricQueries {
 
     private static Map<Resolution, Long> rolledUntil(Connection c) throws SQLException {
         Map<Resolution, Long> out = new EnumMap<>(Resolution.class);
-        try (PreparedStatement ps = c.prepareStatement(STATE);
-                ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                Resolution r = Resolution.ofCode(rs.getString(1));
-                if (r != null) {
-                    out.put(r, micros(rs.getTimestamp(2).toInstant()));
-                }
+        RolledUntil.all(c).forEach((code, until) -> {
+            Resolution r = Resolution.ofCode(code);
+            if (r != null) {
+                out.put(r, micros(until));
             }
-        }
+        });
         return out;
     }
 

@@ -1,5 +1,6 @@
 package dev.dbre.slo.data;
 
+import dev.dbre.metrics.RolledUntil;
 import dev.dbre.metrics.query.Resolution;
 import dev.dbre.port.ConnectionFactory;
 import dev.dbre.slo.SliData.ThresholdCounts;
@@ -387,15 +388,11 @@ final class SliRecording {
      * minute (the epoch when it has not run: nothing is final).
      */
     private static Instant finalUntil(Connection c) throws SQLException {
-        try (Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("select rolled_until from metric_rollup_state where resolution = '"
-                        + Resolution.MINUTE.code() + "'")) {
-            if (!rs.next()) {
-                return Instant.EPOCH;
-            }
-            long second = rs.getTimestamp(1).toInstant().getEpochSecond();
-            return Instant.ofEpochSecond(Math.floorDiv(second, 60) * 60);
+        Instant until = RolledUntil.of(c, Resolution.MINUTE.code());
+        if (until == null) {
+            return Instant.EPOCH;
         }
+        return Instant.ofEpochSecond(Math.floorDiv(until.getEpochSecond(), 60) * 60);
     }
 
     /** Sums the minutes of each step of {@code grid} (NaN-skipping; NaN when every minute is NaN). */
