@@ -1,5 +1,7 @@
 package dev.dbre.slo.data;
 
+import dev.dbre.metrics.MetricTable;
+import dev.dbre.metrics.OldestPartition;
 import dev.dbre.metrics.RolledUntil;
 import dev.dbre.metrics.query.Resolution;
 import dev.dbre.port.ConnectionFactory;
@@ -86,7 +88,8 @@ final class SliRecording {
                         return new double[][] {metrics.counts(q, minutes).values(), null};
                     }
                 };
-        return new StepSeries(grid, fold(minutes(question, grid)[0], grid));
+        Minutes m = minutes(question, grid);
+        return metrics.countsWithOlderHours(q, grid, fold(m.values()[0], grid), m.keptFrom());
     }
 
     /** As {@link MetricStoreReads#threshold}, from the recording. */
@@ -102,8 +105,9 @@ final class SliRecording {
                         return new double[][] {t.matching().values(), t.total().values()};
                     }
                 };
-        double[][] m = minutes(question, grid);
-        return new ThresholdCounts(new StepSeries(grid, fold(m[0], grid)), new StepSeries(grid, fold(m[1], grid)));
+        Minutes m = minutes(question, grid);
+        return metrics.thresholdWithOlderHours(
+                q, op, threshold, grid, fold(m.values()[0], grid), fold(m.values()[1], grid), m.keptFrom());
     }
 
     /** One recorded question: its canonical text, and how to compute its minutes from the store. */
@@ -126,29 +130,43 @@ final class SliRecording {
     private record State(Instant from, Instant until, long changeSeq) {}
 
     /**
-     * Per minute of {@code grid}'s span: {value, total (null for a count)}, recorded where final,
-     * live after.
+     * Minutes of a grid's span, and where the minute rollups' kept data begins: the minutes before
+     * it are NaN (not known at a minute's grain any more; the caller reads them from the hours).
      */
-    double[][] minutes(Question q, StepGrid grid) {
-        Instant from = grid.from();
+    record Minutes(double[][] values, Instant keptFrom) {}
+
+    /**
+     * Per minute of {@code grid}'s span: {value, total (null for a count)}, recorded where final,
+     * live after; NaN before the kept minutes begin. The recording holds only what the minute
+     * rollups hold, so every question splits a window at the same place, recorded or not.
+     */
+    Minutes minutes(Question q, StepGrid grid) {
         Instant to = grid.to();
-        int n = (int) Duration.between(from, to).toMinutes();
+        int n = (int) Duration.between(grid.from(), to).toMinutes();
         double[][] out = {nan(n), q.withTotal ? nan(n) : null};
         if (n == 0) {
-            return out;
+            return new Minutes(out, grid.from());
         }
+        Instant keptFrom;
+        Instant from;
         Instant recordedUntil;
         try (Connection c = connections.open()) {
             c.setAutoCommit(false);
             try {
-                State state = bringUpToDate(c, q, from, to);
+                keptFrom = minutesKeptFrom(c);
+                from = max(grid.from(), keptFrom);
+                if (!from.isBefore(to)) {
+                    c.commit();
+                    return new Minutes(out, keptFrom);
+                }
+                State state = bringUpToDate(c, q, from, to, keptFrom);
                 recordedUntil = state == null ? from : min(to, max(from, state.until()));
                 if (state != null && state.from().isAfter(from)) {
                     throw new IllegalStateException(
                             "recording of " + q.text + " starts at " + state.from() + ", after the asked " + from);
                 }
                 if (recordedUntil.isAfter(from)) {
-                    readRecorded(c, q, from, recordedUntil, out);
+                    readRecorded(c, q, grid.from(), from, recordedUntil, out);
                 }
                 c.commit();
             } catch (SQLException | RuntimeException e) {
@@ -159,14 +177,24 @@ final class SliRecording {
             throw new SliDataException("could not bring the recorded SLI up to date: " + q.text, e);
         }
         if (recordedUntil.isBefore(to)) {
-            int offset = (int) Duration.between(from, recordedUntil).toMinutes();
+            int offset = (int) Duration.between(grid.from(), recordedUntil).toMinutes();
             double[][] live = q.compute(new StepGrid(recordedUntil, MINUTE, n - offset));
             System.arraycopy(live[0], 0, out[0], offset, n - offset);
             if (q.withTotal) {
                 System.arraycopy(live[1], 0, out[1], offset, n - offset);
             }
         }
-        return out;
+        return new Minutes(out, keptFrom);
+    }
+
+    /**
+     * Where the minute rollups' kept data begins (their oldest partition; the epoch without one).
+     * A minute before it is not in the store any more, so it is never recorded (it would read as
+     * "no data" for good) nor read from an older recording.
+     */
+    static Instant minutesKeptFrom(Connection c) throws SQLException {
+        Instant oldest = OldestPartition.start(c, MetricTable.MINUTE);
+        return oldest == null ? Instant.EPOCH : oldest;
     }
 
     /**
@@ -175,7 +203,8 @@ final class SliRecording {
      *
      * @return the state after, or null when nothing is recorded (no final minute asked yet)
      */
-    private State bringUpToDate(Connection c, Question q, Instant from, Instant to) throws SQLException {
+    private State bringUpToDate(Connection c, Question q, Instant from, Instant to, Instant keptFrom)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("select pg_advisory_xact_lock(hashtextextended(?, 0))")) {
             ps.setString(1, "slo_sli:" + q.key);
             ps.executeQuery().close();
@@ -183,8 +212,11 @@ final class SliRecording {
         State state = readState(c, q.key);
         long seq = changeSeq(c);
         Instant finalUntil = finalUntil(c);
-        if (state != null && finalUntil.isBefore(state.until())) {
-            // The minute rollup's progress went back (its state was reset): start again.
+        if (state != null
+                && (finalUntil.isBefore(state.until()) || state.until().isBefore(keptFrom))) {
+            // The minute rollup's progress went back (its state was reset), or the recording ends
+            // before the kept minutes begin (unasked while retention dropped the minutes after it,
+            // so it cannot be continued in one piece): start again.
             delete(c, q.key);
             state = null;
         }
@@ -282,12 +314,16 @@ final class SliRecording {
         }
     }
 
-    /** Fills {@code out} with the recorded minutes [from, until). */
-    private static void readRecorded(Connection c, Question q, Instant from, Instant until, double[][] out)
-            throws SQLException {
-        long fromSecond = from.getEpochSecond();
-        long firstDay = Math.floorDiv(fromSecond, DAY_SECONDS) * DAY_SECONDS;
-        int n = (int) Duration.between(from, until).toMinutes();
+    /**
+     * Fills {@code out} (minutes from {@code origin}) with the recorded minutes [from, until); the
+     * minutes before {@code from} are left as they are.
+     */
+    private static void readRecorded(
+            Connection c, Question q, Instant origin, Instant from, Instant until, double[][] out) throws SQLException {
+        long fromSecond = origin.getEpochSecond();
+        long firstDay = Math.floorDiv(from.getEpochSecond(), DAY_SECONDS) * DAY_SECONDS;
+        int lo = (int) Duration.between(origin, from).toMinutes();
+        int n = (int) Duration.between(origin, until).toMinutes();
         try (PreparedStatement ps = c.prepareStatement("select extract(epoch from day)::int8, value, total"
                 + " from slo_sli_minutes where source_key = ? and day >= ? and day < ?")) {
             ps.setString(1, q.key);
@@ -296,18 +332,18 @@ final class SliRecording {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     int offset = (int) ((rs.getLong(1) - fromSecond) / 60);
-                    copyInto(doubles(rs.getArray(2)), offset, out[0], n);
+                    copyInto(doubles(rs.getArray(2)), offset, out[0], lo, n);
                     if (q.withTotal) {
-                        copyInto(doubles(rs.getArray(3)), offset, out[1], n);
+                        copyInto(doubles(rs.getArray(3)), offset, out[1], lo, n);
                     }
                 }
             }
         }
     }
 
-    /** Copies a day's minutes to {@code into} at {@code offset} (may be negative), within [0, n). */
-    private static void copyInto(double[] day, int offset, double[] into, int n) {
-        int lo = Math.max(0, -offset);
+    /** Copies a day's minutes to {@code into} at {@code offset} (may be negative), within [from, n). */
+    private static void copyInto(double[] day, int offset, double[] into, int from, int n) {
+        int lo = Math.max(0, from - offset);
         int hi = Math.min(day.length, n - offset);
         if (hi > lo) {
             System.arraycopy(day, lo, into, lo + offset, hi - lo);
