@@ -12,6 +12,8 @@ import dev.dbre.slo.spec.MetricSource;
 import dev.dbre.slo.spec.Operator;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import javax.sql.DataSource;
@@ -38,6 +40,8 @@ public final class DatabaseSliData implements SliData {
     private final MetricStoreReads metrics;
     private final RecordReads records;
     private final ConnectionFactory connections;
+    private final MetricQueries queries;
+    private final int intervalSeconds;
     /** The recorded SLIs of metric and service-check sources (V18), or null to read the store only. */
     private final SliRecording recording;
 
@@ -65,10 +69,23 @@ public final class DatabaseSliData implements SliData {
 
     private DatabaseSliData(
             ConnectionFactory connections, MetricQueries queries, int intervalSeconds, boolean recorded) {
-        this.metrics = new MetricStoreReads(Objects.requireNonNull(queries, "queries"), intervalSeconds);
+        this(connections, queries, intervalSeconds, recorded, Clock.systemUTC());
+    }
+
+    private DatabaseSliData(
+            ConnectionFactory connections, MetricQueries queries, int intervalSeconds, boolean recorded, Clock clock) {
+        this.queries = Objects.requireNonNull(queries, "queries");
+        this.intervalSeconds = intervalSeconds;
+        this.metrics = new MetricStoreReads(queries, intervalSeconds);
         this.records = new RecordReads(Objects.requireNonNull(connections, "connections"));
         this.connections = connections;
-        this.recording = recorded ? new SliRecording(connections, metrics) : null;
+        this.recording =
+                recorded ? new SliRecording(connections, metrics, Objects.requireNonNull(clock, "clock")) : null;
+    }
+
+    /** The same reads, with {@code clock} telling when each recorded question was last asked. */
+    public DatabaseSliData withClock(Clock clock) {
+        return new DatabaseSliData(connections, queries, intervalSeconds, recording != null, clock);
     }
 
     /**
@@ -166,6 +183,12 @@ public final class DatabaseSliData implements SliData {
         } catch (SQLException e) {
             throw new SliDataException("could not read where the metric store's minutes begin", e);
         }
+    }
+
+    /** Deletes the recordings no report asked since {@code now - unused} ({@link SliRecording#prune}). */
+    @Override
+    public int pruneRecordings(Instant now, Duration unused) {
+        return recording == null ? 0 : recording.prune(now, unused);
     }
 
     private static DbreQuery dbre(MetricSource source) {

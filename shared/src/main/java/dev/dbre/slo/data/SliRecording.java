@@ -20,6 +20,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -62,10 +63,13 @@ final class SliRecording {
 
     private final ConnectionFactory connections;
     private final MetricStoreReads metrics;
+    /** What "now" is when a question is asked ({@code asked_at}, V20). */
+    private final Clock clock;
 
-    SliRecording(ConnectionFactory connections, MetricStoreReads metrics) {
+    SliRecording(ConnectionFactory connections, MetricStoreReads metrics, Clock clock) {
         this.connections = connections;
         this.metrics = metrics;
+        this.clock = clock;
     }
 
     /** Whether {@code grid} is one the recording answers (see the class comment). */
@@ -245,9 +249,7 @@ final class SliRecording {
             record(c, q, changed[0], changed[1]);
         }
         State after = new State(newFrom, newUntil, Math.max(seq, state.changeSeq()));
-        if (!after.equals(state)) {
-            writeState(c, q, after, false);
-        }
+        writeState(c, q, after, false); // also when unchanged: asked_at says the question is in use
         return after;
     }
 
@@ -385,19 +387,20 @@ final class SliRecording {
         }
     }
 
-    private static void writeState(Connection c, Question q, State s, boolean insert) throws SQLException {
+    private void writeState(Connection c, Question q, State s, boolean insert) throws SQLException {
         String sql = insert
-                ? "insert into slo_sli_recordings (recorded_from, recorded_until, change_seq, updated_at, source_key,"
-                        + " question) values (?, ?, ?, now(), ?, ?)"
+                ? "insert into slo_sli_recordings (recorded_from, recorded_until, change_seq, asked_at, updated_at,"
+                        + " source_key, question) values (?, ?, ?, ?, now(), ?, ?)"
                 : "update slo_sli_recordings set recorded_from = ?, recorded_until = ?, change_seq = ?,"
-                        + " updated_at = now() where source_key = ?";
+                        + " asked_at = greatest(asked_at, ?), updated_at = now() where source_key = ?";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setTimestamp(1, Timestamp.from(s.from()));
             ps.setTimestamp(2, Timestamp.from(s.until()));
             ps.setLong(3, s.changeSeq());
-            ps.setString(4, q.key);
+            ps.setTimestamp(4, Timestamp.from(clock.instant()));
+            ps.setString(5, q.key);
             if (insert) {
-                ps.setString(5, q.text);
+                ps.setString(6, q.text);
             }
             ps.executeUpdate();
         }
@@ -407,6 +410,37 @@ final class SliRecording {
         try (PreparedStatement ps = c.prepareStatement("delete from slo_sli_recordings where source_key = ?")) {
             ps.setString(1, key);
             ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Deletes what no report will read again: the recordings of questions not asked since {@code
+     * now - unused} (with their day rows, on delete cascade; a spec that asks one again records it
+     * anew), and the day rows wholly before the kept minutes (minutes that old are read from the
+     * hourly rollups). These tables hold a row per question and day, so a plain DELETE is cheap;
+     * a question being recorded right now was asked now, so it is never the one deleted.
+     *
+     * @return the recordings deleted
+     */
+    int prune(Instant now, Duration unused) {
+        try (Connection c = connections.open()) {
+            int deleted;
+            try (PreparedStatement ps = c.prepareStatement("delete from slo_sli_recordings where asked_at < ?")) {
+                ps.setTimestamp(1, Timestamp.from(now.minus(unused)));
+                deleted = ps.executeUpdate();
+            }
+            Instant kept = minutesKeptFrom(c);
+            // The day row holding the first kept minute stays: the recording reads it from there.
+            try (PreparedStatement ps = c.prepareStatement("delete from slo_sli_minutes where day < ?")) {
+                ps.setTimestamp(
+                        1,
+                        Timestamp.from(Instant.ofEpochSecond(
+                                Math.floorDiv(kept.getEpochSecond(), DAY_SECONDS) * DAY_SECONDS)));
+                ps.executeUpdate();
+            }
+            return deleted;
+        } catch (SQLException e) {
+            throw new SliDataException("could not delete the recorded SLIs no report asks any more", e);
         }
     }
 

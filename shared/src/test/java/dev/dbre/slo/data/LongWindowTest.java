@@ -12,7 +12,11 @@ import dev.dbre.metrics.query.MetricQueryService;
 import dev.dbre.slo.ReportSettings;
 import dev.dbre.slo.SliData;
 import dev.dbre.slo.SloEvaluator;
+import dev.dbre.slo.SloReport;
 import dev.dbre.slo.SloReport.Entry;
+import dev.dbre.slo.report.SloReportHtml;
+import dev.dbre.slo.report.SloReportJson;
+import dev.dbre.slo.report.SloReportMarkdown;
 import dev.dbre.slo.spec.Slo;
 import dev.dbre.slo.spec.SloSpecs;
 import dev.dbre.testing.MutableClock;
@@ -22,6 +26,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -111,6 +116,11 @@ class LongWindowTest {
         assertThat(e.burnRates().get("3d").burnRate()).isCloseTo(10 / 2_010.0 / 0.01, within(1e-12));
         assertThat(e.burnRates().get("3d").events()).isEqualTo(2_010);
         assertThat(e.window().hourGrainUntil()).isEqualTo(Instant.parse("2026-11-05T00:00:00Z"));
+        SloReport report = new SloReport(SloReport.SCHEMA_VERSION, AT, AT, List.of(e));
+        assertThat(SloReportMarkdown.write(report))
+                .contains("- Read at hour grain until 2026-11-05 00:00 UTC: the metric store no longer keeps minutes");
+        assertThat(SloReportHtml.write(report)).contains("<p>Read at hour grain until 2026-11-05 00:00 UTC: ");
+        assertThat(SloReportJson.write(report)).contains("\"hourGrainUntil\" : \"2026-11-05T00:00:00Z\"");
     }
 
     @Test
