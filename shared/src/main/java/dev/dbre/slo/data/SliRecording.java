@@ -53,6 +53,11 @@ import java.util.TreeSet;
  * step of whole minutes that is not whole hours): a step's value is then the sum of its minutes'
  * values exactly as the store merges them (counts, and a sketch's bin counts, add). Coarser steps
  * (a past period in one step, hourly time slices) read the store's hour and day rollups directly.
+ *
+ * <p>Only minutes the store still keeps are recorded or read (from the minute rollups' oldest
+ * partition on); the caller reads older ones from the hourly rollups, recorded or not, so every
+ * question splits a window at the same place (docs/slo.md, "Long windows"). {@code asked_at} (V20)
+ * is when a report last asked a question; {@link #prune} deletes those no report asks any more.
  */
 final class SliRecording {
     static final Duration MINUTE = Duration.ofMinutes(1);
