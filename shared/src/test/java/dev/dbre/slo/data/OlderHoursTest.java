@@ -52,5 +52,11 @@ class OlderHoursTest {
         // 01:00 is step 1 (00:50-01:10); 03:00 is step 7 (02:50-03:10), which had 5.
         assertThat(into)
                 .containsExactly(Double.NaN, 7, Double.NaN, Double.NaN, 2, Double.NaN, Double.NaN, 8, Double.NaN);
+
+        // An hour that starts with the grid lands in its first step.
+        double[] first = {Double.NaN, Double.NaN};
+        MetricStoreReads.addHours(
+                new double[] {4}, new StepGrid(T, Duration.ofHours(1), 1), new StepGrid(T, FIVE, 2), first);
+        assertThat(first).containsExactly(4, Double.NaN);
     }
 }
