@@ -291,6 +291,13 @@ public final class Settings {
                             + " per rule (one bad event alone cannot page)",
                     SHARED,
                     LOCAL),
+            s(
+                    "DBRE_SLO_RECORDING_UNUSED_DAYS",
+                    "35",
+                    "a whole number of days from 1 to 36500",
+                    "how long a recorded SLI question (slo_sli_recordings) may go unasked by any report before"
+                            + " a report run deletes its recording",
+                    SHARED),
 
             // Logging (log4j2 configuration files).
             s("DBRE_LOG_LEVEL", "INFO", "a log4j2 level", "root log level", AWS, LOCAL)

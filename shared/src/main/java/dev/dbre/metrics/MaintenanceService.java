@@ -448,21 +448,11 @@ public final class MaintenanceService {
     private Instant closedBefore(Connection c, Rollup r, Instant now) throws SQLException {
         Instant limit = now;
         if (r.previous() != null) {
-            Instant finer = rolledUntil(c, r.previous().code);
+            Instant finer = RolledUntil.of(c, r.previous().code);
             limit = finer == null || finer.isAfter(now) ? (finer == null ? Instant.EPOCH : now) : finer;
         }
         long s = limit.getEpochSecond();
         return Instant.ofEpochSecond(Math.floorDiv(s, r.widthSeconds) * r.widthSeconds);
-    }
-
-    private static Instant rolledUntil(Connection c, String code) throws SQLException {
-        try (PreparedStatement ps =
-                c.prepareStatement("select rolled_until from metric_rollup_state where resolution = ?")) {
-            ps.setString(1, code);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getTimestamp(1).toInstant() : null;
-            }
-        }
     }
 
     private static List<Instant> takeQueued(Connection c, Rollup r, Instant cutoff) throws SQLException {
@@ -726,7 +716,7 @@ public final class MaintenanceService {
      * has passed the partition's end and none of its queued buckets lies in it.
      */
     private static boolean rolledPast(Connection c, Rollup r, Instant lower, Instant upper) throws SQLException {
-        Instant until = rolledUntil(c, r.code);
+        Instant until = RolledUntil.of(c, r.code);
         if (until == null || until.isBefore(upper)) {
             return false;
         }

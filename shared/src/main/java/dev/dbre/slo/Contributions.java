@@ -12,13 +12,19 @@ import dev.dbre.slo.spec.Slo;
  * {@code total[i]} NaN when the step has no data. Occurrences counts events; Timeslices makes each
  * step one slice, good (1) when its ratio meets {@code timeSliceTarget}, else bad (0); RatioTimeslices
  * makes each step one slice worth its ratio.
+ *
+ * <p>{@code hourGrainSteps}: the first steps whose data was read from hourly rollups ({@link
+ * StepSeries#hourGrainSteps}). Occurrences counts them (an hour's events are in the step of its
+ * start, so sums over the window stay exact); a slice cannot be judged from an hour's total, so for
+ * Timeslices and RatioTimeslices those steps are slices without data.
  */
-record Contributions(double[] good, double[] total) {
+record Contributions(double[] good, double[] total, int hourGrainSteps) {
 
     static Contributions of(Slo slo, Objective objective, SliData data, StepGrid grid) {
         int n = grid.steps();
         double[] good = new double[n];
         double[] total = new double[n];
+        int hourGrain = 0;
         switch (slo.indicator().metric()) {
             case RatioMetric r
             when r.raw() != null -> {
@@ -33,6 +39,7 @@ record Contributions(double[] good, double[] total) {
             case RatioMetric r -> {
                 StepSeries all = data.counts(r.total(), grid);
                 StepSeries part = data.counts(r.good() != null ? r.good() : r.bad(), grid);
+                hourGrain = Math.max(all.hourGrainSteps(), part.hourGrainSteps());
                 for (int i = 0; i < n; i++) {
                     double t = all.get(i);
                     // A step with no events is a step without data: it proves nothing either way.
@@ -43,6 +50,8 @@ record Contributions(double[] good, double[] total) {
             }
             case ThresholdMetric t -> {
                 SliData.ThresholdCounts counts = data.threshold(t.source(), objective.op(), objective.value(), grid);
+                hourGrain = Math.max(
+                        counts.total().hourGrainSteps(), counts.matching().hourGrainSteps());
                 for (int i = 0; i < n; i++) {
                     double all = counts.total().get(i);
                     total[i] = Double.isNaN(all) || all <= 0 ? Double.NaN : all;
@@ -52,6 +61,9 @@ record Contributions(double[] good, double[] total) {
             }
         }
         if (slo.budgetingMethod() != BudgetingMethod.OCCURRENCES) {
+            for (int i = 0; i < hourGrain; i++) {
+                total[i] = Double.NaN;
+            }
             for (int i = 0; i < n; i++) {
                 if (!Double.isNaN(total[i])) {
                     double ratio = good[i] / total[i];
@@ -62,6 +74,6 @@ record Contributions(double[] good, double[] total) {
                 }
             }
         }
-        return new Contributions(good, total);
+        return new Contributions(good, total, hourGrain);
     }
 }

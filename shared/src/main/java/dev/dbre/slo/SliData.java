@@ -2,6 +2,8 @@ package dev.dbre.slo;
 
 import dev.dbre.slo.spec.MetricSource;
 import dev.dbre.slo.spec.Operator;
+import java.time.Duration;
+import java.time.Instant;
 
 /**
  * The port through which the SLO report reads numbers: per step of a grid, what a metric source
@@ -34,6 +36,16 @@ public interface SliData {
      */
     default boolean additive(MetricSource source) {
         return false;
+    }
+
+    /**
+     * Deletes what an implementation keeps for questions no report asked since {@code now -
+     * unused} (the database's recorded SLIs); nothing by default.
+     *
+     * @return how many questions' kept data was deleted
+     */
+    default int pruneRecordings(Instant now, Duration unused) {
+        return 0;
     }
 
     /** The two series of a threshold question, on the same grid. */

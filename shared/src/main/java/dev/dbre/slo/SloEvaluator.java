@@ -84,7 +84,8 @@ public final class SloEvaluator {
         // burn rate sees a whole window.
         StepGrid grid = new StepGrid(
                 period.to().minus(step.multipliedBy(periodSteps + lookback)), step, periodSteps + lookback);
-        Tallies tallies = new Tallies(Contributions.of(slo, objective, data, grid));
+        Contributions contributions = Contributions.of(slo, objective, data, grid);
+        Tallies tallies = new Tallies(contributions);
         int a = lookback;
         int b = grid.steps();
         double budgetShare = objective.budgetShare();
@@ -147,7 +148,8 @@ public final class SloEvaluator {
                         period.rolling() ? "rolling" : "calendar",
                         slo.window().duration().toString(),
                         period.rolling() ? null : slo.window().zone().getId(),
-                        period.end()),
+                        period.end(),
+                        contributions.hourGrainSteps() == 0 ? null : grid.start(contributions.hourGrainSteps())),
                 objective.target(),
                 objective.op() == null ? null : new Threshold(objective.op().specName(), objective.value()),
                 window.sli(),

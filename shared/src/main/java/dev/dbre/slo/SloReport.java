@@ -11,7 +11,7 @@ import java.util.Map;
  */
 public record SloReport(int schemaVersion, Instant generatedAt, Instant at, List<Entry> slos) {
     /** Bumped on any change of the JSON shape. */
-    public static final int SCHEMA_VERSION = 1;
+    public static final int SCHEMA_VERSION = 2;
 
     public SloReport {
         slos = List.copyOf(slos);
@@ -53,8 +53,19 @@ public record SloReport(int schemaVersion, Instant generatedAt, Instant at, List
      * @param duration the spec's shorthand, e.g. {@code 28d} or {@code 1M}
      * @param timeZone the calendar's zone (null for rolling)
      * @param periodEnd the end of the calendar period (= {@code to} for rolling)
+     * @param hourGrainUntil null, or the end of the first part of the steps evaluated (the window
+     *     and the alert windows' lookback before it) that was read from hourly rollups because the
+     *     minute rollups of that time are no longer kept: Occurrences counts its events exactly at an
+     *     hour's grain, slices there have no data (docs/slo.md, "Long windows"); since schema 2
      */
-    public record Window(Instant from, Instant to, String kind, String duration, String timeZone, Instant periodEnd) {}
+    public record Window(
+            Instant from,
+            Instant to,
+            String kind,
+            String duration,
+            String timeZone,
+            Instant periodEnd,
+            Instant hourGrainUntil) {}
 
     public record Threshold(String op, double value) {}
 

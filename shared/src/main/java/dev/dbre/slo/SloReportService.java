@@ -129,6 +129,8 @@ public final class SloReportService {
      */
     public SloRunSummary run(SloSpecSet specs, When when, Set<ReportFormat> formats) throws Exception {
         SloReport report = evaluate(specs, when);
+        // After the report: every question this run asked is fresh, so none of its recordings goes.
+        data.pruneRecordings(clock.instant(), settings.recordingUnused());
         Map<String, String> locations = publish(report, formats);
         List<AlertChange> changes = updateAlertState(report, locations);
         emitMetrics(report);

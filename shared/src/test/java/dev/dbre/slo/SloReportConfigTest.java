@@ -115,4 +115,24 @@ class SloReportConfigTest {
                     .hasMessage("DBRE_SLO_MIN_EVENTS: must be a whole number of events >= 1, was '" + bad + "'");
         }
     }
+
+    @Test
+    void recordingUnusedDays_defaults35_isReadFromTheEnvironment_andABadValueNamesTheVariable(@TempDir Path dir)
+            throws Exception {
+        Path spec = Files.createDirectories(dir.resolve("slo"));
+        java.util.HashMap<String, String> set =
+                new java.util.HashMap<>(Map.of("DBRE_SLO_SPEC", spec.toString(), "DBRE_SLO_OUT", "s3://bucket-a/p"));
+        assertThat(SloReportConfig.fromEnv(new Env(set)).settings().recordingUnused())
+                .isEqualTo(java.time.Duration.ofDays(35));
+        set.put("DBRE_SLO_RECORDING_UNUSED_DAYS", " 90 ");
+        assertThat(SloReportConfig.fromEnv(new Env(set)).settings().recordingUnused())
+                .isEqualTo(java.time.Duration.ofDays(90));
+        for (String bad : new String[] {"0", "-1", "a month", "1.5", "36501"}) {
+            set.put("DBRE_SLO_RECORDING_UNUSED_DAYS", bad);
+            assertThatThrownBy(() -> SloReportConfig.fromEnv(new Env(set)))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessage("DBRE_SLO_RECORDING_UNUSED_DAYS: must be a whole number of days from 1 to 36500, was '"
+                            + bad + "'");
+        }
+    }
 }

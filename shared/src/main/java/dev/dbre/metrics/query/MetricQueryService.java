@@ -3,6 +3,8 @@ package dev.dbre.metrics.query;
 import dev.dbre.metrics.Aggregate;
 import dev.dbre.metrics.BinaryRows;
 import dev.dbre.metrics.MetricStoreSettings;
+import dev.dbre.metrics.OldestPartition;
+import dev.dbre.metrics.RolledUntil;
 import dev.dbre.metrics.SeriesType;
 import dev.dbre.port.ConnectionFactory;
 import java.sql.Array;
@@ -40,14 +42,6 @@ import java.util.TreeSet;
  */
 public final class MetricQueryService implements MetricQueries {
     private static final String SERIES = "select id, type, tags from metric_series where name = ?";
-    private static final String STATE = "select resolution, rolled_until from metric_rollup_state";
-    /** Where the oldest partition of a table begins (its range's lower bound), or null without one. */
-    private static final String OLDEST_PARTITION = "select min(substring(pg_get_expr(p.relpartbound, p.oid)"
-            + " from 'FROM \\(''([^'']+)''\\)')::timestamptz) from pg_inherits i"
-            + " join pg_class p on p.oid = i.inhrelid join pg_class t on t.oid = i.inhparent"
-            + " where t.relname = ? and t.relnamespace = p.relnamespace"
-            + " and t.relnamespace = (select oid from pg_namespace where nspname = current_schema())";
-
     private static final String ROWS = "select (extract(epoch from bucket) * 1000000)::int8, n, sum, min, max, last,"
             + " (extract(epoch from last_ts) * 1000000)::int8, state from %s"
             + " where series_id = any(?) and bucket >= ? and bucket < ?";
@@ -289,13 +283,8 @@ public final class MetricQueryService implements MetricQueries {
         }
 
         private Long oldestPartition(Resolution r) throws SQLException {
-            try (PreparedStatement ps = c.prepareStatement(OLDEST_PARTITION)) {
-                ps.setString(1, r.table().table());
-                try (ResultSet rs = ps.executeQuery()) {
-                    Timestamp t = rs.next() ? rs.getTimestamp(1) : null;
-                    return t == null ? null : micros(t.toInstant());
-                }
-            }
+            Instant t = OldestPartition.start(c, r.table());
+            return t == null ? null : micros(t);
         }
 
         private BeyondRetentionException refusal(
@@ -358,15 +347,12 @@ public final class MetricQueryService implements MetricQueries {
 
     private static Map<Resolution, Long> rolledUntil(Connection c) throws SQLException {
         Map<Resolution, Long> out = new EnumMap<>(Resolution.class);
-        try (PreparedStatement ps = c.prepareStatement(STATE);
-                ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                Resolution r = Resolution.ofCode(rs.getString(1));
-                if (r != null) {
-                    out.put(r, micros(rs.getTimestamp(2).toInstant()));
-                }
+        RolledUntil.all(c).forEach((code, until) -> {
+            Resolution r = Resolution.ofCode(code);
+            if (r != null) {
+                out.put(r, micros(until));
             }
-        }
+        });
         return out;
     }
 

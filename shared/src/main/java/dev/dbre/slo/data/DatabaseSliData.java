@@ -10,6 +10,11 @@ import dev.dbre.slo.StepSeries;
 import dev.dbre.slo.spec.DbreQuery;
 import dev.dbre.slo.spec.MetricSource;
 import dev.dbre.slo.spec.Operator;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import javax.sql.DataSource;
 
@@ -23,7 +28,9 @@ import javax.sql.DataSource;
  *
  * <p>The {@code metric} and {@code service_check} counts and thresholds over minute grids are
  * read from their recorded SLIs ({@link SliRecording}), which each question brings up to date
- * first; the answers are those of the metric store (docs/slo.md, "Recorded SLIs").
+ * first; the answers are those of the metric store (docs/slo.md, "Recorded SLIs"). The part of a
+ * minute-grain grid older than the minute rollups' retention is read, recorded or not, from the
+ * hourly rollups ({@link MetricStoreReads#countsWithOlderHours}; docs/slo.md, "Long windows").
  *
  * <p>Thread-safe (each question takes its own connection). A database error is a
  * {@link SliDataException} naming what was asked; a question the source cannot answer (a threshold
@@ -32,6 +39,9 @@ import javax.sql.DataSource;
 public final class DatabaseSliData implements SliData {
     private final MetricStoreReads metrics;
     private final RecordReads records;
+    private final ConnectionFactory connections;
+    private final MetricQueries queries;
+    private final int intervalSeconds;
     /** The recorded SLIs of metric and service-check sources (V18), or null to read the store only. */
     private final SliRecording recording;
 
@@ -59,9 +69,23 @@ public final class DatabaseSliData implements SliData {
 
     private DatabaseSliData(
             ConnectionFactory connections, MetricQueries queries, int intervalSeconds, boolean recorded) {
-        this.metrics = new MetricStoreReads(Objects.requireNonNull(queries, "queries"), intervalSeconds);
+        this(connections, queries, intervalSeconds, recorded, Clock.systemUTC());
+    }
+
+    private DatabaseSliData(
+            ConnectionFactory connections, MetricQueries queries, int intervalSeconds, boolean recorded, Clock clock) {
+        this.queries = Objects.requireNonNull(queries, "queries");
+        this.intervalSeconds = intervalSeconds;
+        this.metrics = new MetricStoreReads(queries, intervalSeconds);
         this.records = new RecordReads(Objects.requireNonNull(connections, "connections"));
-        this.recording = recorded ? new SliRecording(connections, metrics) : null;
+        this.connections = connections;
+        this.recording =
+                recorded ? new SliRecording(connections, metrics, Objects.requireNonNull(clock, "clock")) : null;
+    }
+
+    /** The same reads, with {@code clock} telling when each recorded question was last asked. */
+    public DatabaseSliData withClock(Clock clock) {
+        return new DatabaseSliData(connections, queries, intervalSeconds, recording != null, clock);
     }
 
     /**
@@ -81,8 +105,15 @@ public final class DatabaseSliData implements SliData {
             return StepSeries.empty(grid);
         }
         return switch (q.source()) {
-            case METRIC, SERVICE_CHECK ->
-                recording != null && SliRecording.serves(grid) ? recording.counts(q, grid) : metrics.counts(q, grid);
+            case METRIC, SERVICE_CHECK -> {
+                if (!SliRecording.serves(grid)) {
+                    yield metrics.counts(q, grid);
+                }
+                yield recording != null
+                        ? recording.counts(q, grid)
+                        : metrics.countsWithOlderHours(
+                                q, grid, metrics.counts(q, grid).values(), minutesKeptFrom());
+            }
             case INGEST -> records.ingest(q, grid);
             case BACKUP -> records.backup(q, grid);
             case DRILL -> records.drillCounts(q, grid);
@@ -97,10 +128,23 @@ public final class DatabaseSliData implements SliData {
             return new ThresholdCounts(StepSeries.empty(grid), StepSeries.empty(grid));
         }
         return switch (q.source()) {
-            case METRIC ->
-                recording != null && SliRecording.serves(grid)
-                        ? recording.threshold(q, op, threshold, grid)
-                        : metrics.threshold(q, op, threshold, grid);
+            case METRIC -> {
+                if (!SliRecording.serves(grid)) {
+                    yield metrics.threshold(q, op, threshold, grid);
+                }
+                if (recording != null) {
+                    yield recording.threshold(q, op, threshold, grid);
+                }
+                ThresholdCounts exact = metrics.threshold(q, op, threshold, grid);
+                yield metrics.thresholdWithOlderHours(
+                        q,
+                        op,
+                        threshold,
+                        grid,
+                        exact.matching().values(),
+                        exact.total().values(),
+                        minutesKeptFrom());
+            }
             case DRILL -> records.drillThreshold(q, op, threshold, grid);
             default ->
                 throw new IllegalArgumentException("source " + q.source().specName()
@@ -130,6 +174,21 @@ public final class DatabaseSliData implements SliData {
     public boolean additive(MetricSource source) {
         DbreQuery q = source.dbre();
         return q != null && (q.source() == DbreQuery.Source.METRIC || q.source() == DbreQuery.Source.SERVICE_CHECK);
+    }
+
+    /** Where the minute rollups' kept data begins ({@link SliRecording#minutesKeptFrom}). */
+    private Instant minutesKeptFrom() {
+        try (Connection c = connections.open()) {
+            return SliRecording.minutesKeptFrom(c);
+        } catch (SQLException e) {
+            throw new SliDataException("could not read where the metric store's minutes begin", e);
+        }
+    }
+
+    /** Deletes the recordings no report asked since {@code now - unused} ({@link SliRecording#prune}). */
+    @Override
+    public int pruneRecordings(Instant now, Duration unused) {
+        return recording == null ? 0 : recording.prune(now, unused);
     }
 
     private static DbreQuery dbre(MetricSource source) {

@@ -15,6 +15,7 @@ import dev.dbre.slo.spec.DbreQuery;
 import dev.dbre.slo.spec.Operator;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,8 @@ import java.util.Map;
  * ({@link MetricQueries}): one query per question, its steps merged into the grid's steps.
  */
 final class MetricStoreReads {
+    private static final long HOUR_SECONDS = 3600;
+
     private final MetricQueries queries;
     private final int intervalSeconds;
 
@@ -95,6 +98,80 @@ final class MetricStoreReads {
             out[i] = a.sum() / a.n();
         }
         return new StepSeries(grid, out);
+    }
+
+    /**
+     * {@code exact} (per step of a minute-grain {@code grid}, read where the minute rollups are
+     * kept) with the time before {@code minutesFrom} read from the hourly rollups: the same counts
+     * at an hour's grain (events, and a sketch's bin counts, add). Each hour's total goes to the
+     * step that holds the hour's start, so sums over whole hours stay exact; the first steps up to
+     * {@code minutesFrom} are marked as {@linkplain StepSeries#hourGrainSteps read at hour grain}.
+     *
+     * @param minutesFrom where the kept minutes begin (a partition bound, so a whole hour)
+     */
+    StepSeries countsWithOlderHours(DbreQuery q, StepGrid grid, double[] exact, Instant minutesFrom) {
+        int coarse = hourGrainSteps(grid, minutesFrom);
+        if (coarse == 0) {
+            return new StepSeries(grid, exact);
+        }
+        StepGrid hours = olderHours(grid, minutesFrom);
+        double[] out = exact.clone();
+        addHours(counts(q, hours).values(), hours, grid, out);
+        return new StepSeries(grid, out, coarse);
+    }
+
+    /** As {@link #countsWithOlderHours}, for the two series of a threshold. */
+    ThresholdCounts thresholdWithOlderHours(
+            DbreQuery q,
+            Operator op,
+            double threshold,
+            StepGrid grid,
+            double[] matching,
+            double[] total,
+            Instant minutesFrom) {
+        int coarse = hourGrainSteps(grid, minutesFrom);
+        if (coarse == 0) {
+            return new ThresholdCounts(new StepSeries(grid, matching), new StepSeries(grid, total));
+        }
+        StepGrid hours = olderHours(grid, minutesFrom);
+        ThresholdCounts older = threshold(q, op, threshold, hours);
+        double[] m = matching.clone();
+        double[] t = total.clone();
+        addHours(older.matching().values(), hours, grid, m);
+        addHours(older.total().values(), hours, grid, t);
+        return new ThresholdCounts(new StepSeries(grid, m, coarse), new StepSeries(grid, t, coarse));
+    }
+
+    /** How many steps of {@code grid}, from the first, start before {@code minutesFrom}. */
+    static int hourGrainSteps(StepGrid grid, Instant minutesFrom) {
+        if (!minutesFrom.isAfter(grid.from())) {
+            return 0;
+        }
+        if (!minutesFrom.isBefore(grid.to())) {
+            return grid.steps();
+        }
+        long nanos = Duration.between(grid.from(), minutesFrom).toNanos();
+        return (int) Math.ceilDiv(nanos, grid.step().toNanos());
+    }
+
+    /** The whole hours from the one holding the grid's start to {@code minutesFrom} (or the grid's end). */
+    static StepGrid olderHours(StepGrid grid, Instant minutesFrom) {
+        long first = Math.floorDiv(grid.from().getEpochSecond(), HOUR_SECONDS) * HOUR_SECONDS;
+        Instant end = minutesFrom.isBefore(grid.to()) ? minutesFrom : grid.to();
+        long hours = Math.ceilDiv(end.getEpochSecond() - first, HOUR_SECONDS);
+        return new StepGrid(Instant.ofEpochSecond(first), Duration.ofHours(1), (int) hours);
+    }
+
+    /** Adds each hour's value to the step of {@code grid} that holds the hour's start (NaN: nothing). */
+    static void addHours(double[] hourly, StepGrid hours, StepGrid grid, double[] into) {
+        for (int h = 0; h < hourly.length; h++) {
+            double v = hourly[h];
+            int i = grid.indexOf(hours.start(h));
+            if (Double.isNaN(v) || i < 0) {
+                continue;
+            }
+            into[i] = Double.isNaN(into[i]) ? v : into[i] + v;
+        }
     }
 
     private static double checks(Aggregate a, List<String> statuses) {

@@ -1,5 +1,8 @@
 package dev.dbre.slo.data;
 
+import dev.dbre.metrics.MetricTable;
+import dev.dbre.metrics.OldestPartition;
+import dev.dbre.metrics.RolledUntil;
 import dev.dbre.metrics.query.Resolution;
 import dev.dbre.port.ConnectionFactory;
 import dev.dbre.slo.SliData.ThresholdCounts;
@@ -17,6 +20,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -49,6 +53,11 @@ import java.util.TreeSet;
  * step of whole minutes that is not whole hours): a step's value is then the sum of its minutes'
  * values exactly as the store merges them (counts, and a sketch's bin counts, add). Coarser steps
  * (a past period in one step, hourly time slices) read the store's hour and day rollups directly.
+ *
+ * <p>Only minutes the store still keeps are recorded or read (from the minute rollups' oldest
+ * partition on); the caller reads older ones from the hourly rollups, recorded or not, so every
+ * question splits a window at the same place (docs/slo.md, "Long windows"). {@code asked_at} (V20)
+ * is when a report last asked a question; {@link #prune} deletes those no report asks any more.
  */
 final class SliRecording {
     static final Duration MINUTE = Duration.ofMinutes(1);
@@ -59,10 +68,13 @@ final class SliRecording {
 
     private final ConnectionFactory connections;
     private final MetricStoreReads metrics;
+    /** What "now" is when a question is asked ({@code asked_at}, V20). */
+    private final Clock clock;
 
-    SliRecording(ConnectionFactory connections, MetricStoreReads metrics) {
+    SliRecording(ConnectionFactory connections, MetricStoreReads metrics, Clock clock) {
         this.connections = connections;
         this.metrics = metrics;
+        this.clock = clock;
     }
 
     /** Whether {@code grid} is one the recording answers (see the class comment). */
@@ -85,7 +97,8 @@ final class SliRecording {
                         return new double[][] {metrics.counts(q, minutes).values(), null};
                     }
                 };
-        return new StepSeries(grid, fold(minutes(question, grid)[0], grid));
+        Minutes m = minutes(question, grid);
+        return metrics.countsWithOlderHours(q, grid, fold(m.values()[0], grid), m.keptFrom());
     }
 
     /** As {@link MetricStoreReads#threshold}, from the recording. */
@@ -101,8 +114,9 @@ final class SliRecording {
                         return new double[][] {t.matching().values(), t.total().values()};
                     }
                 };
-        double[][] m = minutes(question, grid);
-        return new ThresholdCounts(new StepSeries(grid, fold(m[0], grid)), new StepSeries(grid, fold(m[1], grid)));
+        Minutes m = minutes(question, grid);
+        return metrics.thresholdWithOlderHours(
+                q, op, threshold, grid, fold(m.values()[0], grid), fold(m.values()[1], grid), m.keptFrom());
     }
 
     /** One recorded question: its canonical text, and how to compute its minutes from the store. */
@@ -125,29 +139,43 @@ final class SliRecording {
     private record State(Instant from, Instant until, long changeSeq) {}
 
     /**
-     * Per minute of {@code grid}'s span: {value, total (null for a count)}, recorded where final,
-     * live after.
+     * Minutes of a grid's span, and where the minute rollups' kept data begins: the minutes before
+     * it are NaN (not known at a minute's grain any more; the caller reads them from the hours).
      */
-    double[][] minutes(Question q, StepGrid grid) {
-        Instant from = grid.from();
+    record Minutes(double[][] values, Instant keptFrom) {}
+
+    /**
+     * Per minute of {@code grid}'s span: {value, total (null for a count)}, recorded where final,
+     * live after; NaN before the kept minutes begin. The recording holds only what the minute
+     * rollups hold, so every question splits a window at the same place, recorded or not.
+     */
+    Minutes minutes(Question q, StepGrid grid) {
         Instant to = grid.to();
-        int n = (int) Duration.between(from, to).toMinutes();
+        int n = (int) Duration.between(grid.from(), to).toMinutes();
         double[][] out = {nan(n), q.withTotal ? nan(n) : null};
         if (n == 0) {
-            return out;
+            return new Minutes(out, grid.from());
         }
+        Instant keptFrom;
+        Instant from;
         Instant recordedUntil;
         try (Connection c = connections.open()) {
             c.setAutoCommit(false);
             try {
-                State state = bringUpToDate(c, q, from, to);
+                keptFrom = minutesKeptFrom(c);
+                from = max(grid.from(), keptFrom);
+                if (!from.isBefore(to)) {
+                    c.commit();
+                    return new Minutes(out, keptFrom);
+                }
+                State state = bringUpToDate(c, q, from, to, keptFrom);
                 recordedUntil = state == null ? from : min(to, max(from, state.until()));
                 if (state != null && state.from().isAfter(from)) {
                     throw new IllegalStateException(
                             "recording of " + q.text + " starts at " + state.from() + ", after the asked " + from);
                 }
                 if (recordedUntil.isAfter(from)) {
-                    readRecorded(c, q, from, recordedUntil, out);
+                    readRecorded(c, q, grid.from(), from, recordedUntil, out);
                 }
                 c.commit();
             } catch (SQLException | RuntimeException e) {
@@ -158,14 +186,24 @@ final class SliRecording {
             throw new SliDataException("could not bring the recorded SLI up to date: " + q.text, e);
         }
         if (recordedUntil.isBefore(to)) {
-            int offset = (int) Duration.between(from, recordedUntil).toMinutes();
+            int offset = (int) Duration.between(grid.from(), recordedUntil).toMinutes();
             double[][] live = q.compute(new StepGrid(recordedUntil, MINUTE, n - offset));
             System.arraycopy(live[0], 0, out[0], offset, n - offset);
             if (q.withTotal) {
                 System.arraycopy(live[1], 0, out[1], offset, n - offset);
             }
         }
-        return out;
+        return new Minutes(out, keptFrom);
+    }
+
+    /**
+     * Where the minute rollups' kept data begins (their oldest partition; the epoch without one).
+     * A minute before it is not in the store any more, so it is never recorded (it would read as
+     * "no data" for good) nor read from an older recording.
+     */
+    static Instant minutesKeptFrom(Connection c) throws SQLException {
+        Instant oldest = OldestPartition.start(c, MetricTable.MINUTE);
+        return oldest == null ? Instant.EPOCH : oldest;
     }
 
     /**
@@ -174,7 +212,8 @@ final class SliRecording {
      *
      * @return the state after, or null when nothing is recorded (no final minute asked yet)
      */
-    private State bringUpToDate(Connection c, Question q, Instant from, Instant to) throws SQLException {
+    private State bringUpToDate(Connection c, Question q, Instant from, Instant to, Instant keptFrom)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("select pg_advisory_xact_lock(hashtextextended(?, 0))")) {
             ps.setString(1, "slo_sli:" + q.key);
             ps.executeQuery().close();
@@ -182,8 +221,11 @@ final class SliRecording {
         State state = readState(c, q.key);
         long seq = changeSeq(c);
         Instant finalUntil = finalUntil(c);
-        if (state != null && finalUntil.isBefore(state.until())) {
-            // The minute rollup's progress went back (its state was reset): start again.
+        if (state != null
+                && (finalUntil.isBefore(state.until()) || state.until().isBefore(keptFrom))) {
+            // The minute rollup's progress went back (its state was reset), or the recording ends
+            // before the kept minutes begin (unasked while retention dropped the minutes after it,
+            // so it cannot be continued in one piece): start again.
             delete(c, q.key);
             state = null;
         }
@@ -212,9 +254,7 @@ final class SliRecording {
             record(c, q, changed[0], changed[1]);
         }
         State after = new State(newFrom, newUntil, Math.max(seq, state.changeSeq()));
-        if (!after.equals(state)) {
-            writeState(c, q, after, false);
-        }
+        writeState(c, q, after, false); // also when unchanged: asked_at says the question is in use
         return after;
     }
 
@@ -281,12 +321,16 @@ final class SliRecording {
         }
     }
 
-    /** Fills {@code out} with the recorded minutes [from, until). */
-    private static void readRecorded(Connection c, Question q, Instant from, Instant until, double[][] out)
-            throws SQLException {
-        long fromSecond = from.getEpochSecond();
-        long firstDay = Math.floorDiv(fromSecond, DAY_SECONDS) * DAY_SECONDS;
-        int n = (int) Duration.between(from, until).toMinutes();
+    /**
+     * Fills {@code out} (minutes from {@code origin}) with the recorded minutes [from, until); the
+     * minutes before {@code from} are left as they are.
+     */
+    private static void readRecorded(
+            Connection c, Question q, Instant origin, Instant from, Instant until, double[][] out) throws SQLException {
+        long fromSecond = origin.getEpochSecond();
+        long firstDay = Math.floorDiv(from.getEpochSecond(), DAY_SECONDS) * DAY_SECONDS;
+        int lo = (int) Duration.between(origin, from).toMinutes();
+        int n = (int) Duration.between(origin, until).toMinutes();
         try (PreparedStatement ps = c.prepareStatement("select extract(epoch from day)::int8, value, total"
                 + " from slo_sli_minutes where source_key = ? and day >= ? and day < ?")) {
             ps.setString(1, q.key);
@@ -295,18 +339,18 @@ final class SliRecording {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     int offset = (int) ((rs.getLong(1) - fromSecond) / 60);
-                    copyInto(doubles(rs.getArray(2)), offset, out[0], n);
+                    copyInto(doubles(rs.getArray(2)), offset, out[0], lo, n);
                     if (q.withTotal) {
-                        copyInto(doubles(rs.getArray(3)), offset, out[1], n);
+                        copyInto(doubles(rs.getArray(3)), offset, out[1], lo, n);
                     }
                 }
             }
         }
     }
 
-    /** Copies a day's minutes to {@code into} at {@code offset} (may be negative), within [0, n). */
-    private static void copyInto(double[] day, int offset, double[] into, int n) {
-        int lo = Math.max(0, -offset);
+    /** Copies a day's minutes to {@code into} at {@code offset} (may be negative), within [from, n). */
+    private static void copyInto(double[] day, int offset, double[] into, int from, int n) {
+        int lo = Math.max(0, from - offset);
         int hi = Math.min(day.length, n - offset);
         if (hi > lo) {
             System.arraycopy(day, lo, into, lo + offset, hi - lo);
@@ -348,19 +392,20 @@ final class SliRecording {
         }
     }
 
-    private static void writeState(Connection c, Question q, State s, boolean insert) throws SQLException {
+    private void writeState(Connection c, Question q, State s, boolean insert) throws SQLException {
         String sql = insert
-                ? "insert into slo_sli_recordings (recorded_from, recorded_until, change_seq, updated_at, source_key,"
-                        + " question) values (?, ?, ?, now(), ?, ?)"
+                ? "insert into slo_sli_recordings (recorded_from, recorded_until, change_seq, asked_at, updated_at,"
+                        + " source_key, question) values (?, ?, ?, ?, now(), ?, ?)"
                 : "update slo_sli_recordings set recorded_from = ?, recorded_until = ?, change_seq = ?,"
-                        + " updated_at = now() where source_key = ?";
+                        + " asked_at = greatest(asked_at, ?), updated_at = now() where source_key = ?";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setTimestamp(1, Timestamp.from(s.from()));
             ps.setTimestamp(2, Timestamp.from(s.until()));
             ps.setLong(3, s.changeSeq());
-            ps.setString(4, q.key);
+            ps.setTimestamp(4, Timestamp.from(clock.instant()));
+            ps.setString(5, q.key);
             if (insert) {
-                ps.setString(5, q.text);
+                ps.setString(6, q.text);
             }
             ps.executeUpdate();
         }
@@ -370,6 +415,37 @@ final class SliRecording {
         try (PreparedStatement ps = c.prepareStatement("delete from slo_sli_recordings where source_key = ?")) {
             ps.setString(1, key);
             ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Deletes what no report will read again: the recordings of questions not asked since {@code
+     * now - unused} (with their day rows, on delete cascade; a spec that asks one again records it
+     * anew), and the day rows wholly before the kept minutes (minutes that old are read from the
+     * hourly rollups). These tables hold a row per question and day, so a plain DELETE is cheap;
+     * a question being recorded right now was asked now, so it is never the one deleted.
+     *
+     * @return the recordings deleted
+     */
+    int prune(Instant now, Duration unused) {
+        try (Connection c = connections.open()) {
+            int deleted;
+            try (PreparedStatement ps = c.prepareStatement("delete from slo_sli_recordings where asked_at < ?")) {
+                ps.setTimestamp(1, Timestamp.from(now.minus(unused)));
+                deleted = ps.executeUpdate();
+            }
+            Instant kept = minutesKeptFrom(c);
+            // The day row holding the first kept minute stays: the recording reads it from there.
+            try (PreparedStatement ps = c.prepareStatement("delete from slo_sli_minutes where day < ?")) {
+                ps.setTimestamp(
+                        1,
+                        Timestamp.from(Instant.ofEpochSecond(
+                                Math.floorDiv(kept.getEpochSecond(), DAY_SECONDS) * DAY_SECONDS)));
+                ps.executeUpdate();
+            }
+            return deleted;
+        } catch (SQLException e) {
+            throw new SliDataException("could not delete the recorded SLIs no report asks any more", e);
         }
     }
 
@@ -387,15 +463,11 @@ final class SliRecording {
      * minute (the epoch when it has not run: nothing is final).
      */
     private static Instant finalUntil(Connection c) throws SQLException {
-        try (Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("select rolled_until from metric_rollup_state where resolution = '"
-                        + Resolution.MINUTE.code() + "'")) {
-            if (!rs.next()) {
-                return Instant.EPOCH;
-            }
-            long second = rs.getTimestamp(1).toInstant().getEpochSecond();
-            return Instant.ofEpochSecond(Math.floorDiv(second, 60) * 60);
+        Instant until = RolledUntil.of(c, Resolution.MINUTE.code());
+        if (until == null) {
+            return Instant.EPOCH;
         }
+        return Instant.ofEpochSecond(Math.floorDiv(until.getEpochSecond(), 60) * 60);
     }
 
     /** Sums the minutes of each step of {@code grid} (NaN-skipping; NaN when every minute is NaN). */

@@ -42,6 +42,15 @@ final class Format {
                 : e.window().duration() + " calendar (" + e.window().timeZone() + ")";
     }
 
+    /** What reading a window's older part from the hourly rollups means for this entry's method. */
+    static String hourGrainNote(Entry e) {
+        return e.budgetingMethod().equals("Occurrences")
+                ? "the metric store no longer keeps minutes that old, so its events were counted from the hourly"
+                        + " rollups (exact over whole hours)."
+                : "the metric store no longer keeps minutes that old, and a slice cannot be judged from an hour's"
+                        + " total: those slices have no data.";
+    }
+
     /** Most urgent first: the least budget left; no data last; then by name. */
     static List<Entry> byBudgetLeft(List<Entry> entries) {
         return entries.stream()

@@ -120,6 +120,13 @@ public final class SloReportHtml {
                         + decimal(e.budget().totalAmount(), 2) + " spent");
         tile(h, "Data", e.enoughData() ? "enough" : "not enough data");
         h.append("</div>\n");
+        if (e.window().hourGrainUntil() != null) {
+            h.append("<p>Read at hour grain until ")
+                    .append(escape(time(e.window().hourGrainUntil())))
+                    .append(": ")
+                    .append(escape(Format.hourGrainNote(e)))
+                    .append("</p>\n");
+        }
         if (e.counts().slicesWithoutData() > 0) {
             h.append("<p>")
                     .append(e.counts().slicesWithoutData())

@@ -78,6 +78,13 @@ public final class SloReportMarkdown {
             md.append(" (the period ends ").append(time(e.window().periodEnd())).append(")");
         }
         md.append("\n");
+        if (e.window().hourGrainUntil() != null) {
+            md.append("- Read at hour grain until ")
+                    .append(time(e.window().hourGrainUntil()))
+                    .append(": ")
+                    .append(Format.hourGrainNote(e))
+                    .append("\n");
+        }
         String what = e.budgetingMethod().equals("Occurrences") ? "events" : "slices with data";
         md.append("- SLI: ")
                 .append(percent(e.sli()))
