@@ -377,9 +377,15 @@ final class SliRecording {
         }
     }
 
+    /**
+     * The question's recording, its row locked to the end of the transaction: a prune that deletes
+     * it at the same time either waits for this run (and then finds it asked now) or has deleted it
+     * first (this read then waits for it and finds no row, and the run records anew), never a day
+     * row written under a recording deleted meanwhile.
+     */
     private static State readState(Connection c, String key) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "select recorded_from, recorded_until, change_seq" + " from slo_sli_recordings where source_key = ?")) {
+        try (PreparedStatement ps = c.prepareStatement("select recorded_from, recorded_until, change_seq"
+                + " from slo_sli_recordings where source_key = ? for update")) {
             ps.setString(1, key);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next()

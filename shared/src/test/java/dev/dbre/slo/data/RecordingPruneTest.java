@@ -20,6 +20,8 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -111,6 +113,38 @@ class RecordingPruneTest {
                 .isZero();
         assertThat(recordings()).isEqualTo(2);
     }
+
+    @Test
+    void aQuestionAskedWhileAPruneDeletesIt_isRecordedAnew_notAForeignKeyError() throws Exception {
+        DatabaseSliData data = Ingested.data(db).withClock(clock);
+        report(data, T.plus(Duration.ofDays(3)), true);
+        StepGrid grid = report(data, T.plus(Duration.ofDays(6)), false);
+        StepSeries expected = unrecorded().counts(DROPPED_FROM_SPEC, grid);
+
+        // A prune (limit 1 day) has deleted DROPPED_FROM_SPEC's recording and not committed yet
+        // when a report asks that question again.
+        try (Connection prune = db.connections().open()) {
+            prune.setAutoCommit(false);
+            try (Statement s = prune.createStatement()) {
+                assertThat(s.executeUpdate(
+                                "delete from slo_sli_recordings where asked_at < '" + T.plus(Duration.ofDays(5)) + "'"))
+                        .isEqualTo(1);
+            }
+            CompletableFuture<StepSeries> asked =
+                    CompletableFuture.supplyAsync(() -> data.counts(DROPPED_FROM_SPEC, grid));
+            // The report waits for the prune's row lock, then the prune commits.
+            for (int i = 0; i < 600 && !asked.isDone() && count(WAITING_FOR_A_LOCK) == 0; i++) {
+                Thread.sleep(50);
+            }
+            prune.commit();
+            assertThat(asked.get(60, TimeUnit.SECONDS)).isEqualTo(expected);
+        }
+        assertThat(recordings()).isEqualTo(2);
+        assertThat(data.counts(DROPPED_FROM_SPEC, grid)).isEqualTo(expected);
+    }
+
+    private static final String WAITING_FOR_A_LOCK =
+            "select count(*) from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()";
 
     private DatabaseSliData unrecorded() {
         int interval = MetricStoreSettings.DEFAULTS.intervalSeconds();
