@@ -77,7 +77,7 @@ final class Scan {
     /**
      * Like {@link #find2}, but also stops at any control byte (below 0x20: '\n', '\r', '\t',
      * NUL...) or byte >= 0x80, so one pass both finds the delimiter and proves the bytes before it
-     * plain printable ASCII. For the fast path of a line whose end is not known yet: the caller
+     * plain ASCII (DEL, 0x7f, passes: valid UTF-8 and storable, as on the checked path). For the fast path of a line whose end is not known yet: the caller
      * checks which byte it stopped at. (A byte below 0x20 sets its high bit in {@code (v -
      * 0x20 * ONES) & ~v}, the lowest such bit exactly, like a zero byte.)
      */
