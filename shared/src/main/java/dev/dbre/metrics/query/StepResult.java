@@ -77,9 +77,10 @@ public record StepResult(Instant start, Duration step, Aggregate aggregate) {
     /**
      * The fraction of (weighted) values at or below {@code threshold}, from the sketch: exact except
      * for the values in the one sketch bin that holds the threshold, which all count as at or below
-     * it. Those values are within the relative accuracy α of the threshold, so the answer lies
-     * between the exact fractions at {@code threshold / (1 + α)} and {@code threshold * (1 + α)}
-     * (for a positive threshold); null without samples.
+     * it. A bin spans a factor γ = (1 + α)/(1 − α) (α the relative accuracy, 0.01: γ ≈ 1.0202), so
+     * those values are within γ of the threshold and the answer lies between the exact fractions at
+     * {@code threshold / γ} and {@code threshold * γ} (for a positive threshold; for a negative one,
+     * {@code threshold * γ} and {@code threshold / γ}); null without samples.
      */
     public Double fractionAtOrBelow(double threshold) {
         DDSketch s = aggregate.quantileSketch();
