@@ -9,6 +9,7 @@ import dev.dbre.ingest.IngestService;
 import dev.dbre.ingest.RecordResult;
 import dev.dbre.ingest.SourceRecord;
 import dev.dbre.ingest.parse.ParseLimits;
+import dev.dbre.metrics.MetricStoreSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringWriter;
@@ -97,7 +98,9 @@ final class IngestCommand implements Callable<Integer> {
     }
 
     private int ingest(byte[] payload, Clock clock, HomeDatabase.Target db) throws IOException {
-        IngestService service = new IngestService(db.connections(), ParseLimits.fromEnv(parent.env), clock);
+        // The interval and retentions `query` and `maintain` read too (raw points stay on, as documented).
+        MetricStoreSettings store = MetricStoreSettings.fromEnv(parent.env).withRawPoints(true);
+        IngestService service = new IngestService(db.connections(), ParseLimits.fromEnv(parent.env), store, clock);
         String key = sequence != null ? sequence : sha256(payload);
         SourceRecord record = new SourceRecord("", key, clock.instant(), payload, input.format.payloadFormat);
         String source = stream();
