@@ -45,7 +45,7 @@ class SloReportOutputTest {
     @Test
     void schema_refusesAReportThatBreaksIt() throws IOException {
         String broken = SloReportJson.write(REPORT)
-                .replaceFirst("\"schemaVersion\" : 1", "\"schemaVersion\" : 2")
+                .replaceFirst("\"schemaVersion\" : 2", "\"schemaVersion\" : 1")
                 .replaceFirst("\"enoughData\" : (true|false)", "\"enoughData\" : \"yes\"");
         List<Error> errors = schema().validate(broken, InputFormat.JSON);
         assertThat(errors)
