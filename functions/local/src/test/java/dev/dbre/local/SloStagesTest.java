@@ -56,7 +56,7 @@ class SloStagesTest {
         SloSpecSet specs = SloSpecs.parse(SloStages.specTexts());
         Path json = Files.writeString(
                 dir.resolve("slo-report.json"),
-                "{\"schemaVersion\": 2, \"generatedAt\": \"2026-12-05T04:41:00Z\", \"at\": \"2026-12-05T04:41:00Z\","
+                "{\"schemaVersion\": 0, \"generatedAt\": \"2026-12-05T04:41:00Z\", \"at\": \"2026-12-05T04:41:00Z\","
                         + " \"slos\": []}",
                 StandardCharsets.UTF_8);
         Path md = Files.writeString(dir.resolve("slo-report.md"), "# SLO report\n", StandardCharsets.UTF_8);
