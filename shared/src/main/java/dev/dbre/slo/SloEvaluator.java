@@ -40,7 +40,9 @@ import java.util.TreeMap;
  *       is over every slice of the period (so it only falls).
  *   <li>An alert fires when both its windows burn above its threshold and have data; a paging
  *       rule's long window also needs its minimum of events (low traffic), and below it reports
- *       "not enough data". Tickets need no minimum.
+ *       "not enough data". Tickets need no minimum. With an {@code alertAfter} the condition must
+ *       also have held at every step end of that span ("pending" until then); an AlertPolicy with
+ *       {@code alertWhenNoData} also fires while a window has no data.
  * </ul>
  */
 public final class SloEvaluator {

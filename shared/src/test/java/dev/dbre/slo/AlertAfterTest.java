@@ -52,7 +52,9 @@ class AlertAfterTest {
 
     static SliData data(Slo slo) {
         InMemorySliData data = new InMemorySliData();
-        for (Instant t = T0.minus(Duration.ofHours(3)); t.isBefore(T0.plus(Duration.ofHours(1))); t = t.plusSeconds(60)) {
+        for (Instant t = T0.minus(Duration.ofHours(3));
+                t.isBefore(T0.plus(Duration.ofHours(1)));
+                t = t.plusSeconds(60)) {
             data.count(SloEvaluatorTest.total(slo), t, 100)
                     .count(SloEvaluatorTest.bad(slo), t, t.isBefore(T0) ? 0 : 50);
         }

@@ -112,8 +112,10 @@ class AlertPolicyNoticesTest {
     }
 
     private JsonNode reportAlert(Instant at) throws Exception {
-        Path json = dir.resolve("out").resolve(SloReportService.STAMP.format(at)).resolve("slo-report.json");
-        JsonNode alerts = JSON.readTree(Files.readString(json)).get("slos").get(0).get("alerts");
+        Path json =
+                dir.resolve("out").resolve(SloReportService.STAMP.format(at)).resolve("slo-report.json");
+        JsonNode alerts =
+                JSON.readTree(Files.readString(json)).get("slos").get(0).get("alerts");
         assertThat(alerts).hasSize(1);
         return alerts.get(0);
     }
@@ -149,7 +151,8 @@ class AlertPolicyNoticesTest {
         assertThat(notices).hasSize(1);
         assertThat(reportAlert(LATER).get("firing").asBoolean()).isFalse();
         // the end was recorded, so a new breach is announced again
-        assertThat(db.queryLong("select count(*) from slo_alert_state where firing")).isZero();
+        assertThat(db.queryLong("select count(*) from slo_alert_state where firing"))
+                .isZero();
         run(db, spec, AT);
         assertThat(notices).hasSize(2);
     }

@@ -38,7 +38,8 @@ public abstract class RawRatioEvaluatorTest {
     }
 
     private static Entry evaluate(Slo slo, Store data, Instant at) {
-        return new SloEvaluator(data.readAt(at), ReportSettings.DEFAULTS).evaluate(slo, slo.objectives().get(0), at);
+        return new SloEvaluator(data.readAt(at), ReportSettings.DEFAULTS)
+                .evaluate(slo, slo.objectives().get(0), at);
     }
 
     @Test

@@ -97,13 +97,13 @@ class SloReportFromToCommandTest {
         assertThat(report.exitCode()).as(report.err()).isZero();
         // 1,700 requests and 50 errors inside: SLI 1 - 50 / 1,700; budget 17 requests, 50 spent
         assertThat(report.out()).contains("api-availability (99%): budget left -194.1%");
-        Path json = out.resolve(
-                        java.time.format.DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'")
-                                .withZone(java.time.ZoneOffset.UTC)
-                                .format(to))
+        Path json = out.resolve(java.time.format.DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'")
+                        .withZone(java.time.ZoneOffset.UTC)
+                        .format(to))
                 .resolve("slo-report.json");
         assertThat(report.out()).contains("report json: " + json);
-        JsonNode slo = new ObjectMapper().readTree(Files.readString(json)).get("slos").get(0);
+        JsonNode slo =
+                new ObjectMapper().readTree(Files.readString(json)).get("slos").get(0);
         assertThat(slo.get("window").get("from").asText()).isEqualTo(from.toString());
         assertThat(slo.get("window").get("to").asText()).isEqualTo(to.toString());
         assertThat(slo.get("window").get("kind").asText()).isEqualTo("rolling");

@@ -110,7 +110,8 @@ class BadRatioAndPolicySpecTest {
                         "s.yaml:31: spec.notificationTargets[0].targetRef: no AlertNotificationTarget named \"on-cal\""),
                 bad(
                         "targetRef with more",
-                        RAW.replace("- targetRef: on-call", "- targetRef: on-call\n      kind: AlertNotificationTarget"),
+                        RAW.replace(
+                                "- targetRef: on-call", "- targetRef: on-call\n      kind: AlertNotificationTarget"),
                         "s.yaml:31: spec.notificationTargets[0]: a targetRef stands alone"));
     }
 
