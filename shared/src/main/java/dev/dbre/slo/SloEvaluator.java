@@ -40,7 +40,9 @@ import java.util.TreeMap;
  *       is over every slice of the period (so it only falls).
  *   <li>An alert fires when both its windows burn above its threshold and have data; a paging
  *       rule's long window also needs its minimum of events (low traffic), and below it reports
- *       "not enough data". Tickets need no minimum.
+ *       "not enough data". Tickets need no minimum. With an {@code alertAfter} the condition must
+ *       also have held at every step end of that span ("pending" until then); an AlertPolicy with
+ *       {@code alertWhenNoData} also fires while a window has no data.
  * </ul>
  */
 public final class SloEvaluator {
@@ -50,6 +52,8 @@ public final class SloEvaluator {
     public static final String FIRING = "firing";
     public static final String NOT_ENOUGH_DATA = "not enough data";
     public static final String NO_DATA = "no data";
+    /** The condition holds now, but not yet for the rule's {@code alertAfter}. */
+    public static final String PENDING = "pending";
 
     private final SliData data;
     private final ReportSettings settings;
@@ -78,7 +82,8 @@ public final class SloEvaluator {
         int periodSteps = steps(period.from(), period.to(), step);
         int lookback = 0;
         for (AlertRule rule : rules) {
-            lookback = Math.max(lookback, windowSteps(rule.longWindow(), step));
+            // alertAfter: the condition is judged at each step end of that span too
+            lookback = Math.max(lookback, windowSteps(rule.longWindow(), step) + afterSteps(rule, step));
         }
         // The grid reaches back one longest alert window before the period, so every chart point's
         // burn rate sees a whole window.
@@ -101,13 +106,7 @@ public final class SloEvaluator {
             long min = pages(rule) ? minEvents(budgetShare, k) : 1;
             minimums.merge(rule.longWindow(), min, Math::max);
             minimums.merge(rule.shortWindow(), 1L, Math::max);
-            alerts.add(alert(
-                    rule,
-                    k,
-                    min,
-                    tallies.last(b, windowSteps(rule.longWindow(), step)),
-                    tallies.last(b, windowSteps(rule.shortWindow(), step)),
-                    budgetShare));
+            alerts.add(alert(rule, k, min, tallies, b, step, budgetShare));
         }
         Map<String, BurnRate> burnRates = new LinkedHashMap<>();
         minimums.forEach((w, min) -> {
@@ -188,32 +187,59 @@ public final class SloEvaluator {
         return !rule.severity().equalsIgnoreCase("ticket");
     }
 
-    private Alert alert(AlertRule rule, double k, long min, Tally longWindow, Tally shortWindow, double budgetShare) {
-        String longStatus = status(longWindow, min);
-        String shortStatus = status(shortWindow, 1);
-        Double longRate = longWindow.total > 0 ? longWindow.burnRate(budgetShare) : null;
-        Double shortRate = shortWindow.total > 0 ? shortWindow.burnRate(budgetShare) : null;
-        String status;
-        boolean firing = false;
-        if (longStatus.equals(NO_DATA) || shortStatus.equals(NO_DATA)) {
-            status = NO_DATA;
-        } else if (!longStatus.equals(OK) || !shortStatus.equals(OK)) {
-            status = NOT_ENOUGH_DATA;
-        } else {
-            firing = above(longRate, k) && above(shortRate, k);
-            status = firing ? FIRING : OK;
+    /**
+     * The alert at the grid's end {@code b}. With an {@code alertAfter}, it fires only if its
+     * condition also held at every step end of that span before (rounded up to whole steps): the
+     * data says how long the burn has lasted, whatever the runs' schedule.
+     */
+    private Alert alert(AlertRule rule, double k, long min, Tallies tallies, int b, Duration step, double budgetShare) {
+        Judged now = judge(rule, k, min, tallies, b, step, budgetShare);
+        boolean held = now.firing;
+        for (int j = 1; held && j <= afterSteps(rule, step); j++) {
+            held = judge(rule, k, min, tallies, b - j, step, budgetShare).firing;
         }
+        String status = now.firing && !held ? PENDING : now.status;
         return new Alert(
                 rule.name(),
                 rule.severity(),
                 SpecDuration.shorthand(rule.longWindow()),
                 SpecDuration.shorthand(rule.shortWindow()),
                 k,
-                firing,
+                held,
                 status,
-                longRate,
-                shortRate,
+                now.longRate,
+                now.shortRate,
                 SpecDuration.shorthand(rule.alertAfter()));
+    }
+
+    /** An alert's condition at one step end. */
+    private record Judged(String status, boolean firing, Double longRate, Double shortRate) {}
+
+    /**
+     * Both windows burn above k (with data, the long one of a paging rule with its minimum of
+     * events); or, for a policy with {@code alertWhenNoData}, a window has no data at all.
+     */
+    private static Judged judge(
+            AlertRule rule, double k, long min, Tallies tallies, int end, Duration step, double budgetShare) {
+        Tally longWindow = tallies.last(end, windowSteps(rule.longWindow(), step));
+        Tally shortWindow = tallies.last(end, windowSteps(rule.shortWindow(), step));
+        String longStatus = status(longWindow, min);
+        String shortStatus = status(shortWindow, 1);
+        Double longRate = longWindow.total > 0 ? longWindow.burnRate(budgetShare) : null;
+        Double shortRate = shortWindow.total > 0 ? shortWindow.burnRate(budgetShare) : null;
+        if (longStatus.equals(NO_DATA) || shortStatus.equals(NO_DATA)) {
+            return new Judged(NO_DATA, rule.notices().whenNoData(), longRate, shortRate);
+        } else if (!longStatus.equals(OK) || !shortStatus.equals(OK)) {
+            return new Judged(NOT_ENOUGH_DATA, false, longRate, shortRate);
+        }
+        boolean firing = above(longRate, k) && above(shortRate, k);
+        return new Judged(firing ? FIRING : OK, firing, longRate, shortRate);
+    }
+
+    /** The whole steps of a rule's {@code alertAfter}, rounded up (0 without one). */
+    static int afterSteps(AlertRule rule, Duration step) {
+        long seconds = rule.alertAfter().toSeconds();
+        return (int) ((seconds + step.toSeconds() - 1) / step.toSeconds());
     }
 
     /**

@@ -101,7 +101,10 @@ public record SloReport(int schemaVersion, Instant generatedAt, Instant at, List
     /**
      * One multi-window burn-rate alert.
      *
-     * @param status {@code firing}, {@code ok}, {@code not enough data} or {@code no data}
+     * @param firing whether it fires: both windows burn above the threshold for its {@code alertAfter},
+     *     or (a policy with {@code alertWhenNoData}) a window has no data
+     * @param status {@code firing}, {@code ok}, {@code not enough data}, {@code no data} or {@code
+     *     pending} (the condition holds, not yet for {@code alertAfter})
      */
     public record Alert(
             String name,

@@ -16,6 +16,8 @@ import dev.dbre.slo.SloReport.Alert;
 import dev.dbre.slo.SloReport.Entry;
 import dev.dbre.slo.SloRunSummary.AlertChange;
 import dev.dbre.slo.SloRunSummary.SloLine;
+import dev.dbre.slo.spec.AlertRule;
+import dev.dbre.slo.spec.AlertRule.Notify;
 import dev.dbre.slo.spec.Slo;
 import dev.dbre.slo.spec.SloSpecSet;
 import dev.dbre.slo.spec.SloSpecs;
@@ -132,7 +134,7 @@ public final class SloReportService {
         // After the report: every question this run asked is fresh, so none of its recordings goes.
         data.pruneRecordings(clock.instant(), settings.recordingUnused());
         Map<String, String> locations = publish(report, formats);
-        List<AlertChange> changes = updateAlertState(report, locations);
+        List<AlertChange> changes = updateAlertState(report, locations, policies(specs));
         emitMetrics(report);
         return new SloRunSummary(report.at(), locations, lines(report), changes);
     }
@@ -173,7 +175,32 @@ public final class SloReportService {
         return locations;
     }
 
-    private List<AlertChange> updateAlertState(SloReport report, Map<String, String> locations) throws Exception {
+    /** Each SLO's alert rules' notification policies, by SLO and rule name (the defaults' when it has none). */
+    private static Map<List<String>, Notify> policies(SloSpecSet specs) {
+        Map<List<String>, Notify> out = new java.util.HashMap<>();
+        for (Slo s : specs.slos()) {
+            for (AlertRule r : s.alertRules().isEmpty() ? AlertWindows.DEFAULTS : s.alertRules()) {
+                out.put(List.of(s.name(), r.name()), r.notices());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Whether a change is announced, by its AlertPolicy: a start when it breaches ({@code
+     * alertWhenBreaching}) or has no data ({@code alertWhenNoData}); an end ({@code alertWhenResolved})
+     * only from a policy that announces starts. The state does not say why an alert fired, so with
+     * alertWhenBreaching false and alertWhenNoData true the end of a breach is announced as well.
+     */
+    static boolean announced(Notify policy, boolean firing, String reason) {
+        if (firing) {
+            return AlertChange.NO_DATA.equals(reason) ? policy.whenNoData() : policy.whenBreaching();
+        }
+        return policy.whenResolved() && (policy.whenBreaching() || policy.whenNoData());
+    }
+
+    private List<AlertChange> updateAlertState(
+            SloReport report, Map<String, String> locations, Map<List<String>, Notify> policies) throws Exception {
         List<Observed> observed = new ArrayList<>();
         Map<Key, Alert> alerts = new LinkedHashMap<>();
         for (Entry e : report.slos()) {
@@ -189,7 +216,9 @@ public final class SloReportService {
                 State before = previous.get(e.getKey());
                 boolean wasFiring = before != null && before.firing();
                 Alert a = e.getValue();
-                if (wasFiring != a.firing()) {
+                Notify policy = policies.getOrDefault(List.of(e.getKey().slo(), a.name()), Notify.DEFAULT);
+                String reason = a.firing() && a.status().equals(SloEvaluator.NO_DATA) ? AlertChange.NO_DATA : null;
+                if (wasFiring != a.firing() && announced(policy, a.firing(), reason)) {
                     changes.add(new AlertChange(
                             e.getKey().slo(),
                             e.getKey().objective(),
@@ -201,7 +230,8 @@ public final class SloReportService {
                             a.longBurnRate(),
                             a.shortBurnRate(),
                             a.threshold(),
-                            null));
+                            reason,
+                            policy.targets()));
                 }
             }
             // An alert firing at the last run whose SLO, objective or rule left the specs would
@@ -223,7 +253,8 @@ public final class SloReportService {
                         null,
                         null,
                         null,
-                        AlertChange.REMOVED));
+                        AlertChange.REMOVED,
+                        List.of()));
             }
             if (!changes.isEmpty()) {
                 notifier.send(notice(report, changes, locations));
@@ -255,6 +286,7 @@ public final class SloReportService {
             n.put("longBurnRate", c.longBurnRate());
             n.put("shortBurnRate", c.shortBurnRate());
             n.put("reason", c.reason());
+            c.notificationTargets().forEach(n.putArray("notificationTargets")::add);
             started += c.firing() ? 1 : 0;
         }
         long firing = report.slos().stream()

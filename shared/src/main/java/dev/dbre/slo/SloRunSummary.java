@@ -10,7 +10,8 @@ import java.util.Map;
  * @param at the time the report was computed for
  * @param reports where each format was written (a path or URL), by its extension
  * @param slos per SLO objective, the budget left and the alerts firing
- * @param changes the alerts that started or stopped firing since the last run (what was notified)
+ * @param changes the alerts that started or stopped firing since the last run and were announced
+ *     (their AlertPolicy may leave a start or an end unannounced)
  */
 public record SloRunSummary(Instant at, Map<String, String> reports, List<SloLine> slos, List<AlertChange> changes) {
     public SloRunSummary {
@@ -38,8 +39,12 @@ public record SloRunSummary(Instant at, Map<String, String> reports, List<SloLin
      * @param since when it started firing (a start) or when it stopped (a resolution): this run's time
      * @param firedSince for a resolution, when it had started firing; null for a start
      * @param threshold the burn rate both windows must exceed; null for an alert removed from the specs
-     * @param reason null when the burn rates decided; {@link #REMOVED} for a firing alert whose SLO,
-     *     objective or rule is no longer in the specs (resolved once, then forgotten)
+     * @param reason null when the burn rates decided; {@link #NO_DATA} for an alert of a policy with
+     *     {@code alertWhenNoData} that fires because a window has no data; {@link #REMOVED} for a
+     *     firing alert whose SLO, objective or rule is no longer in the specs (resolved once, then
+     *     forgotten)
+     * @param notificationTargets the names of its AlertPolicy's notificationTargets (empty for the
+     *     default rules and for removed alerts)
      */
     public record AlertChange(
             String slo,
@@ -52,9 +57,16 @@ public record SloRunSummary(Instant at, Map<String, String> reports, List<SloLin
             Double longBurnRate,
             Double shortBurnRate,
             Double threshold,
-            String reason) {
+            String reason,
+            List<String> notificationTargets) {
         /** The reason of a resolution whose alert is no longer in the specs. */
         public static final String REMOVED = "removed from the specs";
+        /** The reason of a start caused by a window without data ({@code alertWhenNoData}). */
+        public static final String NO_DATA = "no data";
+
+        public AlertChange {
+            notificationTargets = List.copyOf(notificationTargets);
+        }
     }
 
     /**

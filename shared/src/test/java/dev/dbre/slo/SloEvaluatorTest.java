@@ -28,7 +28,7 @@ public abstract class SloEvaluatorTest {
     private static final double EXACT = 1e-12;
 
     /** Where a scenario writes its points, and the data a report reads back at a given time. */
-    protected interface Store {
+    public interface Store {
         /** Adds {@code amount} to what {@code source} counts at {@code at}. */
         Store count(MetricSource source, Instant at, double amount);
 

@@ -702,7 +702,7 @@ public final class SloSpecs {
         }
     }
 
-    private static AlertRule policyItem(
+    private AlertRule policyItem(
             YamlDoc doc, Node node, String path, Map<String, AlertRule> policies, Map<String, AlertRule> conditions) {
         Map<String, Node> f = doc.fields(node, path, Set.of("alertPolicyRef", "kind", "metadata", "spec"));
         if (f.containsKey("alertPolicyRef")) {
@@ -732,15 +732,12 @@ public final class SloSpecs {
         return rule;
     }
 
-    private static AlertRule policy(
-            YamlDoc doc, String name, Node spec, String path, Map<String, AlertRule> conditions) {
+    private AlertRule policy(YamlDoc doc, String name, Node spec, String path, Map<String, AlertRule> conditions) {
         Map<String, Node> f = doc.fields(spec, path, POLICY_SPEC);
         description(doc, f, path);
-        for (String flag : List.of("alertWhenNoData", "alertWhenResolved", "alertWhenBreaching")) {
-            if (f.containsKey(flag)) {
-                doc.bool(f.get(flag), path + "." + flag);
-            }
-        }
+        boolean whenBreaching = flag(doc, f, path, "alertWhenBreaching", true);
+        boolean whenResolved = flag(doc, f, path, "alertWhenResolved", true);
+        boolean whenNoData = flag(doc, f, path, "alertWhenNoData", false);
         Node condNode = doc.required(f, spec, path, "conditions");
         List<Node> items = doc.list(condNode, path + ".conditions");
         if (items.size() != 1) {
@@ -760,15 +757,30 @@ public final class SloSpecs {
             String[] meta = metadata(doc, doc.required(c, item, p, "metadata"), p + ".metadata");
             condition = condition(doc, meta[0], doc.required(c, item, p, "spec"), p + ".spec");
         }
+        List<String> targetNames = new ArrayList<>();
         if (f.containsKey("notificationTargets")) {
             List<Node> targets = doc.list(f.get("notificationTargets"), path + ".notificationTargets");
             for (int i = 0; i < targets.size(); i++) {
                 String tp = path + ".notificationTargets[" + i + "]";
                 Map<String, Node> t = doc.fields(targets.get(i), tp, Set.of("targetRef", "kind", "metadata", "spec"));
-                if (!t.containsKey("targetRef")) {
+                if (t.containsKey("targetRef")) {
+                    if (t.size() > 1) {
+                        throw doc.error(targets.get(i), tp, "a targetRef stands alone");
+                    }
+                    String ref = doc.string(t.get("targetRef"), tp + ".targetRef");
+                    if (!byKind.getOrDefault("AlertNotificationTarget", Map.of())
+                            .containsKey(ref)) {
+                        throw doc.error(
+                                t.get("targetRef"),
+                                tp + ".targetRef",
+                                "no AlertNotificationTarget named \"" + ref + "\" in this set of files");
+                    }
+                    targetNames.add(ref);
+                } else {
                     inlineKind(doc, t, targets.get(i), tp, "AlertNotificationTarget");
-                    metadata(doc, doc.required(t, targets.get(i), tp, "metadata"), tp + ".metadata");
+                    String[] meta = metadata(doc, doc.required(t, targets.get(i), tp, "metadata"), tp + ".metadata");
                     doc.fields(doc.required(t, targets.get(i), tp, "spec"), tp + ".spec", TARGET_SPEC);
+                    targetNames.add(meta[0]);
                 }
             }
         }
@@ -779,7 +791,12 @@ public final class SloSpecs {
                 condition.shortWindow(),
                 null,
                 condition.burnRate(),
-                condition.alertAfter());
+                condition.alertAfter(),
+                new AlertRule.Notify(whenBreaching, whenResolved, whenNoData, targetNames));
+    }
+
+    private static boolean flag(YamlDoc doc, Map<String, Node> f, String path, String name, boolean otherwise) {
+        return f.containsKey(name) ? doc.bool(f.get(name), path + "." + name) : otherwise;
     }
 
     /**
