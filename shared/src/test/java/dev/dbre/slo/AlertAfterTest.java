@@ -24,6 +24,10 @@ class AlertAfterTest {
     static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
 
     static Slo slo(String condition) {
+        return slo(condition, "[{duration: 30d, isRolling: true}]");
+    }
+
+    static Slo slo(String condition, String timeWindow) {
         String text = """
                 apiVersion: openslo/v1
                 kind: SLO
@@ -33,7 +37,7 @@ class AlertAfterTest {
                   indicator:
                     metadata: {name: api-errors}
                     spec: %s
-                  timeWindow: [{duration: 30d, isRolling: true}]
+                  timeWindow: %s
                   budgetingMethod: Occurrences
                   objectives: [{target: 0.99}]
                   alertPolicies:
@@ -46,7 +50,7 @@ class AlertAfterTest {
                             spec:
                               severity: page
                               condition: %s
-                """.formatted(SloEvaluatorTest.REQUESTS, condition);
+                """.formatted(SloEvaluatorTest.REQUESTS, timeWindow, condition);
         return SloSpecs.parse(Map.of("a.yaml", text)).slos().get(0);
     }
 
@@ -102,5 +106,34 @@ class AlertAfterTest {
         assertThat(alertAt(slo, 18).longBurnRate()).isCloseTo(15, within(1e-9));
         assertThat(alertAt(slo, 18).firing()).isFalse();
         assertThat(alertAt(slo, 19).firing()).isTrue();
+    }
+
+    @Test
+    void alertAfter_inTheFirstMinutesOfACalendarPeriod_judgesEveryEarlierStepOverItsWholeLongWindow() {
+        // A month starts at 00:00; the report runs at 00:05. Hand-computed, 100 requests a minute:
+        // all fail from 22:55 to 23:10 the day before, half fail from 23:50 on. The 1h window burns
+        // 29.2 at 23:55 (1,750 of 6,000 at 1%) and 20.8 at 00:05 (1,250), the 5m window 50: the
+        // condition held at every step end of the last 10 minutes, so the alert fires. A grid that
+        // reached back less than 1h + 10m before 00:05 would miss the 22:55-23:10 failures.
+        Slo slo = slo(
+                "{kind: burnrate, op: gt, threshold: 14.4, lookbackWindow: 1h, alertAfter: 10m}",
+                "[{duration: 1M, calendar: {startTime: \"2026-01-01 00:00:00\", timeZone: UTC}}]");
+        Instant monthStart = Instant.parse("2026-03-01T00:00:00Z");
+        InMemorySliData data = new InMemorySliData();
+        for (Instant t = monthStart.minus(Duration.ofHours(3));
+                t.isBefore(monthStart.plus(Duration.ofMinutes(10)));
+                t = t.plusSeconds(60)) {
+            long minute = Duration.between(monthStart, t).toMinutes();
+            int bad = minute >= -65 && minute < -50 ? 100 : minute >= -10 ? 50 : 0;
+            data.count(SloEvaluatorTest.total(slo), t, 100).count(SloEvaluatorTest.bad(slo), t, bad);
+        }
+        Alert alert = new SloEvaluator(data, ReportSettings.DEFAULTS)
+                .evaluate(slo, slo.objectives().get(0), monthStart.plus(Duration.ofMinutes(5)))
+                .alerts()
+                .get(0);
+
+        assertThat(alert.longBurnRate()).isCloseTo(1_250 / 6_000.0 / 0.01, within(1e-9));
+        assertThat(alert.status()).isEqualTo(SloEvaluator.FIRING);
+        assertThat(alert.firing()).isTrue();
     }
 }
