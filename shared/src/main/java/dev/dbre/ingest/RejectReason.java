@@ -50,5 +50,12 @@ public enum RejectReason {
      * source already created {@code DBRE_METRICS_MAX_NEW_SERIES_PER_MINUTE} new series in the last
      * minute: the cardinality guard, against a runaway tag such as a request id.
      */
-    SERIES_LIMIT;
+    SERIES_LIMIT,
+    /**
+     * A metric or service check whose timestamp lies before the kept partitions of the data a rollup
+     * recomputes from (the 10-second aggregates, 2 days by default): retention has expired them, so
+     * storing it would make its minute (or hour) be recomputed from it alone. Refused, as Prometheus
+     * refuses samples older than its head.
+     */
+    TOO_OLD;
 }

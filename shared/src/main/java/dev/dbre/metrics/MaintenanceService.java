@@ -641,7 +641,6 @@ public final class MaintenanceService {
                     + " where t.relname = ? and t.relnamespace = p.relnamespace"
                     + " and t.relnamespace = (select oid from pg_namespace where nspname = current_schema())";
             for (MetricTable t : MetricTable.values()) {
-                Instant keepFrom = now.minus(Duration.ofDays(settings.retentionDays(t)));
                 try (PreparedStatement ps = c.prepareStatement(sql)) {
                     ps.setString(1, t.table());
                     try (ResultSet rs = ps.executeQuery()) {
@@ -650,7 +649,7 @@ public final class MaintenanceService {
                             if (m.find()) {
                                 Instant upper = OffsetDateTime.parse(m.group(1), PG_TIMESTAMPTZ)
                                         .toInstant();
-                                if (!upper.isAfter(keepFrom)) {
+                                if (settings.expired(t, upper, now)) {
                                     expired.put(rs.getString(1), t);
                                     upperBounds.put(rs.getString(1), upper);
                                 }

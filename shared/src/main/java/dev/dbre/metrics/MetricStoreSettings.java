@@ -2,6 +2,9 @@ package dev.dbre.metrics;
 
 import dev.dbre.config.ConfigException;
 import dev.dbre.config.Env;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -102,6 +105,78 @@ public record MetricStoreSettings(
             case DAY -> dayRetentionDays;
             case RAW, RAW_CHECKS -> rawRetentionDays;
         };
+    }
+
+    /** The variable that sets the retention of {@code table}. */
+    public static String retentionVariable(MetricTable table) {
+        return switch (table) {
+            case INTERVAL -> ENV_RETENTION_INTERVAL;
+            case MINUTE -> ENV_RETENTION_1M;
+            case HOUR -> ENV_RETENTION_1H;
+            case DAY -> ENV_RETENTION_1D;
+            case RAW -> ENV_RETENTION_RAW;
+        };
+    }
+
+    /**
+     * Whether the partition of {@code table} that ends at {@code partitionEnd} is past its retention
+     * at {@code now}: its range ended at least the table's retention before now. The one rule:
+     * maintenance drops such a partition (once its rollup has read it) and ingest refuses a point
+     * that would land in one ({@link #acceptedFrom}).
+     */
+    public boolean expired(MetricTable table, Instant partitionEnd, Instant now) {
+        return !partitionEnd.isAfter(now.minus(Duration.ofDays(retentionDays(table))));
+    }
+
+    /**
+     * Where the partitions of {@code table} that are not {@link #expired} at {@code now} begin: the
+     * start of the partition holding {@code now} minus the retention (that one ends after it, so it
+     * is kept; the one before it ends at its start, so it is expired).
+     */
+    public Instant keptFrom(MetricTable table, Instant now) {
+        Instant edge = now.minus(Duration.ofDays(retentionDays(table)));
+        return table.partition(table.partitionStartDay(MetricTable.epochDay(edge)))
+                .lower();
+    }
+
+    /**
+     * The tables a rollup recomputes a coarser bucket from, whole (the 10 s aggregates for a minute,
+     * the minutes for an hour, the hours for a day): a late point re-rolls its buckets from each.
+     */
+    public static final List<MetricTable> ROLLUP_SOURCES =
+            List.of(MetricTable.INTERVAL, MetricTable.MINUTE, MetricTable.HOUR);
+
+    /**
+     * The earliest timestamp ingest accepts at {@code now}, and the table whose retention sets it.
+     * A point before it would land in a partition of a rollup's source that retention has expired
+     * (and may have dropped): its re-roll would recompute the coarser rows from it alone and replace
+     * what they held, so it is refused as {@code TOO_OLD} (as Prometheus refuses samples older than
+     * its head, and Datadog's intake points too far in the past).
+     */
+    public AcceptedFrom acceptedFrom(Instant now) {
+        MetricTable binding = ROLLUP_SOURCES.get(0);
+        Instant from = keptFrom(binding, now);
+        for (MetricTable t : ROLLUP_SOURCES) {
+            Instant kept = keptFrom(t, now);
+            if (kept.isAfter(from)) {
+                from = kept;
+                binding = t;
+            }
+        }
+        return new AcceptedFrom(from, binding, retentionDays(binding));
+    }
+
+    /**
+     * Points from {@code from} on are accepted; {@code table}'s retention of {@code retentionDays}
+     * sets it.
+     */
+    public record AcceptedFrom(Instant from, MetricTable table, int retentionDays) {
+        /** Why a point at {@code ts} is refused: the detail of its {@code TOO_OLD} reject. */
+        public String tooOld(Instant ts) {
+            return "timestamp " + ts + " is before " + from + ", where the kept " + table.table()
+                    + " partitions begin (" + retentionVariable(table) + "=" + retentionDays
+                    + " days): its re-roll would replace the stored rollups";
+        }
     }
 
     /**

@@ -131,7 +131,8 @@ public class ParserBench {
                         .append(':')
                         .append(r.nextInt(500))
                         .append("|g|T")
-                        .append(1_700_000_000 + i);
+                        // In the hour before IngestBench's arrival (2026-11-23T10:00Z): older would be TOO_OLD.
+                        .append(1_795_424_400 + i % 3600);
             } else { // service check
                 sb.append("_sc|db.up|").append(r.nextInt(4)).append("|#env:prod");
             }

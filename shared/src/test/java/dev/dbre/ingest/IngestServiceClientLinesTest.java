@@ -46,7 +46,7 @@ class IngestServiceClientLinesTest {
         String payload = String.join(
                 "\n",
                 "a:1|c|f:gzip|#env:ci|x:1",
-                "b:2|g|#|T1657100430",
+                "b:2|g|#|T1795427000",
                 "_sc|db.up|0|x:y|m:ok",
                 "_e{1,1}:t|x|f:1",
                 "c:3|c|x:1|@2"); // a malformed known field stays a reject; its ignored field is not counted
@@ -62,7 +62,7 @@ class IngestServiceClientLinesTest {
                 .extracting(Metric::value)
                 .containsExactly(4.0);
         assertThat(db.queryLong("select count(*) from metric_points where name = 'b' and tags = '{}'"
-                        + " and ts = to_timestamp(1657100430)"))
+                        + " and ts = to_timestamp(1795427000)"))
                 .isEqualTo(1);
         assertThat(db.queryLong("select count(*) from ingest_rejects where reason = 'BAD_SAMPLE_RATE'"))
                 .isEqualTo(1);

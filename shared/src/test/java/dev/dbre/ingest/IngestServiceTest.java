@@ -63,9 +63,9 @@ class IngestServiceTest {
     void storesPointsChecksEventsAndRejects_withEveryField() throws Exception {
         String payload = String.join(
                 "\n",
-                "api.latency:12.5:13.5|ms|@0.5|#zone:b,env:prod|T1700000000|c:cafe01",
+                "api.latency:12.5:13.5|ms|@0.5|#zone:b,env:prod|T1795427000|c:cafe01",
                 "jobs.done:3|c",
-                "_sc|db.up|2|d:1700000100|h:db1|#role:primary|m:replica lag",
+                "_sc|db.up|2|d:1795427100|h:db1|#role:primary|m:replica lag",
                 "_e{5,4}:Title|Text|h:web1|k:agg|p:low|s:src|t:error|#a",
                 "broken line without a type:1");
         BatchResult result = service.ingest(batch(record("shard-1", "100", payload)));
@@ -91,7 +91,7 @@ class IngestServiceTest {
                 assertThat(rs.getLong("record_id")).isEqualTo(recordId);
                 assertThat(rs.getInt("line")).isEqualTo(1);
                 assertThat(rs.getInt("idx")).isZero();
-                assertThat(instant(rs, "ts")).isEqualTo(Instant.ofEpochSecond(1_700_000_000L));
+                assertThat(instant(rs, "ts")).isEqualTo(Instant.ofEpochSecond(1_795_427_000L));
                 assertThat(rs.getString("name")).isEqualTo("api.latency");
                 assertThat(rs.getString("type")).isEqualTo("ms");
                 assertThat(rs.getDouble("value")).isEqualTo(12.5);
@@ -112,7 +112,7 @@ class IngestServiceTest {
                     s.executeQuery("select line, ts, name, status, host, message, tags from service_checks")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getInt("line")).isEqualTo(3);
-                assertThat(instant(rs, "ts")).isEqualTo(Instant.ofEpochSecond(1_700_000_100L));
+                assertThat(instant(rs, "ts")).isEqualTo(Instant.ofEpochSecond(1_795_427_100L));
                 assertThat(rs.getString("name")).isEqualTo("db.up");
                 assertThat(rs.getInt("status")).isEqualTo(2);
                 assertThat(rs.getString("host")).isEqualTo("db1");
@@ -183,7 +183,7 @@ class IngestServiceTest {
     @Test
     void jsonRecord_isParsedAndStored_withItsTimestampAndTags() throws Exception {
         String json = "[{\"name\":\"cpu\",\"value\":0.5,\"type\":\"g\",\"tags\":{\"env\":\"prod\"},"
-                + "\"ts\":1700000000},{\"name\":\"\",\"value\":1,\"type\":\"c\"}]";
+                + "\"ts\":1795427000},{\"name\":\"\",\"value\":1,\"type\":\"c\"}]";
         SourceRecord r =
                 new SourceRecord("", "m-1", ARRIVAL, json.getBytes(StandardCharsets.UTF_8), PayloadFormat.AUTO);
 
@@ -199,7 +199,7 @@ class IngestServiceTest {
             assertThat(rs.getString("name")).isEqualTo("cpu");
             assertThat(rs.getString("type")).isEqualTo("g");
             assertThat(rs.getDouble("value")).isEqualTo(0.5);
-            assertThat(instant(rs, "ts")).isEqualTo(Instant.ofEpochSecond(1_700_000_000L));
+            assertThat(instant(rs, "ts")).isEqualTo(Instant.ofEpochSecond(1_795_427_000L));
             assertThat((String[]) rs.getArray("tags").getArray()).containsExactly("env:prod");
         }
         assertThat(db.queryLong("select count(*) from ingest_rejects where line = 2"))

@@ -131,9 +131,13 @@ class MaintenanceServiceTest {
         assertThat(partitions("metric_agg")).contains("metric_agg_p20261122", "metric_agg_p20261126");
         assertThat(partitions("metric_agg_1h")).isNotEmpty();
 
-        // A point five days old creates its own partition. Retention keeps it while the minute rollup
-        // has not read it, and drops it in the run that rolled it up: the point is in its minute.
-        store("1", "old:1|c|T" + T0.minus(Duration.ofDays(5)).getEpochSecond());
+        // A point stored five days ago (no maintenance since) has its own partition. Retention keeps
+        // it while the minute rollup has not read it, and drops it in the run that rolled it up: the
+        // point is in its minute.
+        storeAt(
+                T0.minus(Duration.ofDays(5)),
+                "1",
+                "old:1|c|T" + T0.minus(Duration.ofDays(5)).getEpochSecond());
         assertThat(partitions("metric_agg")).contains("metric_agg_p20261118");
         assertThat(maintenance.dropExpired(T0)).isEmpty();
         assertThat(partitions("metric_agg")).contains("metric_agg_p20261118");
@@ -155,7 +159,10 @@ class MaintenanceServiceTest {
     void dryRun_reportsWhatItWouldCreateRollUpAndDrop_andChangesNothing() throws Exception {
         long t = T0.getEpochSecond();
         store("1", "hits:1|c|T" + (t + 5) + "\nhits:2|c|T" + (t + 65));
-        store("2", "old:1|c|T" + T0.minus(Duration.ofDays(5)).getEpochSecond());
+        storeAt(
+                T0.minus(Duration.ofDays(5)),
+                "2",
+                "old:1|c|T" + T0.minus(Duration.ofDays(5)).getEpochSecond());
         clock.advance(Duration.ofMinutes(65));
         db.execute("drop table if exists metric_agg_p20261126"); // another test may have made it
         List<String> before = partitions("metric_agg");
@@ -327,11 +334,15 @@ class MaintenanceServiceTest {
         assertThat(all.sum())
                 .isEqualTo(latencies.stream().mapToDouble(Double::doubleValue).sum());
 
-        // A late point in the first (rolled) day: counted once the next run has re-rolled its day.
-        store("2", "hits:100|c|#host:a|T" + day0.plus(Duration.ofHours(5)).getEpochSecond());
+        // A late point in the second (rolled) day, whose 10 s data is still kept (the first day's is
+        // past its retention: TOO_OLD): counted once the next run has re-rolled its day.
+        store(
+                "2",
+                "hits:100|c|#host:a|T"
+                        + day0.plus(Duration.ofDays(1).plusHours(5)).getEpochSecond());
         MaintenanceService.Report late = maintenance.run(clock.instant());
         assertThat(late.daysRolled()).isEqualTo(1);
-        assertThat(sumsAt("hits", day0, Duration.ofDays(1), 3)).containsExactly(109, 12, 15);
+        assertThat(sumsAt("hits", day0, Duration.ofDays(1), 3)).containsExactly(9, 112, 15);
         assertThat(db.queryLong("select count(*) from metric_agg_1d")).isEqualTo(3 * 3);
     }
 
@@ -423,6 +434,14 @@ class MaintenanceServiceTest {
             }
         }
         return out;
+    }
+
+    /** Stores {@code payload} with the clock at {@code when}, then moves the clock back. */
+    private void storeAt(Instant when, String sequence, String payload) {
+        Instant now = clock.instant();
+        moveTo(when);
+        store(sequence, payload);
+        moveTo(now);
     }
 
     private void store(String sequence, String payload) {

@@ -169,8 +169,8 @@ class DatabaseGrantsTest {
                 "grants:ingest",
                 "1",
                 dayAfter,
-                "api.requests:1|c\napi.latency:12|ms|#route:/x\nnot a metric line\n_sc|db.up|0\n" + "late:1|c|T"
-                        + T0.minus(Duration.ofDays(4)).getEpochSecond()));
+                "api.requests:1|c\napi.latency:12|ms|#route:/x\nnot a metric line\n_sc|db.up|0\n" + "ahead:1|c|T"
+                        + T0.plus(Duration.ofDays(6)).getEpochSecond()));
         AtomicInteger opens = new AtomicInteger();
         ConnectionFactory firstFails = () -> {
             if (opens.getAndIncrement() == 0) {
@@ -198,21 +198,27 @@ class DatabaseGrantsTest {
                 .isEqualTo(1);
         assertThat(count("select count(*) from ingest_batch_failures where outcome = 'FAILED'"))
                 .isEqualTo(1);
-        assertThat(count("select count(*) from pg_class where relname = 'metric_agg_p20261119'"))
-                .as("the late point's partition, added by ingest through metric_ensure_partition")
+        assertThat(count("select count(*) from pg_class where relname = 'metric_agg_p20261129'"))
+                .as("the partition of a point days ahead, added by ingest through metric_ensure_partition")
                 .isEqualTo(1);
     }
 
     @Test
     void maintenance_rollsUp_createsPartitionsAhead_andDropsWhatRetentionExpired() throws Exception {
-        long late = T0.minus(Duration.ofDays(10)).getEpochSecond();
+        Instant tenDaysAgo = T0.minus(Duration.ofDays(10));
         new IngestService(
                         as("ingest"),
                         ParseLimits.DEFAULTS,
                         MetricStoreSettings.WITH_RAW_POINTS,
                         Clock.fixed(T0, ZoneOffset.UTC))
-                .ingest(batch(
-                        "grants:maintenance", "1", T0, "hits:1|c|T" + T0.getEpochSecond() + "\nold:1|c|T" + late));
+                .ingest(batch("grants:maintenance", "1", T0, "hits:1|c|T" + T0.getEpochSecond()));
+        // Stored ten days ago, when it was fresh, and never rolled up since.
+        new IngestService(
+                        as("ingest"),
+                        ParseLimits.DEFAULTS,
+                        MetricStoreSettings.WITH_RAW_POINTS,
+                        Clock.fixed(tenDaysAgo, ZoneOffset.UTC))
+                .ingest(batch("grants:maintenance", "2", tenDaysAgo, "old:1|c|T" + tenDaysAgo.getEpochSecond()));
 
         MaintenanceService.Report report = new MaintenanceService(
                         as("maintenance"), MetricStoreSettings.WITH_RAW_POINTS)

@@ -4,6 +4,7 @@ import dev.dbre.ingest.MetricType;
 import dev.dbre.ingest.ParsedLine;
 import dev.dbre.ingest.PointLags;
 import dev.dbre.ingest.RejectReason;
+import dev.dbre.metrics.MetricStoreSettings;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -63,6 +64,10 @@ public final class BinaryCopySink {
 
     private long recordId;
     private long arrivalMicros;
+    /** Metric and check lines before it are TOO_OLD rejects ({@link #acceptFrom}); PostgreSQL micros. */
+    private long acceptFromMicros = Long.MIN_VALUE;
+
+    private MetricStoreSettings.AcceptedFrom acceptedFrom;
     private SQLException failure;
     private boolean pointsFinished;
 
@@ -140,6 +145,15 @@ public final class BinaryCopySink {
         if (aggregates != null) {
             aggregates.clear();
         }
+    }
+
+    /**
+     * From now on in this transaction, a metric or service check line whose timestamp is before
+     * {@code limit}'s instant becomes a {@code TOO_OLD} reject (after {@link #begin}).
+     */
+    public void acceptFrom(MetricStoreSettings.AcceptedFrom limit) {
+        this.acceptedFrom = limit;
+        this.acceptFromMicros = pgMicros(limit.from());
     }
 
     /** Starts a new record: its lines get {@code id} and, without their own timestamp, {@code arrival}. */
@@ -317,6 +331,10 @@ public final class BinaryCopySink {
             return;
         }
         long ts = timestampMicros(l);
+        if (ts < acceptFromMicros) {
+            tooOld(l, ts);
+            return;
+        }
         // A set's member is text; its row carries the member (and a value only if one was parsed).
         int n = l.memberLen >= 0 ? Math.max(1, l.valueCount) : l.valueCount;
         pointRows += n;
@@ -367,9 +385,13 @@ public final class BinaryCopySink {
             reject(l, RejectReason.BAD_STATUS, "internal: status outside 0..3");
             return;
         }
+        long ts = timestampMicros(l);
+        if (ts < acceptFromMicros) {
+            tooOld(l, ts);
+            return;
+        }
         checkRows++;
         ignoredFields += l.ignoredFields;
-        long ts = timestampMicros(l);
         if (aggregates != null) {
             aggregates.check(l, ts);
         }
@@ -440,6 +462,13 @@ public final class BinaryCopySink {
             return true;
         }
         return false;
+    }
+
+    private void tooOld(ParsedLine l, long tsPgMicros) throws SQLException {
+        Instant ts = Instant.ofEpochSecond(
+                Math.floorDiv(tsPgMicros, 1_000_000L) + PgBinaryBuffer.PG_EPOCH_UNIX_SECONDS,
+                Math.floorMod(tsPgMicros, 1_000_000L) * 1_000L);
+        reject(l, RejectReason.TOO_OLD, acceptedFrom.tooOld(ts));
     }
 
     /** The line's own timestamp, else the batch's arrival time. */

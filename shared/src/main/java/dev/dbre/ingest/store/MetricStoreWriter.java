@@ -76,7 +76,8 @@ public final class MetricStoreWriter {
         /**
          * Starts the transaction's writing: creates the raw partitions (points and service checks)
          * of the records' arrival days first when raw points are on (points stream while they are
-         * parsed), then {@link BinaryCopySink#begin}.
+         * parsed), then {@link BinaryCopySink#begin}; points older than the retention of a rollup's
+         * source are refused ({@link MetricStoreSettings#acceptedFrom}).
          *
          * @throws SQLException on any database error
          */
@@ -93,6 +94,7 @@ public final class MetricStoreWriter {
                 }
             }
             sink.begin(c);
+            sink.acceptFrom(settings.acceptedFrom(now));
             sink.pointLags().start(BinaryCopySink.pgMicros(now));
         }
 

@@ -52,7 +52,6 @@ class MetricQueryRetentionTest {
 
     /** One count of 1 at each age; maintenance at NOW rolls them up and drops what is past retention. */
     private void storeAtAgesAndMaintain() throws SQLException {
-        StringBuilder lines = new StringBuilder();
         for (Duration age : List.of(
                 Duration.ofDays(1),
                 Duration.ofDays(3),
@@ -60,9 +59,9 @@ class MetricQueryRetentionTest {
                 Duration.ofDays(35).minusSeconds(10),
                 Duration.ofDays(38),
                 Duration.ofDays(500))) {
-            lines.append("hits:1|c|T").append(NOW.minus(age).getEpochSecond()).append('\n');
+            // Each stored when it was fresh (older points are TOO_OLD), with no maintenance since.
+            storeAt(NOW.minus(age), "age-" + age, "hits:1|c|T" + NOW.minus(age).getEpochSecond());
         }
-        store("1", lines.toString());
         maintenance.run(NOW);
     }
 
@@ -161,7 +160,9 @@ class MetricQueryRetentionTest {
     @Test
     void aRunOutOfTimeBeforeItsRollups_keepsWhatTheyHaveNotRead_andTheQueryAnswersWhole() throws Exception {
         long now = NOW.getEpochSecond();
-        store("1", "hits:1|c|T" + (now - 3 * 86_400) + "\nhits:1|c|T" + (now - 3600));
+        // Stored when fresh, three days ago: the maintenance schedule has not run since.
+        storeAt(NOW.minus(Duration.ofDays(3)), "1", "hits:1|c|T" + (now - 3 * 86_400));
+        store("2", "hits:1|c|T" + (now - 3600));
         Instant from = NOW.minus(Duration.ofDays(3).plusMinutes(1));
         // No maintenance yet: nothing rolled up, nothing dropped, the 10-second rows answer whole.
         assertThat(total(sum(from, Duration.ofMinutes(1)))).isEqualTo(2);
@@ -181,7 +182,9 @@ class MetricQueryRetentionTest {
     @Test
     void finerDataLostBeforeItsRollupRan_isNamed_notAnsweredAsZeros() throws Exception {
         long now = NOW.getEpochSecond();
-        store("1", "hits:1|c|T" + (now - 3 * 86_400) + "\nhits:1|c|T" + (now - 3600));
+        // Stored when fresh, three days ago: the maintenance schedule has not run since.
+        storeAt(NOW.minus(Duration.ofDays(3)), "1", "hits:1|c|T" + (now - 3 * 86_400));
+        store("2", "hits:1|c|T" + (now - 3600));
         Instant from = NOW.minus(Duration.ofDays(3).plusMinutes(1));
         // Lost another way than retention (dropped by hand, or by a version that let retention outrun
         // the rollups): the minute rollup never ran, and the 10-second rows of 3 days ago are gone.
@@ -204,6 +207,14 @@ class MetricQueryRetentionTest {
 
     private static double total(QueryResult r) {
         return r.steps().stream().mapToDouble(StepResult::sum).sum();
+    }
+
+    /** Stores {@code payload} with the clock at {@code at}, then moves the clock back. */
+    private void storeAt(Instant at, String sequence, String payload) {
+        Instant now = clock.instant();
+        clock.advance(Duration.between(now, at));
+        store(sequence, payload);
+        clock.advance(Duration.between(at, now));
     }
 
     private void store(String sequence, String payload) {

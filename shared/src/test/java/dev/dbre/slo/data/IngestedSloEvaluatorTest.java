@@ -39,6 +39,7 @@ class IngestedSloEvaluatorTest extends SloEvaluatorTest {
             throw new IllegalStateException(e);
         }
         StringBuilder lines = new StringBuilder();
+        Instant[] earliest = {Instant.MAX};
         return new Store() {
             @Override
             public Store count(MetricSource source, Instant at, double amount) {
@@ -52,6 +53,7 @@ class IngestedSloEvaluatorTest extends SloEvaluatorTest {
 
             private Store line(MetricSource source, Instant at, double value, String type) {
                 assertThat(at.getNano()).as("|T takes whole seconds").isZero();
+                earliest[0] = at.isBefore(earliest[0]) ? at : earliest[0];
                 lines.append(source.dbre().subject())
                         .append(':')
                         .append(BigDecimal.valueOf(value).stripTrailingZeros().toPlainString())
@@ -70,8 +72,11 @@ class IngestedSloEvaluatorTest extends SloEvaluatorTest {
             @Override
             public SliData readAt(Instant at) {
                 if (!lines.isEmpty()) {
-                    Ingested.store(db, new MutableClock(at), Ingested.SOURCE, lines.toString());
+                    // Stored while the first of them was fresh (the rest arrive on time or early);
+                    // at a later clock the older ones would be TOO_OLD.
+                    Ingested.store(db, new MutableClock(earliest[0]), Ingested.SOURCE, lines.toString());
                     lines.setLength(0);
+                    earliest[0] = Instant.MAX;
                 }
                 try {
                     MaintenanceService.Report run =
