@@ -24,7 +24,9 @@ import org.junit.jupiter.api.Test;
 
 /** Sends the events/aws/apigw-http-v2-*.json files through the handler into a real embedded PostgreSQL. */
 class HttpIngestHandlerTest {
-    static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-23T12:00:00Z"), ZoneOffset.UTC);
+    /** A few minutes after the sample events were sent (their arrival and |T, 2023-11-14 22:13Z): older is TOO_OLD. */
+    static final Clock CLOCK = Clock.fixed(Instant.parse("2023-11-14T22:20:00Z"), ZoneOffset.UTC);
+
     static final ObjectMapper JSON = new ObjectMapper();
 
     private final RecordingMetrics metrics = new RecordingMetrics();

@@ -37,7 +37,8 @@ class KinesisIngestHandlerTest {
             "49590338271490256608559692540925702759324208523137515618",
             "49590338271490256608559692541434556719312098143853871202",
             "49590338271490256608559692542643482538921658394175823970");
-    static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-23T12:00:00Z"), ZoneOffset.UTC);
+    /** A few minutes after the sample events were sent (their arrival and |T, 2023-11-14 22:13Z): older is TOO_OLD. */
+    static final Clock CLOCK = Clock.fixed(Instant.parse("2023-11-14T22:20:00Z"), ZoneOffset.UTC);
 
     private final RecordingMetrics metrics = new RecordingMetrics();
 
