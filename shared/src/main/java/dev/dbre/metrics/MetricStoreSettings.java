@@ -114,7 +114,7 @@ public record MetricStoreSettings(
             case MINUTE -> ENV_RETENTION_1M;
             case HOUR -> ENV_RETENTION_1H;
             case DAY -> ENV_RETENTION_1D;
-            case RAW -> ENV_RETENTION_RAW;
+            case RAW, RAW_CHECKS -> ENV_RETENTION_RAW;
         };
     }
 
