@@ -167,7 +167,12 @@ public final class Settings {
             s("DBRE_METRICS_RETENTION_1H_DAYS", "400", "1-36500", "days the 1-hour rollups are kept", SHARED),
             s("DBRE_METRICS_RETENTION_1D_DAYS", "800", "1-36500", "days the 1-day rollups are kept", SHARED),
             s("DBRE_INGEST_RAW_RETENTION_DAYS", "2", "1-36500", "days raw points are kept", SHARED),
-            s("DBRE_METRICS_PARTITIONS_AHEAD_DAYS", "3", "1-366", "days of partitions created ahead", SHARED),
+            s(
+                    "DBRE_METRICS_PARTITIONS_AHEAD_DAYS",
+                    "3",
+                    "1-366",
+                    "days of partitions created ahead; ingest refuses points timed after them (TOO_NEW)",
+                    SHARED),
             // Ingest (dev.dbre.ingest): ParseLimits, HttpIngestLimits.
             s("DBRE_INGEST_MAX_LINE_BYTES", "8192", "1-16777216", "longest metric line accepted", SHARED, LOCAL),
             s("DBRE_INGEST_MAX_NAME_BYTES", "200", "1-65536", "longest metric name accepted", SHARED, LOCAL),

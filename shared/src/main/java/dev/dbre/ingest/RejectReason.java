@@ -57,5 +57,11 @@ public enum RejectReason {
      * storing it would make its minute (or hour) be recomputed from it alone. Refused, as Prometheus
      * refuses samples older than its head.
      */
-    TOO_OLD;
+    TOO_OLD,
+    /**
+     * A metric or service check whose timestamp lies at or after the end of the partitions
+     * maintenance makes ahead ({@code DBRE_METRICS_PARTITIONS_AHEAD_DAYS} after today, 3 by
+     * default): a wrong clock or {@code |T}, which would otherwise create partitions years ahead.
+     */
+    TOO_NEW;
 }

@@ -180,6 +180,27 @@ public record MetricStoreSettings(
     }
 
     /**
+     * The first instant ingest refuses at {@code now}: the end of the last UTC day maintenance
+     * creates partitions for ({@code partitionsAheadDays} after today). A point from it on is a
+     * {@code TOO_NEW} reject: a clock years ahead (or a {@code |T} typo) would otherwise create
+     * partitions that no retention reaches for years, and hold a bucket no report reads until then
+     * (Datadog's intake likewise refuses points too far in the future).
+     */
+    public AcceptedUntil acceptedUntil(Instant now) {
+        long lastDay = MetricTable.epochDay(now) + partitionsAheadDays;
+        return new AcceptedUntil(Instant.ofEpochSecond((lastDay + 1) * 86_400L), partitionsAheadDays);
+    }
+
+    /** Points before {@code until} are accepted; {@code aheadDays} of partitions ahead set it. */
+    public record AcceptedUntil(Instant until, int aheadDays) {
+        /** Why a point at {@code ts} is refused: the detail of its {@code TOO_NEW} reject. */
+        public String tooNew(Instant ts) {
+            return "timestamp " + ts + " is at or after " + until + ", the end of the partitions made ahead ("
+                    + ENV_AHEAD + "=" + aheadDays + " days): a sender's clock or |T is wrong";
+        }
+    }
+
+    /**
      * Reads the settings; an unset variable keeps its default.
      *
      * @throws ConfigException naming the variable, if one is malformed or out of range

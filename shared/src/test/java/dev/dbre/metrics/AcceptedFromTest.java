@@ -64,6 +64,27 @@ class AcceptedFromTest {
     }
 
     @Test
+    void aPointIsAcceptedUntilTheEndOfTheLastDayMaintenanceMakesPartitionsFor() {
+        Random random = new Random(12);
+        for (int i = 0; i < 20_000; i++) {
+            int ahead = 1 + random.nextInt(366);
+            MetricStoreSettings settings = new MetricStoreSettings(false, 10, 10_000, 1000, 2, 35, 400, 800, 2, ahead);
+            Instant now = START.plusSeconds(random.nextInt(40 * 86_400));
+            Instant ts = now.plusSeconds(random.nextLong(400L * 86_400));
+            long lastDayMadeAhead = MetricTable.epochDay(now) + ahead;
+            assertThat(ts.isBefore(settings.acceptedUntil(now).until()))
+                    .as("%s at %s, %d days ahead", ts, now, ahead)
+                    .isEqualTo(MetricTable.epochDay(ts) <= lastDayMadeAhead);
+        }
+        MetricStoreSettings.AcceptedUntil limit = MetricStoreSettings.DEFAULTS.acceptedUntil(START);
+        assertThat(limit.until()).isEqualTo(Instant.parse("2026-11-27T00:00:00Z"));
+        assertThat(limit.tooNew(Instant.parse("2026-11-27T00:00:00Z")))
+                .isEqualTo("timestamp 2026-11-27T00:00:00Z is at or after 2026-11-27T00:00:00Z, the end of the"
+                        + " partitions made ahead (DBRE_METRICS_PARTITIONS_AHEAD_DAYS=3 days): a sender's clock or |T"
+                        + " is wrong");
+    }
+
+    @Test
     void theRollupSourcesAreTheTablesMaintenanceRecomputesFrom() {
         assertThat(Arrays.stream(MaintenanceService.Rollup.values()).map(r -> r.source))
                 .containsExactlyElementsOf(MetricStoreSettings.ROLLUP_SOURCES);

@@ -35,7 +35,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * retention of the data its rollups are recomputed from, it is counted by the next run; past it
  * (the partition it would land in is expired, and maybe dropped), it is a {@code TOO_OLD} reject
  * and the stored minute and hour keep their numbers, where a re-roll would have replaced them with
- * the late point alone.
+ * the late point alone. A point timed after the partitions made ahead is a {@code TOO_NEW}
+ * reject.
  */
 @ExtendWith(PostgresExtension.class)
 class LatePointPastRetentionTest {
@@ -155,6 +156,42 @@ class LatePointPastRetentionTest {
                 .isEqualTo(RecordOutcome.STORED_WITH_REJECTS);
         maintain();
         assertThat(sum("late.hits", MINUTE, Duration.ofMinutes(1))).isEqualTo(6);
+    }
+
+    @Test
+    void aPointPastThePartitionsMadeAhead_isTooNew_andCreatesNoPartition_theSecondBeforeIsStored() throws Exception {
+        // The clock is on 2026-11-22: maintenance makes partitions up to 3 days ahead, to the 25th.
+        Instant limit = Instant.parse("2026-11-26T00:00:00Z");
+        assertThat(SETTINGS.acceptedUntil(clock.instant()).until()).isEqualTo(limit);
+        String lastSecond = "early.hits:2|c|T" + limit.minusSeconds(1).getEpochSecond();
+        String atLimit = "early.hits:3|c|T" + limit.getEpochSecond();
+        String farAhead =
+                "_sc|early.up|0|d:" + Instant.parse("9999-12-31T00:00:00Z").getEpochSecond();
+
+        RecordResult result = store(lastSecond + "\n" + atLimit + "\n" + farAhead);
+
+        assertThat(result.outcome()).isEqualTo(RecordOutcome.STORED_WITH_REJECTS);
+        assertThat(result.rejected()).isEqualTo(2);
+        String why = ", the end of the partitions made ahead (DBRE_METRICS_PARTITIONS_AHEAD_DAYS=3 days):"
+                + " a sender's clock or |T is wrong";
+        assertThat(rejects())
+                .containsExactly(
+                        "2|TOO_NEW|" + atLimit + "|timestamp " + limit + " is at or after " + limit + why,
+                        "3|TOO_NEW|" + farAhead + "|timestamp 9999-12-31T00:00:00Z is at or after " + limit + why);
+        assertThat(sum("early.hits", limit.minusSeconds(60), Duration.ofMinutes(1)))
+                .isEqualTo(2);
+        assertThat(partitions())
+                .as("the last accepted day's partition, none after it")
+                .contains(MetricTable.INTERVAL
+                        .partition(MetricTable.epochDay(limit) - 1)
+                        .name())
+                .doesNotContain(
+                        MetricTable.INTERVAL
+                                .partition(MetricTable.epochDay(limit))
+                                .name(),
+                        MetricTable.INTERVAL
+                                .partition(MetricTable.epochDay(Instant.parse("9999-12-31T00:00:00Z")))
+                                .name());
     }
 
     private RecordResult store(String payload) throws Exception {

@@ -173,7 +173,8 @@ class MetricStoreIngestTest {
     @Test
     void rawOn_checksLandInTheArrivalDaysPartition_likeRawPoints() throws Exception {
         Instant arrival = Instant.parse("2031-03-01T10:00:00Z");
-        long weekEarlier = arrival.minus(Duration.ofDays(7)).getEpochSecond();
+        // The day before: still accepted (not TOO_OLD), but only the arrival day's raw partition is made.
+        long dayEarlier = arrival.minus(Duration.ofDays(1)).getEpochSecond();
         service(MetricStoreSettings.WITH_RAW_POINTS, new MutableClock(arrival))
                 .ingest(new IngestBatch(
                         SOURCE,
@@ -181,7 +182,7 @@ class MetricStoreIngestTest {
                                 "1",
                                 arrival,
                                 "a:1|c\n_sc|db.up|0\n_sc|db.up|2|d:" + (arrival.getEpochSecond() - 60)
-                                        + "\n_sc|db.up|1|d:" + weekEarlier))));
+                                        + "\n_sc|db.up|1|d:" + dayEarlier))));
 
         assertThat(partitionOfRows("select tableoid::regclass::text, status from service_checks"))
                 .containsExactlyInAnyOrder(

@@ -53,6 +53,11 @@ final class AwsDrivers {
     /** {@code events/aws/scheduler-maintenance*.json} through {@link MaintenanceHandler}. */
     static final class Maintenance implements SampleEventDriver {
         @Override
+        public boolean replaysAtDelivery() {
+            return false;
+        }
+
+        @Override
         public boolean handles(String cloud, String fileName) {
             return cloud.equals("aws") && fileName.startsWith("scheduler-maintenance");
         }

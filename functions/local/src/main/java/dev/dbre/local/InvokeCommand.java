@@ -22,11 +22,14 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -129,6 +132,17 @@ final class InvokeCommand implements Callable<Integer> {
     Map<String, String> settings = new LinkedHashMap<>();
 
     @Option(
+            names = "--at",
+            paramLabel = "event|now|INSTANT",
+            defaultValue = "event",
+            description = "The time the function runs at. event (default): for an ingest function, the newest time"
+                    + " the platform stamped on the event (Kinesis arrival, API Gateway request time, Event Hubs"
+                    + " enqueued time, Pub/Sub publish time), so a sample is stored as when it was sent rather"
+                    + " than refused as TOO_OLD; otherwise, and for events without one, now. now: the wall clock."
+                    + " An ISO-8601 instant (2026-11-23T10:00:00Z): that time.")
+    String at;
+
+    @Option(
             names = "--structured",
             description = "Google Cloud: send a CloudEvent in structured mode (application/cloudevents+json)"
                     + " instead of binary mode (ce-* headers, as Eventarc delivers Pub/Sub messages).")
@@ -141,6 +155,7 @@ final class InvokeCommand implements Callable<Integer> {
             return DbreCommand.EXIT_OK;
         }
         InvokeFunctions.Function f = function();
+        checkAt();
         JsonNode event = readEvent(f);
         Path base = home.resolve(parent.env).resolve(HOME_DIR);
         if (jdbcUrl != null) {
@@ -176,7 +191,7 @@ final class InvokeCommand implements Callable<Integer> {
                 System.setProperty(PGPASS_PROPERTY, pgpass.toString());
             }
             System.setOut(parent.err);
-            Clock clock = Clock.systemUTC();
+            Clock clock = clock(f, event);
             InvokeTarget target = new InvokeTarget(
                     env, clock, new LogMetricsPublisher(parent.err, clock), !structured, base, url, dbUser, parent.err);
             parent.err.println("dbre invoke: " + f.id() + " (" + f.handler() + ") with " + eventFile);
@@ -204,6 +219,29 @@ final class InvokeCommand implements Callable<Integer> {
             return DbreCommand.EXIT_FAILURE;
         }
         return DbreCommand.EXIT_OK;
+    }
+
+    /** The clock {@code --at} asks for, said on stderr when it is not the wall clock. */
+    private Clock clock(InvokeFunctions.Function f, JsonNode event) {
+        Clock wall = Clock.systemUTC();
+        Instant runAt;
+        String why;
+        if (at.equals("now")) {
+            return wall;
+        } else if (at.equals("event")) {
+            Optional<Instant> delivered =
+                    f.name().startsWith("ingest-") ? EventTime.deliveredAt(event) : Optional.empty();
+            if (delivered.isEmpty()) {
+                return wall;
+            }
+            runAt = delivered.get();
+            why = "when the platform delivered the event (--at now for the wall clock)";
+        } else {
+            runAt = Instant.parse(at); // checked by checkAt()
+            why = "as --at asks";
+        }
+        parent.err.println("dbre invoke: the function runs at " + runAt + ", " + why);
+        return EventTime.startingAt(runAt, wall);
     }
 
     /** PgJDBC reads a password it was not given from this pgpass file. */
@@ -289,6 +327,17 @@ final class InvokeCommand implements Callable<Integer> {
                         + InvokeFunctions.of(c).stream()
                                 .map(InvokeFunctions.Function::name)
                                 .collect(Collectors.joining(", "))));
+    }
+
+    private void checkAt() {
+        if (at.equals("event") || at.equals("now")) {
+            return;
+        }
+        try {
+            Instant.parse(at);
+        } catch (DateTimeParseException e) {
+            throw usage("--at '" + at + "': expected event, now or an ISO-8601 instant such as 2026-11-23T10:00:00Z");
+        }
     }
 
     /** The event file's JSON, checked to be of the function's shape. */

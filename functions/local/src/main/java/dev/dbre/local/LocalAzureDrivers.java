@@ -66,6 +66,11 @@ public final class LocalAzureDrivers {
     /** {@code events/azure/timer-maintenance*.json} (a TimerInfo) through {@link MaintenanceFunction}. */
     public static final class Maintenance implements SampleEventDriver {
         @Override
+        public boolean replaysAtDelivery() {
+            return false;
+        }
+
+        @Override
         public boolean handles(String cloud, String fileName) {
             return cloud.equals("azure") && fileName.startsWith("timer-maintenance");
         }

@@ -73,6 +73,11 @@ public final class LocalGcpDrivers {
     /** {@code events/gcp/scheduler-maintenance*.json} (a Pub/Sub CloudEvent) through {@link MaintenanceFunction}. */
     public static final class Maintenance implements SampleEventDriver {
         @Override
+        public boolean replaysAtDelivery() {
+            return false;
+        }
+
+        @Override
         public boolean handles(String cloud, String fileName) {
             return cloud.equals("gcp") && fileName.startsWith("scheduler-maintenance");
         }

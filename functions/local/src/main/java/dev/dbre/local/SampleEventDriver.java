@@ -14,6 +14,14 @@ public interface SampleEventDriver {
     /** What a handler may need: the core service, a metrics sink, the clock, the function's env. */
     record Target(IngestService ingest, MetricsPublisher metrics, Clock clock, Map<String, String> functionEnv) {}
 
+    /**
+     * True for an ingest trigger: its event is replayed at the time the platform delivered it
+     * ({@link EventTime}); a scheduled trigger (maintenance) runs at the run's clock.
+     */
+    default boolean replaysAtDelivery() {
+        return true;
+    }
+
     /** True if this driver sends {@code events/<cloud>/<fileName>}. */
     boolean handles(String cloud, String fileName);
 

@@ -1,22 +1,27 @@
 package dev.dbre.local;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
  * Stage: every ingest event in {@code events/aws}, {@code events/azure} and {@code events/gcp}
  * through the real handler of its trigger, and each cloud's metric store maintenance event through
- * its maintenance function (it rolls up what the events before it stored), one line each. What
+ * its maintenance function (it rolls up what the events before it stored), one line each. An
+ * ingest event runs at the time the platform delivered it ({@link EventTime}). What
  * each stored and rejected is counted with SQL before and after it. The other sample events
  * (restore, rotation, snapshot, drill, SLO report) are not sent here: their own stages do that
  * work, and {@code scripts/invoke} sends any event file.
  */
 final class SampleEvents {
+    private static final ObjectMapper JSON = new ObjectMapper();
     static final List<String> CLOUDS = List.of("aws", "azure", "gcp");
 
     /** One driver per trigger; the first that {@link SampleEventDriver#handles} a file sends it. */
@@ -53,7 +58,7 @@ final class SampleEvents {
                     continue; // not an ingest or maintenance event: see the class comment
                 }
                 DbCounts before = DbCounts.of(ctx.db, null);
-                String answer = driver.send(file, target);
+                String answer = driver.send(file, driver.replaysAtDelivery() ? atDelivery(file, target) : target);
                 DbCounts added = DbCounts.of(ctx.db, null).minus(before);
                 // A maintenance run stores nothing (its rollups and retention move and drop aggregates).
                 String line = answer.startsWith("maintenance")
@@ -83,6 +88,21 @@ final class SampleEvents {
         }
         ctx.figure("sample events", sent + " events of " + CLOUDS.size() + " clouds through their real handlers");
         return sent + " events through their handlers";
+    }
+
+    /**
+     * {@code target} with a clock starting at the event's delivery time, if it carries one: the
+     * samples were sent days or years ago, and at today's clock their lines are TOO_OLD.
+     */
+    private static SampleEventDriver.Target atDelivery(Path file, SampleEventDriver.Target target) throws IOException {
+        Optional<Instant> delivered = EventTime.deliveredAt(JSON.readTree(file.toFile()));
+        return delivered
+                .map(at -> new SampleEventDriver.Target(
+                        target.ingest(),
+                        target.metrics(),
+                        EventTime.startingAt(at, target.clock()),
+                        target.functionEnv()))
+                .orElse(target);
     }
 
     private static List<Path> files(Path dir) throws IOException {

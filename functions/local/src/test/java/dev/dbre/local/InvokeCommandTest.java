@@ -123,8 +123,12 @@ class InvokeCommandTest {
     private static void check(InvokeFunctions.Function f, String file) throws Exception {
         long recordsBefore = db.queryLong("select count(*) from ingest_records");
         long snapshotRunsBefore = db.queryLong("select count(*) from snapshot_runs");
+        long outOfTimeBefore = outOfTimeRejects();
         Cli r = invoke(f.cloud(), f.name(), event(f.cloud(), file));
         assertThat(r.exitCode()).as(r.err() + r.out()).isZero();
+        assertThat(outOfTimeRejects() - outOfTimeBefore)
+                .as("run at its delivery time, no line of a sample is TOO_OLD or TOO_NEW: " + r.err())
+                .isZero();
         JsonNode response = JSON.readTree(r.out());
         long stored = db.queryLong("select count(*) from ingest_records") - recordsBefore;
         switch (f.cloud() + " " + f.name()) {
@@ -419,6 +423,44 @@ class InvokeCommandTest {
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(JSON.readTree(r.out()).get("status").asInt()).isEqualTo(200);
         assertThat(db.queryLong("select count(*) from ingest_records")).isEqualTo(before);
+    }
+
+    private static long outOfTimeRejects() throws Exception {
+        return db.queryLong("select count(*) from ingest_rejects where reason in ('TOO_OLD', 'TOO_NEW')");
+    }
+
+    @Test
+    void anIngestEvent_runsAtItsDeliveryTime_andAtNowItsOldLinesAreTooOld() throws Exception {
+        // The sample's four records arrived in 2023: at its delivery time they are stored.
+        Cli replay = invoke("aws", "ingest-kinesis", event("aws", "kinesis-batch.json"));
+        assertThat(replay.exitCode()).as(replay.err()).isZero();
+        assertThat(replay.err())
+                .contains("the function runs at 2023-11-14T22:13:23.123Z, when the platform delivered the event");
+
+        // A copy of it under new sequence numbers (or it would be a redelivery), run at the wall clock.
+        String text = Files.readString(Path.of(event("aws", "kinesis-batch.json")));
+        Path copy = HOME.resolve("kinesis-batch-at-now.json");
+        Files.createDirectories(HOME);
+        Files.writeString(copy, text.replace("\"sequenceNumber\": \"4959", "\"sequenceNumber\": \"5959"));
+        assertThat(copy).content().isNotEqualTo(text);
+        long before = outOfTimeRejects();
+        Cli now = invoke("aws", "ingest-kinesis", copy.toString(), "--at", "now");
+        assertThat(now.exitCode()).as(now.err()).isZero();
+        assertThat(now.err()).doesNotContain("the function runs at");
+        assertThat(outOfTimeRejects() - before).as(now.err()).isPositive();
+        assertThat(db.queryLong("select count(*) from ingest_rejects where reason = 'TOO_OLD'"
+                        + " and detail like 'timestamp 2023-11-14T%'"))
+                .isPositive();
+    }
+
+    @Test
+    void atThatIsNotATime_isAUsageError_namingWhatItTakes() {
+        Cli r = invoke("aws", "ingest-kinesis", event("aws", "kinesis-batch.json"), "--at", "yesterday");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err())
+                .contains("--at 'yesterday': expected event, now or an ISO-8601 instant such as 2026-11-23T10:00:00Z");
+        assertThat(r.out()).isEmpty();
     }
 
     @Test

@@ -75,6 +75,16 @@ class LocalRunTest {
             assertThat(out).contains("    " + line + "\n");
         }
         assertThat(out).doesNotContain("skipped");
+        // Each ingest trigger's sample, replayed at its delivery time, stored values (at today's
+        // clock every line of it would be a TOO_OLD reject).
+        for (String event :
+                List.of("aws/kinesis-batch.json", "azure/eventhubs-batch.json", "gcp/pubsub-cloudevent.json")) {
+            assertThat(report.sampleEvents())
+                    .filteredOn(s -> s.startsWith(event + ": "))
+                    .singleElement()
+                    .asString()
+                    .containsPattern("stored [1-9][0-9,]* values");
+        }
         assertThat(report.allSources().stored()).isGreaterThan(report.stream().stored());
         // One progress line per stage, each ending in its outcome; the details only under --verbose.
         int stages = LocalRun.stages().size();

@@ -68,6 +68,10 @@ public final class BinaryCopySink {
     private long acceptFromMicros = Long.MIN_VALUE;
 
     private MetricStoreSettings.AcceptedFrom acceptedFrom;
+    /** Metric and check lines from it on are TOO_NEW rejects ({@link #acceptUntil}); PostgreSQL micros. */
+    private long acceptUntilMicros = Long.MAX_VALUE;
+
+    private MetricStoreSettings.AcceptedUntil acceptedUntil;
     private SQLException failure;
     private boolean pointsFinished;
 
@@ -154,6 +158,15 @@ public final class BinaryCopySink {
     public void acceptFrom(MetricStoreSettings.AcceptedFrom limit) {
         this.acceptedFrom = limit;
         this.acceptFromMicros = pgMicros(limit.from());
+    }
+
+    /**
+     * From now on in this transaction, a metric or service check line whose timestamp is at or
+     * after {@code limit}'s instant becomes a {@code TOO_NEW} reject (after {@link #begin}).
+     */
+    public void acceptUntil(MetricStoreSettings.AcceptedUntil limit) {
+        this.acceptedUntil = limit;
+        this.acceptUntilMicros = pgMicros(limit.until());
     }
 
     /** Starts a new record: its lines get {@code id} and, without their own timestamp, {@code arrival}. */
@@ -331,8 +344,7 @@ public final class BinaryCopySink {
             return;
         }
         long ts = timestampMicros(l);
-        if (ts < acceptFromMicros) {
-            tooOld(l, ts);
+        if (outsideAccepted(l, ts)) {
             return;
         }
         // A set's member is text; its row carries the member (and a value only if one was parsed).
@@ -386,8 +398,7 @@ public final class BinaryCopySink {
             return;
         }
         long ts = timestampMicros(l);
-        if (ts < acceptFromMicros) {
-            tooOld(l, ts);
+        if (outsideAccepted(l, ts)) {
             return;
         }
         checkRows++;
@@ -464,11 +475,24 @@ public final class BinaryCopySink {
         return false;
     }
 
-    private void tooOld(ParsedLine l, long tsPgMicros) throws SQLException {
+    /**
+     * Rejects {@code l} as {@code TOO_OLD} or {@code TOO_NEW} when its timestamp is outside what
+     * ingest accepts ({@link MetricStoreSettings#acceptedFrom}, {@link
+     * MetricStoreSettings#acceptedUntil}); true when it did.
+     */
+    private boolean outsideAccepted(ParsedLine l, long tsPgMicros) throws SQLException {
+        if (tsPgMicros >= acceptFromMicros && tsPgMicros < acceptUntilMicros) {
+            return false;
+        }
         Instant ts = Instant.ofEpochSecond(
                 Math.floorDiv(tsPgMicros, 1_000_000L) + PgBinaryBuffer.PG_EPOCH_UNIX_SECONDS,
                 Math.floorMod(tsPgMicros, 1_000_000L) * 1_000L);
-        reject(l, RejectReason.TOO_OLD, acceptedFrom.tooOld(ts));
+        if (tsPgMicros < acceptFromMicros) {
+            reject(l, RejectReason.TOO_OLD, acceptedFrom.tooOld(ts));
+        } else {
+            reject(l, RejectReason.TOO_NEW, acceptedUntil.tooNew(ts));
+        }
+        return true;
     }
 
     /** The line's own timestamp, else the batch's arrival time. */

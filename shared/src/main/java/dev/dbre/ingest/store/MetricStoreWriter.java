@@ -77,7 +77,8 @@ public final class MetricStoreWriter {
          * Starts the transaction's writing: creates the raw partitions (points and service checks)
          * of the records' arrival days first when raw points are on (points stream while they are
          * parsed), then {@link BinaryCopySink#begin}; points older than the retention of a rollup's
-         * source are refused ({@link MetricStoreSettings#acceptedFrom}).
+         * source, or past the partitions made ahead, are refused ({@link
+         * MetricStoreSettings#acceptedFrom}, {@link MetricStoreSettings#acceptedUntil}).
          *
          * @throws SQLException on any database error
          */
@@ -95,6 +96,7 @@ public final class MetricStoreWriter {
             }
             sink.begin(c);
             sink.acceptFrom(settings.acceptedFrom(now));
+            sink.acceptUntil(settings.acceptedUntil(now));
             sink.pointLags().start(BinaryCopySink.pgMicros(now));
         }
 
