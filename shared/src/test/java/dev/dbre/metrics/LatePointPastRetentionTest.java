@@ -194,6 +194,36 @@ class LatePointPastRetentionTest {
                                 .name());
     }
 
+    @Test
+    void theFirstAcceptedSecondIsStored_theOneBeforeIsTooOld_andALineWithoutTUsesItsRecordsArrival() throws Exception {
+        clock.advance(Duration.ofDays(3));
+        Instant from = SETTINGS.acceptedFrom(clock.instant()).from();
+        assertThat(from).isEqualTo(Instant.parse("2026-11-23T00:00:00Z"));
+        String atFrom = "edge.hits:4|c|T" + from.getEpochSecond();
+        String before = "edge.hits:9|c|T" + from.minusSeconds(1).getEpochSecond();
+        assertThat(store(atFrom + "\n" + before).rejected()).isEqualTo(1);
+        assertThat(sum("edge.hits", from, Duration.ofMinutes(1))).isEqualTo(4);
+
+        // No |T: the record's arrival (a consumer days behind its stream) is the point's time.
+        Instant arrival = MINUTE.plusMillis(250);
+        SourceRecord late = new SourceRecord(
+                "shard-1",
+                String.valueOf(++sequence),
+                arrival,
+                "edge.hits:1|c".getBytes(StandardCharsets.UTF_8),
+                PayloadFormat.DOGSTATSD);
+        assertThat(ingest.ingest(new IngestBatch(SOURCE, List.of(late)))
+                        .records()
+                        .get(0)
+                        .rejected())
+                .isEqualTo(1);
+        assertThat(rejects())
+                .extracting(r -> r.substring(0, r.indexOf(" is before ")))
+                .containsExactly(
+                        "1|TOO_OLD|edge.hits:1|c|timestamp 2026-11-22T10:07:00.250Z",
+                        "2|TOO_OLD|" + before + "|timestamp 2026-11-22T23:59:59Z");
+    }
+
     private RecordResult store(String payload) throws Exception {
         SourceRecord r = new SourceRecord(
                 "shard-1",

@@ -170,7 +170,7 @@ class DatabaseGrantsTest {
                 "1",
                 dayAfter,
                 "api.requests:1|c\napi.latency:12|ms|#route:/x\nnot a metric line\n_sc|db.up|0\n" + "ahead:1|c|T"
-                        + T0.plus(Duration.ofDays(6)).getEpochSecond()));
+                        + T0.plus(Duration.ofDays(5)).getEpochSecond()));
         AtomicInteger opens = new AtomicInteger();
         ConnectionFactory firstFails = () -> {
             if (opens.getAndIncrement() == 0) {
@@ -198,8 +198,9 @@ class DatabaseGrantsTest {
                 .isEqualTo(1);
         assertThat(count("select count(*) from ingest_batch_failures where outcome = 'FAILED'"))
                 .isEqualTo(1);
-        assertThat(count("select count(*) from pg_class where relname = 'metric_agg_p20261129'"))
-                .as("the partition of a point days ahead, added by ingest through metric_ensure_partition")
+        assertThat(count("select count(*) from pg_class where relname = 'metric_agg_p20261128'"))
+                .as(
+                        "the partition of a point days ahead (the last day accepted), added by ingest through metric_ensure_partition")
                 .isEqualTo(1);
     }
 
