@@ -14,12 +14,13 @@ import java.math.BigDecimal;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The evaluator's hand-computed scenarios through the real store: each point becomes a DogStatsD
  * line with its {@code |T} timestamp (counts as {@code c}, values as a distribution {@code d}),
- * stored by {@link dev.dbre.ingest.IngestService} in one batch arriving at the report's time, rolled
+ * stored by {@link dev.dbre.ingest.IngestService} in one batch per UTC day arriving at its start, rolled
  * up by a {@link MaintenanceService} run at that time (which also drops what is past retention),
  * and read back by {@link DatabaseSliData} through the metric store's query API.
  */
@@ -38,8 +39,9 @@ class IngestedSloEvaluatorTest extends SloEvaluatorTest {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
-        StringBuilder lines = new StringBuilder();
-        Instant[] earliest = {Instant.MAX};
+        // The lines of each UTC day, stored as that day's batch: points are accepted from two days
+        // back to three ahead (TOO_OLD, TOO_NEW), and a scenario's window spans up to 30 days.
+        TreeMap<Long, StringBuilder> linesByDay = new TreeMap<>();
         return new Store() {
             @Override
             public Store count(MetricSource source, Instant at, double amount) {
@@ -53,7 +55,8 @@ class IngestedSloEvaluatorTest extends SloEvaluatorTest {
 
             private Store line(MetricSource source, Instant at, double value, String type) {
                 assertThat(at.getNano()).as("|T takes whole seconds").isZero();
-                earliest[0] = at.isBefore(earliest[0]) ? at : earliest[0];
+                StringBuilder lines = linesByDay.computeIfAbsent(
+                        Math.floorDiv(at.getEpochSecond(), 86_400L), d -> new StringBuilder());
                 lines.append(source.dbre().subject())
                         .append(':')
                         .append(BigDecimal.valueOf(value).stripTrailingZeros().toPlainString())
@@ -71,13 +74,10 @@ class IngestedSloEvaluatorTest extends SloEvaluatorTest {
 
             @Override
             public SliData readAt(Instant at) {
-                if (!lines.isEmpty()) {
-                    // Stored while the first of them was fresh (the rest arrive on time or early);
-                    // at a later clock the older ones would be TOO_OLD.
-                    Ingested.store(db, new MutableClock(earliest[0]), Ingested.SOURCE, lines.toString());
-                    lines.setLength(0);
-                    earliest[0] = Instant.MAX;
-                }
+                // Each day's batch arrives at the start of its day: its points are then fresh.
+                linesByDay.forEach((day, lines) -> Ingested.store(
+                        db, new MutableClock(Instant.ofEpochSecond(day * 86_400L)), Ingested.SOURCE, lines.toString()));
+                linesByDay.clear();
                 try {
                     MaintenanceService.Report run =
                             new MaintenanceService(db.connections(), MetricStoreSettings.DEFAULTS).run(at);
