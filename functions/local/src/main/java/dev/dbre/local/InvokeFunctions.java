@@ -256,7 +256,7 @@ final class InvokeFunctions {
                     EventShape.PUBSUB_CLOUDEVENT,
                     List.of("pubsub-cloudevent.json"),
                     ON_DATABASE,
-                    InvokeGcp.cloudEvent("dev.dbre.gcp.ingest.PubSubIngestFunction")),
+                    InvokeGcp::ingestPubSub),
             local(
                     "gcp",
                     "ingest-http",
@@ -265,7 +265,7 @@ final class InvokeFunctions {
                     EventShape.GCP_HTTP,
                     List.of("http-text.json", "http-json-gzip.json"),
                     ON_DATABASE,
-                    InvokeGcp.http("dev.dbre.gcp.ingest.HttpIngestFunction")),
+                    InvokeGcp::ingestHttp),
             local(
                     "gcp",
                     "snapshot",

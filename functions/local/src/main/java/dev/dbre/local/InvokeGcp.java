@@ -7,6 +7,8 @@ import com.google.cloud.functions.invoker.runner.Invoker;
 import dev.dbre.config.Env;
 import dev.dbre.gcp.backup.BackupComponents;
 import dev.dbre.gcp.backup.SnapshotFunction;
+import dev.dbre.gcp.ingest.HttpIngestFunction;
+import dev.dbre.gcp.ingest.PubSubIngestFunction;
 import dev.dbre.gcp.restore.DrillFunction;
 import dev.dbre.gcp.restore.RestoreFunction;
 import dev.dbre.gcp.rotation.RotationComponents;
@@ -72,9 +74,17 @@ final class InvokeGcp {
         };
     }
 
-    /** An HttpFunction: the file is {@code {method, path, headers, body | bodyBase64}}. */
-    static InvokeFunctions.Runner http(String functionClass) {
-        return (file, doc, t) -> send(functionClass, "http", request(doc), t);
+    /**
+     * The Pub/Sub ingest function built with the call's clock ({@code --at}; its no-argument
+     * constructor would take the wall clock), served by the invoker like the deployed class.
+     */
+    static InvokeFunctions.Result ingestPubSub(Path file, JsonNode doc, InvokeTarget t) throws Exception {
+        return sendHosted(PubSubIngestFunction.fromEnv(t.env(), t.clock()), "cloudevent", cloudEventRequest(doc, t), t);
+    }
+
+    /** The HTTP ingest function built with the call's clock, served by the invoker. */
+    static InvokeFunctions.Result ingestHttp(Path file, JsonNode doc, InvokeTarget t) throws Exception {
+        return sendHosted(HttpIngestFunction.fromEnv(t.env(), t.clock()), "http", request(doc), t);
     }
 
     /** The snapshot function over the local stand-in of the policy's Cloud SQL instances. */

@@ -1,9 +1,12 @@
 package dev.dbre.local;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dbre.ingest.IngestService;
+import dev.dbre.ingest.parse.ParseLimits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,7 +61,7 @@ final class SampleEvents {
                     continue; // not an ingest or maintenance event: see the class comment
                 }
                 DbCounts before = DbCounts.of(ctx.db, null);
-                String answer = driver.send(file, driver.replaysAtDelivery() ? atDelivery(file, target) : target);
+                String answer = driver.send(file, driver.replaysAtDelivery() ? atDelivery(ctx, file, target) : target);
                 DbCounts added = DbCounts.of(ctx.db, null).minus(before);
                 // A maintenance run stores nothing (its rollups and retention move and drop aggregates).
                 String line = answer.startsWith("maintenance")
@@ -91,18 +94,22 @@ final class SampleEvents {
     }
 
     /**
-     * {@code target} with a clock starting at the event's delivery time, if it carries one: the
-     * samples were sent days or years ago, and at today's clock their lines are TOO_OLD.
+     * {@code target} with a clock starting at the event's delivery time, if it carries one, and an
+     * ingest service on that clock (the AWS handlers take the run's): the samples were sent days or
+     * years ago, and at today's clock their lines are TOO_OLD.
      */
-    private static SampleEventDriver.Target atDelivery(Path file, SampleEventDriver.Target target) throws IOException {
+    private static SampleEventDriver.Target atDelivery(RunContext ctx, Path file, SampleEventDriver.Target target)
+            throws IOException {
         Optional<Instant> delivered = EventTime.deliveredAt(JSON.readTree(file.toFile()));
-        return delivered
-                .map(at -> new SampleEventDriver.Target(
-                        target.ingest(),
-                        target.metrics(),
-                        EventTime.startingAt(at, target.clock()),
-                        target.functionEnv()))
-                .orElse(target);
+        if (delivered.isEmpty()) {
+            return target;
+        }
+        Clock clock = EventTime.startingAt(delivered.get(), target.clock());
+        return new SampleEventDriver.Target(
+                new IngestService(ctx.db, ParseLimits.DEFAULTS, ctx.metricStore, clock),
+                target.metrics(),
+                clock,
+                target.functionEnv());
     }
 
     private static List<Path> files(Path dir) throws IOException {

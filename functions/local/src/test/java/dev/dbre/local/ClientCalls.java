@@ -15,6 +15,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -73,6 +74,12 @@ final class ClientCalls {
             List<String> tags)
             implements Call {}
 
+    /**
+     * The timestamps the calls carry: an hour ago, whole seconds, so that {@code dbre ingest} at
+     * the wall clock stores them (a point days old is {@code TOO_OLD}).
+     */
+    static final long TS = Instant.now().getEpochSecond() / 60 * 60 - 3600;
+
     static final List<Call> CALLS = List.of(
             new MetricCall("count", "db.queries", 3, null, 1, List.of("db:orders", "role:primary"), null, 1),
             new MetricCall("count", "db.rollbacks", -2, null, 1, List.of("db:orders"), null, 1),
@@ -83,15 +90,9 @@ final class ClientCalls {
             new MetricCall("distribution", "db.latency", 0.25, null, 1, List.of("db:orders"), null, 1),
             new MetricCall("timing", "db.txn", 150, null, 1, List.of(), null, 1),
             new MetricCall("set", "db.users", 0, "user-17", 1, List.of("db:orders"), null, 1),
-            new MetricCall("gauge", "db.size", 1024, null, 1, List.of("db:orders"), 1_657_100_430L, 1),
-            new MetricCall("count", "db.commits", 7, null, 1, List.of("db:orders"), 1_657_100_431L, 1),
-            new CheckCall(
-                    "db.can_connect",
-                    2,
-                    "db-1",
-                    "connection refused | port 5432",
-                    1_657_100_432L,
-                    List.of("db:orders")),
+            new MetricCall("gauge", "db.size", 1024, null, 1, List.of("db:orders"), TS, 1),
+            new MetricCall("count", "db.commits", 7, null, 1, List.of("db:orders"), TS + 1, 1),
+            new CheckCall("db.can_connect", 2, "db-1", "connection refused | port 5432", TS + 2, List.of("db:orders")),
             new EventCall(
                     "failover",
                     "primary db-1\nreplica db-2 promoted",
@@ -100,7 +101,7 @@ final class ClientCalls {
                     "low",
                     "postgres",
                     "warning",
-                    1_657_100_433L,
+                    TS + 3,
                     List.of("db:orders")));
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -1,5 +1,6 @@
 package dev.dbre.gcp.ingest;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,12 +11,18 @@ import dev.dbre.gcp.testing.GcpEvents;
 import dev.dbre.gcp.testing.TestRuntimes;
 import dev.dbre.testing.PostgresExtension;
 import dev.dbre.testing.TestDatabase;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -72,9 +79,22 @@ class FunctionsFrameworkTest {
         return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** The samples' publish time (2026-11-23), and the |T of the gzip sample's gauge. */
+    private static final String SAMPLE_PUBLISH_TIME = "2026-11-23T10:00:00.512Z";
+
+    private static final String SAMPLE_GAUGE_TS = "1795428000";
+
+    /**
+     * The functions run at the wall clock here (the invoker makes them), so the samples are sent as
+     * if published now: at their own time, days ago, their lines would be TOO_OLD.
+     */
+    private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+
     @Test
     void structuredModeCloudEvent_returns200_andTheMessageIsStored() throws Exception {
-        byte[] body = GcpEvents.text("pubsub-cloudevent.json").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String text = GcpEvents.text("pubsub-cloudevent.json");
+        assertThat(text).contains(SAMPLE_PUBLISH_TIME);
+        byte[] body = text.replace(SAMPLE_PUBLISH_TIME, NOW.toString()).getBytes(UTF_8);
 
         HttpResponse<String> r = post(pubsubPort, Map.of("Content-Type", "application/cloudevents+json"), body);
 
@@ -91,6 +111,8 @@ class FunctionsFrameworkTest {
         ObjectNode message = (ObjectNode) ce.get("data").get("message");
         message.put("messageId", "binary-mode-1");
         message.put("message_id", "binary-mode-1");
+        message.put("publishTime", NOW.toString());
+        message.put("publish_time", NOW.toString());
 
         HttpResponse<String> r = post(
                 pubsubPort,
@@ -104,7 +126,7 @@ class FunctionsFrameworkTest {
                         "ce-type",
                         ce.get("type").asText(),
                         "ce-time",
-                        ce.get("time").asText(),
+                        NOW.toString(),
                         "Content-Type",
                         "application/json"),
                 GcpEvents.JSON.writeValueAsBytes(ce.get("data")));
@@ -138,8 +160,15 @@ class FunctionsFrameworkTest {
     @Test
     void gzipJsonPost_isDecoded_andKeyedByTheExecutionId() throws Exception {
         GcpEvents.HttpSample sample = GcpEvents.http("http-json-gzip.json");
+        String json = new String(new GZIPInputStream(new ByteArrayInputStream(sample.body())).readAllBytes(), UTF_8);
+        assertThat(json).contains(SAMPLE_GAUGE_TS);
+        ByteArrayOutputStream gzipped = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(gzipped)) {
+            out.write(json.replace(SAMPLE_GAUGE_TS, String.valueOf(NOW.getEpochSecond()))
+                    .getBytes(UTF_8));
+        }
 
-        HttpResponse<String> r = post(httpPort, sample.headers(), sample.body());
+        HttpResponse<String> r = post(httpPort, sample.headers(), gzipped.toByteArray());
 
         assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
         assertThat(GcpEvents.JSON.readTree(r.body()).get("stored").asLong()).isEqualTo(2);
