@@ -168,16 +168,21 @@ class LatePointPastRetentionTest {
         String farAhead =
                 "_sc|early.up|0|d:" + Instant.parse("9999-12-31T00:00:00Z").getEpochSecond();
 
-        RecordResult result = store(lastSecond + "\n" + atLimit + "\n" + farAhead);
+        String checkLastSecond = "_sc|early.up|1|d:" + limit.minusSeconds(1).getEpochSecond();
+        String checkAtLimit = "_sc|early.up|2|d:" + limit.getEpochSecond();
+
+        RecordResult result =
+                store(lastSecond + "\n" + atLimit + "\n" + farAhead + "\n" + checkLastSecond + "\n" + checkAtLimit);
 
         assertThat(result.outcome()).isEqualTo(RecordOutcome.STORED_WITH_REJECTS);
-        assertThat(result.rejected()).isEqualTo(2);
+        assertThat(result.rejected()).isEqualTo(3);
         String why = ", the end of the partitions made ahead (DBRE_METRICS_PARTITIONS_AHEAD_DAYS=3 days):"
                 + " a sender's clock or |T is wrong";
         assertThat(rejects())
                 .containsExactly(
                         "2|TOO_NEW|" + atLimit + "|timestamp " + limit + " is at or after " + limit + why,
-                        "3|TOO_NEW|" + farAhead + "|timestamp 9999-12-31T00:00:00Z is at or after " + limit + why);
+                        "3|TOO_NEW|" + farAhead + "|timestamp 9999-12-31T00:00:00Z is at or after " + limit + why,
+                        "5|TOO_NEW|" + checkAtLimit + "|timestamp " + limit + " is at or after " + limit + why);
         assertThat(sum("early.hits", limit.minusSeconds(60), Duration.ofMinutes(1)))
                 .isEqualTo(2);
         assertThat(partitions())
@@ -201,7 +206,9 @@ class LatePointPastRetentionTest {
         assertThat(from).isEqualTo(Instant.parse("2026-11-23T00:00:00Z"));
         String atFrom = "edge.hits:4|c|T" + from.getEpochSecond();
         String before = "edge.hits:9|c|T" + from.minusSeconds(1).getEpochSecond();
-        assertThat(store(atFrom + "\n" + before).rejected()).isEqualTo(1);
+        String checkAtFrom = "_sc|edge.up|0|d:" + from.getEpochSecond();
+        assertThat(store(atFrom + "\n" + before + "\n" + checkAtFrom).rejected())
+                .isEqualTo(1);
         assertThat(sum("edge.hits", from, Duration.ofMinutes(1))).isEqualTo(4);
 
         // No |T: the record's arrival (a consumer days behind its stream) is the point's time.

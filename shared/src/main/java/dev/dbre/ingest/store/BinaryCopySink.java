@@ -344,7 +344,8 @@ public final class BinaryCopySink {
             return;
         }
         long ts = timestampMicros(l);
-        if (outsideAccepted(l, ts)) {
+        if (ts < acceptFromMicros || ts >= acceptUntilMicros) {
+            rejectOutsideAccepted(l, ts);
             return;
         }
         // A set's member is text; its row carries the member (and a value only if one was parsed).
@@ -398,7 +399,8 @@ public final class BinaryCopySink {
             return;
         }
         long ts = timestampMicros(l);
-        if (outsideAccepted(l, ts)) {
+        if (ts < acceptFromMicros || ts >= acceptUntilMicros) {
+            rejectOutsideAccepted(l, ts);
             return;
         }
         checkRows++;
@@ -476,14 +478,12 @@ public final class BinaryCopySink {
     }
 
     /**
-     * Rejects {@code l} as {@code TOO_OLD} or {@code TOO_NEW} when its timestamp is outside what
-     * ingest accepts ({@link MetricStoreSettings#acceptedFrom}, {@link
-     * MetricStoreSettings#acceptedUntil}); true when it did.
+     * Rejects {@code l}, whose timestamp is outside what ingest accepts ({@link
+     * MetricStoreSettings#acceptedFrom}, {@link MetricStoreSettings#acceptedUntil}), as {@code
+     * TOO_OLD} or {@code TOO_NEW}. The check itself stays inline in the per-line path; this, the
+     * rare case, is not.
      */
-    private boolean outsideAccepted(ParsedLine l, long tsPgMicros) throws SQLException {
-        if (tsPgMicros >= acceptFromMicros && tsPgMicros < acceptUntilMicros) {
-            return false;
-        }
+    private void rejectOutsideAccepted(ParsedLine l, long tsPgMicros) throws SQLException {
         Instant ts = Instant.ofEpochSecond(
                 Math.floorDiv(tsPgMicros, 1_000_000L) + PgBinaryBuffer.PG_EPOCH_UNIX_SECONDS,
                 Math.floorMod(tsPgMicros, 1_000_000L) * 1_000L);
@@ -492,7 +492,6 @@ public final class BinaryCopySink {
         } else {
             reject(l, RejectReason.TOO_NEW, acceptedUntil.tooNew(ts));
         }
-        return true;
     }
 
     /** The line's own timestamp, else the batch's arrival time. */
