@@ -3,6 +3,7 @@ package dev.dbre.local.backup;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -178,6 +179,28 @@ final class DataDirCopy {
 
     /** Deletes {@code dir} and everything under it; a missing directory is not an error. */
     static void deleteTree(Path dir) throws IOException {
+        // A server stopping as this runs (Ctrl-C during a drill) removes postmaster.pid and its
+        // sockets itself: a file gone between listing and removal is what we wanted, not a failure,
+        // and a directory it wrote into once more is walked again.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                deleteTreeOnce(dir);
+                return;
+            } catch (DirectoryNotEmptyException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(100L * attempt);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static void deleteTreeOnce(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }
@@ -189,7 +212,18 @@ final class DataDirCopy {
             }
 
             @Override
+            public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
+                if (exc instanceof NoSuchFileException) {
+                    return FileVisitResult.CONTINUE;
+                }
+                throw exc;
+            }
+
+            @Override
             public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
+                if (exc != null && !(exc instanceof NoSuchFileException)) {
+                    throw exc;
+                }
                 Files.deleteIfExists(d);
                 return FileVisitResult.CONTINUE;
             }
